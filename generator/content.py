@@ -1,0 +1,43 @@
+"""Where the built-in content lives: forms/, badges/, templates/ and examples/.
+
+In a checkout or an editable install they sit beside the generator package; in an installed
+wheel they are copied into generator/_content/ (see setup.py). One lookup serves both.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UserError
+
+_PACKAGE = Path(__file__).resolve().parent
+FOLDERS = ("forms", "badges", "templates", "examples")
+
+
+def content_dir(name: str) -> Path:
+    """The folder of built-in content called `name` (one of FOLDERS)."""
+    assert name in FOLDERS, name
+    for base in (_PACKAGE / "_content", _PACKAGE.parent):
+        candidate = base / name
+        if candidate.is_dir():
+            return candidate
+    raise RuntimeError(f"built-in folder {name}/ is missing from this installation")
+
+
+def builtin_names(folder: str, suffix: str) -> list[str]:
+    """Names (file stems) of the built-in files of one kind in one folder."""
+    return sorted(p.stem for p in content_dir(folder).glob(f"*{suffix}"))
+
+
+def find_layout(name_or_path: str, folder: str, suffix: str = ".yaml") -> Path:
+    """A layout given by built-in name ("badge") or by a file path ("my-badge.yaml")."""
+    as_path = Path(name_or_path)
+    if as_path.suffix or len(as_path.parts) > 1:
+        if as_path.is_file():
+            return as_path
+        raise UserError(f"{name_or_path}: no such layout file")
+    candidate = content_dir(folder) / f"{name_or_path}{suffix}"
+    if candidate.is_file():
+        return candidate
+    known = ", ".join(builtin_names(folder, suffix)) or "none"
+    raise UserError(f"no built-in layout called {name_or_path!r} in {folder}/ (known: {known}); "
+                    "give a name from `fieldprint layouts list` or a file path")

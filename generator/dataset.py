@@ -1,0 +1,233 @@
+"""Load → validate → cross-check: from data files to one Dataset, or every problem at once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from .errors import Location, Problem, UserError
+from .models import SECTIONS, Company, EquipmentItem, Person, WorkOrder
+from .sources import read_sections, suggest
+from .yamlsource import MarkedDict, MarkedList, locate
+
+LIST_SECTIONS = ("staff", "work_orders", "equipment")
+REFERENCES = {"work_orders": "engineer", "equipment": "holder"}  # fields naming a staff id
+
+
+@dataclass
+class Dataset:
+    """Everything the data files say, validated."""
+
+    company: Company | None = None
+    staff: list[Person] = field(default_factory=list)
+    work_orders: list[WorkOrder] = field(default_factory=list)
+    equipment: list[EquipmentItem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # where each record starts, by (section, id): renderers name records in their messages
+    origins: dict[tuple[str, str], Location] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def person(self, staff_id: str | None) -> Person | None:
+        if staff_id is None:
+            return None
+        return self._staff_index().get(staff_id)
+
+    def _staff_index(self) -> dict[str, Person]:
+        index = self.__dict__.get("_staff_by_id")
+        if index is None or len(index) != len(self.staff):
+            index = self.__dict__["_staff_by_id"] = {p.id: p for p in self.staff}
+        return index
+
+    def require_company(self) -> Company:
+        if self.company is None:
+            first = self.files[0] if self.files else Path("data.yaml")
+            raise UserError(Problem(
+                "no company given: add a 'company:' section, or a company.yaml beside "
+                f"{first.name} (see examples/company.yaml)", Location(str(first))))
+        return self.company
+
+    def where(self, section: str, record_id: str) -> str:
+        """'examples/staff.yaml:14:5' for a record, for messages."""
+        loc = self.origins.get((section, record_id))
+        return str(loc) if loc else section
+
+
+# ------------------------------------------------------------------------------- messages
+def _path(section: str, index: int | None, loc: Iterable[Any]) -> str:
+    text = section if index is None else f"{section}[{index + 1}]"
+    for step in loc:
+        text += f"[{step + 1}]" if isinstance(step, int) else f".{step}"
+    return text
+
+
+def _reword(error: dict, model: type) -> str:
+    """pydantic's message, said for an office user."""
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        key = error["loc"][-1]
+        fields = _fields_at(model, error["loc"][:-1])
+        return (f"unknown field {key!r}{suggest(key, fields)}"
+                + (f" (known: {', '.join(fields)})" if fields else ""))
+    if kind == "missing":
+        return f"required field {error['loc'][-1]!r} is missing"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{value!r} is not allowed here; use one of {expected}"
+    if kind in ("value_error", "assertion_error"):
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    if kind == "string_type":
+        return f"should be text, not {type(value).__name__} {value!r}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"should be a mapping of fields (key: value), not {type(value).__name__}"
+    if kind == "list_type":
+        return f"should be a list (lines starting with '- '), not {type(value).__name__}"
+    if kind in ("int_parsing", "int_type", "int_from_float", "float_parsing", "float_type"):
+        return f"should be a number, not {value!r}"
+    if kind.startswith(("greater_than", "less_than")):
+        return f"{value!r} is out of range: {error['msg'].lower()}"
+    if kind in ("string_too_short",):
+        return "must not be empty"
+    return f"{error['msg']} (got {value!r})"
+
+
+def _fields_at(model: type, loc: tuple) -> list[str]:
+    """Field names of the (sub)model at a location, for 'did you mean'."""
+    current = model
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(step)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation) -> type | None:
+    from typing import get_args
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# ------------------------------------------------------------------------------- validation
+def validate_record(raw: Any, model: type, section: str, index: int | None,
+                    context: dict, problems: list[Problem]):
+    """One record through its model; problems appended with file:line and path."""
+    warnings_before = len(context.setdefault("warnings", []))
+    try:
+        result = model.model_validate(raw, context=context)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            problems.append(Problem(_reword(error, model), _locate(raw, loc),
+                                    _path(section, index, loc)))
+        result = None
+    for i in range(warnings_before, len(context["warnings"])):
+        w = context["warnings"][i]
+        if not w.path.startswith(section):
+            loc = (w.path,) if w.path else ()
+            context["warnings"][i] = Problem(w.message, w.location or _locate(raw, loc),
+                                             _path(section, index, loc))
+    return result
+
+
+def _locate(raw: Any, loc: tuple) -> Location | None:
+    if hasattr(raw, "location"):
+        return locate(raw, loc)
+    return None
+
+
+def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
+                 **table_options) -> Dataset:
+    """Read, merge and validate data files. Raises UserError listing every problem."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise UserError("name at least one data file, e.g. examples/staff.yaml")
+    problems: list[Problem] = []
+    collected: dict[str, list[tuple[Path, Any]]] = {name: [] for name in SECTIONS}
+    for path in paths:
+        try:
+            for name, content in read_sections(path, **table_options).items():
+                collected[name].append((path, content))
+        except UserError as exc:
+            problems.extend(exc.problems)
+    if not collected["company"] and paths:
+        beside = paths[0].parent / "company.yaml"
+        if beside.is_file() and beside.resolve() not in {p.resolve() for p in paths}:
+            try:
+                collected["company"].append((beside, read_sections(beside)["company"]))
+            except UserError as exc:
+                problems.extend(exc.problems)
+
+    data = Dataset(files=paths)
+    context_for = lambda path: {"base": path.parent, "missing_files": missing_files,  # noqa: E731
+                                "warnings": data.warnings}
+    if len(collected["company"]) > 1:
+        second_path, second = collected["company"][1]
+        problems.append(Problem(
+            f"a second company section (the first is in {collected['company'][0][0]}); "
+            "keep one", _locate(second, ()) or Location(str(second_path))))
+    if collected["company"]:
+        path, raw = collected["company"][0]
+        data.company = validate_record(raw, Company, "company", None, context_for(path),
+                                       problems)
+
+    references: list = []
+    models = {"staff": Person, "work_orders": WorkOrder, "equipment": EquipmentItem}
+    for section in LIST_SECTIONS:
+        seen: dict[str, Location | None] = {}
+        out = getattr(data, section)
+        for path, records in collected[section]:
+            if records is None:
+                continue
+            if not isinstance(records, list):
+                problems.append(Problem(f"'{section}' should be a list of records, each "
+                                        "starting with '- '", _locate(records, ()), section))
+                continue
+            context = context_for(path)
+            for index, raw in enumerate(records):
+                record = validate_record(raw, models[section], section, index, context, problems)
+                origin = records.location(index) if isinstance(records, MarkedList) else None
+                if record is None:
+                    continue
+                if record.id in seen:
+                    first = seen[record.id]
+                    problems.append(Problem(
+                        f"duplicate id {record.id!r}" + (f" (first at {first})" if first else "")
+                        + "; every record needs its own id",
+                        _locate(raw, ("id",)) or origin, _path(section, index, ("id",))))
+                    continue
+                seen[record.id] = origin
+                data.origins[(section, record.id)] = origin
+                ref = REFERENCES.get(section)
+                if ref and getattr(record, ref) is not None:
+                    references.append((section, record, ref, _locate(raw, (ref,)),
+                                       _path(section, index, (ref,))))
+                out.append(record)
+
+    _cross_check(data, references, problems)
+    if problems:
+        raise UserError(problems)
+    return data
+
+
+def _cross_check(data: Dataset, references: list, problems: list[Problem]) -> None:
+    """References between sections: engineers and holders must be on the staff list."""
+    ids = {p.id for p in data.staff}
+    for section, record, attr, location, path in references:
+        ref = getattr(record, attr)
+        if ref in ids:
+            continue
+        hint = suggest(ref, ids) if ids else "; no staff list was given (add staff.yaml)"
+        problems.append(Problem(f"{attr} {ref!r} is not on the staff list{hint}",
+                                location, path))

@@ -1,0 +1,61 @@
+"""Reading dates and times as people write them: 2024-03-01, 2024/3/1, 2024年3月1日, 2023-05."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*$")
+_DATETIME = re.compile(
+    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T ]?\s*"
+    r"(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}))?\s*秒?\s*$")
+_MONTH_ONLY = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
+
+
+def parse_date(value: object, *, allow_month: bool = False) -> dt.date:
+    """A date from a date, a datetime at midnight, or text; raises ValueError saying how to write it.
+
+    With allow_month, a year and month ("2023-05", "2023年5月") means the 1st of that month.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        month = _MONTH_ONLY.match(text)
+        if month:
+            if not allow_month:
+                raise ValueError(f"{value!r} has no day; write a full date like 2024-03-01")
+            return _make(int(month[1]), int(month[2]), 1, value)
+        m = _DATE.match(text)
+        if m and m[3]:
+            return _make(int(m[1]), int(m[2]), int(m[3]), value)
+        m = _DATETIME.match(text)
+        if m:
+            return _make(int(m[1]), int(m[2]), int(m[3]), value)
+    hint = "2024-03-01 or 2023-05" if allow_month else "2024-03-01"
+    raise ValueError(f"not a date: {value!r}; write it like {hint}")
+
+
+def parse_datetime(value: object) -> dt.datetime:
+    """A date and time from a datetime or text like '2026-11-21 09:12'."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, str):
+        m = _DATETIME.match(value.strip())
+        if m:
+            day = _make(int(m[1]), int(m[2]), int(m[3]), value)
+            try:
+                return dt.datetime.combine(day, dt.time(int(m[4]), int(m[5]), int(m[6] or 0)))
+            except ValueError:
+                raise ValueError(f"impossible time in {value!r}") from None
+    if isinstance(value, dt.date):
+        raise ValueError(f"{value.isoformat()} has no time; write it like {value.isoformat()} 14:00")
+    raise ValueError(f"not a date and time: {value!r}; write it like 2026-11-21 14:00")
+
+
+def _make(year: int, month: int, day: int, original: object) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"impossible date: {original!r} (no such day in the calendar)") from None

@@ -1,0 +1,66 @@
+"""User errors versus bugs.
+
+A user error (bad data, bad layout, bad command line) is a `UserError`: the CLI prints its
+problems and exits 2, without a traceback. Anything else is a bug and keeps its traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from: a file, and a line and column when known (1-based)."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    sheet: str | None = None  # spreadsheets: the sheet name; line is then the row
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.sheet is not None:
+            where += f"[{self.sheet}]"
+            if self.line is not None:
+                where += f":R{self.line}"
+            return where
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, said so a person can fix it."""
+
+    message: str
+    location: Location | None = None
+    path: str = ""  # e.g. "staff[3].photo"
+
+    def __str__(self) -> str:
+        parts = []
+        if self.location is not None:
+            parts.append(str(self.location))
+        if self.path:
+            parts.append(self.path)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class UserError(Exception):
+    """The input or the command line is wrong; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise UserError(problems)

@@ -1,0 +1,258 @@
+"""The data a company keeps, as pydantic models: company, staff, work orders, equipment.
+
+Every model rejects unknown keys. Text fields take what YAML or a spreadsheet made a number
+back as the text the user typed (MarkedInt.raw), so `id: 00123` stays "00123".
+Labels for codes (kind, service, cause, rating) live here too, so every output says the same.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
+                      field_validator, model_validator)
+
+from .dates import parse_date, parse_datetime
+from .errors import Problem
+
+# ---------------------------------------------------------------- labels printed for codes
+KIND_LABELS = {"install": "装机", "move": "移机", "repair": "修障"}
+SERVICE_LABELS = {"broadband": "宽带", "phone": "固话", "iptv": "IPTV", "mobile": "移动",
+                  "fttr": "FTTR 全屋光网", "wifi": "全屋 Wi-Fi", "camera": "天翼看家",
+                  "line": "专线"}
+CAUSE_LABELS = {"ours": "我方原因（局端）", "third_party": "第三方原因（如物业、停电）",
+                "customer": "用户方原因（如自行改线、路由器）", "unknown": "原因不明 / 正在调查"}
+RATING_LABELS = {"very_satisfied": "非常满意", "satisfied": "满意", "neutral": "一般",
+                 "dissatisfied": "不满意"}
+EQUIPMENT_LABELS = {"helmet": "安全帽", "insulated_shoes": "绝缘鞋"}
+CHECK_TYPE_LABELS = {"test": "检测", "visual": "外观检查"}
+RESULT_LABELS = {"pass": "合格", "fail": "不合格"}
+
+
+# ---------------------------------------------------------------- field types
+def _as_text(value: Any, info: ValidationInfo) -> Any:
+    """Numbers become the text as typed; a warning when YAML would have changed it."""
+    raw = getattr(value, "raw", None)
+    if raw is not None:
+        if raw != str(value) and info.context is not None:
+            info.context.setdefault("warnings", []).append(Problem(
+                f"{raw} was read as text {raw!r} (YAML would make it the number {value}); "
+                "put it in quotes to say it is text", getattr(value, "loc", None),
+                info.field_name or ""))
+        return raw
+    if isinstance(value, bool):
+        return value  # let pydantic say it should be text
+    if isinstance(value, (int, float)):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _labelled(labels: dict[str, str]):
+    """Accept a code or its Chinese label (安全帽 -> helmet)."""
+    by_label = {label: code for code, label in labels.items()}
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return by_label.get(value, value)
+        return value
+    return convert
+
+
+def _file(value: Any, info: ValidationInfo) -> Any:
+    """A path relative to the data file that names it; must exist unless the caller says not."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, (str, Path)):
+        raise ValueError("should be a file path")
+    context = info.context or {}
+    path = Path(value)
+    if not path.is_absolute():
+        path = Path(context.get("base", ".")) / path
+    mode = context.get("missing_files", "error")
+    if mode != "ignore" and not path.is_file():
+        why = "is a folder, not a file" if path.is_dir() else "file not found"
+        if mode == "warn":
+            context.setdefault("warnings", []).append(Problem(f"{why}: {value}", None,
+                                                              info.field_name or ""))
+        else:
+            raise ValueError(f"{why}: {value}")
+    return path
+
+
+def _date(value: Any) -> Any:
+    return None if value in (None, "") else parse_date(value)
+
+
+def _month_or_date(value: Any) -> Any:
+    return None if value in (None, "") else parse_date(value, allow_month=True)
+
+
+def _datetime(value: Any) -> Any:
+    return None if value in (None, "") else parse_datetime(value)
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+FileRef = Annotated[Path, BeforeValidator(_file)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+MonthOrDate = Annotated[dt.date, BeforeValidator(_month_or_date)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_datetime)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- company
+class QrCode(Model):
+    caption: Text
+    data: Text | None = None          # payload: a URL or text
+    image: FileRef | None = None      # or an existing QR image
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if not self.data and not self.image:
+            raise ValueError("give the QR code's 'data' (a URL or text) or an 'image' file")
+        return self
+
+
+class Fonts(Model):
+    regular: FileRef
+    bold: FileRef | None = None
+
+
+class Company(Model):
+    name: Text
+    short_name: Text | None = None
+    unit: Text | None = None               # default unit printed on badges
+    partner_label: Text = "电信特约服务商"
+    hotline: Text = "10000"
+    consult_phone: Text | None = None      # 咨询电话; the hotline when not given
+    complaint_phone: Text | None = None
+    service_promise: Text = ""
+    address: Text | None = None
+    website: Text | None = None
+    logo: FileRef | None = None
+    feedback_qr: Text | None = None        # payload for the service card's QR code
+    qr_codes: list[QrCode] = Field(default_factory=list)
+    fonts: Fonts | None = None
+    # Extra working days and holidays, for years the official calendar does not know yet.
+    holidays: list[Date] = Field(default_factory=list)
+    workdays: list[Date] = Field(default_factory=list)
+    # Spreadsheet column headers a company uses: {section: {header: field}}.
+    columns: dict[Text, dict[Text, Text]] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- staff
+class Person(Model):
+    id: Text = Field(min_length=1)
+    name: Text = Field(min_length=1)
+    unit: Text | None = None
+    team: Text | None = None
+    title: Text = "智慧家庭工程师"
+    phone: Text | None = None
+    photo: FileRef | None = None
+    qr: Text | None = None                 # payload: a WeChat link or text
+    qr_image: FileRef | None = None        # or an existing QR image
+    stars: int | None = Field(default=None, ge=0, le=5)
+    gender: Text | None = None
+    note: Text | None = None
+
+
+# ---------------------------------------------------------------- work orders
+class Customer(Model):
+    name: Text
+    phone: Text | None = None
+    address: Text | None = None
+    account: Text | None = None            # broadband account / phone number served
+
+
+class Appointment(Model):
+    start: DateTime
+    end: DateTime | None = None
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end is not None and self.end < self.start:
+            raise ValueError("the appointment ends before it starts")
+        return self
+
+
+class Material(Model):
+    item: Text
+    qty: float | None = None
+    unit: Text | None = None
+    note: Text | None = None
+
+
+class WorkOrder(Model):
+    id: Text = Field(min_length=1)
+    kind: Annotated[Literal["install", "move", "repair"], BeforeValidator(_labelled(KIND_LABELS))]
+    service: Annotated[Text, BeforeValidator(_labelled(SERVICE_LABELS))] = "broadband"
+    received: DateTime
+    customer: Customer
+    fault: Text | None = None
+    prepare: Text | None = None
+    appointment: Appointment | None = None
+    engineer: Text | None = None           # a staff id
+    completed: DateTime | None = None
+    materials: list[Material] = Field(default_factory=list)
+    work_done: Text | None = None
+    speed_test: Text | None = None
+    cause: Annotated[Literal["ours", "third_party", "customer", "unknown"] | None,
+                     BeforeValidator(_labelled(CAUSE_LABELS))] = None
+    rating: Annotated[Literal["very_satisfied", "satisfied", "neutral", "dissatisfied"] | None,
+                      BeforeValidator(_labelled(RATING_LABELS))] = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _times(self):
+        if self.completed is not None and self.completed < self.received:
+            raise ValueError("completed before it was received")
+        return self
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def service_label(self) -> str:
+        return SERVICE_LABELS.get(self.service, self.service)
+
+
+# ---------------------------------------------------------------- equipment
+class Check(Model):
+    date: Date
+    type: Annotated[Literal["test", "visual"], BeforeValidator(_labelled(CHECK_TYPE_LABELS))]
+    result: Annotated[Literal["pass", "fail"], BeforeValidator(_labelled(RESULT_LABELS))]
+    note: Text | None = None
+
+
+class EquipmentItem(Model):
+    id: Text = Field(min_length=1)
+    kind: Annotated[Literal["helmet", "insulated_shoes"],
+                    BeforeValidator(_labelled(EQUIPMENT_LABELS))]
+    holder: Text | None = None             # a staff id
+    batch: Text | None = None
+    manufactured: MonthOrDate | None = None
+    in_service: Date | None = None
+    retired: Date | None = None
+    checks: list[Check] = Field(default_factory=list)
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _has_start(self):
+        if self.manufactured is None and self.in_service is None:
+            raise ValueError("give 'manufactured' (生产日期) or 'in_service' (启用日期)")
+        return self
+
+
+SECTIONS: dict[str, type[Model]] = {
+    "company": Company,
+    "staff": Person,
+    "work_orders": WorkOrder,
+    "equipment": EquipmentItem,
+}

@@ -1,0 +1,57 @@
+"""Writing output files atomically: a temporary file in the target folder, renamed when complete.
+
+An interrupted batch leaves either the previous file or nothing at the target path, never a
+file that looks complete but is truncated.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import Problem, UserError
+
+
+def check_target(path: Path, *, directory: bool = False) -> Path:
+    """Fail before any work is done when the output cannot be written; creates missing folders."""
+    path = Path(path)
+    folder = path if directory else path.parent
+    if not directory and path.is_dir():
+        raise UserError(Problem(f"{path} is a folder; give a file name, e.g. {path / 'out.pdf'}"))
+    if directory and path.exists() and not path.is_dir():
+        raise UserError(Problem(f"{path} is a file; give a folder for the output"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(Problem(f"cannot create the folder {folder}: {exc.strerror}")) from None
+    if not os.access(folder, os.W_OK):
+        raise UserError(Problem(f"cannot write into {folder}: permission denied"))
+    return path
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`; renamed onto it when the block ends without error."""
+    target = Path(target)
+    check_target(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(target: Path, text: str, encoding: str = "utf-8") -> None:
+    write_bytes(target, text.encode(encoding))

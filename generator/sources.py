@@ -1,0 +1,60 @@
+"""Reading data files into sections: {section name: marked records}.
+
+YAML files hold sections by name (`staff:`, `work_orders:` ...), or a bare list when the file is
+named after its section (staff.yaml). Spreadsheets (.csv, .xlsx) come in through `read_table`.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from .errors import Location, Problem, UserError
+from .models import SECTIONS
+from .yamlsource import MarkedDict, MarkedList, load_yaml
+
+YAML_SUFFIXES = {".yaml", ".yml"}
+TABLE_SUFFIXES = {".csv", ".xlsx"}
+
+
+def section_from_name(path: Path) -> str | None:
+    """staff.yaml -> staff; work-orders.csv -> work_orders; anything else -> None."""
+    stem = path.stem.lower().replace("-", "_")
+    return stem if stem in SECTIONS else None
+
+
+def suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def read_sections(path: Path, **table_options) -> dict[str, Any]:
+    """The sections one data file holds."""
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES or "#" in path.name and path.name.split("#")[0].endswith(".xlsx"):
+        from .tables import read_table  # spreadsheets: only loaded when used
+        return read_table(path, **table_options)
+    if suffix not in YAML_SUFFIXES:
+        raise UserError(Problem(
+            f"fieldprint reads .yaml, .yml, .csv and .xlsx files, not {suffix or 'files without a suffix'}",
+            Location(str(path))))
+    data = load_yaml(path)
+    if isinstance(data, MarkedList):
+        section = section_from_name(path)
+        if section is None or section == "company":
+            raise UserError(Problem(
+                "this file is a list, but its name does not say what of; start it with "
+                "'staff:', 'work_orders:' or 'equipment:', or name it staff.yaml etc.",
+                data.location()))
+        return {section: data}
+    if not isinstance(data, MarkedDict):
+        raise UserError(Problem("expected sections such as 'company:' and 'staff:' here, "
+                                "found a single value", Location(str(path), 1, 1)))
+    if section_from_name(path) == "company" and "company" not in data:
+        return {"company": data}  # company.yaml may hold the company's fields directly
+    problems = [Problem(f"unknown section {key!r}{suggest(key, SECTIONS)} "
+                        f"(sections: {', '.join(SECTIONS)})", data.location(key))
+                for key in data if key not in SECTIONS]
+    if problems:
+        raise UserError(problems)
+    return dict(data)

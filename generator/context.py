@@ -1,0 +1,56 @@
+"""The one context shape that PDF layouts and Word templates read: plain dicts of text.
+
+    company  - the company's fields, plus `consult_phone` defaulted to the hotline
+    person   - a staff member, plus `unit` defaulted to the company's, `stars_text`
+    order    - a work order with labels and deadlines (see generator.orders)
+    item     - an equipment item with its status (see generator.equipment)
+    today    - the as-of date (a datetime.date)
+
+Values are text or None (dates stay dates, for the `date`/`cn_date` filters), so a
+template can never call a method of our models.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def plain(model: BaseModel | None) -> dict[str, Any] | None:
+    """A model as plain dicts and lists (paths as text)."""
+    if model is None:
+        return None
+    return model.model_dump(mode="python", round_trip=False, exclude_none=False,
+                            fallback=lambda v: str(v))
+
+
+def company_context(company) -> dict[str, Any]:
+    if company is None:
+        return {}
+    out = plain(company)
+    out["consult_phone"] = company.consult_phone or company.hotline
+    out["display_name"] = company.short_name or company.name
+    return out
+
+
+def person_context(person, company=None) -> dict[str, Any]:
+    out = plain(person)
+    if not out.get("unit") and company is not None:
+        out["unit"] = company.unit or company.name
+    out["stars_text"] = "★" * (person.stars or 0) + "☆" * (5 - (person.stars or 0)) \
+        if person.stars is not None else ""
+    return out
+
+
+def today() -> dt.date:
+    """Today, or the day SOURCE_DATE_EPOCH names (reproducible builds and tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def base_context(dataset, as_of: dt.date | None = None) -> dict[str, Any]:
+    return {"company": company_context(dataset.company), "today": as_of or today()}

@@ -49,6 +49,8 @@ def parse_datetime(value: object) -> dt.datetime:
                 return dt.datetime.combine(day, dt.time(int(m[4]), int(m[5]), int(m[6] or 0)))
             except ValueError:
                 raise ValueError(f"impossible time in {value!r}") from None
+        if _DATE.match(value.strip()):
+            value = parse_date(value)  # says "impossible date" when it is one
     if isinstance(value, dt.date):
         raise ValueError(f"{value.isoformat()} has no time; write it like {value.isoformat()} 14:00")
     raise ValueError(f"not a date and time: {value!r}; write it like 2026-11-21 14:00")

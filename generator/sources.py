@@ -31,6 +31,9 @@ def suggest(word: str, choices) -> str:
 def read_sections(path: Path, **table_options) -> dict[str, Any]:
     """The sections one data file holds."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise UserError(Problem("this is a folder, not a data file; name the files inside it",
+                                Location(str(path))))
     if suffix in TABLE_SUFFIXES or "#" in path.name and path.name.split("#")[0].endswith(".xlsx"):
         from .tables import read_table  # spreadsheets: only loaded when used
         return read_table(path, **table_options)

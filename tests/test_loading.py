@@ -1,0 +1,168 @@
+"""Loading and validation: every user mistake is a file:line:column message and exit 2."""
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from generator.dataset import load_dataset
+from generator.errors import UserError
+
+COMPANY = """\
+company:
+  name: 苏州测试通信工程有限公司
+  hotline: "10000"
+"""
+STAFF = """\
+staff:
+  - id: "SZ001"
+    name: 王建国
+    photo: photos/SZ001.jpg
+  - id: "SZ002"
+    name: 李秀英
+"""
+ORDERS = """\
+work_orders:
+  - id: WO-1
+    kind: repair
+    received: 2026-11-21T09:12:00
+    customer: {name: 李女士, phone: "13800000000"}
+    engineer: SZ001
+"""
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    (tmp_path / "photos").mkdir()
+    Image.new("RGB", (30, 40), "white").save(tmp_path / "photos" / "SZ001.jpg")
+    (tmp_path / "company.yaml").write_text(COMPANY, encoding="utf-8")
+    (tmp_path / "staff.yaml").write_text(STAFF, encoding="utf-8")
+    (tmp_path / "orders.yaml").write_text(ORDERS, encoding="utf-8")
+    return tmp_path
+
+
+def problems_of(*paths) -> list[str]:
+    with pytest.raises(UserError) as info:
+        load_dataset(paths)
+    return [str(p) for p in info.value.problems]
+
+
+def test_valid_data_loads_merges_and_finds_company_beside(data):
+    ds = load_dataset([data / "staff.yaml", data / "orders.yaml"])
+    assert ds.company.name == "苏州测试通信工程有限公司"  # company.yaml beside the first file
+    assert [p.id for p in ds.staff] == ["SZ001", "SZ002"]
+    assert ds.staff[0].photo == data / "photos" / "SZ001.jpg"  # relative to the naming file
+    assert ds.work_orders[0].received == dt.datetime(2026, 11, 21, 9, 12)
+    assert ds.person("SZ001").name == "王建国"
+
+
+def test_validate_command_ok(data, cli):
+    result = cli("validate", data / "staff.yaml", data / "orders.yaml")
+    assert result.code == 0, result
+    assert "2 staff" in result.out and "1 work orders" in result.out
+
+
+@pytest.mark.parametrize("text, expected", [
+    # bad indentation
+    (STAFF.replace('    name: 李秀英', '   name: 李秀英'), "staff.yaml:6:4:"),
+    # a tab
+    (STAFF.replace('    name: 王建国', '\tname: 王建国'), "staff.yaml:3:1: found character that cannot start any token (a tab"),
+    # an unknown key, with a suggestion
+    (STAFF.replace('    name: 李秀英', '    name: 李秀英\n    phnoe: "1"'),
+     "staff.yaml:7:5: staff[2].phnoe: unknown field 'phnoe'; did you mean 'phone'?"),
+    # a duplicate id
+    (STAFF.replace('"SZ002"', '"SZ001"'), "staff.yaml:5:5: staff[2].id: duplicate id 'SZ001' (first at "),
+    # a duplicate key in one mapping
+    (STAFF.replace('    name: 李秀英', '    name: 李秀英\n    name: 李秀\n'),
+     "staff.yaml:7:5: duplicate key 'name' (first at line 6)"),
+    # a missing photo
+    (STAFF.replace('SZ001.jpg', 'x.jpg'), "staff.yaml:4:5: staff[1].photo: file not found: photos/x.jpg"),
+    # a list where a mapping belongs
+    (STAFF.replace('  - id: "SZ002"\n    name: 李秀英\n', '  - [SZ002, 李秀英]\n'),
+     "staff.yaml:5:5: staff[2]: should be a mapping of fields"),
+    # an empty file
+    ("", "staff.yaml: the file is empty"),
+    # an unknown section
+    ("stuff:\n  - id: x\n", "staff.yaml:1:1: unknown section 'stuff'; did you mean 'staff'?"),
+])
+def test_broken_staff_file(data, text, expected):
+    (data / "staff.yaml").write_text(text, encoding="utf-8")
+    found = problems_of(data / "staff.yaml")
+    assert any(expected in p for p in found), found
+
+
+def test_impossible_date_and_unknown_engineer_reported_together(data):
+    broken = ORDERS.replace("2026-11-21T09:12:00", "2026-02-30").replace("SZ001", "SZ01")
+    (data / "orders.yaml").write_text(broken, encoding="utf-8")
+    found = problems_of(data / "staff.yaml", data / "orders.yaml")
+    assert any(p.startswith(f"{data / 'orders.yaml'}:4:5: work_orders[1].received: impossible date")
+               for p in found), found
+    # the order is invalid, so its engineer is not checked; fix the date and it is
+    (data / "orders.yaml").write_text(ORDERS.replace("SZ001", "SZ01"), encoding="utf-8")
+    found = problems_of(data / "staff.yaml", data / "orders.yaml")
+    assert any("orders.yaml:7:5: work_orders[1].engineer: engineer 'SZ01' is not on the staff "
+               "list; did you mean 'SZ001'?" in p for p in found), found
+
+
+def test_all_errors_at_once(data):
+    broken = STAFF.replace('"SZ002"', '"SZ001"').replace("SZ001.jpg", "x.jpg") \
+        .replace("    name: 李秀英", "    nam: 李秀英")
+    (data / "staff.yaml").write_text(broken, encoding="utf-8")
+    assert len(problems_of(data / "staff.yaml")) >= 3
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "this is a binary file"),
+    ("staff:\n  - id: 张三\n".encode("gbk"), "not UTF-8 text"),
+])
+def test_unreadable_files(tmp_path, content, expected, cli):
+    path = tmp_path / "staff.yaml"
+    path.write_bytes(content)
+    result = cli("validate", path)
+    assert result.code == 2
+    assert expected in result.err and "Traceback" not in result.err
+
+
+def test_missing_file_and_directory(tmp_path, cli):
+    result = cli("validate", tmp_path / "nope.yaml", tmp_path)
+    assert result.code == 2
+    assert "nope.yaml: file not found" in result.err
+    assert "is a folder, not a data file" in result.err
+    assert "2 problems found" in result.err
+
+
+def test_leading_zeros_kept_and_warned(tmp_path, cli):
+    path = tmp_path / "staff.yaml"
+    path.write_text("staff:\n  - id: 00123\n    name: 王五\n    phone: 13800000000\n",
+                    encoding="utf-8")
+    ds = load_dataset([path])
+    assert ds.staff[0].id == "00123" and ds.staff[0].phone == "13800000000"
+    assert any("00123" in str(w) and "quotes" in str(w) for w in ds.warnings)
+    result = cli("validate", path)
+    assert result.code == 0 and "warning:" in result.err and "staff.yaml:2:9" in result.err
+
+
+def test_object_tags_refused(tmp_path):
+    path = tmp_path / "staff.yaml"
+    path.write_text("staff:\n  - !!python/object/apply:os.system [echo hi]\n")
+    assert any("is not allowed" in p for p in problems_of(path))
+
+
+def test_alias_bomb_refused_quickly(tmp_path):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    path = tmp_path / "staff.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    start = time.perf_counter()
+    assert any("alias bomb" in p for p in problems_of(path))
+    assert time.perf_counter() - start < 10
+
+
+def test_messages_have_no_traceback_for_usage_errors(cli):
+    result = cli("validate")
+    assert result.code == 2 and "Traceback" not in result.err

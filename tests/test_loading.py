@@ -104,7 +104,7 @@ def test_impossible_date_and_unknown_engineer_reported_together(data):
     # the order is invalid, so its engineer is not checked; fix the date and it is
     (data / "orders.yaml").write_text(ORDERS.replace("SZ001", "SZ01"), encoding="utf-8")
     found = problems_of(data / "staff.yaml", data / "orders.yaml")
-    assert any("orders.yaml:7:5: work_orders[1].engineer: engineer 'SZ01' is not on the staff "
+    assert any("orders.yaml:6:5: work_orders[1].engineer: engineer 'SZ01' is not on the staff "
                "list; did you mean 'SZ001'?" in p for p in found), found
 
 

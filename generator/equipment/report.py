@@ -1,0 +1,196 @@
+"""The equipment report as data, and its text formats: terminal table, JSON, CSV.
+
+`Report` bundles what every writer needs: the as-of date, the policy, the statuses in register
+order, and the holders (staff) by id. Writers return bytes or text; the CLI writes them
+atomically. The binary formats live beside this module (xlsx.py, ics.py, pdf.py).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from ..models import EQUIPMENT_LABELS
+from .rules import STATUSES, Policy, Status, summary, urgent_first
+
+# Labels for the codes, in the words a safety officer uses.
+STATUS_EN = {"ok": "ok", "due_soon": "due soon", "due_today": "due today", "overdue": "overdue",
+             "scrapped": "scrapped", "not_in_service": "not in service", "invalid": "invalid"}
+STATUS_ZH = {"ok": "正常", "due_soon": "即将到期", "due_today": "今日到期", "overdue": "已超期",
+             "scrapped": "已报废", "not_in_service": "未启用", "invalid": "数据有误"}
+KIND_EN = {"helmet": "helmet", "insulated_shoes": "insulated shoes"}
+KIND_ZH = EQUIPMENT_LABELS
+BASIS_ZH = {"manufactured": "生产日期", "in_service": "启用日期"}
+NO_TEAM = "（未分班组）"
+NO_HOLDER = "（未发放）"
+
+
+def action_en(status: Status) -> str:
+    if status.action == "test":
+        return "spot-check test" if status.kind == "helmet" else "preventive test"
+    return status.action or ""
+
+
+def action_zh(status: Status) -> str:
+    if status.action == "test":
+        return "抽检" if status.kind == "helmet" else "预防性试验"
+    return "更换" if status.action == "replace" else ""
+
+
+@dataclass
+class Report:
+    """Everything a writer needs. `people` maps staff ids to `Person` (for names and teams)."""
+
+    as_of: dt.date
+    statuses: list[Status]                 # register order
+    policy: Policy = field(default_factory=Policy)
+    people: dict[str, Any] = field(default_factory=dict)
+    company: Any = None
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summary(self.statuses)
+
+    def urgent_first(self) -> list[Status]:
+        return urgent_first(self.statuses)
+
+    def holder_name(self, status: Status) -> str:
+        person = self.people.get(status.holder) if status.holder else None
+        return person.name if person is not None else ""
+
+    def team(self, status: Status) -> str:
+        person = self.people.get(status.holder) if status.holder else None
+        return (person.team or "") if person is not None else ""
+
+
+def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
+    """Assess a loaded Dataset's register."""
+    from .rules import assess
+    return Report(as_of, assess(dataset.equipment, as_of, policy), policy,
+                  {p.id: p for p in dataset.staff}, dataset.company)
+
+
+# ---------------------------------------------------------------------------------- JSON
+def to_json(report: Report) -> str:
+    """The JSON contract of issue 5: as_of, items (register order), summary of every status."""
+    items = [{
+        "id": s.item.id,
+        "kind": s.item.kind,
+        "holder": s.item.holder,
+        "batch": s.item.batch,
+        "status": s.status,
+        "due": s.due.isoformat() if s.due is not None else None,
+        "basis": s.basis,
+        "in_service_days": s.in_service_days,
+        "action": s.action,
+        "reason": s.reason,
+    } for s in report.statuses]
+    # One item per line: readable, diffable day to day, and fast (the C encoder, no indent).
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    body = ",\n    ".join(dumps(i) for i in items)
+    return (f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n'
+            f'  "items": [{chr(10) + "    " + body + chr(10) + "  " if items else ""}],\n'
+            f'  "summary": {dumps(report.summary)}\n}}\n')
+
+
+# ----------------------------------------------------------------------------------- CSV
+CSV_COLUMNS = ("id", "kind", "holder", "holder_name", "team", "batch", "status", "due",
+               "days_left", "basis", "in_service_days", "action", "reason", "status_zh",
+               "action_zh", "reason_zh")
+
+
+def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[tuple]:
+    """One tuple per item, in CSV_COLUMNS order, most urgent first."""
+    as_of = report.as_of
+    people = report.people
+    for s in (urgent_first(report.statuses) if statuses is None else statuses):
+        item = s.item
+        person = people.get(item.holder) if item.holder else None
+        yield (item.id, item.kind, item.holder or "", person.name if person else "",
+               (person.team or "") if person else "", item.batch or "", s.status,
+               s.due.isoformat() if s.due else "",
+               (s.due - as_of).days if s.due else "", s.basis,
+               "" if s.in_service_days is None else s.in_service_days, s.action or "",
+               s.reason or "", STATUS_ZH[s.status], action_zh(s), s.reason_zh or "")
+
+
+def to_csv(report: Report) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows the Chinese names; codes as in the JSON."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(rows(report))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------------- table
+def width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, limit: int) -> str:
+    if width(text) <= limit:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = width(ch)
+        if used + w > limit - 1:
+            break
+        out += ch
+        used += w
+    return out + "…"
+
+
+def _pad(text: str, size: int, right: bool = False) -> str:
+    gap = " " * max(0, size - width(text))
+    return gap + text if right else text + gap
+
+
+TABLE_COLUMNS = ("ID", "kind", "status", "due", "days", "in service", "to do", "holder",
+                 "team", "why")
+_RIGHT = {"days", "in service"}
+_LIMITS = {"holder": 24, "team": 20, "why": 70, "ID": 20}
+
+
+def summary_line(report: Report) -> str:
+    counts = report.summary
+    total = sum(counts.values())
+    parts = [f"{counts[k]} {STATUS_EN[k]}" for k in STATUSES if counts[k]]
+    return (f"{total} item{'s' if total != 1 else ''} as of {report.as_of.isoformat()}: "
+            + (", ".join(parts) if parts else "nothing in the register"))
+
+
+def to_table(report: Report) -> str:
+    """The terminal view: most urgent first, aligned columns (CJK-aware), a summary line.
+
+    `days` is days until the due date (negative: days overdue); `in service` days served.
+    """
+    body = []
+    for s in report.urgent_first():
+        name = report.holder_name(s)
+        holder = f"{name} ({s.holder})" if name else (s.holder or "")
+        left = s.days_left(report.as_of)
+        body.append((s.id, KIND_EN[s.kind], STATUS_EN[s.status],
+                     s.due.isoformat() if s.due else "",
+                     "" if left is None else str(left),
+                     "" if s.in_service_days is None else str(s.in_service_days),
+                     action_en(s), holder, report.team(s), s.reason or ""))
+    body = [tuple(_cut(v, _LIMITS.get(h, 999)) for h, v in zip(TABLE_COLUMNS, row))
+            for row in body]
+    sizes = [max([width(h)] + [width(row[i]) for row in body])
+             for i, h in enumerate(TABLE_COLUMNS)]
+    lines = []
+    for row in [TABLE_COLUMNS] + body:
+        cells = [_pad(v, sizes[i], TABLE_COLUMNS[i] in _RIGHT) for i, v in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * n for n in sizes))
+    lines.append("")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,274 @@
+"""The safety-equipment rules (SPEC.md §5, issue 5): what is due, what is overdue, what is scrapped.
+
+Pure: `assess(items, as_of, policy)` reads validated `EquipmentItem`s and returns one `Status`
+per item, in the same order. Nothing here touches files except `load_policy`.
+
+Rules (every number comes from `Policy`):
+- Helmet: life starts at `manufactured` (or `in_service` when that is all we know; `basis`
+  says which). The due date, the last valid day, is start + 30 months. A passing `test` dated
+  no earlier than 30 days before the current due date moves it to test date + 12 months (again
+  for each later such test); earlier tests extend nothing. A failing `test` scraps every
+  helmet of the same batch from that date; a failing `visual` scraps that helmet.
+- Insulated shoes: a preventive `test` is due 6 months after `in_service` (or `manufactured`);
+  each passing test makes the next one due 6 months after it. A failing test or visual check
+  scraps them.
+- `retired` scraps an item from that date. Records (checks, retirement) dated after the as-of
+  date are ignored, as if they had not happened yet.
+Month arithmetic is dateutil's relativedelta, which clamps to the month's end
+(2024-08-31 + 6 months = 2025-02-28).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from dateutil.relativedelta import relativedelta
+from pydantic import Field
+
+from ..models import EquipmentItem, Model
+
+# The statuses in the order the JSON summary lists them.
+STATUSES = ("ok", "due_soon", "due_today", "overdue", "scrapped", "not_in_service", "invalid")
+# Most urgent first: what the table, the PDF and the spreadsheets sort by.
+URGENCY = {"overdue": 0, "due_today": 1, "due_soon": 2, "invalid": 3, "scrapped": 4, "ok": 5,
+           "not_in_service": 6}
+# Statuses that make `--fail-on` fail.
+FAIL_ON = {"overdue": frozenset({"overdue", "invalid"}),
+           "due-soon": frozenset({"overdue", "invalid", "due_today", "due_soon"})}
+
+
+class Policy(Model):
+    """The numbers of the rules. Defaults follow the standard; a company may override each one
+    in a policy file (`--policy FILE`, plain `key: value` lines)."""
+
+    helmet_life_months: int = Field(30, ge=1, le=1200)      # plastic helmet: 2.5 years
+    extension_window_days: int = Field(30, ge=0, le=3650)   # a test this close to due extends
+    extension_months: int = Field(12, ge=1, le=1200)        # a passing spot-check: one more year
+    extend_by_test: bool = True                             # false: scrap at end of life
+    shoes_test_months: int = Field(6, ge=1, le=1200)        # insulated shoes: every 6 months
+    warn_days: int = Field(30, ge=0, le=3650)               # due_soon this many days ahead
+
+
+DEFAULT_POLICY = Policy()
+
+
+def load_policy(path: str | Path) -> Policy:
+    """A policy file, validated with file:line messages (unknown keys, wrong types, ranges)."""
+    from ..layoutfile import load_layout
+    return load_layout(Path(path), Policy)
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """Where one item stands on the as-of date."""
+
+    item: EquipmentItem
+    status: str                      # one of STATUSES
+    due: dt.date | None              # last valid day / day the next test is due; None if scrapped
+    basis: str                       # "manufactured" | "in_service": where the clock started
+    in_service_days: int | None      # days served up to the as-of date (or until scrapped)
+    action: str | None               # "test" | "replace" | None: what to do on `due` (or now)
+    reason: str | None               # why, in English (JSON, terminal)
+    reason_zh: str | None            # the same in Chinese (printed report, spreadsheet)
+    since: dt.date | None = None     # scrapped: from this date
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def kind(self) -> str:
+        return self.item.kind
+
+    @property
+    def holder(self) -> str | None:
+        return self.item.holder
+
+    @property
+    def batch(self) -> str | None:
+        return self.item.batch
+
+    def days_left(self, as_of: dt.date) -> int | None:
+        """Days from the as-of date to the due date (negative when overdue)."""
+        return None if self.due is None else (self.due - as_of).days
+
+    def sort_key(self) -> tuple:
+        """Most urgent first; within a status the earliest due date, then the id."""
+        return (URGENCY[self.status], self.due or dt.date.max, self.item.id)
+
+
+def urgent_first(statuses: Iterable[Status]) -> list[Status]:
+    return sorted(statuses, key=Status.sort_key)
+
+
+def summary(statuses: Iterable[Status]) -> dict[str, int]:
+    """Counts of every status, zero or not, in the order of STATUSES."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for s in statuses:
+        counts[s.status] += 1
+    return counts
+
+
+def fails(statuses: Iterable[Status], fail_on: str | None) -> list[Status]:
+    """The items that make `--fail-on due-soon|overdue` exit 1."""
+    if not fail_on:
+        return []
+    hit = FAIL_ON[fail_on]
+    return [s for s in statuses if s.status in hit]
+
+
+# ------------------------------------------------------------------------------------ rules
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months, clamped to the month's end (dateutil)."""
+    return day + relativedelta(months=months)
+
+
+def _d(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def batch_failures(items: Iterable[EquipmentItem], as_of: dt.date) -> dict[str, tuple]:
+    """For each helmet batch: (date, helmet id) of its first failing test up to the as-of date.
+
+    One pass over the register; `assess` then looks each helmet's batch up once.
+    """
+    failures: dict[str, tuple] = {}
+    for item in items:
+        if item.kind != "helmet" or item.batch is None:
+            continue
+        for check in item.checks:
+            if check.type == "test" and check.result == "fail" and check.date <= as_of:
+                found = (check.date, item.id)
+                known = failures.get(item.batch)
+                if known is None or found < known:
+                    failures[item.batch] = found
+    return failures
+
+
+def assess(items: Iterable[EquipmentItem], as_of: dt.date,
+           policy: Policy = DEFAULT_POLICY) -> list[Status]:
+    """The status of every item on `as_of`, in the order given. Linear in the register's size."""
+    items = list(items)
+    failures = batch_failures(items, as_of)
+    return [assess_one(item, as_of, policy, failures) for item in items]
+
+
+_CHECK_EN = {("helmet", "test"): "spot-check test", ("helmet", "visual"): "visual check",
+             ("insulated_shoes", "test"): "preventive test",
+             ("insulated_shoes", "visual"): "visual check"}
+_CHECK_ZH = {("helmet", "test"): "抽检", ("helmet", "visual"): "外观检查",
+             ("insulated_shoes", "test"): "预防性试验", ("insulated_shoes", "visual"): "外观检查"}
+
+
+def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POLICY,
+               failures: dict[str, tuple] | None = None) -> Status:
+    """One item's status. `failures` is `batch_failures(register, as_of)`; without it, only the
+    item's own failing tests count."""
+    helmet = item.kind == "helmet"
+    made, issued = item.manufactured, item.in_service
+    if helmet:
+        start, basis = (made, "manufactured") if made is not None else (issued, "in_service")
+    else:
+        start, basis = (issued, "in_service") if issued is not None else (made, "manufactured")
+
+    checks = [c for c in item.checks if c.date <= as_of]
+    if len(checks) > 1:
+        checks.sort(key=lambda c: c.date)  # stable: same-day records keep their written order
+    retired = item.retired if item.retired is not None and item.retired <= as_of else None
+
+    # ---- invalid: the data contradicts itself (or describes the future)
+    bad_en: list[str] = []
+    bad_zh: list[str] = []
+    if made is not None and made > as_of:
+        bad_en.append(f"manufactured {_d(made)}, after the as-of date {_d(as_of)}")
+        bad_zh.append(f"生产日期 {_d(made)} 晚于统计日 {_d(as_of)}")
+    if made is not None and issued is not None and issued < made:
+        bad_en.append(f"in service {_d(issued)}, before it was manufactured ({_d(made)})")
+        bad_zh.append(f"启用日期 {_d(issued)} 早于生产日期 {_d(made)}")
+    if retired is not None and issued is not None and retired < issued:
+        bad_en.append(f"retired {_d(retired)}, before it was in service ({_d(issued)})")
+        bad_zh.append(f"报废日期 {_d(retired)} 早于启用日期 {_d(issued)}")
+    elif retired is not None and made is not None and retired < made:
+        bad_en.append(f"retired {_d(retired)}, before it was manufactured ({_d(made)})")
+        bad_zh.append(f"报废日期 {_d(retired)} 早于生产日期 {_d(made)}")
+    if made is not None and checks and checks[0].date < made:
+        bad_en.append(f"a check on {_d(checks[0].date)} is dated before manufacture ({_d(made)})")
+        bad_zh.append(f"{_d(checks[0].date)} 的检查记录早于生产日期 {_d(made)}")
+    if bad_en:
+        return Status(item, "invalid", None, basis, None, None,
+                      "; ".join(bad_en), "；".join(bad_zh))
+
+    # ---- scrapped: the earliest of a failure, the batch's failure, retirement
+    events: list[tuple] = []  # (date, rank, en, zh): on the same day a failure explains more
+    for check in checks:
+        if check.result == "fail":
+            what = (item.kind, check.type)
+            events.append((check.date, 0, f"failed the {_CHECK_EN[what]} on {_d(check.date)}",
+                           f"{_d(check.date)} {_CHECK_ZH[what]}不合格"))
+            break
+    if helmet and item.batch is not None and failures:
+        batch_fail = failures.get(item.batch)
+        if batch_fail is not None and batch_fail[1] != item.id:
+            day, other = batch_fail
+            events.append((day, 1, f"batch {item.batch} scrapped: helmet {other} failed the "
+                                   f"spot-check test on {_d(day)}",
+                           f"同批次 {item.batch} 的安全帽 {other} 于 {_d(day)} 抽检不合格，整批报废"))
+    if retired is not None:
+        events.append((retired, 2, f"retired on {_d(retired)}", f"{_d(retired)} 报废停用"))
+    if events:
+        events.sort()
+        day, rank, en, zh = events[0]
+        if rank != 2 and retired is not None:
+            en += f"; retired on {_d(retired)}"
+            zh += f"；{_d(retired)} 已停用"
+        served = None
+        if issued is not None and issued <= as_of:
+            served = max(0, (min(day, as_of) - issued).days)
+        return Status(item, "scrapped", None, basis, served,
+                      None if retired is not None else "replace", en, zh, since=day)
+
+    # ---- the due date
+    if helmet:
+        due = add_months(start, policy.helmet_life_months)
+        what = "manufacture" if basis == "manufactured" else "going into service"
+        en = f"end of the {policy.helmet_life_months}-month life from {what} ({_d(start)})"
+        zh = (f"自{'生产' if basis == 'manufactured' else '启用'}日期 {_d(start)} 起 "
+              f"{policy.helmet_life_months} 个月使用期满")
+        if policy.extend_by_test:
+            window = dt.timedelta(days=policy.extension_window_days)
+            for check in checks:
+                if check.type == "test" and check.result == "pass" and check.date >= due - window:
+                    due = add_months(check.date, policy.extension_months)
+                    en = (f"{policy.extension_months} months after the passing spot-check test "
+                          f"on {_d(check.date)}")
+                    zh = f"{_d(check.date)} 抽检合格，延用 {policy.extension_months} 个月"
+        action = "test" if policy.extend_by_test else "replace"
+    else:
+        months = policy.shoes_test_months
+        due = add_months(start, months)
+        what = "going into service" if basis == "in_service" else "manufacture"
+        en = f"{months} months after {what} ({_d(start)})"
+        zh = f"{'启用' if basis == 'in_service' else '生产'}日期 {_d(start)} 起满 {months} 个月"
+        for check in checks:
+            if check.type == "test" and check.result == "pass":
+                due = add_months(check.date, months)
+                en = f"{months} months after the passing preventive test on {_d(check.date)}"
+                zh = f"{_d(check.date)} 预防性试验合格，{months} 个月后再试"
+        action = "test"
+
+    if issued is not None and issued > as_of:
+        return Status(item, "not_in_service", due, basis, None, None,
+                      f"goes into service on {_d(issued)}", f"{_d(issued)} 启用")
+
+    if as_of > due:
+        status = "overdue"
+    elif as_of == due:
+        status = "due_today"
+    elif (due - as_of).days <= policy.warn_days:
+        status = "due_soon"
+    else:
+        status = "ok"
+    served = (as_of - issued).days if issued is not None else None
+    return Status(item, status, due, basis, served, action, en, zh)

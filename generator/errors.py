@@ -16,6 +16,7 @@ class Location:
     line: int | None = None
     column: int | None = None
     sheet: str | None = None  # spreadsheets: the sheet name; line is then the row
+    header: str | None = None  # spreadsheets and CSV: the column's header as the file writes it
 
     def __str__(self) -> str:
         where = self.file
@@ -23,11 +24,12 @@ class Location:
             where += f"[{self.sheet}]"
             if self.line is not None:
                 where += f":R{self.line}"
-            return where
-        if self.line is not None:
+        elif self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
+        if self.header:
+            where += f" {self.header}"
         return where
 
 
@@ -43,8 +45,8 @@ class Problem:
         parts = []
         if self.location is not None:
             parts.append(str(self.location))
-        if self.path:
-            parts.append(self.path)
+        if self.path and not (self.location is not None and self.location.header):
+            parts.append(self.path)  # a column header already names the field
         parts.append(self.message)
         return ": ".join(parts)
 

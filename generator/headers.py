@@ -1,0 +1,138 @@
+"""The one table of spreadsheet column headers: which header means which field.
+
+A header may be the field's own name (`id`, `customer.name`, `customer_name`) or one of the
+Chinese words below. The first word of each list is the one `fieldprint template` and the
+example spreadsheets write. A company adds its own words in company.yaml:
+
+    columns:
+      staff: {人员编号: id, 所属部门: unit}
+
+Headers are compared after removing spaces, a trailing `*` and a trailing remark in brackets,
+so `生产日期（年月）`, ` 姓名 ` and `工号*` all work. docs/spreadsheets.md shows this table.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# section -> field -> (kind, [header words]); the first word is the one templates write.
+# kind says how a cell becomes a value: text, date, month (a date or a year-month), datetime,
+# int, number, materials (a list written in one cell), or a code with Chinese labels.
+COLUMNS: dict[str, dict[str, tuple[str, list[str]]]] = {
+    "staff": {
+        "id": ("text", ["工号", "员工编号", "人员编号", "员工工号"]),
+        "name": ("text", ["姓名", "员工姓名"]),
+        "unit": ("text", ["单位", "所属单位", "公司"]),
+        "team": ("text", ["班组", "所属班组", "部门"]),
+        "title": ("text", ["职务", "岗位", "职位", "职称"]),
+        "phone": ("text", ["手机", "电话", "手机号", "手机号码", "联系电话", "电话号码"]),
+        "photo": ("text", ["照片", "相片", "照片文件"]),
+        "qr": ("text", ["二维码", "微信二维码", "二维码内容", "微信"]),
+        "qr_image": ("text", ["二维码图片", "二维码文件"]),
+        "stars": ("int", ["星级", "服务星级"]),
+        "gender": ("text", ["性别"]),
+        "note": ("text", ["备注"]),
+    },
+    "work_orders": {
+        "id": ("text", ["工单号", "工单编号", "单号"]),
+        "kind": ("code", ["类型", "工单类型"]),
+        "service": ("code", ["业务", "业务类型", "产品"]),
+        "received": ("datetime", ["接单时间", "派单时间", "受理时间", "下单时间"]),
+        "customer.name": ("text", ["客户姓名", "客户名称", "用户姓名", "客户"]),
+        "customer.phone": ("text", ["联系电话", "客户电话", "用户电话"]),
+        "customer.address": ("text", ["地址", "客户地址", "装机地址", "用户地址"]),
+        "customer.account": ("text", ["宽带账号", "业务号码", "账号"]),
+        "fault": ("text", ["故障描述", "故障现象", "申告内容"]),
+        "prepare": ("text", ["客户准备", "需准备", "准备事项"]),
+        "appointment.start": ("datetime", ["预约时间", "预约开始", "预约开始时间"]),
+        "appointment.end": ("datetime", ["预约结束", "预约结束时间"]),
+        "engineer": ("text", ["装维人员", "装维人员工号", "工程师", "维修人员", "工号"]),
+        "completed": ("datetime", ["完成时间", "竣工时间", "修复时间"]),
+        "materials": ("materials", ["材料", "使用材料", "材料清单"]),
+        "work_done": ("text", ["处理情况", "处理过程", "处理结果"]),
+        "speed_test": ("text", ["测速结果", "测速"]),
+        "cause": ("code", ["故障原因", "原因", "原因分类"]),
+        "rating": ("code", ["满意度", "客户评价", "评价"]),
+        "note": ("text", ["备注"]),
+    },
+    "equipment": {
+        "id": ("text", ["编号", "设备编号", "物品编号"]),
+        "kind": ("code", ["类别", "种类", "设备类别", "类型"]),
+        "holder": ("text", ["使用人", "使用人工号", "领用人", "持有人", "工号"]),
+        "batch": ("text", ["批次", "批号", "生产批次"]),
+        "manufactured": ("month", ["生产日期", "出厂日期"]),
+        "in_service": ("date", ["启用日期", "领用日期", "发放日期"]),
+        "retired": ("date", ["报废日期"]),
+        "note": ("text", ["备注"]),
+    },
+    # equipment checks: a second sheet of equipment.xlsx, or a file of their own
+    "checks": {
+        "item": ("text", ["编号", "设备编号", "物品编号"]),
+        "date": ("date", ["日期", "检查日期", "检测日期"]),
+        "type": ("code", ["类型", "检查类型", "检查方式"]),
+        "result": ("code", ["结果", "检查结果", "检测结果"]),
+        "note": ("text", ["备注"]),
+    },
+}
+
+TABLE_SECTIONS = tuple(COLUMNS)          # staff, work_orders, equipment, checks
+ID_FIELD = {"staff": "id", "work_orders": "id", "equipment": "id", "checks": "item"}
+REQUIRED = {
+    "staff": ("id", "name"),
+    "work_orders": ("id", "kind", "received", "customer.name"),
+    "equipment": ("id", "kind"),
+    "checks": ("item", "date", "type", "result"),
+}
+# sheet names of equipment.xlsx that hold the checks
+CHECK_SHEETS = {"checks", "check", "检查记录", "检测记录", "检查", "检测", "点检记录"}
+# codes with Chinese labels, for the template's drop-down lists: section -> field -> labels
+def choices() -> dict[str, dict[str, list[str]]]:
+    from .models import (CAUSE_LABELS, CHECK_TYPE_LABELS, EQUIPMENT_LABELS, KIND_LABELS,
+                         RATING_LABELS, RESULT_LABELS, SERVICE_LABELS)
+    return {
+        "work_orders": {"kind": list(KIND_LABELS.values()),
+                        "service": list(SERVICE_LABELS.values()),
+                        "cause": list(CAUSE_LABELS.values()),
+                        "rating": list(RATING_LABELS.values())},
+        "equipment": {"kind": list(EQUIPMENT_LABELS.values())},
+        "checks": {"type": list(CHECK_TYPE_LABELS.values()),
+                   "result": list(RESULT_LABELS.values())},
+        "staff": {"stars": ["0", "1", "2", "3", "4", "5"]},
+    }
+
+
+_REMARK = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\]]$")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(header: Any) -> str:
+    """The comparable form of a header: no spaces, no trailing * or (remark), lower case."""
+    text = _SPACE.sub("", str(header))
+    while True:
+        stripped = _REMARK.sub("", text).rstrip("*＊:：")
+        if stripped == text:
+            break
+        text = stripped
+    return text.lower()
+
+
+def header_for(section: str, field: str) -> str:
+    """The Chinese header templates write for a field."""
+    return COLUMNS[section][field][1][0]
+
+
+def kind_of(section: str, field: str) -> str:
+    return COLUMNS[section][field][0]
+
+
+def alias_map(section: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """normalized header -> field, for one section; `extra` (the company's words) wins."""
+    out: dict[str, str] = {}
+    for field, (_, words) in COLUMNS[section].items():
+        out[normalize(field)] = field
+        out[normalize(field.replace(".", "_"))] = field
+        for word in words:
+            out.setdefault(normalize(word), field)
+    for word, field in (extra or {}).items():
+        out[normalize(word)] = field
+    return out

@@ -1,2 +1,173 @@
-"""(not built yet)"""
-COMMANDS: list = []
+"""`fieldprint equipment`: the safety-equipment schedule (helmets, insulated shoes)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import click
+
+from ..context import today
+from ..dates import parse_date
+from ..errors import Problem, UserError
+from ..output import check_target, write_bytes
+from .common import data_argument, load
+
+FORMATS = ("table", "csv", "json", "xlsx", "pdf", "ics")
+BINARY = {"xlsx", "pdf"}  # never to a terminal: a file name is made up when -o is not given
+DEMO_AS_OF = dt.date(2026, 11, 21)
+
+
+def _as_of(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+_STAFF_SECTION = re.compile(r"^staff\s*:", re.MULTILINE)
+
+
+def with_staff_beside(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Add the staff.yaml beside the first data file when no data file gives the staff list,
+    so `fieldprint equipment equipment.yaml` shows holders' names and teams (as company.yaml is
+    found beside the data)."""
+    if not paths:
+        return paths
+    beside = paths[0].parent / "staff.yaml"
+    if not beside.is_file():
+        return paths
+    for path in paths:
+        if path.stem.lower() == "staff" or path.resolve() == beside.resolve():
+            return paths
+        if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                return paths  # the loader will say what is wrong with it
+            if _STAFF_SECTION.search(text):
+                return paths
+    return paths + (beside,)
+
+
+def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
+                policy_file: Path | None):
+    """Load, validate and assess: a Report, or a UserError with every problem."""
+    from ..equipment import DEFAULT_POLICY, build_report, load_policy
+    policy = load_policy(policy_file) if policy_file is not None else DEFAULT_POLICY
+    if warn_days is not None:
+        policy = policy.model_copy(update={"warn_days": warn_days})
+    if any(p.suffix.lower() in (".yaml", ".yml") for p in data):
+        from ..yamlsource import warn_if_pure_python
+        warn_if_pure_python()
+    # photos and logos play no part here: a missing one must not stop the safety report
+    dataset = load(with_staff_beside(tuple(data)), missing_files="ignore")
+    if not dataset.equipment:
+        raise UserError(Problem(
+            "no equipment in the data: add an 'equipment:' section, one entry per helmet or "
+            "pair of insulated shoes (see examples/equipment.yaml)"))
+    return build_report(dataset, as_of, policy)
+
+
+@click.command("equipment")
+@data_argument
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", callback=_as_of,
+              help="The day to report for (default: today).")
+@click.option("--warn-days", type=click.IntRange(min=0), metavar="N",
+              help="Call an item 'due soon' this many days before its due date (default 30).")
+@click.option("--policy", "policy_file", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A YAML file overriding the rules' numbers (see below).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="table (default on a terminal), csv, json, xlsx, pdf or ics; "
+                   "guessed from -o's suffix when not given.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), metavar="FILE",
+              help="Write here (default: the terminal; a made-up name for xlsx and pdf).")
+@click.option("--fail-on", type=click.Choice(["due-soon", "overdue"]),
+              help="Exit 1 when something is overdue or invalid (overdue), or also due "
+                   "today or soon (due-soon): for a daily scheduled job.")
+def equipment(data, as_of, warn_days, policy_file, fmt, out, fail_on):
+    """What is due, overdue or scrapped among helmets (安全帽) and insulated shoes (绝缘鞋).
+
+    \b
+    The rules (SPEC §5): a helmet lasts 30 months from manufacture; a
+    passing spot-check test within 30 days of the due date (or after it)
+    keeps it for 12 more months; a failed spot-check scraps the whole
+    batch. Insulated shoes get a preventive test 6 months after going into
+    service, then every 6 months. A failed visual check, or 'retired',
+    scraps an item. Records dated after --as-of are ignored.
+
+    \b
+    Every number can be changed in a --policy file, for example:
+      helmet_life_months: 30
+      extension_window_days: 30
+      extension_months: 12
+      extend_by_test: true      # false: replace helmets at end of life
+      shoes_test_months: 6
+      warn_days: 30
+
+    \b
+    The JSON lists items in register order; the other formats put the
+    most urgent first. A staff.yaml beside the first DATA file is used for
+    holders' names and teams when no staff list is given.
+    Exit codes: 0 done, 1 --fail-on found something, 2 bad input.
+
+    \b
+    Examples:
+      fieldprint equipment examples/equipment.yaml --as-of 2026-11-21
+      fieldprint equipment examples/equipment.yaml -o report.pdf
+      fieldprint equipment register.csv staff.yaml --format json -o status.json
+      fieldprint equipment examples/equipment.yaml --fail-on overdue --format ics -o due.ics
+    """
+    from ..equipment import fails, render
+    from ..equipment.report import STATUS_EN, summary_line
+
+    if fmt is None:
+        suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+        fmt = suffix if suffix in FORMATS else "table"
+        if suffix == "txt":
+            fmt = "table"
+    as_of = as_of or today()
+    if out is None and fmt in BINARY:
+        out = Path(f"equipment-{as_of.isoformat()}.{fmt}")
+    if out is not None:
+        check_target(out)  # before any work
+    report = make_report(data, as_of, warn_days, policy_file)
+    content = render(report, fmt)
+    if out is None:
+        stream = click.get_binary_stream("stdout")
+        stream.write(content)
+        stream.flush()
+    else:
+        write_bytes(out, content)
+        click.echo(f"wrote {out}: {summary_line(report)}", err=True)
+
+    hits = fails(report.statuses, fail_on)
+    if hits:
+        shown = ", ".join(f"{s.id} ({STATUS_EN[s.status]})" for s in hits[:10])
+        more = f" and {len(hits) - 10} more" if len(hits) > 10 else ""
+        click.echo(f"--fail-on {fail_on}: {len(hits)} item{'s' if len(hits) != 1 else ''} "
+                   f"need attention: {shown}{more}", err=True)
+        return 1
+    return 0
+
+
+def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
+    """The equipment report of the example register as of 2026-11-21: PDF, spreadsheet,
+    JSON and calendar."""
+    register = examples_dir / "equipment.yaml"
+    if not register.is_file():
+        return []
+    from ..equipment import render
+    report = make_report((register,), DEMO_AS_OF, None, None)
+    written = []
+    for fmt in ("pdf", "xlsx", "json", "ics"):
+        target = out_dir / f"equipment-{DEMO_AS_OF.isoformat()}.{fmt}"
+        write_bytes(target, render(report, fmt))
+        written.append(target)
+    return written
+
+
+COMMANDS = [equipment]

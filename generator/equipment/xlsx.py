@@ -1,0 +1,138 @@
+"""The equipment report as an Excel workbook (openpyxl): one sheet of items, most urgent first,
+with the header row frozen, filters on and status cells coloured; a second sheet of counts by
+status and by team.
+
+Written in openpyxl's write-only mode (a 100,000-row register stays fast and small in memory),
+then re-zipped with fixed timestamps so the same input gives the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections import Counter
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh
+from .rules import STATUSES
+
+# Excel's own "good / neutral / bad" palette, so the colours read as they do elsewhere.
+STATUS_FILL = {
+    "overdue": ("FFC7CE", "9C0006"),
+    "due_today": ("F8CBAD", "833C0B"),
+    "due_soon": ("FFEB9C", "9C5700"),
+    "invalid": ("E4DFEC", "5B2C6F"),
+    "scrapped": ("D9D9D9", "404040"),
+    "ok": ("C6EFCE", "006100"),
+    "not_in_service": ("DDEBF7", "1F4E78"),
+}
+
+# (header, width in characters)
+COLUMNS = (("编号", 14), ("种类", 10), ("持有人", 10), ("工号", 10), ("班组", 16), ("批次", 12),
+           ("状态", 10), ("到期日", 12), ("剩余天数", 9), ("计算起点", 9), ("在用天数", 9),
+           ("处理", 11), ("说明", 60), ("status", 14), ("action", 8))
+STATUS_COLUMN = 7  # 1-based, for the colour
+
+
+def _fixed_zip(data: bytes, when: dt.date) -> bytes:
+    """The same archive with every entry dated `when`: byte-identical output for equal input."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def to_xlsx(report: Report) -> bytes:
+    wb = Workbook(write_only=True)
+    stamp = dt.datetime.combine(report.as_of, dt.time())
+    wb.properties.creator = "fieldprint"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.title = f"安全防护用品台账 {report.as_of.isoformat()}"
+
+    ws = wb.create_sheet("设备状态")
+    ws.freeze_panes = "A2"
+    for i, (_, size) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = size
+
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="1F4E78")
+    header_font = Font(bold=True, color="FFFFFF")
+    fills = {k: (PatternFill("solid", fgColor=bg), Font(color=fg, bold=True))
+             for k, (bg, fg) in STATUS_FILL.items()}
+    header = []
+    for title, _ in COLUMNS:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font, cell.fill = header_font, header_fill
+        cell.alignment = Alignment(vertical="center")
+        header.append(cell)
+    ws.append(header)
+
+    as_of = report.as_of
+    people = report.people
+    statuses = report.urgent_first()
+    for s in statuses:
+        item = s.item
+        person = people.get(item.holder) if item.holder else None
+        status_cell = WriteOnlyCell(ws, value=STATUS_ZH[s.status])
+        status_cell.fill, status_cell.font = fills[s.status]
+        due = None
+        if s.due is not None:
+            due = WriteOnlyCell(ws, value=s.due)
+            due.number_format = "yyyy-mm-dd"
+        ws.append([item.id, KIND_ZH[item.kind], person.name if person else None,
+                   item.holder, (person.team or None) if person else None, item.batch,
+                   status_cell, due, (s.due - as_of).days if s.due else None,
+                   BASIS_ZH[s.basis], s.in_service_days, action_zh(s) or None,
+                   s.reason_zh, s.status, s.action])
+    last = get_column_letter(len(COLUMNS))
+    ws.auto_filter.ref = f"A1:{last}{len(statuses) + 1}"
+
+    # ---- summary sheet: by status, by team
+    summary = wb.create_sheet("汇总")
+    summary.column_dimensions["A"].width = 20
+    for col in "BCDEFGHI":
+        summary.column_dimensions[col].width = 10
+
+    def title(text):
+        cell = WriteOnlyCell(summary, value=text)
+        cell.font = bold
+        return cell
+
+    summary.append([title(f"安全防护用品台账（统计日 {as_of.isoformat()}）")])
+    summary.append([])
+    summary.append([title("状态"), title("数量")])
+    counts = report.summary
+    for key in STATUSES:
+        cell = WriteOnlyCell(summary, value=STATUS_ZH[key])
+        cell.fill, cell.font = fills[key]
+        summary.append([cell, counts[key]])
+    summary.append([title("合计"), sum(counts.values())])
+    summary.append([])
+    by_team: dict[str, Counter] = {}
+    for s in statuses:
+        team = report.team(s) or NO_TEAM
+        by_team.setdefault(team, Counter())[s.status] += 1
+    head = [title("班组")]
+    for key in STATUSES:
+        cell = WriteOnlyCell(summary, value=STATUS_ZH[key])
+        cell.fill, cell.font = fills[key]
+        head.append(cell)
+    summary.append(head + [title("合计")])
+    for team in sorted(by_team):
+        c = by_team[team]
+        summary.append([team] + [c[k] for k in STATUSES] + [sum(c.values())])
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _fixed_zip(buffer.getvalue(), as_of)

@@ -8,7 +8,7 @@ The set deliberately holds the awkward cases a badge renderer meets in real offi
 
 - most photos: small portrait ID photos, 413 × 579 px (the Chinese 二寸 size at 300 dpi);
 - SZ10031: a landscape photo (a phone picture nobody cropped);
-- SZ10032: a 4000 × 3000 camera JPEG (about 1 MB), to exercise downscaling;
+- SZ10032: a 4000 × 3000 camera JPEG (about 0.5 MB), to exercise downscaling;
 - SZ10033: stored on its side with EXIF Orientation 6 — upright only when EXIF is applied;
 - SZ10034: greyscale (mode L); SZ10035: CMYK (as some print shops deliver them).
 

@@ -155,21 +155,40 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
         raise UserError("name at least one data file, e.g. examples/staff.yaml")
     problems: list[Problem] = []
     collected: dict[str, list[tuple[Path, Any]]] = {name: [] for name in SECTIONS}
-    for path in paths:
-        try:
-            for name, content in read_sections(path, **table_options).items():
-                collected[name].append((path, content))
-        except UserError as exc:
-            problems.extend(exc.problems)
-    if not collected["company"] and paths:
-        beside = paths[0].parent / "company.yaml"
-        if beside.is_file() and beside.resolve() not in {p.resolve() for p in paths}:
+    # Two passes: YAML first, so that the company's spreadsheet headers (company.columns)
+    # are known when the spreadsheets are read; records stay in the order of the files.
+    read: dict[int, dict[str, Any]] = {}
+    for spreadsheets in (False, True):
+        if spreadsheets:
+            table_options["columns"] = _company_columns(collected["company"])
+        for i, path in enumerate(paths):
+            if _is_table(path) != spreadsheets:
+                continue
             try:
-                collected["company"].append((beside, read_sections(beside)["company"]))
+                read[i] = read_sections(path, **table_options)
             except UserError as exc:
                 problems.extend(exc.problems)
+            if not spreadsheets:
+                collected["company"].extend((path, c) for n, c in read.get(i, {}).items()
+                                            if n == "company")
+        if not spreadsheets and not collected["company"] and paths:
+            beside = paths[0].parent / "company.yaml"
+            if beside.is_file() and beside.resolve() not in {p.resolve() for p in paths}:
+                try:
+                    collected["company"].append((beside, read_sections(beside)["company"]))
+                except UserError as exc:
+                    problems.extend(exc.problems)
+    table_warnings: list[Problem] = []
+    for i in sorted(read):
+        for name, content in read[i].items():
+            if name != "company":
+                collected.setdefault(name, []).append((paths[i], content))
+            table_warnings.extend(getattr(content, "warnings", ()))
+    if collected.get("checks"):  # equipment checks from a spreadsheet of their own
+        from .tables import attach_checks
+        attach_checks(collected, problems)
 
-    data = Dataset(files=paths)
+    data = Dataset(files=paths, warnings=table_warnings)
     context_for = lambda path: {"base": path.parent, "missing_files": missing_files,  # noqa: E731
                                 "warnings": data.warnings}
     if len(collected["company"]) > 1:
@@ -219,6 +238,19 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     if problems:
         raise UserError(problems)
     return data
+
+
+def _is_table(path: Path) -> bool:
+    name = path.name.lower()
+    return path.suffix.lower() in (".csv", ".xlsx") or ".xlsx#" in name
+
+
+def _company_columns(companies: list) -> Any:
+    """The raw `columns:` of the first company section: headers the company's spreadsheets use."""
+    for _, raw in companies[:1]:
+        if isinstance(raw, dict):
+            return raw.get("columns")
+    return None
 
 
 def _cross_check(data: Dataset, references: list, problems: list[Problem]) -> None:

@@ -9,7 +9,26 @@ from ..dataset import Dataset, load_dataset
 from ..errors import Problem
 
 
+TABLE_OPTIONS = "fieldprint.table_options"  # click context meta: --section, --encoding
+
+
+def _table_option(ctx: click.Context, param: click.Parameter, value):
+    if value is not None:
+        ctx.meta.setdefault(TABLE_OPTIONS, {})[param.name] = value
+    return value
+
+
 def data_argument(func):
+    """DATA... plus the spreadsheet options every data command takes (--section, --encoding);
+    the options reach `load()` through the click context, so commands do not declare them."""
+    func = click.option(
+        "--encoding", expose_value=False, callback=_table_option, metavar="NAME",
+        help="Encoding of CSV files (default: detect UTF-8 or GBK/GB18030).")(func)
+    func = click.option(
+        "--section", expose_value=False, callback=_table_option,
+        type=click.Choice(["staff", "work_orders", "equipment", "checks"]),
+        help="What spreadsheets (.csv/.xlsx) hold, when neither the file name nor the "
+             "headers say.")(func)
     return click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))(func)
 
 
@@ -20,6 +39,9 @@ def only_option(func):
 
 def load(data: tuple[Path, ...], **options) -> Dataset:
     """Load and validate, printing warnings; UserError propagates to the CLI's exit 2."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        options = {**ctx.meta.get(TABLE_OPTIONS, {}), **options}
     dataset = load_dataset(data, **options)
     report_problems(dataset.warnings, prefix="warning: ")
     return dataset

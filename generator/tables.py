@@ -1,0 +1,766 @@
+"""Spreadsheets into records: .csv (UTF-8, GBK/GB18030) and .xlsx (first sheet, or file.xlsx#Sheet).
+
+`read_table(path)` returns `{section: records}` like the YAML reader, so validation is the same
+for both. Each record is a `TableRecord`: a MarkedDict whose `location(key)` names the file, the
+sheet, the row and the column header, so a problem prints as
+
+    staff.xlsx[花名册]:R14 照片: file not found: photos/x.jpg
+
+The header row is found among the first rows (title rows above it are skipped); headers are
+matched through the table in `generator.headers` plus the company's own `columns:`. Cells become
+values by the field's kind: text fields turn numbers Excel stored back into the digits (a phone
+13800000000, an ID 00123 kept by a 00000 cell format), date fields take date cells, Excel serial
+numbers and the usual written forms. Empty rows are skipped.
+
+Equipment checks come from a second sheet of equipment.xlsx (named 检查记录 or checks) or from a
+checks.csv of their own; `attach_checks` puts them into the equipment records.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from . import headers as H
+from .dates import parse_date, parse_datetime
+from .errors import Location, Problem, UserError
+from .yamlsource import MarkedDict, MarkedList
+
+HEADER_SCAN_ROWS = 10          # the header row is looked for among this many first rows
+SECTION_NAMES = {"staff": "staff", "work_orders": "work_orders", "workorders": "work_orders",
+                 "equipment": "equipment", "checks": "checks", "equipment_checks": "checks"}
+
+
+# ---------------------------------------------------------------------------- located values
+class TableInfo:
+    """What all rows of one table share: where it is and which header each field came from."""
+
+    __slots__ = ("file", "sheet", "headers")
+
+    def __init__(self, file: str, sheet: str | None):
+        self.file = file
+        self.sheet = sheet
+        self.headers: dict[str, str] = {}      # field path ("customer.name") -> header as written
+
+    def location(self, row: int | None = None, header: str | None = None) -> Location:
+        return Location(self.file, row, sheet=self.sheet, header=header)
+
+
+class TableRecord(MarkedDict):
+    """One row (or the `customer`/`appointment` part of it) that can say where each value is."""
+
+    __slots__ = ("info", "row", "prefix")
+
+    def location(self, key: Any = None) -> Location:
+        header = self.info.headers.get(self.prefix + str(key)) if key is not None else None
+        return Location(self.info.file, self.row, sheet=self.info.sheet, header=header)
+
+
+class CellRecord(MarkedDict):
+    """A record written inside one cell (a material in 材料): every key is at that cell."""
+
+    __slots__ = ("loc",)
+
+    def location(self, key: Any = None) -> Location:
+        return self.loc
+
+
+class LocatedList(MarkedList):
+    """Records that each know their own location (rows of a table, checks from several sheets)."""
+
+    __slots__ = ("where", "warnings", "section")
+
+    def location(self, index: int | None = None) -> Location:
+        if index is not None and 0 <= index < len(self):
+            item = self[index]
+            if hasattr(item, "location"):
+                return item.location()
+        return self.where
+
+
+def _located_list(items: Iterable, where: Location) -> LocatedList:
+    out = LocatedList(items)
+    out.file, out.pos, out.item_pos = where.file, (where.line, None), []
+    out.where, out.warnings, out.section = where, [], None
+    return out
+
+
+# ---------------------------------------------------------------------------- reading files
+def split_sheet(path: Path) -> tuple[Path, str | None]:
+    """staff.xlsx#花名册 -> (staff.xlsx, 花名册)."""
+    name = path.name
+    if "#" in name:
+        base, sheet = name.split("#", 1)
+        return path.with_name(base), sheet or None
+    return path, None
+
+
+def section_from_name(path: Path) -> str | None:
+    stem = path.stem.lower().replace("-", "_").replace(" ", "_")
+    return SECTION_NAMES.get(stem)
+
+
+def read_table(path: Path, *, section: str | None = None, encoding: str | None = None,
+               columns: Any = None) -> dict[str, LocatedList]:
+    """The records of a spreadsheet, by section; the checks of an equipment workbook under 'checks'.
+
+    section: force the section (else the file or sheet name, else the headers say).
+    encoding: for CSV, instead of detecting UTF-8 / GB18030.
+    columns: the company's extra headers, {section: {header: field}} (company.yaml `columns:`).
+    """
+    path = Path(path)
+    file_path, sheet = split_sheet(path)
+    display = str(file_path)
+    if section is not None:
+        section = SECTION_NAMES.get(section.lower().replace("-", "_"))
+        if section is None:
+            raise UserError(Problem(f"--section must be one of {', '.join(H.TABLE_SECTIONS)}",
+                                    Location(display)))
+    extra, problems = company_columns(columns)
+    if problems:
+        raise UserError(problems)
+    if not file_path.is_file():
+        why = "this is a folder, not a data file" if file_path.is_dir() else "file not found"
+        raise UserError(Problem(why, Location(display)))
+    named = section or section_from_name(file_path)
+    if file_path.suffix.lower() == ".csv":
+        if sheet is not None:
+            raise UserError(Problem(f"a CSV file has no sheets; remove '#{sheet}'",
+                                    Location(display)))
+        text, _ = decode_csv(file_path, display, encoding)
+        rows = _csv_rows(text)
+        records = _read_rows(rows, TableInfo(display, None), named, extra, excel=False)
+        return {records.section: records}
+    if file_path.suffix.lower() != ".xlsx":
+        raise UserError(Problem("spreadsheets must be .csv or .xlsx (save an old .xls as .xlsx)",
+                                Location(display)))
+    return _read_workbook(file_path, display, sheet, named, section, extra)
+
+
+def company_columns(columns: Any) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """The company's `columns:` checked against the known fields: {section: {header: field}}."""
+    extra: dict[str, dict[str, str]] = {}
+    problems: list[Problem] = []
+    if not isinstance(columns, dict):
+        return extra, problems
+    from .sources import suggest
+    for section, mapping in columns.items():
+        where = columns.location(section) if hasattr(columns, "location") else None
+        if section not in H.COLUMNS:
+            problems.append(Problem(f"columns: unknown section {section!r}"
+                                    f"{suggest(section, H.COLUMNS)} (sections: "
+                                    f"{', '.join(H.COLUMNS)})", where, "company.columns"))
+            continue
+        if not isinstance(mapping, dict):
+            continue  # the Company model reports the wrong shape
+        for header, field in mapping.items():
+            field = str(getattr(field, "raw", field)).strip()
+            if field not in H.COLUMNS[section]:
+                loc = mapping.location(header) if hasattr(mapping, "location") else where
+                problems.append(Problem(
+                    f"column {header!r}: {field!r} is not a {section} field"
+                    f"{suggest(field, H.COLUMNS[section])} (fields: "
+                    f"{', '.join(H.COLUMNS[section])})", loc, f"company.columns.{section}"))
+                continue
+            extra.setdefault(section, {})[str(getattr(header, "raw", header))] = field
+    return extra, problems
+
+
+def decode_csv(path: Path, display: str, encoding: str | None) -> tuple[str, str]:
+    """The text of a CSV file and the encoding used: BOM, else UTF-8, else GB18030 (GBK)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(Problem(f"cannot read: {exc.strerror}", Location(display))) from None
+    if raw.startswith(b"PK\x03\x04"):
+        raise UserError(Problem("this is an Excel workbook, not CSV text; name it .xlsx",
+                                Location(display)))
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UserError(Problem("this is an old Excel .xls file (or a protected one), not CSV "
+                                "text; open it in Excel and save as .xlsx or CSV",
+                                Location(display)))
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UserError(Problem(f"unknown encoding {encoding!r}; try utf-8 or gb18030",
+                                    Location(display))) from None
+        tried = [encoding]
+    elif raw.startswith(codecs.BOM_UTF8):
+        tried = ["utf-8-sig"]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        tried = ["utf-16"]
+    else:
+        tried = ["utf-8", "gb18030"]
+    error: UnicodeDecodeError | None = None
+    for name in tried:
+        try:
+            return raw.decode(name), name
+        except UnicodeDecodeError as exc:
+            error = error or exc
+    assert error is not None
+    line = raw[: error.start].count(b"\n") + 1
+    if encoding:
+        why = f"not {encoding} text (byte 0x{raw[error.start]:02x} on line {line})"
+    else:
+        why = (f"neither UTF-8 nor GBK/GB18030 text (byte 0x{raw[error.start]:02x} on line "
+               f"{line}); save it as 'CSV UTF-8', or name the encoding with --encoding")
+    raise UserError(Problem(why, Location(display, line)))
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number where the row starts, cells) for each row of CSV text."""
+    sample = text[:4096].splitlines()[:5]
+    counts = {d: sum(line.count(d) for line in sample) for d in (",", "\t", ";")}
+    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _read_workbook(file_path: Path, display: str, sheet: str | None, named: str | None,
+                   forced: str | None, extra: dict) -> dict[str, LocatedList]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        book = load_workbook(file_path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise UserError(Problem(
+            "cannot open as an Excel .xlsx workbook (an old .xls, a password-protected file, "
+            f"or a damaged one? {type(exc).__name__}); save it again as .xlsx",
+            Location(display))) from None
+    try:
+        names = book.sheetnames
+        is_checks = lambda name: H.normalize(name) in H.CHECK_SHEETS  # noqa: E731
+        if sheet is not None:
+            if sheet not in names:
+                from .sources import suggest
+                raise UserError(Problem(f"no sheet named {sheet!r}{suggest(sheet, names)} "
+                                        f"(sheets: {', '.join(names)})", Location(display)))
+            main = sheet
+        else:
+            main = next((n for n in names if not is_checks(n)), names[0])
+        section = forced or ("checks" if is_checks(main) else named)
+        out: dict[str, LocatedList] = {}
+        problems: list[Problem] = []
+        try:
+            records = _read_rows(_sheet_rows(book[main]), TableInfo(display, main), section,
+                                 extra, excel=True)
+            out[records.section] = records
+        except UserError as exc:
+            problems.extend(exc.problems)
+            records = None
+        if records is None or records.section == "equipment":
+            for name in names:
+                if name != main and is_checks(name):
+                    try:
+                        out["checks"] = _read_rows(_sheet_rows(book[name]),
+                                                   TableInfo(display, name), "checks", extra,
+                                                   excel=True)
+                    except UserError as exc:
+                        problems.extend(exc.problems)
+                    break
+        if problems:
+            raise UserError(problems)
+        return out
+    finally:
+        book.close()
+
+
+def _sheet_rows(ws) -> Iterator[tuple[int, tuple]]:
+    ws.reset_dimensions()  # some programs write a wrong size; read what is there
+    for number, row in enumerate(ws.iter_rows(), 1):
+        yield number, row
+
+
+# ---------------------------------------------------------------------------- cell values
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
+
+
+_ZEROS = re.compile(r'^(?:"[^"]*")?(0+)(?:"[^"]*")?$')
+
+
+def number_text(value: int | float, number_format: str | None = None) -> str:
+    """The digits of a number Excel stored for a text field: 13800000000.0 -> '13800000000';
+    with a cell format of 00000, 123 -> '00123'."""
+    if isinstance(value, float):
+        if value.is_integer():
+            value = int(value)
+        else:
+            text = repr(value)
+            if "e" in text or "E" in text:
+                from decimal import Decimal
+                text = format(Decimal(text), "f")
+            return text
+    text = str(value)
+    if number_format and number_format != "General":
+        m = _ZEROS.match(number_format)
+        if m and value >= 0:
+            text = text.zfill(len(m[1]))
+    return text
+
+
+def _excel_date(value: float) -> dt.datetime | None:
+    """An Excel serial day number (a date cell without date format) as a datetime."""
+    if 1 <= value < 2958466:
+        from openpyxl.utils.datetime import from_excel
+        return from_excel(value)
+    return None
+
+
+_TIME_FORMAT = re.compile(r"[hs]", re.I)
+
+
+def _date_as_text(value: dt.datetime | dt.date, number_format: str | None) -> str:
+    """A date cell in a text field (Excel turned '2023-01' into a date): as the cell shows it."""
+    fmt = (number_format or "").lower()
+    if isinstance(value, dt.datetime) and (_TIME_FORMAT.search(fmt) or value.time() != dt.time()):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if "d" not in fmt and "m" in fmt and "y" in fmt:
+        return value.strftime("%Y-%m")
+    return value.strftime("%Y-%m-%d")
+
+
+def _fmt(cell) -> str | None:
+    return getattr(cell, "number_format", None)
+
+
+def _text(value: Any, cell) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return value  # the model says it should be text
+    if isinstance(value, (int, float)):
+        return number_text(value, _fmt(cell))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return _date_as_text(value, _fmt(cell))
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return value
+
+
+def _date_converter(allow_month: bool) -> Callable:
+    cache: dict[str, Any] = {}
+
+    def convert(value: Any, cell) -> Any:
+        if isinstance(value, str):
+            done = cache.get(value)
+            if done is None:
+                try:
+                    done = parse_date(value, allow_month=allow_month)
+                except ValueError:
+                    done = value  # the model reports it, with its place
+                cache[value] = done
+            return done
+        if isinstance(value, dt.datetime):
+            return value.date() if value.time() == dt.time() else value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            day = _excel_date(float(value))
+            return day.date() if day is not None else value
+        return value
+    return convert
+
+
+_RANGE_SAME_DAY = re.compile(
+    r"^(?P<day>.*?\d)\s*[T ]?\s*(?P<t1>\d{1,2}:\d{2})\s*(?:-|~|～|至|到|—|–)\s*(?P<t2>\d{1,2}:\d{2})$")
+_RANGE_TWO_DAYS = re.compile(r"^(?P<a>.+?\d{1,2}:\d{2}(?::\d{2})?)\s*(?:~|～|至|到|—|–|\s-\s)\s*"
+                             r"(?P<b>\d{4}.+)$")
+
+
+class TimeRange(tuple):
+    """'2026-11-21 14:00-16:00' in one cell: (start, end)."""
+
+
+def _datetime_converter(ranges: bool) -> Callable:
+    cache: dict[str, Any] = {}
+
+    def parse(text: str) -> Any:
+        text = text.replace("：", ":").strip()
+        if ranges:
+            m = _RANGE_SAME_DAY.match(text)
+            if m:
+                return TimeRange((parse(f"{m['day']} {m['t1']}"), parse(f"{m['day']} {m['t2']}")))
+            m = _RANGE_TWO_DAYS.match(text)
+            if m:
+                return TimeRange((parse(m["a"]), parse(m["b"])))
+        try:
+            return parse_datetime(text)
+        except ValueError:
+            return text
+
+    def convert(value: Any, cell) -> Any:
+        if isinstance(value, str):
+            done = cache.get(value)
+            if done is None:
+                done = cache[value] = parse(value)
+            return done
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            moment = _excel_date(float(value))
+            return moment if moment is not None else value
+        return value
+    return convert
+
+
+_STARS = re.compile(r"^\s*(\d)\s*星?(?:级)?\s*$")
+
+
+def _int(value: Any, cell) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        m = _STARS.match(value)
+        if m:
+            return int(m[1])
+        if value.strip() and set(value.strip()) <= {"★", "☆"}:
+            return value.count("★")
+    return value
+
+
+def _code(value: Any, cell) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_text(value)
+    return value
+
+
+_MATERIAL_SPLIT = re.compile(r"\s*[;；\n、]\s*")
+_MATERIAL = re.compile(r"^(?P<item>.+?)\s*(?:[×xX*＊]\s*|\s+)(?P<qty>\d+(?:\.\d+)?)\s*"
+                       r"(?P<unit>[^\s\d（(]*)\s*(?:[（(](?P<note>[^）)]*)[)）])?$")
+_NOTE_ONLY = re.compile(r"^(?P<item>.+?)\s*[（(](?P<note>[^）)]*)[)）]$")
+
+
+def parse_materials(text: str) -> list[dict[str, Any]]:
+    """'皮线光缆 20 米；水晶头×2 个（备用）' -> [{item, qty, unit, note}, ...]."""
+    out = []
+    for part in _MATERIAL_SPLIT.split(text.strip()):
+        if not part:
+            continue
+        m = _MATERIAL.match(part)
+        if m:
+            entry: dict[str, Any] = {"item": m["item"], "qty": float(m["qty"])}
+            if m["unit"]:
+                entry["unit"] = m["unit"]
+            if m["note"]:
+                entry["note"] = m["note"].strip()
+        else:
+            n = _NOTE_ONLY.match(part)
+            entry = {"item": n["item"], "note": n["note"].strip()} if n else {"item": part}
+        out.append(entry)
+    return out
+
+
+def format_materials(materials: Iterable[dict]) -> str:
+    """The inverse of parse_materials, for writing spreadsheets."""
+    parts = []
+    for m in materials:
+        text = str(m["item"])
+        qty = m.get("qty")
+        if qty is not None:
+            qty = float(qty)
+            text += f" {int(qty) if qty.is_integer() else qty}"
+            if m.get("unit"):
+                text += f" {m['unit']}"
+        if m.get("note"):
+            text += f"（{m['note']}）"
+        parts.append(text)
+    return "；".join(parts)
+
+
+def _converter(kind: str, field: str) -> Callable | None:
+    if kind == "text":
+        return _text
+    if kind == "date":
+        return _date_converter(False)
+    if kind == "month":
+        return _date_converter(True)
+    if kind == "datetime":
+        return _datetime_converter(ranges=field == "appointment.start")
+    if kind == "int":
+        return _int
+    if kind == "code":
+        return _code
+    return None  # materials: handled by the row builder
+
+
+# ---------------------------------------------------------------------------- headers
+class _Header:
+    """The header row that was found, and which column gives which field."""
+
+    def __init__(self, row: int, section: str, fields: dict[int, str], texts: dict[int, str],
+                 unknown: list[int], blank: list[int]):
+        self.row, self.section, self.fields, self.texts = row, section, fields, texts
+        self.unknown, self.blank = unknown, blank
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _resolve(texts: list[str], above: list[str], aliases: dict[str, str]
+             ) -> tuple[dict[int, str], dict[int, str], list[int], list[int]]:
+    """Which column gives which field. An empty cell under a header (a cell merged down from
+    the row above) takes that header; a group header above (客户 over 姓名) is tried as a
+    prefix first (客户姓名)."""
+    fields: dict[int, str] = {}
+    shown: dict[int, str] = {}
+    unknown: list[int] = []
+    blank: list[int] = []
+    group = ""
+    for c, text in enumerate(texts):
+        upper = above[c] if c < len(above) else ""
+        if upper:
+            group = upper
+        field = None
+        if text:
+            field = aliases.get(H.normalize(group + text)) if group else None
+            if field is not None:
+                shown[c] = f"{group}{text}"
+            else:
+                field = aliases.get(H.normalize(text))
+                shown[c] = text
+        elif upper and aliases.get(H.normalize(upper)):
+            field, shown[c] = aliases[H.normalize(upper)], upper  # merged down from above
+        if field is None:
+            (unknown if text else blank).append(c)
+        elif field in fields.values():
+            unknown.append(c)  # a second column for the same field: reported by the caller
+            shown.setdefault(c, text)
+        else:
+            fields[c] = field
+    return fields, shown, unknown, blank
+
+
+def _find_header(rows: list[list[str]], section: str | None, extra: dict
+                 ) -> tuple[int, str, dict[int, str], dict[int, str], list[int], list[int]] | None:
+    """The best header row among the first rows, and its section when not given."""
+    sections = [section] if section else list(H.TABLE_SECTIONS)
+    maps = {s: H.alias_map(s, extra.get(s)) for s in sections}
+    best = None
+    best_score = (0, 0)
+    ties: set[str] = set()
+    for i, texts in enumerate(rows):
+        if not any(texts):
+            continue
+        above = rows[i - 1] if i > 0 else []
+        for s in sections:
+            fields, shown, unknown, blank = _resolve(texts, above, maps[s])
+            found = set(fields.values())
+            has_id = H.ID_FIELD[s] in found
+            score = (len(found) + (2 if has_id else 0), -i)
+            if len(found) == 0:
+                continue
+            if score > best_score:
+                best_score, best = score, (i, s, fields, shown, unknown, blank)
+                ties = {s}
+            elif score == best_score:
+                ties.add(s)
+    if best is not None and section is None and len(ties) > 1:
+        raise _Ambiguous(sorted(ties))
+    return best
+
+
+class _Ambiguous(Exception):
+    def __init__(self, sections: list[str]):
+        self.sections = sections
+
+
+def _cell_name(excel: bool, column: int, row: int) -> str:
+    if excel:
+        from openpyxl.utils import get_column_letter
+        return f"{get_column_letter(column + 1)}{row}"
+    return f"column {column + 1}"
+
+
+# ---------------------------------------------------------------------------- rows to records
+def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | None,
+               extra: dict, *, excel: bool) -> LocatedList:
+    value_of = (lambda cell: cell.value) if excel else (lambda cell: cell)  # noqa: E731
+    head: list[tuple[int, list[str]]] = []
+    head_cells: list[tuple[int, Any]] = []
+    for number, cells in rows:
+        head_cells.append((number, cells))
+        head.append((number, [_cell_text(value_of(c)) for c in cells]))
+        if len(head) >= HEADER_SCAN_ROWS:
+            break
+    where = info.location()
+    if not head or not any(any(t) for _, t in head):
+        raise UserError(Problem("the sheet is empty; the first row should hold the column "
+                                "headers (fieldprint template writes a starting point)", where))
+    width = max(len(t) for _, t in head)
+    texts = [t + [""] * (width - len(t)) for _, t in head]
+    try:
+        found = _find_header(texts, section, extra)
+    except _Ambiguous as exc:
+        raise UserError(Problem(
+            f"the headers fit {' and '.join(exc.sections)} equally well; name the file after "
+            "its section (staff.csv, work_orders.csv, equipment.csv, checks.csv) or pass "
+            "--section", where)) from None
+    if found is None:
+        sample = ", ".join(t for t in texts[0] if t) or "(none)"
+        what = section or "staff, work_orders, equipment or checks"
+        raise UserError(Problem(
+            f"no column header of {what} found in the first {len(texts)} rows "
+            f"(first row: {sample}); see docs/spreadsheets.md for the headers", where))
+    index, section, fields, shown, unknown, blank = found
+    header_row = head[index][0]
+    info.headers = {field: shown[c] for c, field in fields.items()}
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+
+    missing = [f for f in H.REQUIRED[section] if f not in info.headers]
+    if section == "equipment" and not {"manufactured", "in_service"} & set(info.headers):
+        missing.append("manufactured")
+    for field in missing:
+        hint = H.header_for(section, field)
+        if section == "equipment" and field == "manufactured":
+            hint = f"{hint} or {H.header_for(section, 'in_service')}"
+        problems.append(Problem(
+            f"no column for {field!r} ({hint}); the headers in row {header_row} are: "
+            f"{', '.join(t for t in texts[index] if t)}", info.location(header_row)))
+    if problems:
+        raise UserError(problems)
+    if unknown:
+        used = {f: c for c, f in fields.items()}
+        unused = []
+        for c in unknown:
+            field = H.alias_map(section, extra.get(section)).get(H.normalize(shown.get(c, "")))
+            if field in used:
+                warnings.append(Problem(
+                    f"column {_cell_name(excel, c, header_row)} {shown[c]!r} is not used: "
+                    f"{_cell_name(excel, used[field], header_row)} {info.headers[field]!r} "
+                    f"already gives {field}", info.location(header_row)))
+            else:
+                unused.append(shown.get(c) or texts[index][c])
+        if unused:
+            warnings.append(Problem(
+                f"columns not used: {', '.join(unused)} (not {section} fields; to use one, "
+                f"map it in company.yaml: columns: {{{section}: {{{unused[0]}: FIELD}}}})",
+                info.location(header_row)))
+
+    plan = []
+    for c, field in sorted(fields.items()):
+        kind = H.kind_of(section, field)
+        parent, _, key = field.rpartition(".")
+        plan.append((c, field, parent or None, key, kind, _converter(kind, field)))
+    blank_columns = set(blank)
+
+    records = _located_list((), where)
+    records.section = section
+    records.warnings = warnings
+
+    def body() -> Iterator[tuple[int, Any]]:
+        for number, cells in head_cells[index + 1:]:
+            yield number, cells
+        yield from rows
+
+    for number, cells in body():
+        record = TableRecord()
+        record.info, record.row, record.prefix = info, number, ""
+        width = len(cells)
+        for c, field, parent, key, kind, convert in plan:
+            if c >= width:
+                continue
+            cell = cells[c]
+            value = cell.value if excel else cell
+            if value is None:
+                continue
+            if value.__class__ is str:
+                value = value.strip()
+                if not value:
+                    continue
+            if convert is not None:
+                value = convert(value, cell)
+            elif kind == "materials":
+                value = _materials(value, info.location(number, info.headers[field]))
+            target = record
+            if parent is not None:
+                target = record.get(parent)
+                if target is None:
+                    target = record[parent] = TableRecord()
+                    target.info, target.row, target.prefix = info, number, parent + "."
+            if value.__class__ is TimeRange:
+                target[key] = value[0]
+                target.setdefault("end", value[1])
+            else:
+                target[key] = value
+        if blank_columns:
+            for c in list(blank_columns):
+                if c < width and not _blank(value_of(cells[c])):
+                    blank_columns.discard(c)
+                    problems.append(Problem(
+                        f"{_cell_name(excel, c, header_row)} is an empty header, but the column "
+                        f"has values (first in row {number}): a merged header cell? Give every "
+                        "column its own header, or delete the column", info.location(header_row)))
+        if record:
+            records.append(record)
+    if problems:
+        raise UserError(problems)
+    return records
+
+
+def _materials(value: Any, loc: Location) -> Any:
+    if not isinstance(value, str):
+        value = _text(value, None)
+        if not isinstance(value, str):
+            return value
+    out = _located_list((), loc)
+    for entry in parse_materials(value):
+        record = CellRecord(entry)
+        record.loc = loc
+        out.append(record)
+    return out
+
+
+# ---------------------------------------------------------------------------- checks
+def _key(value: Any) -> str:
+    return str(getattr(value, "raw", value)).strip()
+
+
+def attach_checks(collected: dict[str, list], problems: list[Problem]) -> None:
+    """Put the rows of checks tables into the equipment records they name (by 编号)."""
+    items: dict[str, Any] = {}
+    for _, records in collected.get("equipment", []):
+        if isinstance(records, list):
+            for record in records:
+                if isinstance(record, dict) and "id" in record:
+                    items.setdefault(_key(record["id"]), record)
+    for path, checks in collected.pop("checks", []):
+        for check in checks:
+            item_id = check.pop("item", None)
+            if item_id is None:
+                continue  # an empty row; required columns are checked when reading
+            item = items.get(_key(item_id))
+            if item is None:
+                hint = ""
+                if items:
+                    from .sources import suggest
+                    hint = suggest(_key(item_id), items)
+                else:
+                    hint = "; no equipment register was given (add equipment.csv)"
+                loc = check.location("item")
+                problems.append(Problem(f"equipment {_key(item_id)!r} is not in the equipment "
+                                        f"register{hint}", loc, "checks.item"))
+                continue
+            existing = item.get("checks")
+            if not isinstance(existing, LocatedList):
+                merged = _located_list((), item.location("checks") if hasattr(item, "location")
+                                       else Location(str(path)))
+                if isinstance(existing, list):
+                    merged.extend(existing)
+                item["checks"] = existing = merged
+                if isinstance(item, MarkedDict) and not isinstance(item, TableRecord):
+                    item.key_pos.setdefault("checks", item.pos)
+            existing.append(check)
+

@@ -184,6 +184,16 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
             if name != "company":
                 collected.setdefault(name, []).append((paths[i], content))
             table_warnings.extend(getattr(content, "warnings", ()))
+    # staff.yaml beside the first file resolves engineers and holders when no staff is given
+    beside = paths[0].parent / "staff.yaml"
+    if (not collected["staff"] and (collected["work_orders"] or collected["equipment"])
+            and beside.is_file() and beside.resolve() not in {p.resolve() for p in paths}):
+        try:
+            collected["staff"].append((beside, read_sections(beside)["staff"]))
+        except UserError as exc:
+            problems.extend(exc.problems)
+        except KeyError:
+            pass
     if collected.get("checks"):  # equipment checks from a spreadsheet of their own
         from .tables import attach_checks
         attach_checks(collected, problems)
@@ -255,11 +265,17 @@ def _company_columns(companies: list) -> Any:
 
 def _cross_check(data: Dataset, references: list, problems: list[Problem]) -> None:
     """References between sections: engineers and holders must be on the staff list."""
+    if not data.staff:
+        if references:
+            data.warnings.append(Problem(
+                "no staff list given, so engineers and holders are printed as IDs only; "
+                "add staff.yaml to show names and teams"))
+        return
     ids = {p.id for p in data.staff}
     for section, record, attr, location, path in references:
         ref = getattr(record, attr)
         if ref in ids:
             continue
-        hint = suggest(ref, ids) if ids else "; no staff list was given (add staff.yaml)"
+        hint = suggest(ref, ids)
         problems.append(Problem(f"{attr} {ref!r} is not on the staff list{hint}",
                                 location, path))

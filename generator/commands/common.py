@@ -47,9 +47,14 @@ def load(data: tuple[Path, ...], **options) -> Dataset:
     return dataset
 
 
+SHOW_AT_MOST = 100  # a thousand copies of one mistake help nobody
+
+
 def report_problems(problems: list[Problem], prefix: str = "") -> None:
-    for problem in problems:
+    for problem in problems[:SHOW_AT_MOST]:
         click.echo(f"{prefix}{problem}", err=True)
+    if len(problems) > SHOW_AT_MOST:
+        click.echo(f"{prefix}... and {len(problems) - SHOW_AT_MOST} more like these", err=True)
     if problems and not prefix:
         n = len(problems)
         click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", err=True)

@@ -15,7 +15,8 @@ from .commands import (badges, common, demo, equipment, forms, layouts, service_
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="fieldprint")
-def cli() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress line on long jobs.")
+def cli(quiet: bool) -> None:
     """Print the paperwork of a field-service team from the data the office keeps.
 
     DATA is one or more YAML files (.csv and .xlsx too) with the sections company, staff,

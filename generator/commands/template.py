@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -86,7 +87,12 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, stamp)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*",
+                                 rb"\g<1>" + when.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
+                                 content)
+            dst.writestr(fixed, content)
     return out.getvalue()
 
 

@@ -1,0 +1,231 @@
+"""The form engine: flowing A4/A5 pages (work orders, confirmations, reports) from a layout file.
+
+    layout = load_form("work-order")          # built-in name or a .yaml path; cached
+    result = render_pdf(layout, records, target, fonts)
+
+A layout (generator.form.model) has a page size and orientation, a header (title, document
+number as Code 128 and QR), blocks (fields, table, checklist, choice, text, signatures, note,
+group) and a footer with "第 x 页 / 共 y 页" per document. Values are sandboxed Jinja2,
+compiled once when the layout is loaded.
+
+Pipeline: layout (generator.form.layout: pure, pages of drawing ops in mm) -> draw
+(generator.form.draw: reportlab canvas) -> write (here: chunks of pages, joined with pypdf,
+written atomically).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..content import find_layout
+from ..errors import Location, Problem, UserError
+from ..fonts import FontSet
+from ..layoutfile import load_layout
+from ..output import atomic_path
+from ..pdf import new_canvas
+from ..units import pt
+from ..yamlsource import load_yaml, locate
+from . import model
+from .draw import Painter, code128_pattern
+from .layout import Document, HeaderParts, Typesetter, layout_document
+from .model import FormLayout
+from .text import metrics
+from .values import Text, Value
+
+__all__ = ["FormLayout", "Record", "RenderResult", "load_form", "layout_record", "render_pdf"]
+
+# Pages per reportlab canvas before it is saved and a new one started: reportlab keeps a
+# whole document in memory until it saves, so big batches are written in chunks and joined.
+CHUNK_PAGES = 400
+
+
+@dataclass
+class Record:
+    """One document to print: its context, and how messages name it."""
+
+    context: dict[str, Any]
+    label: str = ""                  # e.g. "work order WO-20261121-0001"
+    location: Location | None = None  # where the record starts in the data
+
+
+@dataclass
+class RenderResult:
+    documents: int = 0
+    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------ loading
+def load_form(name_or_path: str | Path) -> FormLayout:
+    """A built-in form by name (work-order) or a layout file; validated, expressions compiled
+    and labelled with file:line for runtime messages. Parsed once per process."""
+    path = find_layout(str(name_or_path), "forms")
+    layout = load_layout(path, FormLayout)
+    if id(layout) not in _ANNOTATED:
+        _annotate(layout, path)
+        _ANNOTATED[id(layout)] = layout
+    return layout
+
+
+_ANNOTATED: dict[int, FormLayout] = {}  # layouts whose values know their file:line
+
+
+def _annotate(layout: FormLayout, path: Path) -> None:
+    raw = load_yaml(path)
+    shown = _display(path)
+
+    def walk(obj: Any, loc: tuple) -> None:
+        if isinstance(obj, (Text, Value)):
+            where = locate(raw, loc)
+            line = f":{where.line}" if where is not None and where.line else ""
+            obj.where = f"{shown}{line}: " + _dotted(loc)
+        elif isinstance(obj, model.Model):
+            for name in type(obj).model_fields:
+                info = type(obj).model_fields[name]
+                walk(getattr(obj, name), loc + (info.alias or name,))
+        elif isinstance(obj, (list, tuple)):
+            for i, item in enumerate(obj):
+                walk(item, loc + (i,))
+    walk(layout, ())
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for step in loc:
+        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# ------------------------------------------------------------------------------ rendering
+def header_parts(layout: FormLayout, ts: Typesetter, ctx: dict) -> HeaderParts:
+    spec = layout.header
+    number = ts.value(spec.number, ctx, spec.number_label or "number")
+    qr = ""
+    if spec.qr is True:
+        qr = number
+    elif isinstance(spec.qr, Text):
+        qr = ts.value(spec.qr, ctx, "QR code")
+    bars = None
+    if spec.barcode and number:
+        bars = code128_pattern(number)
+        if bars is None:
+            ts.problems.append(Problem(
+                f"the number {number!r} has characters a Code 128 barcode cannot carry "
+                "(letters, digits and ASCII signs only); printed without the barcode",
+                ts.location, f"{ts.record}: {spec.number_label or 'number'}"))
+    if qr:
+        from ..qr import fit_problem
+        why = fit_problem(qr, min(spec.height, 26.0))
+        if why:
+            ts.problems.append(Problem(f"{why}; printed without the QR code", ts.location,
+                                       f"{ts.record}: QR code"))
+            qr = ""
+    return HeaderParts(company=ts.value(spec.company, ctx, "company"),
+                       title=ts.value(spec.title, ctx, "title"),
+                       subtitle=ts.value(spec.subtitle, ctx, "subtitle"),
+                       number=number, qr=qr, bars=bars)
+
+
+def layout_record(layout: FormLayout, record: Record, fonts: FontSet) -> Document:
+    """One record laid out into pages (no drawing): positions, page count, problems."""
+    ts = Typesetter(layout, metrics(fonts.regular), metrics(fonts.bold),
+                    record.label, record.location)
+    try:
+        parts = header_parts(layout, ts, record.context)
+        return layout_document(layout, record.context, ts, parts)
+    except UserError as exc:
+        if not record.label:
+            raise
+        raise UserError([Problem(p.message, p.location or record.location,
+                                 f"{record.label}" + (f": {p.path}" if p.path else ""))
+                         for p in exc.problems]) from None
+
+
+def _documents(layout: FormLayout, records: Iterable[Record], fonts: FontSet,
+               result: RenderResult) -> Iterator[Document]:
+    for record in records:
+        doc = layout_record(layout, record, fonts)
+        result.documents += 1
+        result.problems.extend(doc.problems)
+        yield doc
+
+
+def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.BytesIO,
+               fonts: FontSet, *, title: str | None = None, chunk_pages: int = CHUNK_PAGES
+               ) -> RenderResult:
+    """Every record's document, in order, into one PDF written atomically to `target`.
+
+    Raises UserError (and writes nothing) when a layout value fails for some record.
+    """
+    result = RenderResult()
+    page_w, page_h = layout.page.size_mm
+    title = title or layout.name
+    chunks: list[bytes] = []
+    canvas = painter = None
+    in_chunk = 0
+
+    def start():
+        nonlocal canvas, painter, in_chunk
+        buffer = io.BytesIO()
+        canvas = new_canvas(buffer, (page_w, page_h), font=fonts.regular, title=title,
+                            subject=layout.description)
+        canvas._fieldprint_buffer = buffer
+        painter = Painter(canvas, fonts, page_h)
+        in_chunk = 0
+
+    def finish():
+        canvas.save()
+        chunks.append(canvas._fieldprint_buffer.getvalue())
+
+    for doc in _documents(layout, records, fonts, result):
+        if canvas is None:
+            start()
+        for ops in doc.pages:
+            painter.page(ops)
+            canvas.showPage()
+            in_chunk += 1
+            result.pages += 1
+        if in_chunk >= chunk_pages:
+            finish()
+            canvas = None
+    if canvas is not None:
+        finish()
+    if not chunks:
+        raise UserError("nothing to print: no records were given")
+    data = chunks[0] if len(chunks) == 1 else _join(chunks, title, layout.description)
+    if isinstance(target, io.BytesIO):
+        target.write(data)
+    else:
+        with atomic_path(Path(target)) as tmp:
+            tmp.write_bytes(data)
+    return result
+
+
+def _join(chunks: list[bytes], title: str, subject: str) -> bytes:
+    """Chunks joined into one PDF; identical fonts are shared, output deterministic."""
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for data in chunks:
+        writer.append(io.BytesIO(data))
+    writer.add_metadata({"/Title": title, "/Author": "fieldprint", "/Creator": "fieldprint",
+                         "/Producer": "fieldprint", **({"/Subject": subject} if subject else {})})
+    from pypdf.generic import DictionaryObject, NameObject
+    prefs = DictionaryObject({NameObject("/PrintScaling"): NameObject("/None")})
+    writer._root_object[NameObject("/ViewerPreferences")] = prefs  # print at 100 %
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def page_size_pt(layout: FormLayout) -> tuple[float, float]:
+    w, h = layout.page.size_mm
+    return pt(w), pt(h)

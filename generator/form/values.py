@@ -1,0 +1,194 @@
+"""Values in form layouts: sandboxed Jinja2, compiled once per layout, evaluated per record.
+
+Built on the shared sandboxed environment (generator.templating), with two differences
+that printed forms need:
+- `None` prints as nothing (an order without an account prints an empty cell, not "None");
+- an attribute of a missing value is empty too (`order.appointment.start` when the order has
+  no appointment), while a name the context lacks (`order.custmer`) is still an error.
+
+`{{ order.customer.name }}` - a bare dotted name, the common case - is read straight from
+the context dicts (20 times faster than a template render); everything else is a template.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2.sandbox import SecurityError
+
+from ..errors import UserError
+from ..templating import environment
+
+
+class FormUndefined(StrictUndefined):
+    """Strict about names the context lacks; empty for attributes of a missing value."""
+
+    __slots__ = ()
+
+    def _soft(self) -> bool:
+        return self._undefined_obj is None and self._undefined_exception is UndefinedError
+
+    def __str__(self) -> str:
+        return "" if self._soft() else super().__str__()
+
+    def __iter__(self):
+        return iter(()) if self._soft() else super().__iter__()
+
+    def __bool__(self) -> bool:
+        return False if self._soft() else super().__bool__()
+
+    def __len__(self) -> int:
+        return 0 if self._soft() else super().__len__()
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] != "__" and self._soft():
+            return self
+        return super().__getattr__(name)
+
+    def __getitem__(self, key):
+        return self if self._soft() else super().__getitem__(key)
+
+    def __eq__(self, other):
+        return other is None or isinstance(other, FormUndefined) if self._soft() \
+            else super().__eq__(other)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return id(type(self))
+
+
+def _finalize(value: Any) -> Any:
+    return "" if value is None else value
+
+
+@functools.lru_cache(maxsize=2)
+def form_environment(autoescape: bool = False):
+    """The shared sandbox, with form semantics for missing values (see the module doc)."""
+    return environment(autoescape).overlay(undefined=FormUndefined, finalize=_finalize)
+
+
+def _fail(where: str, source: str, exc: Exception) -> UserError:
+    if isinstance(exc, SecurityError):
+        return UserError(f"{where}: refused by the sandbox: {str(exc).rstrip('.')}. Layouts "
+                         "and templates may only read the data, not Python internals")
+    message = str(exc)
+    if isinstance(exc, UndefinedError):
+        message = _reword_undefined(message)
+    return UserError(f"{where}: {message} in {source!r}")
+
+
+def _reword_undefined(message: str) -> str:
+    """"'dict object' has no attribute 'custmer'" -> "no field 'custmer' here"."""
+    m = re.match(r"^'[^']*' has no attribute '([^']*)'$", message)
+    if m:
+        return f"the data has no field {m[1]!r} here"
+    m = re.match(r"^'([^']*)' is undefined$", message)
+    if m:
+        return f"unknown name {m[1]!r} (known: company, order, engineer, person, item, today)"
+    return message
+
+
+_DOTTED = re.compile(r"^\{\{-?\s*([A-Za-z]\w*(?:\.[A-Za-z]\w*)*)\s*-?\}\}$")
+_DICT_ATTRS = frozenset(dir(dict))
+_MISS = object()
+
+
+class Text:
+    """A printed text: plain words, `{{ a.b.c }}`, or any Jinja2 template."""
+
+    __slots__ = ("source", "where", "path", "_template")
+
+    def __init__(self, source: str, where: str = "layout"):
+        self.source = source
+        self.where = where
+        self.path: tuple[str, ...] | None = None
+        self._template = None
+        if "{{" not in source and "{%" not in source and "{#" not in source:
+            return
+        m = _DOTTED.match(source)
+        if m and not (set(m[1].split(".")) & _DICT_ATTRS):
+            self.path = tuple(m[1].split("."))
+        try:
+            self._template = form_environment().from_string(source)
+        except TemplateError as exc:
+            raise ValueError(f"cannot read the expression {source!r}: {exc}") from None
+
+    @property
+    def is_plain(self) -> bool:
+        return self._template is None
+
+    @property
+    def data_path(self) -> str | None:
+        """'order.customer.name' when the value is one field of the data (for messages)."""
+        return ".".join(self.path) if self.path else None
+
+    def __call__(self, context: dict) -> str:
+        if self._template is None:
+            return self.source
+        if self.path is not None:
+            value = _lookup(context, self.path)
+            if value is None:
+                return ""
+            if type(value) is str:
+                return value
+        try:
+            return self._template.render(context)
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            raise _fail(self.where, self.source, exc) from None
+
+    def __repr__(self) -> str:
+        return f"Text({self.source!r})"
+
+
+def _lookup(context: dict, path: tuple[str, ...]) -> Any:
+    obj: Any = context
+    for step in path:
+        if obj is None:
+            return None
+        if type(obj) is not dict:
+            return _MISS
+        obj = obj.get(step, _MISS)
+        if obj is _MISS:
+            return _MISS
+    return obj
+
+
+class Value:
+    """An expression whose result is used as a value, not printed: a list of rows, a
+    condition, the selected option. Written without braces (`order.materials`), or with
+    them ("{{ order.cause }}") as a convenience."""
+
+    __slots__ = ("source", "where", "_expr")
+
+    def __init__(self, source: str, where: str = "layout"):
+        self.source = source
+        self.where = where
+        text = source.strip()
+        m = re.match(r"^\{\{-?(.*?)-?\}\}$", text, re.S)
+        if m and "{{" not in m[1]:
+            text = m[1].strip()
+        try:
+            self._expr = form_environment().compile_expression(text, undefined_to_none=False)
+        except TemplateError as exc:
+            raise ValueError(f"cannot read the expression {source!r}: {exc}") from None
+
+    def __call__(self, context: dict) -> Any:
+        try:
+            result = self._expr(**context)
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            raise _fail(self.where, self.source, exc) from None
+        if isinstance(result, FormUndefined):
+            if result._soft():
+                return None
+            try:
+                str(result)
+            except (TemplateError, TypeError) as exc:
+                raise _fail(self.where, self.source, exc) from None
+        return result
+
+    def __repr__(self) -> str:
+        return f"Value({self.source!r})"

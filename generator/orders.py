@@ -1,0 +1,250 @@
+"""The work-order context: what a form or Word template reads about one order.
+
+    order     the order's fields as plain values, plus labels for the codes
+              (kind_label, service_label, cause_label, rating_label), texts ready to print
+              (received_text, appointment_text, completed_text, materials[].qty as text)
+              and `deadlines` (see below)
+    engineer  the engineer resolved from the staff list (a person context), or blanks
+    person    the same dict as `engineer` (the shared context shape calls a staff member so)
+    company, today, blank
+
+Deadlines, from the service standards (SPEC.md §3):
+    first_reply_by   received + 8 hours: first reply to the customer for every order
+    call_from/call_to  10-15 minutes before the appointment starts: call the customer
+    arrive_by        5 minutes before the appointment starts
+    change_notice_by 2 hours before the appointment starts: last moment to announce a change
+    records_by       the 5th working day after completion, on China's official calendar
+                     (the completion day itself is not counted, as for any legal period)
+
+Working days come from the `chinese-calendar` package (official holidays and make-up working
+days). It knows a fixed range of years; for others, Monday-Friday count, and the company's own
+`holidays`/`workdays` lists (company.yaml) adjust them; a warning says so. The company's lists
+apply in known years too: a day the company lists as a holiday is not a working day for it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .context import base_context, person_context, plain
+from .errors import Problem
+from .models import (CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS, Company, Person,
+                     WorkOrder)
+
+FIRST_REPLY = dt.timedelta(hours=8)
+CALL_EARLIEST = dt.timedelta(minutes=15)
+CALL_LATEST = dt.timedelta(minutes=10)
+ARRIVE_EARLY = dt.timedelta(minutes=5)
+CHANGE_NOTICE = dt.timedelta(hours=2)
+RECORD_WORKING_DAYS = 5
+
+# What a blank form (paper pads) and a missing engineer print: every key, no values.
+_PERSON_KEYS = tuple(Person.model_fields) + ("stars_text",)
+
+
+# ------------------------------------------------------------------------------ working days
+@dataclass
+class WorkingCalendar:
+    """China's official working days, adjusted by the company's own lists.
+
+    `unknown_years` collects the years the official calendar did not know, so the caller can
+    warn once per run instead of once per order.
+    """
+
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+    unknown_years: set[int] = field(default_factory=set)
+
+    @classmethod
+    def for_company(cls, company: Company | None) -> "WorkingCalendar":
+        if company is None:
+            return cls()
+        return cls(frozenset(company.holidays), frozenset(company.workdays))
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        official = _official_workday(day)
+        if official is None:
+            self.unknown_years.add(day.year)
+            return day.weekday() < 5
+        return official
+
+    def add_working_days(self, start: dt.date, days: int) -> dt.date:
+        """The `days`-th working day after `start` (start itself not counted)."""
+        if days < 1:
+            raise ValueError("count at least one working day")
+        day, counted = start, 0
+        while counted < days:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                counted += 1
+        return day
+
+    def warnings(self) -> list[Problem]:
+        if not self.unknown_years:
+            return []
+        years = ", ".join(str(y) for y in sorted(self.unknown_years))
+        return [Problem(
+            f"the official holiday calendar for {years} is not known to the installed "
+            f"chinese-calendar {_calendar_version()}; the 'records within 5 working days' "
+            "deadlines count Monday to Friday, plus the days listed in company.holidays and "
+            "company.workdays. Update chinese-calendar (pip install -U chinese-calendar) or "
+            "list that year's holidays and make-up working days in company.yaml",
+            None, "company.holidays")]
+
+
+def _official_workday(day: dt.date) -> bool | None:
+    """True/False from the official calendar; None when it does not know the year."""
+    try:
+        import chinese_calendar
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
+
+
+def _calendar_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("chinese-calendar")
+    except Exception:  # pragma: no cover
+        return "(unknown version)"
+
+
+# ------------------------------------------------------------------------------ deadlines
+def deadlines(order: WorkOrder, calendar: WorkingCalendar) -> dict[str, Any]:
+    """Every deadline of one order (datetimes, dates or None when the order lacks the time)."""
+    out: dict[str, Any] = {"first_reply_by": order.received + FIRST_REPLY,
+                           "call_from": None, "call_to": None, "arrive_by": None,
+                           "change_notice_by": None, "records_by": None}
+    if order.appointment is not None:
+        start = order.appointment.start
+        out.update(call_from=start - CALL_EARLIEST, call_to=start - CALL_LATEST,
+                   arrive_by=start - ARRIVE_EARLY, change_notice_by=start - CHANGE_NOTICE)
+    if order.completed is not None:
+        out["records_by"] = calendar.add_working_days(order.completed.date(),
+                                                      RECORD_WORKING_DAYS)
+    return out
+
+
+# ------------------------------------------------------------------------------ texts
+def _dt_text(value: dt.datetime | None) -> str:
+    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+def _qty_text(qty: float | None) -> str:
+    if qty is None:
+        return ""
+    if float(qty).is_integer():
+        return str(int(qty))
+    return f"{qty:g}"
+
+
+def appointment_text(order: WorkOrder) -> str:
+    """'2026-11-21 14:00–16:00', or with both dates when the window spans midnight."""
+    a = order.appointment
+    if a is None:
+        return ""
+    text = _dt_text(a.start)
+    if a.end is None:
+        return text
+    if a.end.date() == a.start.date():
+        return f"{text}–{a.end:%H:%M}"
+    return f"{text} – {_dt_text(a.end)}"
+
+
+def _deadline_texts(d: dict[str, Any]) -> dict[str, str]:
+    call = ""
+    if d["call_from"] is not None:
+        call = f"{d['call_from']:%H:%M}–{d['call_to']:%H:%M}"
+    records = ""
+    if d["records_by"] is not None:
+        r = d["records_by"]
+        records = f"{r:%Y-%m-%d}（{'一二三四五六日'[r.weekday()]}）"
+    return {"first_reply_text": _dt_text(d["first_reply_by"]),
+            "call_text": call,
+            "arrive_text": "" if d["arrive_by"] is None else f"{d['arrive_by']:%H:%M}",
+            "change_notice_text": _dt_text(d["change_notice_by"]),
+            "records_text": records}
+
+
+# ------------------------------------------------------------------------------ contexts
+def blank_person() -> dict[str, Any]:
+    return {key: None for key in _PERSON_KEYS}
+
+
+def order_context(order: WorkOrder, calendar: WorkingCalendar) -> dict[str, Any]:
+    out = plain(order)
+    for m in out["materials"]:
+        m["qty"] = _qty_text(m["qty"])
+    out["kind_label"] = KIND_LABELS[order.kind]
+    out["service_label"] = SERVICE_LABELS.get(order.service, order.service)
+    out["cause_label"] = CAUSE_LABELS.get(order.cause, "") if order.cause else ""
+    out["rating_label"] = RATING_LABELS.get(order.rating, "") if order.rating else ""
+    out["received_text"] = _dt_text(order.received)
+    out["completed_text"] = _dt_text(order.completed)
+    out["appointment_text"] = appointment_text(order)
+    d = deadlines(order, calendar)
+    d.update(_deadline_texts(d))
+    out["deadlines"] = d
+    return out
+
+
+def blank_order_context() -> dict[str, Any]:
+    """Every key an order context has, all empty: for blank forms and template checks."""
+    customer = {"name": None, "phone": None, "address": None, "account": None}
+    d = {k: None for k in ("first_reply_by", "call_from", "call_to", "arrive_by",
+                           "change_notice_by", "records_by")}
+    d.update({k: "" for k in ("first_reply_text", "call_text", "arrive_text",
+                              "change_notice_text", "records_text")})
+    out: dict[str, Any] = {name: None for name in WorkOrder.model_fields}
+    out.update(customer=customer, materials=[], deadlines=d, kind_label="", service_label="",
+               cause_label="", rating_label="", received_text="", completed_text="",
+               appointment_text="")
+    out["id"] = ""
+    return out
+
+
+@dataclass
+class OrderContexts:
+    """The contexts of a batch, in data order, and the warnings found while building them."""
+
+    contexts: list[dict[str, Any]]
+    warnings: list[Problem]
+
+
+def build_contexts(dataset, orders: Iterable[WorkOrder], *, as_of: dt.date | None = None
+                   ) -> OrderContexts:
+    """One context per order (engineer resolved from staff, deadlines computed)."""
+    base = base_context(dataset, as_of)
+    company = dataset.company
+    calendar = WorkingCalendar.for_company(company)
+    people: dict[str, dict[str, Any]] = {}
+    contexts = []
+    for order in orders:
+        engineer = blank_person()
+        if order.engineer is not None:
+            engineer = people.get(order.engineer)
+            if engineer is None:
+                person = dataset.person(order.engineer)
+                engineer = person_context(person, company) if person is not None \
+                    else dict(blank_person(), id=order.engineer)
+                people[order.engineer] = engineer
+        contexts.append({**base, "order": order_context(order, calendar),
+                         "engineer": engineer, "person": engineer, "blank": False})
+    return OrderContexts(contexts, calendar.warnings())
+
+
+def blank_context(dataset=None, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The context of a form printed with no order: company filled in, everything else empty."""
+    base = base_context(dataset, as_of) if dataset is not None else \
+        {"company": {}, "today": as_of}
+    person = blank_person()
+    return {**base, "order": blank_order_context(), "engineer": person, "person": person,
+            "blank": True}

@@ -378,9 +378,9 @@ class BlockBuilder:
             x = 0.0
             for f, span in row:
                 w = col_w * span
-                label = ts.clean(f.label)
+                label = ts.value(f.label, ctx, "label")
                 cells.append(self.label_cell(x, label_w, label, size))
-                text = ts.value(f.value, ctx, f.label)
+                text = ts.value(f.value, ctx, label)
                 vw = w - label_w
                 cells.append(Cell(x + label_w, vw, ts.wrap(text, vw - 2 * PAD, size, f.bold),
                                   size, f.bold))
@@ -398,9 +398,10 @@ class BlockBuilder:
             items = []
         _require_list(items, b.rows)
         xs = [sum(widths[:i]) for i in range(len(widths))]
-        heads = ([b.number_header] if b.numbered else []) + [c.header for c in b.columns]
+        heads = ([ts.clean(b.number_header)] if b.numbered else []) + \
+            [ts.value(c.header, ctx, "header") for c in b.columns]
         aligns = (["c"] if b.numbered else []) + [c.align[0] for c in b.columns]
-        header = Row(ts, [Cell(x, w, ts.wrap(ts.clean(h), w - 2 * PAD, size, True), size, True,
+        header = Row(ts, [Cell(x, w, ts.wrap(h, w - 2 * PAD, size, True), size, True,
                                None, self.style.label_fill, "c")
                           for x, w, h in zip(xs, widths, heads)], b.row_height, lh,
                      keep_with_next=True)
@@ -409,9 +410,9 @@ class BlockBuilder:
             row_ctx = {**ctx, b.as_: item, "index": index}
             cells = []
             values = ([str(index)] if b.numbered else []) + \
-                [ts.value(c.value, row_ctx, c.header) for c in b.columns]
+                [ts.value(c.value, row_ctx, h) for c, h in zip(b.columns, heads[-len(b.columns):])]
             fills = ([None] if b.numbered else []) + \
-                [(_fill(ts.value(c.fill, row_ctx, c.header)) if c.fill is not None else None)
+                [(_fill(ts.value(c.fill, row_ctx, "fill")) if c.fill is not None else None)
                  for c in b.columns]
             for x, w, text, align, fill in zip(xs, widths, values, aligns, fills):
                 cells.append(Cell(x, w, ts.wrap(text, w - 2 * PAD, size), size, False, None,
@@ -468,7 +469,7 @@ class BlockBuilder:
         entries = [(self.ts.value(item.label, ctx, "checklist"),
                     bool(item.checked(ctx)) if item.checked is not None else False)
                    for item in b.items]
-        label = self.ts.clean(b.label) if b.label else None
+        label = self.ts.value(b.label, ctx, "label") if b.label is not None else None
         return self._grid(label, b.label_width, entries, b.columns, b.row_height, self.size(b))
 
     def _choice(self, b: m.ChoiceBlock, ctx: dict) -> Flow:
@@ -477,14 +478,14 @@ class BlockBuilder:
         entries = [(self.ts.clean(o.label), selected is not None and str(selected) == o.value)
                    for o in options]
         columns = b.columns or len(options)
-        return self._grid(self.ts.clean(b.label), b.label_width, entries, columns,
+        return self._grid(self.ts.value(b.label, ctx, "label"), b.label_width, entries, columns,
                           b.row_height, self.size(b))
 
     # ---------------------------------------------------------------- text
     def _text(self, b: m.TextBlock, ctx: dict) -> Flow:
         ts, size = self.ts, self.size(b)
-        value = ts.value(b.value, ctx, b.label or "text")
-        label = ts.clean(b.label) if b.label else None
+        label = ts.value(b.label, ctx, "label") if b.label is not None else None
+        value = ts.value(b.value, ctx, label or "text")
         if label and b.label_position == "left":
             lw = min(b.label_width, self.width * 0.4)
             lines = ts.wrap(value, self.width - lw - 2 * PAD - 1.8, size)
@@ -515,7 +516,10 @@ class BlockBuilder:
         n = len(b.items)
         w = self.width / n
         h = b.height
-        entries = [(ts.clean(s.label), ts.value(s.name, ctx, s.label), s.date) for s in b.items]
+        entries = []
+        for s in b.items:
+            label = ts.value(s.label, ctx, "label")
+            entries.append((label, ts.value(s.name, ctx, label), s.date))
         small = style.small_size
 
         def draw(ops, x, y):

@@ -86,7 +86,7 @@ class Style(Model):
     title_size: Pt = 18          # the form's title
     accent: Colour = "#1F3864"   # titles, rules, ticks
     band: Colour = "#E6ECF5"     # block title bands
-    label_fill: Colour = "#F3F5F9"  # label cells
+    label_fill: Colour = "#EDF1F7"  # label cells
     border: Colour = "#5A6270"
     text: Colour = "#111111"
     muted: Colour = "#5F6670"
@@ -122,7 +122,7 @@ class BlockBase(Model):
 
 
 class FieldItem(Model):
-    label: str
+    label: TextValue
     value: TextValue = Text("")
     span: Annotated[int, Field(ge=1, le=6)] = 1
     bold: bool = False
@@ -145,7 +145,7 @@ class FieldsBlock(BlockBase):
 
 
 class Column(Model):
-    header: str
+    header: TextValue
     value: TextValue = Text("")
     width: Mm | None = None              # mm; columns without a width share what is left
     align: Literal["left", "center", "right"] = "left"
@@ -175,7 +175,7 @@ def _check_item(value: Any) -> Any:
 
 class ChecklistBlock(BlockBase):
     type: Literal["checklist"]
-    label: str | None = None             # a label cell at the left
+    label: TextValue | None = None             # a label cell at the left
     label_width: Mm = 22
     columns: Annotated[int, Field(ge=1, le=8)] = 4
     row_height: Mm = 7
@@ -189,7 +189,7 @@ class Option(Model):
 
 class ChoiceBlock(BlockBase):
     type: Literal["choice"]
-    label: str
+    label: TextValue
     label_width: Mm = 22
     options: Literal["kind", "service", "cause", "rating"] | list[Option]
     selected: Expr | None = None         # the code of the ticked option, e.g. order.cause
@@ -205,7 +205,7 @@ class ChoiceBlock(BlockBase):
 
 class TextBlock(BlockBase):
     type: Literal["text"]
-    label: str | None = None
+    label: TextValue | None = None
     label_position: Literal["top", "left"] = "top"
     label_width: Mm = 22
     value: TextValue | None = None
@@ -214,7 +214,7 @@ class TextBlock(BlockBase):
 
 
 class Signature(Model):
-    label: str
+    label: TextValue
     name: TextValue | None = None        # printed under the line, e.g. the engineer's name
     date: Literal["date", "datetime", "none"] = "date"
 

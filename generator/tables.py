@@ -653,7 +653,10 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
     for c, field in sorted(fields.items()):
         kind = H.kind_of(section, field)
         parent, _, key = field.rpartition(".")
-        plan.append((c, field, parent or None, key, kind, _converter(kind, field)))
+        convert = _converter(kind, field)
+        if convert is _text and not excel:
+            convert = None  # CSV cells are text already
+        plan.append((c, field, parent or None, key, kind, convert))
     blank_columns = set(blank)
 
     records = _located_list((), where)

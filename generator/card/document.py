@@ -1,0 +1,201 @@
+"""Writing the cards into one PDF: pages in print order, photos decoded on the way.
+
+Photos are the expensive part (decoding a camera JPEG). They are processed in the order the
+pages need them, in worker processes when `jobs` > 1, and streamed: each JPEG is embedded and
+dropped, so memory does not grow with the number of people. Workers only turn files into
+JPEG bytes, deterministically; this process draws everything, so the PDF is byte-identical
+whatever the number of workers.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..errors import Problem
+from ..fonts import FontSet
+from ..pdf import new_canvas
+from ..units import pt
+from .draw import Painter
+from .images import EmbeddedImage, ImageProblem, PhotoJob, process_photo
+from .impose import Page
+from .render import CardRenderer, FormOp, PhotoOp, PreparedCard
+
+PARALLEL_FROM = 8      # fewer photos than this are not worth starting workers for
+MARK_WIDTH = 0.25      # points
+SIDE_LABELS = {"front": "正面", "back": "背面"}
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _work(job: PhotoJob) -> tuple[bytes | None, str | None]:
+    try:
+        return process_photo(job), None
+    except ImageProblem as exc:
+        return None, str(exc)
+    except MemoryError:
+        return None, f"{job.path} is too large to decode here"
+
+
+def _photo_results(jobs_list: list[PhotoJob], jobs: int) -> Iterator[tuple[bytes | None, str | None]]:
+    if jobs <= 1 or len(jobs_list) < PARALLEL_FROM:
+        for job in jobs_list:
+            yield _work(job)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    workers = min(jobs, len(jobs_list))
+    with context.Pool(workers) as pool:
+        yield from pool.imap(_work, jobs_list, chunksize=2)
+
+
+@dataclass
+class Written:
+    pages: list[Page]
+    problems: list[Problem]       # photos that could not be decoded, when not allowed
+    warnings: list[Problem]
+
+
+def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], pages: list[Page],
+              *, title: str, fonts: FontSet, jobs: int = 1, sheet_label: str = "",
+              progress: Callable[[int], None] | None = None) -> Written:
+    layout = renderer.layout
+    card_w, card_h = layout.size
+    bleed = layout.model.bleed
+    first_size = pages[0].size if pages else layout.size
+    canvas = new_canvas(str(target), first_size, font=fonts.regular, title=title)
+    painter = Painter(canvas, card_h)
+
+    # shared runs (the same on every card) become form objects, defined before the first page
+    for form in renderer.forms():
+        canvas.beginForm(form.name, pt(-bleed), pt(-bleed), pt(card_w + bleed), pt(card_h + bleed))
+        painter.draw(form.ops)
+        canvas.endForm(Resources=_form_resources(canvas))
+
+    # the photos, in the order the pages need them (each distinct photo once)
+    order: list[PhotoJob] = []
+    seen: set[PhotoJob] = set()
+    for page in pages:
+        for slot in page.slots:
+            for op in cards[slot.card].photo_ops(slot.side):
+                if op.job is not None and op.job not in seen:
+                    seen.add(op.job)
+                    order.append(op.job)
+    results = _photo_results(order, jobs)
+    ready: dict[PhotoJob, EmbeddedImage | None] = {}
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    pending = iter(order)
+
+    def image_for(op: PhotoOp) -> EmbeddedImage | None:
+        if op.job in ready:
+            return ready[op.job]
+        while True:  # results arrive in `order`; take them until ours comes
+            job = next(pending)
+            data, error = next(results)
+            if error is None:
+                ready[job] = EmbeddedImage(job.key, jpeg=data)
+            else:
+                ready[job] = None
+                message = f"{error}; fix it, or run with --allow-missing-photos to print a placeholder"
+                if renderer.allow_missing_photos:
+                    warnings.append(Problem(f"{error}; printed a placeholder instead",
+                                            op.who.location if op.who else None,
+                                            f"{op.who.label}: photo" if op.who else "photo"))
+                else:
+                    problems.append(Problem(message, op.who.location if op.who else None,
+                                            f"{op.who.label}: photo" if op.who else "photo"))
+            if job == op.job:
+                return ready[job]
+
+    total = len(pages)
+    for number, page in enumerate(pages, 1):
+        canvas.setPageSize((pt(page.size[0]), pt(page.size[1])))
+        if page.trim is not None:
+            x0, y0, x1, y1 = page.trim
+            box = (pt(x0), pt(page.size[1] - y1), pt(x1), pt(page.size[1] - y0))
+            canvas.setTrimBox(box)
+            canvas.setBleedBox(box)
+        page_h = pt(page.size[1])
+        clip = page.trim is None
+        for slot in page.slots:
+            canvas.saveState()
+            canvas.translate(pt(slot.x), page_h - pt(slot.y + card_h))
+            if clip:  # neighbours on a sheet: nothing spills beyond the bleed
+                path = canvas.beginPath()
+                path.rect(pt(-bleed), pt(-bleed), pt(card_w + 2 * bleed), pt(card_h + 2 * bleed))
+                canvas.clipPath(path, stroke=0, fill=0)
+            ops = cards[slot.card].sides[slot.side]
+            for op in ops:
+                if isinstance(op, PhotoOp) and op.job is not None:
+                    image = image_for(op)
+                    op.image = image
+                    painter.draw([op])
+                    op.image = None
+                    if image is not None and image._jpeg is not None:
+                        ready[op.job] = image.drop_pixels()  # reportlab has its copy now
+                else:
+                    painter.draw([op])
+            canvas.restoreState()
+        if page.marks:
+            canvas.saveState()
+            canvas.setStrokeColorRGB(0, 0, 0)
+            canvas.setLineWidth(MARK_WIDTH)
+            for x1, y1, x2, y2 in page.marks:
+                canvas.line(pt(x1), page_h - pt(y1), pt(x2), page_h - pt(y2))
+            canvas.restoreState()
+            _slug(canvas, page, pages, sheet_label, fonts, card_h)
+        canvas.showPage()
+        if progress:
+            progress(number)
+    for rest in results:  # let the workers finish cleanly
+        pass
+    canvas.save()
+    return Written(pages, problems, warnings)
+
+
+def _form_resources(canvas):
+    """The resources of the form being drawn. reportlab gives a form only fonts and images;
+    transparency (ExtGState) and gradients (Shading) used inside it must be added, or viewers
+    drop them."""
+    from reportlab.pdfbase.pdfdoc import PDFResourceDictionary
+    resources = PDFResourceDictionary()
+    resources.basicFonts()
+    resources.allProcs()
+    if canvas._formsinuse:
+        resources.XObject = canvas._doc.xobjDict(canvas._formsinuse)
+    state = canvas._extgstate.getState()
+    if state:
+        resources.ExtGState = state
+    resources.setShading(dict(canvas._shadingUsed))
+    return resources
+
+
+def _slug(canvas, page: Page, pages: list[Page], label: str, fonts: FontSet,
+          card_h: float) -> None:
+    """A small line in the bottom margin telling the operator which sheet this is and how to
+    print it, when the margin has room for it."""
+    if not page.slots:
+        return
+    room = min(s.y for s in page.slots)  # cards are centred: the bottom margin equals the top
+    if room < 6:
+        return
+    sheets = max(p.sheet_number for p in pages)
+    sides = {p.side for p in pages}
+    text = f"{label} · {SIDE_LABELS[page.side]} · 第 {page.sheet_number} / {sheets} 张"
+    if len(sides) == 2:
+        text += " · 双面打印：长边翻转，按实际大小（100%）打印"
+    else:
+        text += " · 按实际大小（100%）打印"
+    canvas.saveState()
+    canvas.setFont(fonts.regular, 6)
+    canvas.setFillColorRGB(0.45, 0.45, 0.45)
+    canvas.drawCentredString(pt(page.size[0] / 2), pt(room / 2 - 1), text)
+    canvas.restoreState()

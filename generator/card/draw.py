@@ -1,0 +1,188 @@
+"""Drawing prepared operations on a reportlab canvas, one handler per operation type.
+
+Coordinates in the operations are millimetres from the card's top-left corner; the canvas is
+already translated so that the card's bottom-left corner is at (0, 0) in points.
+"""
+from __future__ import annotations
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.colors import Color
+
+from .. import qr
+from ..units import pt
+from .render import (BarcodeOp, FormOp, LineOp, PhotoOp, PictureOp, QrOp, RectOp, TextOp)
+from .text import ascent_descent, block_height, text_width
+
+PLACEHOLDER_BG = (0.886, 0.914, 0.945)
+PLACEHOLDER_FG = (0.741, 0.788, 0.851)
+
+
+class Painter:
+    """Draws operations onto one canvas for cards of one height."""
+
+    def __init__(self, canvas, card_height_mm: float):
+        self.c = canvas
+        self.H = pt(card_height_mm)
+
+    def rect_pt(self, x, y, w, h):
+        """mm from the top-left -> points from the bottom-left."""
+        return pt(x), self.H - pt(y + h), pt(w), pt(h)
+
+    def draw(self, ops) -> None:
+        for op in ops:
+            _HANDLERS[type(op)](self, op)
+
+    # ---------------------------------------------------------------------------- handlers
+    def rect(self, op: RectOp) -> None:
+        c = self.c
+        x, y, w, h = self.rect_pt(op.x, op.y, op.w, op.h)
+        r = min(pt(op.radius), w / 2, h / 2)
+        c.saveState()
+        if op.opacity < 1:
+            c.setFillAlpha(op.opacity)
+            c.setStrokeAlpha(op.opacity)
+        fill = op.fill
+        if isinstance(fill, list) and len(fill) == 2:
+            path = c.beginPath()
+            path.roundRect(x, y, w, h, r) if r else path.rect(x, y, w, h)
+            c.saveState()
+            c.clipPath(path, stroke=0, fill=0)
+            start, end = {"vertical": ((x, y + h), (x, y)), "horizontal": ((x, y), (x + w, y)),
+                          "diagonal": ((x, y + h), (x + w, y))}[op.gradient]
+            c.linearGradient(*start, *end, (Color(*fill[0]), Color(*fill[1])), extend=False)
+            c.restoreState()
+            fill = None
+        elif isinstance(fill, list):
+            fill = fill[0]
+        if fill is not None:
+            c.setFillColorRGB(*fill)
+        if op.stroke is not None:
+            c.setStrokeColorRGB(*op.stroke)
+            c.setLineWidth(pt(op.stroke_width))
+        if fill is not None or op.stroke is not None:
+            if r:
+                c.roundRect(x, y, w, h, r, stroke=int(op.stroke is not None), fill=int(fill is not None))
+            else:
+                c.rect(x, y, w, h, stroke=int(op.stroke is not None), fill=int(fill is not None))
+        c.restoreState()
+
+    def text(self, op: TextOp) -> None:
+        c = self.c
+        fit = op.fit
+        ascent, _ = ascent_descent(op.font)
+        block = block_height(len(fit.lines), fit.size, fit.leading, op.font)
+        top = self.H - pt(op.y)
+        box_h = pt(op.h)
+        if op.valign == "top":
+            block_top = top
+        elif op.valign == "bottom":
+            block_top = top - box_h + block
+        else:
+            block_top = top - (box_h - block) / 2
+        baseline = block_top - ascent * fit.size
+        left, width = pt(op.x), pt(op.w)
+        c.saveState()
+        c.setFont(op.font, fit.size)
+        c.setFillColorRGB(*op.colour)
+        mode = None
+        if op.fake_bold:
+            c.setStrokeColorRGB(*op.colour)
+            c.setLineWidth(fit.size * 0.035)
+            mode = 2
+        for i, line in enumerate(fit.lines):
+            if not line:
+                continue
+            y = baseline - i * fit.leading
+            if op.align == "left":
+                x = left
+            else:
+                line_w = text_width(line, op.font, fit.size, op.letter_spacing)
+                x = left + (width - line_w) / (2 if op.align == "center" else 1)
+            c.drawString(x, y, line, mode=mode, charSpace=op.letter_spacing)
+        c.restoreState()
+
+    def picture(self, op: PictureOp) -> None:
+        c = self.c
+        x, y, w, h = self.rect_pt(op.x, op.y, op.w, op.h)
+        iw, ih = op.size
+        scale = (max if op.fit == "cover" else min)(w / iw, h / ih)
+        dw, dh = iw * scale, ih * scale
+        dx = {"left": 0, "center": (w - dw) / 2, "right": w - dw}[op.align]
+        dy = (h - dh) / 2
+        c.saveState()
+        if op.fit == "cover":
+            path = c.beginPath()
+            path.rect(x, y, w, h)
+            c.clipPath(path, stroke=0, fill=0)
+        if op.opacity < 1:
+            c.setFillAlpha(op.opacity)
+        c.drawImage(op.image, x + dx, y + dy, dw, dh, mask="auto")
+        c.restoreState()
+
+    def photo(self, op: PhotoOp) -> None:
+        c = self.c
+        x, y, w, h = self.rect_pt(op.x, op.y, op.w, op.h)
+        r = min(pt(op.radius), w / 2, h / 2)
+        c.saveState()
+        path = c.beginPath()
+        path.roundRect(x, y, w, h, r) if r else path.rect(x, y, w, h)
+        c.clipPath(path, stroke=0, fill=0)
+        if op.image is not None:
+            c.drawImage(op.image, x, y, w, h)
+        else:
+            _silhouette(c, x, y, w, h)
+        c.restoreState()
+        if op.border is not None and op.border_width > 0:
+            c.saveState()
+            c.setStrokeColorRGB(*op.border)
+            c.setLineWidth(pt(op.border_width))
+            if r:
+                c.roundRect(x, y, w, h, r, stroke=1, fill=0)
+            else:
+                c.rect(x, y, w, h, stroke=1, fill=0)
+            c.restoreState()
+
+    def qr(self, op: QrOp) -> None:
+        x, y, size, _ = self.rect_pt(op.x, op.y, op.size, op.size)
+        if op.background is not None:
+            self.c.saveState()
+            self.c.setFillColorRGB(*op.background)
+            self.c.rect(x, y, size, size, stroke=0, fill=1)
+            self.c.restoreState()
+        qr.draw(self.c, x, y, size, op.payload, op.level, op.colour)
+
+    def barcode(self, op: BarcodeOp) -> None:
+        x, y, w, h = self.rect_pt(op.x, op.y, op.w, op.h)
+        modules = Code128(op.data, barWidth=1, quiet=0, humanReadable=0).width
+        code = Code128(op.data, barWidth=w / modules, barHeight=h, quiet=0, humanReadable=0)
+        code.barFillColor = Color(*op.colour)
+        code.drawOn(self.c, x, y)
+
+    def line(self, op: LineOp) -> None:
+        c = self.c
+        c.saveState()
+        c.setStrokeColorRGB(*op.colour)
+        c.setLineWidth(pt(op.width))
+        if op.dash:
+            c.setDash([pt(d) for d in op.dash])
+        c.line(pt(op.x1), self.H - pt(op.y1), pt(op.x2), self.H - pt(op.y2))
+        c.restoreState()
+
+    def form(self, op: FormOp) -> None:
+        self.c.doForm(op.name)
+
+
+def _silhouette(c, x, y, w, h) -> None:
+    """A neutral head-and-shoulders placeholder for a missing photo."""
+    c.setFillColorRGB(*PLACEHOLDER_BG)
+    c.rect(x, y, w, h, stroke=0, fill=1)
+    c.setFillColorRGB(*PLACEHOLDER_FG)
+    cx = x + w / 2
+    head = min(w, h) * 0.2
+    c.circle(cx, y + h * 0.6, head, stroke=0, fill=1)
+    c.ellipse(cx - w * 0.36, y - h * 0.22, cx + w * 0.36, y + h * 0.42, stroke=0, fill=1)
+
+
+_HANDLERS = {RectOp: Painter.rect, TextOp: Painter.text, PictureOp: Painter.picture,
+             PhotoOp: Painter.photo, QrOp: Painter.qr, BarcodeOp: Painter.barcode,
+             LineOp: Painter.line, FormOp: Painter.form}

@@ -1,0 +1,255 @@
+"""Photos and pictures for cards: checked cheaply first, then decoded at the scale print needs.
+
+A photo is cropped to fill its box (never stretched or letterboxed), biased upward so the face
+stays in, EXIF orientation applied, reduced to 300 dpi at printed size and stored as JPEG.
+Large JPEGs are decoded at 1/2, 1/4 or 1/8 scale (Pillow's draft mode): a 12-megapixel photo
+costs a few milliseconds instead of a full decode. CMYK, greyscale, 16-bit and transparent
+images are converted. Everything here is a pure function of its inputs, so photos can be
+processed in worker processes and the PDF stays byte-identical whatever the number of workers.
+
+Pictures (logos, artwork, existing QR images) keep their pixels losslessly, with transparency.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..units import px
+
+PRINT_DPI = 300
+LOW_DPI = 200            # below this at print size, a warning names the person
+MAX_PIXELS = 120_000_000  # bigger images are refused before decoding (decompression bombs)
+PICTURE_DPI = 600        # logos and artwork keep up to this much detail
+JPEG_QUALITY = 90
+_ORIENTATION = 0x0112
+
+
+class ImageProblem(Exception):
+    """A picture that cannot be used; the message says why, for a person."""
+
+
+# ------------------------------------------------------------------------------ reportlab glue
+class EmbeddedImage:
+    """What `canvas.drawImage` accepts without decoding anything: JPEG bytes go into the PDF as
+    they are (DCTDecode); other pictures as raw pixels with an optional alpha mask. reportlab
+    names an image by str(image), so identical content is embedded once per document."""
+
+    def __init__(self, key: str, *, jpeg: bytes | None = None, pil: Image.Image | None = None):
+        self.key = key
+        self._jpeg = jpeg
+        self._pil = pil
+        self._dataA = None
+        if pil is not None and pil.mode in ("RGBA", "LA"):
+            alpha = pil.getchannel("A")
+            if alpha.getextrema() != (255, 255):
+                self._dataA = EmbeddedImage(key + "/alpha", pil=alpha)
+            self._pil = pil.convert("RGB" if pil.mode == "RGBA" else "L")
+        self.mode = self._pil.mode if self._pil is not None else None
+
+    def __str__(self) -> str:
+        return self.key
+
+    def jpeg_fh(self):
+        return io.BytesIO(self._jpeg) if self._jpeg is not None else None
+
+    def getSize(self):  # noqa: N802 (reportlab's name)
+        return self._pil.size
+
+    def getRGBData(self):  # noqa: N802
+        return self._pil.tobytes()
+
+    def getTransparent(self):  # noqa: N802
+        return None
+
+    def drop_pixels(self) -> "EmbeddedImage":
+        """The same name without the data, once reportlab holds its own copy."""
+        light = EmbeddedImage.__new__(EmbeddedImage)
+        light.key, light._jpeg, light._pil, light._dataA, light.mode = self.key, None, None, None, None
+        return light
+
+
+def digest(*parts) -> str:
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+# ------------------------------------------------------------------------------ opening
+def _open(path: Path) -> Image.Image:
+    """Open (header only) with messages a person can act on."""
+    path = Path(path)
+    if path.is_dir():
+        raise ImageProblem(f"{path} is a folder, not a picture")
+    if not path.is_file():
+        raise ImageProblem(f"file not found: {path}")
+    if path.stat().st_size == 0:
+        raise ImageProblem(f"{path} is empty (0 bytes)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageProblem(f"{path} is too large to be a photo (more than "
+                           f"{MAX_PIXELS // 1_000_000} megapixels); save a smaller copy") from None
+    except UnidentifiedImageError:
+        head = path.read_bytes()[:256].lstrip().lower()
+        hint = (" (an SVG drawing: save it as PNG)" if head.startswith((b"<svg", b"<?xml"))
+                else " (not a picture: is the file name right?)")
+        raise ImageProblem(f"{path} is not a picture fieldprint can read{hint}; use JPEG or "
+                           "PNG") from None
+    except OSError as exc:
+        raise ImageProblem(f"cannot read {path}: {exc}") from None
+    w, h = image.size
+    if w * h > MAX_PIXELS:
+        image.close()
+        raise ImageProblem(f"{path} is {w} × {h} pixels, too large to be a photo (at most "
+                           f"{MAX_PIXELS // 1_000_000} megapixels); save a smaller copy")
+    return image
+
+
+def _oriented_size(image: Image.Image) -> tuple[int, int]:
+    w, h = image.size
+    try:
+        orientation = image.getexif().get(_ORIENTATION, 1)
+    except Exception:  # a broken EXIF block is not worth refusing the photo for
+        orientation = 1
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+
+
+@dataclass(frozen=True)
+class PhotoJob:
+    """One photo at one printed size: everything the processing depends on (hashable)."""
+
+    path: str
+    mtime_ns: int
+    box_mm: tuple[float, float]
+    focus: float
+    background: tuple[int, int, int]
+
+    @property
+    def key(self) -> str:
+        return "photo-" + digest(self.path, self.mtime_ns, self.box_mm, self.focus,
+                                 self.background)
+
+
+def probe_photo(path: Path, box_mm: tuple[float, float]) -> tuple[int, str | None]:
+    """Read only the header: (effective dpi at print size, warning or None); ImageProblem when
+    the file cannot be a photo."""
+    image = _open(path)
+    try:
+        w, h = _oriented_size(image)
+    finally:
+        image.close()
+    crop_w, crop_h = _cover(w, h, box_mm)
+    dpi = crop_w / (box_mm[0] / 25.4)
+    warning = None
+    if dpi < LOW_DPI:
+        warning = (f"the photo is only {dpi:.0f} dpi at its printed size ({w} × {h} pixels for a "
+                   f"{box_mm[0]:g} × {box_mm[1]:g} mm box; {LOW_DPI} dpi or more prints sharp): "
+                   f"{path}")
+    return round(dpi), warning
+
+
+def _cover(w: int, h: int, box_mm: tuple[float, float]) -> tuple[float, float]:
+    """The largest window with the box's proportions inside a w × h image."""
+    ratio = box_mm[0] / box_mm[1]
+    if w / h > ratio:
+        return h * ratio, float(h)
+    return float(w), w / ratio
+
+
+def process_photo(job: PhotoJob) -> bytes:
+    """The photo as JPEG bytes, cropped and sized for its box at 300 dpi (or its own resolution
+    when lower: never enlarged). Raises ImageProblem."""
+    image = _open(Path(job.path))
+    try:
+        target = (px(job.box_mm[0], PRINT_DPI), px(job.box_mm[1], PRINT_DPI))
+        w, h = _oriented_size(image)
+        crop_w, crop_h = _cover(w, h, job.box_mm)
+        scale = min(1.0, target[0] / crop_w)
+        if image.format == "JPEG":
+            # decode at reduced scale: the smallest DCT scaling that keeps enough pixels
+            need = (math.ceil(w * scale), math.ceil(h * scale))
+            if image.size != (w, h):
+                need = need[::-1]
+            image.draft("RGB" if image.mode in ("RGB", "YCbCr") else image.mode, need)
+        try:
+            image.load()
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ImageProblem(f"cannot decode {job.path} ({exc}); the file may be truncated "
+                               "or damaged: save it again as JPEG") from None
+        image = ImageOps.exif_transpose(image) or image
+        image = _to_rgb(image, job.background)
+        w2, h2 = image.size
+        crop_w, crop_h = _cover(w2, h2, job.box_mm)
+        left = (w2 - crop_w) / 2
+        top = (h2 - crop_h) * job.focus
+        box = (left, top, left + crop_w, top + crop_h)
+        out_w = min(target[0], max(1, round(crop_w)))
+        out_h = max(1, round(out_w * job.box_mm[1] / job.box_mm[0]))
+        image = image.resize((out_w, out_h), Image.LANCZOS, box=box,
+                             reducing_gap=3.0 if crop_w > 3 * out_w else None)
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
+        return buffer.getvalue()
+    finally:
+        image.close()
+
+
+def _to_rgb(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
+    """RGB or L, whatever came in: CMYK, 16-bit, palette, transparency (over background)."""
+    mode = image.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit greyscale: keep the top 8 bits
+        return image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if mode == "P":
+        image = image.convert("RGBA")
+        mode = "RGBA"
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, background)
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    if mode in ("RGB", "L"):
+        return image
+    if mode == "1":
+        return image.convert("L")
+    return image.convert("RGB")  # CMYK, YCbCr, LAB, F, ...
+
+
+# ------------------------------------------------------------------------------ pictures
+def load_picture(path: Path, box_mm: tuple[float, float], *, fit: str = "contain") -> EmbeddedImage:
+    """A logo or artwork, lossless with its transparency, reduced to at most 600 dpi at its
+    printed size. Raises ImageProblem."""
+    path = Path(path)
+    image = _open(path)
+    try:
+        try:
+            image.load()
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ImageProblem(f"cannot decode {path} ({exc}); the file may be damaged") from None
+        image = ImageOps.exif_transpose(image) or image
+        if image.mode in ("I;16", "I;16B", "I;16L", "I", "1"):
+            image = _to_rgb(image, (255, 255, 255))
+        elif image.mode in ("P", "PA", "LA", "La", "RGBa"):
+            image = image.convert("RGBA")
+        elif image.mode not in ("RGB", "RGBA", "L"):
+            image = image.convert("RGB")
+        w, h = image.size
+        limit = (px(box_mm[0], PICTURE_DPI), px(box_mm[1], PICTURE_DPI))
+        scale = (max if fit == "cover" else min)(limit[0] / w, limit[1] / h)
+        if scale < 1:
+            image = image.resize((max(1, round(w * scale)), max(1, round(h * scale))),
+                                 Image.LANCZOS)
+        stat = path.stat()
+        return EmbeddedImage("picture-" + digest(path.resolve(), stat.st_mtime_ns, stat.st_size,
+                                                 image.size, fit), pil=image)
+    finally:
+        image.close()

@@ -1,0 +1,221 @@
+"""A card layout file ready to render: validated, expressions compiled, checked against the card.
+
+`load_card_layout("badge")` or `load_card_layout("my-badge.yaml")` reads the file once per
+process. Beyond what the model checks, this checks with file:line what needs the whole layout:
+elements outside the card, colour names missing from `colours`, expressions that do not
+compile, QR boxes too small for a fixed payload.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import TemplateError
+from jinja2.sandbox import SecurityError
+
+from ..content import find_layout
+from ..errors import Problem, UserError
+from ..layoutfile import load_layout
+from ..templating import Expression, environment, variables
+from ..yamlsource import load_yaml, locate
+from .model import SIDES, BoxElement, CardLayout, Element, LineElement, QrElement, parse_hex
+
+EDGE_TOLERANCE = 0.01  # mm
+_FIELD = re.compile(r"\b(person|company|item)\.([A-Za-z_][A-Za-z0-9_]*)")
+TEMPLATE_FIELDS = ("text", "source", "data", "image", "caption")
+COLOUR_FIELDS = ("fill", "stroke", "colour", "border", "background", "caption_colour")
+DYNAMIC_NAMES = {"person"}   # what differs from card to card
+
+
+class BareExpression:
+    """A Jinja2 expression without braces (`when`, `each`): its value, not text."""
+
+    __slots__ = ("source", "where", "_fn")
+
+    def __init__(self, source: str, where: str):
+        self.source = source
+        self.where = where
+        text = source.strip()
+        if text.startswith("{{") and text.endswith("}}"):
+            text = text[2:-2]
+        try:
+            self._fn = environment().compile_expression(text, undefined_to_none=False)
+        except TemplateError as exc:
+            raise UserError(f"{where}: cannot read the expression {source!r}: {exc}") from None
+
+    def __call__(self, context: dict) -> Any:
+        try:
+            return self._fn(**context)
+        except SecurityError as exc:
+            raise UserError(f"{self.where}: refused by the sandbox: {str(exc).rstrip('.')}. "
+                            "Layouts may only read the data, not Python internals") from None
+        except TemplateError as exc:
+            raise UserError(f"{self.where}: {exc} in {self.source!r}") from None
+
+    def names(self) -> set[str]:
+        text = self.source.strip()
+        if not (text.startswith("{{") and text.endswith("}}")):
+            text = "{{ " + text + " }}"
+        return variables(text)
+
+
+@dataclass
+class CompiledElement:
+    model: Element
+    side: str
+    index: int                        # 0-based, within its side
+    label: str                        # how messages name it: "person.unit", "qr", ...
+    where: str                        # "badges/badge.yaml:31:5: front[4]" for layout errors
+    templates: dict[str, Expression] = field(default_factory=dict)
+    when: BareExpression | None = None
+    each: BareExpression | None = None
+    colours: dict[str, Any] = field(default_factory=dict)  # field -> rgb or [rgb, rgb]
+    dynamic: bool = False             # differs from card to card
+
+    @property
+    def type(self) -> str:
+        return self.model.type
+
+
+@dataclass
+class CompiledLayout:
+    path: Path
+    model: CardLayout
+    sides: dict[str, list[CompiledElement]]
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return (self.model.width, self.model.height)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+def load_card_layout(name_or_path: str | Path) -> CompiledLayout:
+    """A built-in card layout by name (badges/NAME.yaml) or a layout file by path."""
+    path = find_layout(str(name_or_path), "badges").resolve()
+    return _compiled(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
+    model: CardLayout = load_layout(path, CardLayout)
+    raw = load_yaml(path)
+    problems: list[Problem] = []
+    sides: dict[str, list[CompiledElement]] = {}
+    for side in SIDES:
+        compiled = []
+        for index, element in enumerate(model.side(side)):
+            loc = locate(raw, (side, index))
+            where = f"{loc}: {side}[{index + 1}]" if loc else f"{path}: {side}[{index + 1}]"
+
+            def at(key: str, _side=side, _index=index):
+                return locate(raw, (_side, _index, key))
+            try:
+                compiled.append(_compile_element(model, element, side, index, where, at,
+                                                 f"{path.stem}.{side}[{index + 1}]", problems))
+            except UserError as exc:
+                problems.extend(Problem(str(p)) for p in exc.problems)
+        sides[side] = compiled
+    if problems:
+        raise UserError(problems)
+    return CompiledLayout(path, model, sides)
+
+
+def _label(element: Element, index: int) -> str:
+    if element.name:
+        return element.name
+    for key in TEMPLATE_FIELDS:
+        source = getattr(element, key, None)
+        if isinstance(source, str):
+            match = _FIELD.search(source)
+            if match:
+                return f"{match.group(1)}.{match.group(2)}"
+    return f"{element.type} element {index + 1}"
+
+
+def _compile_element(layout: CardLayout, element: Element, side: str, index: int, where: str,
+                     at: Callable, path: str, problems: list[Problem]) -> CompiledElement:
+    out = CompiledElement(element, side, index, _label(element, index), where)
+    names: set[str] = set()
+    for key in TEMPLATE_FIELDS:
+        source = getattr(element, key, None)
+        if isinstance(source, str) and source:
+            out.templates[key] = Expression(source, f"{where}.{key}")
+            if "{{" in source or "{%" in source:
+                names |= variables(source)
+    if element.when:
+        out.when = BareExpression(element.when, f"{where}.when")
+        names |= out.when.names()
+    if element.each:
+        out.each = BareExpression(element.each, f"{where}.each")
+        names |= out.each.names()
+    out.dynamic = bool(names & DYNAMIC_NAMES) or element.type == "photo"
+
+    # colours: hex, or a name from the layout's palette
+    for key in COLOUR_FIELDS:
+        value = getattr(element, key, None)
+        if value is None:
+            continue
+        values = value if isinstance(value, list) else [value]
+        resolved = []
+        for colour in values:
+            hex_value = colour if colour.startswith("#") else layout.colours.get(colour)
+            if hex_value is None:
+                known = ", ".join(layout.colours) or "none defined"
+                problems.append(Problem(f"unknown colour {colour!r}; use '#rrggbb' or a name "
+                                        f"from 'colours' ({known})", at(key), f"{path}.{key}"))
+                hex_value = "#000000"
+            resolved.append(parse_hex(hex_value))
+        if isinstance(value, list) and not 1 <= len(resolved) <= 2:
+            problems.append(Problem("give one colour, or two for a gradient", at(key),
+                                    f"{path}.{key}"))
+        out.colours[key] = resolved if isinstance(value, list) else resolved[0]
+
+    _check_bounds(layout, element, path, at, problems)
+    if isinstance(element, QrElement) and element.data and not out.dynamic \
+            and "{{" not in element.data and not element.each:
+        from ..qr import fit_problem
+        why = fit_problem(element.data, min(element.width, element.height), element.level)
+        if why:
+            problems.append(Problem(why, at("data"), f"{path}.data"))
+    return out
+
+
+def _check_bounds(layout: CardLayout, element: Element, path: str, at: Callable,
+                  problems: list[Problem]) -> None:
+    w, h, b = layout.width, layout.height, layout.bleed
+    size = f"the card is {w:g} × {h:g} mm" + (f" with {b:g} mm bleed" if b else "")
+    if isinstance(element, BoxElement):
+        checks = (("x", element.x, -b), ("y", element.y, -b))
+        for key, value, low in checks:
+            if value < low - EDGE_TOLERANCE:
+                problems.append(Problem(f"{key} {value:g} mm is outside the card ({size})",
+                                        at(key), f"{path}.{key}"))
+        if element.x + element.width > w + b + EDGE_TOLERANCE:
+            problems.append(Problem(
+                f"x {element.x:g} + width {element.width:g} = {element.x + element.width:g} mm "
+                f"goes past the card's right edge ({size})", at("width"), f"{path}.width"))
+        if element.y + element.height > h + b + EDGE_TOLERANCE:
+            problems.append(Problem(
+                f"y {element.y:g} + height {element.height:g} = {element.y + element.height:g} mm "
+                f"goes past the card's bottom edge ({size})", at("height"), f"{path}.height"))
+    elif isinstance(element, LineElement):
+        for key in ("x1", "x2"):
+            value = getattr(element, key)
+            if not -b - EDGE_TOLERANCE <= value <= w + b + EDGE_TOLERANCE:
+                problems.append(Problem(f"{key} {value:g} mm is outside the card ({size})",
+                                        at(key), f"{path}.{key}"))
+        for key in ("y1", "y2"):
+            value = getattr(element, key)
+            if not -b - EDGE_TOLERANCE <= value <= h + b + EDGE_TOLERANCE:
+                problems.append(Problem(f"{key} {value:g} mm is outside the card ({size})",
+                                        at(key), f"{path}.{key}"))

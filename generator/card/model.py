@@ -1,0 +1,293 @@
+"""The card layout file, as pydantic models: size and bleed in mm, and the elements of each side.
+
+A layout is a list of typed elements positioned in mm from the card's top-left corner, like
+pretix's badge layouts. Every model rejects unknown keys; values that print data are Jinja2
+expressions (``"{{ person.name }}"``) evaluated in the sandbox of `generator.templating`.
+
+    width: 75            # mm (a number), or text with a unit: "7.5cm", "212.6pt", "2.95in"
+    height: 100
+    bleed: 2             # colour that touches the edge is printed this far beyond it
+    colours: {blue: "#0b5cad"}
+    front:
+      - {type: rect, x: 0, y: 0, width: 75, height: 22, fill: [blue, "#1677d2"]}
+      - {type: text, x: 5, y: 58, width: 65, height: 9, text: "{{ person.name }}",
+         size: 22, min_size: 14, bold: true, align: center}
+    back: [...]
+
+Element types: rect, text, image, photo, qr, barcode, line (see each model below). Every
+element may carry `name` (used in messages), `when` (an expression: drawn only when true) and
+`each` (an expression giving a list: the element's box is divided into one cell per item,
+and `item` names the item inside the element).
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
+                      WrapValidator, model_validator)
+
+from ..models import Text
+from ..sources import suggest
+
+# ------------------------------------------------------------------------------ units
+_UNITS = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*$")
+
+
+def _length(value: Any) -> Any:
+    """A length in mm: a number is millimetres; text may carry a unit (mm, cm, in, pt)."""
+    if isinstance(value, bool):
+        raise ValueError("should be a length in mm, not true/false")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        match = _LENGTH.match(value.lower())
+        if match:
+            number, unit = match.groups()
+            unit = unit or "mm"
+            if unit in _UNITS:
+                return float(number) * _UNITS[unit]
+            raise ValueError(f"unknown unit {unit!r} in {value!r}: use mm (the default), "
+                             "cm, pt or in, e.g. 12.5 or '12.5mm'")
+        raise ValueError(f"should be a length such as 12.5 (mm) or '12.5mm', not {value!r}")
+    return value
+
+
+def _font_size(value: Any) -> Any:
+    """A font size in points: a number is points; text may say '10pt' or '3.5mm'."""
+    if isinstance(value, str):
+        match = _LENGTH.match(value.lower())
+        if match and match.group(2) in ("", "pt"):
+            return float(match.group(1))
+        return _length(value) * 72 / 25.4
+    if isinstance(value, bool):
+        raise ValueError("should be a font size in points")
+    return value
+
+
+_COLOUR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z_][a-zA-Z0-9_-]*)$")
+
+
+def _colour(value: Any) -> Any:
+    if isinstance(value, str) and _COLOUR.match(value.strip()):
+        return value.strip()
+    raise ValueError(f"should be a colour: '#1a5fb4', '#fff' or a name from 'colours', "
+                     f"not {value!r}")
+
+
+Length = Annotated[float, BeforeValidator(_length)]
+PositiveLength = Annotated[float, BeforeValidator(_length), Field(gt=0)]
+FontSize = Annotated[float, BeforeValidator(_font_size), Field(gt=0, le=200)]
+Colour = Annotated[str, BeforeValidator(_colour)]
+
+
+def parse_hex(colour: str) -> tuple[float, float, float]:
+    """'#1a5fb4' or '#fff' -> (r, g, b) in 0..1."""
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return tuple(int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ------------------------------------------------------------------------------ elements
+class Element(_Model):
+    type: str
+    name: str | None = None          # how messages name this element, e.g. "unit"
+    when: Text | None = None         # expression: draw only when true, e.g. "person.stars"
+    each: Text | None = None         # expression giving a list, e.g. "company.qr_codes"
+    arrange: Literal["auto", "row", "column"] = "auto"   # how `each` divides the box
+    gap: Length = Field(default=3.0, ge=0)                # between `each` cells
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        """Unknown keys with 'did you mean' and the list of known ones (pydantic only says
+        'extra inputs are not permitted')."""
+        if isinstance(data, dict):
+            unknown = [k for k in data if k not in cls.model_fields]
+            if unknown:
+                kind = data.get("type")
+                what = f"a {kind} element" if isinstance(kind, str) else "this element"
+                key = unknown[0]
+                raise ValueError(f"unknown field {key!r} in {what}{suggest(str(key), cls.model_fields)}"
+                                 f" (known: {', '.join(cls.model_fields)})")
+        return data
+
+
+class BoxElement(Element):
+    x: Length
+    y: Length
+    width: PositiveLength
+    height: PositiveLength
+
+
+class RectElement(BoxElement):
+    """A filled and/or outlined rectangle (rounded with `radius`; a circle when radius is
+    half a square's side). `fill` may be two colours: a gradient. A rect that touches the card
+    edge extends into the bleed, so cutting never leaves a white sliver."""
+
+    type: Literal["rect"]
+    fill: Colour | list[Colour] | None = None
+    gradient: Literal["vertical", "horizontal", "diagonal"] = "vertical"
+    stroke: Colour | None = None
+    stroke_width: Length = Field(default=0.3, ge=0)
+    radius: Length = Field(default=0.0, ge=0)
+    opacity: float = Field(default=1.0, ge=0, le=1)
+    bleed: bool = True
+
+
+class TextElement(BoxElement):
+    """Text in a box: starts at `size` and shrinks down to `min_size` (points) until it fits in
+    `lines` lines; what still does not fit is an error naming the person and field."""
+
+    type: Literal["text"]
+    text: Text
+    size: FontSize = 10.0
+    min_size: FontSize | None = None  # default: the same as size (no shrinking)
+    lines: int = Field(default=1, ge=1, le=50)
+    line_height: float = Field(default=1.25, ge=0.8, le=3)
+    align: Literal["left", "center", "right"] = "left"
+    valign: Literal["top", "middle", "bottom"] = "middle"
+    bold: bool = False
+    colour: Colour = "#000000"
+    letter_spacing: float = Field(default=0.0, ge=-2, le=20)   # points between characters
+    balance: bool = True   # wrapped lines of similar length rather than one long, one short
+
+    @model_validator(mode="after")
+    def _sizes(self):
+        if self.min_size is not None and self.min_size > self.size:
+            raise ValueError(f"min_size ({self.min_size:g}) is larger than size ({self.size:g})")
+        return self
+
+
+class ImageElement(BoxElement):
+    """A picture file (logo, artwork): PNG with transparency, JPEG, ... fitted into the box.
+    A relative path is read from the layout's folder."""
+
+    type: Literal["image"]
+    source: Text
+    fit: Literal["contain", "cover"] = "contain"
+    align: Literal["left", "center", "right"] = "center"
+    opacity: float = Field(default=1.0, ge=0, le=1)
+
+
+class PhotoElement(BoxElement):
+    """The person's photo, cropped to fill the box (never stretched), biased upward so faces
+    stay in; `focus` 0 keeps the top, 0.5 crops evenly, 1 keeps the bottom."""
+
+    type: Literal["photo"]
+    source: Text = "{{ person.photo }}"
+    focus: float = Field(default=0.3, ge=0, le=1)
+    radius: Length = Field(default=0.0, ge=0)
+    border: Colour | None = None
+    border_width: Length = Field(default=0.5, ge=0)
+    background: Colour = "#ffffff"   # behind transparent pixels
+
+
+class QrElement(BoxElement):
+    """A QR code (vector, with its 4-module quiet zone) as large as fits in the box above the
+    caption. `data` is the payload; `image` an existing QR picture used when there is no data."""
+
+    type: Literal["qr"]
+    data: Text | None = None
+    image: Text | None = None
+    caption: Text | None = None
+    caption_size: FontSize = 6.0
+    caption_min_size: FontSize | None = None
+    caption_colour: Colour = "#333333"
+    colour: Colour = "#000000"
+    background: Colour | None = "#ffffff"
+    level: Literal["M", "Q", "H"] = "M"
+    missing: Literal["skip", "warn", "error"] = "skip"   # when there is neither data nor image
+
+
+class BarcodeElement(BoxElement):
+    """A Code 128 barcode of `data` filling the box (bars only; add a text element for the
+    human-readable line)."""
+
+    type: Literal["barcode"]
+    data: Text
+    kind: Literal["code128"] = "code128"
+    colour: Colour = "#000000"
+
+
+class LineElement(Element):
+    type: Literal["line"]
+    x1: Length
+    y1: Length
+    x2: Length
+    y2: Length
+    colour: Colour = "#000000"
+    width: Length = Field(default=0.3, gt=0)
+    dash: list[PositiveLength] | None = None
+
+
+ELEMENT_TYPES: dict[str, type[Element]] = {
+    "rect": RectElement, "text": TextElement, "image": ImageElement, "photo": PhotoElement,
+    "qr": QrElement, "barcode": BarcodeElement, "line": LineElement,
+}
+AnyElement = Union[RectElement, TextElement, ImageElement, PhotoElement, QrElement,
+                   BarcodeElement, LineElement]
+
+
+def _element(value: Any, handler, info: ValidationInfo):
+    """Dispatch on `type`; errors keep the element's own path (front[3].size), which
+    pydantic's tagged unions would prefix with the tag."""
+    if isinstance(value, Element):
+        return value
+    if not isinstance(value, dict):
+        raise ValueError("should be an element: a mapping starting with 'type:' "
+                         f"({', '.join(ELEMENT_TYPES)})")
+    kind = value.get("type")
+    if kind is None:
+        raise ValueError(f"this element has no 'type'; use one of {', '.join(ELEMENT_TYPES)}")
+    model = ELEMENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise ValueError(f"unknown element type {kind!r}{suggest(str(kind), ELEMENT_TYPES)}; "
+                         f"use one of {', '.join(ELEMENT_TYPES)}")
+    return model.model_validate(value, context=info.context)
+
+
+ElementField = Annotated[Any, WrapValidator(_element)]
+
+
+# ------------------------------------------------------------------------------ layout
+class SheetSpec(_Model):
+    """How cards are placed on an A4 sheet: as many as fit, centred, with gaps for cutting."""
+
+    gap: Length = Field(default=5.0, ge=0)        # smallest gap between cards
+    max_gap: Length = Field(default=10.0, ge=0)   # spare room widens gaps up to this
+    margin: Length = Field(default=3.0, ge=0)     # smallest distance to the sheet edge
+    columns: int | None = Field(default=None, ge=1)
+    rows: int | None = Field(default=None, ge=1)
+
+
+class CardLayout(_Model):
+    title: Text
+    description: Text = ""
+    width: PositiveLength
+    height: PositiveLength
+    bleed: Length = Field(default=0.0, ge=0, le=5)
+    colours: dict[str, Colour] = Field(default_factory=dict)
+    sheet: SheetSpec = Field(default_factory=SheetSpec)
+    front: list[ElementField]
+    back: list[ElementField] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _palette(self):
+        for name, value in self.colours.items():
+            if not value.startswith("#"):
+                raise ValueError(f"colours.{name}: give a hex colour such as '#0b5cad', "
+                                 f"not {value!r}")
+        return self
+
+    def side(self, name: str) -> list[Element]:
+        return list(getattr(self, name))
+
+
+SIDES = ("front", "back")

@@ -1,0 +1,196 @@
+"""Text in a box: measure, wrap (Chinese and Latin), shrink to fit, and say what does not fit.
+
+No markup is involved: text is drawn as typed (a name like ``<b>&{{x}}`` prints exactly so).
+Chinese breaks between any two characters except before closing punctuation (，。、）》…) and
+after opening punctuation (（《“…); Latin breaks at spaces and after hyphens and slashes, and
+inside a word only when the word alone is wider than the box.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+from reportlab.pdfbase import pdfmetrics
+
+from ..units import MM
+
+# Characters that may not start a line (they hang onto the previous one) and may not end one.
+NO_START = set("，。、；：！？）》」』】〕〉”’…—·%‰℃,.;:!?)]}»›") | {"\u3001", "\u3002"}
+NO_END = set("（《「『【〔〈“‘([{«‹¥$￥")
+_STEP = 0.5  # points between the sizes tried when shrinking
+
+
+@functools.lru_cache(maxsize=None)
+def _metrics(font_name: str) -> tuple[dict[int, float], float, float, float]:
+    """(widths per code point in 1/1000 em, default width, ascent, descent) of a font."""
+    face = pdfmetrics.getFont(font_name).face
+    return dict(face.charWidths), float(face.defaultWidth), face.ascent / 1000, face.descent / 1000
+
+
+def ascent_descent(font_name: str) -> tuple[float, float]:
+    """Ascent and descent (descent negative) as fractions of the font size."""
+    _, _, ascent, descent = _metrics(font_name)
+    return ascent, descent
+
+
+def text_width(text: str, font_name: str, size: float, letter_spacing: float = 0.0) -> float:
+    """Width in points of one line of text, as reportlab draws it."""
+    widths, default, _, _ = _metrics(font_name)
+    units = sum(widths.get(ord(ch), default) for ch in text)
+    return units * size / 1000 + letter_spacing * max(0, len(text) - 1)
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def tokens(text: str) -> list[str]:
+    """Pieces between which a line may break: each wide (CJK) character, each Latin word with
+    its trailing punctuation, each run of spaces; hard newlines are their own token."""
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if ch == "\n":
+            if word:
+                out.append(word)
+                word = ""
+            out.append("\n")
+        elif ch.isspace():
+            if word and not word.isspace():
+                out.append(word)
+                word = ""
+            word += " "
+        elif _is_wide(ch):
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            if word.isspace() and word:
+                out.append(word)
+                word = ""
+            word += ch
+            if ch in "-/" and len(word) > 1:   # a break is allowed after a hyphen or slash
+                out.append(word)
+                word = ""
+    if word:
+        out.append(word)
+    return out
+
+
+def wrap(text: str, font_name: str, size: float, width: float,
+         letter_spacing: float = 0.0) -> list[str]:
+    """Greedy line breaking at `size` points into lines at most `width` points wide."""
+    measure = functools.partial(text_width, font_name=font_name, size=size,
+                                letter_spacing=letter_spacing)
+    lines: list[str] = []
+    line: list[str] = []
+
+    def flush():
+        lines.append("".join(line).strip())
+        line.clear()
+
+    toks = tokens(text)
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if tok == "\n":
+            flush()
+            i += 1
+            continue
+        candidate = "".join(line) + tok
+        if measure(candidate.strip()) <= width + 1e-6 or not "".join(line).strip():
+            if not "".join(line).strip() and measure(tok.strip()) > width + 1e-6:
+                # a word wider than the box on its own: break it between characters
+                head, rest = _split_word(tok, measure, width)
+                line.append(head)
+                flush()
+                toks[i] = rest
+                continue
+            line.append(tok)
+            i += 1
+            continue
+        if tok.isspace():
+            i += 1
+            flush()
+            continue
+        # break before tok; keep closing punctuation with the previous character and opening
+        # punctuation with the next one
+        carry: list[str] = []
+        if tok[0] in NO_START and len(line) > 1:
+            carry.insert(0, line.pop())
+        while len(line) > 1 and line[-1] and line[-1][-1] in NO_END:
+            carry.insert(0, line.pop())
+        flush()
+        line.extend(t for t in carry if not t.isspace())
+    if line or not lines:
+        flush()
+    return lines
+
+
+def _split_word(word: str, measure, width: float) -> tuple[str, str]:
+    for cut in range(len(word) - 1, 0, -1):
+        if measure(word[:cut]) <= width + 1e-6:
+            return word[:cut], word[cut:]
+    return word[:1], word[1:]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The result of fitting text into a box."""
+
+    lines: tuple[str, ...]
+    size: float          # points
+    leading: float       # points from one baseline to the next
+    fits: bool
+    reason: str = ""     # why it does not fit, for the message
+
+
+def block_height(n_lines: int, size: float, leading: float, font_name: str) -> float:
+    ascent, descent = ascent_descent(font_name)
+    return (ascent - descent) * size + (n_lines - 1) * leading
+
+
+def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, size: float,
+             min_size: float | None = None, max_lines: int = 1, line_height: float = 1.25,
+             letter_spacing: float = 0.0, balance: bool = True) -> Fit:
+    """The largest size between `size` and `min_size` at which `text` fits the box in at most
+    `max_lines` lines; at `min_size` and still too big, a Fit with fits=False and the reason."""
+    width = width_mm * MM
+    height = height_mm * MM
+    low = size if min_size is None else min_size
+    current = size
+    while True:
+        lines = wrap(text, font_name, current, width, letter_spacing)
+        leading = current * line_height
+        tall = block_height(len(lines), current, leading, font_name)
+        if len(lines) <= max_lines and tall <= height + 0.01:
+            if balance and len(lines) > 1 and "\n" not in text:
+                lines = _balanced(text, font_name, current, width, len(lines), letter_spacing)
+            return Fit(tuple(lines), current, leading, True)
+        if current <= low + 1e-9:
+            break
+        current = max(low, current - _STEP)
+    if len(lines) > max_lines:
+        allowed = f"{max_lines} line" + ("s" if max_lines > 1 else "")
+        reason = (f"needs {len(lines)} lines at {current:g} pt, the box allows {allowed} "
+                  f"of {width_mm:g} mm")
+    else:
+        reason = (f"{len(lines)} line{'s' if len(lines) > 1 else ''} at {current:g} pt need "
+                  f"{tall / MM:.1f} mm of height, the box has {height_mm:g} mm")
+    return Fit(tuple(lines), current, leading, False, reason)
+
+
+def _balanced(text, font_name, size, width, n, letter_spacing) -> list[str]:
+    """The narrowest width that still gives `n` lines: lines of similar length."""
+    lo, hi = width / n, width
+    best = wrap(text, font_name, size, width, letter_spacing)
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        lines = wrap(text, font_name, size, mid, letter_spacing)
+        if len(lines) <= n:
+            best, hi = lines, mid
+        else:
+            lo = mid
+    return best

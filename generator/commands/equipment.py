@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import click
@@ -27,31 +26,6 @@ def _as_of(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-_STAFF_SECTION = re.compile(r"^staff\s*:", re.MULTILINE)
-
-
-def with_staff_beside(paths: tuple[Path, ...]) -> tuple[Path, ...]:
-    """Add the staff.yaml beside the first data file when no data file gives the staff list,
-    so `fieldprint equipment equipment.yaml` shows holders' names and teams (as company.yaml is
-    found beside the data)."""
-    if not paths:
-        return paths
-    beside = paths[0].parent / "staff.yaml"
-    if not beside.is_file():
-        return paths
-    for path in paths:
-        if path.stem.lower() == "staff" or path.resolve() == beside.resolve():
-            return paths
-        if path.suffix.lower() in (".yaml", ".yml") and path.is_file():
-            try:
-                text = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                return paths  # the loader will say what is wrong with it
-            if _STAFF_SECTION.search(text):
-                return paths
-    return paths + (beside,)
-
-
 def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
                 policy_file: Path | None):
     """Load, validate and assess: a Report, or a UserError with every problem."""
@@ -63,7 +37,7 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
         from ..yamlsource import warn_if_pure_python
         warn_if_pure_python()
     # photos and logos play no part here: a missing one must not stop the safety report
-    dataset = load(with_staff_beside(tuple(data)), missing_files="ignore")
+    dataset = load(tuple(data), missing_files="ignore")
     if not dataset.equipment:
         raise UserError(Problem(
             "no equipment in the data: add an 'equipment:' section, one entry per helmet or "

@@ -20,6 +20,7 @@ Month arithmetic is dateutil's relativedelta, which clamps to the month's end
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -60,9 +61,27 @@ def load_policy(path: str | Path) -> Policy:
     return load_layout(Path(path), Policy)
 
 
-@dataclass(frozen=True, slots=True)
+# Why an item's due date is what it is: (English, Chinese) templates over the `why` tuple's
+# arguments. Formatted only when a writer asks (`Status.reason`), not for every item assessed.
+REASONS = {
+    "text": ("{0}", "{1}"),
+    "life_manufactured": ("end of the {0}-month life from manufacture ({1})",
+                          "自生产日期 {1} 起 {0} 个月使用期满"),
+    "life_in_service": ("end of the {0}-month life from going into service ({1})",
+                        "自启用日期 {1} 起 {0} 个月使用期满"),
+    "extended": ("{0} months after the passing spot-check test on {1}",
+                 "{1} 抽检合格，延用 {0} 个月"),
+    "shoes_in_service": ("{0} months after going into service ({1})", "启用日期 {1} 起满 {0} 个月"),
+    "shoes_manufactured": ("{0} months after manufacture ({1})", "生产日期 {1} 起满 {0} 个月"),
+    "shoes_tested": ("{0} months after the passing preventive test on {1}",
+                     "{1} 预防性试验合格，{0} 个月后再试"),
+    "not_in_service": ("goes into service on {0}", "{0} 启用"),
+}
+
+
+@dataclass(slots=True, eq=False)
 class Status:
-    """Where one item stands on the as-of date."""
+    """Where one item stands on the as-of date. Treat as read-only."""
 
     item: EquipmentItem
     status: str                      # one of STATUSES
@@ -70,9 +89,18 @@ class Status:
     basis: str                       # "manufactured" | "in_service": where the clock started
     in_service_days: int | None      # days served up to the as-of date (or until scrapped)
     action: str | None               # "test" | "replace" | None: what to do on `due` (or now)
-    reason: str | None               # why, in English (JSON, terminal)
-    reason_zh: str | None            # the same in Chinese (printed report, spreadsheet)
+    why: tuple = ()                  # (REASONS key, arguments...): see `reason`
     since: dt.date | None = None     # scrapped: from this date
+
+    @property
+    def reason(self) -> str | None:
+        """Why, in English (JSON, terminal)."""
+        return REASONS[self.why[0]][0].format(*self.why[1:]) if self.why else None
+
+    @property
+    def reason_zh(self) -> str | None:
+        """Why, in Chinese (printed report, spreadsheet, calendar)."""
+        return REASONS[self.why[0]][1].format(*self.why[1:]) if self.why else None
 
     @property
     def id(self) -> str:
@@ -120,8 +148,10 @@ def fails(statuses: Iterable[Status], fail_on: str | None) -> list[Status]:
 
 
 # ------------------------------------------------------------------------------------ rules
+@functools.lru_cache(maxsize=1 << 16)
 def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months, clamped to the month's end (dateutil)."""
+    """Calendar months, clamped to the month's end (dateutil). Cached: a register has a few
+    thousand distinct dates, and relativedelta costs more than the rest of `assess_one`."""
     return day + relativedelta(months=months)
 
 
@@ -173,94 +203,64 @@ def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POL
     else:
         start, basis = (issued, "in_service") if issued is not None else (made, "manufactured")
 
-    checks = [c for c in item.checks if c.date <= as_of]
-    if len(checks) > 1:
-        checks.sort(key=lambda c: c.date)  # stable: same-day records keep their written order
-    retired = item.retired if item.retired is not None and item.retired <= as_of else None
+    checks = item.checks
+    if checks:
+        checks = [c for c in checks if c.date <= as_of]
+        if len(checks) > 1:
+            checks.sort(key=_check_date)  # stable: same-day records keep their written order
+    retired = item.retired
+    if retired is not None and retired > as_of:
+        retired = None
 
     # ---- invalid: the data contradicts itself (or describes the future)
-    bad_en: list[str] = []
-    bad_zh: list[str] = []
-    if made is not None and made > as_of:
-        bad_en.append(f"manufactured {_d(made)}, after the as-of date {_d(as_of)}")
-        bad_zh.append(f"生产日期 {_d(made)} 晚于统计日 {_d(as_of)}")
-    if made is not None and issued is not None and issued < made:
-        bad_en.append(f"in service {_d(issued)}, before it was manufactured ({_d(made)})")
-        bad_zh.append(f"启用日期 {_d(issued)} 早于生产日期 {_d(made)}")
-    if retired is not None and issued is not None and retired < issued:
-        bad_en.append(f"retired {_d(retired)}, before it was in service ({_d(issued)})")
-        bad_zh.append(f"报废日期 {_d(retired)} 早于启用日期 {_d(issued)}")
-    elif retired is not None and made is not None and retired < made:
-        bad_en.append(f"retired {_d(retired)}, before it was manufactured ({_d(made)})")
-        bad_zh.append(f"报废日期 {_d(retired)} 早于生产日期 {_d(made)}")
-    if made is not None and checks and checks[0].date < made:
-        bad_en.append(f"a check on {_d(checks[0].date)} is dated before manufacture ({_d(made)})")
-        bad_zh.append(f"{_d(checks[0].date)} 的检查记录早于生产日期 {_d(made)}")
-    if bad_en:
-        return Status(item, "invalid", None, basis, None, None,
-                      "; ".join(bad_en), "；".join(bad_zh))
+    if (made is not None and (made > as_of or (issued is not None and issued < made)
+                              or (checks and checks[0].date < made)
+                              or (retired is not None and retired < made))) \
+            or (retired is not None and issued is not None and retired < issued):
+        return _invalid(item, as_of, basis, checks, retired)
 
     # ---- scrapped: the earliest of a failure, the batch's failure, retirement
-    events: list[tuple] = []  # (date, rank, en, zh): on the same day a failure explains more
+    failed = None
     for check in checks:
         if check.result == "fail":
-            what = (item.kind, check.type)
-            events.append((check.date, 0, f"failed the {_CHECK_EN[what]} on {_d(check.date)}",
-                           f"{_d(check.date)} {_CHECK_ZH[what]}不合格"))
+            failed = check
             break
-    if helmet and item.batch is not None and failures:
+    batch_fail = None
+    if helmet and failures and item.batch is not None:
         batch_fail = failures.get(item.batch)
-        if batch_fail is not None and batch_fail[1] != item.id:
-            day, other = batch_fail
-            events.append((day, 1, f"batch {item.batch} scrapped: helmet {other} failed the "
-                                   f"spot-check test on {_d(day)}",
-                           f"同批次 {item.batch} 的安全帽 {other} 于 {_d(day)} 抽检不合格，整批报废"))
-    if retired is not None:
-        events.append((retired, 2, f"retired on {_d(retired)}", f"{_d(retired)} 报废停用"))
-    if events:
-        events.sort()
-        day, rank, en, zh = events[0]
-        if rank != 2 and retired is not None:
-            en += f"; retired on {_d(retired)}"
-            zh += f"；{_d(retired)} 已停用"
-        served = None
-        if issued is not None and issued <= as_of:
-            served = max(0, (min(day, as_of) - issued).days)
-        return Status(item, "scrapped", None, basis, served,
-                      None if retired is not None else "replace", en, zh, since=day)
+        if batch_fail is not None and batch_fail[1] == item.id:
+            batch_fail = None
+    if failed is not None or batch_fail is not None or retired is not None:
+        return _scrapped(item, as_of, basis, failed, batch_fail, retired)
 
     # ---- the due date
     if helmet:
-        due = add_months(start, policy.helmet_life_months)
-        what = "manufacture" if basis == "manufactured" else "going into service"
-        en = f"end of the {policy.helmet_life_months}-month life from {what} ({_d(start)})"
-        zh = (f"自{'生产' if basis == 'manufactured' else '启用'}日期 {_d(start)} 起 "
-              f"{policy.helmet_life_months} 个月使用期满")
-        if policy.extend_by_test:
+        months = policy.helmet_life_months
+        due = add_months(start, months)
+        why = ("life_manufactured" if basis == "manufactured" else "life_in_service",
+               months, start)
+        if policy.extend_by_test and checks:
             window = dt.timedelta(days=policy.extension_window_days)
+            extra = policy.extension_months
             for check in checks:
                 if check.type == "test" and check.result == "pass" and check.date >= due - window:
-                    due = add_months(check.date, policy.extension_months)
-                    en = (f"{policy.extension_months} months after the passing spot-check test "
-                          f"on {_d(check.date)}")
-                    zh = f"{_d(check.date)} 抽检合格，延用 {policy.extension_months} 个月"
+                    due = add_months(check.date, extra)
+                    why = ("extended", extra, check.date)
         action = "test" if policy.extend_by_test else "replace"
     else:
         months = policy.shoes_test_months
         due = add_months(start, months)
-        what = "going into service" if basis == "in_service" else "manufacture"
-        en = f"{months} months after {what} ({_d(start)})"
-        zh = f"{'启用' if basis == 'in_service' else '生产'}日期 {_d(start)} 起满 {months} 个月"
+        why = ("shoes_in_service" if basis == "in_service" else "shoes_manufactured",
+               months, start)
         for check in checks:
             if check.type == "test" and check.result == "pass":
                 due = add_months(check.date, months)
-                en = f"{months} months after the passing preventive test on {_d(check.date)}"
-                zh = f"{_d(check.date)} 预防性试验合格，{months} 个月后再试"
+                why = ("shoes_tested", months, check.date)
         action = "test"
 
     if issued is not None and issued > as_of:
         return Status(item, "not_in_service", due, basis, None, None,
-                      f"goes into service on {_d(issued)}", f"{_d(issued)} 启用")
+                      ("not_in_service", issued))
 
     if as_of > due:
         status = "overdue"
@@ -270,5 +270,59 @@ def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POL
         status = "due_soon"
     else:
         status = "ok"
-    served = (as_of - issued).days if issued is not None else None
-    return Status(item, status, due, basis, served, action, en, zh)
+    return Status(item, status, due, basis,
+                  (as_of - issued).days if issued is not None else None, action, why)
+
+
+def _check_date(check) -> dt.date:
+    return check.date
+
+
+def _invalid(item, as_of, basis, checks, retired) -> Status:
+    """An item whose data contradicts itself: every contradiction, said in both languages."""
+    made, issued = item.manufactured, item.in_service
+    en: list[str] = []
+    zh: list[str] = []
+    if made is not None and made > as_of:
+        en.append(f"manufactured {_d(made)}, after the as-of date {_d(as_of)}")
+        zh.append(f"生产日期 {_d(made)} 晚于统计日 {_d(as_of)}")
+    if made is not None and issued is not None and issued < made:
+        en.append(f"in service {_d(issued)}, before it was manufactured ({_d(made)})")
+        zh.append(f"启用日期 {_d(issued)} 早于生产日期 {_d(made)}")
+    if retired is not None and issued is not None and retired < issued:
+        en.append(f"retired {_d(retired)}, before it was in service ({_d(issued)})")
+        zh.append(f"报废日期 {_d(retired)} 早于启用日期 {_d(issued)}")
+    elif retired is not None and made is not None and retired < made:
+        en.append(f"retired {_d(retired)}, before it was manufactured ({_d(made)})")
+        zh.append(f"报废日期 {_d(retired)} 早于生产日期 {_d(made)}")
+    if made is not None and checks and checks[0].date < made:
+        en.append(f"a check on {_d(checks[0].date)} is dated before manufacture ({_d(made)})")
+        zh.append(f"{_d(checks[0].date)} 的检查记录早于生产日期 {_d(made)}")
+    return Status(item, "invalid", None, basis, None, None, ("text", "; ".join(en), "；".join(zh)))
+
+
+def _scrapped(item, as_of, basis, failed, batch_fail, retired) -> Status:
+    """Scrapped by the earliest of: its own failure, its batch's failure, retirement."""
+    events: list[tuple] = []  # (date, rank, en, zh): on the same day a failure explains more
+    if failed is not None:
+        what = (item.kind, failed.type)
+        events.append((failed.date, 0, f"failed the {_CHECK_EN[what]} on {_d(failed.date)}",
+                       f"{_d(failed.date)} {_CHECK_ZH[what]}不合格"))
+    if batch_fail is not None:
+        day, other = batch_fail
+        events.append((day, 1, f"batch {item.batch} scrapped: helmet {other} failed the "
+                               f"spot-check test on {_d(day)}",
+                       f"同批次 {item.batch} 的安全帽 {other} 于 {_d(day)} 抽检不合格，整批报废"))
+    if retired is not None:
+        events.append((retired, 2, f"retired on {_d(retired)}", f"{_d(retired)} 报废停用"))
+    events.sort(key=lambda e: e[:2])
+    day, rank, en, zh = events[0]
+    if rank != 2 and retired is not None:
+        en += f"; retired on {_d(retired)}"
+        zh += f"；{_d(retired)} 已停用"
+    issued = item.in_service
+    served = None
+    if issued is not None and issued <= as_of:
+        served = max(0, (min(day, as_of) - issued).days)
+    return Status(item, "scrapped", None, basis, served,
+                  None if retired is not None else "replace", ("text", en, zh), day)

@@ -615,7 +615,10 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             f"(first row: {sample}); see docs/spreadsheets.md for the headers", where))
     index, section, fields, shown, unknown, blank = found
     header_row = head[index][0]
-    info.headers = {field: shown[c] for c, field in fields.items()}
+    info.headers = {field: shown[c] for c, field in sorted(fields.items())}
+    for field, text in list(info.headers.items()):  # customer, appointment: their first column
+        if "." in field:
+            info.headers.setdefault(field.rpartition(".")[0], text)
     problems: list[Problem] = []
     warnings: list[Problem] = []
 
@@ -638,7 +641,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             field = H.alias_map(section, extra.get(section)).get(H.normalize(shown.get(c, "")))
             if field in used:
                 warnings.append(Problem(
-                    f"column {_cell_name(excel, c, header_row)} {shown[c]!r} is not used: "
+                    f"{_cell_name(excel, c, header_row)} {shown[c]!r} is not used: "
                     f"{_cell_name(excel, used[field], header_row)} {info.headers[field]!r} "
                     f"already gives {field}", info.location(header_row)))
             else:

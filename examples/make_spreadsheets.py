@@ -94,29 +94,30 @@ def work_orders_rows(records: list[dict]) -> tuple[list[str], list[list]]:
     return table("work_orders", records)
 
 
-def main() -> None:
+def main(out: Path = HERE) -> list[Path]:
+    """Write the three spreadsheets into `out` (examples/ by default); returns their paths."""
     staff = load_yaml(HERE / "staff.yaml")["staff"]
     orders = load_yaml(HERE / "work_orders.yaml")["work_orders"]
     equipment = load_yaml(HERE / "equipment.yaml")["equipment"]
 
     names, rows = table("staff", staff)
-    (HERE / "staff.xlsx").write_bytes(
+    (out / "staff.xlsx").write_bytes(
         xlsx_bytes([(SHEET_TITLES["staff"], "staff", names, rows)], hints=False))
 
     names, rows = work_orders_rows(orders)
     text = csv_text("work_orders", names, rows)
-    (HERE / "work_orders.csv").write_bytes(("\ufeff" + text).encode("utf-8"))
+    (out / "work_orders.csv").write_bytes(("\ufeff" + text).encode("utf-8"))
 
     checks = [{"item": item["id"], **check} for item in equipment
               for check in item.get("checks") or ()]
     names, rows = table("equipment", equipment, skip=("checks",))
     check_names, check_rows = table("checks", checks)
-    (HERE / "equipment.xlsx").write_bytes(xlsx_bytes(
+    (out / "equipment.xlsx").write_bytes(xlsx_bytes(
         [(SHEET_TITLES["equipment"], "equipment", names, rows),
          (SHEET_TITLES["checks"], "checks", check_names, check_rows)], hints=False))
-    for name in ("staff.xlsx", "work_orders.csv", "equipment.xlsx"):
-        print(f"wrote examples/{name}")
+    return [out / name for name in ("staff.xlsx", "work_orders.csv", "equipment.xlsx")]
 
 
 if __name__ == "__main__":
-    main()
+    for path in main():
+        print(f"wrote {path}")

@@ -1,0 +1,81 @@
+"""`fieldprint template`: spreadsheets to start from, that load as they are."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from generator import headers as H
+from generator.dataset import load_dataset
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "company.yaml").write_text("company:\n  name: 测试公司\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", ["staff.xlsx", "work_orders.xlsx", "equipment.xlsx",
+                                  "checks.xlsx", "staff.csv", "work_orders.csv"])
+def test_template_is_written(cli, folder, name):
+    result = cli("template", folder / name)
+    assert result.code == 0, result
+    assert (folder / name).is_file()
+    assert "fill it in" in result.out
+
+
+def test_templates_load_as_they_are(cli, folder):
+    for name in ("staff.xlsx", "work_orders.csv", "equipment.xlsx"):
+        assert cli("template", folder / name).code == 0
+    data = load_dataset([folder / "staff.xlsx", folder / "work_orders.csv",
+                         folder / "equipment.xlsx"])
+    assert [p.id for p in data.staff] == ["SZ10023"]
+    order = data.work_orders[0]
+    assert (order.kind, order.engineer, order.customer.phone) == ("repair", "SZ10023", "13900000000")
+    assert [m.item for m in order.materials] == ["皮线光缆", "光纤冷接子"]
+    item = data.equipment[0]
+    assert (item.kind, item.holder, len(item.checks)) == ("helmet", "SZ10023", 1)
+    assert data.warnings == []
+
+
+def test_xlsx_template_headers_lists_and_formats(cli, folder):
+    assert cli("template", folder / "work_orders.xlsx").code == 0
+    book = openpyxl.load_workbook(folder / "work_orders.xlsx")
+    ws = book["工单"]
+    header = [c.value for c in ws[1]]
+    assert header == [H.header_for("work_orders", f) for f in H.COLUMNS["work_orders"]]
+    lists = {str(dv.sqref).split(":")[0][:-1]: dv.formula1
+             for dv in ws.data_validations.dataValidation}
+    kind_column = openpyxl.utils.get_column_letter(header.index("类型") + 1)
+    assert lists[kind_column] == '"装机,移机,修障"'
+    assert len(lists) == 4  # kind, service, cause, rating
+    id_column = openpyxl.utils.get_column_letter(header.index("联系电话") + 1)
+    assert ws.column_dimensions[id_column].number_format == "@"
+    assert ws.freeze_panes == "A2"
+    assert ws["A1"].comment is not None and "必填" in ws["A1"].comment.text
+
+
+def test_equipment_template_has_a_checks_sheet_with_lists(cli, folder):
+    assert cli("template", folder / "equipment.xlsx").code == 0
+    book = openpyxl.load_workbook(folder / "equipment.xlsx")
+    assert book.sheetnames == ["台账", "检查记录"]
+    formulas = sorted(dv.formula1 for dv in book["检查记录"].data_validations.dataValidation)
+    assert formulas == ['"合格,不合格"', '"检测,外观检查"']
+    formulas = [dv.formula1 for dv in book["台账"].data_validations.dataValidation]
+    assert formulas == ['"安全帽,绝缘鞋"']
+
+
+def test_template_is_deterministic(cli, tmp_path):
+    for i in (1, 2):
+        assert cli("template", tmp_path / f"{i}" / "staff.xlsx").code == 0
+    assert (tmp_path / "1" / "staff.xlsx").read_bytes() == (tmp_path / "2" / "staff.xlsx").read_bytes()
+
+
+def test_template_mistakes(cli, folder):
+    result = cli("template", folder / "people.xlsx")
+    assert result.code == 2 and "--section" in result.err
+    assert cli("template", folder / "people.xlsx", "--section", "staff").code == 0
+    result = cli("template", folder / "people.xlsx", "--section", "staff")
+    assert result.code == 2 and "--force" in result.err
+    assert cli("template", folder / "people.xlsx", "--section", "staff", "--force").code == 0
+    result = cli("template", folder / "staff.pdf")
+    assert result.code == 2 and ".xlsx or .csv" in result.err

@@ -47,16 +47,22 @@ def _is_wide(ch: str) -> bool:
 
 def tokens(text: str) -> list[str]:
     """Pieces between which a line may break: each wide (CJK) character, each Latin word with
-    its trailing punctuation, each run of spaces; hard newlines are their own token."""
+    its trailing punctuation, each run of spaces; hard newlines are their own token. Numbers
+    stay whole: a phone number like "0512-6258 0001" never breaks at its hyphen or space."""
     out: list[str] = []
     word = ""
-    for ch in text:
+    n = len(text)
+    for i, ch in enumerate(text):
+        nxt = text[i + 1] if i + 1 < n else ""
         if ch == "\n":
             if word:
                 out.append(word)
                 word = ""
             out.append("\n")
         elif ch.isspace():
+            if word and word[-1].isdigit() and nxt.isdigit():
+                word += " "          # a space inside a number: 0512-6258 0001
+                continue
             if word and not word.isspace():
                 out.append(word)
                 word = ""
@@ -71,7 +77,8 @@ def tokens(text: str) -> list[str]:
                 out.append(word)
                 word = ""
             word += ch
-            if ch in "-/" and len(word) > 1:   # a break is allowed after a hyphen or slash
+            # a break is allowed after a hyphen or slash between letters, not inside numbers
+            if ch in "-/" and len(word) > 1 and not (word[-2].isdigit() and nxt.isdigit()):
                 out.append(word)
                 word = ""
     if word:

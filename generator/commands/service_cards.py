@@ -1,2 +1,61 @@
-"""(not built yet)"""
-COMMANDS: list = []
+"""`fieldprint service-cards`: the customer service card (服务卡) each engineer leaves behind."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..card import CardRun, execute, load_card_layout
+from .badges import card_options, layout_option, run_cards
+from .common import data_argument
+
+
+@click.command("service-cards")
+@data_argument
+@layout_option("service-card")
+@card_options
+@click.option("--copies", type=click.IntRange(min=1, max=1000), default=10, show_default=True,
+              metavar="N", help="Cards per person (engineers carry a stack).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE.pdf",
+              help="The PDF to write (default: service-cards.pdf; not written when only --png "
+                   "is given).")
+def service_cards(data, layout, side, sheet, only, png_dir, jobs, copies, output):
+    """Customer service cards (服务卡, 90 × 54 mm) to leave with the customer after a visit:
+    the engineer's name, employee ID and phone, the hotline and a QR code on the front; the
+    company's service promise, the complaint phone and the goodbye line on the back.
+
+    A4 sheets hold 10 cards (2 × 5) with crop marks; with --side both each front sheet is
+    followed by its back sheet for duplex printing (flip on long edge).
+
+    \b
+    Examples:
+      fieldprint service-cards examples/staff.yaml -o service-cards.pdf
+      fieldprint service-cards staff.yaml --only SZ10023 --copies 20
+      fieldprint service-cards staff.yaml --sheet none --copies 1 --png cards/
+    """
+    run_cards(data, layout=layout, side=side, sheet=sheet, only=only, output=output,
+              png_dir=png_dir, jobs=jobs, allow_missing_photos=False, copies=copies,
+              what="service card", default_output="service-cards.pdf")
+
+
+def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
+    """Service cards of the first three example engineers, 10 each, both sides on A4, and
+    PNGs of the first one."""
+    from ..dataset import load_dataset
+    from ..output import check_target
+    dataset = load_dataset([examples_dir / "staff.yaml"], missing_files="ignore")
+    company = dataset.require_company()
+    people = dataset.staff[:3]
+    origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
+    check_target(out_dir, directory=True)
+    layout = load_card_layout("service-card")
+    target = out_dir / "service-cards.pdf"
+    execute(CardRun(layout, company, people, origins, sides=("front", "back"), sheet="a4",
+                    copies=10, what="service card"), target, None)
+    pngs = execute(CardRun(layout, company, people[:1], origins, sides=("front", "back"),
+                           sheet="none", what="service card"),
+                   None, out_dir / "service-cards-png").pngs
+    return [target, *pngs]
+
+
+COMMANDS = [service_cards]

@@ -37,10 +37,15 @@ def _stars(value, total: int = 5) -> str:
     return "★" * n + "☆" * (total - n)
 
 
+def _finalize(value):
+    """A missing value (None) prints as nothing, never as the word "None"."""
+    return "" if value is None else value
+
+
 @functools.lru_cache(maxsize=2)
 def environment(autoescape: bool = False) -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=autoescape,
-                               keep_trailing_newline=False)
+                               keep_trailing_newline=False, finalize=_finalize)
     env.filters.update(date=_date, cn_date=_cn_date, stars=_stars)
     return env
 

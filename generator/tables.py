@@ -371,7 +371,7 @@ def _date_converter(allow_month: bool) -> Callable:
 
 
 _RANGE_SAME_DAY = re.compile(
-    r"^(?P<day>.*?\d)\s*[T ]?\s*(?P<t1>\d{1,2}:\d{2})\s*(?:-|~|～|至|到|—|–)\s*(?P<t2>\d{1,2}:\d{2})$")
+    r"^(?P<day>.*?[\d日])\s*[T ]?\s*(?<!\d)(?P<t1>\d{1,2}:\d{2})\s*(?:-|~|～|至|到|—|–)\s*(?P<t2>\d{1,2}:\d{2})$")
 _RANGE_TWO_DAYS = re.compile(r"^(?P<a>.+?\d{1,2}:\d{2}(?::\d{2})?)\s*(?:~|～|至|到|—|–|\s-\s)\s*"
                              r"(?P<b>\d{4}.+)$")
 

@@ -410,3 +410,31 @@ def test_read_table_returns_located_records(folder):
     assert len(records) == 1
     assert str(records[0].location("name")) == f"{folder / 'staff.csv'}:3 姓名"
     assert str(records.location(0)) == f"{folder / 'staff.csv'}:3"
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("2026-11-21 14:00-16:00", (21, 14, 0), (21, 16, 0)),
+    ("2026/11/21 9:00~10:30", (21, 9, 0), (21, 10, 30)),
+    ("2026年11月21日 14:00 至 16:00", (21, 14, 0), (21, 16, 0)),
+    ("2026-11-21T14:00-16:00", (21, 14, 0), (21, 16, 0)),
+    ("2026-11-21 18:00 - 2026-11-22 09:00", (21, 18, 0), (22, 9, 0)),
+])
+def test_appointment_slot_in_one_cell(folder, text, start, end):
+    (folder / "work_orders.csv").write_text(
+        f"工单号,类型,接单时间,客户姓名,预约时间\nWO-1,装机,2026-11-20 09:00,李女士,{text}\n",
+        encoding="utf-8")
+    appointment = load_dataset([folder / "work_orders.csv"]).work_orders[0].appointment
+    assert appointment.start == dt.datetime(2026, 11, *start)
+    assert appointment.end == dt.datetime(2026, 11, *end)
+
+
+def test_docs_list_every_header():
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "spreadsheets.md").read_text(
+        encoding="utf-8")
+    for section, columns in H.COLUMNS.items():
+        for field, (_, words) in columns.items():
+            line = next((l for l in docs.splitlines() if l.startswith(f"| `{field}` | {words[0]}")),
+                        None)
+            assert line is not None, (section, field)
+            for word in words:
+                assert word in line, (section, field, word)

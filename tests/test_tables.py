@@ -438,3 +438,30 @@ def test_docs_list_every_header():
             assert line is not None, (section, field)
             for word in words:
                 assert word in line, (section, field, word)
+
+
+def test_csv_cells_with_line_breaks_keep_line_numbers(folder):
+    (folder / "staff.csv").write_text('工号,姓名,备注\nSZ1,王,"第一行\n第二行"\nSZ2,李,\nSZ3,,x\n',
+                                      encoding="utf-8")
+    messages = problems_of([folder / "staff.csv"])
+    assert messages == [f"{folder / 'staff.csv'}:5: staff[3].name: required field 'name' is missing"]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+               max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(team=TEXT, note=TEXT)
+def test_any_text_round_trips_through_csv(tmp_path_factory, team, note):
+    import csv
+    import io
+    folder = tmp_path_factory.mktemp("csv")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["工号", "姓名", "班组", "备注"], ["SZ1", "王", team, note]])
+    (folder / "staff.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    person = load_dataset([folder / "staff.csv"]).staff[0]
+    assert person.team == (team.strip() or None)
+    assert person.note == (note.strip() or None)

@@ -2,6 +2,7 @@
 as one print-ready PDF or as Word documents."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +34,10 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _output_kind(output: Path | None, fmt: str | None) -> tuple[str, bool]:
-    """(format, one file per order?) from --format and -o."""
-    as_dir = output is not None and (str(output).endswith(("/", "\\")) or output.is_dir())
+def _output_kind(output: str | None, fmt: str | None) -> tuple[str, bool, Path | None]:
+    """(format, one file per order?, path) from --format and -o (a folder ends in /)."""
+    as_dir = output is not None and (output.endswith(("/", os.sep)) or Path(output).is_dir())
+    output = Path(output) if output is not None else None
     if fmt is None:
         suffix = output.suffix.lower() if output is not None and not as_dir else ""
         fmt = "docx" if suffix == ".docx" else "pdf"
@@ -44,7 +46,7 @@ def _output_kind(output: Path | None, fmt: str | None) -> tuple[str, bool]:
         if suffix and suffix != f".{fmt}":
             raise UserError(f"-o {output}: a {fmt.upper()} file should end in .{fmt} "
                             f"(or give a folder, ending in /, for one file per order)")
-    return fmt, as_dir
+    return fmt, as_dir, output
 
 
 def run(kind: Kind, data, fmt, layout_name, template, only, output, blank) -> str:
@@ -52,7 +54,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank) -> st
     from ..fonts import font_set
     from ..orders import blank_context, build_contexts
 
-    fmt, per_order = _output_kind(output, fmt)
+    fmt, per_order, output = _output_kind(None if output is None else str(output), fmt)
     if fmt == "pdf" and template is not None:
         raise UserError("--template is a Word template (.docx): use it with --format docx; "
                         "for PDF, change the layout with --layout FILE.yaml")
@@ -139,7 +141,7 @@ def _safe_name(record_id: str) -> str:
 
 # ------------------------------------------------------------------------------ the commands
 def _options(func):
-    func = click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+    func = click.option("-o", "--output", type=click.Path(), default=None,
                         help="The file to write (.pdf or .docx), or a folder ending in / for "
                              "one file per order. Default: ./<command>.pdf")(func)
     func = click.option("--blank", is_flag=True,

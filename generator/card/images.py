@@ -193,8 +193,11 @@ def process_photo(job: PhotoJob) -> bytes:
         left = (w2 - crop_w) / 2
         top = (h2 - crop_h) * job.focus
         box = (left, top, left + crop_w, top + crop_h)
-        out_w = min(target[0], max(1, round(crop_w)))
-        out_h = max(1, round(out_w * job.box_mm[1] / job.box_mm[0]))
+        if crop_w >= target[0]:
+            out_w, out_h = target
+        else:  # fewer pixels than 300 dpi needs: keep them all, never enlarge
+            out_w = max(1, round(crop_w))
+            out_h = max(1, round(out_w * job.box_mm[1] / job.box_mm[0]))
         image = image.resize((out_w, out_h), Image.LANCZOS, box=box,
                              reducing_gap=3.0 if crop_w > 3 * out_w else None)
         buffer = io.BytesIO()

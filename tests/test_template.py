@@ -77,5 +77,7 @@ def test_template_mistakes(cli, folder):
     result = cli("template", folder / "people.xlsx", "--section", "staff")
     assert result.code == 2 and "--force" in result.err
     assert cli("template", folder / "people.xlsx", "--section", "staff", "--force").code == 0
+    assert cli("template", folder / "checks").code == 0
+    assert (folder / "checks.xlsx").is_file()
     result = cli("template", folder / "staff.pdf")
     assert result.code == 2 and ".xlsx or .csv" in result.err

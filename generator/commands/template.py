@@ -225,6 +225,8 @@ def template(target: Path, section: str | None, force: bool):
       fieldprint template 花名册.xlsx --section staff
     """
     from ..tables import section_from_name
+    if not target.suffix and target.name.lower().replace("-", "_") in H.TABLE_SECTIONS:
+        target = target.with_name(target.name + ".xlsx")  # fieldprint template staff
     suffix = target.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise UserError(Problem(f"{target.name}: a template is a .xlsx or .csv file"))

@@ -131,7 +131,7 @@ def export_pngs(pdf: Path, pages: list[Page], cards: list[PreparedCard],
     the PNG is what prints."""
     import pypdfium2 as pdfium
 
-    from ..units import pt
+    from ..units import pt, px
     written: list[Path] = []
     done: set[tuple[int, str]] = set()
     document = pdfium.PdfDocument(str(pdf))
@@ -148,8 +148,13 @@ def export_pngs(pdf: Path, pages: list[Page], cards: list[PreparedCard],
                 w, h = page.size
                 crop = (pt(slot.x), pt(h - slot.y - card_mm[1]),
                         pt(w - slot.x - card_mm[0]), pt(slot.y))
-                bitmap = pdf_page.render(scale=PNG_DPI / 72, crop=crop)
+                # whole pixels: 75 mm at 300 dpi is 885.8 px, a PNG of 886 (pdfium rounds down)
+                size_px = (px(card_mm[0], PNG_DPI), px(card_mm[1], PNG_DPI))
+                scale = max(size_px[0] / pt(card_mm[0]), size_px[1] / pt(card_mm[1])) * (1 + 1e-6)
+                bitmap = pdf_page.render(scale=scale, crop=crop)
                 image = bitmap.to_pil()
+                if image.size != size_px:
+                    image = image.crop((0, 0, *size_px))
                 target = out_dir / png_name(cards[slot.card], slot.side)
                 with atomic_path(target) as tmp:
                     image.save(tmp, "PNG", dpi=(PNG_DPI, PNG_DPI), optimize=False)

@@ -131,15 +131,14 @@ def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
 
 
 def _label(element: Element, index: int) -> str:
-    if element.name:
-        return element.name
+    """The data field an element prints (what to fix in the data), else its name."""
     for key in TEMPLATE_FIELDS:
         source = getattr(element, key, None)
         if isinstance(source, str):
             match = _FIELD.search(source)
             if match:
                 return f"{match.group(1)}.{match.group(2)}"
-    return f"{element.type} element {index + 1}"
+    return element.name or f"{element.type} element {index + 1}"
 
 
 def _compile_element(layout: CardLayout, element: Element, side: str, index: int, where: str,

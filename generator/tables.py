@@ -199,7 +199,7 @@ def decode_csv(path: Path, display: str, encoding: str | None) -> tuple[str, str
     error: UnicodeDecodeError | None = None
     for name in tried:
         try:
-            return raw.decode(name), name
+            return raw.decode(name).removeprefix("\ufeff"), name
         except UnicodeDecodeError as exc:
             error = error or exc
     assert error is not None

@@ -79,6 +79,9 @@ def test_csv_encodings_are_detected(folder, encoding, prefix):
 def test_encoding_option_and_undecodable_file(folder):
     (folder / "staff.csv").write_bytes("工号,姓名\nSZ1,王\n".encode("gbk"))
     assert load_dataset([folder / "staff.csv"], encoding="gbk").staff[0].name == "王"
+    (folder / "bom.csv").write_bytes("\ufeff工号,姓名\nSZ1,王\n".encode("utf-8"))
+    assert load_dataset([folder / "bom.csv"], encoding="utf-8").staff[0].id == "SZ1"
+    (folder / "bom.csv").unlink()
     [message] = problems_of([folder / "staff.csv"], encoding="utf-8")
     assert message.startswith(f"{folder / 'staff.csv'}:1: not utf-8 text")
     (folder / "staff.csv").write_bytes(b"\xe5\xb7\xa5\xe5\x8f\xb7,name\nSZ1,\xff\xff\xff\n")

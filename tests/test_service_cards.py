@@ -1,0 +1,104 @@
+"""`fieldprint service-cards`: the card left with the customer, 10 to an A4 sheet."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from card_helpers import (COMPANY, assert_fonts_embedded, decode_qr, make_data, page_sizes_mm,
+                          person, render, text, trim_boxes_mm)
+from conftest import EXAMPLES
+
+A4 = (210.0, 297.0)
+
+
+def test_card_pages_are_exactly_90_by_54(tmp_path, cli):
+    staff = make_data(tmp_path, 2)
+    pdf = tmp_path / "s.pdf"
+    result = cli("service-cards", staff, "--sheet", "none", "--copies", "1", "-o", pdf)
+    assert result.code == 0, result
+    assert page_sizes_mm(pdf) == [(90.0, 54.0)] * 4
+    assert set(trim_boxes_mm(pdf)) == {(0.0, 0.0, 90.0, 54.0)}
+    assert_fonts_embedded(pdf)
+    printed = text(pdf)
+    for i in (1, 2):
+        assert f"T{i:05d}" in printed and person(i)["name"] in printed
+        assert person(i)["phone"] in printed
+    assert "10000" in printed and COMPANY["complaint_phone"] in printed
+    assert "以后有问题您可以拨打我们免费客服热线10000联系，再见。" in printed.replace("\n", "")
+
+
+@pytest.mark.parametrize("cards, sheets", [(1, 1), (10, 1), (11, 2), (23, 3)])
+def test_ten_cards_to_an_a4_sheet(tmp_path, cli, cards, sheets):
+    staff = make_data(tmp_path, 1)
+    pdf = tmp_path / "s.pdf"
+    result = cli("service-cards", staff, "--copies", cards, "-o", pdf)
+    assert result.code == 0, result
+    assert page_sizes_mm(pdf) == [A4] * (2 * sheets)   # each front sheet, then its back
+
+
+def test_copies_of_several_people_share_sheets(tmp_path, cli):
+    staff = make_data(tmp_path, 3)
+    pdf = tmp_path / "s.pdf"
+    assert cli("service-cards", staff, "--copies", "4", "--side", "front", "-o", pdf).code == 0
+    assert len(page_sizes_mm(pdf)) == 2                 # 12 cards
+    printed = text(pdf)
+    assert printed.count("T00001") == 4 and printed.count("T00003") == 4
+
+
+def test_the_qr_code_scans_at_300_dpi(tmp_path, cli):
+    staff = make_data(tmp_path, 1)
+    pdf = tmp_path / "s.pdf"
+    assert cli("service-cards", staff, "--sheet", "none", "--copies", "1", "-o", pdf).code == 0
+    assert decode_qr(render(pdf, 0)) == [COMPANY["feedback_qr"]]
+    # without a company feedback link, the engineer's own WeChat
+    company = dict(COMPANY, feedback_qr=None)
+    staff = make_data(tmp_path / "own", 1, company=company)
+    assert cli("service-cards", staff, "--sheet", "none", "--copies", "1", "-o", pdf).code == 0
+    assert decode_qr(render(pdf, 0)) == [person(1)["qr"]]
+
+
+def test_every_card_on_a_sheet_scans(tmp_path, cli):
+    staff = make_data(tmp_path, 1)
+    pdf = tmp_path / "s.pdf"
+    assert cli("service-cards", staff, "--side", "front", "-o", pdf).code == 0
+    from generator.card.impose import grid
+    from generator.card.layout import load_card_layout
+    layout = load_card_layout("service-card")
+    g = grid(layout.size, layout.model.bleed, layout.model.sheet)
+    for slot in range(10):
+        x, y = g.position(slot)
+        assert decode_qr(render(pdf, 0, crop_mm=(x, y, 90, 54))) == [COMPANY["feedback_qr"]]
+
+
+def test_a_long_service_promise_shrinks_then_is_reported(tmp_path, cli):
+    base = COMPANY["service_promise"]
+    longer = make_data(tmp_path / "longer", 1, company=dict(COMPANY, service_promise=base * 3))
+    pdf = tmp_path / "s.pdf"
+    result = cli("service-cards", longer, "--sheet", "none", "--copies", "1", "-o", pdf)
+    assert result.code == 0, result
+    assert base * 3 in text(pdf).replace("\n", "")
+    too_long = make_data(tmp_path / "too", 1, company=dict(COMPANY, service_promise=base * 12))
+    result = cli("service-cards", too_long, "-o", tmp_path / "x.pdf")
+    assert result.code == 2
+    assert "company.service_promise" in result.err and "does not fit" in result.err
+    assert "5 pt" in result.err  # the layout's minimum was tried
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_examples_and_png(tmp_path, cli):
+    out = tmp_path / "png"
+    result = cli("service-cards", EXAMPLES / "staff.yaml", "--only", "SZ10023", "--copies", "10",
+                 "-o", tmp_path / "s.pdf", "--png", out)
+    assert result.code == 0, result
+    assert sorted(p.name for p in out.iterdir()) == ["SZ10023-back.png", "SZ10023-front.png"]
+    company = yaml.safe_load((EXAMPLES / "company.yaml").read_text(encoding="utf-8"))["company"]
+    from PIL import Image
+    front = Image.open(out / "SZ10023-front.png")
+    assert front.size == (1063, 638)
+    assert decode_qr(front) == [company["feedback_qr"]]
+
+
+def test_help_has_an_example(cli):
+    result = cli("service-cards", "--help")
+    assert result.code == 0 and "fieldprint service-cards examples/staff.yaml" in result.out
+    assert "--copies" in result.out

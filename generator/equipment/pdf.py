@@ -314,7 +314,7 @@ def layout(report: Report, fonts: FontSet | None = None) -> list[list[Op]]:
         band = Op("band", 0, BAND_H, text=title)
         pages.repeat = []
         pages.add(band, keep_with=HEAD_H + ROW_H)
-        pages.add(item_head)
+        pages.add(Op("thead", 0, HEAD_H, ITEM_COLS))  # placed ops are never shared
         pages.repeat = [Op("band", 0, BAND_H, text=f"{group['team']}（续）"), item_head]
         for holder in group["holders"]:
             who = (f"{holder['name']}（{holder['holder']}）" if holder["name"]

@@ -3,6 +3,11 @@
 Every op comes from generator.form.layout (mm from the top-left); this is the one place
 that turns them into PDF points. Text is drawn as plain strings (never markup), in the
 embedded fonts of the FontSet; a bold face that does not exist is drawn by stroking.
+
+Speed: a page is written as one block of PDF operators (one text object for all its text,
+one path per line style), through reportlab's font subsetting but not through a
+reportlab object per string. Cell borders that meet or overlap are merged into single
+lines first, so a table's grid is a few dozen strokes, not hundreds.
 """
 from __future__ import annotations
 
@@ -10,16 +15,29 @@ import functools
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.colors import HexColor
+from reportlab.pdfbase import pdfmetrics
 
 from .. import qr as qrcodes
 from ..fonts import FontSet
 from ..units import MM
 from .layout import BARS, BOX, LINE, QR, RECT, TEXT
+from .text import metrics
 
 
 @functools.lru_cache(maxsize=256)
 def colour(hex_: str):
     return HexColor(hex_)
+
+
+@functools.lru_cache(maxsize=256)
+def _rgb(hex_: str) -> str:
+    c = HexColor(hex_)
+    return f"{c.red:.3f} {c.green:.3f} {c.blue:.3f}"
+
+
+def _n(v: float) -> str:
+    """A PDF number: two decimals of a point are 1/280 mm, finer than any printer."""
+    return "%.2f" % v
 
 
 def code128_pattern(value: str) -> str | None:
@@ -37,115 +55,201 @@ def code128_pattern(value: str) -> str | None:
 
 
 class Painter:
-    """Draws ops on one canvas of a given page height (mm)."""
+    """Draws pages of ops on one canvas whose pages are `page_h` mm tall."""
 
     def __init__(self, canvas, fonts: FontSet, page_h: float):
         self.c = canvas
         self.fonts = fonts
         self.page_h = page_h
-        self._font = None
-        self._fill = None
-        self._stroke = None
-        self._width = None
-
-    # state changes are only emitted when they change
-    def _set_font(self, name: str, size: float) -> None:
-        if self._font != (name, size):
-            self.c.setFont(name, size)
-            self._font = (name, size)
-
-    def _set_fill(self, hex_: str) -> None:
-        if self._fill != hex_:
-            self.c.setFillColor(colour(hex_))
-            self._fill = hex_
-
-    def _set_stroke(self, hex_: str, width: float) -> None:
-        if self._stroke != hex_:
-            self.c.setStrokeColor(colour(hex_))
-            self._stroke = hex_
-        if self._width != width:
-            self.c.setLineWidth(width)
-            self._width = width
+        self.doc = canvas._doc
+        self._fonts = {name: pdfmetrics.getFont(name) for name in {fonts.regular, fonts.bold}}
+        self._metrics = {name: metrics(name) for name in self._fonts}
 
     def page(self, ops: list[tuple]) -> None:
-        self._font = self._fill = self._stroke = self._width = None
         H = self.page_h
-        c = self.c
-        fonts = self.fonts
-        lines = []
+        out: list[str] = []
+        fills: list[tuple] = []
+        strokes: list[tuple] = []
+        texts: list[tuple] = []
+        lines: list[tuple] = []
+        extras: list[tuple] = []
         for op in ops:
             kind = op[0]
-            if kind is TEXT or kind == TEXT:
-                _, x, y, text, size, bold, col, align, spacing = op
-                name = fonts.face(bold)
-                self._set_font(name, size)
-                self._set_fill(col)
-                px, py = x * MM, (H - y) * MM
-                mode = 2 if bold and fonts.fake_bold else None
-                if mode:
-                    self._set_stroke(col, size * 0.025)
-                cs = spacing * MM
-                if align == "l":
-                    c.drawString(px, py, text, mode=mode, charSpace=cs)
-                elif align == "c":
-                    c.drawCentredString(px, py, text, mode=mode, charSpace=cs)
-                else:
-                    c.drawRightString(px, py, text, mode=mode, charSpace=cs)
+            if kind == TEXT:
+                texts.append(op)
             elif kind == LINE:
                 lines.append(op)
             elif kind == RECT:
-                _, x, y, w, h, fill, stroke, width = op
-                if fill:
-                    self._set_fill(fill)
-                if stroke:
-                    self._set_stroke(stroke, width)
-                c.rect(x * MM, (H - y - h) * MM, w * MM, h * MM, stroke=1 if stroke else 0,
-                       fill=1 if fill else 0)
-            elif kind == BOX:
-                self._box(op)
-            elif kind == QR:
-                _, x, y, size, payload = op
-                self._set_fill("#000000")
-                qrcodes.draw(c, x * MM, (H - y - size) * MM, size * MM, payload)
-                self._fill = None
-            elif kind == BARS:
-                self._bars(op)
-        # lines last, grouped by style: fewer state changes, borders over fills
-        lines.sort(key=lambda op: (op[6], op[5]))
+                (fills if op[5] else strokes).append(op)
+                if op[5] and op[6]:
+                    strokes.append(op)
+            else:
+                extras.append(op)
+        # fills first (backgrounds), then text, then lines over them, then boxes and codes
+        for _, x, y, w, h, fill, _s, _w in fills:
+            out.append(f"{_rgb(fill)} rg {_n(x * MM)} {_n((H - y - h) * MM)} {_n(w * MM)} "
+                       f"{_n(h * MM)} re f")
+        if texts:
+            self._texts(texts, out)
+        for _, x, y, w, h, _f, stroke, width in strokes:
+            if stroke:
+                out.append(f"{_rgb(stroke)} RG {_n(width)} w {_n(x * MM)} "
+                           f"{_n((H - y - h) * MM)} {_n(w * MM)} {_n(h * MM)} re S")
+        if lines:
+            self._lines(lines, out)
+        for op in extras:
+            if op[0] == BOX:
+                self._box(op, out)
+            elif op[0] == BARS:
+                self._bars(op, out)
+            elif op[0] == QR:
+                self._qr(op, out)
+        self.c.addLiteral("q\n" + "\n".join(out) + "\nQ")
+
+    # ---------------------------------------------------------------- text
+    def _texts(self, texts: list[tuple], out: list[str]) -> None:
+        H = self.page_h
+        fonts = self.fonts
+        doc = self.doc
+        escape = self.c._escape
+        out.append("BT")
+        cur_font = cur_fill = cur_mode = cur_stroke = None
+        cur_cs = 0.0
+        for _, x, y, text, size, bold, col, align, spacing in texts:
+            name = fonts.face(bold)
+            font = self._fonts[name]
+            if col != cur_fill:
+                out.append(f"{_rgb(col)} rg")
+                cur_fill = col
+            mode = 2 if (bold and fonts.fake_bold) else 0
+            if mode != cur_mode:
+                out.append(f"{mode} Tr")
+                cur_mode = mode
+            if mode == 2 and (col, size) != cur_stroke:
+                out.append(f"{_rgb(col)} RG {_n(size * 0.025)} w")
+                cur_stroke = (col, size)
+            cs = spacing * MM
+            if cs != cur_cs:
+                out.append(f"{_n(cs)} Tc")
+                cur_cs = cs
+            px = x * MM
+            if align != "l":
+                width = self._metrics[name].width(text, size) * MM + cs * max(0, len(text) - 1)
+                px -= width if align == "r" else width / 2
+            out.append(f"1 0 0 1 {_n(px)} {_n((H - y) * MM)} Tm")
+            for subset, chunk in font.splitString(text, doc):
+                key = (name, subset, size)
+                if key != cur_font:
+                    out.append(f"{font.getSubsetInternalName(subset, doc)} {_n(size)} Tf")
+                    cur_font = key
+                out.append(f"({escape(chunk)}) Tj")
+        if cur_cs:
+            out.append("0 Tc")
+        if cur_mode:
+            out.append("0 Tr")
+        out.append("ET")
+
+    # ---------------------------------------------------------------- lines
+    def _lines(self, lines: list[tuple], out: list[str]) -> None:
+        H = self.page_h
+        horizontal: dict[tuple, list] = {}
+        vertical: dict[tuple, list] = {}
+        other: dict[tuple, list] = {}
         for _, x1, y1, x2, y2, width, col in lines:
-            self._set_stroke(col, width)
-            c.line(x1 * MM, (H - y1) * MM, x2 * MM, (H - y2) * MM)
+            if abs(y1 - y2) < 1e-6:
+                horizontal.setdefault((round(y1, 3), width, col), []).append(
+                    (min(x1, x2), max(x1, x2)))
+            elif abs(x1 - x2) < 1e-6:
+                vertical.setdefault((round(x1, 3), width, col), []).append(
+                    (min(y1, y2), max(y1, y2)))
+            else:
+                other.setdefault((width, col), []).append((x1, y1, x2, y2))
+        by_style: dict[tuple, list[str]] = {}
+        for (y, width, col), spans in horizontal.items():
+            py = _n((H - y) * MM)
+            for a, b in _merge(spans):
+                by_style.setdefault((width, col), []).append(
+                    f"{_n(a * MM)} {py} m {_n(b * MM)} {py} l")
+        for (x, width, col), spans in vertical.items():
+            px = _n(x * MM)
+            for a, b in _merge(spans):
+                by_style.setdefault((width, col), []).append(
+                    f"{px} {_n((H - a) * MM)} m {px} {_n((H - b) * MM)} l")
+        for (width, col), segs in other.items():
+            for x1, y1, x2, y2 in segs:
+                by_style.setdefault((width, col), []).append(
+                    f"{_n(x1 * MM)} {_n((H - y1) * MM)} m {_n(x2 * MM)} {_n((H - y2) * MM)} l")
+        out.append("0 J")
+        for (width, col), segs in sorted(by_style.items()):
+            out.append(f"{_rgb(col)} RG {_n(width)} w")
+            out.extend(segs)
+            out.append("S")
 
-    def _box(self, op) -> None:
+    # ---------------------------------------------------------------- boxes and codes
+    def _box(self, op, out: list[str]) -> None:
         _, x, y, size, ticked, col = op
-        H, c = self.page_h, self.c
-        self._set_stroke("#333333", 0.6)
-        c.rect(x * MM, (H - y - size) * MM, size * MM, size * MM, stroke=1, fill=0)
+        H = self.page_h
+        out.append(f"0.2 0.2 0.2 RG 0.6 w {_n(x * MM)} {_n((H - y - size) * MM)} "
+                   f"{_n(size * MM)} {_n(size * MM)} re S")
         if ticked:
-            self._set_stroke(col, 1.3)
-            p = c.beginPath()
-            p.moveTo((x + size * 0.18) * MM, (H - y - size * 0.52) * MM)
-            p.lineTo((x + size * 0.42) * MM, (H - y - size * 0.80) * MM)
-            p.lineTo((x + size * 0.88) * MM, (H - y - size * 0.12) * MM)
-            c.saveState()
-            c.setLineCap(1)
-            c.setLineJoin(1)
-            c.drawPath(p, stroke=1, fill=0)
-            c.restoreState()
-            self._stroke = self._width = None
+            pts = [(x + size * 0.18, y + size * 0.52), (x + size * 0.42, y + size * 0.80),
+                   (x + size * 0.88, y + size * 0.12)]
+            (ax, ay), (bx, by), (cx, cy) = [(px * MM, (H - py) * MM) for px, py in pts]
+            out.append(f"{_rgb(col)} RG 1.3 w 1 J 1 j {_n(ax)} {_n(ay)} m {_n(bx)} {_n(by)} l "
+                       f"{_n(cx)} {_n(cy)} l S 0 J 0 j")
 
-    def _bars(self, op) -> None:
+    def _bars(self, op, out: list[str]) -> None:
+        """Code 128 bars, in module units under a scaling matrix (whole numbers only)."""
         _, x, y, module, height, pattern = op
-        H, c = self.page_h, self.c
-        self._set_fill("#000000")
-        path = c.beginPath()
-        left = x
-        bottom = (H - y - height) * MM
+        H = self.page_h
+        rects = [f"q {_n(module * MM)} 0 0 {_n(height * MM)} {_n(x * MM)} "
+                 f"{_n((H - y - height) * MM)} cm 0 0 0 rg"]
+        left = 0
         bar = True
         for ch in pattern:
-            w = int(ch) * module
+            w = int(ch)
             if bar:
-                path.rect(left * MM, bottom, w * MM, height * MM)
+                rects.append(f"{left} 0 {w} 1 re")
             left += w
             bar = not bar
-        c.drawPath(path, stroke=0, fill=1)
+        out.extend(rects)
+        out.append("f Q")
+
+    def _qr(self, op, out: list[str]) -> None:
+        """Vector QR from generator.qr's matrix, quiet zone inside the box (left unpainted);
+        drawn in module units under a scaling matrix, one rectangle per run of dark modules."""
+        _, x, y, size, payload = op
+        rows = qrcodes.matrix(payload)
+        n = len(rows)
+        unit = size / (n + 2 * qrcodes.QUIET_MODULES)
+        ox = x + qrcodes.QUIET_MODULES * unit
+        top = y + qrcodes.QUIET_MODULES * unit
+        H = self.page_h
+        # module (0, 0) is the top-left; y grows downwards in module units
+        out.append(f"q {_n(unit * MM)} 0 0 {_n(-unit * MM)} {_n(ox * MM)} {_n((H - top) * MM)} "
+                   "cm 0 0 0 rg")
+        for r, row in enumerate(rows):
+            c = 0
+            while c < n:
+                if row[c]:
+                    start = c
+                    while c < n and row[c]:
+                        c += 1
+                    out.append(f"{start} {r} {c - start} 1 re")
+                else:
+                    c += 1
+        out.append("f Q")
+
+
+def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Intervals joined where they touch or overlap."""
+    spans.sort()
+    merged = [list(spans[0])]
+    for a, b in spans[1:]:
+        last = merged[-1]
+        if a <= last[1] + 1e-3:
+            if b > last[1]:
+                last[1] = b
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]

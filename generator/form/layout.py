@@ -190,17 +190,30 @@ class Row(Piece):
                         ops.append((TEXT, ax, base + i * self.line_h, line, size, c.bold,
                                     colour, c.align, 0.0))
         border = self.border
+        # borders: one line per run of cells sharing a top (bottom) edge, one per vertical
+        for side, yy in (("T", y), ("B", y + h)):
+            start = end = None
+            for c in self.cells:
+                if side in c.sides:
+                    if start is None:
+                        start = x + c.x
+                    elif end is not None and abs(x + c.x - end) > 1e-6:
+                        ops.append((LINE, start, yy, end, yy, BORDER_PT, border))
+                        start = x + c.x
+                    end = x + c.x + c.w
+                elif start is not None:
+                    ops.append((LINE, start, yy, end, yy, BORDER_PT, border))
+                    start = end = None
+            if start is not None:
+                ops.append((LINE, start, yy, end, yy, BORDER_PT, border))
+        seen = set()
         for c in self.cells:
-            cx = x + c.x
-            s = c.sides
-            if "T" in s:
-                ops.append((LINE, cx, y, cx + c.w, y, BORDER_PT, border))
-            if "B" in s:
-                ops.append((LINE, cx, y + h, cx + c.w, y + h, BORDER_PT, border))
-            if "L" in s:
-                ops.append((LINE, cx, y, cx, y + h, BORDER_PT, border))
-            if "R" in s:
-                ops.append((LINE, cx + c.w, y, cx + c.w, y + h, BORDER_PT, border))
+            for side, vx in (("L", x + c.x), ("R", x + c.x + c.w)):
+                if side in c.sides:
+                    key = round(vx, 3)
+                    if key not in seen:
+                        seen.add(key)
+                        ops.append((LINE, vx, y, vx, y + h, BORDER_PT, border))
 
     def split(self, avail: float):
         k = int((avail - 2 * PAD) / self.line_h)

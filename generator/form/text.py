@@ -44,6 +44,7 @@ class Metrics:
     default: float
     ascent: float   # fraction of the font size above the baseline
     descent: float  # fraction below (positive)
+    printable: frozenset  # characters the font draws, controls excluded
 
     def char_width(self, ch: str) -> float:
         return self.widths.get(ord(ch), self.default)
@@ -57,7 +58,7 @@ class Metrics:
         """The text as it will print (controls removed, tabs as spaces) and the characters
         the font lacks or that print nothing."""
         missing: list[str] = []
-        if text.isprintable() and text.isascii():
+        if text.isprintable() and (text.isascii() or set(text) <= self.printable):
             return text, missing
         widths = self.widths
         out = []
@@ -142,5 +143,7 @@ class Metrics:
 @functools.lru_cache(maxsize=None)
 def metrics(font_name: str) -> Metrics:
     face = pdfmetrics.getFont(font_name).face
+    printable = frozenset(ch for ch in map(chr, face.charWidths)
+                          if ch.isprintable() and ch not in _DROP)
     return Metrics(font_name, face.charWidths, float(face.defaultWidth),
-                   face.ascent / 1000.0, -face.descent / 1000.0)
+                   face.ascent / 1000.0, -face.descent / 1000.0, printable)

@@ -239,13 +239,14 @@ def test_cli_returns_1_through_click(data):
 
 
 def test_cli_writes_files_atomically_by_suffix(cli, data, tmp_path):
-    for suffix in ("json", "csv", "xlsx", "ics", "txt"):
+    for suffix in ("json", "csv", "xlsx", "ics", "txt", "pdf"):
         out = tmp_path / "out" / f"report.{suffix}"
         result = cli("equipment", data, "--as-of", "2026-11-21", "-o", out)
         assert result.code == 0, result
         assert out.is_file() and "wrote" in result.err
     assert json.loads((tmp_path / "out" / "report.json").read_text())["summary"]["overdue"] == 1
     assert (tmp_path / "out" / "report.txt").read_text().startswith("ID")
+    assert (tmp_path / "out" / "report.pdf").read_bytes().startswith(b"%PDF")
     assert not list((tmp_path / "out").glob(".*part"))
 
 
@@ -307,3 +308,20 @@ def test_cli_default_as_of_from_source_date_epoch(cli, data, monkeypatch):
 def test_cli_help_has_an_example(cli):
     result = cli("equipment", "--help")
     assert result.code == 0 and "fieldprint equipment examples/equipment.yaml" in result.out
+
+
+def test_cli_pdf_without_output_gets_a_name(cli, data, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("equipment", data, "--as-of", "2026-11-21", "--format", "pdf")
+    assert result.code == 0, result
+    assert (tmp_path / "equipment-2026-11-21.pdf").is_file()
+    assert result.out == ""
+
+
+def test_demo_writes_the_example_report(tmp_path):
+    from generator.commands.equipment import demo
+    from generator.content import content_dir
+    written = demo(content_dir("examples"), tmp_path)
+    assert {p.suffix for p in written} == {".pdf", ".xlsx", ".json", ".ics"}
+    doc = json.loads((tmp_path / "equipment-2026-11-21.json").read_text())
+    assert doc["as_of"] == "2026-11-21" and len(doc["items"]) >= 30

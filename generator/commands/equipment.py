@@ -10,7 +10,7 @@ from ..context import today
 from ..dates import parse_date
 from ..errors import Problem, UserError
 from ..output import check_target, write_bytes
-from .common import data_argument, load
+from .common import data_argument, load, report_problems
 
 FORMATS = ("table", "csv", "json", "xlsx", "pdf", "ics")
 BINARY = {"xlsx", "pdf"}  # never to a terminal: a file name is made up when -o is not given
@@ -109,6 +109,9 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, fail_on):
     if out is not None:
         check_target(out)  # before any work
     report = make_report(data, as_of, warn_days, policy_file)
+    if fmt == "pdf":  # characters the font lacks: said per item and field, not printed as boxes
+        from ..equipment.pdf import check_glyphs
+        report_problems(check_glyphs(report), prefix="warning: ")
     content = render(report, fmt)
     if out is None:
         stream = click.get_binary_stream("stdout")

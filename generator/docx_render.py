@@ -1,26 +1,35 @@
 """Word output: docxtpl templates filled from the same context as the PDF forms.
 
+- docxtpl's template syntax (its XML clean-up of `{{ }}` split across runs, `{%tr %}` row
+  loops, `{%p %}` paragraphs, newlines as line breaks), compiled ONCE per template: every
+  part that holds Jinja2 (body, headers, footers, properties) is prepared with docxtpl's own
+  `patch_xml` and compiled; each record only renders those strings and swaps them into a
+  copy of the template's zip. The other parts are copied as already-compressed bytes. This
+  is what makes a document cost a few milliseconds instead of docxtpl's ~100.
 - Sandboxed Jinja2 with autoescape: a customer called `<b>&{{x}}</b>` prints as typed and
-  cannot break the document's XML; a template cannot reach Python internals.
+  cannot break the XML; a template cannot reach Python internals.
 - Characters XML cannot hold (controls, U+FFFE...) are removed and reported per record
   and field; Word would refuse the whole file otherwise.
 - A template naming something the context lacks is an error naming it, found before any
-  file is written (names checked statically, then the first record rendered).
-- `-o FILE.docx` puts every order in one document, one per page: each order is rendered
-  from the template, and its body appended to the first one's after a page break (all come
-  from one template, so styles and relationships are shared).
-- Output is deterministic: fixed zip timestamps and document dates.
+  file is written (names checked statically when the template is loaded).
+- `-o FILE.docx`: every order in one document, each from a new page: the bodies are
+  streamed one after another into the output's document.xml (all from one template, so
+  styles, numbering and relationships are shared). Memory stays flat for any batch size.
+- Deterministic: fixed zip timestamps, same bytes for the same input.
 """
 from __future__ import annotations
 
 import io
 import os
 import re
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from jinja2 import TemplateError, nodes
+from jinja2 import TemplateError, meta, nodes
 from jinja2.sandbox import SecurityError
 
 from .errors import Location, Problem, UserError
@@ -31,8 +40,12 @@ from .sources import suggest
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else breaks the file.
 _XML_BAD = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONTEXT_NAMES = ("company", "order", "engineer", "person", "today", "blank")
+_TEMPLATED = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|"
+                        r"docProps/core\.xml)$")
+_PARA = re.compile(r"<w:p([ >])")
+_PARA_BACK = re.compile(r"\n<w:p([ >])")
+_TC_TAG = re.compile(r"\{%-?\s*tc\s")
 
 Record = tuple[str, dict, Location | None]   # (id, context, where the record starts)
 
@@ -45,9 +58,14 @@ def _display(path: Path) -> str:
 
 
 def clean_context(value: Any, path: str, problems: list[Problem], record: str,
-                  location: Location | None) -> Any:
-    """A copy of the context whose strings XML can hold; what was removed is reported."""
+                  location: Location | None, flags: list | None = None) -> Any:
+    """A copy of the context whose strings XML can hold; what was removed is reported.
+
+    `flags` gets True appended when some string has a newline or tab (docxtpl turns them into
+    line breaks and tabs, a pass that is skipped when no value needs it)."""
     if isinstance(value, str):
+        if flags is not None and ("\n" in value or "\t" in value):
+            flags.append(True)
         if not _XML_BAD.search(value):
             return value
         bad = sorted({f"U+{ord(c):04X}" for c in _XML_BAD.findall(value)})
@@ -57,16 +75,90 @@ def clean_context(value: Any, path: str, problems: list[Problem], record: str,
             f"{record}: {path}"))
         return _XML_BAD.sub("", value)
     if isinstance(value, dict):
-        return {k: clean_context(v, f"{path}.{k}" if path else k, problems, record, location)
-                for k, v in value.items()}
+        return {k: clean_context(v, f"{path}.{k}" if path else k, problems, record, location,
+                                 flags) for k, v in value.items()}
     if isinstance(value, list):
-        return [clean_context(v, f"{path}[{i + 1}]", problems, record, location)
+        return [clean_context(v, f"{path}[{i + 1}]", problems, record, location, flags)
                 for i, v in enumerate(value)]
     return value
 
 
+# ------------------------------------------------------------------------------ zip parts
+@dataclass
+class _Entry:
+    name: str
+    data: bytes          # deflated (raw deflate stream)
+    crc: int
+    size: int            # uncompressed
+
+
+def _deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def _entry(name: str, data: bytes) -> _Entry:
+    return _Entry(name, _deflate(data), zlib.crc32(data), len(data))
+
+
+class _ZipWriter:
+    """A minimal deterministic zip writer (deflated entries, 1980-01-01 timestamps) that can
+    also take an entry whose content is written in pieces (the combined document)."""
+
+    _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1   # 1980-01-01 00:00
+
+    def __init__(self, stream):
+        self.out = stream
+        self.central: list[bytes] = []
+
+    def _local(self, name: bytes, crc: int, csize: int, size: int, flags: int = 0) -> None:
+        self.out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, self._DOS_TIME,
+                                   self._DOS_DATE, crc, csize, size, len(name), 0) + name)
+
+    def _record(self, name: bytes, crc: int, csize: int, size: int, offset: int,
+                flags: int = 0) -> None:
+        self.central.append(struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, self._DOS_TIME,
+            self._DOS_DATE, crc, csize, size, len(name), 0, 0, 0, 0, 0, offset) + name)
+
+    def add(self, entry: _Entry) -> None:
+        name = entry.name.encode("utf-8")
+        offset = self.out.tell()
+        flags = 0x800 if not entry.name.isascii() else 0
+        self._local(name, entry.crc, len(entry.data), entry.size, flags)
+        self.out.write(entry.data)
+        self._record(name, entry.crc, len(entry.data), entry.size, offset, flags)
+
+    def add_stream(self, name: str, pieces: Iterable[bytes]) -> None:
+        """An entry written piece by piece (sizes and CRC in a data descriptor after it)."""
+        raw = name.encode("utf-8")
+        offset = self.out.tell()
+        self._local(raw, 0, 0, 0, flags=0x08)
+        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+        crc, size, csize = 0, 0, 0
+        for piece in pieces:
+            crc = zlib.crc32(piece, crc)
+            size += len(piece)
+            chunk = comp.compress(piece)
+            csize += len(chunk)
+            self.out.write(chunk)
+        chunk = comp.flush()
+        csize += len(chunk)
+        self.out.write(chunk)
+        self.out.write(struct.pack("<IIII", 0x08074B50, crc, csize, size))
+        self._record(raw, crc, csize, size, offset, flags=0x08)
+
+    def close(self) -> None:
+        start = self.out.tell()
+        directory = b"".join(self.central)
+        self.out.write(directory)
+        self.out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(self.central),
+                                   len(self.central), len(directory), start, 0))
+
+
+# ------------------------------------------------------------------------------ the template
 class WordTemplate:
-    """One .docx template, checked once, rendered per record."""
+    """One .docx template, checked and compiled once, rendered per record."""
 
     def __init__(self, path: Path):
         from docxtpl import DocxTemplate
@@ -75,47 +167,60 @@ class WordTemplate:
         if not self.path.is_file():
             raise UserError(f"{self.name}: no such Word template")
         try:
-            self.data = self.path.read_bytes()
-            zipfile.ZipFile(io.BytesIO(self.data)).testzip()
-            self._template = DocxTemplate(io.BytesIO(self.data))
-            self._template.init_docx()
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            data = self.path.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = z.namelist()
+                parts = {n: z.read(n) for n in names}
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
             raise UserError(f"{self.name}: not a Word document (.docx): {exc}") from None
+        if "word/document.xml" not in parts:
+            raise UserError(f"{self.name}: not a Word document (.docx): no word/document.xml")
+        self._docxtpl = DocxTemplate(io.BytesIO(data))   # for its XML clean-up functions
         self.env = form_environment(autoescape=True)
-        self._check_names()
+        self.order = names
+        self.static: dict[str, _Entry] = {}
+        self.compiled: dict[str, Any] = {}
+        self.needs_fix_tables: set[str] = set()
+        sources: dict[str, str] = {}
+        for name in names:
+            blob = parts[name]
+            if _TEMPLATED.match(name) and (b"{{" in blob or b"{%" in blob or b"{#" in blob):
+                text = blob.decode("utf-8")
+                patched = self._docxtpl.patch_xml(text)
+                sources[name] = patched
+                if _TC_TAG.search(text):
+                    self.needs_fix_tables.add(name)
+            else:
+                self.static[name] = _entry(name, blob)
+        self._check_names(sources)
+        for name, patched in sources.items():
+            try:
+                self.compiled[name] = self.env.from_string(_PARA.sub(r"\n<w:p\1", patched))
+            except TemplateError as exc:
+                raise UserError(f"{self.name}: {_part(name)}: the template's Jinja2 code is "
+                                f"broken: {exc}") from None
 
     # -------------------------------------------------------------------- checks
-    def _sources(self) -> list[tuple[str, str]]:
-        """(part name, patched XML) of the body, headers and footers, as docxtpl sees them."""
-        from docx.oxml import parse_xml
-        tpl = self._template
-        out = [("document", tpl.patch_xml(tpl.xml_to_string(tpl.docx._element.body)))]
-        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-            for _, part in tpl.get_headers_footers(uri):
-                xml = tpl.xml_to_string(parse_xml(part.blob))
-                out.append((part.partname.split("/")[-1], tpl.patch_xml(xml)))
-        return out
-
-    def _check_names(self) -> None:
+    def _check_names(self, sources: dict[str, str]) -> None:
         """Every name the template reads must exist in the context: all reported at once."""
         sample = blank_context(None)
         sample["company"] = _ANY
         problems: list[Problem] = []
         self.header_names: set[str] = set()
-        for part, xml in self._sources():
+        for name, xml in sources.items():
+            part = _part(name)
             try:
                 ast = self.env.parse(xml)
             except TemplateError as exc:
-                raise UserError(f"{self.name}: {part}: the template's Jinja2 code is broken: "
-                                f"{exc.message}") from None
-            from jinja2 import meta
+                raise UserError(Problem(f"the template's Jinja2 code is broken: {exc.message}",
+                                        Location(self.name), part)) from None
             names = meta.find_undeclared_variables(ast)
-            if part != "document":
+            if name != "word/document.xml":
                 self.header_names |= names
-            for name in sorted(names - set(CONTEXT_NAMES) - set(self.env.globals)):
+            for unknown in sorted(names - set(CONTEXT_NAMES) - set(self.env.globals)):
                 problems.append(Problem(
-                    f"the template uses {name!r}, which fieldprint does not provide"
-                    f"{suggest(name, CONTEXT_NAMES)} (known: {', '.join(CONTEXT_NAMES)})",
+                    f"the template uses {unknown!r}, which fieldprint does not provide"
+                    f"{suggest(unknown, CONTEXT_NAMES)} (known: {', '.join(CONTEXT_NAMES)})",
                     Location(self.name), part))
             for dotted in _attribute_chains(ast):
                 missing = _missing_in(sample, dotted)
@@ -125,30 +230,53 @@ class WordTemplate:
                         f"the template uses {'.'.join(missing)!r}, which fieldprint does not "
                         f"provide{suggest(missing[-1], known)}", Location(self.name), part))
         if problems:
-            unique = list(dict.fromkeys(problems))
-            raise UserError(unique)
+            raise UserError(list(dict.fromkeys(problems)))
 
     # -------------------------------------------------------------------- rendering
-    def render(self, context: dict, record: str = "", location: Location | None = None,
-               problems: list[Problem] | None = None) -> bytes:
-        """One document's bytes."""
-        from docxtpl import DocxTemplate
+    def render_parts(self, context: dict, record: str = "", location: Location | None = None,
+                     problems: list[Problem] | None = None) -> dict[str, bytes]:
+        """The rendered XML of each templated part of one record's document."""
         found: list[Problem] = []
-        context = clean_context(context, "", found, record, location)
+        flags: list = []
+        context = clean_context(context, "", found, record, location, flags)
         if problems is not None:
             problems.extend(found)
-        tpl = DocxTemplate(io.BytesIO(self.data))
-        try:
-            tpl.render(context, jinja_env=self.env, autoescape=True)
-        except SecurityError as exc:
-            raise UserError(f"{self.name}: refused by the sandbox: {str(exc).rstrip('.')}. "
-                            "Templates may only read the data, not Python internals") from None
-        except TemplateError as exc:
-            message = _reword_undefined(str(exc))
-            raise UserError(Problem(f"{self.name}: {message}", location, record)) from None
-        except (TypeError, ValueError, ArithmeticError) as exc:
-            raise UserError(Problem(f"{self.name}: {exc}", location, record)) from None
-        return _deterministic(tpl)
+        tpl = self._docxtpl
+        out: dict[str, bytes] = {}
+        for name, template in self.compiled.items():
+            try:
+                xml = template.render(context)
+            except SecurityError as exc:
+                raise UserError(f"{self.name}: refused by the sandbox: "
+                                f"{str(exc).rstrip('.')}. Templates may only read the data, "
+                                "not Python internals") from None
+            except TemplateError as exc:
+                raise UserError(Problem(f"{self.name}: {_reword_undefined(str(exc))}",
+                                        location, record)) from None
+            except (TypeError, ValueError, ArithmeticError) as exc:
+                raise UserError(Problem(f"{self.name}: {exc}", location, record)) from None
+            xml = _PARA_BACK.sub(r"<w:p\1", xml)
+            xml = (xml.replace("{_{", "{{").replace("}_}", "}}")
+                   .replace("{_%", "{%").replace("%_}", "%}"))
+            if flags:
+                xml = tpl.resolve_listing(xml)
+            if name in self.needs_fix_tables:
+                from lxml import etree
+                xml = etree.tostring(tpl.fix_tables(xml), encoding="unicode")
+                xml = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + xml
+            out[name] = xml.encode("utf-8")
+        return out
+
+    def render(self, context: dict, record: str = "", location: Location | None = None,
+               problems: list[Problem] | None = None) -> bytes:
+        """One record's document as .docx bytes."""
+        parts = self.render_parts(context, record, location, problems)
+        buffer = io.BytesIO()
+        writer = _ZipWriter(buffer)
+        for name in self.order:
+            writer.add(self.static[name] if name in self.static else _entry(name, parts[name]))
+        writer.close()
+        return buffer.getvalue()
 
     def write_each(self, records: list[Record], folder: Path,
                    name_for: Callable[[str], str]) -> tuple[list[Path], list[Problem]]:
@@ -159,7 +287,7 @@ class WordTemplate:
         used: set[str] = set()
         try:
             for rid, ctx, loc in records:
-                data = self.render(ctx, f"work_orders {rid}", loc, problems)
+                data = self.render(ctx, _label(rid), loc, problems)
                 name = name_for(rid)
                 base, n = name, 2
                 while name.lower() in used:
@@ -187,17 +315,111 @@ class WordTemplate:
                 "every page shows the first order's. Keep order data in the body, or write one "
                 "file per order (-o FOLDER/)", Location(self.name)))
         check_target(target)
-        data = combine([self.render(ctx, f"work_orders {rid}", loc, problems)
-                        for rid, ctx, loc in records])
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(data)
+        first = self.render_parts(records[0][1], _label(records[0][0]), records[0][2], problems)
+        with atomic_path(target) as tmp, open(tmp, "wb") as stream:
+            writer = _ZipWriter(stream)
+            for name in self.order:
+                if name == "word/document.xml":
+                    writer.add_stream(name, self._combined_body(first[name], records, problems))
+                elif name in self.static:
+                    writer.add(self.static[name])
+                else:
+                    writer.add(_entry(name, first[name]))
+            writer.close()
         return problems
 
+    def _combined_body(self, first: bytes, records: list[Record], problems: list[Problem]
+                       ) -> Iterable[bytes]:
+        """document.xml of the combined document, in pieces: the first record's document up
+        to its final section properties, each other record's body content, then the rest."""
+        head, content, tail = _split_body(first)
+        yield head
+        yield content
+        ids = _Ids()
+        for index, (rid, ctx, loc) in enumerate(records[1:], 2):
+            xml = self.render_parts(ctx, _label(rid), loc, problems)["word/document.xml"]
+            _, body, _ = _split_body(xml)
+            yield _page_break_before(ids.renumber(body, index))
+        yield tail
 
-# ------------------------------------------------------------------------------ helpers
+
+def _label(record_id: str) -> str:
+    return "blank form" if record_id == "blank" else f"work_orders {record_id}"
+
+
+def _part(name: str) -> str:
+    return name.split("/")[-1]
+
+
+# ------------------------------------------------------------------------------ combining
+_BODY_OPEN = re.compile(rb"<w:body(?: [^>]*)?>")
+_SECT = re.compile(rb"<w:sectPr[ >]")
+
+
+def _split_body(xml: bytes) -> tuple[bytes, bytes, bytes]:
+    """(everything up to and including <w:body>, the content, the final sectPr onwards)."""
+    m = _BODY_OPEN.search(xml)
+    if m is None:
+        raise UserError("the template's document.xml has no body")
+    start = m.end()
+    end = xml.rfind(b"</w:body>")
+    last_sect = None
+    for s in _SECT.finditer(xml, start, end):
+        last_sect = s.start()
+    cut = last_sect if last_sect is not None and _is_final_sect(xml, last_sect, end) else end
+    return xml[:start], xml[start:cut], xml[cut:]
+
+
+def _is_final_sect(xml: bytes, pos: int, body_end: int) -> bool:
+    """The body's own sectPr is its last child (not one inside a paragraph's pPr)."""
+    close = xml.find(b"</w:sectPr>", pos)
+    return close != -1 and xml[close + len(b"</w:sectPr>"):body_end].strip() == b""
+
+
+_FIRST_P = re.compile(rb"^\s*<w:p(?P<attrs>(?: [^>]*)?)>(?P<ppr><w:pPr>(?P<lead>(?:<w:pStyle [^>]*/>)?"
+                      rb"(?:<w:keepNext(?: [^>]*)?/>)?(?:<w:keepLines(?: [^>]*)?/>)?))?")
+_BREAK_P = (b'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:rPr><w:sz w:val="2"/>'
+            b'</w:rPr></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
+
+
+def _page_break_before(body: bytes) -> bytes:
+    """The body content, starting on a new page (pageBreakBefore on its first paragraph, or
+    a page-break paragraph when it starts with a table)."""
+    m = _FIRST_P.match(body)
+    if m is None:
+        return _BREAK_P + body
+    if m.group("ppr") is None:
+        insert = m.end()
+        return body[:insert] + b"<w:pPr><w:pageBreakBefore/></w:pPr>" + body[insert:]
+    if b"<w:pageBreakBefore" in body[m.end():m.end() + 200].split(b"</w:pPr>")[0]:
+        return body
+    insert = m.end("ppr")
+    return body[:insert] + b"<w:pageBreakBefore/>" + body[insert:]
+
+
+class _Ids:
+    """Keeps drawing and bookmark ids unique across appended bodies (Word refuses duplicates)."""
+
+    _DOCPR = re.compile(rb'(<wp:docPr [^>]*?\bid=")(\d+)(")')
+    _BOOKMARK = re.compile(rb'(<w:bookmark(?:Start|End) [^>]*?\bw:id=")(\d+)(")')
+    _NAME = re.compile(rb'(<w:bookmarkStart [^>]*?\bw:name=")([^"]*)(")')
+
+    def renumber(self, body: bytes, index: int) -> bytes:
+        if b"<wp:docPr" in body:
+            body = self._DOCPR.sub(
+                lambda m: m[1] + str(index * 10000 + int(m[2])).encode() + m[3], body)
+        if b"<w:bookmark" in body:
+            body = self._BOOKMARK.sub(
+                lambda m: m[1] + str(index * 10000 + int(m[2])).encode() + m[3], body)
+            body = self._NAME.sub(lambda m: m[1] + m[2] + b"_" + str(index).encode() + m[3],
+                                  body)
+        return body
+
+
+# ------------------------------------------------------------------------------ name checks
 class _Any(dict):
-    """Stands for a mapping whose keys are open (company: users' templates may read any
-    company field, and companies may add more)."""
+    """Stands for a mapping whose keys are open (company: templates may read any company
+    field, and companies may add more)."""
 
     def __contains__(self, key) -> bool:
         return True
@@ -242,95 +464,3 @@ def _keys_at(sample: dict, dotted: tuple[str, ...]) -> list[str]:
     for step in dotted:
         node = node.get(step) if isinstance(node, dict) else None
     return list(node) if isinstance(node, dict) else []
-
-
-def _deterministic(tpl) -> bytes:
-    """The rendered document as .docx bytes with fixed zip timestamps."""
-    raw = io.BytesIO()
-    tpl.save(raw)
-    return _rezip(raw.getvalue())
-
-
-def _rezip(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zout:
-        for info in zin.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            zout.writestr(fixed, zin.read(info.filename))
-    return out.getvalue()
-
-
-def combine(documents: list[bytes]) -> bytes:
-    """Documents rendered from one template, as one document: each body after a page break.
-
-    Drawing ids and bookmark ids are renumbered so they stay unique (Word refuses duplicates).
-    """
-    from docx import Document
-    if len(documents) == 1:
-        return documents[0]
-    base = Document(io.BytesIO(documents[0]))
-    body = base.element.body
-    sect = body.find(f"{_W}sectPr")
-    for data in documents[1:]:
-        other = Document(io.BytesIO(data)).element.body
-        children = [c for c in other if c.tag != f"{_W}sectPr"]
-        if children and children[0].tag == f"{_W}p":
-            _page_break_before(children[0])
-        else:
-            children.insert(0, _page_break_paragraph())
-        for child in children:
-            if sect is not None:
-                sect.addprevious(child)
-            else:
-                body.append(child)
-    _renumber(body)
-    out = io.BytesIO()
-    base.save(out)
-    return _rezip(out.getvalue())
-
-
-def _page_break_before(paragraph) -> None:
-    from docx.oxml import OxmlElement
-    ppr = paragraph.find(f"{_W}pPr")
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        paragraph.insert(0, ppr)
-    if ppr.find(f"{_W}pageBreakBefore") is None:
-        el = OxmlElement("w:pageBreakBefore")
-        # schema order: pStyle, keepNext, keepLines, pageBreakBefore ...
-        anchor = None
-        for tag in ("pStyle", "keepNext", "keepLines"):
-            found = ppr.find(f"{_W}{tag}")
-            if found is not None:
-                anchor = found
-        if anchor is not None:
-            anchor.addnext(el)
-        else:
-            ppr.insert(0, el)
-
-
-def _page_break_paragraph():
-    from docx.oxml import parse_xml
-    return parse_xml(f'<w:p xmlns:w="{_W[1:-1]}"><w:r><w:br w:type="page"/></w:r></w:p>')
-
-
-def _renumber(body) -> None:
-    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-    for n, el in enumerate(body.iter(f"{wp}docPr"), 1):
-        el.set("id", str(n))
-    ids: dict[str, str] = {}
-    counter = 0
-    for el in body.iter(f"{_W}bookmarkStart", f"{_W}bookmarkEnd"):
-        old = el.get(f"{_W}id")
-        if el.tag == f"{_W}bookmarkStart":
-            counter += 1
-            ids[old] = str(counter)
-            el.set(f"{_W}id", str(counter))
-            name = el.get(f"{_W}name")
-            if name:
-                el.set(f"{_W}name", f"{name}_{counter}" if counter > 1 else name)
-        elif old in ids:
-            el.set(f"{_W}id", ids[old])
-

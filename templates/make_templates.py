@@ -275,8 +275,20 @@ def save_deterministic(doc, path: Path) -> None:
             zout.writestr(fixed, zin.read(info.filename))
 
 
+def slim(doc) -> None:
+    """Drop what python-docx's default template carries and a form does not need: the
+    thumbnail, stylesWithEffects.xml (Word 2010 extras) and customXml; parts nothing refers
+    to are not written."""
+    drop = ("thumbnail", "stylesWithEffects", "customXml")
+    for rels in (doc.part.package.rels, doc.part.rels):
+        for rid, rel in list(rels.items()):
+            if any(word in rel.reltype for word in drop):
+                del rels[rid]
+
+
 def new_document(title: str):
     doc = Document()
+    slim(doc)
     page_setup(doc)
     setup_styles(doc)
     fixed_properties(doc, title)
@@ -323,7 +335,7 @@ def work_order() -> None:
                (f"{{% if {d}change_notice_text %}}{{{{ {d}change_notice_text }}}} 前{{% endif %}}", "value", 1),
                ("资料录入", "label", 1),
                (f"{{% if {d}records_text %}}{{{{ {d}records_text }}}} 前{{% endif %}}", "value", 1),
-               ("物品赔偿", "label", 1), ("损坏客户物品 48 小时内", "value", 1)])
+               ("物品赔偿", "label", 1), ("损坏物品 48 小时内", "value", 1)])
     note = para(doc, "时限要求：受理后 8 小时内首次回复客户；上门前 10–15 分钟电话预约，提前 5 分钟到达；"
                      "如需改约，至少提前 2 小时告知客户；完工后 5 个工作日内录入装维资料（按国家法定工作日计）；"
                      "损坏客户物品，48 小时内赔偿。", size=8, colour=MUTED)

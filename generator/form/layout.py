@@ -32,7 +32,7 @@ BARS = "bars"      # (BARS, x, y, module_mm, height_mm, pattern)  Code 128 bars
 OPS = (TEXT, LINE, RECT, BOX, QR, BARS)
 
 LEADING = 1.38      # line height / font size
-PAD = 1.4           # mm inside cells
+PAD = 1.2           # mm inside cells
 BORDER_PT = 0.5
 RULE_PT = 0.35
 BOX_MM = 3.0

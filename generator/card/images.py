@@ -115,13 +115,16 @@ def _open(path: Path) -> Image.Image:
     return image
 
 
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(_ORIENTATION, 1))
+    except Exception:  # a broken EXIF block is not worth refusing the photo for
+        return 1
+
+
 def _oriented_size(image: Image.Image) -> tuple[int, int]:
     w, h = image.size
-    try:
-        orientation = image.getexif().get(_ORIENTATION, 1)
-    except Exception:  # a broken EXIF block is not worth refusing the photo for
-        orientation = 1
-    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+    return (h, w) if _orientation(image) in (5, 6, 7, 8) else (w, h)
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,8 @@ def process_photo(job: PhotoJob) -> bytes:
         except (OSError, SyntaxError, ValueError) as exc:
             raise ImageProblem(f"cannot decode {job.path} ({exc}); the file may be truncated "
                                "or damaged: save it again as JPEG") from None
-        image = ImageOps.exif_transpose(image) or image
+        if _orientation(image) != 1:
+            image = ImageOps.exif_transpose(image) or image
         image = _to_rgb(image, job.background)
         w2, h2 = image.size
         crop_w, crop_h = _cover(w2, h2, job.box_mm)
@@ -199,7 +203,7 @@ def process_photo(job: PhotoJob) -> bytes:
             out_w = max(1, round(crop_w))
             out_h = max(1, round(out_w * job.box_mm[1] / job.box_mm[0]))
         image = image.resize((out_w, out_h), Image.LANCZOS, box=box,
-                             reducing_gap=3.0 if crop_w > 3 * out_w else None)
+                             reducing_gap=1.25)  # a fast 2x, 3x... box reduction first
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
         return buffer.getvalue()

@@ -1,7 +1,6 @@
 """`fieldprint badges`: badge cards (工号牌) for the staff, front and back as separate cards."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -59,7 +58,7 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                   origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
                   sides=sides, sheet=sheet, copies=copies,
                   allow_missing_photos=allow_missing_photos, jobs=jobs, what=what)
-    result = execute(run, output, png_dir, progress=_progress(what))
+    result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix="warning: ")
     n_people = len(people)
     pages = len(result.pages)
@@ -76,19 +75,20 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
         click.echo(f"wrote {len(result.pngs)} PNG files into {png_dir}/")
 
 
-def _progress(what: str):
-    """A one-line counter on stderr for long runs in a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
+class _PageProgress:
+    """The shared progress line (stderr, terminals only, not with --quiet), counting pages."""
 
-    def show(done: int, total: int) -> None:
-        if total < 20:
-            return
-        end = "\n" if done == total else ""
-        click.echo(f"\r{what}: page {done}/{total}", err=True, nl=False)
-        if end:
-            click.echo("", err=True)
-    return show
+    def __init__(self, what: str):
+        self.what = what
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from ..progress import Progress
+            self.bar = Progress(total, f"{self.what} pages").__enter__()
+        self.bar.advance()
+        if done == total:
+            self.bar.__exit__(None, None, None)
 
 
 @click.command("badges")

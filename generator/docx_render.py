@@ -278,8 +278,9 @@ class WordTemplate:
         writer.close()
         return buffer.getvalue()
 
-    def write_each(self, records: list[Record], folder: Path,
-                   name_for: Callable[[str], str]) -> tuple[list[Path], list[Problem]]:
+    def write_each(self, records: list[Record], folder: Path, name_for: Callable[[str], str],
+                   on_document: Callable[[], None] | None = None
+                   ) -> tuple[list[Path], list[Problem]]:
         """One .docx per record in `folder`; all rendered before any is renamed into place."""
         check_target(folder, directory=True)
         problems: list[Problem] = []
@@ -297,6 +298,8 @@ class WordTemplate:
                 tmp = folder / f".{name}.docx.part"
                 tmp.write_bytes(data)
                 targets.append((tmp, target))
+                if on_document is not None:
+                    on_document()
             for tmp, target in targets:
                 os.chmod(tmp, 0o644)
                 os.replace(tmp, target)
@@ -306,7 +309,8 @@ class WordTemplate:
                     tmp.unlink()
         return [t for _, t in targets], problems
 
-    def write_combined(self, records: list[Record], target: Path) -> list[Problem]:
+    def write_combined(self, records: list[Record], target: Path,
+                       on_document: Callable[[], None] | None = None) -> list[Problem]:
         """Every record in one document, each starting on a new page."""
         problems: list[Problem] = []
         if len(records) > 1 and self.header_names & {"order", "engineer", "person"}:
@@ -320,7 +324,8 @@ class WordTemplate:
             writer = _ZipWriter(stream)
             for name in self.order:
                 if name == "word/document.xml":
-                    writer.add_stream(name, self._combined_body(first[name], records, problems))
+                    writer.add_stream(name, self._combined_body(first[name], records, problems,
+                                                                on_document))
                 elif name in self.static:
                     writer.add(self.static[name])
                 else:
@@ -328,18 +333,22 @@ class WordTemplate:
             writer.close()
         return problems
 
-    def _combined_body(self, first: bytes, records: list[Record], problems: list[Problem]
-                       ) -> Iterable[bytes]:
+    def _combined_body(self, first: bytes, records: list[Record], problems: list[Problem],
+                       on_document: Callable[[], None] | None) -> Iterable[bytes]:
         """document.xml of the combined document, in pieces: the first record's document up
         to its final section properties, each other record's body content, then the rest."""
         head, content, tail = _split_body(first)
         yield head
         yield content
+        if on_document is not None:
+            on_document()
         ids = _Ids()
         for index, (rid, ctx, loc) in enumerate(records[1:], 2):
             xml = self.render_parts(ctx, _label(rid), loc, problems)["word/document.xml"]
             _, body, _ = _split_body(xml)
             yield _page_break_before(ids.renumber(body, index))
+            if on_document is not None:
+                on_document()
         yield tail
 
 

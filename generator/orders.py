@@ -204,7 +204,8 @@ def blank_order_context() -> dict[str, Any]:
     d.update({k: "" for k in ("first_reply_text", "call_text", "arrive_text",
                               "change_notice_text", "records_text")})
     out: dict[str, Any] = {name: None for name in WorkOrder.model_fields}
-    out.update(customer=customer, materials=[], deadlines=d, kind_label="", service_label="",
+    out.update(customer=customer, materials=[], deadlines=d, appointment={"start": None, "end": None},
+               kind_label="", service_label="",
                cause_label="", rating_label="", received_text="", completed_text="",
                appointment_text="")
     out["id"] = ""

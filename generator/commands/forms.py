@@ -83,16 +83,18 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank) -> st
         records = [(o.id, ctx, dataset.origins.get(("work_orders", o.id)))
                    for o, ctx in zip(orders, built.contexts)]
 
-    if fmt == "pdf":
-        problems, summary = _pdf(kind, records, layout_name, font_set(company), output,
-                                 per_order)
-    else:
-        problems, summary = _docx(kind, records, template, output, per_order)
+    from ..progress import Progress
+    with Progress(len(records), kind.command) as bar:
+        if fmt == "pdf":
+            problems, summary = _pdf(kind, records, layout_name, font_set(company), output,
+                                     per_order, bar.advance)
+        else:
+            problems, summary = _docx(kind, records, template, output, per_order, bar.advance)
     report_problems(warnings + problems, prefix="warning: ")
     return summary
 
 
-def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool):
+def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool, advance):
     from ..form import Record, load_form, render_pdf
     layout = load_form(layout_name or kind.layout)
 
@@ -102,20 +104,21 @@ def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool)
 
     if not per_order:
         result = render_pdf(layout, (record(*r) for r in records), output, fonts,
-                            title=kind.title)
+                            title=kind.title, on_document=advance)
         return result.problems, (f"wrote {output}: {_plural(result.documents, kind.noun)}, "
                                  f"{_plural(result.pages, 'page')}")
     problems, pages = [], 0
     for r in records:
         target = output / f"{_safe_name(r[0])}.pdf"
-        result = render_pdf(layout, [record(*r)], target, fonts, title=f"{kind.title} {r[0]}")
+        result = render_pdf(layout, [record(*r)], target, fonts, title=f"{kind.title} {r[0]}",
+                            on_document=advance)
         problems += result.problems
         pages += result.pages
     return problems, (f"wrote {_plural(len(records), 'PDF file')} into {output}/ "
                       f"({_plural(pages, 'page')})")
 
 
-def _docx(kind: Kind, records, template, output: Path, per_order: bool):
+def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance):
     from ..content import content_dir
     from ..docx_render import WordTemplate
     if template is None:
@@ -126,9 +129,9 @@ def _docx(kind: Kind, records, template, output: Path, per_order: bool):
     word = WordTemplate(Path(template))
     contexts = [(rid, ctx, loc) for rid, ctx, loc in records]
     if per_order:
-        written, problems = word.write_each(contexts, output, _safe_name)
+        written, problems = word.write_each(contexts, output, _safe_name, advance)
         return problems, (f"wrote {_plural(len(written), 'Word document')} into {output}/")
-    problems = word.write_combined(contexts, output)
+    problems = word.write_combined(contexts, output, advance)
     return problems, (f"wrote {output}: {_plural(len(contexts), kind.noun)}, one per page")
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..content import find_layout
 from ..errors import Location, Problem, UserError
@@ -151,20 +151,24 @@ def layout_record(layout: FormLayout, record: Record, fonts: FontSet) -> Documen
 
 
 def _documents(layout: FormLayout, records: Iterable[Record], fonts: FontSet,
-               result: RenderResult) -> Iterator[Document]:
+               result: RenderResult, on_document: Callable[[], None] | None
+               ) -> Iterator[Document]:
     for record in records:
         doc = layout_record(layout, record, fonts)
         result.documents += 1
         result.problems.extend(doc.problems)
         yield doc
+        if on_document is not None:
+            on_document()
 
 
 def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.BytesIO,
-               fonts: FontSet, *, title: str | None = None, chunk_pages: int = CHUNK_PAGES
-               ) -> RenderResult:
+               fonts: FontSet, *, title: str | None = None, chunk_pages: int = CHUNK_PAGES,
+               on_document: Callable[[], None] | None = None) -> RenderResult:
     """Every record's document, in order, into one PDF written atomically to `target`.
 
     Raises UserError (and writes nothing) when a layout value fails for some record.
+    `on_document` is called after each document (a progress bar).
     """
     result = RenderResult()
     page_w, page_h = layout.page.size_mm
@@ -186,7 +190,7 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
         canvas.save()
         chunks.append(canvas._fieldprint_buffer.getvalue())
 
-    for doc in _documents(layout, records, fonts, result):
+    for doc in _documents(layout, records, fonts, result, on_document):
         if canvas is None:
             start()
         for ops in doc.pages:

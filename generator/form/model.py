@@ -8,12 +8,13 @@ See docs/forms.md for a guide.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator,
-                      model_validator)
+                      ValidationError, ValidationInfo, WrapValidator, model_validator)
 
 from ..models import CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS
+from ..sources import suggest
 from .values import Text, Value
 
 PAGE_SIZES = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0),
@@ -237,14 +238,70 @@ class GroupBlock(BlockBase):
     type: Literal["group"]
     for_each: Expr                       # a list, e.g. groups
     as_: str = Field("group", alias="as", pattern=r"^[A-Za-z_]\w*$")
-    blocks: list["Block"] = Field(min_length=1)
+    blocks: list[Block] = Field(min_length=1)
 
 
-Block = Annotated[Union[FieldsBlock, TableBlock, ChecklistBlock, ChoiceBlock, TextBlock,
-                        SignaturesBlock, NoteBlock, GroupBlock], Field(discriminator="type")]
+BLOCK_TYPES: dict[str, type[BlockBase]] = {
+    "fields": FieldsBlock, "table": TableBlock, "checklist": ChecklistBlock,
+    "choice": ChoiceBlock, "text": TextBlock, "signatures": SignaturesBlock, "note": NoteBlock,
+    "group": GroupBlock}
+
+
+def _block(value: Any, handler, info: ValidationInfo):
+    """Dispatch on `type`; errors keep the block's own path (blocks[3].min_rows), which
+    pydantic's tagged unions would prefix with the tag."""
+    if isinstance(value, BlockBase):
+        return value
+    if not isinstance(value, dict):
+        raise ValueError("should be a block: a mapping starting with 'type:' "
+                         f"({', '.join(BLOCK_TYPES)})")
+    kind = value.get("type")
+    if kind is None:
+        raise ValueError(f"this block has no 'type'; use one of {', '.join(BLOCK_TYPES)}")
+    model = BLOCK_TYPES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise ValueError(f"unknown block type {kind!r}{suggest(str(kind), BLOCK_TYPES)}; "
+                         f"use one of {', '.join(BLOCK_TYPES)}")
+    try:
+        return model.model_validate(value, context=info.context)
+    except ValidationError as exc:
+        raise _with_known_fields(exc, model) from None
+
+
+def _with_known_fields(exc: ValidationError, model: type) -> ValidationError:
+    """Unknown keys said with 'did you mean' and the known ones, at the key's own line."""
+    details = []
+    for error in exc.errors(include_url=False):
+        if error["type"] == "extra_forbidden":
+            fields = _fields_at(model, error["loc"][:-1])
+            key = str(error["loc"][-1])
+            message = (f"unknown field {key!r}{suggest(key, fields)}"
+                       + (f" (known: {', '.join(fields)})" if fields else ""))
+            details.append({"type": "value_error", "loc": error["loc"],
+                            "input": error["input"], "ctx": {"error": ValueError(message)}})
+        else:
+            details.append(error)
+    return ValidationError.from_exception_data(exc.title, details)
+
+
+def _fields_at(model: type, loc: tuple) -> list[str]:
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(step)
+        if info is None:
+            return []
+        inner = [a for a in getattr(info.annotation, "__args__", ()) if hasattr(a, "model_fields")]
+        current = info.annotation if hasattr(info.annotation, "model_fields") else \
+            (inner[0] if inner else None)
+        if current is None:
+            return []
+    return [f.alias or name for name, f in getattr(current, "model_fields", {}).items()]
+
+
+Block = Annotated[Any, WrapValidator(_block)]
 GroupBlock.model_rebuild()
-
-BLOCK_TYPES = ("fields", "table", "checklist", "choice", "text", "signatures", "note", "group")
 
 
 class FormLayout(Model):

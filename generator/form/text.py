@@ -122,7 +122,10 @@ class Metrics:
             if i >= n:
                 lines.append(para[start:].rstrip(" "))
                 break
-            end = last_break if last_break > start else i
+            if para[i] == " ":
+                end = i          # the line is full right before a space: break there
+            else:
+                end = last_break if last_break > start else i
             if end == i and i - start > 1 and para[i] in NO_LINE_START:
                 end = i - 1  # take the last character down with the closing punctuation
             lines.append(para[start:end].rstrip(" "))

@@ -671,11 +671,24 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             yield number, cells
         yield from rows
 
+    # CSV without nested or in-cell fields (staff, equipment, checks): a tighter loop
+    simple = not excel and all(p[2] is None and p[4] != "materials" and p[1] != "appointment.start"
+                               for p in plan)
+    flat = [(c, key, convert) for c, _, _, key, _, convert in plan]
     for number, cells in body():
         record = TableRecord()
         record.info, record.row, record.prefix = info, number, ""
         width = len(cells)
-        for c, field, parent, key, kind, convert in plan:
+        if simple:
+            for c, key, convert in flat:
+                if c < width:
+                    value = cells[c].strip()
+                    if value:
+                        record[key] = value if convert is None else convert(value, None)
+            plan_here = ()
+        else:
+            plan_here = plan
+        for c, field, parent, key, kind, convert in plan_here:
             if c >= width:
                 continue
             cell = cells[c]

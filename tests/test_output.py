@@ -1,0 +1,102 @@
+"""Output is written atomically: an interrupted batch leaves the previous file or nothing at
+the target path, never a truncated PDF; bad output paths fail before any work; inputs are
+never modified."""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.output import atomic_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_atomic_path_keeps_previous_file_on_error(tmp_path):
+    target = tmp_path / "out.pdf"
+    target.write_bytes(b"previous")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise RuntimeError("interrupted")
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]  # no temporary left
+
+
+def _big_batch(folder: Path, n: int = 2000) -> list[Path]:
+    (folder / "company.yaml").write_text("company:\n  name: 苏州测试通信工程有限公司\n",
+                                         encoding="utf-8")
+    (folder / "staff.yaml").write_text('staff:\n  - {id: "SZ1", name: 王建国}\n', encoding="utf-8")
+    lines = ["work_orders:"]
+    for i in range(n):
+        lines.append(f'  - {{id: WO-{i:05d}, kind: repair, received: 2026-11-21T09:00:00, '
+                     f'customer: {{name: 李女士, phone: "138{i:08d}", address: 苏州市星湖街{i}号}}, '
+                     f'engineer: SZ1, fault: 无法上网}}')
+    (folder / "work_orders.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [folder / "work_orders.yaml", folder / "staff.yaml", folder / "company.yaml"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_killed_batch_leaves_previous_file(tmp_path, sig):
+    data = _big_batch(tmp_path)
+    target = tmp_path / "out" / "orders.pdf"
+    target.parent.mkdir()
+    previous = b"%PDF-1.4 previous run\n"
+    target.write_bytes(previous)
+    cmd = [sys.executable, "-m", "generator.cli", "work-orders", *map(str, data), "-o", str(target)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(3.0)  # well inside a 2,000-page batch
+    still_running = proc.poll() is None
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    if still_running:
+        assert target.read_bytes() == previous, "the target changed although the run was killed"
+        if sig == signal.SIGINT:
+            assert proc.returncode == 130 and b"Traceback" not in err, err
+            assert [p.name for p in target.parent.iterdir()] == ["orders.pdf"]
+    else:  # the machine was fast enough to finish: then the file must be complete
+        assert len(PdfReader(target).pages) == 2000
+
+
+@pytest.mark.parametrize("command", ["badges", "equipment"])
+def test_output_path_that_is_a_folder_fails_before_work(examples_copy, tmp_path, cli, command):
+    folder = tmp_path / "already-a-folder.pdf"
+    folder.mkdir()
+    data = examples_copy / ("staff.yaml" if command == "badges" else "equipment.yaml")
+    result = cli(command, data, "-o", folder)
+    assert result.code == 2 and "is a folder" in result.err, result
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path, cli):
+    data = _big_batch(tmp_path, 3)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = cli("work-orders", *data, "-o", blocker / "sub" / "out.pdf")
+    assert result.code == 2 and "cannot create the folder" in result.err, result
+
+
+def test_missing_output_folders_are_created(tmp_path, cli):
+    data = _big_batch(tmp_path, 3)
+    target = tmp_path / "new" / "deeper" / "orders.pdf"
+    result = cli("work-orders", *data, "-o", target)
+    assert result.code == 0, result
+    assert len(PdfReader(target).pages) == 3
+
+
+def test_demo_never_modifies_inputs(examples_copy, tmp_path, cli, monkeypatch):
+    def digest():
+        return {p: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(examples_copy.rglob("*")) if p.is_file()}
+    before = digest()
+    files = sorted(str(p) for p in examples_copy.glob("*.yaml"))
+    assert cli("validate", *files).code == 0
+    assert cli("work-orders", *files, "-o", tmp_path / "o.pdf").code == 0
+    assert cli("badges", examples_copy / "staff.yaml", "-o", tmp_path / "b.pdf").code == 0
+    assert digest() == before

@@ -1,0 +1,211 @@
+"""Word output: `--format docx`, one document per order or all in one, the built-in templates,
+users' own templates (sandboxed, checked before anything is written), hostile text."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from lxml import etree
+
+from test_work_orders import DATA, HOSTILE, copy_data, data_files, orders_in, squash, staff_in
+
+docx = pytest.importorskip("docx")
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def docx_text(path: Path) -> str:
+    """All the text of a document, paragraphs and table cells, in body order."""
+    document = docx.Document(path)
+    return "\n".join(t.text or "" for t in document.element.body.iter(f"{W}t"))
+
+
+def page_breaks(path: Path) -> int:
+    body = docx.Document(path).element.body
+    return (len(body.findall(f".//{W}pageBreakBefore"))
+            + len([b for b in body.iter(f"{W}br") if b.get(f"{W}type") == "page"]))
+
+
+def user_template(tmp_path: Path, *paragraphs: str) -> Path:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    path = tmp_path / "mine.docx"
+    document.save(path)
+    return path
+
+
+def check_order_text(text: str, order: dict, staff: dict) -> None:
+    flat = squash(text)
+    customer = order["customer"]
+    for value in (order["id"], customer["name"], customer.get("phone"), customer.get("address")):
+        if value:
+            assert squash(str(value)) in flat, (order["id"], value)
+    if order.get("engineer"):
+        assert staff[order["engineer"]]["name"] in flat
+
+
+# ------------------------------------------------------------------------------ built-in templates
+@pytest.mark.parametrize("command", ["work-orders", "confirmations"])
+def test_all_orders_in_one_document_one_per_page(cli, tmp_path, command):
+    out = tmp_path / f"{command}.docx"
+    result = cli(command, *data_files(), "-o", out)
+    assert result.code == 0, result
+    assert "one per page" in result.out
+    text = docx_text(out)
+    orders, staff = orders_in(), staff_in()
+    for order in orders:
+        check_order_text(text, order, staff)
+    # in data order, each starting on a new page
+    positions = [text.index(o["id"]) for o in orders]
+    assert positions == sorted(positions)
+    assert page_breaks(out) == len(orders) - 1
+    body = docx.Document(out).element.body
+    assert len(body.findall(f"{W}sectPr")) == 1 and body[-1].tag == f"{W}sectPr"
+
+
+def test_one_document_per_order_into_a_folder(cli, tmp_path):
+    folder = tmp_path / "word"
+    result = cli("work-orders", *data_files(), "--format", "docx", "-o", f"{folder}/")
+    assert result.code == 0, result
+    orders, staff = orders_in(), staff_in()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{o['id']}.docx" for o in orders)
+    for order in orders:
+        text = docx_text(folder / f"{order['id']}.docx")
+        check_order_text(text, order, staff)
+        others = [o["id"] for o in orders if o["id"] != order["id"]]
+        assert not any(other in text for other in others)
+
+
+def test_ticks_follow_the_data(cli, tmp_path):
+    out = tmp_path / "c.docx"
+    assert cli("confirmations", *data_files(), "--only", "WO-20261121-0001", "-o", out).code == 0
+    text = docx_text(out)
+    assert text.count("☑") == 2                       # cause: ours; rating: very satisfied
+    assert re.search(r"☑\s*我方原因", text) and re.search(r"☑\s*非常满意", text)
+    assert re.search(r"☐\s*第三方原因", text)
+
+
+def test_blank_word_confirmation(cli, tmp_path):
+    out = tmp_path / "pad.docx"
+    result = cli("confirmations", DATA / "company.yaml", "--blank", "-o", out)
+    assert result.code == 0, result
+    text = docx_text(out)
+    assert "服务确认书" in text and "None" not in text and "☑" not in text
+
+
+def test_templates_set_chinese_in_an_east_asian_font():
+    for name in ("work_order.docx", "confirmation.docx"):
+        with zipfile.ZipFile(TEMPLATES / name) as z:
+            styles = etree.fromstring(z.read("word/styles.xml"))
+        defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+        assert defaults is not None and defaults.get(f"{W}eastAsia")
+        normal = styles.find(f"{W}style[@{W}styleId='Normal']/{W}rPr/{W}rFonts")
+        assert normal.get(f"{W}eastAsia") == defaults.get(f"{W}eastAsia")
+
+
+def test_templates_are_rebuilt_by_the_committed_script(tmp_path):
+    """templates/make_templates.py makes exactly the committed files (deterministic)."""
+    work = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, work)
+    for name in ("work_order.docx", "confirmation.docx"):
+        (work / name).unlink()
+    subprocess.run(["python", str(work / "make_templates.py")], check=True, capture_output=True)
+    for name in ("work_order.docx", "confirmation.docx"):
+        assert (work / name).read_bytes() == (TEMPLATES / name).read_bytes(), name
+
+
+def test_same_input_gives_the_same_bytes(cli, tmp_path):
+    a, b = tmp_path / "a.docx", tmp_path / "b.docx"
+    assert cli("work-orders", *data_files(), "-o", a).code == 0
+    assert cli("work-orders", *data_files(), "-o", b).code == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_word_converts_with_libreoffice(cli, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (CI installs it)")
+    import pypdf
+    out = tmp_path / "orders.docx"
+    assert cli("work-orders", *data_files(), "-o", out).code == 0
+    profile = tmp_path / "lo-profile"
+    run = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                          "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                         capture_output=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    pdf = pypdf.PdfReader(tmp_path / "orders.pdf")
+    assert len(pdf.pages) == len(orders_in())
+    text = pdf.pages[0].extract_text()
+    assert "WO-20261121-0001" in text and "13912345678" in text
+
+
+# ------------------------------------------------------------------------------ hostile input
+def test_hostile_strings_print_as_typed_and_never_break_the_xml(cli, tmp_path):
+    def hostile(orders):
+        orders[0]["customer"]["name"] = HOSTILE
+        orders[0]["customer"]["address"] = "苏州市" + "地" * 497
+        orders[0]["fault"] = "光猫坏了😀 & <w:t> ]]> \x07\x00铃"
+        orders[0]["work_done"] = "第一行\n第二行\t制表"
+        orders[1]["customer"]["name"] = "{% for x in range(10**9) %}{% endfor %}"
+    folder = copy_data(tmp_path, hostile)
+    out = tmp_path / "orders.docx"
+    result = cli("work-orders", *data_files(folder), "-o", out)
+    assert result.code == 0, result
+    with zipfile.ZipFile(out) as z:
+        etree.fromstring(z.read("word/document.xml"))          # strict XML parser
+    text = docx_text(out)
+    assert HOSTILE in text and "&49" not in text
+    assert "苏州市" + "地" * 497 in text
+    assert "光猫坏了😀 & <w:t> ]]> 铃" in text                 # the bell and NUL left out
+    assert "U+0007" in result.err and "U+0000" in result.err and "order.fault" in result.err
+    assert "{% for x in range(10**9) %}{% endfor %}" in text
+    body = docx.Document(out).element.body
+    assert body.findall(f".//{W}br") and body.findall(f".//{W}tab")   # newline and tab kept
+
+
+# ------------------------------------------------------------------------------ users' templates
+def test_user_template_cannot_reach_python_internals(cli, tmp_path):
+    template = user_template(tmp_path, "客户：{{ order.customer.name }}",
+                             "{{ ''.__class__.__mro__ }}")
+    out = tmp_path / "x.docx"
+    result = cli("work-orders", *data_files(), "--template", template, "-o", out)
+    assert result.code == 2, result
+    assert "sandbox" in result.err and "Traceback" not in result.err
+    assert not out.exists()
+
+
+def test_template_naming_unknown_variables_fails_before_writing(cli, tmp_path):
+    template = user_template(tmp_path, "{{ engneer.name }}", "{{ order.custmer.name }}",
+                             "{{ order.customer.name }} {{ company.anything }}")
+    folder = tmp_path / "word"
+    result = cli("work-orders", *data_files(), "--format", "docx", "--template", template,
+                 "-o", f"{folder}/")
+    assert result.code == 2, result
+    assert "'engneer'" in result.err and "did you mean 'engineer'" in result.err
+    assert "'order.custmer'" in result.err and "did you mean 'customer'" in result.err
+    assert "company.anything" not in result.err          # companies may add their own fields
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_user_template_renders_with_loops(cli, tmp_path):
+    template = user_template(tmp_path, "工单 {{ order.id }} {{ engineer.name }}",
+                             "{% for m in order.materials %}{{ m.item }}×{{ m.qty }} "
+                             "{% endfor %}")
+    out = tmp_path / "mine-out.docx"
+    result = cli("work-orders", *data_files(), "--template", template, "--only",
+                 "WO-20261121-0001", "-o", out)
+    assert result.code == 0, result
+    text = docx_text(out)
+    assert "工单 WO-20261121-0001 王建国" in text and "皮线光缆×20" in text
+
+
+def test_follow_ups_have_no_built_in_word_template(cli, tmp_path):
+    result = cli("follow-ups", *data_files(), "-o", tmp_path / "f.docx")
+    assert result.code == 2 and "--template" in result.err

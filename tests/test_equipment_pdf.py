@@ -29,93 +29,75 @@ def make_report(n_people=40, per_person=3, extra=()):
     return Report(AS_OF, assess(items, AS_OF), people=people)
 
 
-def item_rows(pages):
-    for number, ops in enumerate(pages, start=1):
-        for op in ops:
-            if op.kind == "row" and op.cols is eqpdf.ITEM_COLS:
-                yield number, op
+def rows_of(report):
+    ctx = eqpdf.form_context(report)["report"]
+    return [(g["team"], row) for g in ctx["groups"] for row in g["rows"]]
 
 
-def text_of(cell) -> str:
-    return cell if isinstance(cell, str) else cell.text
-
-
-# ------------------------------------------------------------------------------- layout
-def test_ops_stay_inside_the_body_and_never_overlap():
-    pages = eqpdf.layout(make_report())
-    assert len(pages) >= 4
-    for ops in pages:
-        y = eqpdf.BODY_TOP
-        for op in ops:
-            assert op.y >= y - 1e-6, (op.kind, op.y, y)
-            y = op.y + op.height
-        assert y <= eqpdf.BODY_BOTTOM + 1e-6
-
-
+# ------------------------------------------------------------------------------- context
 def test_every_item_once_grouped_by_team_and_holder_urgent_first():
     report = make_report()
-    pages = eqpdf.layout(report)
-    rows = [op for _, op in item_rows(pages)]
-    ids = [text_of(op.cells[1]) for op in rows]
+    rows = rows_of(report)
+    ids = [row["id"] for _, row in rows]
     assert sorted(ids) == sorted(s.id for s in report.statuses)
     by_id = {s.id: s for s in report.statuses}
-    # teams and holders come in contiguous runs; within a holder, most urgent first
     teams, holders = [], []
-    for i in ids:
-        team, holder = report.team(by_id[i]), by_id[i].holder
+    for team, row in rows:
+        s = by_id[row["id"]]
+        assert team == report.team(s)
         if not teams or teams[-1] != team:
             assert team not in teams
             teams.append(team)
-        if not holders or holders[-1] != holder:
-            assert holder not in holders
-            holders.append(holder)
+        if not holders or holders[-1] != s.holder:
+            assert s.holder not in holders
+            holders.append(s.holder)
+            assert row["holder"] == f"{report.holder_name(s)}（{s.holder}）"  # first row names
+        else:
+            assert row["holder"] == ""
     for a, b in zip(ids, ids[1:]):
         if by_id[a].holder == by_id[b].holder:
             assert by_id[a].sort_key() <= by_id[b].sort_key()
-    # teams are ordered by their most urgent item
     firsts = [min(by_id[i].sort_key() for i in ids if report.team(by_id[i]) == t) for t in teams]
-    assert firsts == sorted(firsts)
+    assert firsts == sorted(firsts)                      # teams: most urgent first
 
 
-def test_items_pages_repeat_band_and_header():
-    pages = eqpdf.layout(make_report(n_people=60))
-    item_pages = sorted({n for n, _ in item_rows(pages)})
-    for number in item_pages:
-        kinds = [op.kind for op in pages[number - 1]]
-        assert kinds[:2] == ["band", "thead"]
-        assert kinds.count("thead") == kinds.count("band")
+def test_context_values_are_text():
+    """The form engine prints text directly; anything else costs a template render."""
+    ctx = eqpdf.form_context(make_report())["report"]
+    for row in [r for g in ctx["groups"] for r in g["rows"]] + ctx["teams"] + ctx["summary"]:
+        assert all(isinstance(v, str) for v in row.values()), row
 
 
-def test_holder_named_on_first_row_and_again_on_a_new_page():
-    pages = eqpdf.layout(make_report(n_people=60))
-    seen_first_row_of_page = set()
-    for number, op in item_rows(pages):
-        who = text_of(op.cells[0])
-        first_on_page = number not in seen_first_row_of_page
-        seen_first_row_of_page.add(number)
-        if op.rule or first_on_page:
-            assert who.startswith("员工"), (number, who)
-        else:
-            assert who == ""
-
-
-def test_long_reason_wraps_into_a_taller_row():
-    long = EquipmentItem(id="X-1", kind="insulated_shoes", holder="P000", manufactured="2027-03",
-                         in_service="2026-11-10", retired="2026-11-01")
-    pages = eqpdf.layout(make_report(extra=[long]))
-    row = next(op for _, op in item_rows(pages) if text_of(op.cells[1]) == "X-1")
-    assert row.height > eqpdf.ROW_H
-    assert len(row.cells[-1].lines) == 2
-
-
-def test_summary_counts_on_page_one():
+def test_summary_and_team_counts():
     report = make_report()
-    ctx = eqpdf.report_context(report)
-    assert ctx["total"] == len(report.statuses)
-    assert sum(e["count"] for e in ctx["summary"]) == ctx["total"]
-    assert sum(t["total"] for t in ctx["teams"]) == ctx["total"]
-    titles = [op.text for op in eqpdf.layout(report)[0] if op.kind == "title"]
-    assert titles[0].startswith("一、按状态汇总") and titles[1].startswith("二、按班组汇总")
+    ctx = eqpdf.form_context(report)["report"]
+    assert ctx["total"] == str(len(report.statuses))
+    assert [e["status"] for e in ctx["summary"]] == \
+        ["overdue", "due_today", "due_soon", "invalid", "scrapped", "ok", "not_in_service"]
+    assert ctx["teams"][-1]["team"] == "合计" and ctx["teams"][-1]["total"] == ctx["total"]
+    assert sum(int(t["total"]) for t in ctx["teams"][:-1]) == len(report.statuses)
+    overdue = next(e for e in ctx["summary"] if e["status"] == "overdue")
+    assert overdue["fill"] == "#" + eqpdf.STATUS_FILL["overdue"][0]
+
+
+def test_unassigned_items_have_their_own_group():
+    extra = [EquipmentItem(id="SPARE-1", kind="helmet", manufactured="2026-01")]
+    rows = rows_of(make_report(extra=extra))
+    team, row = next((t, r) for t, r in rows if r["id"] == "SPARE-1")
+    assert team == "（未分班组）" and row["holder"] == "（未发放）"
+
+
+def test_form_layout_pages(tmp_path):
+    from generator.form import Record, layout_record, load_form
+    from generator.fonts import font_set
+    report = make_report(n_people=60)
+    doc = layout_record(load_form(eqpdf.FORM), Record(eqpdf.form_context(report)), font_set())
+    assert len(doc.pages) >= 4 and not doc.problems
+    texts = [[op[3] for op in ops if op[0] == "text"] for ops in doc.pages]
+    assert "一、按状态汇总" in texts[0] and "二、按班组汇总" in texts[0]
+    assert not any(t.startswith("E0") for t in texts[0])       # items start on a new page
+    for page in texts[1:]:
+        assert "持有人" in page and "说明" in page                 # the header row repeats
 
 
 # ------------------------------------------------------------------------------- the PDF
@@ -132,13 +114,14 @@ def test_pdf_is_a4_landscape_with_page_numbers(rendered):
     report, data = rendered
     doc = pdfium.PdfDocument(data)
     n = len(doc)
-    assert n == len(eqpdf.layout(report))
+    assert n >= 4
     w, h = doc[0].get_size()
     assert round(w / 72 * 25.4) == 297 and round(h / 72 * 25.4) == 210
+    assert "统计日：2026年11月21日" in doc[0].get_textpage().get_text_range()
     for i in range(n):
         text = doc[i].get_textpage().get_text_range()
         assert f"第 {i + 1} 页 / 共 {n} 页" in text
-        assert "统计日：2026年11月21日" in text
+        assert "EQ-20261121" in text
 
 
 def test_pdf_prints_data_as_typed(rendered):

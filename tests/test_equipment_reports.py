@@ -325,3 +325,26 @@ def test_demo_writes_the_example_report(tmp_path):
     assert {p.suffix for p in written} == {".pdf", ".xlsx", ".json", ".ics"}
     doc = json.loads((tmp_path / "equipment-2026-11-21.json").read_text())
     assert doc["as_of"] == "2026-11-21" and len(doc["items"]) >= 30
+
+
+def test_cli_pdf_with_own_layout(cli, data, tmp_path):
+    from generator.content import content_dir
+    source = (content_dir("forms") / "equipment-report.yaml").read_text(encoding="utf-8")
+    layout = tmp_path / "mine.yaml"
+    layout.write_text(source.replace("title: 安全防护用品检测台账\n", "title: 我们的安全用品台账\n"),
+                      encoding="utf-8")
+    out = tmp_path / "mine.pdf"
+    result = cli("equipment", data, "--as-of", "2026-11-21", "--layout", layout, "-o", out)
+    assert result.code == 0, result
+    import pypdfium2 as pdfium
+    assert "我们的安全用品台账" in pdfium.PdfDocument(out)[0].get_textpage().get_text_range()
+
+
+def test_cli_bad_layout_exit_2(cli, data, tmp_path):
+    layout = tmp_path / "bad.yaml"
+    layout.write_text("name: x\nheader: {title: x}\nblocks:\n  - {type: tabel}\n")
+    result = cli("equipment", data, "--layout", layout, "-o", tmp_path / "x.pdf")
+    assert result.code == 2 and f"{layout}:4" in result.err, result
+    assert not (tmp_path / "x.pdf").exists()
+    result = cli("equipment", data, "--layout", layout, "--format", "json")
+    assert result.code == 2 and "--layout" in result.err

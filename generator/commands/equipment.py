@@ -59,10 +59,13 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
                    "guessed from -o's suffix when not given.")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), metavar="FILE",
               help="Write here (default: the terminal; a made-up name for xlsx and pdf).")
+@click.option("--layout", metavar="NAME|FILE",
+              help="The PDF's form layout (default: the built-in equipment-report; "
+                   "`fieldprint layouts export DIR` gives a copy to change).")
 @click.option("--fail-on", type=click.Choice(["due-soon", "overdue"]),
               help="Exit 1 when something is overdue or invalid (overdue), or also due "
                    "today or soon (due-soon): for a daily scheduled job.")
-def equipment(data, as_of, warn_days, policy_file, fmt, out, fail_on):
+def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on):
     """What is due, overdue or scrapped among helmets (安全帽) and insulated shoes (绝缘鞋).
 
     \b
@@ -108,11 +111,24 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, fail_on):
         out = Path(f"equipment-{as_of.isoformat()}.{fmt}")
     if out is not None:
         check_target(out)  # before any work
+    if layout is not None:
+        if fmt != "pdf":
+            raise UserError(Problem("--layout is for --format pdf: the other formats have no "
+                                    "layout"))
+        from ..form import load_form
+        load_form(layout)  # a wrong layout is said before the register is read
     report = make_report(data, as_of, warn_days, policy_file)
-    if fmt == "pdf":  # characters the font lacks: said per item and field, not printed as boxes
-        from ..equipment.pdf import check_glyphs
-        report_problems(check_glyphs(report), prefix="warning: ")
-    content = render(report, fmt)
+    if fmt == "pdf":
+        from ..equipment.pdf import check_glyphs, render_pdf_report
+        # characters the font lacks, per item and field (the engine would name only the column)
+        glyphs = check_glyphs(report)
+        content, problems = render_pdf_report(report, layout)
+        if glyphs:
+            problems = glyphs + [p for p in problems
+                                 if not p.message.startswith("the font cannot print")]
+        report_problems(problems, prefix="warning: ")
+    else:
+        content = render(report, fmt)
     if out is None:
         stream = click.get_binary_stream("stdout")
         stream.write(content)

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from .report import Report, build_report, to_csv, to_json, to_table
 from .rules import (DEFAULT_POLICY, STATUSES, URGENCY, Policy, Status, add_months, assess,
-                    assess_one, batch_failures, fails, load_policy, summary, urgent_first)
+                    assess_one, batch_failures, fails, gc_paused, load_policy, summary,
+                    urgent_first)
 
 FORMATS = ("table", "csv", "json", "xlsx", "pdf", "ics")
 
 
 def render(report: Report, fmt: str) -> bytes:
     """The report in one of FORMATS, as the bytes of a file."""
+    with gc_paused():
+        return _render(report, fmt)
+
+
+def _render(report: Report, fmt: str) -> bytes:
     if fmt == "table":
         return to_table(report).encode("utf-8")
     if fmt == "json":

@@ -9,7 +9,6 @@ the engine prints it without a template render). A company can print its own ver
 """
 from __future__ import annotations
 
-import gc
 import io
 from collections import Counter
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 from ..errors import Problem
 from ..fonts import FontSet, describe_chars, font_set, missing_chars
 from .report import KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report, action_zh
-from .rules import STATUSES, URGENCY, Status
+from .rules import STATUSES, URGENCY, Status, gc_paused
 from .xlsx import STATUS_FILL
 
 FORM = "equipment-report"   # forms/equipment-report.yaml
@@ -164,15 +163,8 @@ def render_pdf_report(report: Report, layout: str | Path | None = None
     from ..form import Record, load_form, render_pdf
     form = load_form(layout or FORM)
     fonts = font_set(report.company)
-    # Millions of small objects and no reference cycles: the cyclic GC would walk the whole
-    # heap (the register included) again and again for nothing.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        out = io.BytesIO()
+    out = io.BytesIO()
+    with gc_paused():  # millions of small objects, no cycles: see rules.gc_paused
         result = render_pdf(form, [Record(form_context(report), "equipment report")], out,
                             fonts, title=f"安全防护用品检测台账 {report.as_of.isoformat()}")
-    finally:
-        if paused:
-            gc.enable()
     return out.getvalue(), result.problems

@@ -252,7 +252,8 @@ class CardRenderer:
     def text_op(self, element: CompiledElement, text: str, box, *, size, min_size, lines,
                 line_height, align, valign, bold, colour, letter_spacing, balance, who,
                 problems, field_name=None) -> TextOp | None:
-        if not text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        if not text.strip():
             return None
         font = self.fonts.face(bold)
         missing = missing_chars(text, font)

@@ -137,10 +137,15 @@ def wrap(text: str, font_name: str, size: float, width: float,
 
 
 def _split_word(word: str, measure, width: float) -> tuple[str, str]:
-    for cut in range(len(word) - 1, 0, -1):
-        if measure(word[:cut]) <= width + 1e-6:
-            return word[:cut], word[cut:]
-    return word[:1], word[1:]
+    """The longest head of a word that fits (at least one character): binary search."""
+    lo, hi = 1, len(word) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(word[:mid]) <= width + 1e-6:
+            lo = mid
+        else:
+            hi = mid - 1
+    return word[:lo], word[lo:]
 
 
 @dataclass(frozen=True)
@@ -167,18 +172,49 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
     width = width_mm * MM
     height = height_mm * MM
     low = size if min_size is None else min_size
-    current = size
-    while True:
+
+    def attempt(current: float):
         lines = wrap(text, font_name, current, width, letter_spacing)
         leading = current * line_height
         tall = block_height(len(lines), current, leading, font_name)
-        if len(lines) <= max_lines and tall <= height + 0.01:
-            if balance and len(lines) > 1 and "\n" not in text:
-                lines = _balanced(text, font_name, current, width, len(lines), letter_spacing)
-            return Fit(tuple(lines), current, leading, True)
-        if current <= low + 1e-9:
-            break
-        current = max(low, current - _STEP)
+        return lines, leading, tall, len(lines) <= max_lines and tall <= height + 0.01
+
+    # sizes are tried on a 0.5 pt grid from `size` down to `min_size`; the largest that fits
+    # is found by bisection (a smaller size never needs more lines)
+    sizes = [size]
+    while sizes[-1] - _STEP > low + 1e-9:
+        sizes.append(sizes[-1] - _STEP)
+    if sizes[-1] > low + 1e-9:
+        sizes.append(low)
+    result = attempt(sizes[0])
+    if not result[3]:
+        # hopeless at the smallest size even without line-break losses: say so at once
+        flat = text_width(text.replace("\n", ""), font_name, low, letter_spacing)
+        if flat > width * max_lines * 1.0001 or len(sizes) == 1:
+            current = low
+            result = attempt(low) if len(sizes) > 1 else result
+        else:
+            lo, hi = 1, len(sizes) - 1      # sizes[0] fails; find the first that fits
+            last = attempt(sizes[hi])
+            if not last[3]:
+                current, result = sizes[hi], last
+            else:
+                best = (sizes[hi], last)
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    trial = attempt(sizes[mid])
+                    if trial[3]:
+                        best, hi = (sizes[mid], trial), mid
+                    else:
+                        lo = mid + 1
+                current, result = best
+    else:
+        current = size
+    lines, leading, tall, fits = result
+    if fits:
+        if balance and len(lines) > 1 and "\n" not in text:
+            lines = _balanced(text, font_name, current, width, len(lines), letter_spacing)
+        return Fit(tuple(lines), current, leading, True)
     if len(lines) > max_lines:
         allowed = f"{max_lines} line" + ("s" if max_lines > 1 else "")
         reason = (f"needs {len(lines)} lines at {current:g} pt, the box allows {allowed} "

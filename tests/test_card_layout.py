@@ -137,3 +137,11 @@ def test_layout_by_path_and_unknown_name(tmp_path):
         load_card_layout("bagde")
     with pytest.raises(UserError, match="no such layout file"):
         load_card_layout(str(tmp_path / "missing.yaml"))
+
+
+def test_each_needs_a_box(tmp_path):
+    path = _layout(tmp_path, """\
+        front:
+          - {type: line, each: company.qr_codes, x1: 0, y1: 1, x2: 10, y2: 1}
+        """)
+    assert "'each' repeats an element across its box" in _problems(path)

@@ -154,7 +154,10 @@ def _compile_element(layout: CardLayout, element: Element, side: str, index: int
     if element.when:
         out.when = BareExpression(element.when, f"{where}.when")
         names |= out.when.names()
-    if element.each:
+    if element.each and not isinstance(element, BoxElement):
+        problems.append(Problem("'each' repeats an element across its box (x, y, width, "
+                                "height); a line has none", at("each"), f"{path}.each"))
+    elif element.each:
         out.each = BareExpression(element.each, f"{where}.each")
         names |= out.each.names()
     out.dynamic = bool(names & DYNAMIC_NAMES) or element.type == "photo"

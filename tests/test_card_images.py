@@ -165,3 +165,10 @@ def test_pictures_keep_transparency_and_are_capped_at_600_dpi(tmp_path):
     assert picture.getSize() == (px(10, 600), px(10, 600))
     assert picture._dataA is not None     # an alpha mask goes into the PDF
     assert picture.jpeg_fh() is None      # lossless
+
+
+@pytest.mark.parametrize("mode", ["1", "L", "RGB", "P"])
+def test_pictures_that_need_no_change_stay_readable(tmp_path, mode):
+    Image.new(mode, (100, 100)).save(tmp_path / "small.png")
+    picture = load_picture(tmp_path / "small.png", (20, 20))
+    assert len(picture.getRGBData()) >= 100 * 100

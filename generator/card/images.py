@@ -172,7 +172,7 @@ def _cover(w: int, h: int, box_mm: tuple[float, float]) -> tuple[float, float]:
 def process_photo(job: PhotoJob) -> bytes:
     """The photo as JPEG bytes, cropped and sized for its box at 300 dpi (or its own resolution
     when lower: never enlarged). Raises ImageProblem."""
-    image = _open(Path(job.path))
+    opened = image = _open(Path(job.path))
     try:
         target = (px(job.box_mm[0], PRINT_DPI), px(job.box_mm[1], PRINT_DPI))
         w, h = _oriented_size(image)
@@ -208,7 +208,7 @@ def process_photo(job: PhotoJob) -> bytes:
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
         return buffer.getvalue()
     finally:
-        image.close()
+        opened.close()
 
 
 def _to_rgb(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
@@ -236,7 +236,7 @@ def load_picture(path: Path, box_mm: tuple[float, float], *, fit: str = "contain
     """A logo or artwork, lossless with its transparency, reduced to at most 600 dpi at its
     printed size. Raises ImageProblem."""
     path = Path(path)
-    image = _open(path)
+    opened = image = _open(path)
     try:
         try:
             image.load()
@@ -255,8 +255,10 @@ def load_picture(path: Path, box_mm: tuple[float, float], *, fit: str = "contain
         if scale < 1:
             image = image.resize((max(1, round(w * scale)), max(1, round(h * scale))),
                                  Image.LANCZOS)
+        elif image is opened:
+            image = image.copy()  # the file is closed below; keep the pixels
         stat = path.stat()
         return EmbeddedImage("picture-" + digest(path.resolve(), stat.st_mtime_ns, stat.st_size,
                                                  image.size, fit), pil=image)
     finally:
-        image.close()
+        opened.close()

@@ -204,6 +204,7 @@ class QrElement(BoxElement):
     background: Colour | None = "#ffffff"
     level: Literal["M", "Q", "H"] = "M"
     missing: Literal["skip", "warn", "error"] = "skip"   # when there is neither data nor image
+    max_size: PositiveLength | None = None   # a single code need not fill a large box
 
 
 class BarcodeElement(BoxElement):

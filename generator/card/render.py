@@ -11,7 +11,7 @@ codes) are evaluated once per run and drawn as shared PDF form objects.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -236,7 +236,9 @@ class CardRenderer:
         ops: list = []
         for index, (item, cell) in enumerate(zip(items, _cells(element, len(items)))):
             inner = dict(context, item=item, index=index + 1)
-            ops.extend(self._build(element, inner, cell, who, problems, warnings))
+            named = replace(element, label=element.label.replace(
+                "item", f"{element.model.each.strip()}[{index + 1}]", 1))  # company.qr_codes[2].data
+            ops.extend(self._build(named, inner, cell, who, problems, warnings))
         return ops
 
     def _build(self, element: CompiledElement, context: dict, box, who: Who,
@@ -419,7 +421,7 @@ def _qr(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings)
     image_source = r._value(el, "image", ctx) if not payload else ""
     caption = r._value(el, "caption", ctx)
     caption_h = _caption_height(m) if caption else 0.0
-    size = min(w, h - caption_h)
+    size = min(w, h - caption_h, m.max_size or w)
     if size <= 0:
         problems.append(who.problem(el, f"the box ({w:g} × {h:g} mm) leaves no room for the "
                                     "code above its caption"))

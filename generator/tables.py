@@ -56,8 +56,12 @@ class TableRecord(MarkedDict):
     __slots__ = ("info", "row", "prefix")
 
     def location(self, key: Any = None) -> Location:
-        header = self.info.headers.get(self.prefix + str(key)) if key is not None else None
-        return Location(self.info.file, self.row, sheet=self.info.sheet, header=header)
+        info = self.info
+        if key is None:
+            return Location(info.file, self.row, None, info.sheet)
+        header = info.headers.get(self.prefix + key if key.__class__ is str else
+                                  self.prefix + str(key))
+        return Location(info.file, self.row, None, info.sheet, header)
 
 
 class CellRecord(MarkedDict):
@@ -77,7 +81,7 @@ class LocatedList(MarkedList):
     def location(self, index: int | None = None) -> Location:
         if index is not None and 0 <= index < len(self):
             item = self[index]
-            if hasattr(item, "location"):
+            if item.__class__ is TableRecord or hasattr(item, "location"):
                 return item.location()
         return self.where
 

@@ -254,8 +254,7 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                 data.origins[(section, record.id)] = origin
                 ref = REFERENCES.get(section)
                 if ref and getattr(record, ref) is not None:
-                    references.append((section, record, ref, _locate(raw, (ref,)),
-                                       _path(section, index, (ref,))))
+                    references.append((section, index, record, ref, raw))
                 out.append(record)
 
     _cross_check(data, references, problems)
@@ -286,10 +285,9 @@ def _cross_check(data: Dataset, references: list, problems: list[Problem]) -> No
                 "add staff.yaml to show names and teams"))
         return
     ids = {p.id for p in data.staff}
-    for section, record, attr, location, path in references:
+    for section, index, record, attr, raw in references:
         ref = getattr(record, attr)
         if ref in ids:
             continue
-        hint = suggest(ref, ids)
-        problems.append(Problem(f"{attr} {ref!r} is not on the staff list{hint}",
-                                location, path))
+        problems.append(Problem(f"{attr} {ref!r} is not on the staff list{suggest(ref, ids)}",
+                                _locate(raw, (attr,)), _path(section, index, (attr,))))

@@ -51,6 +51,7 @@ def to_ics(report: Report) -> bytes:
     website = getattr(report.company, "website", None) or ""
     company = urlsplit(website if "//" in website else f"//{website}").hostname or ""
     one_day = dt.timedelta(days=1)
+    parts: list[bytes] = []
     for day, s in events(report):
         name = report.holder_name(s)
         team = report.team(s)
@@ -78,5 +79,6 @@ def to_ics(report: Report) -> bytes:
         event.add("description", "\n".join(lines))
         event.add("categories", [STATUS_ZH[s.status]])
         event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
-    return cal.to_ical()
+        parts.append(event.to_ical())  # one event at a time: 100,000 never sit in memory
+    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + b"".join(parts) + b"END:VCALENDAR" + end

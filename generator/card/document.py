@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from ..errors import Problem
 from ..fonts import FontSet
@@ -44,16 +44,42 @@ def _work(job: PhotoJob) -> tuple[bytes | None, str | None]:
         return None, f"{job.path} is too large to decode here"
 
 
-def _photo_results(jobs_list: list[PhotoJob], jobs: int) -> Iterator[tuple[bytes | None, str | None]]:
-    if jobs <= 1 or len(jobs_list) < PARALLEL_FROM:
-        for job in jobs_list:
-            yield _work(job)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    workers = min(jobs, len(jobs_list))
-    with context.Pool(workers) as pool:
-        yield from pool.imap(_work, jobs_list, chunksize=2)
+class PhotoSource:
+    """Photos processed as soon as their card is prepared, in worker processes when there are
+    enough of them, and handed over by job when the page needs them.
+
+    Submitting while the rest of the cards are still being prepared keeps the workers busy
+    from the start; each result is dropped once embedded, so memory stays flat.
+    """
+
+    def __init__(self, jobs: int, expected: int):
+        self._pool = None
+        self._pending: dict[PhotoJob, object] = {}
+        if jobs > 1 and expected >= PARALLEL_FROM:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self._pool = context.Pool(min(jobs, expected))
+
+    def submit(self, job: PhotoJob) -> None:
+        if job in self._pending:
+            return
+        self._pending[job] = (self._pool.apply_async(_work, (job,)) if self._pool is not None
+                              else None)
+
+    def get(self, job: PhotoJob) -> tuple[bytes | None, str | None]:
+        self.submit(job)
+        result = self._pending.pop(job)
+        return result.get() if result is not None else _work(job)
+
+    def close(self, cancel: bool = False) -> None:
+        if self._pool is not None:
+            if cancel:
+                self._pool.terminate()
+            else:
+                self._pool.close()
+            self._pool.join()
+            self._pool = None
+        self._pending.clear()
 
 
 @dataclass
@@ -64,8 +90,8 @@ class Written:
 
 
 def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], pages: list[Page],
-              *, title: str, fonts: FontSet, jobs: int = 1, sheet_label: str = "",
-              progress: Callable[[int], None] | None = None) -> Written:
+              *, title: str, fonts: FontSet, photos: PhotoSource | None = None,
+              sheet_label: str = "", progress: Callable[[int], None] | None = None) -> Written:
     layout = renderer.layout
     card_w, card_h = layout.size
     bleed = layout.model.bleed
@@ -79,41 +105,29 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
         painter.draw(form.ops)
         canvas.endForm(Resources=_form_resources(canvas))
 
-    # the photos, in the order the pages need them (each distinct photo once)
-    order: list[PhotoJob] = []
-    seen: set[PhotoJob] = set()
-    for page in pages:
-        for slot in page.slots:
-            for op in cards[slot.card].photo_ops(slot.side):
-                if op.job is not None and op.job not in seen:
-                    seen.add(op.job)
-                    order.append(op.job)
-    results = _photo_results(order, jobs)
     ready: dict[PhotoJob, EmbeddedImage | None] = {}
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    pending = iter(order)
+    own_source = photos is None
+    if own_source:
+        photos = PhotoSource(1, 0)
 
     def image_for(op: PhotoOp) -> EmbeddedImage | None:
         if op.job in ready:
             return ready[op.job]
-        while True:  # results arrive in `order`; take them until ours comes
-            job = next(pending)
-            data, error = next(results)
-            if error is None:
-                ready[job] = EmbeddedImage(job.key, jpeg=data)
+        data, error = photos.get(op.job)
+        if error is None:
+            ready[op.job] = EmbeddedImage(op.job.key, jpeg=data)
+        else:
+            ready[op.job] = None
+            where = op.who.location if op.who else None
+            label = f"{op.who.label}: photo" if op.who else "photo"
+            if renderer.allow_missing_photos:
+                warnings.append(Problem(f"{error}; printed a placeholder instead", where, label))
             else:
-                ready[job] = None
-                message = f"{error}; fix it, or run with --allow-missing-photos to print a placeholder"
-                if renderer.allow_missing_photos:
-                    warnings.append(Problem(f"{error}; printed a placeholder instead",
-                                            op.who.location if op.who else None,
-                                            f"{op.who.label}: photo" if op.who else "photo"))
-                else:
-                    problems.append(Problem(message, op.who.location if op.who else None,
-                                            f"{op.who.label}: photo" if op.who else "photo"))
-            if job == op.job:
-                return ready[job]
+                problems.append(Problem(f"{error}; fix it, or run with --allow-missing-photos "
+                                        "to print a placeholder", where, label))
+        return ready[op.job]
 
     total = len(pages)
     for number, page in enumerate(pages, 1):
@@ -155,8 +169,8 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
         canvas.showPage()
         if progress:
             progress(number)
-    for rest in results:  # let the workers finish cleanly
-        pass
+    if own_source:
+        photos.close()
     canvas.save()
     return Written(pages, problems, warnings)
 

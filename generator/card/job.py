@@ -15,7 +15,7 @@ from typing import Callable
 from ..errors import Problem, UserError
 from ..fonts import font_set
 from ..output import atomic_path, check_target
-from .document import default_jobs, write_pdf
+from .document import PhotoSource, default_jobs, write_pdf
 from .impose import Page, plan
 from .layout import CompiledLayout
 from .render import CardRenderer, PreparedCard
@@ -47,8 +47,11 @@ class RunResult:
     warnings: list[Problem]
 
 
-def prepare(run: CardRun) -> tuple[CardRenderer, list[PreparedCard], list[Problem]]:
-    """Evaluate every card; raises UserError listing every problem of every person."""
+def prepare(run: CardRun, photos: PhotoSource | None = None
+            ) -> tuple[CardRenderer, list[PreparedCard], list[Problem]]:
+    """Evaluate every card; raises UserError listing every problem of every person. Photos
+    are handed to `photos` as each card is ready, so decoding starts while the rest are
+    still being checked."""
     if not run.people:
         raise UserError("no staff to print: the data has no 'staff' records"
                         " (or --only matched none)")
@@ -68,6 +71,11 @@ def prepare(run: CardRun) -> tuple[CardRenderer, list[PreparedCard], list[Proble
         problems.extend(card.problems)
         warnings.extend(card.warnings)
         cards.append(card)
+        if photos is not None and not problems:
+            for side in sides:
+                for op in card.photo_ops(side):
+                    if op.job is not None:
+                        photos.submit(op.job)
     if problems:
         raise UserError(problems)
     return renderer, cards, warnings
@@ -80,7 +88,18 @@ def execute(run: CardRun, pdf: Path | None, png_dir: Path | None,
         check_target(pdf)
     if png_dir is not None:
         check_target(png_dir, directory=True)
-    renderer, prepared, warnings = prepare(run)
+    photos = PhotoSource(run.jobs or default_jobs(), len(run.people))
+    try:
+        return _execute(run, pdf, png_dir, progress, photos)
+    except BaseException:
+        photos.close(cancel=True)
+        raise
+    finally:
+        photos.close()
+
+
+def _execute(run, pdf, png_dir, progress, photos) -> RunResult:
+    renderer, prepared, warnings = prepare(run, photos)
     fonts = renderer.fonts
     sides = renderer.sides
     cards = [card for card in prepared for _ in range(run.copies)]
@@ -88,7 +107,6 @@ def execute(run: CardRun, pdf: Path | None, png_dir: Path | None,
                        run.layout.model.sheet, run.sheet)
     title = f"{run.layout.model.title} — {getattr(run.company, 'name', '')}".strip(" —")
     label = f"{run.layout.model.title}"
-    jobs = run.jobs or default_jobs()
     pngs: list[Path] = []
 
     def tick(done: int) -> None:
@@ -96,8 +114,8 @@ def execute(run: CardRun, pdf: Path | None, png_dir: Path | None,
             progress(done, len(pages))
 
     def render_into(path: Path):
-        written = write_pdf(path, renderer, cards, pages, title=title, fonts=fonts, jobs=jobs,
-                            sheet_label=label, progress=tick)
+        written = write_pdf(path, renderer, cards, pages, title=title, fonts=fonts,
+                            photos=photos, sheet_label=label, progress=tick)
         warnings.extend(written.warnings)
         if written.problems:
             raise UserError(written.problems)

@@ -88,15 +88,31 @@ def tokens(text: str) -> list[str]:
 
 def wrap(text: str, font_name: str, size: float, width: float,
          letter_spacing: float = 0.0) -> list[str]:
-    """Greedy line breaking at `size` points into lines at most `width` points wide."""
-    measure = functools.partial(text_width, font_name=font_name, size=size,
-                                letter_spacing=letter_spacing)
-    lines: list[str] = []
-    line: list[str] = []
+    """Greedy line breaking at `size` points into lines at most `width` points wide.
+    Widths are summed as tokens are added (linear in the length of the text)."""
+    widths, default, _, _ = _metrics(font_name)
+    scale = size / 1000
+    limit = width + 1e-6
 
-    def flush():
-        lines.append("".join(line).strip())
+    def units(piece: str) -> float:
+        return sum(widths.get(ord(ch), default) for ch in piece)
+
+    def measure(piece: str) -> float:
+        return units(piece) * scale + letter_spacing * max(0, len(piece) - 1)
+
+    lines: list[str] = []
+    line: list[tuple[str, float]] = []     # tokens of the current line, with their units
+    state = [0.0, 0]                        # units and characters in `line`
+
+    def push(tok: str, u: float) -> None:
+        line.append((tok, u))
+        state[0] += u
+        state[1] += len(tok)
+
+    def flush() -> None:
+        lines.append("".join(t for t, _ in line).strip())
         line.clear()
+        state[0], state[1] = 0.0, 0
 
     toks = tokens(text)
     i = 0
@@ -106,31 +122,41 @@ def wrap(text: str, font_name: str, size: float, width: float,
             flush()
             i += 1
             continue
-        candidate = "".join(line) + tok
-        if measure(candidate.strip()) <= width + 1e-6 or not "".join(line).strip():
-            if not "".join(line).strip() and measure(tok.strip()) > width + 1e-6:
+        if tok.isspace():
+            if line:                        # never at the start of a line
+                push(tok, units(tok))
+            i += 1
+            continue
+        u = units(tok)
+        if not line:
+            if u * scale + letter_spacing * (len(tok) - 1) > limit:
                 # a word wider than the box on its own: break it between characters
                 head, rest = _split_word(tok, measure, width)
-                line.append(head)
+                push(head, units(head))
                 flush()
                 toks[i] = rest
                 continue
-            line.append(tok)
+            push(tok, u)
             i += 1
             continue
-        if tok.isspace():
+        total_units, total_chars = state[0] + u, state[1] + len(tok)
+        if total_units * scale + letter_spacing * (total_chars - 1) <= limit:
+            push(tok, u)
             i += 1
-            flush()
             continue
         # break before tok; keep closing punctuation with the previous character and opening
         # punctuation with the next one
-        carry: list[str] = []
+        carry: list[tuple[str, float]] = []
+        while line and line[-1][0].isspace():
+            line.pop()
         if tok[0] in NO_START and len(line) > 1:
             carry.insert(0, line.pop())
-        while len(line) > 1 and line[-1] and line[-1][-1] in NO_END:
+        while len(line) > 1 and line[-1][0][-1] in NO_END:
             carry.insert(0, line.pop())
         flush()
-        line.extend(t for t in carry if not t.isspace())
+        for t, tu in carry:
+            if not t.isspace():
+                push(t, tu)
     if line or not lines:
         flush()
     return lines

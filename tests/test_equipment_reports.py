@@ -348,3 +348,20 @@ def test_cli_bad_layout_exit_2(cli, data, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
     result = cli("equipment", data, "--layout", layout, "--format", "json")
     assert result.code == 2 and "--layout" in result.err
+
+
+def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
+    import openpyxl
+    from generator.equipment import Report, assess
+    from generator.models import EquipmentItem, Person
+    item = EquipmentItem(id="=1+1", kind="helmet", holder="P1", batch="=HYPERLINK(\"x\")",
+                         manufactured="2025-01")
+    people = {"P1": Person(id="P1", name="=cmd|'/c calc'!A1", team="=SUM(A1)")}
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(render(Report(AS_OF, assess([item], AS_OF), people=people), "xlsx"))
+    wb = openpyxl.load_workbook(path)
+    row = wb.worksheets[0][2]
+    assert [c.data_type for c in row[:6]] == ["s"] * 6
+    assert row[0].value == "=1+1" and row[2].value == "=cmd|'/c calc'!A1"
+    assert any(c.value == "=SUM(A1)" and c.data_type == "s"
+               for r in wb.worksheets[1].iter_rows() for c in r)

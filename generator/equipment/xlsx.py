@@ -81,6 +81,15 @@ def to_xlsx(report: Report) -> bytes:
     as_of = report.as_of
     people = report.people
     statuses = report.urgent_first()
+
+    def text(value):
+        """Data text stays text: openpyxl would store '=…' as a formula Excel runs."""
+        if value and value[0] == "=":
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+
     for s in statuses:
         item = s.item
         person = people.get(item.holder) if item.holder else None
@@ -90,11 +99,12 @@ def to_xlsx(report: Report) -> bytes:
         if s.due is not None:
             due = WriteOnlyCell(ws, value=s.due)
             due.number_format = "yyyy-mm-dd"
-        ws.append([item.id, KIND_ZH[item.kind], person.name if person else None,
-                   item.holder, (person.team or None) if person else None, item.batch,
-                   status_cell, due, (s.due - as_of).days if s.due else None,
-                   BASIS_ZH[s.basis], s.in_service_days, action_zh(s) or None,
-                   s.reason_zh, s.status, s.action])
+        ws.append([text(item.id), KIND_ZH[item.kind], text(person.name if person else None),
+                   text(item.holder), text((person.team or None) if person else None),
+                   text(item.batch), status_cell, due,
+                   (s.due - as_of).days if s.due else None, BASIS_ZH[s.basis],
+                   s.in_service_days, action_zh(s) or None, text(s.reason_zh), s.status,
+                   s.action])
     last = get_column_letter(len(COLUMNS))
     ws.auto_filter.ref = f"A1:{last}{len(statuses) + 1}"
 
@@ -131,7 +141,11 @@ def to_xlsx(report: Report) -> bytes:
     summary.append(head + [title("合计")])
     for team in sorted(by_team):
         c = by_team[team]
-        summary.append([team] + [c[k] for k in STATUSES] + [sum(c.values())])
+        name = team
+        if team[:1] == "=":
+            name = WriteOnlyCell(summary, value=team)
+            name.data_type = "s"
+        summary.append([name] + [c[k] for k in STATUSES] + [sum(c.values())])
 
     buffer = io.BytesIO()
     wb.save(buffer)

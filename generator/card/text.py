@@ -251,8 +251,14 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
     return Fit(tuple(lines), current, leading, False, reason)
 
 
+# A line that ends after one of these reads naturally: the end of an organisation's name
+# (…公司 / 园区分公司), a place, a clause.
+GOOD_ENDS = set("司部心区局所站队组班处院室厅团会店厂社场馆中，、；：。！？ ")
+
+
 def _balanced(text, font_name, size, width, n, letter_spacing) -> list[str]:
-    """The narrowest width that still gives `n` lines: lines of similar length."""
+    """`n` lines of similar length (the narrowest width that still gives n lines), unless a
+    slightly wider wrap lets every line end at a natural point (…有限公司 / 园区分公司)."""
     lo, hi = width / n, width
     best = wrap(text, font_name, size, width, letter_spacing)
     for _ in range(12):
@@ -262,4 +268,17 @@ def _balanced(text, font_name, size, width, n, letter_spacing) -> list[str]:
             best, hi = lines, mid
         else:
             lo = mid
-    return best
+
+    def natural(lines) -> int:
+        return sum(1 for line in lines[:-1] if line and line[-1] in GOOD_ENDS)
+
+    if natural(best) == len(best) - 1:
+        return best
+    chosen, score = best, natural(best)
+    for step in range(1, 13):            # widths from the balanced one up to the full box
+        trial = wrap(text, font_name, size, hi + (width - hi) * step / 12, letter_spacing)
+        if len(trial) == len(best) and natural(trial) > score:
+            chosen, score = trial, natural(trial)
+            if score == len(trial) - 1:
+                break
+    return chosen

@@ -191,7 +191,7 @@ class CardRenderer:
                     if runs and isinstance(runs[-1], FormOp):
                         runs[-1].ops.extend(ops)
                     else:
-                        runs.append(FormOp(f"fp-{layout.name}-{side}-{len(runs)}", ops))
+                        runs.append(FormOp(f"fp-{side}-{len(runs)}", ops))
             self._runs[side] = runs
 
     def forms(self) -> list[FormOp]:

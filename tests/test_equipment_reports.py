@@ -365,3 +365,16 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
     assert row[0].value == "=1+1" and row[2].value == "=cmd|'/c calc'!A1"
     assert any(c.value == "=SUM(A1)" and c.data_type == "s"
                for r in wb.worksheets[1].iter_rows() for c in r)
+
+
+def test_json_one_item_per_line_even_with_hostile_text():
+    from generator.equipment import Report, assess
+    from generator.models import EquipmentItem
+    items = [EquipmentItem(id="a", kind="helmet", manufactured="2025-01",
+                           batch='x}, {"id": "evil"'),
+             EquipmentItem(id="b\n}", kind="helmet", manufactured="2025-01")]
+    text = render(Report(AS_OF, assess(items, AS_OF)), "json").decode()
+    doc = json.loads(text)
+    assert [i["id"] for i in doc["items"]] == ["a", "b\n}"]
+    assert doc["items"][0]["batch"] == 'x}, {"id": "evil"'
+    assert len(text.splitlines()) == 4 + len(items) + 2

@@ -278,7 +278,7 @@ class WordTemplate:
         writer.close()
         return buffer.getvalue()
 
-    def write_each(self, records: list[Record], folder: Path, name_for: Callable[[str], str],
+    def write_each(self, records: Iterable[Record], folder: Path, name_for: Callable[[str], str],
                    on_document: Callable[[], None] | None = None
                    ) -> tuple[list[Path], list[Problem]]:
         """One .docx per record in `folder`; all rendered before any is renamed into place."""
@@ -309,17 +309,21 @@ class WordTemplate:
                     tmp.unlink()
         return [t for _, t in targets], problems
 
-    def write_combined(self, records: list[Record], target: Path,
+    def write_combined(self, records: Iterable[Record], target: Path,
                        on_document: Callable[[], None] | None = None) -> list[Problem]:
-        """Every record in one document, each starting on a new page."""
+        """Every record in one document, each starting on a new page (records are rendered
+        and written one at a time)."""
         problems: list[Problem] = []
-        if len(records) > 1 and self.header_names & {"order", "engineer", "person"}:
+        several = len(records) > 1 if hasattr(records, "__len__") else True
+        if several and self.header_names & {"order", "engineer", "person"}:
             problems.append(Problem(
                 "the template's header or footer shows order data; in one combined document "
                 "every page shows the first order's. Keep order data in the body, or write one "
                 "file per order (-o FOLDER/)", Location(self.name)))
         check_target(target)
-        first = self.render_parts(records[0][1], _label(records[0][0]), records[0][2], problems)
+        records = iter(records)
+        rid, ctx, loc = next(records)
+        first = self.render_parts(ctx, _label(rid), loc, problems)
         with atomic_path(target) as tmp, open(tmp, "wb") as stream:
             writer = _ZipWriter(stream)
             for name in self.order:
@@ -333,7 +337,7 @@ class WordTemplate:
             writer.close()
         return problems
 
-    def _combined_body(self, first: bytes, records: list[Record], problems: list[Problem],
+    def _combined_body(self, first: bytes, records: Iterable[Record], problems: list[Problem],
                        on_document: Callable[[], None] | None) -> Iterable[bytes]:
         """document.xml of the combined document, in pieces: the first record's document up
         to its final section properties, each other record's body content, then the rest."""
@@ -343,7 +347,7 @@ class WordTemplate:
         if on_document is not None:
             on_document()
         ids = _Ids()
-        for index, (rid, ctx, loc) in enumerate(records[1:], 2):
+        for index, (rid, ctx, loc) in enumerate(records, 2):
             xml = self.render_parts(ctx, _label(rid), loc, problems)["word/document.xml"]
             _, body, _ = _split_body(xml)
             yield _page_break_before(ids.renumber(body, index))

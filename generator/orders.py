@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .context import base_context, person_context, plain
 from .errors import Problem
@@ -220,14 +220,13 @@ class OrderContexts:
     warnings: list[Problem]
 
 
-def build_contexts(dataset, orders: Iterable[WorkOrder], *, as_of: dt.date | None = None
-                   ) -> OrderContexts:
-    """One context per order (engineer resolved from staff, deadlines computed)."""
+def iter_contexts(dataset, orders: Iterable[WorkOrder], calendar: WorkingCalendar, *,
+                  as_of: dt.date | None = None) -> Iterator[dict[str, Any]]:
+    """One context per order, made when needed (a batch of 10,000 never holds them all);
+    `calendar.warnings()` says afterwards which years the official calendar did not know."""
     base = base_context(dataset, as_of)
     company = dataset.company
-    calendar = WorkingCalendar.for_company(company)
     people: dict[str, dict[str, Any]] = {}
-    contexts = []
     for order in orders:
         engineer = blank_person()
         if order.engineer is not None:
@@ -237,8 +236,15 @@ def build_contexts(dataset, orders: Iterable[WorkOrder], *, as_of: dt.date | Non
                 engineer = person_context(person, company) if person is not None \
                     else dict(blank_person(), id=order.engineer)
                 people[order.engineer] = engineer
-        contexts.append({**base, "order": order_context(order, calendar),
-                         "engineer": engineer, "person": engineer, "blank": False})
+        yield {**base, "order": order_context(order, calendar), "engineer": engineer,
+               "person": engineer, "blank": False}
+
+
+def build_contexts(dataset, orders: Iterable[WorkOrder], *, as_of: dt.date | None = None
+                   ) -> OrderContexts:
+    """One context per order (engineer resolved from staff, deadlines computed), as a list."""
+    calendar = WorkingCalendar.for_company(dataset.company)
+    contexts = list(iter_contexts(dataset, orders, calendar, as_of=as_of))
     return OrderContexts(contexts, calendar.warnings())
 
 

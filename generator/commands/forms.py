@@ -52,7 +52,7 @@ def _output_kind(output: str | None, fmt: str | None) -> tuple[str, bool, Path |
 def run(kind: Kind, data, fmt, layout_name, template, only, output, blank) -> str:
     """Render one command's output; returns the line that says what was written."""
     from ..fonts import font_set
-    from ..orders import blank_context, build_contexts
+    from ..orders import WorkingCalendar, blank_context, iter_contexts
 
     fmt, per_order, output = _output_kind(None if output is None else str(output), fmt)
     if fmt == "pdf" and template is not None:
@@ -67,21 +67,20 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank) -> st
 
     dataset = load(data)
     company = dataset.require_company()
+    calendar = WorkingCalendar.for_company(company)
     if blank:
         if only:
             raise UserError("--blank prints a form with no order data; leave out --only")
-        records = [("blank", blank_context(dataset), None)]
-        warnings: list[Problem] = []
+        records = _Records([("blank", blank_context(dataset), None)], 1)
     else:
         orders = select(dataset.work_orders, only, "work_orders")
         if not orders:
             raise UserError(f"no work orders in {', '.join(str(d) for d in data)}: add a "
                             "'work_orders:' section (see examples/work_orders.yaml), or use "
                             "--blank for empty forms")
-        built = build_contexts(dataset, orders)
-        warnings = built.warnings
-        records = [(o.id, ctx, dataset.origins.get(("work_orders", o.id)))
-                   for o, ctx in zip(orders, built.contexts)]
+        contexts = iter_contexts(dataset, orders, calendar)
+        records = _Records(((o.id, ctx, dataset.origins.get(("work_orders", o.id)))
+                            for o, ctx in zip(orders, contexts)), len(orders))
 
     from ..progress import Progress
     with Progress(len(records), kind.command) as bar:
@@ -90,8 +89,22 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank) -> st
                                      per_order, bar.advance)
         else:
             problems, summary = _docx(kind, records, template, output, per_order, bar.advance)
-    report_problems(warnings + problems, prefix="warning: ")
+    report_problems(calendar.warnings() + problems, prefix="warning: ")
     return summary
+
+
+class _Records:
+    """The records of a batch, made one at a time, with their count known up front."""
+
+    def __init__(self, items, count: int):
+        self._items = iter(items)
+        self.count = count
+
+    def __iter__(self):
+        return self._items
+
+    def __len__(self) -> int:
+        return self.count
 
 
 def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool, advance):
@@ -107,14 +120,15 @@ def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool,
                             title=kind.title, on_document=advance)
         return result.problems, (f"wrote {output}: {_plural(result.documents, kind.noun)}, "
                                  f"{_plural(result.pages, 'page')}")
-    problems, pages = [], 0
+    problems, pages, files = [], 0, 0
     for r in records:
+        files += 1
         target = output / f"{_safe_name(r[0])}.pdf"
         result = render_pdf(layout, [record(*r)], target, fonts, title=f"{kind.title} {r[0]}",
                             on_document=advance)
         problems += result.problems
         pages += result.pages
-    return problems, (f"wrote {_plural(len(records), 'PDF file')} into {output}/ "
+    return problems, (f"wrote {_plural(files, 'PDF file')} into {output}/ "
                       f"({_plural(pages, 'page')})")
 
 
@@ -127,12 +141,11 @@ def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance)
                             "your own with --template FILE.docx, or use --format pdf")
         template = content_dir("templates") / kind.template
     word = WordTemplate(Path(template))
-    contexts = [(rid, ctx, loc) for rid, ctx, loc in records]
     if per_order:
-        written, problems = word.write_each(contexts, output, _safe_name, advance)
+        written, problems = word.write_each(records, output, _safe_name, advance)
         return problems, (f"wrote {_plural(len(written), 'Word document')} into {output}/")
-    problems = word.write_combined(contexts, output, advance)
-    return problems, (f"wrote {output}: {_plural(len(contexts), kind.noun)}, one per page")
+    problems = word.write_combined(records, output, advance)
+    return problems, (f"wrote {output}: {_plural(len(records), kind.noun)}, one per page")
 
 
 def _safe_name(record_id: str) -> str:

@@ -64,6 +64,10 @@ class Painter:
         self.doc = canvas._doc
         self._fonts = {name: pdfmetrics.getFont(name) for name in {fonts.regular, fonts.bold}}
         self._metrics = {name: metrics(name) for name in self._fonts}
+        self._encoded: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self._fills: dict[tuple, list[str]] = {}
+        self._grids: dict[tuple, list[str]] = {}
+        self._placed: dict[tuple, str] = {}
 
     def page(self, ops: list[tuple]) -> None:
         H = self.page_h
@@ -85,10 +89,10 @@ class Painter:
                     strokes.append(op)
             else:
                 extras.append(op)
-        # fills first (backgrounds), then text, then lines over them, then boxes and codes
-        for _, x, y, w, h, fill, _s, _w in fills:
-            out.append(f"{_rgb(fill)} rg {_n(x * MM)} {_n((H - y - h) * MM)} {_n(w * MM)} "
-                       f"{_n(h * MM)} re f")
+        # fills first (backgrounds), then text, then lines over them, then boxes and codes.
+        # Most pages of a batch share their grid and fills: those are cached by content.
+        if fills:
+            out.extend(self._cached(self._fills, tuple(fills), self._fill_ops))
         if texts:
             self._texts(texts, out)
         for _, x, y, w, h, _f, stroke, width in strokes:
@@ -96,7 +100,7 @@ class Painter:
                 out.append(f"{_rgb(stroke)} RG {_n(width)} w {_n(x * MM)} "
                            f"{_n((H - y - h) * MM)} {_n(w * MM)} {_n(h * MM)} re S")
         if lines:
-            self._lines(lines, out)
+            out.extend(self._cached(self._grids, tuple(lines), self._lines))
         for op in extras:
             if op[0] == BOX:
                 self._box(op, out)
@@ -105,6 +109,23 @@ class Painter:
             elif op[0] == QR:
                 self._qr(op, out)
         self.c.addLiteral("q\n" + "\n".join(out) + "\nQ")
+
+    @staticmethod
+    def _cached(cache: dict, key: tuple, make) -> list[str]:
+        hit = cache.get(key)
+        if hit is None:
+            hit = []
+            make(list(key), hit)
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = hit
+        return hit
+
+    def _fill_ops(self, fills: list[tuple], out: list[str]) -> None:
+        H = self.page_h
+        for _, x, y, w, h, fill, _s, _w in fills:
+            out.append(f"{_rgb(fill)} rg {_n(x * MM)} {_n((H - y - h) * MM)} {_n(w * MM)} "
+                       f"{_n(h * MM)} re f")
 
     # ---------------------------------------------------------------- text
     def _texts(self, texts: list[tuple], out: list[str]) -> None:
@@ -132,17 +153,32 @@ class Painter:
             if cs != cur_cs:
                 out.append(f"{_n(cs)} Tc")
                 cur_cs = cs
-            px = x * MM
-            if align != "l":
-                width = self._metrics[name].width(text, size) * MM + cs * max(0, len(text) - 1)
-                px -= width if align == "r" else width / 2
-            out.append(f"1 0 0 1 {_n(px)} {_n((H - y) * MM)} Tm")
-            for subset, chunk in font.splitString(text, doc):
+            key = (x, y, text, size, bold, align, spacing)
+            tm = self._placed.get(key)
+            if tm is None:
+                px = x * MM
+                if align != "l":
+                    width = self._metrics[name].width(text, size) * MM + cs * max(0, len(text) - 1)
+                    px -= width if align == "r" else width / 2
+                tm = f"1 0 0 1 {_n(px)} {_n((H - y) * MM)} Tm"
+                if len(self._placed) > 50000:
+                    self._placed.clear()
+                self._placed[key] = tm
+            out.append(tm)
+            pieces = self._encoded.get((name, text))
+            if pieces is None:
+                # (subset, "(...) Tj") per run of one subset; subsets are per document (chunk),
+                # and so is this cache: labels repeat on every page
+                pieces = [(subset, f"({escape(chunk)}) Tj")
+                          for subset, chunk in font.splitString(text, doc)]
+                if len(self._encoded) < 50000:
+                    self._encoded[(name, text)] = pieces
+            for subset, shown in pieces:
                 key = (name, subset, size)
                 if key != cur_font:
                     out.append(f"{font.getSubsetInternalName(subset, doc)} {_n(size)} Tf")
                     cur_font = key
-                out.append(f"({escape(chunk)}) Tj")
+                out.append(shown)
         if cur_cs:
             out.append("0 Tc")
         if cur_mode:

@@ -12,7 +12,7 @@ whole page (a 2,000-character address) is split between its lines.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from ..errors import Location, Problem
@@ -20,7 +20,7 @@ from ..fonts import describe_chars
 from ..units import MM
 from . import model as m
 from .text import Metrics
-from .values import Text
+from .values import Text, Value
 
 # ops, first element says which: positions in mm from the top-left, sizes in pt
 TEXT = "text"      # (TEXT, x, baseline_y, text, size_pt, bold, colour, align 'l'|'c'|'r', spacing_mm)
@@ -99,7 +99,16 @@ class Typesetter:
     def wrap(self, text: str, width: float, size: float, bold: bool = False) -> list[str]:
         if not text:
             return []
-        return self.metrics(bold).wrap(text, max(width, 1.0), size)
+        m = self.metrics(bold)
+        key = (m.name, text, width, size)
+        lines = _WRAPPED.get(key)
+        if lines is None:
+            lines = m.wrap(text, max(width, 1.0), size)
+            if len(text) < 40:           # labels and short values repeat from record to record
+                if len(_WRAPPED) > 20000:
+                    _WRAPPED.clear()
+                _WRAPPED[key] = lines
+        return list(lines)
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         return self.metrics(bold).width(text, size)
@@ -111,6 +120,9 @@ class Typesetter:
         return (line_h - (r.ascent + r.descent) * size_mm) / 2 + r.ascent * size_mm
 
 
+_WRAPPED: dict[tuple, list[str]] = {}   # (font, text, width, size) -> lines, short texts only
+
+
 def _control(ch: str) -> bool:
     import unicodedata
     return unicodedata.category(ch) in ("Cc", "Cs")
@@ -120,9 +132,26 @@ def _control(ch: str) -> bool:
 class Piece:
     height: float = 0.0
     keep_with_next: bool = False
+    memo: dict | None = None     # ops drawn at each position, for pieces reused across records
 
     def draw(self, ops: list, x: float, y: float) -> None:
         raise NotImplementedError
+
+    def draw_at(self, ops: list, x: float, y: float) -> None:
+        """draw(), or the ops it drew at this position before (static blocks are laid out
+        once per layout and drawn at the same place on most records)."""
+        memo = self.memo
+        if memo is None:
+            self.draw(ops, x, y)
+            return
+        hit = memo.get((x, y))
+        if hit is not None:
+            ops.extend(hit)
+            return
+        start = len(ops)
+        self.draw(ops, x, y)
+        if len(memo) < 64:
+            memo[(x, y)] = ops[start:]
 
     def split(self, avail: float) -> tuple["Piece", "Piece"] | None:
         return None
@@ -333,26 +362,39 @@ class BlockBuilder:
                 for item in items:
                     sub = self.flows(block.blocks, {**ctx, block.as_: item})
                     if first and sub:
-                        sub[0].gap = block.gap if not sub[0].join else sub[0].gap
-                        sub[0].page_break = sub[0].page_break or block.page_break
+                        head = sub[0]
+                        pieces = list(head.pieces)
                         if block.title is not None:
                             title = self.ts.value(block.title, ctx, "title")
                             if title:
-                                band = self.band(title, self.size(block))
-                                sub[0].pieces.insert(0, band)
+                                pieces.insert(0, self.band(title, self.size(block)))
+                        sub[0] = replace(head, pieces=pieces,
+                                         gap=head.gap if head.join else block.gap,
+                                         page_break=head.page_break or block.page_break)
                         first = False
                     out.extend(sub)
                 continue
-            build = getattr(self, "_" + block.type)
-            flow = build(block, ctx)
-            flow.gap, flow.join, flow.page_break = block.gap, block.join, block.page_break
-            if block.title is not None:
-                title = self.ts.value(block.title, ctx, "title")
-                if title:
-                    flow.pieces.insert(0, self.band(title, self.size(block)))
-                    flow.repeat_after += 1
-            out.append(flow)
+            if _is_static(block):
+                key = (id(block), self.width, self.ts.regular.name, self.ts.bold.name)
+                flow = _STATIC_FLOWS.get(key)
+                if flow is None:
+                    flow = _STATIC_FLOWS[key] = self._flow(block, ctx)
+                    for piece in flow.pieces:
+                        piece.memo = {}
+                out.append(flow)
+                continue
+            out.append(self._flow(block, ctx))
         return out
+
+    def _flow(self, block, ctx: dict) -> Flow:
+        flow = getattr(self, "_" + block.type)(block, ctx)
+        flow.gap, flow.join, flow.page_break = block.gap, block.join, block.page_break
+        if block.title is not None:
+            title = self.ts.value(block.title, ctx, "title")
+            if title:
+                flow.pieces.insert(0, self.band(title, self.size(block)))
+                flow.repeat_after += 1
+        return flow
 
     # ---------------------------------------------------------------- shared parts
     def band(self, title: str, size: float) -> Row:
@@ -573,6 +615,32 @@ class BlockBuilder:
         return Flow([row], keep_together=True)
 
 
+# Blocks whose every value is fixed wording are laid out once per layout and width, and their
+# pieces remember what they drew where (see Piece.draw_at).
+_STATIC_FLOWS: dict[tuple, Flow] = {}
+_STATIC: dict[int, tuple[object, bool]] = {}
+
+
+def _is_static(block) -> bool:
+    known = _STATIC.get(id(block))
+    if known is not None and known[0] is block:
+        return known[1]
+
+    def fixed(obj) -> bool:
+        if isinstance(obj, Value):
+            return False
+        if isinstance(obj, Text):
+            return obj.is_plain
+        if isinstance(obj, m.Model):
+            return all(fixed(getattr(obj, name)) for name in type(obj).model_fields)
+        if isinstance(obj, (list, tuple)):
+            return all(fixed(item) for item in obj)
+        return True
+    result = not isinstance(block, (m.GroupBlock, m.TableBlock)) and fixed(block)
+    _STATIC[id(block)] = (block, result)
+    return result
+
+
 def _date_blanks(ops, ts, x, base, size, with_time, colour):
     """'    年    月    日    时    分' with room to write the numbers."""
     gap_year, gap = 11.0, 7.0
@@ -667,7 +735,7 @@ class Pager:
         self.fresh = True
 
     def place(self, piece: Piece) -> None:
-        piece.draw(self.pages[-1], self.geo.left, self.y)
+        piece.draw_at(self.pages[-1], self.geo.left, self.y)
         self.y += piece.height
 
     def add(self, flow: Flow) -> None:

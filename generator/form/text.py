@@ -21,6 +21,7 @@ from ..units import MM
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”…—～·.,;:?!)]}%‰℃°")
 NO_LINE_END = frozenset("（《「『【〔〈‘“([{$¥￥#")
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff"}
+_CLEANED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}  # short texts that need work
 
 
 def _is_control(ch: str) -> bool:
@@ -60,6 +61,10 @@ class Metrics:
         missing: list[str] = []
         if text.isprintable() and (text.isascii() or set(text) <= self.printable):
             return text, missing
+        if len(text) < 40:
+            hit = _CLEANED.get((self.name, text))
+            if hit is not None:
+                return hit[0], list(hit[1])
         widths = self.widths
         out = []
         for ch in text:
@@ -81,6 +86,10 @@ class Metrics:
         result = "".join(out)
         if "\n" in result:
             result = result.replace("\r\n", "\n")
+        if len(text) < 40:
+            if len(_CLEANED) > 20000:
+                _CLEANED.clear()
+            _CLEANED[(self.name, text)] = (result, tuple(missing))
         return result, missing
 
     def wrap(self, text: str, width_mm: float, size: float) -> list[str]:

@@ -111,8 +111,8 @@ def page_setup(doc) -> None:
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(15)
-    section.top_margin = Mm(12)
-    section.bottom_margin = Mm(14)
+    section.top_margin = Mm(10)
+    section.bottom_margin = Mm(12)
     section.header_distance = Mm(6)
     section.footer_distance = Mm(6)
 
@@ -208,6 +208,12 @@ def row(t, widths_mm, cells: list[tuple], height_mm: float = 7.5):
     return r
 
 
+def repeat_header(table_row) -> None:
+    trpr = table_row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    trpr.append(el)
+
+
 def heading(doc, text: str) -> None:
     doc.add_paragraph(text, style="Heading 2")
 
@@ -227,13 +233,13 @@ def footer(doc, text: str) -> None:
     p.style = doc.styles["Footer"]
 
 
-def signatures(doc, with_time: bool) -> None:
+def signatures(doc, with_time: bool, customer_hint: str = "") -> None:
     t = table(doc, [90, 90])
     when = "日期：　　　年　　月　　日" + ("　　时　　分" if with_time else "")
     r = t.add_row()
     r.height = Mm(20)
     left, right = r.cells
-    for cell, label, name in ((left, "客户签字：", ""),
+    for cell, label, name in ((left, "客户签字：", customer_hint),
                               (right, "装维工程师签字：",
                                "{% if engineer.name %}{{ engineer.name }}（工号 {{ engineer.id }}）{% endif %}")):
         cell.width = Mm(90)
@@ -319,6 +325,9 @@ def work_order() -> None:
                          ("故障现象", "{{ order.fault }}"),
                          ("客户准备", "{{ order.prepare }}")):
         row(t, w, [(label, "label", 1), (value, "value", 5)])
+    row(t, w, [("{%tr if order.note %}", "value", 6)])
+    row(t, w, [("备注", "label", 1), ("{{ order.note }}", "value", 5)])
+    row(t, w, [("{%tr endif %}", "value", 6)])
 
     heading(doc, "二、派单与服务时限")
     t = table(doc, w)
@@ -362,6 +371,7 @@ def work_order() -> None:
                 ("单位", "label", 1), ("备注", "label", 1)])
     for r in t.rows[0].cells:
         r.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    repeat_header(t.rows[0])             # a long list continues with its header on page 2
     # docxtpl: a row whose first cell holds {%tr ... %} is replaced by the tag
     row(t, wm, [("{%tr for m in order.materials %}", "value", 5)])
     r = row(t, wm, [("{{ loop.index }}", "center", 1), ("{{ m.item }}", "value", 1),
@@ -380,10 +390,7 @@ def work_order() -> None:
     row(t, w4, [("资源变更", "label", 1), ("", "value", 3)], height_mm=10)
 
     para(doc, "", size=6)
-    signatures(doc, with_time=True)
-    para(doc, "客户签字即表示已核对工单信息、确认服务完成。对服务有意见或建议，请拨打"
-              "{% if company.complaint_phone %}投诉电话 {{ company.complaint_phone }} 或{% endif %}"
-              "免费客服热线 {{ company.hotline }}。", size=8, colour=MUTED).paragraph_format.space_before = Pt(3)
+    signatures(doc, with_time=True, customer_hint="签字即确认已核对工单信息、服务已完成")
     footer(doc, "{{ company.name }}　服务热线 {{ company.hotline }}"
                 "{% if company.complaint_phone %}　投诉电话 {{ company.complaint_phone }}{% endif %}")
     save_deterministic(doc, HERE / "work_order.docx")
@@ -435,7 +442,7 @@ def confirmation() -> None:
     r = row(t, w2, [("服务规范", "label", 1), ("", "value", 1)], height_mm=12)
     boxes(r.cells[1], [[(BOX, "工程师出示工号牌，按约定时间上门"), (BOX, "穿戴鞋套、铺设垫布，文明施工")],
                        [(BOX, "当面测试，演示使用方法"), (BOX, "清理现场，恢复原状，留下服务卡")]])
-    r = row(t, w2, [("意见和建议", "label", 1), ("{{ order.note }}", "value", 1)], height_mm=30)
+    r = row(t, w2, [("意见和建议", "label", 1), ("", "value", 1)], height_mm=30)
     r.cells[1].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
 
     para(doc, "", size=6)

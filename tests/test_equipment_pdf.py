@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,9 @@ def make_report(n_people=40, per_person=3, extra=()):
 
 
 def rows_of(report):
-    ctx = eqpdf.form_context(report)["report"]
-    return [(g["team"], row) for g in ctx["groups"] for row in g["rows"]]
+    docs = list(eqpdf.form_contexts(report))
+    assert docs[0]["team"] is None                      # the summary comes first
+    return [(d["team"]["team"], row) for d in docs[1:] for row in d["team"]["rows"]]
 
 
 # ------------------------------------------------------------------------------- context
@@ -63,14 +65,18 @@ def test_every_item_once_grouped_by_team_and_holder_urgent_first():
 
 def test_context_values_are_text():
     """The form engine prints text directly; anything else costs a template render."""
-    ctx = eqpdf.form_context(make_report())["report"]
-    for row in [r for g in ctx["groups"] for r in g["rows"]] + ctx["teams"] + ctx["summary"]:
+    docs = list(eqpdf.form_contexts(make_report()))
+    report = docs[0]["report"]
+    for row in ([r for d in docs[1:] for r in d["team"]["rows"]] + report["teams"]
+                + report["summary"]):
         assert all(isinstance(v, str) for v in row.values()), row
+    for d in docs[1:]:
+        assert all(isinstance(v, str) for k, v in d["team"].items() if k != "rows")
 
 
 def test_summary_and_team_counts():
     report = make_report()
-    ctx = eqpdf.form_context(report)["report"]
+    ctx = next(eqpdf.form_contexts(report))["report"]
     assert ctx["total"] == str(len(report.statuses))
     assert [e["status"] for e in ctx["summary"]] == \
         ["overdue", "due_today", "due_soon", "invalid", "scrapped", "ok", "not_in_service"]
@@ -87,17 +93,26 @@ def test_unassigned_items_have_their_own_group():
     assert team == "（未分班组）" and row["holder"] == "（未发放）"
 
 
-def test_form_layout_pages(tmp_path):
+def test_form_layout_documents():
+    """A summary document, then one per team with the team in its header and its pages."""
     from generator.form import Record, layout_record, load_form
     from generator.fonts import font_set
-    report = make_report(n_people=60)
-    doc = layout_record(load_form(eqpdf.FORM), Record(eqpdf.form_context(report)), font_set())
-    assert len(doc.pages) >= 4 and not doc.problems
-    texts = [[op[3] for op in ops if op[0] == "text"] for ops in doc.pages]
-    assert "一、按状态汇总" in texts[0] and "二、按班组汇总" in texts[0]
-    assert not any(t.startswith("E0") for t in texts[0])       # items start on a new page
-    for page in texts[1:]:
-        assert "持有人" in page and "说明" in page                 # the header row repeats
+    report = make_report(n_people=160)
+    layout, fonts = load_form(eqpdf.FORM), font_set()
+    docs = [layout_record(layout, Record(ctx), fonts) for ctx in eqpdf.form_contexts(report)]
+    assert len(docs) == 1 + 4 and not any(d.problems for d in docs)
+    texts = lambda ops: [op[3] for op in ops if op[0] == "text"]  # noqa: E731
+    summary = [t for page in docs[0].pages for t in texts(page)]
+    assert "一、按状态汇总" in summary and "二、按班组汇总（4 个班组）" in summary
+    assert not any(t.startswith("E0") for t in summary)          # no items in the summary
+    for number, doc in enumerate(docs[1:], start=1):
+        assert len(doc.pages) >= 2                                 # 120 items: pages break
+        for page in doc.pages:
+            words = texts(page)
+            assert "持有人" in words and "说明" in words             # the header row repeats
+            assert any(f"EQ-20261121-{number}" in w for w in words)
+        first = texts(doc.pages[0])
+        assert any(w.startswith("第") and "班" in w and "件" in w for w in first)
 
 
 # ------------------------------------------------------------------------------- the PDF
@@ -118,10 +133,15 @@ def test_pdf_is_a4_landscape_with_page_numbers(rendered):
     w, h = doc[0].get_size()
     assert round(w / 72 * 25.4) == 297 and round(h / 72 * 25.4) == 210
     assert "统计日：2026年11月21日" in doc[0].get_textpage().get_text_range()
-    for i in range(n):
+    expected, documents = 1, 0
+    for i in range(n):  # every document (the summary, each team) counts its own pages
         text = doc[i].get_textpage().get_text_range()
-        assert f"第 {i + 1} 页 / 共 {n} 页" in text
+        page, total = map(int, re.search(r"第 (\d+) 页 / 共 (\d+) 页", text).groups())
+        assert page == expected and page <= total
+        expected = 1 if page == total else page + 1
+        documents += page == total
         assert "EQ-20261121" in text
+    assert expected == 1 and documents == 1 + len({p.team for p in report.people.values()})
 
 
 def test_pdf_prints_data_as_typed(rendered):

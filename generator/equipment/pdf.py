@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import Problem
 from ..fonts import FontSet, describe_chars, font_set, missing_chars
@@ -93,9 +93,15 @@ def check_glyphs(report: Report, fonts: FontSet | None = None) -> list[Problem]:
 
 
 
-def form_context(report: Report) -> dict[str, Any]:
-    """The context of the equipment-report form layout: company, today, report (see the
-    comments at the top of forms/equipment-report.yaml)."""
+def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
+    """The documents of the report, as contexts of forms/equipment-report.yaml: first the
+    summary (`team` is None), then one per team (`team`: its rows), most urgent team first.
+
+    One document per team: each team's pages carry the team in the header and their own
+    page numbers (a section can be handed to the team), and only one team is laid out in
+    memory at a time - a 100,000-item register never sits in memory as pages.
+    Every printed value is text: the form engine prints text without a template render.
+    """
     from ..context import company_context
     ctx = report_context(report)
     as_of = report.as_of
@@ -104,13 +110,32 @@ def form_context(report: Report) -> dict[str, Any]:
     teams = []
     for t in ctx["teams"] + [{"team": "合计", "counts": report.summary, "total": ctx["total"]}]:
         row = {"team": t["team"], "total": str(t["total"])}
-        for k in STATUSES:  # text, not numbers: the form engine prints text directly
+        for k in STATUSES:
             n = t["counts"][k]
             row[k] = str(n) if n else "·"
             row[f"fill_{k}"] = fill[k] if n and k in URGENT_FILLS else ""
         teams.append(row)
-    groups = []
-    for group in ctx["groups"]:
+    rules = (f"规则：安全帽自生产日期起 {p.helmet_life_months} 个月有效"
+             + (f"，到期前 {p.extension_window_days} 天内抽检合格可延用 {p.extension_months} "
+                "个月，抽检不合格整批报废" if p.extend_by_test else "，到期即更换")
+             + f"；绝缘鞋每 {p.shoes_test_months} 个月预防性试验；外观检查不合格即报废；"
+               f"提前 {p.warn_days} 天预警。")
+    shared = {
+        "company": company_context(report.company) or {"name": None},  # no company given
+        "today": as_of,
+        "report": {
+            "total": str(ctx["total"]),
+            "number": f"EQ-{as_of:%Y%m%d}",
+            "rules": rules,
+            "summary": [{**e, "count": str(e["count"]), "fill": fill[e["status"]]}
+                        for e in ctx["summary"]],
+            "teams": teams,
+            "team_count": str(len(ctx["groups"])),
+        },
+    }
+    yield {**shared, "team": None}
+    width = len(str(len(ctx["groups"])))
+    for number, group in enumerate(ctx["groups"], start=1):
         counts = "，".join(f"{STATUS_ZH[k]} {n}" for k, n in
                           sorted(group["counts"].items(), key=lambda kv: URGENCY[kv[0]]) if n)
         rows = []
@@ -129,26 +154,9 @@ def form_context(report: Report) -> dict[str, Any]:
                     else str(s.in_service_days),
                     "action": action_zh(s), "reason": s.reason_zh or ""})
                 who = ""
-        groups.append({"team": group["team"], "rows": rows,
-                       "title": f"{group['team']}　{group['total']} 件：{counts}"})
-    rules = (f"规则：安全帽自生产日期起 {p.helmet_life_months} 个月有效"
-             + (f"，到期前 {p.extension_window_days} 天内抽检合格可延用 {p.extension_months} "
-                "个月，抽检不合格整批报废" if p.extend_by_test else "，到期即更换")
-             + f"；绝缘鞋每 {p.shoes_test_months} 个月预防性试验；外观检查不合格即报废；"
-               f"提前 {p.warn_days} 天预警。")
-    return {
-        "company": company_context(report.company) or {"name": None},  # no company given
-        "today": as_of,
-        "report": {
-            "total": str(ctx["total"]),
-            "number": f"EQ-{as_of:%Y%m%d}",
-            "rules": rules,
-            "summary": [{**e, "count": str(e["count"]), "fill": fill[e["status"]]}
-                        for e in ctx["summary"]],
-            "teams": teams,
-            "groups": groups,
-        },
-    }
+        yield {**shared, "team": {
+            "team": group["team"], "number": f"{number:0{width}d}", "total": str(group["total"]),
+            "title": f"{group['team']}　{group['total']} 件：{counts}", "rows": rows}}
 
 
 def to_pdf(report: Report, layout: str | Path | None = None) -> bytes:
@@ -164,7 +172,10 @@ def render_pdf_report(report: Report, layout: str | Path | None = None
     form = load_form(layout or FORM)
     fonts = font_set(report.company)
     out = io.BytesIO()
+    records = (Record(ctx, "equipment report" + (f" ({ctx['team']['team']})"
+                                                  if ctx["team"] else ""))
+               for ctx in form_contexts(report))
     with gc_paused():  # millions of small objects, no cycles: see rules.gc_paused
-        result = render_pdf(form, [Record(form_context(report), "equipment report")], out,
-                            fonts, title=f"安全防护用品检测台账 {report.as_of.isoformat()}")
+        result = render_pdf(form, records, out, fonts,
+                            title=f"安全防护用品检测台账 {report.as_of.isoformat()}")
     return out.getvalue(), result.problems

@@ -14,6 +14,7 @@ from .common import data_argument, load, report_problems
 
 FORMATS = ("table", "csv", "json", "xlsx", "pdf", "ics")
 BINARY = {"xlsx", "pdf"}  # never to a terminal: a file name is made up when -o is not given
+SLOW = {"xlsx", "pdf", "ics"}  # a progress line on a terminal for big registers
 DEMO_AS_OF = dt.date(2026, 11, 21)
 
 
@@ -118,17 +119,19 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on):
         from ..form import load_form
         load_form(layout)  # a wrong layout is said before the register is read
     report = make_report(data, as_of, warn_days, policy_file)
-    if fmt == "pdf":
-        from ..equipment.pdf import check_glyphs, render_pdf_report
-        # characters the font lacks, per item and field (the engine would name only the column)
-        glyphs = check_glyphs(report)
-        content, problems = render_pdf_report(report, layout)
-        if glyphs:
-            problems = glyphs + [p for p in problems
-                                 if not p.message.startswith("the font cannot print")]
-        report_problems(problems, prefix="warning: ")
-    else:
-        content = render(report, fmt)
+    from ..progress import Progress
+    with Progress(len(report.statuses) if fmt in SLOW else 0, f"equipment {fmt}") as bar:
+        if fmt == "pdf":
+            from ..equipment.pdf import check_glyphs, render_pdf_report
+            # characters the font lacks, per item and field (the engine names only the column)
+            glyphs = check_glyphs(report)
+            content, problems = render_pdf_report(report, layout, bar.advance)
+            if glyphs:
+                problems = glyphs + [p for p in problems
+                                     if not p.message.startswith("the font cannot print")]
+        else:
+            content, problems = render(report, fmt, bar.advance), []
+    report_problems(problems, prefix="warning: ")
     if out is None:
         stream = click.get_binary_stream("stdout")
         stream.write(content)

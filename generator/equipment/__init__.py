@@ -14,13 +14,14 @@ from .rules import (DEFAULT_POLICY, STATUSES, URGENCY, Policy, Status, add_month
 FORMATS = ("table", "csv", "json", "xlsx", "pdf", "ics")
 
 
-def render(report: Report, fmt: str) -> bytes:
-    """The report in one of FORMATS, as the bytes of a file."""
+def render(report: Report, fmt: str, advance=None) -> bytes:
+    """The report in one of FORMATS, as the bytes of a file. The slow formats (xlsx, ics,
+    pdf) call `advance(n)` as items are written (a progress line)."""
     with gc_paused():
-        return _render(report, fmt)
+        return _render(report, fmt, advance)
 
 
-def _render(report: Report, fmt: str) -> bytes:
+def _render(report: Report, fmt: str, advance) -> bytes:
     if fmt == "table":
         return to_table(report).encode("utf-8")
     if fmt == "json":
@@ -29,13 +30,13 @@ def _render(report: Report, fmt: str) -> bytes:
         return to_csv(report)
     if fmt == "xlsx":
         from .xlsx import to_xlsx
-        return to_xlsx(report)
+        return to_xlsx(report, advance)
     if fmt == "ics":
         from .ics import to_ics
-        return to_ics(report)
+        return to_ics(report, advance)
     if fmt == "pdf":
-        from .pdf import to_pdf
-        return to_pdf(report)
+        from .pdf import render_pdf_report
+        return render_pdf_report(report, advance=advance)[0]
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -164,18 +164,28 @@ def to_pdf(report: Report, layout: str | Path | None = None) -> bytes:
     return render_pdf_report(report, layout)[0]
 
 
-def render_pdf_report(report: Report, layout: str | Path | None = None
+def render_pdf_report(report: Report, layout: str | Path | None = None, advance=None
                       ) -> tuple[bytes, list[Problem]]:
     """The report through the form engine: the built-in layout, or `layout` (a name or a
-    file). Returns the PDF and what could not print as it should (e.g. missing glyphs)."""
+    file). Returns the PDF and what could not print as it should (e.g. missing glyphs).
+    `advance(n)` is told of the items of each document laid out (a progress line)."""
     from ..form import Record, load_form, render_pdf
     form = load_form(layout or FORM)
     fonts = font_set(report.company)
     out = io.BytesIO()
-    records = (Record(ctx, "equipment report" + (f" ({ctx['team']['team']})"
-                                                  if ctx["team"] else ""))
-               for ctx in form_contexts(report))
+    sizes: list[int] = []  # items of each document made, for the progress line
+
+    def records():
+        for ctx in form_contexts(report):
+            team = ctx["team"]
+            sizes.append(len(team["rows"]) if team else 0)
+            yield Record(ctx, "equipment report" + (f" ({team['team']})" if team else ""))
+
+    def done():
+        if advance is not None and sizes:
+            advance(sizes.pop(0))
+
     with gc_paused():  # millions of small objects, no cycles: see rules.gc_paused
-        result = render_pdf(form, records, out, fonts,
+        result = render_pdf(form, records(), out, fonts, on_document=done,
                             title=f"安全防护用品检测台账 {report.as_of.isoformat()}")
     return out.getvalue(), result.problems

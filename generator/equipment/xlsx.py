@@ -52,7 +52,7 @@ def _fixed_zip(data: bytes, when: dt.date) -> bytes:
     return out.getvalue()
 
 
-def to_xlsx(report: Report) -> bytes:
+def to_xlsx(report: Report, advance=None) -> bytes:
     wb = Workbook(write_only=True)
     stamp = dt.datetime.combine(report.as_of, dt.time())
     wb.properties.creator = "fieldprint"
@@ -90,7 +90,9 @@ def to_xlsx(report: Report) -> bytes:
             return cell
         return value
 
-    for s in statuses:
+    for n, s in enumerate(statuses, start=1):
+        if advance is not None and n % 1000 == 0:
+            advance(1000)
         item = s.item
         person = people.get(item.holder) if item.holder else None
         status_cell = WriteOnlyCell(ws, value=STATUS_ZH[s.status])
@@ -147,6 +149,8 @@ def to_xlsx(report: Report) -> bytes:
             name.data_type = "s"
         summary.append([name] + [c[k] for k in STATUSES] + [sum(c.values())])
 
+    if advance is not None:
+        advance(len(statuses) % 1000)
     buffer = io.BytesIO()
     wb.save(buffer)
     return _fixed_zip(buffer.getvalue(), as_of)

@@ -195,7 +195,8 @@ class WordTemplate:
         self._check_names(sources)
         for name, patched in sources.items():
             try:
-                self.compiled[name] = self.env.from_string(_PARA.sub(r"\n<w:p\1", patched))
+                self.compiled[name] = self.env.from_string(
+                    _literal_braces(_PARA.sub(r"\n<w:p\1", patched)))
             except TemplateError as exc:
                 raise UserError(f"{self.name}: {_part(name)}: the template's Jinja2 code is "
                                 f"broken: {exc}") from None
@@ -256,8 +257,6 @@ class WordTemplate:
             except (TypeError, ValueError, ArithmeticError) as exc:
                 raise UserError(Problem(f"{self.name}: {exc}", location, record)) from None
             xml = _PARA_BACK.sub(r"<w:p\1", xml)
-            xml = (xml.replace("{_{", "{{").replace("}_}", "}}")
-                   .replace("{_%", "{%").replace("%_}", "%}"))
             if flags:
                 xml = tpl.resolve_listing(xml)
             if name in self.needs_fix_tables:
@@ -354,6 +353,17 @@ class WordTemplate:
             if on_document is not None:
                 on_document()
         yield tail
+
+
+_LITERALS = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+_LITERAL = re.compile("|".join(re.escape(k) for k in _LITERALS))
+
+
+def _literal_braces(source: str) -> str:
+    """docxtpl lets a template print a literal {{ as {_{ (and }}, {%, %} alike) and replaces
+    them after rendering, in the data too: a customer's "{_{" would print as "{{". Here the
+    template's own {_{ become expressions printing {{, and the data is left alone."""
+    return _LITERAL.sub(lambda m: _LITERALS[m[0]], source)
 
 
 def _label(record_id: str) -> str:

@@ -206,6 +206,18 @@ def test_user_template_renders_with_loops(cli, tmp_path):
     assert "工单 WO-20261121-0001 王建国" in text and "皮线光缆×20" in text
 
 
+def test_docxtpl_literal_braces_apply_to_the_template_not_the_data(cli, tmp_path):
+    def braces(orders):
+        orders[0]["customer"]["name"] = "王{_{x}_}"
+    folder = copy_data(tmp_path, braces)
+    template = user_template(tmp_path, "客户 {{ order.customer.name }} 字面 {_{ 与 }_}")
+    out = tmp_path / "b.docx"
+    result = cli("work-orders", *data_files(folder), "--template", template, "--only",
+                 "WO-20261121-0001", "-o", out)
+    assert result.code == 0, result
+    assert "客户 王{_{x}_} 字面 {{ 与 }}" in docx_text(out)
+
+
 def test_follow_ups_have_no_built_in_word_template(cli, tmp_path):
     result = cli("follow-ups", *data_files(), "-o", tmp_path / "f.docx")
     assert result.code == 2 and "--template" in result.err

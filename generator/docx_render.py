@@ -70,9 +70,9 @@ def clean_context(value: Any, path: str, problems: list[Problem], record: str,
             return value
         bad = sorted({f"U+{ord(c):04X}" for c in _XML_BAD.findall(value)})
         problems.append(Problem(
-            f"characters a Word document cannot hold were left out ({', '.join(bad)}: "
-            "control characters, usually pasted from another program)", location,
-            f"{record}: {path}"))
+            f"has characters a Word document cannot hold ({', '.join(bad)}: control "
+            "characters, usually pasted from another program); remove them "
+            "(--allow-unprintable leaves them out)", location, f"{record}: {path}"))
         return _XML_BAD.sub("", value)
     if isinstance(value, dict):
         return {k: clean_context(v, f"{path}.{k}" if path else k, problems, record, location,
@@ -236,7 +236,8 @@ class WordTemplate:
     # -------------------------------------------------------------------- rendering
     def render_parts(self, context: dict, record: str = "", location: Location | None = None,
                      problems: list[Problem] | None = None) -> dict[str, bytes]:
-        """The rendered XML of each templated part of one record's document."""
+        """The rendered XML of each templated part of one record's document; text Word
+        cannot hold is left out and reported in `problems`."""
         found: list[Problem] = []
         flags: list = []
         context = clean_context(context, "", found, record, location, flags)
@@ -278,9 +279,10 @@ class WordTemplate:
         return buffer.getvalue()
 
     def write_each(self, records: Iterable[Record], folder: Path, name_for: Callable[[str], str],
-                   on_document: Callable[[], None] | None = None
+                   on_document: Callable[[], None] | None = None, strict: bool = True
                    ) -> tuple[list[Path], list[Problem]]:
-        """One .docx per record in `folder`; all rendered before any is renamed into place."""
+        """One .docx per record in `folder`; all rendered before any is renamed into place.
+        `strict`: text Word cannot hold is an error for the whole batch (nothing written)."""
         check_target(folder, directory=True)
         problems: list[Problem] = []
         targets: list[tuple[Path, Path]] = []
@@ -299,6 +301,8 @@ class WordTemplate:
                 targets.append((tmp, target))
                 if on_document is not None:
                     on_document()
+            if strict and problems:
+                raise UserError(problems)
             for tmp, target in targets:
                 os.chmod(tmp, 0o644)
                 os.replace(tmp, target)
@@ -309,10 +313,12 @@ class WordTemplate:
         return [t for _, t in targets], problems
 
     def write_combined(self, records: Iterable[Record], target: Path,
-                       on_document: Callable[[], None] | None = None) -> list[Problem]:
+                       on_document: Callable[[], None] | None = None, strict: bool = True
+                       ) -> list[Problem]:
         """Every record in one document, each starting on a new page (records are rendered
-        and written one at a time)."""
+        and written one at a time). `strict`: as for write_each."""
         problems: list[Problem] = []
+        unprintable: list[Problem] = []
         several = len(records) > 1 if hasattr(records, "__len__") else True
         if several and self.header_names & {"order", "engineer", "person"}:
             problems.append(Problem(
@@ -322,19 +328,21 @@ class WordTemplate:
         check_target(target)
         records = iter(records)
         rid, ctx, loc = next(records)
-        first = self.render_parts(ctx, _label(rid), loc, problems)
+        first = self.render_parts(ctx, _label(rid), loc, unprintable)
         with atomic_path(target) as tmp, open(tmp, "wb") as stream:
             writer = _ZipWriter(stream)
             for name in self.order:
                 if name == "word/document.xml":
-                    writer.add_stream(name, self._combined_body(first[name], records, problems,
-                                                                on_document))
+                    writer.add_stream(name, self._combined_body(first[name], records,
+                                                                unprintable, on_document))
                 elif name in self.static:
                     writer.add(self.static[name])
                 else:
                     writer.add(_entry(name, first[name]))
             writer.close()
-        return problems
+            if strict and unprintable:
+                raise UserError(unprintable)      # the temporary file is removed
+        return problems + unprintable
 
     def _combined_body(self, first: bytes, records: Iterable[Record], problems: list[Problem],
                        on_document: Callable[[], None] | None) -> Iterable[bytes]:

@@ -157,6 +157,12 @@ def test_hostile_strings_print_as_typed_and_never_break_the_xml(cli, tmp_path):
     folder = copy_data(tmp_path, hostile)
     out = tmp_path / "orders.docx"
     result = cli("work-orders", *data_files(folder), "-o", out)
+    # the bell and NUL cannot be in a Word document: nothing written, order and field named
+    assert result.code == 2, result
+    assert not out.exists() and "Traceback" not in result.err
+    assert "WO-20261121-0001" in result.err and "order.fault" in result.err
+    assert "U+0000" in result.err and "U+0007" in result.err
+    result = cli("work-orders", *data_files(folder), "-o", out, "--allow-unprintable")
     assert result.code == 0, result
     with zipfile.ZipFile(out) as z:
         etree.fromstring(z.read("word/document.xml"))          # strict XML parser

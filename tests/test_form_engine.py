@@ -271,10 +271,27 @@ def test_glyphs_the_font_lacks_are_reported_per_record_and_field(tmp_path):
         fields: [{label: 客户姓名, value: "{{ order.customer.name }}"}]
     """)
     doc = lay(path, ctx(customer={"name": "李女士😀"}), label="work_orders WO-9")
-    [problem] = doc.problems
+    [problem] = doc.unprintable
     text = str(problem)
     assert "work_orders WO-9" in text and "order.customer.name" in text and "客户姓名" in text
     assert "U+1F600" in text
+
+
+def test_a_batch_with_unprintable_text_writes_nothing_and_lists_every_case(tmp_path):
+    path = form(tmp_path, """\
+      - type: fields
+        fields: [{label: 客户姓名, value: "{{ order.customer.name }}"}]
+    """)
+    records = [Record(ctx(id=f"WO-{i}", customer={"name": name}), f"work_orders WO-{i}")
+               for i, name in enumerate(["李女士", "王😀", "张\x07三", "赵六"])]
+    target = tmp_path / "out.pdf"
+    with pytest.raises(UserError) as err:
+        render_pdf(load_form(path), records, target, FONTS)
+    assert [p.path.split(":")[0] for p in err.value.problems] == ["work_orders WO-1",
+                                                                  "work_orders WO-2"]
+    assert not target.exists()
+    result = render_pdf(load_form(path), records, target, FONTS, strict=False)
+    assert target.exists() and len(result.problems) == 2 and result.pages == 4
 
 
 def test_hostile_text_is_laid_out_as_typed(tmp_path):

@@ -86,7 +86,7 @@ def test_any_text_is_laid_out_as_typed_or_reported(name, address, fault):
         for value in printed:
             _, missing = m.clean(value)
             for ch in missing:
-                assert any(f"U+{ord(ch):04X}" in str(p) for p in doc.problems), ch
+                assert any(f"U+{ord(ch):04X}" in str(p) for p in doc.unprintable), ch
 
 
 WORD = WordTemplate(content_dir("templates") / "work_order.docx")

@@ -209,27 +209,45 @@ def test_one_pdf_per_order_into_a_folder(cli, tmp_path):
 HOSTILE = "<b>&{{ 7*7 }}</b>"
 
 
-def test_hostile_strings_print_as_typed_or_are_reported(cli, tmp_path):
+def test_hostile_strings_print_as_typed(cli, tmp_path):
     def hostile(orders):
         orders[0]["customer"]["name"] = HOSTILE
         orders[0]["customer"]["address"] = "苏州市" + "地" * 497          # 500 characters
-        orders[0]["fault"] = "光猫坏了😀 %(x)s {% raw %} \x07"
-        orders[1]["customer"]["name"] = "李𠮷"
+        orders[0]["fault"] = "光猫坏了 %(x)s {% raw %} ]]> \\"
     folder = copy_data(tmp_path, hostile)
     for command in ("work-orders", "confirmations", "follow-ups"):
         out = tmp_path / f"{command}.pdf"
         result = cli(command, *data_files(folder), "-o", out)
         assert result.code == 0, result
-        docs = documents(pypdf.PdfReader(out))
-        first = squash(docs[0])
+        first = squash(documents(pypdf.PdfReader(out))[0])
         assert squash(HOSTILE) in first and "&49" not in first     # as typed, not evaluated
         assert "苏州市" + "地" * 497 in first
-        assert "李𠮷" in squash(docs[1]) or "U+20BB7" in result.err
-        if command == "work-orders":
-            assert "%(x)s{%raw%}" in first
-            # the emoji and the bell cannot print: reported with the order and the field
-            assert "WO-20261121-0001" in result.err and "order.fault" in result.err
-            assert "U+1F600" in result.err and "U+0007" in result.err
+        if command != "follow-ups":
+            assert "%(x)s{%raw%}]]>\\" in first
+        assert "warning" not in result.err
+
+
+def test_text_that_cannot_print_as_typed_stops_the_batch_naming_order_and_field(cli, tmp_path):
+    def unprintable(orders):
+        orders[0]["fault"] = "光猫坏了😀"
+        orders[1]["customer"]["name"] = "李\x07四"
+        orders[2]["customer"]["address"] = "吴中区𠮷祥路1号"
+    folder = copy_data(tmp_path, unprintable)
+    out = tmp_path / "orders.pdf"
+    result = cli("work-orders", *data_files(folder), "-o", out)
+    assert result.code == 2, result
+    assert not out.exists() and "Traceback" not in result.err
+    lines = result.err.splitlines()
+    for order, field, char in (("WO-20261121-0001", "order.fault", "U+1F600"),
+                               ("WO-20261121-0002", "order.customer.name", "U+0007"),
+                               ("WO-20260930-0007", "order.customer.address", "U+20BB7")):
+        assert any(order in line and field in line and char in line for line in lines), order
+    assert "work_orders.yaml:" in result.err          # where each order starts in the data
+    # printing anyway: the rest as typed, each case still listed
+    result = cli("work-orders", *data_files(folder), "-o", out, "--allow-unprintable")
+    assert result.code == 0, result
+    assert result.err.count("warning:") >= 3 and "U+1F600" in result.err
+    assert "光猫坏了" in documents(pypdf.PdfReader(out))[0]
 
 
 def test_layout_reaching_python_internals_fails_with_exit_2(cli, tmp_path):

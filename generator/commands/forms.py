@@ -49,7 +49,8 @@ def _output_kind(output: str | None, fmt: str | None) -> tuple[str, bool, Path |
     return fmt, as_dir, output
 
 
-def run(kind: Kind, data, fmt, layout_name, template, only, output, blank) -> str:
+def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
+        allow_unprintable: bool = False) -> str:
     """Render one command's output; returns the line that says what was written."""
     from ..fonts import font_set
     from ..orders import WorkingCalendar, blank_context, iter_contexts
@@ -86,9 +87,10 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank) -> st
     with Progress(len(records), kind.command) as bar:
         if fmt == "pdf":
             problems, summary = _pdf(kind, records, layout_name, font_set(company), output,
-                                     per_order, bar.advance)
+                                     per_order, bar.advance, not allow_unprintable)
         else:
-            problems, summary = _docx(kind, records, template, output, per_order, bar.advance)
+            problems, summary = _docx(kind, records, template, output, per_order, bar.advance,
+                                      not allow_unprintable)
     report_problems(calendar.warnings() + problems, prefix="warning: ")
     return summary
 
@@ -107,8 +109,9 @@ class _Records:
         return self.count
 
 
-def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool, advance):
-    from ..form import Record, load_form, render_pdf
+def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool, advance,
+         strict: bool):
+    from ..form import Record, layout_record, load_form, render_pdf
     layout = load_form(layout_name or kind.layout)
 
     def record(rid, ctx, loc):
@@ -117,22 +120,29 @@ def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool,
 
     if not per_order:
         result = render_pdf(layout, (record(*r) for r in records), output, fonts,
-                            title=kind.title, on_document=advance)
+                            title=kind.title, on_document=advance, strict=strict)
         return result.problems, (f"wrote {output}: {_plural(result.documents, kind.noun)}, "
                                  f"{_plural(result.pages, 'page')}")
+    records = list(records)
+    if strict:   # check the whole batch first: nothing is written when some text cannot print
+        unprintable = [p for r in records for p in layout_record(layout, record(*r), fonts)
+                       .unprintable]
+        if unprintable:
+            raise UserError(unprintable)
     problems, pages, files = [], 0, 0
     for r in records:
         files += 1
         target = output / f"{_safe_name(r[0])}.pdf"
         result = render_pdf(layout, [record(*r)], target, fonts, title=f"{kind.title} {r[0]}",
-                            on_document=advance)
+                            on_document=advance, strict=False)
         problems += result.problems
         pages += result.pages
     return problems, (f"wrote {_plural(files, 'PDF file')} into {output}/ "
                       f"({_plural(pages, 'page')})")
 
 
-def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance):
+def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance,
+          strict: bool):
     from ..content import content_dir
     from ..docx_render import WordTemplate
     if template is None:
@@ -142,9 +152,9 @@ def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance)
         template = content_dir("templates") / kind.template
     word = WordTemplate(Path(template))
     if per_order:
-        written, problems = word.write_each(records, output, _safe_name, advance)
+        written, problems = word.write_each(records, output, _safe_name, advance, strict)
         return problems, (f"wrote {_plural(len(written), 'Word document')} into {output}/")
-    problems = word.write_combined(records, output, advance)
+    problems = word.write_combined(records, output, advance, strict)
     return problems, (f"wrote {output}: {_plural(len(records), kind.noun)}, one per page")
 
 
@@ -163,6 +173,11 @@ def _options(func):
     func = click.option("--blank", is_flag=True,
                         help="Print an empty form (company details only) for paper pads.")(func)
     func = only_option(func)
+    func = click.option("--allow-unprintable", is_flag=True,
+                        help="Print even when some text cannot print as typed (a character "
+                             "the font lacks prints as an empty box, control characters are "
+                             "left out); each is still listed. Without it, nothing is "
+                             "written until the data is fixed.")(func)
     func = click.option("--template", type=click.Path(path_type=Path, exists=True,
                                                      dir_okay=False),
                         help="Your own Word template (.docx, docxtpl syntax) for --format "
@@ -177,7 +192,7 @@ def _options(func):
 
 @click.command("work-orders")
 @_options
-def work_orders(data, fmt, layout_name, template, only, output, blank):
+def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
     """Print work-order sheets (装维工单, A4): customer, appointment, engineer, the deadlines
     of the service standard, the departure checklist, the on-site record and signatures.
 
@@ -190,12 +205,13 @@ def work_orders(data, fmt, layout_name, template, only, output, blank):
       fieldprint work-orders examples/*.yaml -o orders.docx      (Word, one order per page)
       fieldprint work-orders examples/*.yaml --format docx -o word/   (one .docx per order)
     """
-    click.echo(run(KINDS["work-orders"], data, fmt, layout_name, template, only, output, blank))
+    click.echo(run(KINDS["work-orders"], data, fmt, layout_name, template, only, output, blank,
+                   allow_unprintable))
 
 
 @click.command("confirmations")
 @_options
-def confirmations(data, fmt, layout_name, template, only, output, blank):
+def confirmations(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
     """Print service confirmation forms (服务确认书, A4) for customers to sign: the order,
     the fault cause, satisfaction, opinions, signatures, the service promise and hotlines.
 
@@ -204,19 +220,21 @@ def confirmations(data, fmt, layout_name, template, only, output, blank):
       fieldprint confirmations examples/work_orders.yaml examples/staff.yaml -o confirm.pdf
       fieldprint confirmations examples/company.yaml --blank -o pad.pdf   (empty, for pads)
     """
-    click.echo(run(KINDS["confirmations"], data, fmt, layout_name, template, only, output, blank))
+    click.echo(run(KINDS["confirmations"], data, fmt, layout_name, template, only, output, blank,
+                   allow_unprintable))
 
 
 @click.command("follow-ups")
 @_options
-def follow_ups(data, fmt, layout_name, template, only, output, blank):
+def follow_ups(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
     """Print follow-up visit sheets (回访单, A5) for the return call or visit after an order.
 
     \b
     Example:
       fieldprint follow-ups examples/work_orders.yaml examples/staff.yaml -o follow-ups.pdf
     """
-    click.echo(run(KINDS["follow-ups"], data, fmt, layout_name, template, only, output, blank))
+    click.echo(run(KINDS["follow-ups"], data, fmt, layout_name, template, only, output, blank,
+                   allow_unprintable))
 
 
 COMMANDS = [work_orders, confirmations, follow_ups]

@@ -58,7 +58,8 @@ class Record:
 class RenderResult:
     documents: int = 0
     pages: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)     # warnings
+    unprintable: list[Problem] = field(default_factory=list)  # errors unless allowed
 
 
 # ------------------------------------------------------------------------------ loading
@@ -155,12 +156,14 @@ def layout_record(layout: FormLayout, record: Record, fonts: FontSet) -> Documen
 
 
 def _documents(layout: FormLayout, records: Iterable[Record], fonts: FontSet,
-               result: RenderResult, on_document: Callable[[], None] | None
-               ) -> Iterator[Document]:
+               result: RenderResult, on_document: Callable[[], None] | None,
+               strict: bool) -> Iterator[Document]:
     for record in records:
         doc = layout_record(layout, record, fonts)
         result.documents += 1
         result.problems.extend(doc.problems)
+        if doc.unprintable:
+            (result.unprintable if strict else result.problems).extend(doc.unprintable)
         yield doc
         if on_document is not None:
             on_document()
@@ -168,10 +171,14 @@ def _documents(layout: FormLayout, records: Iterable[Record], fonts: FontSet,
 
 def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.BytesIO,
                fonts: FontSet, *, title: str | None = None, chunk_pages: int = CHUNK_PAGES,
-               on_document: Callable[[], None] | None = None) -> RenderResult:
+               on_document: Callable[[], None] | None = None, strict: bool = True
+               ) -> RenderResult:
     """Every record's document, in order, into one PDF written atomically to `target`.
 
-    Raises UserError (and writes nothing) when a layout value fails for some record.
+    Raises UserError (and writes nothing) when a layout value fails for some record, and,
+    when `strict`, when some text cannot print as typed (characters the font lacks, control
+    characters): every such text of the whole batch is reported at once. Not strict, they
+    are warnings and print as empty boxes (controls left out).
     `on_document` is called after each document (a progress bar).
     """
     result = RenderResult()
@@ -199,7 +206,9 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
     # while pages are made. Layout and drawing make no reference cycles of their own.
     gc.freeze()
     try:
-        for doc in _documents(layout, records, fonts, result, on_document):
+        for doc in _documents(layout, records, fonts, result, on_document, strict):
+            if result.unprintable:
+                continue               # failing: lay out the rest only to report it all
             if canvas is None:
                 start()
             for ops in doc.pages:
@@ -211,10 +220,12 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
             if in_chunk >= chunk_pages:
                 finish()
                 canvas = None
-        if canvas is not None:
+        if canvas is not None and not result.unprintable:
             finish()
     finally:
         gc.unfreeze()
+    if result.unprintable:
+        raise UserError(result.unprintable)
     if not chunks:
         raise UserError("nothing to print: no records were given")
     data = chunks[0] if len(chunks) == 1 else _join(chunks, title, layout.description)

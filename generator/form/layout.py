@@ -43,8 +43,9 @@ class Document:
     """One record laid out: pages of ops, and what the record's data could not print."""
 
     pages: list[list[tuple]]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)     # warnings (codes left out)
     title: str = ""
+    unprintable: list[Problem] = field(default_factory=list)  # text that cannot print as typed
 
 
 # ------------------------------------------------------------------------------ typesetting
@@ -60,6 +61,7 @@ class Typesetter:
         self.record = record
         self.location = location
         self.problems: list[Problem] = []
+        self.unprintable: list[Problem] = []
         self._reported: set[tuple[str, str]] = set()
 
     def metrics(self, bold: bool) -> Metrics:
@@ -85,11 +87,13 @@ class Typesetter:
             key = (where, "".join(missing))
             if key not in self._reported:
                 self._reported.add(key)
-                self.problems.append(Problem(
-                    f"the font cannot print {describe_chars(missing)}: "
-                    + ("control characters are left out" if all(_control(c) for c in missing)
-                       else "it prints as an empty box")
-                    + "; change the text, or name a font that has it in company.fonts",
+                controls = all(_control(c) for c in missing)
+                self.unprintable.append(Problem(
+                    f"the font cannot print {describe_chars(missing)}"
+                    + ("" if controls else
+                       "; change the text, or name a font that has it in company.fonts")
+                    + " (--allow-unprintable prints the rest: "
+                    + ("control characters left out)" if controls else "an empty box for it)"),
                     self.location, f"{self.record}: {where}" if self.record else where))
         return cleaned
 
@@ -927,7 +931,7 @@ def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
     total = len(pager.pages)
     for number, ops in enumerate(pager.pages, 1):
         footer(ts, geo, layout.footer, foot, number, total, ops)
-    return Document(pager.pages, ts.problems, header_parts.title)
+    return Document(pager.pages, ts.problems, header_parts.title, ts.unprintable)
 
 
 def today_text(day: dt.date | None) -> str:

@@ -357,3 +357,18 @@ def test_chunks_are_joined_into_one_pdf_in_order(tmp_path):
     again = io.BytesIO()
     render_pdf(load_form(path), records, again, FONTS, chunk_pages=3)
     assert again.getvalue() == out.getvalue()
+
+
+def test_pages_compressed_early_give_reportlabs_own_bytes(tmp_path, monkeypatch):
+    """render_pdf compresses each page as soon as it is finished (memory); the file must be
+    byte for byte what reportlab writes when it compresses at save time."""
+    import generator.form as engine
+    path = table_layout(tmp_path)
+    records = [Record(ctx(id=f"WO-{i}", materials=[{"item": "光缆", "qty": str(i)}]))
+               for i in range(3)]
+    early = io.BytesIO()
+    render_pdf(load_form(path), records, early, FONTS)
+    monkeypatch.setattr(engine, "_compress_last_page", lambda canvas: None)
+    late = io.BytesIO()
+    render_pdf(load_form(path), records, late, FONTS)
+    assert early.getvalue() == late.getvalue()

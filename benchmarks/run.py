@@ -94,6 +94,7 @@ def main() -> None:
     cores = floors.cores()
     print(f"generating inputs in {work} (cached) ...", flush=True)
     staff = inputs.make_people(work / f"people-{size['people']}", size["people"])
+    company = staff.parent / "company.yaml"
     rows: list[Row] = []
 
     if "badges" in want:
@@ -106,15 +107,15 @@ def main() -> None:
         for n in (size["orders"] // 10, size["orders"]):
             orders = inputs.make_orders(work, n, size["people"])
             pdf = out / f"orders-{n}.pdf"
-            s, mb, b = run_cli(["work-orders", orders, staff, "-o", pdf], pdf)
+            s, mb, b = run_cli(["work-orders", orders, staff, company, "-o", pdf], pdf)
             rows.append(Row(f"work orders → PDF, {n:,}", n, s, mb, b, floors.orders_floor(orders),
                             "≤ 5 ms/page, ≤ 1.5 × floor, ≤ 500 MB"))
     if "docx" in want:
         n = size["docx"]
         orders = inputs.make_orders(work, n, size["people"])
         folder = out / f"docx-{n}"
-        s, mb, b = run_cli(["work-orders", orders, staff, "--format", "docx", "-o", f"{folder}/"],
-                           folder)
+        s, mb, b = run_cli(["work-orders", orders, staff, company, "--format", "docx",
+                               "-o", f"{folder}/"], folder)
         rows.append(Row(f"work orders → Word, {n:,} files", n, s, mb, b, None, "≤ 25 ms/doc"))
     if "equipment" in want:
         for n in (size["items"] // 10, size["items"]):
@@ -127,7 +128,7 @@ def main() -> None:
                 if n != size["items"] and fmt != "json":
                     continue  # the smaller size is only for the scaling check
                 result = out / f"equipment-{n}.{fmt}"
-                s, mb, b = run_cli(["equipment", src, "--as-of", "2026-11-21", "--format", fmt,
+                s, mb, b = run_cli(["equipment", src, staff, "--as-of", "2026-11-21", "--format", fmt,
                                     "-o", result], result)
                 floor = floors.yaml_floor(yaml_path) if src == yaml_path else None
                 rows.append(Row(f"equipment {label}, {n:,}", n, s, mb, b, floor, target))

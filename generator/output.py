@@ -5,8 +5,12 @@ file that looks complete but is truncated.
 """
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
+import re
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -55,3 +59,23 @@ def write_bytes(target: Path, data: bytes) -> None:
 
 def write_text(target: Path, text: str, encoding: str = "utf-8") -> None:
     write_bytes(target, text.encode(encoding))
+
+
+def fixed_zip(data: bytes, when: dt.date) -> bytes:
+    """An .xlsx/.docx archive with every entry and the document's save time set to `when`,
+    so the same input gives the same bytes (openpyxl stamps the moment of saving)."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    saved = f"{when:%Y-%m-%d}T00:00:00Z".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*",
+                                 rb"\g<1>" + saved, content)
+            dst.writestr(fixed, content)
+    return out.getvalue()

@@ -100,3 +100,16 @@ def test_demo_never_modifies_inputs(examples_copy, tmp_path, cli, monkeypatch):
     assert cli("work-orders", *files, "-o", tmp_path / "o.pdf").code == 0
     assert cli("badges", examples_copy / "staff.yaml", "-o", tmp_path / "b.pdf").code == 0
     assert digest() == before
+
+
+def test_spreadsheets_are_byte_identical_across_runs(examples_copy, tmp_path, cli):
+    """openpyxl stamps the time of saving; our writers fix it, so reruns give equal bytes."""
+    runs = []
+    for n in (1, 2):
+        report, template = tmp_path / f"r{n}.xlsx", tmp_path / f"t{n}" / "staff.xlsx"
+        assert cli("equipment", examples_copy / "equipment.yaml", "--as-of", "2026-11-21",
+                   "--format", "xlsx", "-o", report).code == 0
+        assert cli("template", template).code == 0
+        runs.append((report.read_bytes(), template.read_bytes()))
+        time.sleep(1.1)
+    assert runs[0] == runs[1]

@@ -11,8 +11,6 @@ import csv
 import datetime as dt
 import io
 import os
-import re
-import zipfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -20,7 +18,7 @@ import click
 
 from .. import headers as H
 from ..errors import Problem, UserError
-from ..output import write_bytes
+from ..output import fixed_zip, write_bytes
 
 SHEET_TITLES = {"staff": "花名册", "work_orders": "工单", "equipment": "台账", "checks": "检查记录"}
 
@@ -75,25 +73,6 @@ VALIDATION_ROWS = 2000  # drop-down lists and formats reach this far down
 
 def fields(section: str) -> list[str]:
     return list(H.COLUMNS[section])
-
-
-def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same archive with every entry dated `when`: equal input gives equal bytes."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*",
-                                 rb"\g<1>" + when.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
-                                 content)
-            dst.writestr(fixed, content)
-    return out.getvalue()
 
 
 def _stamp() -> dt.datetime:
@@ -167,7 +146,7 @@ def xlsx_bytes(sheets: Iterable[tuple[str, str, list[str], list[list[Any]]]], *,
         ws.row_dimensions[1].height = 22
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _fixed_zip(buffer.getvalue(), stamp)
+    return fixed_zip(buffer.getvalue(), stamp)
 
 
 def csv_text(section: str, names: list[str], rows: list[list[Any]]) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from collections import Counter
 
 from openpyxl import Workbook
@@ -17,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..output import fixed_zip
 from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh
 from .rules import STATUSES
 
@@ -36,20 +36,6 @@ COLUMNS = (("编号", 14), ("种类", 10), ("持有人", 10), ("工号", 10), ("
            ("状态", 10), ("到期日", 12), ("剩余天数", 9), ("计算起点", 9), ("在用天数", 9),
            ("处理", 11), ("说明", 60), ("status", 14), ("action", 8))
 STATUS_COLUMN = 7  # 1-based, for the colour
-
-
-def _fixed_zip(data: bytes, when: dt.date) -> bytes:
-    """The same archive with every entry dated `when`: byte-identical output for equal input."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 def to_xlsx(report: Report, advance=None) -> bytes:
@@ -153,4 +139,4 @@ def to_xlsx(report: Report, advance=None) -> bytes:
         advance(len(statuses) % 1000)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _fixed_zip(buffer.getvalue(), as_of)
+    return fixed_zip(buffer.getvalue(), as_of)

@@ -37,7 +37,12 @@ def layouts(ctx):
 
 @layouts.command("list")
 def list_layouts():
-    """List the built-in layouts by name, with what each is for."""
+    """List the built-in layouts by name, with what each is for.
+
+    \b
+    Example:
+      fieldprint layouts list
+    """
     for folder, path, kind in builtin_files():
         click.echo(f"{path.stem:<28} {folder}/{path.name:<32} {kind}")
 
@@ -45,7 +50,15 @@ def list_layouts():
 @layouts.command("export")
 @click.argument("directory", type=click.Path(path_type=Path))
 def export(directory: Path):
-    """Copy every built-in layout and template into DIRECTORY, to edit and use with --layout."""
+    """Copy every built-in layout and template into DIRECTORY, to edit and use with --layout.
+
+    Files already in DIRECTORY are kept, never overwritten.
+
+    \b
+    Example:
+      fieldprint layouts export my-layouts
+      fieldprint badges staff.yaml --layout my-layouts/badges/badge.yaml
+    """
     check_target(directory, directory=True)
     copied = 0
     for folder, path, _ in builtin_files():

@@ -1,0 +1,38 @@
+"""Every command explains itself in plain words, with an example."""
+from __future__ import annotations
+
+import click
+import pytest
+
+from generator.cli import cli as group
+
+
+def _commands(command: click.Command, prefix=()):
+    yield prefix, command
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _commands(sub, prefix + (name,))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in _commands(group)], ids=lambda p: " ".join(p) or "fieldprint")
+def test_help_says_what_and_shows_an_example(cli, path):
+    result = cli(*path, "--help")
+    assert result.code == 0, result
+    assert "Usage: fieldprint" in result.out
+    assert "fieldprint " in result.out.split("Options:")[0].split("\n", 2)[-1], \
+        f"no example in the help of {' '.join(path)}"
+    assert "Example" in result.out, result.out
+
+
+def test_exported_layouts_work_with_layout_option(tmp_path, cli):
+    from tests.conftest import EXAMPLES
+    assert cli("layouts", "export", tmp_path / "mine").code == 0
+    listed = cli("layouts", "list").out
+    for name in ("badge", "badge-insert", "service-card", "work-order", "confirmation"):
+        assert name in listed
+    out = tmp_path / "b.pdf"
+    result = cli("badges", EXAMPLES / "staff.yaml", "--layout", tmp_path / "mine/badges/badge.yaml",
+                 "--only", "SZ10023", "-o", out)
+    assert result.code == 0 and out.stat().st_size > 0, result
+    again = cli("layouts", "export", tmp_path / "mine")  # never overwrites an edited copy
+    assert again.code == 0 and "kept" in again.out

@@ -25,7 +25,8 @@ def test_help_says_what_and_shows_an_example(cli, path):
 
 
 def test_exported_layouts_work_with_layout_option(tmp_path, cli):
-    from tests.conftest import EXAMPLES
+    from pathlib import Path
+    EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
     assert cli("layouts", "export", tmp_path / "mine").code == 0
     listed = cli("layouts", "list").out
     for name in ("badge", "badge-insert", "service-card", "work-order", "confirmation"):

@@ -61,8 +61,3 @@ class UserError(Exception):
             problems = [problems]
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def raise_if(problems: list[Problem]) -> None:
-    if problems:
-        raise UserError(problems)

@@ -88,12 +88,3 @@ def missing_chars(text: str, font_name: str) -> list[str]:
 def describe_chars(chars: list[str]) -> str:
     """'𠮷' (U+20BB7), ... for messages."""
     return ", ".join(f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})" for ch in chars)
-
-
-def check_text(text: str, font_name: str, where: str, path: str) -> list[Problem]:
-    """A problem naming the record and field when the font cannot draw some of `text`."""
-    missing = missing_chars(text, font_name)
-    if not missing:
-        return []
-    return [Problem(f"the font cannot print {describe_chars(missing)}; change the text or "
-                    "name a font that has it in company.fonts", None, f"{where}.{path}")]

@@ -57,10 +57,6 @@ def write_bytes(target: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
-def write_text(target: Path, text: str, encoding: str = "utf-8") -> None:
-    write_bytes(target, text.encode(encoding))
-
-
 def fixed_zip(data: bytes, when: dt.date) -> bytes:
     """An .xlsx/.docx archive with every entry and the document's save time set to `when`,
     so the same input gives the same bytes (openpyxl stamps the moment of saving)."""

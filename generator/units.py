@@ -10,11 +10,6 @@ def pt(mm: float) -> float:
     return mm * MM
 
 
-def mm(points: float) -> float:
-    """Points to millimetres."""
-    return points / MM
-
-
 def px(mm_value: float, dpi: int) -> int:
     """Millimetres to whole pixels at a resolution."""
     return max(1, round(mm_value / 25.4 * dpi))

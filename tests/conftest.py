@@ -1,12 +1,50 @@
 """Fixtures every test may use: the examples folder and a CLI runner that returns
-(exit code, stdout, stderr) the way a user sees them."""
+(exit code, stdout, stderr) the way a user sees them.
+
+Also the one Hypothesis configuration of the suite, chosen with HYPOTHESIS_PROFILE:
+- "ci" (the default): a fixed seed (derandomize, so no example database either), a bounded
+  number of examples per property test, no deadline. What CI and a plain `pytest` run.
+- "long": many more examples, a fresh random seed each run, for hunting:
+      HYPOTHESIS_PROFILE=long python3 -m pytest -q -m property
+Property tests take their settings from the profile; they may suppress health checks but
+should not set max_examples, seeds or deadlines of their own. Every test decorated with
+@given is marked `property` (so `-m property` selects them all); `-m "not slow"` leaves out
+the tests marked slow (seconds of work each: the 50 MB YAML, the decompression bomb).
+"""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+
+# Health checks that misfire on our property tests: a whole CLI run per example is slow by
+# design, and the tmp_path a test writes into is rewritten by every example.
+_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None,
+                          suppress_health_check=_QUIET, print_blob=True)
+settings.register_profile("long", max_examples=1000, deadline=None,
+                          suppress_health_check=_QUIET, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "property: a Hypothesis property test (selected "
+                            "with -m property; HYPOTHESIS_PROFILE=long runs many examples)")
+    config.addinivalue_line("markers", "slow: takes seconds (big inputs); -m 'not slow' skips it")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
+
+
+def pytest_report_header(config):
+    return f"hypothesis profile: {settings.get_current_profile_name()} (HYPOTHESIS_PROFILE)"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

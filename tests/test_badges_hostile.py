@@ -1,12 +1,13 @@
 """Whatever a staff record holds, a badge either prints it exactly as typed or the run stops with
 a message naming the person and the field: never a traceback, never a half-written file
-(property-based, fixed seed, bounded)."""
+(property-based; the seed and the number of examples come from the Hypothesis profile,
+tests/conftest.py)."""
 from __future__ import annotations
 
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from card_helpers import COMPANY, make_data, person, text
@@ -28,8 +29,6 @@ def folder(tmp_path_factory):
     return tmp_path_factory.mktemp("hostile")
 
 
-@seed(20261121)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from(FIELDS), value=texts, layout=st.sampled_from(
     ["badge", "badge-insert", "badge-insert-landscape", "service-card"]))
 def test_any_text_prints_as_typed_or_names_person_and_field(folder, field, value, layout):

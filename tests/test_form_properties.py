@@ -1,16 +1,15 @@
 """Property tests: whatever text an order holds, the forms lay it out without crashing, print
 it as typed (minus what cannot print, which is reported), and the Word XML stays valid.
 
-Bounded and seeded for CI; `HYPOTHESIS_PROFILE=long pytest tests/test_form_properties.py`
-runs many more examples.
+Bounded and seeded for CI by the "ci" Hypothesis profile (tests/conftest.py);
+`HYPOTHESIS_PROFILE=long python3 -m pytest -q -m property` runs many more examples.
 """
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 from lxml import etree
 
 from generator.content import content_dir
@@ -19,11 +18,6 @@ from generator.fonts import font_set
 from generator.form import Record, layout_record, load_form
 from generator.form.layout import TEXT
 from generator.form.text import metrics
-
-settings.register_profile("ci", max_examples=40, derandomize=True, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=2000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FONTS = font_set()
 NASTY = st.sampled_from(["<", "&", "{{ x }}", "{% if %}", "%(x)s", "\x00", "\u202e", "😀",

@@ -1,31 +1,38 @@
-"""Arbitrary text in the fields people type, through every command: it prints exactly as typed
-(found in the extracted PDF or DOCX text) or the command exits 2 naming the record and field.
-Never a traceback, never a DOCX that python-docx cannot open. Fixed seed, bounded examples;
-HYPOTHESIS_PROFILE=long runs many more (see README)."""
+"""Arbitrary text in the fields people type, through every command that reads data: it prints
+exactly as typed (found in the extracted PDF or DOCX text, the JSON, the CSV) or the command
+exits 2 naming the record and the field, with nothing written. Never a traceback, never a DOCX
+that python-docx cannot open.
+
+The seed and the number of examples come from the Hypothesis profile (tests/conftest.py): fixed
+and bounded for CI; `HYPOTHESIS_PROFILE=long python3 -m pytest -q -m property` runs many more.
+"""
 from __future__ import annotations
 
-import os
+import csv
+import io
+import json
 import re
 
 import docx
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
 NASTY = ["<b>&{{ 7*7 }}</b>", "{% if 1 %}x{% endif %}", "%(x)s", "a\x00b", "𠮷野家", "😀",
-         "\u202eabc", "e\u0301", "&amp;", "]]>", "王" * 60, "a" * 2000, "李\u3000四", "O'Brien \"x\""]
-EXAMPLES = int(os.environ.get("FIELDPRINT_FUZZ_EXAMPLES", "12"))
+         "\u202eabc", "e\u0301", "&amp;", "]]>", "王" * 60, "a" * 2000, "李\u3000四", "O'Brien \"x\"",
+         "{{ ''.__class__.__mro__ }}", "{_{ x }_}", "\u05d0\u05d1\u05d2 שלום", "=1+1", "\ufeff王"]
 texts = st.one_of(st.sampled_from(NASTY), st.text(min_size=1, max_size=40))
-fuzz = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
 
 COMPANY = {"name": "苏州测试通信工程有限公司", "hotline": "10000", "service_promise": "准时上门。"}
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text without white space and zero-width characters (which print as nothing; the
+    extracted text may or may not carry them)."""
+    return re.sub("[\\s\u200b\u200c\u200d\ufeff]+", "", text)
 
 
 def write(tmp_path, data) -> str:
@@ -34,61 +41,196 @@ def write(tmp_path, data) -> str:
     return str(path)
 
 
-def check(result, typed: str, extracted: callable, field: str):
+def pdf_text(path) -> str:
+    """The text of every page, pages separated by a form feed."""
+    return "\f".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def in_order(needle: str, haystack: str) -> bool:
+    """Every character of needle appears in haystack, in the same order."""
+    it = iter(haystack)
+    return all(ch in it for ch in needle)
+
+
+def docx_text(path) -> str:
+    """Every text run of the body (paragraphs and table cells, nested ones too)."""
+    document = docx.Document(path)             # python-docx must open it
+    return "".join(t.text or "" for t in document.element.body.iter(f"{W}t"))
+
+
+def check(result, out, typed: str, extracted, names, records=("SZ1", "W1"), printed=True):
+    """The contract: exit 0 with the text as typed in the output, or exit 2 naming the record
+    and the field with nothing written; never a traceback."""
     assert "Traceback" not in result.err, result.err
+    names = (names,) if isinstance(names, str) else names
     if result.code == 2:
-        assert field in result.err, result.err  # the message names the field ...
-        assert "SZ1" in result.err or "W1" in result.err, result.err  # ... and the record
+        assert any(name in result.err for name in names), result.err   # names the field ...
+        assert any(record in result.err for record in records), result.err  # ... and record
+        assert not out.exists(), "a refused run wrote its output"
         return
     assert result.code == 0, result
-    if typed.strip() and not any(0xD800 <= ord(c) <= 0xDFFF for c in typed):
-        assert squash(typed.strip()) in squash(extracted()), (typed, extracted()[:500])
+    text = extracted()
+    if printed and typed.strip() and not any(0xD800 <= ord(c) <= 0xDFFF for c in typed):
+        found = squash(typed.strip()) in squash(text)
+        if not found and "\f" in text:
+            # a long value continued on the next page, with the page's footer and the next
+            # page's header between its parts: all of it, in order
+            found = in_order(squash(typed.strip()), squash(text))
+        assert found, (typed, text[:500])
 
 
-@seed(20261121)
-@fuzz
+# ------------------------------------------------------------------------------ cards
 @given(field=st.sampled_from(["name", "unit", "title"]), value=texts)
 def test_badges(tmp_path, cli, field, value):
     person = {"id": "SZ1", "name": "王建国", "unit": "园区分公司", field: value}
     data = write(tmp_path, {"company": COMPANY, "staff": [person]})
     out = tmp_path / "b.pdf"
+    out.unlink(missing_ok=True)
     result = cli("badges", data, "-o", out, "--sheet", "none", "--allow-missing-photos")
-    check(result, value, lambda: "".join(p.extract_text() for p in PdfReader(out).pages),
-          field)
+    check(result, out, value, lambda: pdf_text(out), f"person.{field}")
 
 
-@seed(20261121)
-@fuzz
-@given(field=st.sampled_from(["name", "address"]), value=texts,
-       fmt=st.sampled_from(["pdf", "docx"]))
-def test_work_orders(tmp_path, cli, field, value, fmt):
+@given(where=st.sampled_from(["person.name", "person.title", "person.phone",
+                              "company.service_promise", "company.name"]), value=texts)
+def test_service_cards(tmp_path, cli, where, value):
+    person = {"id": "SZ1", "name": "王建国", "phone": "13800000000"}
+    company = dict(COMPANY)
+    (person if where.startswith("person.") else company)[where.split(".")[1]] = value
+    data = write(tmp_path, {"company": company, "staff": [person]})
+    out = tmp_path / "s.pdf"
+    out.unlink(missing_ok=True)
+    result = cli("service-cards", data, "-o", out, "--sheet", "none", "--copies", "1")
+    # the company's name is printed in its short form (display_name) when it is long
+    check(result, out, value, lambda: pdf_text(out), where, records=("SZ1", "company"),
+          printed=where != "company.name")
+
+
+# ------------------------------------------------------------------------------ forms
+ORDER_FIELDS = ["customer.name", "customer.address", "customer.phone", "fault"]
+# what each form prints of them (the follow-up sheet has no fault, by design)
+PRINTS = {"work-orders": set(ORDER_FIELDS), "confirmations": {"customer.name",
+          "customer.address", "customer.phone", "fault"},
+          "follow-ups": {"customer.name", "customer.address", "customer.phone"}}
+
+
+def order_data(tmp_path, field: str, value: str) -> str:
     order = {"id": "W1", "kind": "repair", "received": "2026-11-21 09:00",
-             "customer": {"name": "李女士", "address": "苏州市星湖街1号", field: value},
-             "engineer": "SZ1"}
-    data = write(tmp_path, {"company": COMPANY, "staff": [{"id": "SZ1", "name": "王建国"}],
-                            "work_orders": [order]})
-    out = tmp_path / f"w.{fmt}"
-    result = cli("work-orders", data, "--format", fmt, "-o", out)
-    if fmt == "pdf":
-        extracted = lambda: "".join(p.extract_text() for p in PdfReader(out).pages)  # noqa: E731
+             "customer": {"name": "李女士", "address": "苏州市星湖街1号", "phone": "13900000000"},
+             "engineer": "SZ1", "fault": "无法上网"}
+    staff = {"id": "SZ1", "name": "王建国"}
+    if field == "engineer.name":
+        staff["name"] = value
+    elif field.startswith("customer."):
+        order["customer"][field.split(".")[1]] = value
     else:
-        extracted = lambda: "\n".join(  # noqa: E731
-            [p.text for p in docx.Document(out).paragraphs]
-            + [c.text for t in docx.Document(out).tables for r in t.rows for c in r.cells])
-    check(result, value, extracted, field)
+        order[field] = value
+    return write(tmp_path, {"company": COMPANY, "staff": [staff], "work_orders": [order]})
 
 
-@seed(20261121)
-@fuzz
-@given(value=texts)
-def test_equipment_json(tmp_path, cli, value):
-    import json
-    item = {"id": "H-1", "kind": "helmet", "batch": value, "manufactured": "2025-01"}
+def follow_up_template(tmp_path):
+    """A user's Word template for follow-ups (there is no built-in one)."""
+    path = tmp_path / "follow-up.docx"
+    if not path.exists():
+        document = docx.Document()
+        document.add_paragraph("回访 {{ order.id }} 客户 {{ order.customer.name }}")
+        document.add_paragraph("电话 {{ order.customer.phone }}")
+        table = document.add_table(rows=1, cols=2)
+        table.cell(0, 0).text = "地址"
+        table.cell(0, 1).text = "{{ order.customer.address }}"
+        document.add_paragraph("工程师 {{ engineer.name }}")
+        document.save(path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+@pytest.mark.parametrize("command", ["work-orders", "confirmations", "follow-ups"])
+@given(field=st.sampled_from(ORDER_FIELDS + ["engineer.name"]), value=texts)
+def test_forms(tmp_path, cli, command, fmt, field, value):
+    data = order_data(tmp_path, field, value)
+    out = tmp_path / f"form.{fmt}"
+    out.unlink(missing_ok=True)
+    extra = []
+    if command == "follow-ups" and fmt == "docx":
+        extra = ["--template", follow_up_template(tmp_path)]
+    result = cli(command, data, "--format", fmt, "-o", out, *extra)
+    extracted = (lambda: pdf_text(out)) if fmt == "pdf" else (lambda: docx_text(out))
+    # a message names the data field, or for a value made of several fields the form's label
+    names = {"engineer.name": ("engineer.name", "person.name", "装维工程师")}.get(
+        field, (f"order.{field}",))
+    printed = field == "engineer.name" or field in PRINTS[command]
+    check(result, out, value, extracted, names, printed=printed)
+
+
+# ------------------------------------------------------------------------------ equipment
+@pytest.mark.parametrize("fmt", ["json", "csv", "pdf"])
+@given(field=st.sampled_from(["batch", "holder name"]), value=texts)
+def test_equipment(tmp_path, cli, field, value, fmt):
+    item = {"id": "H-1", "kind": "helmet", "holder": "SZ1", "manufactured": "2025-01"}
+    person = {"id": "SZ1", "name": "王建国"}
+    if field == "batch":
+        item["batch"] = value
+    else:
+        person["name"] = value
+    data = write(tmp_path, {"company": COMPANY, "staff": [person], "equipment": [item]})
+    out = tmp_path / f"e.{fmt}"
+    out.unlink(missing_ok=True)
+    result = cli("equipment", data, "--as-of", "2026-11-21", "--format", fmt, "-o", out)
+    if fmt == "json":     # the JSON names the holder by id
+        if field == "batch":
+            extracted = lambda: json.loads(out.read_text(encoding="utf-8"))["items"][0]["batch"]  # noqa: E731
+        else:
+            extracted = lambda: json.loads(out.read_text(encoding="utf-8"))["items"][0]["holder"]  # noqa: E731
+        check(result, out, value, extracted, ("batch", "name"), records=("H-1", "SZ1"),
+              printed=field == "batch")
+        if result.code == 0 and field == "batch":
+            assert extracted() == value.strip()    # exactly, not just found
+    elif fmt == "csv":
+        def extracted():
+            rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"),
+                                                   newline="")))
+            return rows[0]["batch" if field == "batch" else "holder_name"]
+        check(result, out, value, extracted, ("batch", "name"), records=("H-1", "SZ1"))
+        if result.code == 0:
+            assert extracted() == value.strip()
+    else:
+        # KNOWN GAP: the PDF report names the team's document ("equipment report (班组)") and
+        # the column ("row.batch (批次)"), not the item: see the xfail test below
+        check(result, out, value, lambda: pdf_text(out), ("row.batch", "row.holder"),
+              records=("H-1", "SZ1", "equipment report"))
+
+
+@pytest.mark.xfail(strict=True, reason="bug: the equipment PDF names the team's document and "
+                   "the column of unprintable text, not the item (H-1) or its line in the data")
+def test_equipment_pdf_names_the_item_whose_text_cannot_print(tmp_path, cli):
+    item = {"id": "H-1", "kind": "helmet", "manufactured": "2025-01", "batch": "B\x1b1"}
     data = write(tmp_path, {"equipment": [item]})
-    out = tmp_path / "e.json"
-    result = cli("equipment", data, "--as-of", "2026-11-21", "--format", "json", "-o", out)
-    assert "Traceback" not in result.err
-    if result.code == 0:
-        assert json.loads(out.read_text(encoding="utf-8"))["items"][0]["batch"] == value.strip()
-    else:
-        assert result.code == 2 and "batch" in result.err, result
+    result = cli("equipment", data, "--as-of", "2026-11-21", "--format", "pdf",
+                 "-o", tmp_path / "e.pdf")
+    assert result.code == 2 and "batch" in result.err, result
+    assert "H-1" in result.err and "data.yaml:" in result.err, result.err
+
+
+# ------------------------------------------------------------------------------ validate
+@given(where=st.sampled_from(["staff.name", "staff.unit", "staff.phone", "staff.qr",
+                              "work_orders.customer.name", "work_orders.fault",
+                              "work_orders.id", "staff.id", "company.name"]), value=texts)
+def test_validate(tmp_path, cli, where, value):
+    staff = {"id": "SZ1", "name": "王建国"}
+    order = {"id": "W1", "kind": "repair", "received": "2026-11-21 09:00",
+             "customer": {"name": "李女士"}, "engineer": "SZ1"}
+    company = dict(COMPANY)
+    section, _, field = where.partition(".")
+    target = {"staff": staff, "work_orders": order, "company": company}[section]
+    if field.startswith("customer."):
+        target, field = order["customer"], field.split(".")[1]
+    target[field] = value
+    if where == "staff.id":
+        order["engineer"] = value
+    data = write(tmp_path, {"company": company, "staff": [staff], "work_orders": [order]})
+    result = cli("validate", data)
+    assert "Traceback" not in result.err, result.err
+    if result.code == 2:   # the record (its position in the file) and the field are named
+        assert where.split(".")[-1] in result.err and "data.yaml:" in result.err, result
+        return
+    assert result.code == 0, result
+    assert "OK:" in result.out

@@ -1,9 +1,10 @@
 """Hostile and odd data: whatever is typed either loads exactly as typed or is a clear
-UserError naming the record and field, never a traceback (property-based, fixed seed)."""
+UserError naming the record and field, never a traceback (property-based; the seed and the
+number of examples come from the Hypothesis profile, tests/conftest.py)."""
 from __future__ import annotations
 
 import yaml
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.dataset import load_dataset
@@ -15,8 +16,6 @@ texts = st.one_of(st.sampled_from(NASTY), st.text(max_size=60))
 FIELDS = ("name", "unit", "team", "title", "phone", "qr", "note")
 
 
-@seed(20261121)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from(FIELDS), value=texts)
 def test_any_text_in_a_staff_field_loads_as_typed_or_is_reported(tmp_path, field, value):
     record = {"id": "SZ001", "name": "王建国", field: value}
@@ -31,8 +30,6 @@ def test_any_text_in_a_staff_field_loads_as_typed_or_is_reported(tmp_path, field
     assert getattr(data.staff[0], field) == value.strip()
 
 
-@seed(20261121)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=st.text(max_size=200))
 def test_any_file_content_is_data_or_a_clear_problem(tmp_path, document):
     path = tmp_path / "staff.yaml"

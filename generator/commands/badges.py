@@ -5,7 +5,6 @@ from pathlib import Path
 
 import click
 
-from ..card import CardRun, execute, load_card_layout
 from .common import data_argument, load, only_option, report_problems, select
 
 SIDE_WORDS = {"front": "fronts", "back": "backs", "both": "fronts and backs"}
@@ -47,6 +46,7 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
               png_dir: Path | None, jobs: int, allow_missing_photos: bool, copies: int,
               what: str, default_output: str) -> None:
     """Load, check and print; shared by badges and service cards."""
+    from ..card import CardRun, execute, load_card_layout  # the card engine: only when used
     compiled = load_card_layout(layout)          # a broken layout fails before the data is read
     dataset = load(data, missing_files="ignore")  # photos are checked per person, with names
     company = dataset.require_company()
@@ -123,6 +123,7 @@ def badges(data, layout, side, sheet, only, png_dir, jobs, output, allow_missing
 def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
     """Badges of the example staff: the default layout on A4 (both sides), the insert layouts
     at card size, and PNGs of the first person."""
+    from ..card import CardRun, execute, load_card_layout
     from ..dataset import load_dataset
     from ..output import check_target
     dataset = load_dataset([examples_dir / "staff.yaml"], missing_files="ignore")

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import click
 
-from ..card import CardRun, execute, load_card_layout
 from .badges import card_options, layout_option, run_cards
 from .common import data_argument
 
@@ -41,6 +40,7 @@ def service_cards(data, layout, side, sheet, only, png_dir, jobs, copies, output
 def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
     """Service cards of the first three example engineers, 10 each, both sides on A4, and
     PNGs of the first one."""
+    from ..card import CardRun, execute, load_card_layout
     from ..dataset import load_dataset
     from ..output import check_target
     dataset = load_dataset([examples_dir / "staff.yaml"], missing_files="ignore")

@@ -95,9 +95,12 @@ def _open(path: Path) -> Image.Image:
         raise ImageProblem(f"{path} is empty (0 bytes)")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow warns from 89 megapixels (its MAX_IMAGE_PIXELS) and refuses from twice
+            # that: our own limit, MAX_PIXELS, is checked below from the header alone (a
+            # 108-megapixel phone photo is a photo)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise ImageProblem(f"{path} is too large to be a photo (more than "
                            f"{MAX_PIXELS // 1_000_000} megapixels); save a smaller copy") from None
     except UnidentifiedImageError:

@@ -11,7 +11,9 @@ Python values from it ourselves so that we can:
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import warnings
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,14 @@ except AttributeError:  # PyYAML built without libyaml
 ALIAS_BUDGET = 1_000_000
 
 _TAG = "tag:yaml.org,2002:"
+
+# Lists and mappings nested deeper than this are refused. Real data nests a handful of levels;
+# libyaml's C composer recurses once per level and crashes the whole process (a segmentation
+# fault, no message) somewhere past 20,000, in a file of 60 KB of '['.
+MAX_DEPTH = 1000
+_BRACKETS = re.compile(r"[\[\]{}]")
+_LONG_LINE = re.compile(r"\n[^\n]{%d}" % MAX_DEPTH)   # after a newline: fast to search
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class MarkedDict(dict):
@@ -222,11 +232,40 @@ def read_text(path: Path) -> str:
             Location(str(path), line))) from None
 
 
+def _may_nest_deeply(text: str) -> bool:
+    """Cheap and conservative: False when the text cannot nest more than a few thousand levels.
+    Block nesting needs indentation or compact '- - -' within one line, so it is bounded by the
+    longest line; flow nesting by the running count of open brackets (quotes ignored, which can
+    only overestimate)."""
+    if "\n" not in text[:MAX_DEPTH] or _LONG_LINE.search(text):
+        return True
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    return max(accumulate(map(_STEP.__getitem__, _BRACKETS.findall(text)))) > MAX_DEPTH
+
+
+def _check_depth(text: str, name: str) -> None:
+    """The true nesting depth, from libyaml's events (no recursion); UserError past MAX_DEPTH."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise UserError(Problem(
+                    f"the data is nested too deeply (more than {MAX_DEPTH} levels of lists or "
+                    "mappings)", Location(name, mark.line + 1, mark.column + 1)))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
 def load_yaml(path: Path, display: str | None = None) -> Any:
     """Load one YAML file into marked values. An empty file is an error."""
     name = display or str(path)
     text = read_text(path)
     try:
+        if _may_nest_deeply(text):
+            _check_depth(text, name)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

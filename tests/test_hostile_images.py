@@ -9,6 +9,7 @@ take (peak RSS measured in a fresh process)."""
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -215,26 +216,44 @@ def test_the_photo_limit_is_the_documented_one(tmp_path):
 
 # ------------------------------------------------------------------------------ the bomb
 MEASURE = r"""
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
 from generator.cli import main
+limit_mb = float(os.environ.get("MEASURE_LIMIT_MB") or 0)
 start = time.perf_counter()
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KiB on Linux
+
+def report(code, over=False):
+    print("MEASURED " + json.dumps({"code": code, "seconds": time.perf_counter() - start,
+                                    "peak_mb": peak_mb(), "over_limit": over}), flush=True)
+
+def watch():   # past the limit, stop at once: the answer is known, the rest costs memory
+    while True:
+        time.sleep(0.05)
+        if peak_mb() > limit_mb:
+            report(None, True)
+            os._exit(3)
+
+if limit_mb:
+    threading.Thread(target=watch, daemon=True).start()
 try:
     main(sys.argv[1:])
     code = 0
 except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KiB on Linux
-print("MEASURED " + json.dumps({"code": code, "seconds": seconds, "peak_mb": peak}))
+report(code)
 """
 
 
-def run_measured(*args) -> tuple[dict, str]:
-    """`fieldprint ARGS` in a fresh process: exit code, seconds (imports excluded), peak RSS."""
-    proc = subprocess.run([sys.executable, "-c", MEASURE, *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+def run_measured(*args, limit_mb: float | None = None) -> tuple[dict, str]:
+    """`fieldprint ARGS` in a fresh process: exit code, seconds (imports excluded), peak RSS in
+    MB. With limit_mb, the process is stopped as soon as its peak passes it (over_limit)."""
+    env = {**os.environ, "MEASURE_LIMIT_MB": str(limit_mb or "")}
+    proc = subprocess.run([sys.executable, "-c", MEASURE, *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
     line = [l for l in proc.stdout.splitlines() if l.startswith("MEASURED ")]
-    assert line, (proc.stdout[-2000:], proc.stderr[-2000:])
+    assert line, (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
     return json.loads(line[-1][len("MEASURED "):]), proc.stderr
 
 

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from .errors import Location, Problem, UserError
-from .models import SECTIONS, Company, EquipmentItem, Person, WorkOrder
+from .models import SECTIONS, Company, EquipmentItem, Person, WorkOrder, clean_validator
 from .sources import read_sections, suggest
 from .yamlsource import MarkedDict, MarkedList, locate
 
@@ -122,11 +122,22 @@ def _inner_model(annotation) -> type | None:
 
 # ------------------------------------------------------------------------------- validation
 def validate_record(raw: Any, model: type, section: str, index: int | None,
-                    context: dict, problems: list[Problem]):
-    """One record through its model; problems appended with file:line and path."""
-    warnings_before = len(context.setdefault("warnings", []))
+                    context: dict, problems: list[Problem], clean=None):
+    """One record through its model; problems appended with file:line and path.
+
+    `clean`: `models.clean_validator(model)`, tried first (a plain dict validates faster than
+    a located one); a record it refuses goes through the model, which says why."""
+    warnings = context.setdefault("warnings", [])
+    warnings_before = len(warnings)
+    result = None
+    if clean is not None and isinstance(raw, dict):
+        try:
+            result = clean.validate_python(dict(raw), context=context)
+        except ValidationError:
+            del warnings[warnings_before:]  # said again by the model
     try:
-        result = model.model_validate(raw, context=context)
+        if result is None:
+            result = model.model_validate(raw, context=context)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
@@ -238,8 +249,10 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                                         "starting with '- '", _locate(records, ()), section))
                 continue
             context = context_for(path)
+            model = models[section]
+            clean = clean_validator(model)
             for index, raw in enumerate(records):
-                record = validate_record(raw, models[section], section, index, context, problems)
+                record = validate_record(raw, model, section, index, context, problems, clean)
                 origin = records.location(index) if isinstance(records, MarkedList) else None
                 if record is None:
                     continue

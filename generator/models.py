@@ -59,6 +59,7 @@ def _labelled(labels: dict[str, str]):
             value = value.strip()
             return by_label.get(value, value)
         return value
+    convert.labels = labels  # type: ignore[attr-defined]  (see clean_validator)
     return convert
 
 
@@ -248,6 +249,52 @@ class EquipmentItem(Model):
         if self.manufactured is None and self.in_service is None:
             raise ValueError("give 'manufactured' (生产日期) or 'in_service' (启用日期)")
         return self
+
+
+# ---------------------------------------------------------------- validating clean records fast
+_CLEANERS = (_as_text, _date, _month_or_date)
+_clean_validators: dict[type, Any] = {}
+
+
+def clean_validator(model: type[Model]):
+    """A validator giving the same `model` instance as `model.model_validate` for records whose
+    values are already clean, without calling Python per field; it refuses everything else.
+
+    Text, dates and coded fields take their values through Python BeforeValidators
+    (`_as_text`, `_date`, `_labelled`), which cost more than the rest of validating a record.
+    Most records of a big register or spreadsheet need none of them: text is already a `str`, a
+    date a `date`, a code written as the code. Here those validators are replaced by the
+    strict form of the schema they feed: a `str` (stripped by the model's config, as
+    `_as_text` strips), a `date` (not a datetime, not text), the code's literal (so '安全帽' or
+    ' helmet' are refused). A value any of them refuses makes the record fail here, and the
+    caller validates it again with `model.model_validate`: the record is then read, warned
+    about and reported exactly as before. The other validators (files, times, model checks)
+    stay and run as usual.
+    """
+    validator = _clean_validators.get(model)
+    if validator is None:
+        from pydantic_core import SchemaValidator
+        validator = _clean_validators[model] = SchemaValidator(
+            _without_cleaners(model.__pydantic_core_schema__))
+    return validator
+
+
+def _without_cleaners(schema: Any) -> Any:
+    if isinstance(schema, list):
+        return [_without_cleaners(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if schema.get("type") == "function-before":
+        inner = _without_cleaners(schema["schema"])
+        function = schema["function"]["function"]
+        if function in _CLEANERS and inner.get("type") in ("str", "date"):
+            return {**inner, "strict": True}
+        labels = getattr(function, "labels", None)
+        codes = inner.get("expected", ()) if inner.get("type") == "literal" else ()
+        if labels is not None and codes and all(
+                isinstance(c, str) and c in labels and c not in labels.values() for c in codes):
+            return inner  # only the codes themselves match, which `convert` keeps as they are
+    return {key: _without_cleaners(value) for key, value in schema.items()}
 
 
 SECTIONS: dict[str, type[Model]] = {

@@ -64,10 +64,14 @@ class Painter:
         self.doc = canvas._doc
         self._fonts = {name: pdfmetrics.getFont(name) for name in {fonts.regular, fonts.bold}}
         self._metrics = {name: metrics(name) for name in self._fonts}
-        self._encoded: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self._encoded: dict[tuple[str, str], tuple[tuple[int, str], ...]] = {}
         self._fills: dict[tuple, list[str]] = {}
         self._grids: dict[tuple, list[str]] = {}
-        self._placed: dict[tuple, str] = {}
+        self._xs: dict[float, str] = {}        # x (mm) -> PDF x, left-aligned text
+        self._ys: dict[float, str] = {}        # baseline (mm) -> PDF y
+        self._shifted: dict[tuple, str] = {}   # centred or right-aligned text -> PDF x
+        self._tf: dict[tuple, str] = {}        # (font, subset, size) -> "/F1+0 9.50 Tf"
+        self._ascii: dict[str, bool] = {}
 
     def page(self, ops: list[tuple]) -> None:
         H = self.page_h
@@ -131,59 +135,94 @@ class Painter:
     def _texts(self, texts: list[tuple], out: list[str]) -> None:
         H = self.page_h
         fonts = self.fonts
+        fake_bold = fonts.fake_bold
+        names = (fonts.face(False), fonts.face(True))
         doc = self.doc
         escape = self.c._escape
-        out.append("BT")
+        xs, ys, shifted = self._xs, self._ys, self._shifted
+        encoded, tf = self._encoded, self._tf
+        append = out.append
+        append("BT")
         cur_font = cur_fill = cur_mode = cur_stroke = None
         cur_cs = 0.0
         for _, x, y, text, size, bold, col, align, spacing in texts:
-            name = fonts.face(bold)
-            font = self._fonts[name]
+            name = names[1] if bold else names[0]
             if col != cur_fill:
-                out.append(f"{_rgb(col)} rg")
+                append(f"{_rgb(col)} rg")
                 cur_fill = col
-            mode = 2 if (bold and fonts.fake_bold) else 0
+            mode = 2 if (bold and fake_bold) else 0
             if mode != cur_mode:
-                out.append(f"{mode} Tr")
+                append(f"{mode} Tr")
                 cur_mode = mode
             if mode == 2 and (col, size) != cur_stroke:
-                out.append(f"{_rgb(col)} RG {_n(size * 0.025)} w")
+                append(f"{_rgb(col)} RG {_n(size * 0.025)} w")
                 cur_stroke = (col, size)
             cs = spacing * MM
             if cs != cur_cs:
-                out.append(f"{_n(cs)} Tc")
+                append(f"{_n(cs)} Tc")
                 cur_cs = cs
-            key = (x, y, text, size, bold, align, spacing)
-            tm = self._placed.get(key)
-            if tm is None:
-                px = x * MM
-                if align != "l":
-                    width = self._metrics[name].width(text, size) * MM + cs * max(0, len(text) - 1)
-                    px -= width if align == "r" else width / 2
-                tm = f"1 0 0 1 {_n(px)} {_n((H - y) * MM)} Tm"
-                if len(self._placed) > 50000:
-                    self._placed.clear()
-                self._placed[key] = tm
-            out.append(tm)
-            pieces = self._encoded.get((name, text))
+            # the text matrix: x (after alignment) and y as printed, each remembered
+            if align == "l":
+                px = xs.get(x)
+                if px is None:
+                    px = xs[x] = _n(x * MM)
+            else:
+                key = (x, text, size, name, align, cs)
+                px = shifted.get(key)
+                if px is None:
+                    width = (self._metrics[name].units(text) * size / 1000.0 / MM * MM
+                             + cs * max(0, len(text) - 1))
+                    px = _n(x * MM - (width if align == "r" else width / 2))
+                    if len(shifted) > 50000:
+                        shifted.clear()
+                    shifted[key] = px
+            py = ys.get(y)
+            if py is None:
+                if len(ys) > 50000:
+                    ys.clear()
+                py = ys[y] = _n((H - y) * MM)
+            append(f"1 0 0 1 {px} {py} Tm")
+            key = (name, text)
+            pieces = encoded.get(key)
             if pieces is None:
-                # (subset, "(...) Tj") per run of one subset; subsets are per document (chunk),
-                # and so is this cache: labels repeat on every page
-                pieces = [(subset, f"({escape(chunk)}) Tj")
-                          for subset, chunk in font.splitString(text, doc)]
-                if len(self._encoded) < 50000:
-                    self._encoded[(name, text)] = pieces
+                if text.isascii() and text.isprintable() and self._ascii_as_is(name):
+                    # printable ASCII is itself in subset 0 (reportlab's asciiReadable)
+                    pieces = ((0, f"({escape(text.encode('ascii'))}) Tj"),)
+                else:
+                    # (subset, "(...) Tj") per run of one subset; subsets are per document
+                    # (chunk), and so is this cache: labels repeat on every page
+                    pieces = tuple((subset, f"({escape(chunk)}) Tj")
+                                   for subset, chunk in self._fonts[name].splitString(text, doc))
+                if len(encoded) > 50000:
+                    encoded.clear()
+                encoded[key] = pieces
             for subset, shown in pieces:
                 key = (name, subset, size)
                 if key != cur_font:
-                    out.append(f"{font.getSubsetInternalName(subset, doc)} {_n(size)} Tf")
+                    face = tf.get(key)
+                    if face is None:
+                        font = self._fonts[name]
+                        face = tf[key] = f"{font.getSubsetInternalName(subset, doc)} {_n(size)} Tf"
+                    append(face)
                     cur_font = key
-                out.append(shown)
+                append(shown)
         if cur_cs:
-            out.append("0 Tc")
+            append("0 Tc")
         if cur_mode:
-            out.append("0 Tr")
-        out.append("ET")
+            append("0 Tr")
+        append("ET")
+
+    def _ascii_as_is(self, name: str) -> bool:
+        """Is every printable ASCII character its own code in subset 0 of this document's
+        subsetting of the font? (Known once the font has been used in the document.)"""
+        known = self._ascii.get(name)
+        if known is None:
+            state = self._fonts[name].state.get(self.doc)
+            if state is None:
+                return False
+            assigned = state.assignments
+            known = self._ascii[name] = all(assigned.get(c) == c for c in range(32, 127))
+        return known
 
     # ---------------------------------------------------------------- lines
     def _lines(self, lines: list[tuple], out: list[str]) -> None:

@@ -103,7 +103,9 @@ class Typesetter:
     def wrap(self, text: str, width: float, size: float, bold: bool = False) -> list[str]:
         if not text:
             return []
-        m = self.metrics(bold)
+        m = self.bold if bold else self.regular
+        if "\n" not in text and m.fits(text, max(width, 1.0) * MM * 1000.0 / size):
+            return [text]    # most values: one line, no breaking to work out
         key = (m.name, text, width, size)
         lines = _WRAPPED.get(key)
         if lines is None:
@@ -125,6 +127,7 @@ class Typesetter:
 
 
 _WRAPPED: dict[tuple, list[str]] = {}   # (font, text, width, size) -> lines, short texts only
+_MISSING = object()
 
 
 def _control(ch: str) -> bool:
@@ -261,6 +264,94 @@ class Row(Piece):
         a = Row(self.ts, first, 0, self.line_h, border=self.border, valign="top")
         b = Row(self.ts, rest, 0, self.line_h, border=self.border, valign="top")
         return a, b
+
+
+class TableShape:
+    """What the body rows of one table share: the columns, and where a row of one-line cells
+    puts its fills, text and borders (worked out once per left edge and row height, with the
+    same arithmetic as Row.draw, so the ops are the same to the last bit)."""
+
+    def __init__(self, ts: Typesetter, xs: list[float], widths: list[float], aligns: list[str],
+                 size: float, line_h: float, min_height: float):
+        self.ts = ts
+        self.xs, self.widths, self.aligns = xs, widths, aligns
+        self.size, self.line_h, self.min_height = size, line_h, min_height
+        self.border = ts.style.border
+        self.colour = ts.style.text
+        self._placed: dict[tuple[float, float], tuple] = {}
+
+    def cells(self, lines: list[list[str]], fills: list[str | None]) -> list[Cell]:
+        return [Cell(x, w, ls, self.size, False, None, fill, align)
+                for x, w, ls, align, fill in zip(self.xs, self.widths, lines, self.aligns, fills)]
+
+    def placed(self, x: float, h: float) -> tuple:
+        """(text x per column, (h - line) / 2, baseline, top spans, bottom spans, verticals)."""
+        key = (x, h)
+        hit = self._placed.get(key)
+        if hit is not None:
+            return hit
+        probe = Row(self.ts, self.cells([["x"]] * len(self.xs), [None] * len(self.xs)),
+                    self.min_height, self.line_h)
+        ops: list[tuple] = []
+        probe.height = h
+        probe.draw(ops, x, 0.0)
+        text_x = tuple(op[1] for op in ops if op[0] == TEXT)
+        lines = [op for op in ops if op[0] == LINE]
+        top = tuple((op[1], op[3]) for op in lines if op[2] == op[4] == 0.0)
+        bottom = tuple((op[1], op[3]) for op in lines if op[2] == op[4] == h)
+        verticals = tuple(op[1] for op in lines if op[1] == op[3])
+        assert len(text_x) == len(self.xs) and len(top) + len(bottom) + len(verticals) == \
+            len(lines)
+        hit = (text_x, (h - self.line_h) / 2, self.ts.baseline(self.size, self.line_h), top,
+               bottom, verticals)
+        self._placed[key] = hit
+        return hit
+
+
+class TableRow(Piece):
+    """A body row of a table (see TableShape): drawn as Row draws it, without a Cell per
+    value when every value is one line (a 100,000-item register)."""
+
+    def __init__(self, shape: TableShape, lines: list[list[str]], fills: list[str | None]):
+        self.shape = shape
+        self.lines = lines
+        self.fills = fills
+        n = max(map(len, lines), default=0)
+        self.height = max(shape.min_height, n * shape.line_h + 2 * PAD)
+        self.single = n <= 1
+
+    def row(self) -> Row:
+        shape = self.shape
+        return Row(shape.ts, shape.cells(self.lines, self.fills), shape.min_height, shape.line_h)
+
+    def draw(self, ops: list, x: float, y: float) -> None:
+        if not self.single:
+            self.row().draw(ops, x, y)
+            return
+        shape = self.shape
+        h = self.height
+        text_x, half, base_off, top, bottom, verticals = shape.placed(x, h)
+        fills = self.fills
+        if any(fills):
+            for cx, w, fill in zip(shape.xs, shape.widths, fills):
+                if fill:
+                    ops.append((RECT, x + cx, y, w, h, fill, None, 0))
+        base = (y + half) + base_off
+        size, colour = shape.size, shape.colour
+        for ax, lines, align in zip(text_x, self.lines, shape.aligns):
+            if lines and lines[0]:
+                ops.append((TEXT, ax, base, lines[0], size, False, colour, align, 0.0))
+        border = shape.border
+        yb = y + h
+        for a, b in top:
+            ops.append((LINE, a, y, b, y, BORDER_PT, border))
+        for a, b in bottom:
+            ops.append((LINE, a, yb, b, yb, BORDER_PT, border))
+        for vx in verticals:
+            ops.append((LINE, vx, y, vx, yb, BORDER_PT, border))
+
+    def split(self, avail: float):
+        return self.row().split(avail)
 
 
 class Ruled(Piece):
@@ -465,18 +556,54 @@ class BlockBuilder:
                           for x, w, h in zip(xs, widths, heads)], b.row_height, lh,
                      keep_with_next=True)
         pieces: list[Piece] = [header]
+        shape = TableShape(ts, xs, widths, aligns, size, lh, b.row_height)
+        # A value that is one field of the row (`{{ row.id }}`) is read straight from the
+        # row, as Text would read it; anything else goes through Text with the row's context
+        as_ = b.as_
+        columns = [(c.value, label, c.value.path[1]
+                    if c.value.path is not None and len(c.value.path) == 2
+                    and c.value.path[0] == as_ and as_ != "index" else None,
+                    w - 2 * PAD)
+                   for c, label, w in zip(b.columns, heads[-len(b.columns):],
+                                          widths[-len(b.columns):])]
+        fill_columns = [(c.fill, c.fill.path[1] if c.fill is not None and c.fill.path is not None
+                         and len(c.fill.path) == 2 and c.fill.path[0] == as_ and as_ != "index"
+                         else None) for c in b.columns]
+        wrap, clean, value = ts.wrap, ts.clean, ts.value
         for index, item in enumerate(items, 1):
-            row_ctx = {**ctx, b.as_: item, "index": index}
-            cells = []
-            values = ([str(index)] if b.numbered else []) + \
-                [ts.value(c.value, row_ctx, h) for c, h in zip(b.columns, heads[-len(b.columns):])]
-            fills = ([None] if b.numbered else []) + \
-                [(_fill(ts.value(c.fill, row_ctx, "fill")) if c.fill is not None else None)
-                 for c in b.columns]
-            for x, w, text, align, fill in zip(xs, widths, values, aligns, fills):
-                cells.append(Cell(x, w, ts.wrap(text, w - 2 * PAD, size), size, False, None,
-                                  fill, align))
-            pieces.append(Row(ts, cells, b.row_height, lh))
+            row_ctx = None
+            if b.numbered:
+                lines, fills = [wrap(str(index), widths[0] - 2 * PAD, size)], [None]
+            else:
+                lines, fills = [], []
+            for text, label, key, inner in columns:
+                raw = item.get(key, _MISSING) if key is not None and type(item) is dict \
+                    else _MISSING
+                if raw is None:
+                    shown = ""
+                elif type(raw) is str:
+                    shown = raw if not raw or (raw.isascii() and raw.isprintable()) \
+                        else clean(raw, label, text.data_path)
+                else:
+                    if row_ctx is None:
+                        row_ctx = {**ctx, as_: item, "index": index}
+                    shown = value(text, row_ctx, label)
+                lines.append(wrap(shown, inner, size))
+            for fill, key in fill_columns:
+                if fill is None:
+                    fills.append(None)
+                    continue
+                raw = item.get(key, _MISSING) if key is not None and type(item) is dict \
+                    else _MISSING
+                if raw is None:
+                    fills.append(None)
+                elif type(raw) is str and raw.isascii() and raw.isprintable():
+                    fills.append(_fill(raw))
+                else:
+                    if row_ctx is None:
+                        row_ctx = {**ctx, as_: item, "index": index}
+                    fills.append(_fill(value(fill, row_ctx, "fill")))
+            pieces.append(TableRow(shape, lines, fills))
         for _ in range(max(0, b.min_rows - len(items))):
             pieces.append(Row(ts, [Cell(x, w, [], size) for x, w in zip(xs, widths)],
                               b.row_height, lh))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -46,6 +46,11 @@ class Metrics:
     ascent: float   # fraction of the font size above the baseline
     descent: float  # fraction below (positive)
     printable: frozenset  # characters the font draws, controls excluded
+    widest: float = 0.0        # the widest glyph (default width included), in 1/1000 em
+    widest_ascii: float = 0.0  # the widest of the printable ASCII characters
+    # non-ASCII texts seen to print as typed (they repeat from record to record: names, kinds)
+    _fine: set = field(default_factory=set, compare=False, repr=False)
+    _units: dict = field(default_factory=dict, compare=False, repr=False)  # text -> width
 
     def char_width(self, ch: str) -> float:
         return self.widths.get(ord(ch), self.default)
@@ -59,8 +64,14 @@ class Metrics:
         """The text as it will print (controls removed, tabs as spaces) and the characters
         the font lacks or that print nothing."""
         missing: list[str] = []
-        if text.isprintable() and (text.isascii() or set(text) <= self.printable):
-            return text, missing
+        if text.isprintable():
+            if text.isascii() or text in self._fine:
+                return text, missing
+            if set(text) <= self.printable:
+                if len(self._fine) > 100000:
+                    self._fine.clear()
+                self._fine.add(text)
+                return text, missing
         if len(text) < 40:
             hit = _CLEANED.get((self.name, text))
             if hit is not None:
@@ -91,6 +102,27 @@ class Metrics:
                 _CLEANED.clear()
             _CLEANED[(self.name, text)] = (result, tuple(missing))
         return result, missing
+
+    def fits(self, text: str, limit: float) -> bool:
+        """Does one line of `text` (no newline) fit `limit` (1/1000 em)? As wrap decides it,
+        without measuring when the text is obviously short enough."""
+        widest = self.widest_ascii if text.isascii() else self.widest
+        if len(text) * widest <= limit * (1 - 1e-9):
+            return True
+        return self.units(text) <= limit
+
+    def units(self, text: str) -> float:
+        """Width of `text` in 1/1000 em (summed as wrap sums it); remembered for short texts,
+        which repeat (dates, counts, names)."""
+        units = self._units.get(text)
+        if units is None:
+            get, default = self.widths.get, self.default
+            units = sum([get(ord(c), default) for c in text])
+            if len(text) < 40:
+                if len(self._units) > 100000:
+                    self._units.clear()
+                self._units[text] = units
+        return units
 
     def wrap(self, text: str, width_mm: float, size: float) -> list[str]:
         """Lines of `text` (already cleaned) that each fit `width_mm` at `size` points.
@@ -157,5 +189,9 @@ def metrics(font_name: str) -> Metrics:
     face = pdfmetrics.getFont(font_name).face
     printable = frozenset(ch for ch in map(chr, face.charWidths)
                           if ch.isprintable() and ch not in _DROP)
-    return Metrics(font_name, face.charWidths, float(face.defaultWidth),
-                   face.ascent / 1000.0, -face.descent / 1000.0, printable)
+    widths = face.charWidths
+    widest = max([float(face.defaultWidth), *widths.values()])
+    widest_ascii = max([float(face.defaultWidth)] + [widths[c] for c in range(32, 127)
+                                                     if c in widths])
+    return Metrics(font_name, widths, float(face.defaultWidth),
+                   face.ascent / 1000.0, -face.descent / 1000.0, printable, widest, widest_ascii)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError, Undefined
 from jinja2.sandbox import SecurityError
 
 from ..content import find_layout
@@ -48,7 +48,12 @@ class BareExpression:
 
     def __call__(self, context: dict) -> Any:
         try:
-            return self._fn(**context)
+            value = self._fn(**context)
+            if isinstance(value, Undefined):
+                # a refused attribute (person.__class__) or a missing one comes back as an
+                # undefined value that raises only when used: make it raise here, with a message
+                bool(value)
+            return value
         except SecurityError as exc:
             raise UserError(f"{self.where}: refused by the sandbox: {str(exc).rstrip('.')}. "
                             "Layouts may only read the data, not Python internals") from None

@@ -43,17 +43,27 @@ def main(argv: list[str] | None = None) -> None:
         result = cli.main(args=argv, prog_name="fieldprint", standalone_mode=False)
     except UserError as exc:
         common.report_problems(exc.problems)
-        sys.exit(2)
+        _exit(2, argv)
     except click.exceptions.Abort:
         click.echo("stopped.", err=True)
-        sys.exit(130)
+        _exit(130, argv)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+        _exit(2 if exc.exit_code == 2 else exc.exit_code, argv)
     except KeyboardInterrupt:
         click.echo("stopped; no output file was left half-written.", err=True)
-        sys.exit(130)
-    sys.exit(result if isinstance(result, int) else 0)
+        _exit(130, argv)
+    _exit(result if isinstance(result, int) else 0, argv)
+
+
+def _exit(code: int, argv: list[str] | None) -> None:
+    if argv is None:
+        # The process ends here (the `fieldprint` script, python -m generator.cli): its
+        # objects need no cyclic garbage collection on the way out. Python would scan them all
+        # once more while shutting down: 0.3 s after a 100,000-item register.
+        import gc
+        gc.freeze()
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -99,6 +99,14 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on):
       fieldprint equipment register.csv staff.yaml --format json -o status.json
       fieldprint equipment examples/equipment.yaml --fail-on overdue --format ics -o due.ics
     """
+    from ..equipment import gc_paused
+    # Loading, assessing and writing a register make millions of objects and no reference
+    # cycles: the cyclic garbage collector would only walk them again and again.
+    with gc_paused():
+        return _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on)
+
+
+def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on):
     from ..equipment import fails, render
     from ..equipment.report import STATUS_EN, summary_line
 

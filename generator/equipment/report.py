@@ -6,9 +6,7 @@ atomically. The binary formats live beside this module (xlsx.py, ics.py, pdf.py)
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import unicodedata
 from dataclasses import dataclass, field
@@ -116,28 +114,60 @@ CSV_COLUMNS = ("id", "kind", "holder", "holder_name", "team", "batch", "status",
                "action_zh", "reason_zh")
 
 
-def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[tuple]:
-    """One tuple per item, in CSV_COLUMNS order, most urgent first."""
+def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[tuple[str, ...]]:
+    """One tuple of texts per item, in CSV_COLUMNS order, most urgent first."""
     as_of = report.as_of
     people = report.people
+    holders: dict[str | None, tuple[str, str]] = {None: ("", "")}  # holder -> (name, team)
+    reasons: dict[tuple, tuple[str, str]] = {(): ("", "")}         # why -> (English, Chinese)
+    actions: dict[tuple, str] = {}                                  # (action, kind) -> 中文
     for s in (urgent_first(report.statuses) if statuses is None else statuses):
         item = s.item
-        person = people.get(item.holder) if item.holder else None
-        yield (item.id, item.kind, item.holder or "", person.name if person else "",
-               (person.team or "") if person else "", item.batch or "", s.status,
-               s.due.isoformat() if s.due else "",
-               (s.due - as_of).days if s.due else "", s.basis,
-               "" if s.in_service_days is None else s.in_service_days, s.action or "",
-               s.reason or "", STATUS_ZH[s.status], action_zh(s), s.reason_zh or "")
+        holder = item.holder
+        person = holders.get(holder)
+        if person is None:
+            found = people.get(holder) if holder else None
+            person = holders[holder] = ((found.name, found.team or "") if found is not None
+                                        else ("", ""))
+        why = s.why
+        reason = reasons.get(why)
+        if reason is None:
+            reason = reasons[why] = (s.reason or "", s.reason_zh or "")
+        due = s.due
+        days = s.in_service_days
+        action = s.action
+        to_do = actions.get((action, item.kind))
+        if to_do is None:
+            to_do = actions[(action, item.kind)] = action_zh(s)
+        yield (item.id, item.kind, holder or "", person[0], person[1], item.batch or "",
+               s.status, due.isoformat() if due else "", str((due - as_of).days) if due else "",
+               s.basis, "" if days is None else str(days), action or "", reason[0],
+               STATUS_ZH[s.status], to_do, reason[1])
 
 
 def to_csv(report: Report) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows the Chinese names; codes as in the JSON."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows(report))
-    return buffer.getvalue().encode("utf-8-sig")
+    """UTF-8 with a byte-order mark, so Excel shows the Chinese names; codes as in the JSON.
+
+    The bytes `csv.writer` writes (minimal quoting, CRLF), a row at a time: a row whose values
+    hold no comma, quote or line break is its values joined by commas; any other row is
+    quoted value by value, as `csv.writer` quotes.
+    """
+    commas = len(CSV_COLUMNS) - 1
+    lines = [",".join(CSV_COLUMNS)]
+    append = lines.append
+    for row in rows(report):
+        line = ",".join(row)
+        if (line.count(",") != commas or '"' in line or "\n" in line or "\r" in line):
+            line = ",".join([_quoted(v) for v in row])
+        append(line)
+    lines.append("")
+    return "\r\n".join(lines).encode("utf-8-sig")
+
+
+def _quoted(value: str) -> str:
+    if "," in value or '"' in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 # --------------------------------------------------------------------------------- table

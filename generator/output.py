@@ -18,8 +18,10 @@ from typing import Iterator
 from .errors import Problem, UserError
 
 
-def check_target(path: Path, *, directory: bool = False) -> Path:
-    """Fail before any work is done when the output cannot be written; creates missing folders."""
+def check_target(path: Path, *, directory: bool = False, probe: bool = True) -> Path:
+    """Fail before any work is done when the output cannot be written; creates missing folders.
+    `probe` creates and removes an empty file in the folder: permission bits do not tell (root
+    passes os.access, yet cannot create files in /proc, on a read-only mount, ...)."""
     path = Path(path)
     folder = path if directory else path.parent
     if not directory and path.is_dir():
@@ -32,21 +34,35 @@ def check_target(path: Path, *, directory: bool = False) -> Path:
         raise UserError(Problem(f"cannot create the folder {folder}: {exc.strerror}")) from None
     if not os.access(folder, os.W_OK):
         raise UserError(Problem(f"cannot write into {folder}: permission denied"))
+    if probe:
+        fd, name = _mkstemp(folder, ".fieldprint-", ".probe")
+        os.close(fd)
+        os.unlink(name)
     return path
+
+
+def _mkstemp(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
+    try:
+        return tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    except OSError as exc:
+        raise UserError(Problem(f"cannot write into {folder}: {exc.strerror}")) from None
 
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`; renamed onto it when the block ends without error."""
     target = Path(target)
-    check_target(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    check_target(target, probe=False)
+    fd, tmp = _mkstemp(target.parent, f".{target.name}.", ".part")
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, target)
+        try:
+            os.replace(tmp_path, target)
+        except OSError as exc:
+            raise UserError(Problem(f"cannot write {target}: {exc.strerror}")) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

@@ -222,6 +222,15 @@ limit_mb = float(os.environ.get("MEASURE_LIMIT_MB") or 0)
 start = time.perf_counter()
 
 def peak_mb():
+    # VmHWM: this process's own high-water mark. Not ru_maxrss: Linux carries the parent's
+    # (pytest's) resident size over fork and exec into it.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KiB on Linux
 
 def report(code, over=False):

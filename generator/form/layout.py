@@ -196,60 +196,54 @@ class Row(Piece):
 
     def draw(self, ops: list, x: float, y: float) -> None:
         h = self.height
+        cells = self.cells
+        key = (x, tuple([(c.x, c.w, c.sides, c.align, c.box is not None) for c in cells]))
+        geometry = _ROW_GEOMETRY.get(key)
+        if geometry is None:
+            if len(_ROW_GEOMETRY) > 4096:
+                _ROW_GEOMETRY.clear()
+            geometry = _ROW_GEOMETRY[key] = _row_geometry(cells, x)
+        text_x, box_x, top_spans, bottom_spans, verticals = geometry
         style = self.ts.style
-        for c in self.cells:
+        append = ops.append
+        for c in cells:
             if c.fill:
-                ops.append((RECT, x + c.x, y, c.w, h, c.fill, None, 0))
-        for c in self.cells:
-            cx = x + c.x
-            size = c.size
+                append((RECT, x + c.x, y, c.w, h, c.fill, None, 0))
+        line_h = self.line_h
+        middle = self.valign == "middle"
+        baselines = _BASELINES
+        for c, ax, bx in zip(cells, text_x, box_x):
             lines = c.lines
-            text_x = cx + PAD
-            if c.box is not None:
+            if bx is not None:
                 top = y + (h - BOX_MM) / 2 if len(lines) <= 1 else \
-                    y + PAD + (self.line_h - BOX_MM) / 2
-                ops.append((BOX, cx + PAD + 0.4, top, BOX_MM, c.box, style.accent))
-                text_x += BOX_MM + 1.6
+                    y + PAD + (line_h - BOX_MM) / 2
+                append((BOX, bx, top, BOX_MM, c.box, style.accent))
             if lines:
-                block = len(lines) * self.line_h
-                top = y + (h - block) / 2 if self.valign == "middle" else y + PAD
-                base = top + self.ts.baseline(size, self.line_h)
+                size = c.size
+                block = len(lines) * line_h
+                top = y + (h - block) / 2 if middle else y + PAD
+                key = (self.ts.regular.name, size, line_h)
+                off = baselines.get(key)
+                if off is None:
+                    off = baselines[key] = self.ts.baseline(size, line_h)
+                base = top + off
                 colour = c.colour or style.text
-                if c.align == "c":
-                    ax = cx + c.w / 2 + (text_x - cx - PAD) / 2
-                elif c.align == "r":
-                    ax = cx + c.w - PAD
-                else:
-                    ax = text_x
+                if len(lines) == 1:
+                    if lines[0]:
+                        append((TEXT, ax, base, lines[0], size, c.bold, colour, c.align, 0.0))
+                    continue
                 for i, line in enumerate(lines):
                     if line:
-                        ops.append((TEXT, ax, base + i * self.line_h, line, size, c.bold,
-                                    colour, c.align, 0.0))
+                        append((TEXT, ax, base + i * line_h, line, size, c.bold, colour,
+                                c.align, 0.0))
         border = self.border
-        # borders: one line per run of cells sharing a top (bottom) edge, one per vertical
-        for side, yy in (("T", y), ("B", y + h)):
-            start = end = None
-            for c in self.cells:
-                if side in c.sides:
-                    if start is None:
-                        start = x + c.x
-                    elif end is not None and abs(x + c.x - end) > 1e-6:
-                        ops.append((LINE, start, yy, end, yy, BORDER_PT, border))
-                        start = x + c.x
-                    end = x + c.x + c.w
-                elif start is not None:
-                    ops.append((LINE, start, yy, end, yy, BORDER_PT, border))
-                    start = end = None
-            if start is not None:
-                ops.append((LINE, start, yy, end, yy, BORDER_PT, border))
-        seen = set()
-        for c in self.cells:
-            for side, vx in (("L", x + c.x), ("R", x + c.x + c.w)):
-                if side in c.sides:
-                    key = round(vx, 3)
-                    if key not in seen:
-                        seen.add(key)
-                        ops.append((LINE, vx, y, vx, y + h, BORDER_PT, border))
+        yb = y + h
+        for a, b in top_spans:
+            append((LINE, a, y, b, y, BORDER_PT, border))
+        for a, b in bottom_spans:
+            append((LINE, a, yb, b, yb, BORDER_PT, border))
+        for vx in verticals:
+            append((LINE, vx, y, vx, yb, BORDER_PT, border))
 
     def split(self, avail: float):
         k = int((avail - 2 * PAD) / self.line_h)
@@ -264,6 +258,60 @@ class Row(Piece):
         a = Row(self.ts, first, 0, self.line_h, border=self.border, valign="top")
         b = Row(self.ts, rest, 0, self.line_h, border=self.border, valign="top")
         return a, b
+
+
+def _row_geometry(cells: list[Cell], x: float) -> tuple:
+    """Where a row of these cells at left edge `x` puts things, whatever its height and top:
+    (text x per cell, checkbox x per cell or None, top border spans, bottom border spans,
+    vertical borders' x). Borders: one line per run of cells sharing a top (bottom) edge,
+    one per vertical edge."""
+    text_x, box_x = [], []
+    for c in cells:
+        cx = x + c.x
+        tx = cx + PAD
+        if c.box is not None:
+            box_x.append(cx + PAD + 0.4)
+            tx += BOX_MM + 1.6
+        else:
+            box_x.append(None)
+        if c.align == "c":
+            text_x.append(cx + c.w / 2 + (tx - cx - PAD) / 2)
+        elif c.align == "r":
+            text_x.append(cx + c.w - PAD)
+        else:
+            text_x.append(tx)
+    spans = []
+    for side in ("T", "B"):
+        runs = []
+        start = end = None
+        for c in cells:
+            if side in c.sides:
+                if start is None:
+                    start = x + c.x
+                elif end is not None and abs(x + c.x - end) > 1e-6:
+                    runs.append((start, end))
+                    start = x + c.x
+                end = x + c.x + c.w
+            elif start is not None:
+                runs.append((start, end))
+                start = end = None
+        if start is not None:
+            runs.append((start, end))
+        spans.append(tuple(runs))
+    seen = set()
+    verticals = []
+    for c in cells:
+        for side, vx in (("L", x + c.x), ("R", x + c.x + c.w)):
+            if side in c.sides:
+                key = round(vx, 3)
+                if key not in seen:
+                    seen.add(key)
+                    verticals.append(vx)
+    return tuple(text_x), tuple(box_x), spans[0], spans[1], tuple(verticals)
+
+
+_ROW_GEOMETRY: dict[tuple, tuple] = {}
+_BASELINES: dict[tuple, float] = {}   # (font, size, line height) -> baseline offset
 
 
 class TableShape:

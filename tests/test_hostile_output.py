@@ -73,6 +73,22 @@ def test_an_unwritable_folder_is_a_clear_error_before_any_work(examples_copy, tm
     assert "Traceback" not in result.err and "cannot write into" in result.err, result.err
 
 
+@pytest.mark.parametrize("command, extra, suffix", OUTPUTS, ids=IDS)
+def test_an_output_path_that_is_a_folder_is_a_clear_error(examples_copy, tmp_path, cli,
+                                                          command, extra, suffix):
+    target = tmp_path / f"out{suffix}"
+    target.mkdir()
+    result = cli(command, *inputs(examples_copy, command), *extra, "-o", target)
+    assert "Traceback" not in result.err, result.err
+    if command in ("work-orders", "confirmations", "follow-ups"):
+        # by design, an existing folder is where one file per order goes (as 'FOLDER/')
+        assert result.code == 0 and "files into" in result.out, result
+        return
+    assert result.code == 2, result
+    assert "is a folder" in result.err, result.err
+    assert not any(target.iterdir())
+
+
 @pytest.mark.parametrize("option", ["--png", "-o"])
 def test_an_unwritable_folder_for_files_per_person_or_order(examples_copy, tmp_path, cli,
                                                             option):

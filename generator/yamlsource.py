@@ -209,6 +209,231 @@ class _Builder:
         self.bad_tag(node)
 
 
+class _Unusual(Exception):
+    """Something `_Streamer` leaves to the composed route (which says exactly what is wrong)."""
+
+
+_STR, _NULL, _SEQ, _MAP, _MERGE = (_TAG + k for k in ("str", "null", "seq", "map", "merge"))
+
+
+class _Streamer(_Builder):
+    """Builds the same marked values as `_Builder`, from the parser's events as they come.
+
+    The composed node tree of a big file costs several times the memory of the values built
+    from it (node, two marks and a resolved tag per scalar), and composing resolves every plain
+    scalar's tag through regular expressions. Here values are built as the events arrive, and
+    tags are resolved once per distinct plain value; a subtree with an anchor (&name) is still
+    composed into nodes, so that aliases (*name) are built by `_Builder.build` exactly as
+    before, within the same alias budget. Anything out of the ordinary (a syntax error, a tag,
+    a second document, an undefined alias, a key that is a list) raises `_Unusual`, and
+    `load_yaml` reads the file again through the composer, which reports it as it always did.
+    Duplicate keys are collected as `_Builder` collects them.
+    """
+
+    def __init__(self, file: str, text: str):
+        super().__init__(file)
+        self.loader = _Loader(text)
+        self.get = self.loader.get_event
+        self.anchors: dict[str, yaml.Node] = {}
+        self.keep: list[yaml.Node] = []      # nodes built here stay alive: `seen` holds ids
+        resolvers = self.loader.yaml_implicit_resolvers
+        if None in resolvers or self.loader.yaml_path_resolvers:
+            raise _Unusual  # resolvers that look past the first character: compose
+        self.first_chars = frozenset(resolvers)  # plain scalars starting otherwise are str
+        self.plain_tags: dict[str, str] = {}
+        self.stamps: dict[str, Any] = {}
+
+    def load(self) -> tuple[bool, Any]:
+        """(False, None) for a file without a document, else (True, the document's value)."""
+        get = self.get
+        try:
+            get()  # stream start
+            if self.loader.check_event(yaml.StreamEndEvent):
+                return False, None
+            get()  # document start
+            data = self.value(get())
+            get()  # document end
+            if not self.loader.check_event(yaml.StreamEndEvent):
+                raise _Unusual  # a second document
+            return True, data
+        except _Unusual:
+            raise
+        except Exception as exc:  # whatever it is, the composed route meets it as it did
+            raise _Unusual from exc
+        finally:
+            self.loader.dispose()
+
+    # ---- tags, as the composer resolves them (yaml.composer.Composer)
+    def scalar_tag(self, event) -> str:
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return _STR
+            value = event.value
+            if value[:1] not in self.first_chars:
+                return _STR
+            tag = self.plain_tags.get(value)
+            if tag is None:
+                tag = self.plain_tags[value] = self.loader.resolve(yaml.ScalarNode, value,
+                                                                   event.implicit)
+        return tag
+
+    def node(self, event) -> yaml.Node:
+        """Compose the node starting with `event` (yaml.composer.Composer.compose_node)."""
+        cls = event.__class__
+        anchor = event.anchor
+        if cls is yaml.AliasEvent:
+            if anchor not in self.anchors:
+                raise _Unusual
+            return self.anchors[anchor]
+        if anchor is not None and anchor in self.anchors:
+            raise _Unusual  # a duplicate anchor
+        if cls is yaml.ScalarEvent:
+            node = yaml.ScalarNode(self.scalar_tag(event), event.value, event.start_mark,
+                                   event.end_mark, style=event.style)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            return node
+        tag = event.tag
+        if cls is yaml.SequenceStartEvent:
+            node = yaml.SequenceNode(_SEQ if tag is None or tag == "!" else tag, [],
+                                     event.start_mark, None, flow_style=event.flow_style)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            while True:
+                item = self.get()
+                if item.__class__ is yaml.SequenceEndEvent:
+                    node.end_mark = item.end_mark
+                    return node
+                node.value.append(self.node(item))
+        if cls is yaml.MappingStartEvent:
+            node = yaml.MappingNode(_MAP if tag is None or tag == "!" else tag, [],
+                                    event.start_mark, None, flow_style=event.flow_style)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            while True:
+                key = self.get()
+                if key.__class__ is yaml.MappingEndEvent:
+                    node.end_mark = key.end_mark
+                    return node
+                key_node = self.node(key)
+                node.value.append((key_node, self.node(self.get())))
+        raise _Unusual
+
+    def built(self, event) -> Any:
+        """The value of an anchored node or an alias, through the nodes."""
+        node = self.node(event)
+        self.keep.append(node)
+        return self.build(node)
+
+    # ---- values, straight from the events
+    def value(self, event) -> Any:
+        cls = event.__class__
+        if event.anchor is not None:  # an anchor, or an alias (whose anchor is its name)
+            return self.built(event)
+        if cls is yaml.ScalarEvent:
+            return self.event_scalar(event, self.scalar_tag(event))
+        if cls is yaml.MappingStartEvent:
+            return self.event_mapping(event)
+        if cls is yaml.SequenceStartEvent:
+            tag = event.tag
+            if not (tag is None or tag == "!" or tag == _SEQ):
+                raise _Unusual
+            mark = event.start_mark
+            out = MarkedList()
+            out.file, out.pos = self.file, (mark.line + 1, mark.column + 1)
+            positions = out.item_pos = []
+            get = self.get
+            while True:
+                item = get()
+                if item.__class__ is yaml.SequenceEndEvent:
+                    return out
+                if item.anchor is not None:  # built from the node: positioned where it is
+                    node = self.node(item)
+                    self.keep.append(node)
+                    mark = node.start_mark
+                    out.append(self.build(node))
+                else:
+                    mark = item.start_mark
+                    out.append(self.value(item))
+                positions.append((mark.line + 1, mark.column + 1))
+        raise _Unusual
+
+    def event_scalar(self, event, tag: str) -> Any:
+        if tag == _STR:
+            return event.value
+        if tag == _NULL:
+            return None
+        if tag == _TAG + "timestamp":  # dates repeat: one conversion per distinct text
+            value = self.stamps.get(event.value, self)
+            if value is self:
+                value = self.stamps[event.value] = self.scalar(yaml.ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, style=event.style))
+            return value
+        return self.scalar(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                           style=event.style))
+
+    def event_mapping(self, start) -> MarkedDict:
+        tag = start.tag
+        if not (tag is None or tag == "!" or tag == _MAP):
+            raise _Unusual
+        mark = start.start_mark
+        out = MarkedDict()
+        out.file, out.pos = self.file, (mark.line + 1, mark.column + 1)
+        key_pos = out.key_pos = {}
+        merged: list = []
+        get = self.get
+        first_chars, plain_tags = self.first_chars, self.plain_tags
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is yaml.MappingEndEvent:
+                break
+            if cls is yaml.ScalarEvent and event.anchor is None:
+                tag = event.tag
+                if tag is None and event.implicit[0]:  # a plain key: most often a word
+                    key = event.value
+                    if key[:1] in first_chars:
+                        tag = plain_tags.get(key) or self.scalar_tag(event)
+                        key = self.event_scalar(event, tag)
+                    else:
+                        tag = _STR
+                else:
+                    tag = self.scalar_tag(event)
+                    key = self.event_scalar(event, tag)
+                mark = event.start_mark
+            else:
+                node = self.node(event)
+                self.keep.append(node)
+                tag, mark = node.tag, node.start_mark
+                if tag != _MERGE:
+                    key = self.build(node)
+            if tag == _MERGE:
+                value = self.value(get())
+                merged.extend(value if isinstance(value, list) else [value])
+                continue
+            if isinstance(key, (list, dict)):
+                raise _Unusual
+            if key in out:
+                first = key_pos[key]
+                self.problems.append(Problem(
+                    f"duplicate key {key!r} (first at line {first[0]}); YAML would keep only the "
+                    "last one. Remove or rename one of them",
+                    Location(self.file, mark.line + 1, mark.column + 1)))
+                self.keep.append(self.node(get()))  # composed (its anchors count), not built
+                continue
+            out[key] = self.value(get())
+            key_pos[key] = (mark.line + 1, mark.column + 1)
+        for extra in merged:
+            if not isinstance(extra, MarkedDict):
+                raise _Unusual
+            for key, value in extra.items():
+                if key not in out:
+                    out[key] = value
+                    key_pos[key] = extra.key_pos[key]
+        return out
+
+
 def read_text(path: Path) -> str:
     """A data file's text, or a UserError saying why it cannot be read as text."""
     if path.is_dir():
@@ -266,6 +491,17 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     try:
         if _may_nest_deeply(text):
             _check_depth(text, name)
+        try:
+            streamer = _Streamer(name, text)
+            found, data = streamer.load()
+        except _Unusual:
+            pass  # the composed route below says what it is
+        else:
+            if not found:
+                raise UserError(_empty(name))
+            if streamer.problems:
+                raise UserError(streamer.problems)
+            return data
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -282,9 +518,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     except yaml.YAMLError as exc:
         raise UserError(Problem(f"not valid YAML: {exc}", Location(name))) from None
     if node is None:
-        raise UserError(Problem("the file is empty; it should hold sections such as "
-                                "'company:', 'staff:', 'work_orders:' or 'equipment:'",
-                                Location(name)))
+        raise UserError(_empty(name))
     builder = _Builder(name)
     try:
         data = builder.build(node)
@@ -293,6 +527,11 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     if builder.problems:
         raise UserError(builder.problems)
     return data
+
+
+def _empty(name: str) -> Problem:
+    return Problem("the file is empty; it should hold sections such as "
+                   "'company:', 'staff:', 'work_orders:' or 'equipment:'", Location(name))
 
 
 def warn_if_pure_python() -> None:

@@ -9,7 +9,8 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from .errors import Location, Problem, UserError
-from .models import SECTIONS, Company, EquipmentItem, Person, WorkOrder, clean_validator
+from .models import (SECTIONS, Company, EquipmentItem, Person, WorkOrder, clean_list_validator,
+                     clean_validator)
 from .sources import read_sections, suggest
 from .yamlsource import MarkedDict, MarkedList, locate
 
@@ -153,6 +154,24 @@ def validate_record(raw: Any, model: type, section: str, index: int | None,
     return result
 
 
+def _validate_clean(records: list, model: type, context: dict) -> list | None:
+    """Every record of a list at once through `clean_list_validator`, when all are clean and
+    none gives a warning; else None, and `validate_record` takes them one by one."""
+    if not all(isinstance(raw, dict) for raw in records):
+        return None
+    warnings = context.setdefault("warnings", [])
+    before = len(warnings)
+    try:
+        valid = clean_list_validator(model).validate_python([dict(raw) for raw in records],
+                                                            context=context)
+    except ValidationError:
+        valid = None
+    if len(warnings) > before:  # said again, with each record's place, one by one
+        del warnings[before:]
+        valid = None
+    return valid
+
+
 def _locate(raw: Any, loc: tuple) -> Location | None:
     if hasattr(raw, "location"):
         return locate(raw, loc)
@@ -251,8 +270,13 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
             context = context_for(path)
             model = models[section]
             clean = clean_validator(model)
+            valid = _validate_clean(records, model, context)
             for index, raw in enumerate(records):
-                record = validate_record(raw, model, section, index, context, problems, clean)
+                if valid is not None:
+                    record = valid[index]
+                else:
+                    record = validate_record(raw, model, section, index, context, problems,
+                                             clean)
                 origin = records.location(index) if isinstance(records, MarkedList) else None
                 if record is None:
                     continue

@@ -253,7 +253,7 @@ class EquipmentItem(Model):
 
 # ---------------------------------------------------------------- validating clean records fast
 _CLEANERS = (_as_text, _date, _month_or_date)
-_clean_validators: dict[type, Any] = {}
+_clean_validators: dict[Any, Any] = {}
 
 
 def clean_validator(model: type[Model]):
@@ -276,6 +276,17 @@ def clean_validator(model: type[Model]):
         from pydantic_core import SchemaValidator
         validator = _clean_validators[model] = SchemaValidator(
             _without_cleaners(model.__pydantic_core_schema__))
+    return validator
+
+
+def clean_list_validator(model: type[Model]):
+    """`clean_validator` for a whole list of records in one call."""
+    key = (model, list)
+    validator = _clean_validators.get(key)
+    if validator is None:
+        from pydantic_core import SchemaValidator, core_schema
+        validator = _clean_validators[key] = SchemaValidator(core_schema.list_schema(
+            _without_cleaners(model.__pydantic_core_schema__)))
     return validator
 
 

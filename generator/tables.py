@@ -353,7 +353,7 @@ def _text(value: Any, cell) -> Any:
 
 
 def _date_converter(allow_month: bool) -> Callable:
-    cache: dict[str, Any] = {}
+    cache: dict[str, Any] = {}  # text -> date (or the text, which the model reports)
 
     def convert(value: Any, cell) -> Any:
         if isinstance(value, str):
@@ -371,6 +371,7 @@ def _date_converter(allow_month: bool) -> Callable:
             day = _excel_date(float(value))
             return day.date() if day is not None else value
         return value
+    convert.cache = cache  # type: ignore[attr-defined]  (read by _read_rows)
     return convert
 
 
@@ -661,8 +662,8 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
         kind = H.kind_of(section, field)
         parent, _, key = field.rpartition(".")
         convert = _converter(kind, field)
-        if convert is _text and not excel:
-            convert = None  # CSV cells are text already
+        if (convert is _text or convert is _code) and not excel:
+            convert = None  # CSV cells are text already (both only change numbers)
         plan.append((c, field, parent or None, key, kind, convert))
     blank_columns = set(blank)
 
@@ -678,17 +679,22 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
     # CSV without nested or in-cell fields (staff, equipment, checks): a tighter loop
     simple = not excel and all(p[2] is None and p[4] != "materials" and p[1] != "appointment.start"
                                for p in plan)
-    flat = [(c, key, convert) for c, _, _, key, _, convert in plan]
+    # (column, key, converter, the converter's cache: text -> value, for dates)
+    flat = [(c, key, convert, getattr(convert, "cache", None))
+            for c, _, _, key, _, convert in plan]
     for number, cells in body():
         record = TableRecord()
         record.info, record.row, record.prefix = info, number, ""
         width = len(cells)
         if simple:
-            for c, key, convert in flat:
+            for c, key, convert, cache in flat:
                 if c < width:
                     value = cells[c].strip()
                     if value:
-                        record[key] = value if convert is None else convert(value, None)
+                        if convert is not None:
+                            done = cache.get(value) if cache is not None else None
+                            value = convert(value, None) if done is None else done
+                        record[key] = value
             plan_here = ()
         else:
             plan_here = plan

@@ -257,19 +257,19 @@ _clean_validators: dict[Any, Any] = {}
 
 
 def clean_validator(model: type[Model]):
-    """A validator giving the same `model` instance as `model.model_validate` for records whose
-    values are already clean, without calling Python per field; it refuses everything else.
+    """A validator giving the same `model` instance as `model.model_validate` whenever it
+    succeeds, but without calling Python for values that are already clean; on a failure the
+    caller validates the record again with `model.model_validate`, which says what is wrong.
 
     Text, dates and coded fields take their values through Python BeforeValidators
     (`_as_text`, `_date`, `_labelled`), which cost more than the rest of validating a record.
-    Most records of a big register or spreadsheet need none of them: text is already a `str`, a
-    date a `date`, a code written as the code. Here those validators are replaced by the
-    strict form of the schema they feed: a `str` (stripped by the model's config, as
-    `_as_text` strips), a `date` (not a datetime, not text), the code's literal (so '安全帽' or
-    ' helmet' are refused). A value any of them refuses makes the record fail here, and the
-    caller validates it again with `model.model_validate`: the record is then read, warned
-    about and reported exactly as before. The other validators (files, times, model checks)
-    stay and run as usual.
+    Most values of a big register or spreadsheet need none of them: text is already a `str`, a
+    date a `date`, a code written as the code. Here each of those validators is tried after
+    the strict form of the schema it feeds: a `str` (stripped by the model's config, as
+    `_as_text` strips), a `date` (not a datetime, not text), the code's literal. A value the
+    strict form refuses ('2023-05', 安全帽, 00123 typed as a number) goes through the Python
+    validator as before, warnings included. Only the error messages differ, which is why a
+    failure is validated again by the model.
     """
     validator = _clean_validators.get(model)
     if validator is None:
@@ -291,6 +291,7 @@ def clean_list_validator(model: type[Model]):
 
 
 def _without_cleaners(schema: Any) -> Any:
+    """The schema with a strict, Python-free first choice before each cleaning validator."""
     if isinstance(schema, list):
         return [_without_cleaners(s) for s in schema]
     if not isinstance(schema, dict):
@@ -298,13 +299,18 @@ def _without_cleaners(schema: Any) -> Any:
     if schema.get("type") == "function-before":
         inner = _without_cleaners(schema["schema"])
         function = schema["function"]["function"]
+        strict = None
         if function in _CLEANERS and inner.get("type") in ("str", "date"):
-            return {**inner, "strict": True}
+            strict = {**inner, "strict": True}
         labels = getattr(function, "labels", None)
         codes = inner.get("expected", ()) if inner.get("type") == "literal" else ()
         if labels is not None and codes and all(
                 isinstance(c, str) and c in labels and c not in labels.values() for c in codes):
-            return inner  # only the codes themselves match, which `convert` keeps as they are
+            strict = inner  # only the codes themselves match, which `convert` keeps as they are
+        as_before = {**schema, "schema": inner}
+        if strict is None:
+            return as_before
+        return {"type": "union", "choices": [strict, as_before], "mode": "left_to_right"}
     return {key: _without_cleaners(value) for key, value in schema.items()}
 
 

@@ -16,12 +16,16 @@ import functools
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFFormXObject
 
 from .. import qr as qrcodes
 from ..fonts import FontSet
 from ..units import MM
 from .layout import BARS, BOX, LINE, QR, RECT, TEXT
 from .text import metrics
+from .values import Fixed
+
+FORMS = 64   # form XObjects per document (backgrounds and grids shared by pages)
 
 
 @functools.lru_cache(maxsize=256)
@@ -72,19 +76,22 @@ class Painter:
         self._shifted: dict[tuple, str] = {}   # centred or right-aligned text -> PDF x
         self._tf: dict[tuple, str] = {}        # (font, subset, size) -> "/F1+0 9.50 Tf"
         self._ascii: dict[str, bool] = {}
+        self._forms: dict[tuple, str] = {}     # content -> "/FormXob.fp3 Do"
+        self._sightings: dict[tuple, int] = {}
 
     def page(self, ops: list[tuple]) -> None:
         H = self.page_h
         out: list[str] = []
         fills: list[tuple] = []
         strokes: list[tuple] = []
+        fixed: list[tuple] = []
         texts: list[tuple] = []
         lines: list[tuple] = []
         extras: list[tuple] = []
         for op in ops:
             kind = op[0]
             if kind == TEXT:
-                texts.append(op)
+                (fixed if type(op[3]) is Fixed else texts).append(op)
             elif kind == LINE:
                 lines.append(op)
             elif kind == RECT:
@@ -94,9 +101,12 @@ class Painter:
             else:
                 extras.append(op)
         # fills first (backgrounds), then text, then lines over them, then boxes and codes.
-        # Most pages of a batch share their grid and fills: those are cached by content.
-        if fills:
-            out.extend(self._cached(self._fills, tuple(fills), self._fill_ops))
+        # Most pages of a batch share their fills, the layout's own wording (labels, titles)
+        # and their grid: drawn once per document as form XObjects, each page naming them.
+        if fills or fixed:
+            key = ("background", tuple(fills), tuple(fixed))
+            if not self._form(key, out):
+                self._background(key, out)
         if texts:
             self._texts(texts, out)
         for _, x, y, w, h, _f, stroke, width in strokes:
@@ -104,7 +114,9 @@ class Painter:
                 out.append(f"{_rgb(stroke)} RG {_n(width)} w {_n(x * MM)} "
                            f"{_n((H - y - h) * MM)} {_n(w * MM)} {_n(h * MM)} re S")
         if lines:
-            out.extend(self._cached(self._grids, tuple(lines), self._lines))
+            key = ("grid", tuple(lines))
+            if not self._form(key, out):
+                out.extend(self._cached(self._grids, key[1], self._lines))
         for op in extras:
             if op[0] == BOX:
                 self._box(op, out)
@@ -113,6 +125,41 @@ class Painter:
             elif op[0] == QR:
                 self._qr(op, out)
         self.c.addLiteral("q\n" + "\n".join(out) + "\nQ")
+
+    def _background(self, key: tuple, out: list[str]) -> None:
+        _, fills, fixed = key
+        if fills:
+            out.extend(self._cached(self._fills, fills, self._fill_ops))
+        if fixed:
+            self._texts(fixed, out)
+
+    def _form(self, key: tuple, out: list[str]) -> bool:
+        """Draw content seen on an earlier page of this document as a form XObject made of
+        it (made the second time it is seen, at most FORMS per document); False: not one."""
+        name = self._forms.get(key)
+        if name is None:
+            seen = self._sightings.get(key, 0)
+            if not seen or len(self._forms) >= FORMS:
+                if len(self._sightings) > 256:
+                    self._sightings.clear()
+                self._sightings[key] = seen + 1
+                return False
+            content: list[str] = []
+            if key[0] == "background":     # fills and the layout's wording
+                self._background(key, content)
+            else:                          # the grid
+                content.extend(self._cached(self._grids, key[1], self._lines))
+            form = PDFFormXObject(0, 0, *self.c._pagesize)
+            form.compression = self.c._pageCompression
+            form.setStreamList(content)
+            external = f"fp{len(self._forms)}"
+            state = self.doc.inObject
+            self.doc.addForm(external, form)
+            self.doc.inObject = state
+            name = self._forms[key] = external
+        self.c._formsinuse.append(name)
+        out.append(f"/{self.doc.getXObjectName(name)} Do")
+        return True
 
     @staticmethod
     def _cached(cache: dict, key: tuple, make) -> list[str]:

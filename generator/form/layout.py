@@ -20,7 +20,7 @@ from ..fonts import describe_chars
 from ..units import MM
 from . import model as m
 from .text import Metrics
-from .values import Text, Value
+from .values import Fixed, Text, Value
 
 # ops, first element says which: positions in mm from the top-left, sizes in pt
 TEXT = "text"      # (TEXT, x, baseline_y, text, size_pt, bold, colour, align 'l'|'c'|'r', spacing_mm)
@@ -110,6 +110,8 @@ class Typesetter:
         lines = _WRAPPED.get(key)
         if lines is None:
             lines = m.wrap(text, max(width, 1.0), size)
+            if type(text) is Fixed:      # the layout's own wording: so is each of its lines
+                lines = [Fixed(line) for line in lines]
             if len(text) < 40:           # labels and short values repeat from record to record
                 if len(_WRAPPED) > 20000:
                     _WRAPPED.clear()
@@ -596,7 +598,7 @@ class BlockBuilder:
             items = []
         _require_list(items, b.rows)
         xs = [sum(widths[:i]) for i in range(len(widths))]
-        heads = ([ts.clean(b.number_header)] if b.numbered else []) + \
+        heads = ([Fixed(ts.clean(b.number_header))] if b.numbered else []) + \
             [ts.value(c.header, ctx, "header") for c in b.columns]
         aligns = (["c"] if b.numbered else []) + [c.align[0] for c in b.columns]
         header = Row(ts, [Cell(x, w, ts.wrap(h, w - 2 * PAD, size, True), size, True,
@@ -656,7 +658,7 @@ class BlockBuilder:
             pieces.append(Row(ts, [Cell(x, w, [], size) for x, w in zip(xs, widths)],
                               b.row_height, lh))
         if len(pieces) == 1 and b.empty:
-            pieces.append(Row(ts, [Cell(0, self.width, [ts.clean(b.empty)], size,
+            pieces.append(Row(ts, [Cell(0, self.width, [Fixed(ts.clean(b.empty))], size,
                                         colour=self.style.muted, align="c")], b.row_height, lh))
         if len(pieces) > 1:
             pieces[0].keep_with_next = True
@@ -709,7 +711,7 @@ class BlockBuilder:
     def _choice(self, b: m.ChoiceBlock, ctx: dict) -> Flow:
         selected = b.selected(ctx) if b.selected is not None else None
         options = b.option_list
-        entries = [(self.ts.clean(o.label), selected is not None and str(selected) == o.value)
+        entries = [(Fixed(self.ts.clean(o.label)), selected is not None and str(selected) == o.value)
                    for o in options]
         columns = b.columns or len(options)
         return self._grid(self.ts.value(b.label, ctx, "label"), b.label_width, entries, columns,
@@ -761,7 +763,7 @@ class BlockBuilder:
                 cx = x + i * w
                 ops.append((RECT, cx, y, w, h, None, style.border, BORDER_PT))
                 base1 = y + h * 0.42
-                ops.append((TEXT, cx + 2.4, base1, label + "：", size, True, style.text, "l",
+                ops.append((TEXT, cx + 2.4, base1, _colon(label), size, True, style.text, "l",
                             0.0))
                 lw = ts.width(label + "：", size, True)
                 ops.append((LINE, cx + 2.4 + lw + 1, base1 + 0.9, cx + w - 3, base1 + 0.9,
@@ -771,8 +773,8 @@ class BlockBuilder:
                                 style.muted, "l", 0.0))
                 if date != "none":
                     base2 = y + h - 3.2
-                    ops.append((TEXT, cx + 2.4, base2, "日期：", size, False, style.text, "l",
-                                0.0))
+                    ops.append((TEXT, cx + 2.4, base2, Fixed("日期："), size, False, style.text,
+                                "l", 0.0))
                     _date_blanks(ops, ts, cx + 2.4 + ts.width("日期：", size), base2, size,
                                  date == "datetime", style.text)
         return Flow([Custom(h, draw)], keep_together=True)
@@ -828,8 +830,12 @@ def _date_blanks(ops, ts, x, base, size, with_time, colour):
         parts += [("时", gap + 2), ("分", gap)]
     for word, space in parts:
         x += space
-        ops.append((TEXT, x, base, word, size, False, colour, "l", 0.0))
+        ops.append((TEXT, x, base, Fixed(word), size, False, colour, "l", 0.0))
         x += ts.width(word, size)
+
+
+def _colon(label: str) -> str:
+    return Fixed(label + "：") if type(label) is Fixed else label + "："
 
 
 def _fill(value: str) -> str | None:
@@ -1067,7 +1073,7 @@ def footer(ts: Typesetter, geo: Geometry, spec: m.Footer, text: str, page: int, 
     ops.append((LINE, x0, rule, x0 + width, rule, 0.4, style.border))
     right_w = 0.0
     if spec.page_numbers:
-        numbers = f"第 {page} 页 / 共 {pages} 页"
+        numbers = Fixed(f"第 {page} 页 / 共 {pages} 页")  # the same on most pages
         ops.append((TEXT, x0 + width, base, numbers, size, False, style.text, "r", 0.0))
         right_w = ts.width(numbers, size) + 4
     if text:
@@ -1078,7 +1084,8 @@ def footer(ts: Typesetter, geo: Geometry, spec: m.Footer, text: str, page: int, 
 
 def _fit(ts: Typesetter, text: str, width: float, size: float, bold: bool) -> str:
     """The text cut with '…' to fit one line (headers and footers are one line)."""
-    text = text.replace("\n", " ")
+    if "\n" in text:
+        text = text.replace("\n", " ")
     if ts.width(text, size, bold) <= width:
         return text
     while text and ts.width(text + "…", size, bold) > width:

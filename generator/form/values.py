@@ -99,6 +99,13 @@ _MISS = object()
 _NAME_PATH = re.compile(r"^[A-Za-z]\w*(?:\.[A-Za-z]\w*)*$")
 
 
+class Fixed(str):
+    """Wording of the layout itself (a label, a title), the same on every record: the drawing
+    step puts what every page shares in one form XObject instead of on each page."""
+
+    __slots__ = ()
+
+
 class Text:
     """A printed text: plain words, `{{ a.b.c }}`, or any Jinja2 template."""
 
@@ -111,6 +118,7 @@ class Text:
         self._template = None
         self._plan = None
         if "{{" not in source and "{%" not in source and "{#" not in source:
+            self.source = Fixed(source)
             return
         m = _DOTTED.match(source)
         if m:

@@ -44,7 +44,8 @@ def bomb_png(path: Path, size: int = 30000) -> Path:
     first = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
     again = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
     n = len(block) * (size // rows)
-    stream = first + again * (size // rows - 1) + b"\x03\x00" + struct.pack(">I", (n % 65521) << 16 | 1)
+    adler = (n % 65521) << 16 | 1
+    stream = first + again * (size // rows - 1) + b"\x03\x00" + struct.pack(">I", adler)
     path.write_bytes(b"\x89PNG\r\n\x1a\n"
                      + png_chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0))
                      + png_chunk(b"IDAT", stream) + png_chunk(b"IEND", b""))

@@ -184,7 +184,8 @@ def test_form_layout_reaching_python_internals(tmp_path, cli, command, attack):
     "- {type: note, text: x, when: order.__class__}",
     "- {type: note, text: x, when: cycler.__init__.__globals__}",
     "- {type: table, rows: order.__class__, columns: [{header: 材料, value: x}]}",
-    "- {type: table, rows: order.materials, columns: [{header: 材料, value: '{{ row.__class__ }}'}]}",
+    "- {type: table, rows: order.materials,"
+    " columns: [{header: 材料, value: '{{ row.__class__ }}'}]}",
     "- {type: checklist, items: [{label: 已检查, checked: order.customer.__init__}]}",
 ], ids=["when", "when globals", "rows", "row value", "checked"])
 def test_form_layout_conditions_reaching_python_internals(tmp_path, cli, block):

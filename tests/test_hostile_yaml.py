@@ -97,7 +97,7 @@ def test_nesting_a_real_file_needs_is_fine(tmp_path, cli):
 @pytest.mark.parametrize("text, line, key", [
     ('staff:\n  - id: "SZ1"\n    name: 王建国\n    name: 王建\n', 4, "name"),
     ('staff:\n  - {id: "SZ1", name: 王建国, id: "SZ2"}\n', 2, "id"),
-    (STAFF + 'staff:\n  - {id: "SZ2", name: 李四}\n', 3, "staff"),   # a second section loses the first
+    (STAFF + 'staff:\n  - {id: "SZ2", name: 李四}\n', 3, "staff"),   # two sections: one lost
     ('company:\n  name: 甲公司\n  hotline: "10000"\n  name: 乙公司\n' + STAFF, 4, "name"),
 ])
 def test_duplicate_keys_are_refused_with_their_line(tmp_path, cli, text, line, key):
@@ -150,7 +150,8 @@ def test_ids_written_as_numbers_keep_their_zeros_with_a_warning(tmp_path, cli):
     for where, typed in (("staff.yaml:2:9", "00123"), ("staff.yaml:4:12", "013712345670"),
                          ("staff.yaml:5:9", "0x1F"), ("work_orders.yaml:2:10", "0042"),
                          ("work_orders.yaml:2:", "02161234567")):
-        assert any(where in w and typed in w and "quotes" in w for w in warnings), (where, warnings)
+        assert any(where in w and typed in w and "quotes" in w for w in warnings), \
+            (where, warnings)
     # and what is printed is what was typed; the engineer 00123 is found on the staff list
     out = tmp_path / "b.pdf"
     assert cli("badges", staff, "-o", out, "--sheet", "none", "--side", "front",

@@ -74,6 +74,8 @@ class Typesetter:
         raw = text(ctx)
         if not raw:
             return ""
+        if raw.isascii() and raw.isprintable():
+            return raw                   # prints as typed (what clean would say)
         if text.is_plain:
             return self.clean(raw, label)
         return self.clean(raw, label, text.data_path)
@@ -560,26 +562,27 @@ class BlockBuilder:
         lh = ts.line_mm(size)
         col_w = self.width / b.columns
         label_w = min(b.label_width, col_w * 0.6)
-        rows: list[list[tuple[m.FieldItem, int]]] = [[]]
-        used = 0
-        for f in b.fields:
-            if used + f.span > b.columns:
-                rows.append([])
-                used = 0
-            rows[-1].append((f, f.span))
-            used += f.span
         pieces: list[Piece] = []
-        for row in rows:
-            total = sum(span for _, span in row)
-            if total < b.columns:  # stretch the last field to the end of the row
-                f, span = row[-1]
-                row[-1] = (f, span + b.columns - total)
+        labels = _LABEL_CELLS
+        for row in _field_rows(b):
             cells: list[Cell] = []
             x = 0.0
             for f, span in row:
                 w = col_w * span
-                label = ts.value(f.label, ctx, "label")
-                cells.append(self.label_cell(x, label_w, label, size))
+                # a label in the layout's own words is the same cell on every record
+                key = (id(f), x, label_w, size, ts.bold.name)
+                hit = labels.get(key)
+                if hit is not None and hit[0] is f:
+                    label, cell = hit[1], hit[2]
+                else:
+                    before = len(ts.unprintable)
+                    label = ts.value(f.label, ctx, "label")
+                    cell = self.label_cell(x, label_w, label, size)
+                    if f.label.is_plain and len(ts.unprintable) == before:
+                        if len(labels) > 4096:
+                            labels.clear()
+                        labels[key] = (f, label, cell)
+                cells.append(cell)
                 text = ts.value(f.value, ctx, label)
                 vw = w - label_w
                 cells.append(Cell(x + label_w, vw, ts.wrap(text, vw - 2 * PAD, size, f.bold),
@@ -794,6 +797,32 @@ class BlockBuilder:
         row = Row(ts, [Cell(0, self.width, lines, size, False, colour, None, align, sides)],
                   0, lh, valign="top")
         return Flow([row], keep_together=True)
+
+
+_LABEL_CELLS: dict[tuple, tuple] = {}   # (field, x, width, size, font) -> (field, label, cell)
+_FIELD_ROWS: dict[int, tuple] = {}
+
+
+def _field_rows(b: m.FieldsBlock) -> list[list[tuple[m.FieldItem, int]]]:
+    """The fields of a block by row, each with its span (the last one stretched to the end)."""
+    known = _FIELD_ROWS.get(id(b))
+    if known is not None and known[0] is b:
+        return known[1]
+    rows: list[list[tuple[m.FieldItem, int]]] = [[]]
+    used = 0
+    for f in b.fields:
+        if used + f.span > b.columns:
+            rows.append([])
+            used = 0
+        rows[-1].append((f, f.span))
+        used += f.span
+    for row in rows:
+        total = sum(span for _, span in row)
+        if total < b.columns:  # stretch the last field to the end of the row
+            f, span = row[-1]
+            row[-1] = (f, span + b.columns - total)
+    _FIELD_ROWS[id(b)] = (b, rows)
+    return rows
 
 
 # Blocks whose every value is fixed wording are laid out once per layout and width, and their

@@ -16,6 +16,7 @@ from .yamlsource import MarkedDict, MarkedList, locate
 
 LIST_SECTIONS = ("staff", "work_orders", "equipment")
 REFERENCES = {"work_orders": "engineer", "equipment": "holder"}  # fields naming a staff id
+CHUNK = 4096  # records validated at a time
 
 
 @dataclass
@@ -255,11 +256,14 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
         data.company = validate_record(raw, Company, "company", None, context_for(path),
                                        problems)
 
-    references: list = []
     models = {"staff": Person, "work_orders": WorkOrder, "equipment": EquipmentItem}
+    unknown_refs: list[Problem] = []  # engineers and holders not on the staff list
+    any_refs = False
     for section in LIST_SECTIONS:
         seen: dict[str, Location | None] = {}
         out = getattr(data, section)
+        ref = REFERENCES.get(section)
+        staff_ids = {p.id for p in data.staff} if ref else None  # staff come first
         for path, records in collected[section]:
             if records is None:
                 continue
@@ -270,31 +274,52 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
             context = context_for(path)
             model = models[section]
             clean = clean_validator(model)
-            valid = _validate_clean(records, model, context)
-            for index, raw in enumerate(records):
-                if valid is not None:
-                    record = valid[index]
-                else:
-                    record = validate_record(raw, model, section, index, context, problems,
-                                             clean)
-                origin = records.location(index) if isinstance(records, MarkedList) else None
-                if record is None:
-                    continue
-                if record.id in seen:
-                    first = seen[record.id]
-                    problems.append(Problem(
-                        f"duplicate id {record.id!r}" + (f" (first at {first})" if first else "")
-                        + "; every record needs its own id",
-                        _locate(raw, ("id",)) or origin, _path(section, index, ("id",))))
-                    continue
-                seen[record.id] = origin
-                data.origins[(section, record.id)] = origin
-                ref = REFERENCES.get(section)
-                if ref and getattr(record, ref) is not None:
-                    references.append((section, index, record, ref, raw))
-                out.append(record)
+            located = isinstance(records, MarkedList)
+            # A few thousand records at a time; each raw record is let go once validated (its
+            # place is kept in `origins`), so a big file's raw values and its models are not
+            # all in memory at once.
+            for start in range(0, len(records), CHUNK):
+                chunk = records[start:start + CHUNK]
+                valid = _validate_clean(chunk, model, context)
+                for offset, raw in enumerate(chunk):
+                    index = start + offset
+                    if valid is not None:
+                        record = valid[offset]
+                    else:
+                        record = validate_record(raw, model, section, index, context, problems,
+                                                 clean)
+                    origin = records.location(index) if located else None
+                    if record is None:
+                        continue
+                    if record.id in seen:
+                        first = seen[record.id]
+                        problems.append(Problem(
+                            f"duplicate id {record.id!r}" + (f" (first at {first})" if first
+                                                             else "")
+                            + "; every record needs its own id",
+                            _locate(raw, ("id",)) or origin, _path(section, index, ("id",))))
+                        continue
+                    seen[record.id] = origin
+                    data.origins[(section, record.id)] = origin
+                    if ref:
+                        value = getattr(record, ref)
+                        if value is not None:
+                            any_refs = True
+                            if staff_ids and value not in staff_ids:
+                                unknown_refs.append(Problem(
+                                    f"{ref} {value!r} is not on the staff list"
+                                    f"{suggest(value, staff_ids)}",
+                                    _locate(raw, (ref,)), _path(section, index, (ref,))))
+                    out.append(record)
+                del chunk, valid
+                records[start:start + CHUNK] = [None] * min(CHUNK, len(records) - start)
 
-    _cross_check(data, references, problems)
+    # references between sections: engineers and holders must be on the staff list
+    if not data.staff and any_refs:
+        data.warnings.append(Problem(
+            "no staff list given, so engineers and holders are printed as IDs only; "
+            "add staff.yaml to show names and teams"))
+    problems.extend(unknown_refs)
     if problems:
         raise UserError(problems)
     return data
@@ -311,20 +336,3 @@ def _company_columns(companies: list) -> Any:
         if isinstance(raw, dict):
             return raw.get("columns")
     return None
-
-
-def _cross_check(data: Dataset, references: list, problems: list[Problem]) -> None:
-    """References between sections: engineers and holders must be on the staff list."""
-    if not data.staff:
-        if references:
-            data.warnings.append(Problem(
-                "no staff list given, so engineers and holders are printed as IDs only; "
-                "add staff.yaml to show names and teams"))
-        return
-    ids = {p.id for p in data.staff}
-    for section, index, record, attr, raw in references:
-        ref = getattr(record, attr)
-        if ref in ids:
-            continue
-        problems.append(Problem(f"{attr} {ref!r} is not on the staff list{suggest(ref, ids)}",
-                                _locate(raw, (attr,)), _path(section, index, (attr,))))

@@ -315,6 +315,7 @@ def _row_geometry(cells: list[Cell], x: float) -> tuple:
 
 
 _ROW_GEOMETRY: dict[tuple, tuple] = {}
+_PLACED: dict[tuple, tuple] = {}      # table columns, left edge, row height -> TableShape.placed
 _BASELINES: dict[tuple, float] = {}   # (font, size, line height) -> baseline offset
 
 
@@ -342,6 +343,19 @@ class TableShape:
         hit = self._placed.get(key)
         if hit is not None:
             return hit
+        # tables of the same columns (the same block on every record) share it
+        shared = (x, h, tuple(self.xs), tuple(self.widths), tuple(self.aligns), self.size,
+                  self.line_h, self.min_height, self.border, self.ts.regular.name)
+        hit = _PLACED.get(shared)
+        if hit is None:
+            hit = self._work_out(x, h)
+            if len(_PLACED) > 1024:
+                _PLACED.clear()
+            _PLACED[shared] = hit
+        self._placed[key] = hit
+        return hit
+
+    def _work_out(self, x: float, h: float) -> tuple:
         probe = Row(self.ts, self.cells([["x"]] * len(self.xs), [None] * len(self.xs)),
                     self.min_height, self.line_h)
         ops: list[tuple] = []
@@ -354,10 +368,8 @@ class TableShape:
         verticals = tuple(op[1] for op in lines if op[1] == op[3])
         assert len(text_x) == len(self.xs) and len(top) + len(bottom) + len(verticals) == \
             len(lines)
-        hit = (text_x, (h - self.line_h) / 2, self.ts.baseline(self.size, self.line_h), top,
-               bottom, verticals)
-        self._placed[key] = hit
-        return hit
+        return (text_x, (h - self.line_h) / 2, self.ts.baseline(self.size, self.line_h), top,
+                bottom, verticals)
 
 
 class TableRow(Piece):

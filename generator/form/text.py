@@ -57,8 +57,7 @@ class Metrics:
 
     def width(self, text: str, size: float) -> float:
         """Width in mm of `text` at `size` points."""
-        get, default = self.widths.get, self.default
-        return sum([get(ord(c), default) for c in text]) * size / 1000.0 / MM
+        return self.units(text) * size / 1000.0 / MM
 
     def clean(self, text: str) -> tuple[str, list[str]]:
         """The text as it will print (controls removed, tabs as spaces) and the characters

@@ -102,10 +102,13 @@ def to_json(report: Report) -> str:
                f'"action": {"null" if action is None else chr(34) + action + chr(34)}, '
                f'"reason": {reason}}}')
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    body = ",\n    ".join(lines)
-    return (f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n'
-            f'  "items": [{chr(10) + "    " + body + chr(10) + "  " if lines else ""}],\n'
-            f'  "summary": {dumps(report.summary)}\n}}\n')
+    head = f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n  "items": ['
+    tail = f'],\n  "summary": {dumps(report.summary)}\n}}\n'
+    if not lines:
+        return head + tail
+    lines[0] = head + "\n    " + lines[0]
+    lines[-1] += "\n  " + tail
+    return ",\n    ".join(lines)  # one copy of a big register's text, not three
 
 
 # ----------------------------------------------------------------------------------- CSV
@@ -153,15 +156,16 @@ def to_csv(report: Report) -> bytes:
     quoted value by value, as `csv.writer` quotes.
     """
     commas = len(CSV_COLUMNS) - 1
-    lines = [",".join(CSV_COLUMNS)]
+    # UTF-8 line by line: a register's text (mostly Chinese) is held once, as bytes
+    lines = [",".join(CSV_COLUMNS).encode("utf-8-sig")]
     append = lines.append
     for row in rows(report):
         line = ",".join(row)
         if (line.count(",") != commas or '"' in line or "\n" in line or "\r" in line):
             line = ",".join([_quoted(v) for v in row])
-        append(line)
-    lines.append("")
-    return "\r\n".join(lines).encode("utf-8-sig")
+        append(line.encode("utf-8"))
+    lines.append(b"")
+    return b"\r\n".join(lines)
 
 
 def _quoted(value: str) -> str:

@@ -173,6 +173,17 @@ def _validate_clean(records: list, model: type, context: dict) -> list | None:
     return valid
 
 
+def _share_fields_set(record: Any, field_sets: dict) -> None:
+    """Records that give the same fields share one `model_fields_set`. pydantic gives every
+    instance a set of its own (728 bytes for six names: over half of an equipment item's
+    memory); the models are frozen, and pydantic copies the set before changing it
+    (`model_copy`), so one set per combination of fields reads the same."""
+    fields = record.__pydantic_fields_set__
+    shared = field_sets.setdefault(frozenset(fields), fields)
+    if shared is not fields:
+        object.__setattr__(record, "__pydantic_fields_set__", shared)
+
+
 def _locate(raw: Any, loc: tuple) -> Location | None:
     if hasattr(raw, "location"):
         return locate(raw, loc)
@@ -275,6 +286,7 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
             model = models[section]
             clean = clean_validator(model)
             located = isinstance(records, MarkedList)
+            field_sets: dict[frozenset, set] = {}
             # A few thousand records at a time; each raw record is let go once validated (its
             # place is kept in `origins`), so a big file's raw values and its models are not
             # all in memory at once.
@@ -285,6 +297,7 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                     index = start + offset
                     if valid is not None:
                         record = valid[offset]
+                        _share_fields_set(record, field_sets)
                     else:
                         record = validate_record(raw, model, section, index, context, problems,
                                                  clean)

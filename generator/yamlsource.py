@@ -1,7 +1,8 @@
 """Safe YAML loading that remembers where every value came from.
 
-PyYAML's composer (the libyaml C one when present) builds the node tree; we construct plain
-Python values from it ourselves so that we can:
+PyYAML's parser (libyaml's C one when present) reads the text; we construct plain Python
+values from its events ourselves (`_Streamer`; a file with an error, a tag or a second document
+is read again through PyYAML's composer and `_Builder`, which say what is wrong) so that we can:
 - remember file, line and column of every mapping key and list item (MarkedDict, MarkedList);
 - refuse duplicate keys (PyYAML silently keeps the last one, which loses data);
 - refuse tags that construct objects, and alias bombs;

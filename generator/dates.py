@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*$")
@@ -21,18 +22,25 @@ def parse_date(value: object, *, allow_month: bool = False) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        text = value.strip()
-        month = _MONTH_ONLY.match(text)
-        if month:
-            if not allow_month:
-                raise ValueError(f"{value!r} has no day; write a full date like 2024-03-01")
-            return _make(int(month[1]), int(month[2]), 1, value)
-        m = _DATE.match(text)
-        if m and m[3]:
-            return _make(int(m[1]), int(m[2]), int(m[3]), value)
-        m = _DATETIME.match(text)
-        if m:
-            return _make(int(m[1]), int(m[2]), int(m[3]), value)
+        return _date_text(value, allow_month)
+    hint = "2024-03-01 or 2023-05" if allow_month else "2024-03-01"
+    raise ValueError(f"not a date: {value!r}; write it like {hint}")
+
+
+@functools.lru_cache(maxsize=4096)  # a register repeats its dates; only results are kept
+def _date_text(value: str, allow_month: bool) -> dt.date:
+    text = value.strip()
+    month = _MONTH_ONLY.match(text)
+    if month:
+        if not allow_month:
+            raise ValueError(f"{value!r} has no day; write a full date like 2024-03-01")
+        return _make(int(month[1]), int(month[2]), 1, value)
+    m = _DATE.match(text)
+    if m and m[3]:
+        return _make(int(m[1]), int(m[2]), int(m[3]), value)
+    m = _DATETIME.match(text)
+    if m:
+        return _make(int(m[1]), int(m[2]), int(m[3]), value)
     hint = "2024-03-01 or 2023-05" if allow_month else "2024-03-01"
     raise ValueError(f"not a date: {value!r}; write it like {hint}")
 

@@ -28,9 +28,24 @@ class Dataset:
     work_orders: list[WorkOrder] = field(default_factory=list)
     equipment: list[EquipmentItem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    # where each record starts, by (section, id): renderers name records in their messages
-    origins: dict[tuple[str, str], Location] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    # where each record starts, as loading left it: see `origins`
+    _places: list = field(default_factory=list, repr=False)  # (section, records, [(id, i)])
+    _origins: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def origins(self) -> dict[tuple[str, str], Location | None]:
+        """Where each record starts, by (section, id): renderers name records in their messages.
+        Looked up from the loaded lists when first asked for (a register's report never asks:
+        a Location per item was 0.1 s of 100,000)."""
+        if self._places:
+            origins = self._origins
+            for section, records, placed in self._places:
+                for record_id, index in placed:
+                    origins[(section, record_id)] = (records.location(index)
+                                                     if records is not None else None)
+            self._places.clear()
+        return self._origins
 
     def person(self, staff_id: str | None) -> Person | None:
         if staff_id is None:
@@ -271,7 +286,7 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
     unknown_refs: list[Problem] = []  # engineers and holders not on the staff list
     any_refs = False
     for section in LIST_SECTIONS:
-        seen: dict[str, Location | None] = {}
+        seen: dict[str, tuple] = {}  # id -> (its list or None, its index)
         out = getattr(data, section)
         ref = REFERENCES.get(section)
         staff_ids = {p.id for p in data.staff} if ref else None  # staff come first
@@ -285,10 +300,15 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
             context = context_for(path)
             model = models[section]
             clean = clean_validator(model)
-            located = isinstance(records, MarkedList)
+            located = records if isinstance(records, MarkedList) else None
+            # the list says where its items are from their positions (YAML), or (spreadsheets)
+            # from each item itself, which is then kept, emptied
+            by_position = located is not None and type(records).location is MarkedList.location
             field_sets: dict[frozenset, set] = {}
+            placed: list[tuple[str, int]] = []
+            data._places.append((section, located, placed))
             # A few thousand records at a time; each raw record is let go once validated (its
-            # place is kept in `origins`), so a big file's raw values and its models are not
+            # place can still be found), so a big file's raw values and its models are not
             # all in memory at once.
             for start in range(0, len(records), CHUNK):
                 chunk = records[start:start + CHUNK]
@@ -301,19 +321,21 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                     else:
                         record = validate_record(raw, model, section, index, context, problems,
                                                  clean)
-                    origin = records.location(index) if located else None
                     if record is None:
                         continue
                     if record.id in seen:
-                        first = seen[record.id]
+                        first_list, first_index = seen[record.id]
+                        first = (first_list.location(first_index) if first_list is not None
+                                 else None)
+                        origin = records.location(index) if located is not None else None
                         problems.append(Problem(
                             f"duplicate id {record.id!r}" + (f" (first at {first})" if first
                                                              else "")
                             + "; every record needs its own id",
                             _locate(raw, ("id",)) or origin, _path(section, index, ("id",))))
                         continue
-                    seen[record.id] = origin
-                    data.origins[(section, record.id)] = origin
+                    seen[record.id] = (located, index)
+                    placed.append((record.id, index))
                     if ref:
                         value = getattr(record, ref)
                         if value is not None:
@@ -324,8 +346,13 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                                     f"{suggest(value, staff_ids)}",
                                     _locate(raw, (ref,)), _path(section, index, (ref,))))
                     out.append(record)
+                if by_position or located is None:
+                    records[start:start + CHUNK] = [None] * len(chunk)
+                else:
+                    for raw in chunk:
+                        if isinstance(raw, dict):
+                            raw.clear()
                 del chunk, valid
-                records[start:start + CHUNK] = [None] * min(CHUNK, len(records) - start)
 
     # references between sections: engineers and holders must be on the staff list
     if not data.staff and any_refs:

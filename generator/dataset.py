@@ -29,9 +29,9 @@ class Dataset:
     equipment: list[EquipmentItem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-    # where each record starts, as loading left it: see `origins`
-    _places: list = field(default_factory=list, repr=False)  # (section, records, [(id, i)])
-    _origins: dict = field(default_factory=dict, repr=False)
+    # where each record starts, as loading left it: [(section, list, [(id, index)])]
+    _places: list = field(default_factory=list, repr=False, compare=False)
+    _origins: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def origins(self) -> dict[tuple[str, str], Location | None]:

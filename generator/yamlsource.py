@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import warnings
+from sys import intern
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -399,6 +400,7 @@ class _Streamer(_Builder):
                         key = self.event_scalar(event, tag)
                     else:
                         tag = _STR
+                        key = intern(key)  # one 'holder' for every record, not one each
                 else:
                     tag = self.scalar_tag(event)
                     key = self.event_scalar(event, tag)

@@ -55,7 +55,12 @@ def code128_pattern(value: str) -> str | None:
         return None
     code.encode()
     code.decompose()
-    return "".join(str(ord(c) - (64 if c.isupper() else 96)) for c in code.decomposed)
+    return code.decomposed.translate(_MODULES)
+
+
+# Code128.decompose writes bar widths as letters (A = 1 module, bars upper case, spaces lower)
+_MODULES = {ord(c): str(ord(c) - (64 if c.isupper() else 96))
+            for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
 
 
 class Painter:

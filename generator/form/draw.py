@@ -7,7 +7,10 @@ embedded fonts of the FontSet; a bold face that does not exist is drawn by strok
 Speed: a page is written as one block of PDF operators (one text object for all its text,
 one path per line style), through reportlab's font subsetting but not through a
 reportlab object per string. Cell borders that meet or overlap are merged into single
-lines first, so a table's grid is a few dozen strokes, not hundreds.
+lines first, so a table's grid is a few dozen strokes, not hundreds. What the pages of a
+document share - the fills and the layout's own wording (text marked `Fixed` by the layout),
+and the grid - is written once as a form XObject that each page names, so a work-order page
+carries only its record's values and codes (half the bytes to compress).
 """
 from __future__ import annotations
 

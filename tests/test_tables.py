@@ -450,13 +450,12 @@ def test_csv_cells_with_line_breaks_keep_line_numbers(folder):
     assert messages == [f"{folder / 'staff.csv'}:5: staff[3].name: required field 'name' is missing"]
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, strategies as st  # noqa: E402
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                max_size=30)
 
 
-@settings(max_examples=60, deadline=None)
 @given(team=TEXT, note=TEXT)
 def test_any_text_round_trips_through_csv(tmp_path_factory, team, note):
     import csv

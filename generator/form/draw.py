@@ -84,8 +84,10 @@ class Painter:
         self._shifted: dict[tuple, str] = {}   # centred or right-aligned text -> PDF x
         self._tf: dict[tuple, str] = {}        # (font, subset, size) -> "/F1+0 9.50 Tf"
         self._ascii: dict[str, bool] = {}
-        self._forms: dict[tuple, str] = {}     # content -> "/FormXob.fp3 Do"
+        self._forms: dict[tuple, str] = {}     # content -> form name ("fp3")
         self._sightings: dict[tuple, int] = {}
+        self._last_background: tuple | None = None   # (name, fills, fixed texts)
+        self._last_grid: tuple | None = None         # (name, lines)
 
     def page(self, ops: list[tuple]) -> None:
         H = self.page_h
@@ -112,9 +114,17 @@ class Painter:
         # Most pages of a batch share their fills, the layout's own wording (labels, titles)
         # and their grid: drawn once per document as form XObjects, each page naming them.
         if fills or fixed:
-            key = ("background", tuple(fills), tuple(fixed))
-            if not self._form(key, out):
-                self._background(key, out)
+            last = self._last_background   # most pages: the same as the page before
+            if last is not None and last[1] == fills and last[2] == fixed:
+                self._name(last[0], out)
+            else:
+                key = ("background", tuple(fills), tuple(fixed))
+                name = self._form(key)
+                if name is None:
+                    self._background(key, out)
+                else:
+                    self._name(name, out)
+                    self._last_background = (name, fills, fixed)
         if texts:
             self._texts(texts, out)
         for _, x, y, w, h, _f, stroke, width in strokes:
@@ -122,9 +132,17 @@ class Painter:
                 out.append(f"{_rgb(stroke)} RG {_n(width)} w {_n(x * MM)} "
                            f"{_n((H - y - h) * MM)} {_n(w * MM)} {_n(h * MM)} re S")
         if lines:
-            key = ("grid", tuple(lines))
-            if not self._form(key, out):
-                out.extend(self._cached(self._grids, key[1], self._lines))
+            last = self._last_grid
+            if last is not None and last[1] == lines:
+                self._name(last[0], out)
+            else:
+                key = ("grid", tuple(lines))
+                name = self._form(key)
+                if name is None:
+                    out.extend(self._cached(self._grids, key[1], self._lines))
+                else:
+                    self._name(name, out)
+                    self._last_grid = (name, lines)
         for op in extras:
             if op[0] == BOX:
                 self._box(op, out)
@@ -141,9 +159,9 @@ class Painter:
         if fixed:
             self._texts(fixed, out)
 
-    def _form(self, key: tuple, out: list[str]) -> bool:
-        """Draw content seen on an earlier page of this document as a form XObject made of
-        it (made the second time it is seen, at most FORMS per document); False: not one."""
+    def _form(self, key: tuple) -> str | None:
+        """The form XObject of content seen on an earlier page of this document (made the
+        second time it is seen, at most FORMS per document); None: draw it on the page."""
         name = self._forms.get(key)
         if name is None:
             seen = self._sightings.get(key, 0)
@@ -151,7 +169,7 @@ class Painter:
                 if len(self._sightings) > 256:
                     self._sightings.clear()
                 self._sightings[key] = seen + 1
-                return False
+                return None
             content: list[str] = []
             if key[0] == "background":     # fills and the layout's wording
                 self._background(key, content)
@@ -165,9 +183,12 @@ class Painter:
             self.doc.addForm(external, form)
             self.doc.inObject = state
             name = self._forms[key] = external
+        return name
+
+    def _name(self, name: str, out: list[str]) -> None:
+        """Draw a form XObject here."""
         self.c._formsinuse.append(name)
         out.append(f"/{self.doc.getXObjectName(name)} Do")
-        return True
 
     @staticmethod
     def _cached(cache: dict, key: tuple, make) -> list[str]:

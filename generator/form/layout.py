@@ -557,11 +557,20 @@ class BlockBuilder:
 
     # ---------------------------------------------------------------- shared parts
     def band(self, title: str, size: float) -> Row:
+        key = None
+        if type(title) is Fixed:   # the layout's own words: the same row on every record,
+            key = (title, size, self.width, self.ts.bold.name, self.ts.regular.name)
+            hit = _SHARED_ROWS.get(key)   # drawn from memory where it was drawn before
+            if hit is not None and hit[0] is self.style:
+                return hit[1]
         size = size + 0.5
         lh = self.ts.line_mm(size)
         lines = self.ts.wrap(title, self.width - 2 * PAD, size, True)
-        return Row(self.ts, [Cell(0, self.width, lines, size, True, self.style.accent,
-                                  self.style.band)], 6.4, lh, keep_with_next=True)
+        row = Row(self.ts, [Cell(0, self.width, lines, size, True, self.style.accent,
+                                 self.style.band)], 6.4, lh, keep_with_next=True)
+        if key is not None:
+            _share(key, self.style, row)
+        return row
 
     def label_cell(self, x: float, w: float, label: str, size: float, sides: str = "TBLR"
                    ) -> Cell:
@@ -616,10 +625,20 @@ class BlockBuilder:
         heads = ([Fixed(ts.clean(b.number_header))] if b.numbered else []) + \
             [ts.value(c.header, ctx, "header") for c in b.columns]
         aligns = (["c"] if b.numbered else []) + [c.align[0] for c in b.columns]
-        header = Row(ts, [Cell(x, w, ts.wrap(h, w - 2 * PAD, size, True), size, True,
-                               None, self.style.label_fill, "c")
-                          for x, w, h in zip(xs, widths, heads)], b.row_height, lh,
-                     keep_with_next=True)
+        key = None
+        if all(type(h) is Fixed for h in heads):   # the layout's words: shared (see band)
+            key = (id(b), tuple(heads), tuple(widths), size, ts.bold.name, ts.regular.name)
+            hit = _SHARED_ROWS.get(key)
+            header = hit[1] if hit is not None and hit[0] is b else None
+        else:
+            header = None
+        if header is None:
+            header = Row(ts, [Cell(x, w, ts.wrap(h, w - 2 * PAD, size, True), size, True,
+                                   None, self.style.label_fill, "c")
+                              for x, w, h in zip(xs, widths, heads)], b.row_height, lh,
+                         keep_with_next=True)
+            if key is not None:
+                _share(key, b, header)
         pieces: list[Piece] = [header]
         shape = TableShape(ts, xs, widths, aligns, size, lh, b.row_height)
         # A value that is one field of the row (`{{ row.id }}`) is read straight from the
@@ -809,6 +828,18 @@ class BlockBuilder:
         row = Row(ts, [Cell(0, self.width, lines, size, False, colour, None, align, sides)],
                   0, lh, valign="top")
         return Flow([row], keep_together=True)
+
+
+# Rows of the layout's own words (block titles, table headers) made once and shared by every
+# record: a Row draws the same ops wherever it is put, so they remember them (Piece.memo)
+_SHARED_ROWS: dict[tuple, tuple] = {}   # key -> (the object the key's id stands for, row)
+
+
+def _share(key: tuple, owner, row: Row) -> None:
+    if len(_SHARED_ROWS) > 1024:
+        _SHARED_ROWS.clear()
+    row.memo = {}
+    _SHARED_ROWS[key] = (owner, row)
 
 
 _LABEL_CELLS: dict[tuple, tuple] = {}   # (field, x, width, size, font) -> (field, label, cell)

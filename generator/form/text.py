@@ -71,6 +71,8 @@ class Metrics:
                     self._fine.clear()
                 self._fine.add(text)
                 return text, missing
+        elif text in self._fine:   # prints as typed, though not "printable" (U+3000 spaces)
+            return text, missing
         if len(text) < 40:
             hit = _CLEANED.get((self.name, text))
             if hit is not None:
@@ -96,6 +98,11 @@ class Metrics:
         result = "".join(out)
         if "\n" in result:
             result = result.replace("\r\n", "\n")
+        if not missing and result == text:
+            if len(self._fine) > 100000:
+                self._fine.clear()
+            self._fine.add(text)
+            return text, missing
         if len(text) < 40:
             if len(_CLEANED) > 20000:
                 _CLEANED.clear()

@@ -12,7 +12,7 @@ from .errors import Location, Problem, UserError
 from .models import (SECTIONS, Company, EquipmentItem, Person, WorkOrder, clean_list_validator,
                      clean_validator)
 from .sources import read_sections, suggest
-from .yamlsource import MarkedDict, MarkedList, locate
+from .yamlsource import MarkedList, locate
 
 LIST_SECTIONS = ("staff", "work_orders", "equipment")
 REFERENCES = {"work_orders": "engineer", "equipment": "holder"}  # fields naming a staff id
@@ -85,10 +85,7 @@ def _reword(error: dict, model: type) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
-        key = error["loc"][-1]
-        fields = _fields_at(model, error["loc"][:-1])
-        return (f"unknown field {key!r}{suggest(key, fields)}"
-                + (f" (known: {', '.join(fields)})" if fields else ""))
+        return unknown_field_message(model, tuple(error["loc"]))
     if kind == "missing":
         return f"required field {error['loc'][-1]!r} is missing"
     if kind == "literal_error":
@@ -111,6 +108,14 @@ def _reword(error: dict, model: type) -> str:
     return f"{error['msg']} (got {value!r})"
 
 
+def unknown_field_message(model: type, loc: tuple) -> str:
+    """"unknown field 'phnoe'; did you mean 'phone'? (known: ...)" for the key at `loc`."""
+    key = str(loc[-1])
+    fields = _fields_at(model, loc[:-1])
+    return (f"unknown field {key!r}{suggest(key, fields)}"
+            + (f" (known: {', '.join(fields)})" if fields else ""))
+
+
 def _fields_at(model: type, loc: tuple) -> list[str]:
     """Field names of the (sub)model at a location, for 'did you mean'."""
     current = model
@@ -123,7 +128,7 @@ def _fields_at(model: type, loc: tuple) -> list[str]:
         current = _inner_model(info.annotation)
         if current is None:
             return []
-    return list(getattr(current, "model_fields", {}))
+    return [f.alias or name for name, f in getattr(current, "model_fields", {}).items()]
 
 
 def _inner_model(annotation) -> type | None:

@@ -21,7 +21,7 @@ from ..units import pt
 from .draw import Painter
 from .images import EmbeddedImage, ImageProblem, PhotoJob, process_photo
 from .impose import Page
-from .render import CardRenderer, FormOp, PhotoOp, PreparedCard
+from .render import CardRenderer, PhotoOp, PreparedCard
 
 PARALLEL_FROM = 8      # fewer photos than this are not worth starting workers for
 MARK_WIDTH = 0.25      # points
@@ -129,7 +129,6 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
                                         "to print a placeholder", where, label))
         return ready[op.job]
 
-    total = len(pages)
     for number, page in enumerate(pages, 1):
         canvas.setPageSize((pt(page.size[0]), pt(page.size[1])))
         if page.trim is not None:

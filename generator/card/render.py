@@ -464,7 +464,6 @@ def _qr(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings)
 
 
 def _barcode(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings):
-    m: BarcodeElement = el.model
     data = r._value(el, "data", ctx)
     if not data:
         return []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import Problem, UserError
+from ..errors import UserError
 from ..output import check_target
 from .common import data_argument, load, only_option, report_problems, select
 

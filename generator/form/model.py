@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator,
                       ValidationError, ValidationInfo, WrapValidator, model_validator)
 
+from ..dataset import unknown_field_message
 from ..models import CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS
 from ..sources import suggest
 from .values import Text, Value
@@ -273,31 +274,12 @@ def _with_known_fields(exc: ValidationError, model: type) -> ValidationError:
     details = []
     for error in exc.errors(include_url=False):
         if error["type"] == "extra_forbidden":
-            fields = _fields_at(model, error["loc"][:-1])
-            key = str(error["loc"][-1])
-            message = (f"unknown field {key!r}{suggest(key, fields)}"
-                       + (f" (known: {', '.join(fields)})" if fields else ""))
+            message = unknown_field_message(model, tuple(error["loc"]))
             details.append({"type": "value_error", "loc": error["loc"],
                             "input": error["input"], "ctx": {"error": ValueError(message)}})
         else:
             details.append(error)
     return ValidationError.from_exception_data(exc.title, details)
-
-
-def _fields_at(model: type, loc: tuple) -> list[str]:
-    current: Any = model
-    for step in loc:
-        if isinstance(step, int):
-            continue
-        info = getattr(current, "model_fields", {}).get(step)
-        if info is None:
-            return []
-        inner = [a for a in getattr(info.annotation, "__args__", ()) if hasattr(a, "model_fields")]
-        current = info.annotation if hasattr(info.annotation, "model_fields") else \
-            (inner[0] if inner else None)
-        if current is None:
-            return []
-    return [f.alias or name for name, f in getattr(current, "model_fields", {}).items()]
 
 
 Block = Annotated[Any, WrapValidator(_block)]

@@ -8,15 +8,13 @@ import hashlib
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import docx
 import pytest
 
-from test_output import _big_batch
+from test_output import KILL_BATCH, _big_batch, kill_mid_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,28 +156,22 @@ def test_a_failed_run_keeps_the_previous_file_and_leaves_no_temporary(
 # ------------------------------------------------------------------------------ killed
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_a_killed_word_batch_leaves_the_previous_file(tmp_path, sig):
-    data = _big_batch(tmp_path)
+    """The previous document or the complete new one, whenever the signal lands."""
+    data = _big_batch(tmp_path, KILL_BATCH)
     target = tmp_path / "out" / "orders.docx"
     target.parent.mkdir()
     previous = docx.Document()
     previous.add_paragraph("上一次的工单")
     previous.save(target)
     before = target.read_bytes()
-    cmd = [sys.executable, "-m", "generator.cli", "work-orders", *map(str, data), "-o",
-           str(target)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(3.0)   # 2,000 Word documents take far longer
-    still_running = proc.poll() is None
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
-    if still_running:
-        assert target.read_bytes() == before, "the target changed although the run was killed"
+    code, err = kill_mid_batch(target, data, sig)
+    if target.read_bytes() == before:
         assert "上一次的工单" in docx.Document(target).paragraphs[0].text
         if sig == signal.SIGINT:
-            assert proc.returncode == 130 and b"Traceback" not in err, err
+            assert code == 130 and b"Traceback" not in err, err
             assert [p.name for p in target.parent.iterdir()] == ["orders.docx"]
-    else:   # finished first: then it must be complete
-        assert len(docx.Document(target).paragraphs) > 2000
+    else:
+        assert len(docx.Document(target).paragraphs) > KILL_BATCH
 
 
 # ------------------------------------------------------------------------------ inputs

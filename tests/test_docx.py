@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from lxml import etree
 
 from test_work_orders import DATA, HOSTILE, copy_data, data_files, orders_in, squash, staff_in

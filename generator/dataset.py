@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -15,6 +16,7 @@ from .sources import read_sections, suggest
 from .yamlsource import MarkedList, locate
 
 LIST_SECTIONS = ("staff", "work_orders", "equipment")
+MODELS = {"staff": Person, "work_orders": WorkOrder, "equipment": EquipmentItem}
 REFERENCES = {"work_orders": "engineer", "equipment": "holder"}  # fields naming a staff id
 CHUNK = 4096  # records validated at a time
 
@@ -193,6 +195,47 @@ def _validate_clean(records: list, model: type, context: dict) -> list | None:
     return valid
 
 
+class _ReadAhead:
+    """Validates a data file's long lists while the file is read (load_yaml's `records` hook).
+
+    A batch of clean records (no problem, no warning) is replaced by its models at once, so a
+    big file's raw values and its models never all exist together; any other batch stays raw
+    for `_load_dataset`, which says where each problem is. Where an early record names its
+    engineer or holder is kept, for the message if that person is not on the staff list."""
+
+    def __init__(self, context: dict):
+        self.context = context
+        self.field_sets: dict[frozenset, set] = {}
+        # section -> line and column of each record's reference, (0, 0) for none: 8 bytes a
+        # record where a tuple and a dictionary entry would take 200
+        self.ref_pos: dict[str, array] = {}
+
+    def __call__(self, section: str | None, items: list, start: int) -> None:
+        model = MODELS.get(section)
+        if model is None:
+            return
+        batch = items[start:]
+        valid = _validate_clean(batch, model, self.context)
+        if valid is None:
+            return
+        for record in valid:
+            _share_fields_set(record, self.field_sets)
+        ref = REFERENCES.get(section)
+        if ref:
+            places = self.ref_pos.setdefault(section, array("I"))
+            places.extend([0] * (2 * start - len(places)))  # batches left raw: none
+            for raw in batch:
+                places.extend(raw.key_pos.get(ref, (0, 0)))
+        items[start:] = valid
+
+    def ref_place(self, records: MarkedList, section: str, index: int) -> Location | None:
+        """Where a record validated while read names its engineer or holder."""
+        places = self.ref_pos.get(section, ())
+        if 2 * index + 1 < len(places) and places[2 * index]:
+            return Location(records.file, places[2 * index], places[2 * index + 1])
+        return None
+
+
 def _share_fields_set(record: Any, field_sets: dict) -> None:
     """Records that give the same fields share one `model_fields_set`. pydantic gives every
     instance a set of its own (728 bytes for six names: over half of an equipment item's
@@ -234,6 +277,8 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
     # Two passes: YAML first, so that the company's spreadsheet headers (company.columns)
     # are known when the spreadsheets are read; records stay in the order of the files.
     read: dict[int, dict[str, Any]] = {}
+    ahead = {path: _ReadAhead({"base": path.parent, "missing_files": missing_files,
+                               "warnings": []}) for path in paths}
     for spreadsheets in (False, True):
         if spreadsheets:
             table_options["columns"] = _company_columns(collected["company"])
@@ -241,7 +286,7 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
             if _is_table(path) != spreadsheets:
                 continue
             try:
-                read[i] = read_sections(path, **table_options)
+                read[i] = read_sections(path, ahead[path], **table_options)
             except UserError as exc:
                 problems.extend(exc.problems)
             if not spreadsheets:
@@ -287,7 +332,6 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
         data.company = validate_record(raw, Company, "company", None, context_for(path),
                                        problems)
 
-    models = {"staff": Person, "work_orders": WorkOrder, "equipment": EquipmentItem}
     unknown_refs: list[Problem] = []  # engineers and holders not on the staff list
     any_refs = False
     for section in LIST_SECTIONS:
@@ -303,7 +347,8 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                                         "starting with '- '", _locate(records, ()), section))
                 continue
             context = context_for(path)
-            model = models[section]
+            model = MODELS[section]
+            early = ahead.get(path) or _ReadAhead(context)  # validated while read
             clean = clean_validator(model)
             located = records if isinstance(records, MarkedList) else None
             # the list says where its items are from their positions (YAML), or (spreadsheets)
@@ -317,10 +362,12 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
             # all in memory at once.
             for start in range(0, len(records), CHUNK):
                 chunk = records[start:start + CHUNK]
-                valid = _validate_clean(chunk, model, context)
+                valid = _validate_clean(chunk, model, context)  # None for those validated early
                 for offset, raw in enumerate(chunk):
                     index = start + offset
-                    if valid is not None:
+                    if type(raw) is model:  # validated while the file was read
+                        record = raw
+                    elif valid is not None:
                         record = valid[offset]
                         _share_fields_set(record, field_sets)
                     else:
@@ -349,7 +396,9 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                                 unknown_refs.append(Problem(
                                     f"{ref} {value!r} is not on the staff list"
                                     f"{suggest(value, staff_ids)}",
-                                    _locate(raw, (ref,)), _path(section, index, (ref,))))
+                                    _locate(raw, (ref,)) or early.ref_place(records,
+                                                                            section, index),
+                                    _path(section, index, (ref,))))
                     out.append(record)
                 if by_position or located is None:
                     records[start:start + CHUNK] = [None] * len(chunk)

@@ -28,8 +28,9 @@ def suggest(word: str, choices) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def read_sections(path: Path, **table_options) -> dict[str, Any]:
-    """The sections one data file holds."""
+def read_sections(path: Path, records=None, **table_options) -> dict[str, Any]:
+    """The sections one data file holds. `records(section, items, start)`: see load_yaml (here
+    the list of a file named after its section comes with that section's name)."""
     suffix = path.suffix.lower()
     if path.is_dir():
         raise UserError(Problem("this is a folder, not a data file; name the files inside it",
@@ -41,7 +42,10 @@ def read_sections(path: Path, **table_options) -> dict[str, Any]:
         raise UserError(Problem(
             f"fieldprint reads .yaml, .yml, .csv and .xlsx files, not {suffix or 'files without a suffix'}",
             Location(str(path))))
-    data = load_yaml(path)
+    if records is not None:
+        named, hook = section_from_name(path), records
+        records = lambda section, items, start: hook(section or named, items, start)  # noqa: E731
+    data = load_yaml(path, records=records)
     if isinstance(data, MarkedList):
         section = section_from_name(path)
         if section is None or section == "company":

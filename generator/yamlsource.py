@@ -37,13 +37,17 @@ ALIAS_BUDGET = 1_000_000
 
 _TAG = "tag:yaml.org,2002:"
 
+# A `records` hook given to load_yaml sees a section's records in batches of this many while
+# they are read (see load_yaml).
+RECORD_BATCH = 4096
+
 # Lists and mappings nested deeper than this are refused. Real data nests a handful of levels;
 # libyaml's C composer recurses once per level and crashes the whole process (a segmentation
 # fault, no message) somewhere past 20,000, in a file of 60 KB of '['.
 MAX_DEPTH = 1000
-_BRACKETS = re.compile(r"[\[\]{}]")
-_LONG_LINE = re.compile(r"\n[^\n]{%d}" % MAX_DEPTH)   # after a newline: fast to search
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_BRACKETS = re.compile(rb"[\[\]{}]")
+_LONG_LINE = re.compile(rb"\n[^\n]{%d}" % MAX_DEPTH)   # after a newline: fast to search
+_STEP = {b"[": 1, b"{": 1, b"]": -1, b"}": -1}
 
 
 class MarkedDict(dict):
@@ -232,8 +236,9 @@ class _Streamer(_Builder):
     Duplicate keys are collected as `_Builder` collects them.
     """
 
-    def __init__(self, file: str, text: str):
+    def __init__(self, file: str, text: bytes, records=None):
         super().__init__(file)
+        self.records = records
         self.loader = _Loader(text)
         self.get = self.loader.get_event
         self.anchors: dict[str, yaml.Node] = {}
@@ -253,7 +258,7 @@ class _Streamer(_Builder):
             if self.loader.check_event(yaml.StreamEndEvent):
                 return False, None
             get()  # document start
-            data = self.value(get())
+            data = self.value(get(), top=True)
             get()  # document end
             if not self.loader.check_event(yaml.StreamEndEvent):
                 raise _Unusual  # a second document
@@ -329,14 +334,16 @@ class _Streamer(_Builder):
         return self.build(node)
 
     # ---- values, straight from the events
-    def value(self, event) -> Any:
+    def value(self, event, top: bool = False, section: str | None = None) -> Any:
+        """The value starting with `event`; `top` for the document itself, `section` for the
+        value of a key of the top mapping (a section's list is handed to `records`)."""
         cls = event.__class__
         if event.anchor is not None:  # an anchor, or an alias (whose anchor is its name)
             return self.built(event)
         if cls is yaml.ScalarEvent:
             return self.event_scalar(event, self.scalar_tag(event))
         if cls is yaml.MappingStartEvent:
-            return self.event_mapping(event)
+            return self.event_mapping(event, top)
         if cls is yaml.SequenceStartEvent:
             tag = event.tag
             if not (tag is None or tag == "!" or tag == _SEQ):
@@ -346,9 +353,13 @@ class _Streamer(_Builder):
             out.file, out.pos = self.file, (mark.line + 1, mark.column + 1)
             positions = out.item_pos = []
             get = self.get
+            records = self.records if top or section is not None else None
+            handed = 0  # records before this index have been handed to `records`
             while True:
                 item = get()
                 if item.__class__ is yaml.SequenceEndEvent:
+                    if records is not None and handed:  # a long list: the rest too
+                        records(section, out, handed)
                     return out
                 if item.anchor is not None:  # built from the node: positioned where it is
                     node = self.node(item)
@@ -359,6 +370,9 @@ class _Streamer(_Builder):
                     mark = item.start_mark
                     out.append(self.value(item))
                 positions.append((mark.line + 1, mark.column + 1))
+                if records is not None and len(out) - handed == RECORD_BATCH:
+                    records(section, out, handed)
+                    handed = len(out)
         raise _Unusual
 
     def event_scalar(self, event, tag: str) -> Any:
@@ -375,7 +389,7 @@ class _Streamer(_Builder):
         return self.scalar(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
                                            style=event.style))
 
-    def event_mapping(self, start) -> MarkedDict:
+    def event_mapping(self, start, top: bool = False) -> MarkedDict:
         tag = start.tag
         if not (tag is None or tag == "!" or tag == _MAP):
             raise _Unusual
@@ -425,7 +439,7 @@ class _Streamer(_Builder):
                     Location(self.file, mark.line + 1, mark.column + 1)))
                 self.keep.append(self.node(get()))  # composed (its anchors count), not built
                 continue
-            out[key] = self.value(get())
+            out[key] = self.value(get(), section=key if top and isinstance(key, str) else None)
             key_pos[key] = (mark.line + 1, mark.column + 1)
         for extra in merged:
             if not isinstance(extra, MarkedDict):
@@ -437,8 +451,10 @@ class _Streamer(_Builder):
         return out
 
 
-def read_text(path: Path) -> str:
-    """A data file's text, or a UserError saying why it cannot be read as text."""
+def read_text(path: Path) -> bytes:
+    """A data file's UTF-8 text, as bytes (the parser reads them as they are: a big file's
+    text is not held twice, decoded and encoded again), or a UserError saying why it cannot be
+    read as text."""
     if path.is_dir():
         raise UserError(Problem("this is a folder, not a data file; name the files inside it",
                                 Location(str(path))))
@@ -452,7 +468,8 @@ def read_text(path: Path) -> str:
         raise UserError(Problem("this is a binary file, not YAML text "
                                 "(an Excel file must end in .xlsx)", Location(str(path))))
     try:
-        return raw.decode("utf-8-sig")
+        raw.decode("utf-8")
+        return raw
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise UserError(Problem(
@@ -460,19 +477,19 @@ def read_text(path: Path) -> str:
             Location(str(path), line))) from None
 
 
-def _may_nest_deeply(text: str) -> bool:
+def _may_nest_deeply(text: bytes) -> bool:
     """Cheap and conservative: False when the text cannot nest more than a few thousand levels.
     Block nesting needs indentation or compact '- - -' within one line, so it is bounded by the
     longest line; flow nesting by the running count of open brackets (quotes ignored, which can
     only overestimate)."""
-    if "\n" not in text[:MAX_DEPTH] or _LONG_LINE.search(text):
+    if b"\n" not in text[:MAX_DEPTH] or _LONG_LINE.search(text):
         return True
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
+    if text.count(b"[") + text.count(b"{") <= MAX_DEPTH:
         return False
     return max(accumulate(map(_STEP.__getitem__, _BRACKETS.findall(text)))) > MAX_DEPTH
 
 
-def _check_depth(text: str, name: str) -> None:
+def _check_depth(text: bytes, name: str) -> None:
     """The true nesting depth, from libyaml's events (no recursion); UserError past MAX_DEPTH."""
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
@@ -487,15 +504,23 @@ def _check_depth(text: str, name: str) -> None:
             depth -= 1
 
 
-def load_yaml(path: Path, display: str | None = None) -> Any:
-    """Load one YAML file into marked values. An empty file is an error."""
+def load_yaml(path: Path, display: str | None = None, records=None) -> Any:
+    """Load one YAML file into marked values. An empty file is an error.
+
+    `records(section, items, start)`, if given, is called while a long list is read (more than
+    RECORD_BATCH items: the list of the document itself, section None, or of a key of its top
+    mapping, section that key), each time with the items read since the last call at
+    items[start:], which it may replace in place (dataset.py validates them there, so that a
+    big file's raw values and its models never all exist at once). A short list is returned
+    untouched, and so is everything when the file is read again to say what is wrong in it.
+    """
     name = display or str(path)
     text = read_text(path)
     try:
         if _may_nest_deeply(text):
             _check_depth(text, name)
         try:
-            streamer = _Streamer(name, text)
+            streamer = _Streamer(name, text, records)
             found, data = streamer.load()
         except _Unusual:
             pass  # the composed route below says what it is
@@ -509,7 +534,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "not valid YAML"
-        lines = text.splitlines()
+        lines = text.decode("utf-8-sig").splitlines()
         if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
             problem += " (a tab: YAML indents with spaces only)"
         elif "expected key" in problem or "mapping values are not allowed" in problem:

@@ -186,10 +186,6 @@ def fifty_megabytes(folder: Path) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "performance issue 8: a 50 MB work-order file (203,704 orders) needs about 830 MB peak RSS "
-    "to validate (2.3 GB before the loader built values from parser events): the loaded values "
-    "and the models of every order exist at once. Remove this mark when it fits the budget."))
 def test_a_50_mb_file_loads_within_the_memory_budget(tmp_path):
     path = fifty_megabytes(tmp_path)
     assert path.stat().st_size >= 50_000_000

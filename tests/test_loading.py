@@ -165,3 +165,60 @@ def test_alias_bomb_refused_quickly(tmp_path):
 def test_messages_have_no_traceback_for_usage_errors(cli):
     result = cli("validate")
     assert result.code == 2 and "Traceback" not in result.err
+
+
+# ---------------------------------------------------------------- long lists: validated as read
+def _orders(n: int, broken: dict[int, str] | None = None) -> str:
+    """n work orders, one per 6 lines from line 2; `broken`: index -> replacement engineer line."""
+    lines = ["work_orders:"]
+    for i in range(n):
+        engineer = (broken or {}).get(i, "    engineer: SZ001")
+        lines += [f"  - id: WO-{i}", "    kind: repair", "    received: 2026-11-21T09:00:00",
+                  f'    customer: {{name: 李女士, phone: "138{i:08d}"}}', engineer,
+                  "    fault: 无法上网"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Lists longer than 4 records are validated while read, 4 at a time."""
+    monkeypatch.setattr("generator.yamlsource.RECORD_BATCH", 4)
+
+
+def test_a_long_list_validated_while_read_gives_the_same_records(data, small_batches,
+                                                                  monkeypatch):
+    import generator.dataset as dataset
+    read_ahead, handed = dataset._ReadAhead.__call__, []
+    monkeypatch.setattr(dataset._ReadAhead, "__call__", lambda self, section, items, start: (
+        handed.append((section, start)), read_ahead(self, section, items, start)))
+    (data / "orders.yaml").write_text(_orders(11), encoding="utf-8")
+    ds = load_dataset([data / "staff.yaml", data / "orders.yaml"])
+    assert handed == [("work_orders", 0), ("work_orders", 4), ("work_orders", 8)]
+    assert [o.id for o in ds.work_orders] == [f"WO-{i}" for i in range(11)]
+    assert ds.work_orders[9].customer.phone == "13800000009"
+    assert ds.where("work_orders", "WO-9").endswith("orders.yaml:56:5")
+
+
+def test_a_long_list_still_says_exactly_where_each_problem_is(data, small_batches):
+    """A clean batch becomes models at once; problems in it or in later batches are still
+    reported at the line that has them: the bad field, the unknown engineer, the duplicate."""
+    text = _orders(13, {1: "    engineer: SZ009", 6: "    engineer: [SZ001]"})
+    text = text.replace("id: WO-12\n", "id: WO-3\n")
+    (data / "orders.yaml").write_text(text, encoding="utf-8")
+    problems = problems_of(data / "staff.yaml", data / "orders.yaml")
+    assert any("orders.yaml:42:5: work_orders[7].engineer" in p and "should be text" in p
+               for p in problems), problems
+    assert any("orders.yaml:12:5: work_orders[2].engineer: engineer 'SZ009' is not on the staff"
+               in p for p in problems), problems
+    assert any("orders.yaml:74:5: work_orders[13].id: duplicate id 'WO-3' (first at" in p
+               for p in problems), problems
+    assert len(problems) == 3, problems
+
+
+def test_a_long_list_keeps_its_warnings_with_their_places(tmp_path, small_batches):
+    rows = "".join(f'  - {{id: "T{i}", name: 王五}}\n' for i in range(9))
+    path = tmp_path / "staff.yaml"
+    path.write_text("staff:\n" + rows + "  - {id: 00123, name: 赵六}\n", encoding="utf-8")
+    ds = load_dataset([path])
+    assert [p.id for p in ds.staff][-2:] == ["T8", "00123"]
+    assert [str(w.location) for w in ds.warnings] == [f"{path}:11:10"]

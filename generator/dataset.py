@@ -171,10 +171,27 @@ def validate_record(raw: Any, model: type, section: str, index: int | None,
     for i in range(warnings_before, len(context["warnings"])):
         w = context["warnings"][i]
         if not w.path.startswith(section):
-            loc = (w.path,) if w.path else ()
+            # a model knows only the field's own name (phone): its path from the record's
+            # (customer.phone) is where in the record that value was read
+            loc = _value_path(raw, w.location) or ((w.path,) if w.path else ())
             context["warnings"][i] = Problem(w.message, w.location or _locate(raw, loc),
                                              _path(section, index, loc))
     return result
+
+
+def _value_path(raw: Any, where: Location | None) -> tuple | None:
+    """The path inside `raw` to the number read at `where` (numbers remember their place)."""
+    if where is None:
+        return None
+    items = (raw.items() if isinstance(raw, dict) else enumerate(raw)
+             if isinstance(raw, list) else ())
+    for key, value in items:
+        if getattr(value, "loc", None) == where:
+            return (key,)
+        found = _value_path(value, where)
+        if found is not None:
+            return (key, *found)
+    return None
 
 
 def _validate_clean(records: list, model: type, context: dict) -> list | None:

@@ -194,6 +194,6 @@ def test_pdf_status_cells_are_coloured(rendered):
 def test_glyph_check_names_item_and_field():
     report = make_report(n_people=2, per_person=1)
     report.people["P000"] = Person(id="P000", name="王\U000F0000", team="第0班")
-    problems = eqpdf.check_glyphs(report)
-    assert [p.path for p in problems] == ["equipment E000-0.holder"]
+    problems = eqpdf.unprintable(report)
+    assert [p.path for p in problems] == ["staff P000.name"]
     assert "U+F0000" in problems[0].message

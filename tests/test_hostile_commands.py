@@ -212,22 +212,28 @@ def test_equipment(tmp_path, cli, field, value, fmt):
         if result.code == 0:
             assert extracted() in as_read(value)
     else:
-        # KNOWN GAP: the PDF report names the team's document ("equipment report (班组)") and
-        # the column ("row.batch (批次)"), not the item: see the xfail test below
-        check(result, out, value, lambda: pdf_text(out),
-              ("row.batch", "row.holder", "staff[1].name"),
-              records=("H-1", "SZ1", "staff[1]", "equipment report"))
+        check(result, out, value, lambda: pdf_text(out), ("equipment H-1.batch", "name"),
+              records=("H-1", "SZ1", "staff[1]"))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the equipment PDF names the team's document and "
-                   "the column of unprintable text, not the item (H-1) or its line in the data")
 def test_equipment_pdf_names_the_item_whose_text_cannot_print(tmp_path, cli):
-    item = {"id": "H-1", "kind": "helmet", "manufactured": "2025-01", "batch": "B\x1b1"}
-    data = write(tmp_path, {"equipment": [item]})
-    result = cli("equipment", data, "--as-of", "2026-11-21", "--format", "pdf",
-                 "-o", tmp_path / "e.pdf")
-    assert result.code == 2 and "batch" in result.err, result
-    assert "H-1" in result.err and "data.yaml:" in result.err, result.err
+    item = {"id": "H-1", "kind": "helmet", "manufactured": "2025-01", "batch": "B\x1b1",
+            "holder": "SZ1"}
+    person = {"id": "SZ1", "name": "王\U000F0000", "team": "一班"}
+    data = write(tmp_path, {"company": COMPANY, "staff": [person], "equipment": [item]})
+    out = tmp_path / "e.pdf"
+    args = ("equipment", data, "--as-of", "2026-11-21", "--format", "pdf", "-o", out)
+    result = cli(*args)
+    assert result.code == 2 and not out.exists(), result
+    lines = result.err.splitlines()
+    assert any(l.startswith(f"{data}:") and "equipment H-1.batch" in l and "U+001B" in l
+               for l in lines), result.err
+    assert any(l.startswith(f"{data}:") and "staff SZ1.name" in l and "U+F0000" in l
+               for l in lines), result.err
+    # as with forms, --allow-unprintable prints the rest and still lists each
+    result = cli(*args, "--allow-unprintable")
+    assert result.code == 0 and "warning:" in result.err and "H-1.batch" in result.err, result
+    assert "B1" in pdf_text(out)
 
 
 # ------------------------------------------------------------------------------ validate

@@ -222,3 +222,15 @@ def test_a_long_list_keeps_its_warnings_with_their_places(tmp_path, small_batche
     ds = load_dataset([path])
     assert [p.id for p in ds.staff][-2:] == ["T8", "00123"]
     assert [str(w.location) for w in ds.warnings] == [f"{path}:11:10"]
+
+
+def test_a_number_read_as_text_is_named_by_its_whole_path(tmp_path):
+    path = tmp_path / "orders.yaml"
+    path.write_text("work_orders:\n  - id: W1\n    kind: repair\n    received: 2026-11-21 09:00\n"
+                    "    customer: {name: 李女士, account: 0755}\n"
+                    "    materials:\n      - {item: 光猫, note: 0012}\n", encoding="utf-8")
+    ds = load_dataset([path])
+    assert ds.work_orders[0].customer.account == "0755"
+    assert [(w.path, str(w.location)) for w in ds.warnings] == [
+        ("work_orders[1].customer.account", f"{path}:5:36"),
+        ("work_orders[1].materials[1].note", f"{path}:7:26")]

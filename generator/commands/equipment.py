@@ -66,7 +66,13 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
 @click.option("--fail-on", type=click.Choice(["due-soon", "overdue"]),
               help="Exit 1 when something is overdue or invalid (overdue), or also due "
                    "today or soon (due-soon): for a daily scheduled job.")
-def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on):
+@click.option("--allow-unprintable", is_flag=True,
+              help="PDF: print even when some text cannot print as typed (a character the "
+                   "font lacks prints as an empty box, control characters are left out); "
+                   "each is still listed. Without it, nothing is written until the data is "
+                   "fixed. The other formats keep every text as typed.")
+def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
+              allow_unprintable):
     """What is due, overdue or scrapped among helmets (安全帽) and insulated shoes (绝缘鞋).
 
     \b
@@ -103,10 +109,12 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on):
     # Loading, assessing and writing a register make millions of objects and no reference
     # cycles: the cyclic garbage collector would only walk them again and again.
     with gc_paused():
-        return _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on)
+        return _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
+                          allow_unprintable)
 
 
-def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on):
+def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
+               allow_unprintable):
     from ..equipment import fails, render
     from ..equipment.report import STATUS_EN, summary_line
 
@@ -130,12 +138,15 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on):
     from ..progress import Progress
     with Progress(len(report.statuses) if fmt in SLOW else 0, f"equipment {fmt}") as bar:
         if fmt == "pdf":
-            from ..equipment.pdf import check_glyphs, render_pdf_report
-            # characters the font lacks, per item and field (the engine names only the column)
-            glyphs = check_glyphs(report)
-            content, problems = render_pdf_report(report, layout, bar.advance)
-            if glyphs:
-                problems = glyphs + [p for p in problems
+            from ..equipment.pdf import render_pdf_report, unprintable
+            # said per item and field; the engine would name only the team and the column
+            cannot = unprintable(report)
+            if cannot and not allow_unprintable:
+                raise UserError(cannot)
+            content, problems = render_pdf_report(report, layout, bar.advance,
+                                                  strict=not allow_unprintable)
+            if cannot:
+                problems = cannot + [p for p in problems
                                      if not p.message.startswith("the font cannot print")]
         else:
             content, problems = render(report, fmt, bar.advance), []

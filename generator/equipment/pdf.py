@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import Problem
-from ..fonts import FontSet, describe_chars, font_set, missing_chars
+from ..fonts import FontSet, font_set
 from .report import KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report, action_zh
 from .rules import STATUSES, URGENCY, Status, gc_paused
 from .xlsx import STATUS_FILL
@@ -71,26 +71,30 @@ def report_context(report: Report) -> dict[str, Any]:
     }
 
 
-def check_glyphs(report: Report, fonts: FontSet | None = None) -> list[Problem]:
-    """Characters the font cannot print, per item and field (each distinct text checked once)."""
-    fonts = fonts or font_set(report.company)
-    seen: dict[str, list[str]] = {}
+def unprintable(report: Report, fonts: FontSet | None = None) -> list[Problem]:
+    """The register's text that the report cannot print as typed (characters the font lacks,
+    control characters), by item or holder and field, at its place in the data: the form
+    engine would only name the team's document and the column."""
+    from ..form.text import metrics, unprintable_message
+    clean = metrics((fonts or font_set(report.company)).regular).clean
     problems = []
+    people_seen: set[str] = set()
     for s in report.statuses:
-        texts = (("id", s.item.id), ("batch", s.item.batch), ("holder", report.holder_name(s)),
-                 ("team", report.team(s)))
-        for name, text in texts:
-            if not text or text.isascii():
+        texts = [("equipment", s.id, "id", s.item.id), ("equipment", s.id, "batch", s.batch)]
+        person = report.people.get(s.holder) if s.holder else None
+        if person is not None and person.id not in people_seen:
+            people_seen.add(person.id)
+            texts += [("staff", person.id, "name", person.name),
+                      ("staff", person.id, "team", person.team)]
+        for section, record_id, name, text in texts:
+            if not text or text.isascii() and text.isprintable():
                 continue
-            missing = seen.get(text)
-            if missing is None:
-                missing = seen[text] = missing_chars(text, fonts.regular)
+            missing = clean(text)[1]
             if missing:
-                problems.append(Problem(f"the font cannot print {describe_chars(missing)}; "
-                                        "it will show as a blank box. Name a font that has it "
-                                        "in company.fonts", None, f"equipment {s.id}.{name}"))
+                problems.append(Problem(unprintable_message(missing),
+                                        report.where(section, record_id),
+                                        f"{section} {record_id}.{name}"))
     return problems
-
 
 
 def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
@@ -164,10 +168,11 @@ def to_pdf(report: Report, layout: str | Path | None = None) -> bytes:
     return render_pdf_report(report, layout)[0]
 
 
-def render_pdf_report(report: Report, layout: str | Path | None = None, advance=None
-                      ) -> tuple[bytes, list[Problem]]:
+def render_pdf_report(report: Report, layout: str | Path | None = None, advance=None,
+                      strict: bool = False) -> tuple[bytes, list[Problem]]:
     """The report through the form engine: the built-in layout, or `layout` (a name or a
-    file). Returns the PDF and what could not print as it should (e.g. missing glyphs).
+    file). Returns the PDF and what could not print as it should (e.g. missing glyphs), or
+    when `strict` raises UserError for text that cannot print as typed.
     `advance(n)` is told of the items of each document laid out (a progress line)."""
     from ..form import Record, load_form, render_pdf
     form = load_form(layout or FORM)
@@ -186,6 +191,6 @@ def render_pdf_report(report: Report, layout: str | Path | None = None, advance=
             advance(sizes.pop(0))
 
     with gc_paused():  # millions of small objects, no cycles: see rules.gc_paused
-        result = render_pdf(form, records(), out, fonts, on_document=done,
+        result = render_pdf(form, records(), out, fonts, on_document=done, strict=strict,
                             title=f"安全防护用品检测台账 {report.as_of.isoformat()}")
     return out.getvalue(), result.problems

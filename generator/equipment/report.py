@@ -10,8 +10,9 @@ import datetime as dt
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from ..errors import Location
 from ..models import EQUIPMENT_LABELS
 from .rules import STATUSES, Policy, Status, summary, urgent_first
 
@@ -48,6 +49,8 @@ class Report:
     policy: Policy = field(default_factory=Policy)
     people: dict[str, Any] = field(default_factory=dict)
     company: Any = None
+    # where a record is in the data, by section and id: messages name it
+    where: Callable[[str, str], Location | None] = lambda section, record_id: None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -69,7 +72,8 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
     """Assess a loaded Dataset's register."""
     from .rules import assess
     return Report(as_of, assess(dataset.equipment, as_of, policy), policy,
-                  {p.id: p for p in dataset.staff}, dataset.company)
+                  {p.id: p for p in dataset.staff}, dataset.company,
+                  lambda section, record_id: dataset.origins.get((section, record_id)))
 
 
 # ---------------------------------------------------------------------------------- JSON

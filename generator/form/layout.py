@@ -16,10 +16,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from ..errors import Location, Problem
-from ..fonts import describe_chars
 from ..units import MM
 from . import model as m
-from .text import Metrics
+from .text import Metrics, unprintable_message
 from .values import Fixed, Text, Value
 
 # ops, first element says which: positions in mm from the top-left, sizes in pt
@@ -89,14 +88,9 @@ class Typesetter:
             key = (where, "".join(missing))
             if key not in self._reported:
                 self._reported.add(key)
-                controls = all(_control(c) for c in missing)
                 self.unprintable.append(Problem(
-                    f"the font cannot print {describe_chars(missing)}"
-                    + ("" if controls else
-                       "; change the text, or name a font that has it in company.fonts")
-                    + " (--allow-unprintable prints the rest: "
-                    + ("control characters left out)" if controls else "an empty box for it)"),
-                    self.location, f"{self.record}: {where}" if self.record else where))
+                    unprintable_message(missing), self.location,
+                    f"{self.record}: {where}" if self.record else where))
         return cleaned
 
     def line_mm(self, size: float) -> float:
@@ -132,11 +126,6 @@ class Typesetter:
 
 _WRAPPED: dict[tuple, list[str]] = {}   # (font, text, width, size) -> lines, short texts only
 _MISSING = object()
-
-
-def _control(ch: str) -> bool:
-    import unicodedata
-    return unicodedata.category(ch) in ("Cc", "Cs")
 
 
 # ------------------------------------------------------------------------------ pieces

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from reportlab.pdfbase import pdfmetrics
 
+from ..fonts import describe_chars
 from ..units import MM
 
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”…—～·.,;:?!)]}%‰℃°")
@@ -26,6 +27,16 @@ _CLEANED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}  # short texts
 
 def _is_control(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cs") or ch in ("\ufffe", "\uffff")
+
+
+def unprintable_message(missing: list[str]) -> str:
+    """What to say of text with characters that `Metrics.clean` finds cannot print."""
+    controls = all(_is_control(c) for c in missing)
+    return (f"the font cannot print {describe_chars(missing)}"
+            + ("" if controls else "; change the text, or name a font that has it in "
+                                   "company.fonts")
+            + " (--allow-unprintable prints the rest: "
+            + ("control characters left out)" if controls else "an empty box for it)"))
 
 
 def _breaks_around(ch: str) -> bool:

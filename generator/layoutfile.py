@@ -8,8 +8,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from typing import Any
+
 from .dataset import validate_record
 from .errors import UserError
+from .sources import suggest
 from .yamlsource import load_yaml
 
 
@@ -29,3 +32,20 @@ def load_layout(path: Path, model: type):
     """A validated layout; parsed once per process (and again only if the file changed)."""
     path = Path(path).resolve()
     return _load(path, path.stat().st_mtime, model)
+
+
+def typed_model(value: Any, types: dict[str, type], what: str) -> type:
+    """The model that an entry's `type:` names (a card element, a form block); ValueError
+    saying what is wrong otherwise. Layout models dispatch through this rather than pydantic's
+    tagged unions, whose messages would put the tag into every path (front[3].text.size)."""
+    if not isinstance(value, dict):
+        raise ValueError(f"should be {'an' if what[0] in 'aeiou' else 'a'} {what}: a mapping "
+                         f"starting with 'type:' ({', '.join(types)})")
+    kind = value.get("type")
+    if kind is None:
+        raise ValueError(f"this {what} has no 'type'; use one of {', '.join(types)}")
+    model = types.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise ValueError(f"unknown {what} type {kind!r}{suggest(str(kind), types)}; "
+                         f"use one of {', '.join(types)}")
+    return model

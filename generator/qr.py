@@ -11,6 +11,7 @@ ANDs and bit counts; the scores are qrcode's own (its quirks included), the choi
 from __future__ import annotations
 
 import functools
+from typing import Iterator
 
 import qrcode
 from qrcode import util as _util
@@ -206,6 +207,20 @@ def fit_problem(payload: str, size_mm: float, level: str = "M") -> str | None:
     return None
 
 
+def dark_runs(rows: list) -> Iterator[tuple[int, int, int]]:
+    """(row, first column, length) of each run of dark modules: one rectangle each."""
+    for r, row in enumerate(rows):
+        c, n = 0, len(row)
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                yield r, start, c - start
+            else:
+                c += 1
+
+
 def draw(canvas, left_pt: float, bottom_pt: float, size_pt: float, payload: str,
          level: str = "M", colour=(0, 0, 0)) -> None:
     """Draw a QR code with its quiet zone filling a square box (PDF points, bottom-left origin).
@@ -218,16 +233,8 @@ def draw(canvas, left_pt: float, bottom_pt: float, size_pt: float, payload: str,
     origin_x = left_pt + QUIET_MODULES * unit
     top = bottom_pt + size_pt - QUIET_MODULES * unit
     path = canvas.beginPath()
-    for r, row in enumerate(rows):
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                path.rect(origin_x + start * unit, top - (r + 1) * unit, (c - start) * unit, unit)
-            else:
-                c += 1
+    for r, start, length in dark_runs(rows):
+        path.rect(origin_x + start * unit, top - (r + 1) * unit, length * unit, unit)
     canvas.saveState()
     canvas.setFillColorRGB(*colour)
     canvas.drawPath(path, stroke=0, fill=1)

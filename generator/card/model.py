@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
                       WrapValidator, model_validator)
 
+from ..layoutfile import typed_model
 from ..models import Text
 from ..sources import suggest
 
@@ -237,21 +238,11 @@ AnyElement = Union[RectElement, TextElement, ImageElement, PhotoElement, QrEleme
 
 
 def _element(value: Any, handler, info: ValidationInfo):
-    """Dispatch on `type`; errors keep the element's own path (front[3].size), which
-    pydantic's tagged unions would prefix with the tag."""
+    """Dispatch on `type`; errors keep the element's own path (front[3].size)."""
     if isinstance(value, Element):
         return value
-    if not isinstance(value, dict):
-        raise ValueError("should be an element: a mapping starting with 'type:' "
-                         f"({', '.join(ELEMENT_TYPES)})")
-    kind = value.get("type")
-    if kind is None:
-        raise ValueError(f"this element has no 'type'; use one of {', '.join(ELEMENT_TYPES)}")
-    model = ELEMENT_TYPES.get(kind) if isinstance(kind, str) else None
-    if model is None:
-        raise ValueError(f"unknown element type {kind!r}{suggest(str(kind), ELEMENT_TYPES)}; "
-                         f"use one of {', '.join(ELEMENT_TYPES)}")
-    return model.model_validate(value, context=info.context)
+    return typed_model(value, ELEMENT_TYPES, "element").model_validate(value,
+                                                                       context=info.context)
 
 
 ElementField = Annotated[Any, WrapValidator(_element)]

@@ -379,16 +379,7 @@ class Painter:
         # module (0, 0) is the top-left; y grows downwards in module units
         out.append(f"q {_n(unit * MM)} 0 0 {_n(-unit * MM)} {_n(ox * MM)} {_n((H - top) * MM)} "
                    "cm 0 0 0 rg")
-        for r, row in enumerate(rows):
-            c = 0
-            while c < n:
-                if row[c]:
-                    start = c
-                    while c < n and row[c]:
-                        c += 1
-                    out.append(f"{start} {r} {c - start} 1 re")
-                else:
-                    c += 1
+        out.extend(f"{start} {r} {length} 1 re" for r, start, length in qrcodes.dark_runs(rows))
         out.append("f Q")
 
 

@@ -14,8 +14,8 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValida
                       ValidationError, ValidationInfo, WrapValidator, model_validator)
 
 from ..dataset import unknown_field_message
+from ..layoutfile import typed_model
 from ..models import CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS
-from ..sources import suggest
 from .values import Text, Value
 
 PAGE_SIZES = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0),
@@ -249,20 +249,10 @@ BLOCK_TYPES: dict[str, type[BlockBase]] = {
 
 
 def _block(value: Any, handler, info: ValidationInfo):
-    """Dispatch on `type`; errors keep the block's own path (blocks[3].min_rows), which
-    pydantic's tagged unions would prefix with the tag."""
+    """Dispatch on `type`; errors keep the block's own path (blocks[3].min_rows)."""
     if isinstance(value, BlockBase):
         return value
-    if not isinstance(value, dict):
-        raise ValueError("should be a block: a mapping starting with 'type:' "
-                         f"({', '.join(BLOCK_TYPES)})")
-    kind = value.get("type")
-    if kind is None:
-        raise ValueError(f"this block has no 'type'; use one of {', '.join(BLOCK_TYPES)}")
-    model = BLOCK_TYPES.get(kind) if isinstance(kind, str) else None
-    if model is None:
-        raise ValueError(f"unknown block type {kind!r}{suggest(str(kind), BLOCK_TYPES)}; "
-                         f"use one of {', '.join(BLOCK_TYPES)}")
+    model = typed_model(value, BLOCK_TYPES, "block")
     try:
         return model.model_validate(value, context=info.context)
     except ValidationError as exc:

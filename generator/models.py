@@ -31,6 +31,14 @@ RESULT_LABELS = {"pass": "合格", "fail": "不合格"}
 
 
 # ---------------------------------------------------------------- field types
+# What is stripped from both ends of a text: Unicode's White_Space, as the models' own
+# `str_strip_whitespace` strips. Python's str.strip() also takes U+001C-U+001F (separators,
+# control characters that print nothing), which would make the same text read differently by
+# the two routes a record can take through validation (see clean_validator).
+SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+         "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
 def _as_text(value: Any, info: ValidationInfo) -> Any:
     """Numbers become the text as typed; a warning when YAML would have changed it."""
     raw = getattr(value, "raw", None)
@@ -46,7 +54,7 @@ def _as_text(value: Any, info: ValidationInfo) -> Any:
     if isinstance(value, (int, float)):
         return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     if isinstance(value, str):
-        return value.strip()
+        return value.strip(SPACE)
     return value
 
 
@@ -56,7 +64,7 @@ def _labelled(labels: dict[str, str]):
 
     def convert(value: Any) -> Any:
         if isinstance(value, str):
-            value = value.strip()
+            value = value.strip(SPACE)
             return by_label.get(value, value)
         return value
     convert.labels = labels  # type: ignore[attr-defined]  (see clean_validator)

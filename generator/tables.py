@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import headers as H
 from .dates import parse_date, parse_datetime
+from .models import SPACE
 from .errors import Location, Problem, UserError
 from .yamlsource import MarkedDict, MarkedList
 
@@ -689,7 +690,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
         if simple:
             for c, key, convert, cache in flat:
                 if c < width:
-                    value = cells[c].strip()
+                    value = cells[c].strip(SPACE)
                     if value:
                         if convert is not None:
                             done = cache.get(value) if cache is not None else None
@@ -706,7 +707,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             if value is None:
                 continue
             if value.__class__ is str:
-                value = value.strip()
+                value = value.strip(SPACE)
                 if not value:
                     continue
             if convert is not None:

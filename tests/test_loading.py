@@ -234,3 +234,19 @@ def test_a_number_read_as_text_is_named_by_its_whole_path(tmp_path):
     assert [(w.path, str(w.location)) for w in ds.warnings] == [
         ("work_orders[1].customer.account", f"{path}:5:36"),
         ("work_orders[1].materials[1].note", f"{path}:7:26")]
+
+
+def test_text_is_trimmed_the_same_way_from_yaml_and_from_a_spreadsheet(tmp_path):
+    """Only Unicode White_Space is trimmed (U+3000 included), on every route a record takes;
+    a separator character (U+001F) is text as typed, which printing then names."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "equipment.yaml").write_text(
+        'equipment:\n  - {id: H-1, kind: helmet, manufactured: 2025-01, batch: "\\u3000B1\\x1f"}\n'
+        '  - {id: H-2, kind: 安全帽, manufactured: 2025-01, batch: "B2 "}\n', encoding="utf-8")
+    (tmp_path / "b" / "equipment.csv").write_text(
+        "id,kind,manufactured,batch\nH-1,helmet,2025-01,\u3000B1\x1f\nH-2,安全帽,2025-01,B2 \n",
+        encoding="utf-8")
+    for path in (tmp_path / "a" / "equipment.yaml", tmp_path / "b" / "equipment.csv"):
+        items = load_dataset([path]).equipment
+        assert [i.batch for i in items] == ["B1\x1f", "B2"], path

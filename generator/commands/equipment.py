@@ -152,9 +152,9 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
             content, problems = render(report, fmt, bar.advance), []
     report_problems(problems, prefix="warning: ")
     if out is None:
-        stream = click.get_binary_stream("stdout")
-        stream.write(content)
-        stream.flush()
+        with click.open_file("-", "wb") as stream:   # standard output, left open
+            stream.write(content)
+            stream.flush()
     else:
         write_bytes(out, content)
         click.echo(f"wrote {out}: {summary_line(report)}", err=True)

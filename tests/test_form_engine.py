@@ -11,7 +11,7 @@ import pytest
 from generator.errors import UserError
 from generator.fonts import font_set
 from generator.form import Record, layout_record, load_form, render_pdf
-from generator.form.layout import BOX, LINE, QR, BARS, TEXT
+from generator.form.ops import BOX, LINE, QR, BARS, TEXT
 from generator.form.text import metrics
 
 FONTS = font_set()

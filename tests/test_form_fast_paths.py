@@ -9,8 +9,10 @@ import pytest
 
 from generator.fonts import font_set
 from generator.form import load_form
-from generator.form import layout as L
+from generator.form.ops import BORDER_PT, BOX, BOX_MM, LINE, PAD, RECT, TEXT
+from generator.form.pieces import Cell, Row, TableRow, TableShape
 from generator.form.text import metrics
+from generator.form.typeset import Typesetter
 from generator.form.values import FormUndefined, Text, form_environment
 
 FONTS = font_set()
@@ -105,38 +107,38 @@ def test_undefined_attribute_of_nothing_is_soft():
 
 
 # ------------------------------------------------------------------------------ rows
-def reference_row_ops(row: L.Row, x: float, y: float) -> list[tuple]:
+def reference_row_ops(row: Row, x: float, y: float) -> list[tuple]:
     """Row.draw as it was before its geometry was cached (the original code)."""
     ops: list[tuple] = []
     h = row.height
     style = row.ts.style
     for c in row.cells:
         if c.fill:
-            ops.append((L.RECT, x + c.x, y, c.w, h, c.fill, None, 0))
+            ops.append((RECT, x + c.x, y, c.w, h, c.fill, None, 0))
     for c in row.cells:
         cx = x + c.x
         size = c.size
         lines = c.lines
-        text_x = cx + L.PAD
+        text_x = cx + PAD
         if c.box is not None:
-            top = y + (h - L.BOX_MM) / 2 if len(lines) <= 1 else \
-                y + L.PAD + (row.line_h - L.BOX_MM) / 2
-            ops.append((L.BOX, cx + L.PAD + 0.4, top, L.BOX_MM, c.box, style.accent))
-            text_x += L.BOX_MM + 1.6
+            top = y + (h - BOX_MM) / 2 if len(lines) <= 1 else \
+                y + PAD + (row.line_h - BOX_MM) / 2
+            ops.append((BOX, cx + PAD + 0.4, top, BOX_MM, c.box, style.accent))
+            text_x += BOX_MM + 1.6
         if lines:
             block = len(lines) * row.line_h
-            top = y + (h - block) / 2 if row.valign == "middle" else y + L.PAD
+            top = y + (h - block) / 2 if row.valign == "middle" else y + PAD
             base = top + row.ts.baseline(size, row.line_h)
             colour = c.colour or style.text
             if c.align == "c":
-                ax = cx + c.w / 2 + (text_x - cx - L.PAD) / 2
+                ax = cx + c.w / 2 + (text_x - cx - PAD) / 2
             elif c.align == "r":
-                ax = cx + c.w - L.PAD
+                ax = cx + c.w - PAD
             else:
                 ax = text_x
             for i, line in enumerate(lines):
                 if line:
-                    ops.append((L.TEXT, ax, base + i * row.line_h, line, size, c.bold,
+                    ops.append((TEXT, ax, base + i * row.line_h, line, size, c.bold,
                                 colour, c.align, 0.0))
     border = row.border
     for side, yy in (("T", y), ("B", y + h)):
@@ -146,14 +148,14 @@ def reference_row_ops(row: L.Row, x: float, y: float) -> list[tuple]:
                 if start is None:
                     start = x + c.x
                 elif end is not None and abs(x + c.x - end) > 1e-6:
-                    ops.append((L.LINE, start, yy, end, yy, L.BORDER_PT, border))
+                    ops.append((LINE, start, yy, end, yy, BORDER_PT, border))
                     start = x + c.x
                 end = x + c.x + c.w
             elif start is not None:
-                ops.append((L.LINE, start, yy, end, yy, L.BORDER_PT, border))
+                ops.append((LINE, start, yy, end, yy, BORDER_PT, border))
                 start = end = None
         if start is not None:
-            ops.append((L.LINE, start, yy, end, yy, L.BORDER_PT, border))
+            ops.append((LINE, start, yy, end, yy, BORDER_PT, border))
     seen = set()
     for c in row.cells:
         for side, vx in (("L", x + c.x), ("R", x + c.x + c.w)):
@@ -161,21 +163,21 @@ def reference_row_ops(row: L.Row, x: float, y: float) -> list[tuple]:
                 key = round(vx, 3)
                 if key not in seen:
                     seen.add(key)
-                    ops.append((L.LINE, vx, y, vx, y + h, L.BORDER_PT, border))
+                    ops.append((LINE, vx, y, vx, y + h, BORDER_PT, border))
     return ops
 
 
 def typesetter():
     layout = load_form("work-order")
-    return L.Typesetter(layout, metrics(FONTS.regular), metrics(FONTS.bold))
+    return Typesetter(layout, metrics(FONTS.regular), metrics(FONTS.bold))
 
 
-def random_cells(rnd: random.Random, n: int) -> list[L.Cell]:
+def random_cells(rnd: random.Random, n: int) -> list[Cell]:
     cells, x = [], 0.0
     for _ in range(n):
         w = rnd.choice([10.0, 12.7, 22.0, 31.3333333, 60.0, 186.0 / 7])
         lines = rnd.choice([[], ["一"], ["1", ""], ["a", "b", "c"], [""]])
-        cells.append(L.Cell(x + rnd.choice([0.0, 0.0, 0.5]), w, lines, rnd.choice([8, 9.5, 10.0]),
+        cells.append(Cell(x + rnd.choice([0.0, 0.0, 0.5]), w, lines, rnd.choice([8, 9.5, 10.0]),
                             rnd.random() < 0.3, rnd.choice([None, "#123456"]),
                             rnd.choice([None, "#EEF1F7"]), rnd.choice("lcr"),
                             "".join(s for s in "TBLR" if rnd.random() < 0.8),
@@ -189,7 +191,7 @@ def test_rows_draw_what_the_original_row_code_drew():
     rnd = random.Random(5)
     for _ in range(2000):
         cells = random_cells(rnd, rnd.randint(1, 8))
-        row = L.Row(ts, cells, rnd.choice([0, 5.6, 7.0]), rnd.choice([4.6, 5.2]),
+        row = Row(ts, cells, rnd.choice([0, 5.6, 7.0]), rnd.choice([4.6, 5.2]),
                     valign=rnd.choice(["middle", "top"]))
         x, y = rnd.choice([12.0, 14.0, 12.7]), rnd.uniform(10, 280)
         ops: list[tuple] = []
@@ -203,15 +205,15 @@ def test_table_rows_draw_what_rows_of_cells_draw():
     widths = [10.0, 34.0, 24.0, 14.0, 22.0, 17.0, 20.0, 15.0, 15.0, 18.0, 84.0]
     xs = [sum(widths[:i]) for i in range(len(widths))]
     aligns = [rnd.choice("lcr") for _ in widths]
-    shape = L.TableShape(ts, xs, widths, aligns, 8, 3.9, 5.6)
+    shape = TableShape(ts, xs, widths, aligns, 8, 3.9, 5.6)
     for _ in range(500):
         lines = [rnd.choice([[], ["E-000123"], ["已超期"], ["a", "b"], [""]]) for _ in widths]
         fills = [rnd.choice([None, "#F8D7DA"]) for _ in widths]
-        row = L.TableRow(shape, lines, fills)
+        row = TableRow(shape, lines, fills)
         x, y = rnd.choice([12.0, 14.5]), rnd.uniform(10, 180)
         ops: list[tuple] = []
         row.draw(ops, x, y)
-        cells_row = L.Row(ts, shape.cells(lines, fills), 5.6, 3.9)
+        cells_row = Row(ts, shape.cells(lines, fills), 5.6, 3.9)
         assert row.height == cells_row.height
         assert ops == reference_row_ops(cells_row, x, y)
 

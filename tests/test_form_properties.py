@@ -16,7 +16,7 @@ from generator.content import content_dir
 from generator.docx_render import WordTemplate
 from generator.fonts import font_set
 from generator.form import Record, layout_record, load_form
-from generator.form.layout import TEXT
+from generator.form.ops import TEXT
 from generator.form.text import metrics
 
 FONTS = font_set()

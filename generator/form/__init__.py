@@ -8,9 +8,9 @@ number as Code 128 and QR), blocks (fields, table, checklist, choice, text, sign
 group) and a footer with "第 x 页 / 共 y 页" per document. Values are sandboxed Jinja2,
 compiled once when the layout is loaded.
 
-Pipeline: layout (generator.form.layout: pure, pages of drawing ops in mm) -> draw
-(generator.form.draw: reportlab canvas) -> write (here: chunks of pages, joined with pypdf,
-written atomically).
+Pipeline: layout (generator.form.layout, with blocks, pieces and typeset: pure, pages of the
+drawing ops in generator.form.ops, in mm) -> draw (generator.form.draw: reportlab canvas) ->
+write (here: chunks of pages, joined with pypdf, written atomically).
 """
 from __future__ import annotations
 
@@ -31,9 +31,10 @@ from ..units import pt
 from ..yamlsource import load_yaml, locate
 from . import model
 from .draw import Painter, code128_pattern
-from .layout import Document, HeaderParts, Typesetter, layout_document
+from .layout import Document, HeaderParts, layout_document
 from .model import FormLayout
 from .text import metrics
+from .typeset import Typesetter
 from .values import Text, Value
 
 __all__ = ["FormLayout", "Record", "RenderResult", "load_form", "layout_record", "render_pdf"]

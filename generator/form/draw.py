@@ -1,6 +1,6 @@
 """Drawing laid-out pages on a reportlab canvas: text, lines, boxes, ticks, QR and Code 128.
 
-Every op comes from generator.form.layout (mm from the top-left); this is the one place
+Every op (generator.form.ops) comes from generator.form.layout (mm from the top-left); this is the one place
 that turns them into PDF points. Text is drawn as plain strings (never markup), in the
 embedded fonts of the FontSet; a bold face that does not exist is drawn by stroking.
 
@@ -24,7 +24,7 @@ from reportlab.pdfbase.pdfdoc import PDFFormXObject
 from .. import qr as qrcodes
 from ..fonts import FontSet
 from ..units import MM
-from .layout import BARS, BOX, LINE, QR, RECT, TEXT
+from .ops import BARS, BOX, LINE, QR, RECT, TEXT
 from .text import metrics
 from .values import Fixed
 

@@ -10,8 +10,8 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from .errors import Location, Problem, UserError
-from .models import (SECTIONS, Company, EquipmentItem, Person, WorkOrder, clean_list_validator,
-                     clean_validator)
+from .models import (SECTIONS, SPACE, Company, EquipmentItem, Person, WorkOrder,
+                     clean_list_validator, clean_validator)
 from .sources import read_sections, suggest
 from .yamlsource import MarkedList, locate
 
@@ -350,12 +350,15 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                                        problems)
 
     unknown_refs: list[Problem] = []  # engineers and holders not on the staff list
+    unchecked_staff: set[str] = set()  # ids of staff records that did not validate
     any_refs = False
     for section in LIST_SECTIONS:
         seen: dict[str, tuple] = {}  # id -> (its list or None, its index)
         out = getattr(data, section)
         ref = REFERENCES.get(section)
         staff_ids = {p.id for p in data.staff} if ref else None  # staff come first
+        if ref:  # people whose own record has a problem (said already) are on the list too
+            staff_ids |= unchecked_staff
         for path, records in collected[section]:
             if records is None:
                 continue
@@ -391,6 +394,9 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                         record = validate_record(raw, model, section, index, context, problems,
                                                  clean)
                     if record is None:
+                        if section == "staff" and isinstance(raw, dict):
+                            unchecked_staff.add(str(getattr(raw.get("id"), "raw",
+                                                            raw.get("id"))).strip(SPACE))
                         continue
                     if record.id in seen:
                         first_list, first_index = seen[record.id]

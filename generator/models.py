@@ -10,8 +10,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      ValidationInfo, model_validator)
 
 from .dates import parse_date, parse_datetime
 from .errors import Problem
@@ -55,6 +55,20 @@ def _as_text(value: Any, info: ValidationInfo) -> Any:
         return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     if isinstance(value, str):
         return value.strip(SPACE)
+    return value
+
+
+def _known_service(value: str, info: ValidationInfo) -> str:
+    """A service that is neither a code nor a label prints as typed (宽带+IPTV is fine); one that
+    looks like a misspelt code (boradband) is said, so the form does not go out with it."""
+    if value not in SERVICE_LABELS and info.context is not None:
+        import difflib
+        close = difflib.get_close_matches(value.lower(), SERVICE_LABELS, n=1, cutoff=0.75)
+        if close:
+            info.context.setdefault("warnings", []).append(Problem(
+                f"{value!r} is not a service fieldprint knows; did you mean {close[0]!r}? It is "
+                f"printed as typed (services: {', '.join(SERVICE_LABELS)}, or their Chinese "
+                "names)", None, info.field_name or ""))
     return value
 
 
@@ -200,7 +214,8 @@ class Material(Model):
 class WorkOrder(Model):
     id: Text = Field(min_length=1)
     kind: Annotated[Literal["install", "move", "repair"], BeforeValidator(_labelled(KIND_LABELS))]
-    service: Annotated[Text, BeforeValidator(_labelled(SERVICE_LABELS))] = "broadband"
+    service: Annotated[Text, BeforeValidator(_labelled(SERVICE_LABELS)),
+                       AfterValidator(_known_service)] = "broadband"
     received: DateTime
     customer: Customer
     fault: Text | None = None

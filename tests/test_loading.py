@@ -250,3 +250,25 @@ def test_text_is_trimmed_the_same_way_from_yaml_and_from_a_spreadsheet(tmp_path)
     for path in (tmp_path / "a" / "equipment.yaml", tmp_path / "b" / "equipment.csv"):
         items = load_dataset([path]).equipment
         assert [i.batch for i in items] == ["B1\x1f", "B2"], path
+
+
+def test_a_misspelt_service_is_said_and_printed_as_typed(tmp_path):
+    orders = [("boradband", "broadband"), ("宽带+IPTV", None), ("固话", None), ("IPTV", None)]
+    path = tmp_path / "orders.yaml"
+    path.write_text("work_orders:\n" + "".join(
+        f"  - {{id: W{i}, kind: repair, service: {service}, received: 2026-11-21 09:00, "
+        "customer: {name: 李女士}}\n" for i, (service, _) in enumerate(orders)), encoding="utf-8")
+    ds = load_dataset([path])
+    assert [o.service for o in ds.work_orders] == ["boradband", "宽带+IPTV", "phone", "iptv"]
+    assert [(w.path, str(w.location)) for w in ds.warnings] == [
+        ("work_orders[1].service", f"{path}:2:28")]
+    assert "did you mean 'broadband'" in ds.warnings[0].message
+
+
+def test_an_engineer_whose_staff_record_has_a_problem_is_not_called_missing(data):
+    """The staff record's own problem is said once; orders naming that person are not also
+    told the engineer is not on the staff list."""
+    (data / "staff.yaml").write_text(STAFF.replace("    photo: photos/SZ001.jpg",
+                                                   "    photo: photos/none.jpg"), encoding="utf-8")
+    problems = problems_of(data / "staff.yaml", data / "orders.yaml")
+    assert len(problems) == 1 and "staff[1].photo: file not found" in problems[0], problems

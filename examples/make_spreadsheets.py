@@ -22,12 +22,12 @@ if not (HERE.parent / "generator").is_dir():  # pragma: no cover - an installed 
     raise SystemExit("run this from a fieldprint checkout: python examples/make_spreadsheets.py")
 sys.path.insert(0, str(HERE.parent))
 
-from generator import headers as H  # noqa: E402
+from generator.data import headers as H  # noqa: E402
 from generator.commands.template import SHEET_TITLES, csv_text, xlsx_bytes  # noqa: E402
-from generator.models import (CAUSE_LABELS, CHECK_TYPE_LABELS, EQUIPMENT_LABELS,  # noqa: E402
+from generator.data.models import (CAUSE_LABELS, CHECK_TYPE_LABELS, EQUIPMENT_LABELS,  # noqa: E402
                               KIND_LABELS, RATING_LABELS, RESULT_LABELS, SERVICE_LABELS)
-from generator.tables import format_materials  # noqa: E402
-from generator.yamlsource import load_yaml  # noqa: E402
+from generator.data.tables import format_materials  # noqa: E402
+from generator.data.yamlsource import load_yaml  # noqa: E402
 
 LABELS = {
     ("work_orders", "kind"): KIND_LABELS, ("work_orders", "service"): SERVICE_LABELS,

@@ -36,7 +36,7 @@ from .errors import Location, Problem, UserError
 from .form.values import _reword_undefined, form_environment
 from .orders import blank_context
 from .output import atomic_path, check_target
-from .sources import suggest
+from .errors import suggest
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else breaks the file.
 _XML_BAD = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -5,6 +5,7 @@ problems and exits 2, without a traceback. Anything else is a bug and keeps its 
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -61,3 +62,9 @@ class UserError(Exception):
             problems = [problems]
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def suggest(word: str, choices) -> str:
+    """'; did you mean 'x'?' for the closest of `choices` to `word`, or ''."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from typing import Any
 
-from .dataset import validate_record
+from .data.dataset import validate_record
 from .errors import UserError
-from .sources import suggest
-from .yamlsource import load_yaml
+from .errors import suggest
+from .data.yamlsource import load_yaml
 
 
 @functools.lru_cache(maxsize=32)

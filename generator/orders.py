@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator
 
 from .context import base_context, person_context, plain
 from .errors import Problem
-from .models import (CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS, Company, Person,
+from .data.models import (CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS, Company, Person,
                      WorkOrder)
 
 FIRST_REPLY = dt.timedelta(hours=8)

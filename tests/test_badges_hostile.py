@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from card_helpers import COMPANY, make_data, person, text
 from generator.card import CardRun, execute, load_card_layout
-from generator.dataset import load_dataset
+from generator.data.dataset import load_dataset
 from generator.errors import UserError
 
 NASTY = ["<b>&{{ 7*7 }}</b>", "{% for x in y %}{% endfor %}", "%(x)s", "\x00", "𠮷", "😀",

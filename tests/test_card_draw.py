@@ -9,7 +9,7 @@ from PIL import Image
 
 from card_helpers import make_data, make_photo, person, render
 from generator.card import CardRun, execute, load_card_layout
-from generator.dataset import load_dataset
+from generator.data.dataset import load_dataset
 
 OUT = Path(__file__).parent / "failures"
 DPI = 300

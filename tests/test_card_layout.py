@@ -105,7 +105,7 @@ def test_units_are_converted_to_mm(tmp_path):
 def test_expressions_that_reach_python_internals_are_refused(tmp_path):
     from generator.card.render import CardRenderer
     from generator.fonts import font_set
-    from generator.models import Company, Person
+    from generator.data.models import Company, Person
     fixed = _layout(tmp_path, """\
         front:
           - {type: text, x: 1, y: 1, width: 50, height: 5, text: "{{ ''.__class__.__mro__ }}"}

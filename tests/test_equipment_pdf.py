@@ -10,7 +10,7 @@ import pytest
 
 from generator.equipment import Report, assess
 from generator.equipment import pdf as eqpdf
-from generator.models import EquipmentItem, Person
+from generator.data.models import EquipmentItem, Person
 
 AS_OF = dt.date(2026, 11, 21)
 FAILURES = Path(__file__).resolve().parent / "failures"   # git-ignored: images of failures

@@ -353,7 +353,7 @@ def test_cli_bad_layout_exit_2(cli, data, tmp_path):
 def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
     import openpyxl
     from generator.equipment import Report, assess
-    from generator.models import EquipmentItem, Person
+    from generator.data.models import EquipmentItem, Person
     item = EquipmentItem(id="=1+1", kind="helmet", holder="P1", batch="=HYPERLINK(\"x\")",
                          manufactured="2025-01")
     people = {"P1": Person(id="P1", name="=cmd|'/c calc'!A1", team="=SUM(A1)")}
@@ -369,7 +369,7 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
 
 def test_json_one_item_per_line_even_with_hostile_text():
     from generator.equipment import Report, assess
-    from generator.models import EquipmentItem
+    from generator.data.models import EquipmentItem
     items = [EquipmentItem(id="a", kind="helmet", manufactured="2025-01",
                            batch='x}, {"id": "evil"'),
              EquipmentItem(id="b\n}", kind="helmet", manufactured="2025-01")]

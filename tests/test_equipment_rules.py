@@ -10,7 +10,7 @@ from generator.equipment import (DEFAULT_POLICY, STATUSES, Policy, add_months, a
                                  assess_one, batch_failures, fails, load_policy, summary,
                                  urgent_first)
 from generator.errors import UserError
-from generator.models import EquipmentItem
+from generator.data.models import EquipmentItem
 
 D = dt.date.fromisoformat
 

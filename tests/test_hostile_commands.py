@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from generator.models import SPACE
+from generator.data.models import SPACE
 
 NASTY = ["<b>&{{ 7*7 }}</b>", "{% if 1 %}x{% endif %}", "%(x)s", "a\x00b", "𠮷野家", "😀",
          "\u202eabc", "e\u0301", "&amp;", "]]>", "王" * 60, "a" * 2000, "李\u3000四", "O'Brien \"x\"",

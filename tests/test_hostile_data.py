@@ -7,9 +7,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.dataset import load_dataset
+from generator.data.dataset import load_dataset
 from generator.errors import UserError
-from generator.models import SPACE
+from generator.data.models import SPACE
 
 NASTY = ["<b>&{{ 7*7 }}</b>", "{% for x in y %}", "%(x)s", "\x00", "𠮷", "😀", "\u202eabc",
          "e\u0301", "Robert'); DROP TABLE staff;--", "a" * 2000, "\ufeff", "  ", "- x", "#"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.dataset import load_dataset
+from generator.data.dataset import load_dataset
 from generator.errors import UserError
 
 COMPANY = """\
@@ -182,12 +182,12 @@ def _orders(n: int, broken: dict[int, str] | None = None) -> str:
 @pytest.fixture
 def small_batches(monkeypatch):
     """Lists longer than 4 records are validated while read, 4 at a time."""
-    monkeypatch.setattr("generator.yamlsource.RECORD_BATCH", 4)
+    monkeypatch.setattr("generator.data.yamlsource.RECORD_BATCH", 4)
 
 
 def test_a_long_list_validated_while_read_gives_the_same_records(data, small_batches,
                                                                   monkeypatch):
-    import generator.dataset as dataset
+    import generator.data.dataset as dataset
     read_ahead, handed = dataset._ReadAhead.__call__, []
     monkeypatch.setattr(dataset._ReadAhead, "__call__", lambda self, section, items, start: (
         handed.append((section, start)), read_ahead(self, section, items, start)))

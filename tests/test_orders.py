@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.dataset import load_dataset
-from generator.models import Company, WorkOrder
+from generator.data.dataset import load_dataset
+from generator.data.models import Company, WorkOrder
 from generator.orders import (WorkingCalendar, blank_context, build_contexts, deadlines,
                               order_context)
 

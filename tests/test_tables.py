@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from generator import headers as H
-from generator.dataset import load_dataset
+from generator.data import headers as H
+from generator.data.dataset import load_dataset
 from generator.errors import Location, Problem, UserError
-from generator.tables import number_text, parse_materials, format_materials, read_table
+from generator.data.tables import number_text, parse_materials, format_materials, read_table
 
 COMPANY = "company:\n  name: 苏州测试通信工程有限公司\n"
 
@@ -371,7 +371,7 @@ def test_checks_for_yaml_equipment(folder):
 
 # ------------------------------------------------------------------------------ header table
 def test_header_table_is_consistent():
-    from generator.models import SECTIONS
+    from generator.data.models import SECTIONS
     for section, columns in H.COLUMNS.items():
         words: dict[str, str] = {}
         for field, (kind, aliases) in columns.items():
@@ -465,6 +465,6 @@ def test_any_text_round_trips_through_csv(tmp_path_factory, team, note):
     csv.writer(buffer).writerows([["工号", "姓名", "班组", "备注"], ["SZ1", "王", team, note]])
     (folder / "staff.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
     person = load_dataset([folder / "staff.csv"]).staff[0]
-    from generator.models import SPACE
+    from generator.data.models import SPACE
     assert person.team == (team.strip(SPACE) or None)   # Unicode White_Space, not str.strip
     assert person.note == (note.strip(SPACE) or None)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.dataset import load_dataset
+from generator.data.dataset import load_dataset
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from generator import headers as H
-from generator.dataset import load_dataset
+from generator.data import headers as H
+from generator.data.dataset import load_dataset
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from ..content import find_layout
 from ..errors import Problem, UserError
 from ..layoutfile import load_layout
 from ..templating import Expression, environment, variables
-from ..yamlsource import load_yaml, locate
+from ..data.yamlsource import load_yaml, locate
 from .model import SIDES, BoxElement, CardLayout, Element, LineElement, QrElement, parse_hex
 
 EDGE_TOLERANCE = 0.01  # mm

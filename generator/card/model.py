@@ -28,8 +28,8 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationI
                       WrapValidator, model_validator)
 
 from ..layoutfile import typed_model
-from ..models import Text
-from ..sources import suggest
+from ..data.models import Text
+from ..errors import suggest
 
 # ------------------------------------------------------------------------------ units
 _UNITS = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}

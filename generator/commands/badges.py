@@ -124,7 +124,7 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
     """Badges of the example staff: the default layout on A4 (both sides), the insert layouts
     at card size, and PNGs of the first person."""
     from ..card import CardRun, execute, load_card_layout
-    from ..dataset import load_dataset
+    from ..data.dataset import load_dataset
     from ..output import check_target
     dataset = load_dataset([examples_dir / "staff.yaml"], missing_files="ignore")
     company = dataset.require_company()

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..dataset import Dataset, load_dataset
-from ..errors import Problem
+from ..data.dataset import Dataset, load_dataset
+from ..errors import Problem, UserError, suggest
 
 
 TABLE_OPTIONS = "fieldprint.table_options"  # click context meta: --section, --encoding
@@ -67,8 +67,6 @@ def select(records: list, only: tuple[str, ...], section: str) -> list:
     known = {r.id for r in records}
     unknown = [i for i in only if i not in known]
     if unknown:
-        from ..errors import UserError
-        from ..sources import suggest
         raise UserError([Problem(f"--only {i}: no such id in {section}{suggest(i, known)}")
                          for i in unknown])
     wanted = set(only)

@@ -35,7 +35,7 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
     if warn_days is not None:
         policy = policy.model_copy(update={"warn_days": warn_days})
     if any(p.suffix.lower() in (".yaml", ".yml") for p in data):
-        from ..yamlsource import warn_if_pure_python
+        from ..data.yamlsource import warn_if_pure_python
         warn_if_pure_python()
     # photos and logos play no part here: a missing one must not stop the safety report
     dataset = load(tuple(data), missing_files="ignore")

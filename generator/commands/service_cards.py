@@ -41,7 +41,7 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
     """Service cards of the first three example engineers, 10 each, both sides on A4, and
     PNGs of the first one."""
     from ..card import CardRun, execute, load_card_layout
-    from ..dataset import load_dataset
+    from ..data.dataset import load_dataset
     from ..output import check_target
     dataset = load_dataset([examples_dir / "staff.yaml"], missing_files="ignore")
     company = dataset.require_company()

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import click
 
-from .. import headers as H
+from ..data import headers as H
 from ..errors import Problem, UserError
 from ..output import fixed_zip, write_bytes
 
@@ -203,7 +203,7 @@ def template(target: Path, section: str | None, force: bool):
       fieldprint template staff.xlsx
       fieldprint template 花名册.xlsx --section staff
     """
-    from ..tables import section_from_name
+    from ..data.tables import section_from_name
     if not target.suffix and target.name.lower().replace("-", "_") in H.TABLE_SECTIONS:
         target = target.with_name(target.name + ".xlsx")  # fieldprint template staff
     suffix = target.suffix.lower()

@@ -9,10 +9,11 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from .errors import Location, Problem, UserError
+from ..errors import Location, Problem, UserError
 from .models import (SECTIONS, SPACE, Company, EquipmentItem, Person, WorkOrder,
                      clean_list_validator, clean_validator)
-from .sources import read_sections, suggest
+from ..errors import suggest
+from .sources import read_sections
 from .yamlsource import MarkedList, locate
 
 LIST_SECTIONS = ("staff", "work_orders", "equipment")

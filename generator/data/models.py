@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       ValidationInfo, model_validator)
 
-from .dates import parse_date, parse_datetime
-from .errors import Problem
+from ..dates import parse_date, parse_datetime
+from ..errors import Problem
 
 # ---------------------------------------------------------------- labels printed for codes
 KIND_LABELS = {"install": "装机", "move": "移机", "repair": "修障"}

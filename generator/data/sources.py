@@ -5,11 +5,10 @@ named after its section (staff.yaml). Spreadsheets (.csv, .xlsx) come in through
 """
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, Problem, UserError
+from ..errors import Location, Problem, UserError, suggest
 from .models import SECTIONS
 from .yamlsource import MarkedDict, MarkedList, load_yaml
 
@@ -21,11 +20,6 @@ def section_from_name(path: Path) -> str | None:
     """staff.yaml -> staff; work-orders.csv -> work_orders; anything else -> None."""
     stem = path.stem.lower().replace("-", "_")
     return stem if stem in SECTIONS else None
-
-
-def suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def read_sections(path: Path, records=None, **table_options) -> dict[str, Any]:

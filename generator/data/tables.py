@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from . import headers as H
-from .dates import parse_date, parse_datetime
+from ..dates import parse_date, parse_datetime
 from .models import SPACE
-from .errors import Location, Problem, UserError
+from ..errors import Location, Problem, UserError, suggest
 from .yamlsource import MarkedDict, MarkedList
 
 HEADER_SCAN_ROWS = 10          # the header row is looked for among this many first rows
@@ -152,7 +152,6 @@ def company_columns(columns: Any) -> tuple[dict[str, dict[str, str]], list[Probl
     problems: list[Problem] = []
     if not isinstance(columns, dict):
         return extra, problems
-    from .sources import suggest
     for section, mapping in columns.items():
         where = columns.location(section) if hasattr(columns, "location") else None
         if section not in H.COLUMNS:
@@ -247,7 +246,6 @@ def _read_workbook(file_path: Path, display: str, sheet: str | None, named: str 
         is_checks = lambda name: H.normalize(name) in H.CHECK_SHEETS  # noqa: E731
         if sheet is not None:
             if sheet not in names:
-                from .sources import suggest
                 raise UserError(Problem(f"no sheet named {sheet!r}{suggest(sheet, names)} "
                                         f"(sheets: {', '.join(names)})", Location(display)))
             main = sheet
@@ -775,7 +773,6 @@ def attach_checks(collected: dict[str, list], problems: list[Problem]) -> None:
             if item is None:
                 hint = ""
                 if items:
-                    from .sources import suggest
                     hint = suggest(_key(item_id), items)
                 else:
                     hint = "; no equipment register was given (add equipment.csv)"

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .errors import Location, Problem, UserError
+from ..errors import Location, Problem, UserError
 
 try:
     _Loader = yaml.CSafeLoader

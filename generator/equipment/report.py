@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..errors import Location
-from ..models import EQUIPMENT_LABELS
+from ..data.models import EQUIPMENT_LABELS
 from .rules import STATUSES, Policy, Status, summary, urgent_first
 
 # Labels for the codes, in the words a safety officer uses.

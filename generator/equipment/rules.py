@@ -30,7 +30,7 @@ from typing import Iterable
 from dateutil.relativedelta import relativedelta
 from pydantic import Field
 
-from ..models import EquipmentItem, Model
+from ..data.models import EquipmentItem, Model
 
 # The statuses in the order the JSON summary lists them.
 STATUSES = ("ok", "due_soon", "due_today", "overdue", "scrapped", "not_in_service", "invalid")

@@ -28,7 +28,7 @@ from ..layoutfile import load_layout
 from ..output import atomic_path
 from ..pdf import new_canvas
 from ..units import pt
-from ..yamlsource import load_yaml, locate
+from ..data.yamlsource import load_yaml, locate
 from . import model
 from .draw import Painter, code128_pattern
 from .layout import Document, HeaderParts, layout_document

@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator,
                       ValidationError, ValidationInfo, WrapValidator, model_validator)
 
-from ..dataset import unknown_field_message
+from ..data.dataset import unknown_field_message
 from ..layoutfile import typed_model
-from ..models import CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS
+from ..data.models import CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS
 from .values import Text, Value
 
 PAGE_SIZES = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0),

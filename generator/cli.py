@@ -7,17 +7,16 @@ import sys
 
 import click
 
-from . import __version__
+from . import __version__, console
 from .errors import UserError
+from .i18n import _, _l, set_language
 from .commands import (badges, common, demo, equipment, forms, layouts, service_cards,
                        template, validate)
+from .commands.clicktext import Option, group, option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="fieldprint")
-@click.option("-q", "--quiet", is_flag=True, help="No progress line on long jobs.")
-def cli(quiet: bool) -> None:
-    """Print the paperwork of a field-service team from the data the office keeps.
+@group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+       help=_l("""Print the paperwork of a field-service team from the data the office keeps.
 
     DATA is one or more YAML files (.csv and .xlsx too) with the sections company, staff,
     work_orders and equipment. A company.yaml beside the first file is used when no company
@@ -29,8 +28,13 @@ def cli(quiet: bool) -> None:
       fieldprint validate examples/*.yaml           check the data, list every problem
       fieldprint badges examples/staff.yaml -o badges.pdf
       fieldprint work-orders examples/work_orders.yaml examples/staff.yaml -o orders.pdf
-      fieldprint equipment examples/equipment.yaml --as-of 2026-11-21
-    """
+      fieldprint equipment examples/equipment.yaml --as-of 2026-11-21"""))
+@click.version_option(__version__, prog_name="fieldprint", cls=Option,
+                      message=_l("%(prog)s, version %(version)s"),
+                      help=_l("Show the version and exit."))
+@option("-q", "--quiet", is_flag=True, help=_l("No progress line on long jobs."))
+def cli(quiet: bool) -> None:
+    pass
 
 
 for module in (validate, badges, service_cards, forms, equipment, template, layouts, demo):
@@ -38,20 +42,35 @@ for module in (validate, badges, service_cards, forms, equipment, template, layo
         cli.add_command(command)
 
 
+def _lang_in(argv: list[str]) -> str | None:
+    """The value of --lang anywhere on the command line (before click parses it, so that
+    click's own errors about the rest of the line are in that language too)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
+    console.prepare()
+    set_language(_lang_in(sys.argv[1:] if argv is None else argv))
     try:
         result = cli.main(args=argv, prog_name="fieldprint", standalone_mode=False)
     except UserError as exc:
         common.report_problems(exc.problems)
         _exit(2, argv)
     except click.exceptions.Abort:
-        click.echo("stopped.", err=True)
+        click.echo(_("stopped."), err=True)
         _exit(130, argv)
     except click.ClickException as exc:
         exc.show()
         _exit(2 if exc.exit_code == 2 else exc.exit_code, argv)
     except KeyboardInterrupt:
-        click.echo("stopped; no output file was left half-written.", err=True)
+        click.echo(_("stopped; no output file was left half-written."), err=True)
         _exit(130, argv)
     _exit(result if isinstance(result, int) else 0, argv)
 

@@ -66,5 +66,6 @@ class UserError(Exception):
 
 def suggest(word: str, choices) -> str:
     """'; did you mean 'x'?' for the closest of `choices` to `word`, or ''."""
+    from .i18n import _
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _("; did you mean {word!r}?").format(word=close[0]) if close else ""

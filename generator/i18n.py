@@ -2,21 +2,29 @@
 
 Code writes every user-facing text once, in English, as a gettext message id:
 `_("...")` translates now (messages, progress lines), `_l("...")` when the text is shown
-(click help, module-level constants). The Chinese text lives in the catalog
-`generator/locale/zh_CN/LC_MESSAGES/fieldprint.po`, compiled to the `.mo` beside it.
+(click help, module-level constants), `ngettext(singular, plural, n)` for counts. Use named
+`{}` placeholders (`_("{who}: photo not found: {path}").format(...)`), never an f-string inside
+`_()`. The Chinese text lives in the catalog `generator/locale/zh_CN/LC_MESSAGES/fieldprint.po`,
+compiled to the `.mo` beside it; the words it uses are the ones of docs/术语表.md.
 
 The language is `--lang` (see `generator.cli`), else `FIELDPRINT_LANG`, else Chinese; a Chinese
-system locale is not needed. click's own words (Usage, Options, Error …) come through the same
-catalog: click asks the standard `gettext` module, whose domain and language are set here.
+system locale is not needed. click's own words (Usage, Options, Error, "No such option" …) come
+through the same catalog: click asks the standard `gettext` module, whose domain and language
+are set here.
 
-Catalog work (Babel's pybabel, run from the repository root):
-    python -m generator.i18n extract   # generator/locale/fieldprint.pot from the code (and click's words)
-    python -m generator.i18n update    # merge new ids into each .po
-    python -m generator.i18n compile   # .po -> .mo (the tests fail on a stale .mo or a missing translation)
+Catalog work (run from the repository root; Babel does the work):
+    python -m generator.i18n update    # extract the ids from the code (and click's), merge into each .po
+    python -m generator.i18n compile   # .po -> .mo
+    python -m generator.i18n check     # what the test suite checks: every id translated, .mo fresh
+    python -m generator.i18n extract   # only write generator/locale/fieldprint.pot (not kept in git)
+The files are deterministic (fixed header dates, sorted, no line numbers), so two branches that
+add different messages merge without conflicts in the header.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import gettext
+import io
 import os
 from pathlib import Path
 
@@ -26,13 +34,15 @@ DOMAIN = "fieldprint"
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = {"zh": "zh_CN", "en": "en"}   # what --lang takes -> the catalog's folder
 DEFAULT = "zh"
+ENV = "FIELDPRINT_LANG"
 
 _current: dict[str, object] = {"lang": None, "translations": None}
 
 
 def resolve(lang: str | None = None) -> str:
-    """The language code to use: `lang`, else $FIELDPRINT_LANG, else 'zh'. Unknown -> 'zh'."""
-    for value in (lang, os.environ.get("FIELDPRINT_LANG")):
+    """The language code to use: `lang`, else $FIELDPRINT_LANG, else 'zh'. 'zh_CN', 'zh-Hans',
+    'EN_us' … are understood; anything else is Chinese (the default)."""
+    for value in (lang, os.environ.get(ENV)):
         if value:
             code = value.strip().lower().replace("-", "_").split("_")[0]
             if code in LANGUAGES:
@@ -82,29 +92,158 @@ def _l(message: str) -> LazyProxy:
     return LazyProxy(_, message, enable_cache=False)
 
 
+def is_lazy(value: object) -> bool:
+    return isinstance(value, LazyProxy)
+
+
+def in_language(code: str, message) -> str:
+    """`message` (a msgid, or a lazy text made by `_l`) in language `code`, whatever the
+    current language is: e.g. the Chinese word a user may type for an English choice."""
+    if is_lazy(message):
+        message = message._args[0]
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[code]],
+                               fallback=True).gettext(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalog: extraction, merging, compiling and the checks the test suite runs.
+
+KEYWORDS = {"_": None, "_l": None, "ngettext": (1, 2)}
+FIXED_DATE = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)  # no churn in the header
+
+
+def _sources() -> list[Path]:
+    import click
+    return [Path(__file__).parent, Path(click.__file__).parent]
+
+
+def extract():
+    """A babel Catalog of every message id in generator/ and in the installed click."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+
+    template = Catalog(project="fieldprint", domain=DOMAIN, creation_date=FIXED_DATE,
+                       revision_date=FIXED_DATE, charset="utf-8", fuzzy=False)
+    for source in _sources():
+        for filename, lineno, message, comments, context in extract_from_dir(
+                source, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
+                strip_comment_tags=True):
+            if (Path(filename).parts or ("",))[0] == "locale":
+                continue
+            template.add(message, None, [], auto_comments=comments, context=context)
+    return template
+
+
+def po_path(folder: str = "zh_CN") -> Path:
+    return LOCALE_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_po(path: Path):
+    from babel.messages.pofile import read_po as _read_po
+    with open(path, "rb") as f:
+        return _read_po(f, locale=path.parent.parent.name, domain=DOMAIN)
+
+
+def write_po(path: Path, catalog) -> None:
+    from babel.messages.pofile import write_po as _write_po
+    catalog.creation_date = FIXED_DATE
+    catalog.revision_date = FIXED_DATE
+    catalog.project, catalog.version = "fieldprint", ""
+    catalog.fuzzy = False
+    buffer = io.BytesIO()
+    _write_po(buffer, catalog, width=100, no_location=True, sort_output=True,
+              ignore_obsolete=True)
+    path.write_bytes(buffer.getvalue())
+
+
+def mo_bytes(catalog) -> bytes:
+    """The .mo the catalog compiles to (fuzzy entries left out: they need a translator's look)."""
+    from babel.messages.mofile import write_mo
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def update() -> None:
+    """Merge the ids of the code into every .po (new ids empty, changed ones fuzzy)."""
+    template = extract()
+    for folder in LANGUAGES.values():
+        path = po_path(folder)
+        if not path.exists():
+            continue
+        catalog = read_po(path)
+        catalog.update(template, update_header_comment=False)
+        write_po(path, catalog)
+
+
+def compile_all() -> None:
+    for folder in LANGUAGES.values():
+        path = po_path(folder)
+        if path.exists():
+            path.with_suffix(".mo").write_bytes(mo_bytes(read_po(path)))
+
+
+def _placeholders(text: str) -> set[str] | None:
+    import string
+    try:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+    except ValueError:
+        return None
+
+
+def problems() -> list[str]:
+    """What is wrong with the catalogs: ids without a Chinese translation (or only a fuzzy one),
+    placeholders that differ, a .po not updated, a stale .mo. Empty when all is well."""
+    found: list[str] = []
+    template = extract()
+    path = po_path("zh_CN")
+    catalog = read_po(path)
+    for message in template:
+        if not message.id:
+            continue
+        entry = catalog.get(message.id, context=message.context)
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        if entry is None:
+            found.append(f"not in {path.name} (run `python -m generator.i18n update`): {ids[0]!r}")
+            continue
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if entry.fuzzy or not all(strings):
+            found.append(f"no Chinese translation{' (fuzzy)' if entry.fuzzy else ''}: {ids[0]!r}")
+            continue
+        if any("{" in i for i in ids):
+            wanted = set().union(*(_placeholders(i) or set() for i in ids))
+            for text in strings:
+                got = _placeholders(text)
+                if got is None or not got <= wanted or (len(ids) == 1 and got != wanted):
+                    found.append(f"placeholders differ in the translation of {ids[0]!r}: "
+                                 f"{sorted(wanted)} vs {sorted(got or [])}")
+    expected = mo_bytes(catalog)
+    mo = path.with_suffix(".mo")
+    if not mo.exists() or mo.read_bytes() != expected:
+        found.append(f"{mo.name} is stale (run `python -m generator.i18n compile`)")
+    return found
+
+
 def _main(argv: list[str]) -> None:  # pragma: no cover - a developer's tool
-    import subprocess
     import sys
 
-    import click as _click
-
-    root = Path(__file__).parent
-    pot = LOCALE_DIR / f"{DOMAIN}.pot"
-    babel = [sys.executable, "-m", "babel.messages.frontend"]
     step = argv[0] if argv else ""
     if step == "extract":
-        subprocess.run(babel + ["extract", "--no-location", "--sort-output", "--omit-header",
-                                "-k", "_l", "-k", "ngettext:1,2", "-o", str(pot),
-                                str(root), str(Path(_click.__file__).parent)], check=True)
+        from babel.messages.pofile import write_po as _write_po
+        buffer = io.BytesIO()
+        _write_po(buffer, extract(), width=100, no_location=True, sort_output=True)
+        (LOCALE_DIR / f"{DOMAIN}.pot").write_bytes(buffer.getvalue())
     elif step == "update":
-        subprocess.run(babel + ["update", "--no-location", "--omit-header", "-i", str(pot),
-                                "-d", str(LOCALE_DIR), "-D", DOMAIN, "--ignore-obsolete"],
-                       check=True)
+        update()
     elif step == "compile":
-        subprocess.run(babel + ["compile", "-d", str(LOCALE_DIR), "-D", DOMAIN, "--use-fuzzy"],
-                       check=True)
+        compile_all()
+    elif step == "check":
+        found = problems()
+        for line in found:
+            print(line)
+        sys.exit(1 if found else 0)
     else:
-        sys.exit("usage: python -m generator.i18n extract|update|compile")
+        sys.exit("usage: python -m generator.i18n extract|update|compile|check")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,7 +31,25 @@ settings.register_profile("long", max_examples=1000, deadline=None,
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(request, monkeypatch):
+    """The interface is Chinese by default; tests that check English wording run in English
+    (FIELDPRINT_LANG=en, inherited by subprocesses). A test that checks the Chinese marks
+    itself `@pytest.mark.chinese` (or passes --lang zh, which wins over the variable)."""
+    from generator.i18n import set_language
+    if request.node.get_closest_marker("chinese"):
+        monkeypatch.delenv("FIELDPRINT_LANG", raising=False)
+        set_language("zh")
+    else:
+        monkeypatch.setenv("FIELDPRINT_LANG", "en")
+        set_language("en")
+    yield
+    set_language()
+
+
 def pytest_configure(config):
+    config.addinivalue_line("markers", "chinese: runs in the default language, Chinese "
+                            "(other tests run with FIELDPRINT_LANG=en)")
     config.addinivalue_line("markers", "property: a Hypothesis property test (selected "
                             "with -m property; HYPOTHESIS_PROFILE=long runs many examples)")
     config.addinivalue_line("markers", "slow: takes seconds (big inputs); -m 'not slow' skips it")

@@ -7,6 +7,7 @@ import click
 
 from ..data.dataset import Dataset, load_dataset
 from ..errors import Problem, UserError, suggest
+from ..i18n import _, ngettext
 
 
 TABLE_OPTIONS = "fieldprint.table_options"  # click context meta: --section, --encoding
@@ -50,14 +51,27 @@ def load(data: tuple[Path, ...], **options) -> Dataset:
 SHOW_AT_MOST = 100  # a thousand copies of one mistake help nobody
 
 
+def warning_prefix() -> str:
+    """What starts a warning line ("warning: " / "注意："), in the current language."""
+    return _("warning: ")
+
+
 def report_problems(problems: list[Problem], prefix: str = "") -> None:
+    """Print problems on stderr, at most SHOW_AT_MOST; without a prefix they are errors and a
+    summary line says nothing was written. Warnings pass `prefix=warning_prefix()` (the
+    English "warning: " is translated too)."""
+    if prefix == "warning: ":
+        prefix = warning_prefix()
     for problem in problems[:SHOW_AT_MOST]:
         click.echo(f"{prefix}{problem}", err=True)
     if len(problems) > SHOW_AT_MOST:
-        click.echo(f"{prefix}... and {len(problems) - SHOW_AT_MOST} more like these", err=True)
+        more = len(problems) - SHOW_AT_MOST
+        click.echo(prefix + ngettext("... and {n} more like this", "... and {n} more like these",
+                                     more).format(n=more), err=True)
     if problems and not prefix:
         n = len(problems)
-        click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", err=True)
+        click.echo(ngettext("{n} problem found; nothing was written.",
+                            "{n} problems found; nothing was written.", n).format(n=n), err=True)
 
 
 def select(records: list, only: tuple[str, ...], section: str) -> list:
@@ -67,7 +81,7 @@ def select(records: list, only: tuple[str, ...], section: str) -> list:
     known = {r.id for r in records}
     unknown = [i for i in only if i not in known]
     if unknown:
-        raise UserError([Problem(f"--only {i}: no such id in {section}{suggest(i, known)}")
-                         for i in unknown])
+        raise UserError([Problem(_("--only {id}: no such ID in {section}").format(
+            id=i, section=section) + suggest(i, known)) for i in unknown])
     wanted = set(only)
     return [r for r in records if r.id in wanted]

@@ -1,0 +1,108 @@
+"""The interface speaks Chinese by default and English on request (issue 16): the catalog is
+complete and compiled, --lang / FIELDPRINT_LANG switch every text (ours and click's), and a
+console on a Chinese Windows code page (GBK) gets GBK, never mojibake or a traceback."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from generator import i18n
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def test_every_message_has_a_chinese_translation_and_the_mo_is_fresh():
+    """What CI checks: `python -m generator.i18n update`, translate, `... compile`."""
+    assert i18n.problems() == []
+
+
+def test_catalog_files_are_deterministic():
+    path = i18n.po_path()
+    text = path.read_text(encoding="utf-8")
+    assert "POT-Creation-Date: 2026-01-01 00:00+0000" in text
+    assert "#: " not in text  # no line numbers: no churn when code moves
+    catalog = i18n.read_po(path)
+    assert i18n.mo_bytes(catalog) == i18n.mo_bytes(i18n.read_po(path))
+
+
+@pytest.mark.chinese
+def test_chinese_is_the_default_for_click_words_too(cli):
+    result = cli("--help")
+    assert result.code == 0
+    assert result.out.startswith("用法: fieldprint [选项] 命令 [参数]...")
+    assert "选项:" in result.out and "命令:" in result.out
+    assert "Usage" not in result.out and "Options" not in result.out
+    bad = cli("badgs")
+    assert bad.code == 2
+    assert "错误：没有 'badgs' 这个命令。" in bad.err and "您是不是想输入 'badges'？" in bad.err
+    assert "Error" not in bad.err and "Did you mean" not in bad.err
+
+
+@pytest.mark.chinese
+@pytest.mark.parametrize("args", [("--lang", "en", "--help"), ("--help", "--lang", "en"),
+                                  ("--lang=en", "--help"), ("--lang", "EN", "--help")])
+def test_lang_en_anywhere_on_the_line(cli, args):
+    result = cli(*args)
+    assert result.code == 0, result
+    assert result.out.startswith("Usage: fieldprint [OPTIONS] COMMAND [ARGS]...")
+    assert not CJK.search(result.out.split("Options:")[1].split("Commands:")[0])
+
+
+@pytest.mark.chinese
+def test_environment_variable_and_the_option_wins(cli, monkeypatch):
+    monkeypatch.setenv("FIELDPRINT_LANG", "en")
+    assert cli("--help").out.startswith("Usage:")
+    assert cli("--lang", "zh", "--help").out.startswith("用法:")
+    monkeypatch.setenv("FIELDPRINT_LANG", "zh_CN.UTF-8")
+    assert cli("--help").out.startswith("用法:")
+
+
+@pytest.mark.chinese
+def test_help_wraps_chinese_by_screen_width(cli):
+    from generator.commands.clicktext import display_width
+    for line in cli("--help").out.splitlines():
+        if not line.startswith("    fieldprint "):  # examples are kept as written
+            assert display_width(line) <= 100, line
+    assert "work_orders" in cli("--help").out  # never split inside an English word
+
+
+def test_wrap_breaks_between_chinese_characters_not_inside_words():
+    from generator.commands.clicktext import display_width, wrap_text
+    text = "数据文件是一个或几个 YAML 文件（也可以是表格），写公司（company）、工单（work_orders）。"
+    lines = wrap_text(text, 30).splitlines()
+    assert all(display_width(line) <= 30 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert not any(line.startswith(("，", "。", "）")) for line in lines)
+    assert any("work_orders" in line for line in lines)
+
+
+def _run(args, encoding, lang="zh"):
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "FIELDPRINT_LANG": lang}
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], capture_output=True,
+                          env=env, timeout=120)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "cp936"])
+def test_a_gbk_console_gets_gbk_and_rare_characters_as_question_marks(tmp_path, encoding):
+    """A Chinese Windows console or a redirect (`> log.txt`) on code page 936: the bytes are
+    GBK (no UTF-8 mojibake), and a character GBK lacks (𬌗 in a file name) is a '?', not a
+    UnicodeEncodeError in the middle of the report."""
+    help_ = _run(["--help"], encoding)
+    assert help_.returncode == 0, help_.stderr
+    assert "用法: fieldprint [选项]" in help_.stdout.decode("gbk")
+    folder = tmp_path / "数据 𬌗"
+    folder.mkdir()
+    broken = _run(["badgs", str(folder / "人员.yaml")], encoding)
+    assert broken.returncode == 2
+    err = broken.stderr.decode("gbk")
+    assert "错误：没有 'badgs' 这个命令。" in err and "Traceback" not in err
+
+
+def test_a_cp1252_console_does_not_crash_on_chinese():
+    result = _run(["--help"], "cp1252")
+    assert result.returncode == 0
+    assert b"fieldprint" in result.stdout and b"Traceback" not in result.stderr

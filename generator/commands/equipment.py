@@ -9,6 +9,7 @@ import click
 from ..context import today
 from ..dates import parse_date
 from ..errors import Problem, UserError
+from ..i18n import _, _l
 from ..output import check_target, write_bytes
 from .common import data_argument, load, report_problems
 
@@ -25,6 +26,65 @@ def _as_of(ctx, param, value):
         return parse_date(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def _notify(ctx, param, values):
+    """--notify KIND:URL (or 'company') -> a list of Target and/or the word 'company'."""
+    from ..equipment.notify import APPS, Target
+    out: list = []
+    for value in values:
+        if value.strip().lower() == "company":
+            out.append("company")
+            continue
+        app, sep, url = value.partition(":")
+        app = app.strip().lower()
+        if not sep or app not in APPS:
+            raise click.BadParameter(_(
+                "{value!r}: give KIND:URL, KIND one of wecom, dingtalk, feishu and URL the "
+                "group robot's webhook address (or 'company' for the groups in the company "
+                "file's notify: list)").format(value=value))
+        url = url.strip()
+        if not url.startswith(("https://", "http://")):
+            raise click.BadParameter(_(
+                "{value!r}: the webhook address should start with https:// (copy it from the "
+                "robot's settings in the group)").format(value=value))
+        out.append(Target(app, url, where="--notify"))
+    return out
+
+
+def notify_targets(requested: list, secret: str | None, report) -> list:
+    """The groups to tell: those given as --notify KIND:URL (signed with `secret` when it is
+    DingTalk's or Feishu's), and for 'company' the company file's notify: list. A 'company'
+    without one is a UserError; a team no holder belongs to is a warning (returned as
+    problems with the targets)."""
+    from dataclasses import replace
+
+    from ..equipment.notify import Target
+    targets, problems = [], []
+    for entry in requested:
+        if entry != "company":
+            if secret and entry.app in ("dingtalk", "feishu"):
+                entry = replace(entry, secret=secret)
+            targets.append(entry)
+            continue
+        groups = report.company.notify if report.company is not None else []
+        if not groups:
+            raise UserError(Problem(_(
+                "--notify company: the company file has no notify: list; add one entry per "
+                "group robot, e.g. notify: [{{app: wecom, url: 'https://qyapi.weixin.qq.com/"
+                "cgi-bin/webhook/send?key=...', team: 园区装维一班}}] (see docs/notify.md)")))
+        teams = {report.team(s) for s in report.statuses} | {
+            p.team for p in report.people.values() if p.team}
+        for i, group in enumerate(groups, 1):
+            where = f"company notify[{i}]"
+            if group.team is not None and group.team not in teams:
+                from ..errors import suggest
+                problems.append(Problem(_(
+                    "{where}: no holder is in team {team!r}, so this group hears nothing"
+                    "{hint}").format(where=where, team=group.team,
+                                     hint=suggest(group.team, sorted(t for t in teams if t)))))
+            targets.append(Target(group.app, group.url, group.secret, group.team, where))
+    return targets, problems
 
 
 def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
@@ -71,8 +131,17 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
                    "font lacks prints as an empty box, control characters are left out); "
                    "each is still listed. Without it, nothing is written until the data is "
                    "fixed. The other formats keep every text as typed.")
+@click.option("--notify", "notify", metavar="KIND:URL", multiple=True, callback=_notify,
+              help=_l("Post what needs doing to a chat group's robot: KIND wecom, dingtalk or "
+                      "feishu, URL the robot's webhook address. Repeatable. 'company' posts to "
+                      "the groups in the company file's notify: list (one per team if set)."))
+@click.option("--notify-secret", metavar="SECRET", envvar="FIELDPRINT_NOTIFY_SECRET",
+              help=_l("The secret of a signed DingTalk or Feishu robot given with --notify "
+                      "(default: $FIELDPRINT_NOTIFY_SECRET)."))
+@click.option("--notify-always", is_flag=True,
+              help=_l("Post even when nothing is overdue, due today or due soon."))
 def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
-              allow_unprintable):
+              allow_unprintable, notify, notify_secret, notify_always):
     """What is due, overdue or scrapped among helmets (安全帽) and insulated shoes (绝缘鞋).
 
     \b
@@ -96,7 +165,9 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
     The JSON lists items in register order; the other formats put the
     most urgent first. A staff.yaml beside the first DATA file is used for
     holders' names and teams when no staff list is given.
-    Exit codes: 0 done, 1 --fail-on found something, 2 bad input.
+    Exit codes: 0 done, 1 --fail-on found something, 2 bad input, 4 a
+    --notify group could not be told (the report was written all the same,
+    and the other groups were told).
 
     \b
     Examples:
@@ -104,17 +175,18 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
       fieldprint equipment examples/equipment.yaml -o report.pdf
       fieldprint equipment register.csv staff.yaml --format json -o status.json
       fieldprint equipment examples/equipment.yaml --fail-on overdue --format ics -o due.ics
+      fieldprint equipment register.yaml -o report.pdf --notify wecom:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
     """
     from ..equipment import gc_paused
     # Loading, assessing and writing a register make millions of objects and no reference
     # cycles: the cyclic garbage collector would only walk them again and again.
     with gc_paused():
         return _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
-                          allow_unprintable)
+                          allow_unprintable, notify, notify_secret, notify_always)
 
 
 def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
-               allow_unprintable):
+               allow_unprintable, notify=(), notify_secret=None, notify_always=False):
     from ..equipment import fails, render
     from ..equipment.report import STATUS_EN, summary_line
 
@@ -135,6 +207,19 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
         from ..form import load_form
         load_form(layout)  # a wrong layout is said before the register is read
     report = make_report(data, as_of, warn_days, policy_file)
+    messages, notify_problems = [], []
+    if notify:
+        from ..equipment.notify import build_all, unrouted
+        targets, notify_problems = notify_targets(list(notify), notify_secret, report)
+        messages = build_all(report, targets, out.name if out is not None else None,
+                             notify_always)
+        missed = unrouted(report, targets)
+        if missed:
+            shown = ", ".join(s.id for s in missed[:10])
+            notify_problems.append(Problem(_(
+                "{count} items needing attention belong to no team that has a group, so no "
+                "group hears about them: {ids}").format(
+                    count=len(missed), ids=shown + (" …" if len(missed) > 10 else ""))))
     from ..progress import Progress
     with Progress(len(report.statuses) if fmt in SLOW else 0, f"equipment {fmt}") as bar:
         if fmt == "pdf":
@@ -159,14 +244,40 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
         write_bytes(out, content)
         click.echo(f"wrote {out}: {summary_line(report)}", err=True)
 
+    report_problems(notify_problems, prefix=_("warning: "))
+    failed = _post(messages) if messages else 0
+    if notify and not messages:
+        click.echo(_("nothing is overdue, due today or due soon: no group was told "
+                     "(--notify-always posts anyway)"), err=True)
+
     hits = fails(report.statuses, fail_on)
     if hits:
         shown = ", ".join(f"{s.id} ({STATUS_EN[s.status]})" for s in hits[:10])
         more = f" and {len(hits) - 10} more" if len(hits) > 10 else ""
         click.echo(f"--fail-on {fail_on}: {len(hits)} item{'s' if len(hits) != 1 else ''} "
                    f"need attention: {shown}{more}", err=True)
-        return 1
-    return 0
+    if failed:
+        return 4
+    return 1 if hits else 0
+
+
+def _post(messages) -> int:
+    """Send each message (every group is tried); say what happened; the number that failed."""
+    from ..webhook import describe, send
+    failed = 0
+    for message in messages:
+        problem = send(message)
+        group = describe(message)
+        if problem is None:
+            click.echo(_("told {group}: {count} items listed").format(
+                group=group, count=message.listed) + (
+                _(", {more} more left out for the app's size limit").format(
+                    more=message.left_out) if message.left_out else ""), err=True)
+        else:
+            failed += 1
+            click.echo(_("could not tell {group}: {problem}").format(
+                group=group, problem=problem), err=True)
+    return failed
 
 
 def demo(examples_dir: Path, out_dir: Path) -> list[Path]:

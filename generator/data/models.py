@@ -147,6 +147,23 @@ class Fonts(Model):
     bold: FileRef | None = None
 
 
+def _webhook(value: str) -> str:
+    if not value.startswith(("https://", "http://")):
+        raise ValueError("should be the robot's webhook address as the chat app shows it, "
+                         "starting https://")
+    return value
+
+
+class NotifyGroup(Model):
+    """A chat group's robot that hears the equipment report (`fieldprint equipment --notify
+    company`): `app` wecom, dingtalk or feishu; `url` the webhook address; `secret` for a
+    signed robot; `team` to tell this group only its team's items (none: every team)."""
+    app: Literal["wecom", "dingtalk", "feishu"]
+    url: Annotated[str, BeforeValidator(_as_text), AfterValidator(_webhook)]
+    secret: Text | None = None
+    team: Text | None = None
+
+
 class Company(Model):
     name: Text
     short_name: Text | None = None
@@ -167,6 +184,8 @@ class Company(Model):
     workdays: list[Date] = Field(default_factory=list)
     # Spreadsheet column headers a company uses: {section: {header: field}}.
     columns: dict[Text, dict[Text, Text]] = Field(default_factory=dict)
+    # Group robots for the equipment report (issue 20), each with its webhook address.
+    notify: list[NotifyGroup] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- staff

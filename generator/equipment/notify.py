@@ -1,0 +1,317 @@
+"""The equipment report as group-robot messages for WeCom, DingTalk and Feishu (issue 20).
+
+Pure: a `Report` and the groups to tell (`Target`) -> `Message`s, each with the exact JSON the
+app's robot takes. Nothing here touches the network; `generator.webhook` posts them.
+
+What a message says: a title with the date (and the team, for a team's group), the counts of
+every status, then the overdue, due-today and due-soon items, grouped by team, each with the
+holder's name and employee ID, the item, its due date and what to do. The most urgent items are
+kept when the list is cut to the app's size limit, and the cut says "…and N more" with the full
+report's file name. Privacy: names and employee IDs only, never phone or ID-card numbers (the
+staff records' other fields are never read here).
+
+The apps' documented formats and limits (group robots, "custom robots"):
+- WeCom (企业微信) group robot: https://developer.work.weixin.qq.com/document/path/91770
+  POST {"msgtype": "markdown", "markdown": {"content": ...}}; markdown content at most 4096
+  bytes of UTF-8 (longer is refused with errcode 40058); its markdown is a subset: headings,
+  bold, links, `>` quotes and <font color="info|comment|warning">; no lists.
+- DingTalk (钉钉) custom robot: https://open.dingtalk.com/document/robots/custom-robot-access
+  POST {"msgtype": "markdown", "markdown": {"title": ..., "text": ...}}; the title is what the
+  notification shows. Signed robots ("加签"),
+  https://open.dingtalk.com/document/robots/customize-robot-security-settings : the string
+  timestamp + "\\n" + secret (timestamp in milliseconds) signed with HMAC-SHA256 keyed by the
+  secret, Base64-encoded, then URL-encoded, sent as the `timestamp` and `sign` query
+  parameters; the timestamp must be within an hour of DingTalk's clock. The page states no
+  length for markdown; we keep the request under 20,000 bytes, as for Feishu.
+- Feishu (飞书) custom bot: https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
+  POST {"msg_type": "interactive", "card": {...}} with a `markdown` element; the request body
+  at most 20 KB. Signed bots: the key is timestamp + "\\n" + secret (timestamp in seconds), the
+  HMAC-SHA256 of an empty message, Base64-encoded, sent as `timestamp` and `sign` in the body.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from ..i18n import _
+from .report import Report
+from .rules import STATUSES, Status, urgent_first
+
+APPS = ("wecom", "dingtalk", "feishu")
+# Statuses a message lists, most urgent first; the others are only counted.
+ATTENTION = ("overdue", "due_today", "due_soon")
+# Bytes each app takes (see the module docstring): WeCom counts the markdown content, the
+# others the whole request body (a Feishu signature adds about 80 bytes, kept free here).
+LIMITS = {"wecom": 4096, "dingtalk": 20000, "feishu": 19900}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One group robot: `app` one of APPS, `url` its webhook address as the app shows it,
+    `secret` for signed robots (DingTalk, Feishu), `team` to send only that team's items
+    (None: every team). `where` says where it was given (for messages)."""
+
+    app: str
+    url: str
+    secret: str | None = None
+    team: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one group gets: `payload` is the JSON object the app's robot takes; `listed`
+    items were listed, `left_out` more were cut for the size limit."""
+
+    target: Target
+    title: str
+    payload: dict = field(hash=False)
+    listed: int = 0
+    left_out: int = 0
+
+
+# ------------------------------------------------------------------------------ labels
+def app_name(app: str) -> str:
+    return {"wecom": _("WeCom"), "dingtalk": _("DingTalk"), "feishu": _("Feishu")}[app]
+
+
+def _status_label(status: str) -> str:
+    return {"ok": _("ok"), "due_soon": _("due soon"), "due_today": _("due today"),
+            "overdue": _("overdue"), "scrapped": _("scrapped"),
+            "not_in_service": _("not in service"), "invalid": _("invalid")}[status]
+
+
+def _kind_label(kind: str) -> str:
+    return {"helmet": _("helmet"), "insulated_shoes": _("insulated shoes")}[kind]
+
+
+def _action_label(s: Status) -> str:
+    if s.action == "test":
+        return _("spot-check test") if s.kind == "helmet" else _("preventive test")
+    if s.action == "replace":
+        return _("replace")
+    return ""
+
+
+# Characters that are markup in one of the three markdown dialects, and their full-width
+# forms: a name or ID typed with them prints as typed but never turns into formatting.
+_MARKUP = str.maketrans({"\\": "＼", "`": "｀", "*": "＊", "_": "＿", "[": "［", "]": "］",
+                         "<": "＜", ">": "＞", "#": "＃", "~": "～", "|": "｜",
+                         "\n": " ", "\r": " ", "\t": " "})
+
+
+def plain(text: str) -> str:
+    """Data text made safe for the apps' markdown (see _MARKUP)."""
+    return text.translate(_MARKUP)
+
+
+# ------------------------------------------------------------------------------ content
+def scope(report: Report, team: str | None) -> list[Status]:
+    """The statuses a group hears about: all, or one team's (by the holder's team)."""
+    if team is None:
+        return report.statuses
+    return [s for s in report.statuses if report.team(s) == team]
+
+
+def needing_attention(statuses: list[Status]) -> list[Status]:
+    """Overdue, due today and due soon, most urgent first."""
+    return urgent_first(s for s in statuses if s.status in ATTENTION)
+
+
+def counts_line(statuses: list[Status]) -> str:
+    """Every status with its count (zeros too, in urgency order) and the total:
+    '已超期 7 · 今日到期 2 · … · 共 47 件'."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for s in statuses:
+        counts[s.status] += 1
+    order = sorted(STATUSES, key=lambda k: ("overdue", "due_today", "due_soon", "invalid",
+                                             "scrapped", "ok", "not_in_service").index(k))
+    parts = [_("{status} {count}").format(status=_status_label(k), count=counts[k])
+             for k in order]
+    parts.append(_("{count} in all").format(count=len(statuses)))
+    return " · ".join(parts)
+
+
+def item_line(report: Report, s: Status) -> str:
+    """'周雨婷（SZ10026）安全帽 H-0005，2026-09-15 到期，需抽检' (no status: the app's own
+    markup adds it). No holder: '（未发放）'."""
+    name = report.holder_name(s)
+    if s.holder and name:
+        holder = _("{name} ({id})").format(name=plain(name), id=plain(s.holder))
+    elif s.holder:
+        holder = plain(s.holder)
+    else:
+        holder = _("(not issued)")
+    return _("{holder} {kind} {id}, due {due}: {action}").format(
+        holder=holder, kind=_kind_label(s.kind), id=plain(s.id),
+        due=s.due.isoformat() if s.due else "", action=_action_label(s))
+
+
+def title(report: Report, team: str | None) -> str:
+    company = report.company
+    who = (company.short_name or company.name) if company is not None else ""
+    text = _("Safety equipment to check, {date}").format(date=report.as_of.isoformat())
+    if who:
+        text = f"{plain(who)} {text}"
+    if team is not None:
+        text = f"{text} · {plain(team)}"
+    return text
+
+
+def _more_line(left_out: int, report_file: str | None) -> str:
+    if report_file:
+        return _("…and {count} more: the full list is in {file}").format(
+            count=left_out, file=plain(report_file))
+    return _("…and {count} more: see the full report").format(count=left_out)
+
+
+# ------------------------------------------------------------------- each app's markup
+def _status_markup(app: str, status: str) -> str:
+    label = _status_label(status)
+    if app == "wecom":   # orange-red for overdue and due today, grey for due soon
+        colour = "comment" if status == "due_soon" else "warning"
+        return f'<font color="{colour}">{label}</font>'
+    if app == "feishu" and status != "due_soon":
+        return f"<font color='red'>{label}</font>"
+    return f"**{label}**"
+
+
+def _body(app: str, report: Report, statuses: list[Status], listed: list[Status],
+          more: str, team: str | None) -> str:
+    """The markdown under the title: counts, then the listed items grouped by team (teams in
+    the order of their most urgent listed item), then the 'more' line."""
+    lines = [f"> {counts_line(statuses)}" if app != "feishu" else counts_line(statuses)]
+    groups: dict[str, list[Status]] = {}
+    for s in listed:
+        groups.setdefault(report.team(s), []).append(s)
+    if not listed:
+        lines += ["", _("Nothing is overdue, due today or due soon.")]
+    for name, members in groups.items():
+        lines.append("")
+        if team is None:   # a team's own group knows its name: it is in the title
+            heading = plain(name) if name else _("(no team)")
+            lines.append(f"#### {heading}" if app == "dingtalk" else f"**{heading}**")
+            if app == "dingtalk":
+                lines.append("")
+        for s in members:
+            prefix = "- " if app == "dingtalk" else ""
+            lines.append(f"{prefix}{_status_markup(app, s.status)} {item_line(report, s)}")
+    if more:
+        lines += ["", more]
+    return "\n".join(lines)
+
+
+def payload(app: str, heading: str, body: str, urgent: bool = True) -> dict:
+    """The JSON object `app`'s robot takes for a markdown message (see the module docstring)."""
+    if app == "wecom":
+        return {"msgtype": "markdown", "markdown": {"content": f"## {heading}\n{body}"}}
+    if app == "dingtalk":
+        return {"msgtype": "markdown", "markdown": {"title": heading,
+                                                    "text": f"## {heading}\n\n{body}"}}
+    if app == "feishu":
+        return {"msg_type": "interactive",
+                "card": {"config": {"wide_screen_mode": True},
+                         "header": {"template": "red" if urgent else "green",
+                                    "title": {"tag": "plain_text", "content": heading}},
+                         "elements": [{"tag": "markdown", "content": body}]}}
+    raise ValueError(f"unknown app {app!r}")
+
+
+def size(app: str, message: dict) -> int:
+    """Bytes of what the app's limit counts (LIMITS): WeCom the markdown content, the others
+    the request body as sent (`encode`)."""
+    if app == "wecom":
+        return len(message["markdown"]["content"].encode("utf-8"))
+    return len(encode(message))
+
+
+def encode(message: dict) -> bytes:
+    """The request body: compact JSON, UTF-8 (all three apps ask for UTF-8)."""
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def build(report: Report, target: Target, report_file: str | None = None,
+          always: bool = False) -> Message | None:
+    """The message for one group, or None when none of its items needs attention (and not
+    `always`). Cut to LIMITS[app]: as many of the most urgent items as fit, and a line
+    '…and N more' naming `report_file` (the full report's file name) when given."""
+    app, team = target.app, target.team
+    statuses = scope(report, team)
+    urgent = needing_attention(statuses)
+    if not urgent and not always:
+        return None
+    heading = title(report, team)
+    hot = any(s.status != "due_soon" for s in urgent)
+
+    def make(n: int) -> dict:
+        more = _more_line(len(urgent) - n, report_file) if n < len(urgent) else ""
+        return payload(app, heading, _body(app, report, statuses, urgent[:n], more, team), hot)
+
+    limit = LIMITS[app]
+    n = len(urgent)
+    message = make(n)
+    if size(app, message) > limit:
+        # grow from none: a big register may have thousands due, of which a few dozen fit
+        n, message = 0, make(0)
+        while n < len(urgent):
+            bigger = make(n + 1)
+            if size(app, bigger) > limit:
+                break
+            n, message = n + 1, bigger
+    return Message(target, heading, message, n, len(urgent) - n)
+
+
+def build_all(report: Report, targets: list[Target], report_file: str | None = None,
+              always: bool = False) -> list[Message]:
+    """A message per target that has something to say (see `build`), in the targets' order."""
+    out = []
+    for target in targets:
+        message = build(report, target, report_file, always)
+        if message is not None:
+            out.append(message)
+    return out
+
+
+def unrouted(report: Report, targets: list[Target]) -> list[Status]:
+    """Items needing attention that no group hears about: every target is one team's, and
+    the item's team has none (or the holder has no team). Said as a warning, never dropped
+    silently."""
+    if not targets or any(t.team is None for t in targets):
+        return []
+    teams = {t.team for t in targets}
+    return [s for s in needing_attention(report.statuses) if report.team(s) not in teams]
+
+
+# ------------------------------------------------------------------------------ signing
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+    """DingTalk's signature (Base64, not yet URL-encoded): HMAC-SHA256 keyed by the secret of
+    timestamp + "\\n" + secret, timestamp in milliseconds."""
+    text = f"{timestamp_ms}\n{secret}".encode("utf-8")
+    digest = hmac.new(secret.encode("utf-8"), text, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def feishu_sign(secret: str, timestamp_s: int) -> str:
+    """Feishu's signature (Base64): HMAC-SHA256 of an empty message, keyed by
+    timestamp + "\\n" + secret, timestamp in seconds."""
+    key = f"{timestamp_s}\n{secret}".encode("utf-8")
+    return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode("ascii")
+
+
+def request(message: Message, now: float) -> tuple[str, bytes]:
+    """(URL, body) to POST for `message` at time `now` (seconds since the epoch): a signed
+    robot's signature added as its app asks (query for DingTalk, body for Feishu)."""
+    target = message.target
+    url, body = target.url, dict(message.payload)
+    if target.secret and target.app == "dingtalk":
+        ms = int(now * 1000)
+        query = urlencode({"timestamp": ms, "sign": dingtalk_sign(target.secret, ms)})
+        url = f"{url}{'&' if '?' in url else '?'}{query}"
+    elif target.secret and target.app == "feishu":
+        seconds = int(now)
+        body = {"timestamp": str(seconds), "sign": feishu_sign(target.secret, seconds), **body}
+    return url, encode(body)

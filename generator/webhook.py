@@ -36,8 +36,8 @@ def _hint(app: str, code: int, text: str) -> str:
     signature = _("the signature does not match: give the robot's secret (starting SEC for "
                   "DingTalk) with --notify-secret or 'secret:' in the company file, and check "
                   "the computer's clock")
-    keywords = _("the robot's security settings ask for a keyword: add one of the title's "
-                 "words (for example the word for safety helmet) to the robot's keywords")
+    keywords = _("the robot's security settings ask for a keyword the message lacks: add a "
+                 "word of the message's title to the robot's keywords")
     address = _("the robot accepts only some IP addresses: add this computer's address to "
                 "the robot's IP list")
     too_many = _("the robot was sent too many messages: the apps allow about 20 a minute; "

@@ -96,10 +96,15 @@ def answer_error(app: str, status: int, body: bytes) -> str | None:
     return f"{said}; {hint}" if hint else said
 
 
-def send(message: Message, *, timeout: float = TIMEOUT, retries: int = RETRIES,
-         backoff: float = BACKOFF, sleep: Callable[[float], None] = time.sleep,
+def send(message: Message, *, timeout: float | None = None, retries: int | None = None,
+         backoff: float | None = None, sleep: Callable[[float], None] = time.sleep,
          clock: Callable[[], float] = time.time) -> str | None:
-    """POST `message`; None when delivered, else why not (in the user's language)."""
+    """POST `message`; None when delivered, else why not (in the user's language).
+    `timeout` seconds per try, `retries` more tries after `backoff`, 2×`backoff`… seconds
+    (defaults: TIMEOUT, RETRIES, BACKOFF)."""
+    timeout = TIMEOUT if timeout is None else timeout
+    retries = RETRIES if retries is None else retries
+    backoff = BACKOFF if backoff is None else backoff
     app = message.target.app
     problem = ""
     for attempt in range(retries + 1):

@@ -143,15 +143,15 @@ def test_wecom_gets_the_documented_markdown_message(cli, apps, tmp_path):
         COUNTS,
         "",
         "**园区装维二班**",
-        '<font color="warning">已超期</font> 陈晓峰（SZ3） 安全帽 H-02，2026-09-15 到期，需抽检',
-        '<font color="warning">今日到期</font> 陈晓峰（SZ3） 绝缘鞋 S-01，2026-11-21 到期，'
+        '<font color="warning">已超期</font> 陈晓峰（SZ3）安全帽 H-02，2026-09-15 到期，需抽检',
+        '<font color="warning">今日到期</font> 陈晓峰（SZ3）绝缘鞋 S-01，2026-11-21 到期，'
         "需预防性试验",
         "",
         "**园区装维一班**",
-        '<font color="comment">即将到期</font> 王建国（SZ1） 安全帽 H-01，2026-12-01 到期，需抽检',
+        '<font color="comment">即将到期</font> 王建国（SZ1）安全帽 H-01，2026-12-01 到期，需抽检',
         "",
         "**（未分班组）**",
-        '<font color="comment">即将到期</font> （未发放） 安全帽 H-03，2026-12-10 到期，需抽检'])}}
+        '<font color="comment">即将到期</font> （未发放）安全帽 H-03，2026-12-10 到期，需抽检'])}}
     assert "已发送到企业微信群（全部班组，127.0.0.1" in result.err
     assert (tmp_path / "report.pdf").is_file()
 
@@ -174,12 +174,12 @@ def test_dingtalk_markdown_and_signature(cli, apps, tmp_path):
     assert got["json"] == {"msgtype": "markdown", "markdown": {"title": title, "text": "\n".join([
         f"## {title}", "", COUNTS, "",
         "#### 园区装维二班", "",
-        "- **已超期** 陈晓峰（SZ3） 安全帽 H-02，2026-09-15 到期，需抽检",
-        "- **今日到期** 陈晓峰（SZ3） 绝缘鞋 S-01，2026-11-21 到期，需预防性试验", "",
+        "- **已超期** 陈晓峰（SZ3）安全帽 H-02，2026-09-15 到期，需抽检",
+        "- **今日到期** 陈晓峰（SZ3）绝缘鞋 S-01，2026-11-21 到期，需预防性试验", "",
         "#### 园区装维一班", "",
-        "- **即将到期** 王建国（SZ1） 安全帽 H-01，2026-12-01 到期，需抽检", "",
+        "- **即将到期** 王建国（SZ1）安全帽 H-01，2026-12-01 到期，需抽检", "",
         "#### （未分班组）", "",
-        "- **即将到期** （未发放） 安全帽 H-03，2026-12-10 到期，需抽检"])}}
+        "- **即将到期** （未发放）安全帽 H-03，2026-12-10 到期，需抽检"])}}
     query = got["query"]
     assert query["access_token"] == ["T1"]
     [timestamp], [sign] = query["timestamp"], query["sign"]
@@ -216,13 +216,13 @@ def test_feishu_card_and_signature(cli, apps, tmp_path):
         "elements": [{"tag": "markdown", "content": "\n".join([
             COUNTS[2:], "",
             "**园区装维二班**",
-            "<font color='red'>已超期</font> 陈晓峰（SZ3） 安全帽 H-02，2026-09-15 到期，需抽检",
-            "<font color='red'>今日到期</font> 陈晓峰（SZ3） 绝缘鞋 S-01，2026-11-21 到期，"
+            "<font color='red'>已超期</font> 陈晓峰（SZ3）安全帽 H-02，2026-09-15 到期，需抽检",
+            "<font color='red'>今日到期</font> 陈晓峰（SZ3）绝缘鞋 S-01，2026-11-21 到期，"
             "需预防性试验", "",
             "**园区装维一班**",
-            "**即将到期** 王建国（SZ1） 安全帽 H-01，2026-12-01 到期，需抽检", "",
+            "**即将到期** 王建国（SZ1）安全帽 H-01，2026-12-01 到期，需抽检", "",
             "**（未分班组）**",
-            "**即将到期** （未发放） 安全帽 H-03，2026-12-10 到期，需抽检"])}]}}
+            "**即将到期** （未发放）安全帽 H-03，2026-12-10 到期，需抽检"])}]}}
 
 
 def test_each_team_group_gets_only_its_own_items(cli, apps, tmp_path):

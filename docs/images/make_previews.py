@@ -2,7 +2,8 @@
 built-in form and of the equipment report, from the bundled examples, rendered by pypdfium2
 (the PNG is the print). Run from the repository:
 
-    python docs/images/make_previews.py
+    python docs/images/make_previews.py          # every picture
+    python docs/images/make_previews.py notify   # only the chat message (docs/notify.md)
 
 The Word preview needs LibreOffice and a Chinese font it can use (the templates ask for
 微软雅黑; map it to any CJK font in fontconfig on a machine without it).
@@ -34,8 +35,91 @@ def png(pdf: Path, target: Path, dpi: int = 72, page: int = 0) -> None:
     print("wrote", target)
 
 
+# A WeCom-like chat window for the notification preview (docs/notify.md). Only WeCom's
+# documented markdown subset is rendered: ## headings, > quotes, **bold**, <font color>.
+CHAT_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+@font-face {{ font-family: wqy; src: url("{font}"); }}
+body {{ margin: 0; background: #f3f4f6; font: 14px/1.6 wqy, sans-serif; color: #1f2329; }}
+.win {{ width: 640px; padding: 18px 20px 24px; }}
+.time {{ text-align: center; color: #8f959e; font-size: 12px; margin-bottom: 12px; }}
+.row {{ display: flex; gap: 10px; }}
+.avatar {{ width: 38px; height: 38px; border-radius: 6px; background: #3370ff; color: #fff;
+          font-size: 17px; display: flex; align-items: center; justify-content: center; }}
+.name {{ color: #646a73; font-size: 12px; margin-bottom: 4px; }}
+.tag {{ background: #e1eaff; color: #245bdb; border-radius: 3px; padding: 0 4px; margin-left: 4px; }}
+.bubble {{ background: #fff; border-radius: 0 8px 8px 8px; padding: 10px 14px; width: 540px;
+          box-shadow: 0 1px 2px rgba(0,0,0,.06); }}
+h2 {{ font-size: 16px; margin: 0 0 6px; }}
+blockquote {{ margin: 4px 0; padding-left: 8px; border-left: 3px solid #dee0e3; color: #646a73; }}
+p {{ margin: 0; }}
+.warning {{ color: #f54a45; }} .comment {{ color: #8f959e; }} .info {{ color: #2ea121; }}
+</style></head><body><div class="win"><div class="time">{time}</div>
+<div class="row"><div class="avatar">机</div><div><div class="name">设备提醒<span class="tag">机器人</span></div>
+<div class="bubble">{body}</div></div></div></div></body></html>"""
+
+
+def wecom_markdown_html(content: str) -> str:
+    """WeCom's markdown subset as HTML (escaped first; our data never carries markup)."""
+    import html
+    import re
+    out = []
+    for line in content.split("\n"):
+        text = html.escape(line, quote=True)
+        text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+        text = re.sub(r"&lt;font color=&quot;(warning|comment|info)&quot;&gt;(.*?)&lt;/font&gt;",
+                      r'<span class="\1">\2</span>', text)
+        if text.startswith("## "):
+            out.append(f"<h2>{text[3:]}</h2>")
+        elif text.startswith("&gt; "):
+            out.append(f"<blockquote>{text[5:]}</blockquote>")
+        else:
+            out.append(f"<p>{text or '&nbsp;'}</p>")
+    return "\n".join(out)
+
+
+def chat_preview(tmp: Path) -> None:
+    """docs/images/notify-wecom.png: the example's WeCom message (as of 2026-11-21), drawn by
+    headless Chromium in a mock chat window. A rendering, not a screenshot of the app."""
+    import datetime as dt
+    from PIL import Image, ImageChops
+    from generator.commands.equipment import make_report
+    from generator.equipment.notify import Target, build
+    from generator.fonts import default_font_path
+    from generator.i18n import set_language
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("kept the chat preview: no chromium here")
+        return
+    set_language("zh")
+    report = make_report((EX / "equipment.yaml",), dt.date(2026, 11, 21), None, None)
+    message = build(report, Target("wecom", "https://qyapi.weixin.qq.com/x"),
+                    "equipment-2026-11-21.pdf")
+    page = tmp / "chat.html"
+    page.write_text(CHAT_PAGE.format(font=default_font_path().as_uri(), time="11月21日 08:00",
+                                     body=wecom_markdown_html(
+                                         message.payload["markdown"]["content"])),
+                    encoding="utf-8")
+    shot = tmp / "chat.png"
+    subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--hide-scrollbars", "--force-device-scale-factor=1",
+                    "--window-size=680,1400", f"--screenshot={shot}", page.as_uri()],
+                   check=True, capture_output=True)
+    image = Image.open(shot).convert("RGB")
+    background = Image.new("RGB", image.size, image.getpixel((image.width - 1,
+                                                               image.height - 1)))
+    box = ImageChops.difference(image, background).getbbox()
+    image = image.crop((0, 0, image.width, min(image.height, box[3] + 24)))
+    target = HERE / "notify-wecom.png"
+    image.quantize(colors=64, method=2).save(target, optimize=True)
+    print("wrote", target)
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT))
+    if sys.argv[1:] == ["notify"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            chat_preview(Path(tmp))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for command, order, name in JOBS:
@@ -70,6 +154,7 @@ def main() -> None:
                             "--headless", "--convert-to", "pdf", "--outdir", str(tmp), str(docx)],
                            check=True, capture_output=True)
             png(tmp / "work-order.pdf", HERE / "forms-work-order-word.png")
+        chat_preview(tmp)
 
 
 if __name__ == "__main__":

@@ -138,12 +138,12 @@ def counts_line(statuses: list[Status]) -> str:
 
 def item_line(report: Report, s: Status) -> str:
     """'周雨婷（SZ10026）安全帽 H-0005，2026-09-15 到期，需抽检' (no status: the app's own
-    markup adds it). No holder: '（未发放）'."""
+    markup adds it). No holder: '（未发放）安全帽 …'."""
     name = report.holder_name(s)
     if s.holder and name:
         holder = _("{name} ({id})").format(name=plain(name), id=plain(s.holder))
-    elif s.holder:
-        holder = plain(s.holder)
+    elif s.holder:   # not on the staff list (a warning when loading)
+        holder = _("{name} ({id})").format(name="", id=plain(s.holder)).strip()
     else:
         holder = _("(not issued)")
     return _("{holder} {kind} {id}, due {due}: {action}").format(

@@ -13,6 +13,7 @@ Feishu {"code": 0, "msg": "success"}; any other code is a refusal (see the docs 
 """
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import time
@@ -123,7 +124,8 @@ def send(message: Message, *, timeout: float | None = None, retries: int | None 
                 continue
             return answer_error(app, exc.code, content) or _("HTTP {status} from the app").format(
                 status=exc.code)
-        except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
+        except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError,
+                http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, (socket.timeout, TimeoutError)):
                 problem = _("no answer within {seconds} seconds").format(seconds=int(timeout))

@@ -267,12 +267,25 @@ def test_company_without_notify_list_is_a_usage_error(cli, apps, tmp_path):
     assert not (tmp_path / "r.json").exists() and apps.requests == []
 
 
-@pytest.mark.parametrize("value", ["slack:https://hooks.example/x", "wecom", "wecom:ftp://x/y"])
+@pytest.mark.parametrize("value", ["slack:https://hooks.example/x", "wecom", "wecom:ftp://x/y",
+                                   "dingtalk:https://", "feishu:https://open.feishu.cn/a b"])
 def test_a_wrong_notify_value_is_said(cli, apps, tmp_path, value):
     result = run(cli, write(tmp_path), "--notify", value)
     assert result.code == 2
     assert "--notify" in result.err and "webhook" in result.err
     assert "Traceback" not in result.err
+
+
+def test_a_wrong_address_in_the_company_file_is_said_with_its_line(cli, apps, tmp_path):
+    data = write(tmp_path, DATA.replace("staff:", "  notify:\n    - {app: wecom, url: "
+                                        "qyapi.weixin.qq.com/x, team: 园区装维一班}\n"
+                                        "    - {app: weixin, url: 'https://x.example/y'}\n"
+                                        "staff:", 1))
+    result = run(cli, data, "--notify", "company", "-o", tmp_path / "r.json")
+    assert result.code == 2, result
+    assert "data.yaml:5:" in result.err and "notify[1].url" in result.err
+    assert "webhook" in result.err and "notify[2].app" in result.err
+    assert apps.requests == [] and not (tmp_path / "r.json").exists()
 
 
 def _big_register(n: int) -> str:

@@ -44,7 +44,8 @@ def _notify(ctx, param, values):
                 "group robot's webhook address (or 'company' for the groups in the company "
                 "file's notify: list)").format(value=value))
         url = url.strip()
-        if not url.startswith(("https://", "http://")):
+        from ..data.models import webhook_problem
+        if webhook_problem(url):
             raise click.BadParameter(_(
                 "{value!r}: the webhook address should start with https:// (copy it from the "
                 "robot's settings in the group)").format(value=value))

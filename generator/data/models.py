@@ -147,10 +147,22 @@ class Fonts(Model):
     bold: FileRef | None = None
 
 
+def webhook_problem(url: str) -> bool:
+    """True when `url` cannot be a robot's webhook address (http(s), a host, no spaces)."""
+    from urllib.parse import urlsplit
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return True
+    return parts.scheme not in ("https", "http") or not parts.hostname or any(
+        c.isspace() for c in url)
+
+
 def _webhook(value: str) -> str:
-    if not value.startswith(("https://", "http://")):
-        raise ValueError("should be the robot's webhook address as the chat app shows it, "
-                         "starting https://")
+    from ..i18n import _
+    if webhook_problem(value):
+        raise ValueError(_("should be the robot's webhook address as the chat app shows it, "
+                           "starting https://"))
     return value
 
 

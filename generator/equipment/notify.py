@@ -162,10 +162,15 @@ def title(report: Report, team: str | None) -> str:
     return text
 
 
+# A file name keeps its underscores and tildes (one alone is not markup): people look it up.
+_FILE_MARKUP = str.maketrans({k: v for k, v in
+                              ((chr(c), _MARKUP[c]) for c in _MARKUP) if k not in "_~"})
+
+
 def _more_line(left_out: int, report_file: str | None) -> str:
     if report_file:
         return _("…and {count} more: the full list is in {file}").format(
-            count=left_out, file=plain(report_file))
+            count=left_out, file=report_file.translate(_FILE_MARKUP))
     return _("…and {count} more: see the full report").format(count=left_out)
 
 
@@ -205,8 +210,9 @@ def _body(app: str, report: Report, statuses: list[Status], listed: list[Status]
     return "\n".join(lines)
 
 
-def payload(app: str, heading: str, body: str, urgent: bool = True) -> dict:
-    """The JSON object `app`'s robot takes for a markdown message (see the module docstring)."""
+def payload(app: str, heading: str, body: str, colour: str = "red") -> dict:
+    """The JSON object `app`'s robot takes for a markdown message (see the module docstring);
+    `colour` is the Feishu card header's template (red, orange, green)."""
     if app == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": f"## {heading}\n{body}"}}
     if app == "dingtalk":
@@ -215,7 +221,7 @@ def payload(app: str, heading: str, body: str, urgent: bool = True) -> dict:
     if app == "feishu":
         return {"msg_type": "interactive",
                 "card": {"config": {"wide_screen_mode": True},
-                         "header": {"template": "red" if urgent else "green",
+                         "header": {"template": colour,
                                     "title": {"tag": "plain_text", "content": heading}},
                          "elements": [{"tag": "markdown", "content": body}]}}
     raise ValueError(f"unknown app {app!r}")
@@ -245,11 +251,13 @@ def build(report: Report, target: Target, report_file: str | None = None,
     if not urgent and not always:
         return None
     heading = title(report, team)
-    hot = any(s.status != "due_soon" for s in urgent)
+    colour = ("red" if any(s.status != "due_soon" for s in urgent) else
+              "orange" if urgent else "green")
 
     def make(n: int) -> dict:
         more = _more_line(len(urgent) - n, report_file) if n < len(urgent) else ""
-        return payload(app, heading, _body(app, report, statuses, urgent[:n], more, team), hot)
+        return payload(app, heading, _body(app, report, statuses, urgent[:n], more, team),
+                       colour)
 
     limit = LIMITS[app]
     n = len(urgent)

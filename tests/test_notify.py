@@ -26,6 +26,7 @@ from generator.equipment.rules import STATUSES
 ROOT = Path(__file__).resolve().parent.parent
 OK = {"wecom": {"errcode": 0, "errmsg": "ok"}, "dingtalk": {"errcode": 0, "errmsg": "ok"},
       "feishu": {"code": 0, "msg": "success", "data": {}}}
+pytestmark = pytest.mark.chinese   # the messages are checked in Chinese, the default
 PATHS = {"wecom": "/cgi-bin/webhook/send?key=", "dingtalk": "/robot/send?access_token=",
          "feishu": "/open-apis/bot/v2/hook/"}
 
@@ -85,15 +86,6 @@ def apps():
     yield server
     server.server.shutdown()
     server.server.server_close()
-
-
-@pytest.fixture(autouse=True)
-def chinese(monkeypatch):
-    monkeypatch.setenv("FIELDPRINT_LANG", "zh")
-    from generator.i18n import set_language
-    set_language("zh")
-    yield
-    set_language(None)
 
 
 @pytest.fixture(autouse=True)
@@ -257,7 +249,7 @@ def test_items_of_teams_without_a_group_are_named(cli, apps, tmp_path):
     data = write(tmp_path, DATA.replace("staff:", groups + "staff:", 1))
     result = run(cli, data, "--format", "json", "--notify", "company")
     assert result.code == 0, result
-    assert "警告：3 项需要处理的物品所属班组没有对应的群，没有群会收到：H-02, S-01, H-03" in result.err
+    assert "注意：3 项需要处理的物品所属班组没有对应的群，没有群会收到：H-02, S-01, H-03" in result.err
 
 
 def test_company_without_notify_list_is_a_usage_error(cli, apps, tmp_path):
@@ -413,17 +405,15 @@ def test_markup_in_names_prints_as_typed_never_as_formatting(cli, apps, tmp_path
     assert "陈＊晓＿峰＜b＞［x］(y)＃（SZ3）" in content
 
 
-def test_english_with_lang(apps, tmp_path):
-    from generator.equipment.report import build_report
-    from generator.commands.equipment import make_report
-    from generator.i18n import set_language
-    set_language("en")
-    report = make_report((write(tmp_path),), __import__("datetime").date(2026, 11, 21), None, None)
-    message = notify.build(report, notify.Target("wecom", "http://127.0.0.1/x"))
-    assert message.payload["markdown"]["content"].splitlines()[4] == (
-        '<font color="warning">overdue</font> 陈晓峰 (SZ3) helmet H-02, due 2026-09-15: '
-        "spot-check test")
-    assert build_report  # imported for the report's shape
+def test_english_with_lang(cli, apps, tmp_path):
+    result = cli("--lang", "en", "equipment", write(tmp_path), "--as-of", "2026-11-21",
+                 "--format", "json", "--notify", apps.arg("wecom", "EN"))
+    assert result.code == 0, result
+    content = apps.requests[0]["json"]["markdown"]["content"].splitlines()
+    assert content[0] == "## 吴韵通信 Safety equipment to check, 2026-11-21"
+    assert content[4] == ('<font color="warning">overdue</font> 陈晓峰 (SZ3) helmet H-02, '
+                          "due 2026-09-15: spot-check test")
+    assert "told WeCom group (all teams, 127.0.0.1" in result.err
 
 
 def test_the_example_posts_one_message_whose_counts_are_the_json_summary(apps, tmp_path):
@@ -431,8 +421,7 @@ def test_the_example_posts_one_message_whose_counts_are_the_json_summary(apps, t
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "equipment", "examples/equipment.yaml",
          "--as-of", "2026-11-21", "--format", "json", "--notify", apps.arg("wecom", "EX")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**__import__("os").environ, "FIELDPRINT_LANG": "zh"})
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)["summary"]
     [got] = apps.requests

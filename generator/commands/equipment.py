@@ -11,6 +11,7 @@ from ..dates import parse_date
 from ..errors import Problem, UserError
 from ..i18n import _, _l
 from ..output import check_target, write_bytes
+from .clicktext import option
 from .common import data_argument, load, report_problems
 
 FORMATS = ("table", "csv", "json", "xlsx", "pdf", "ics")
@@ -132,14 +133,14 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
                    "font lacks prints as an empty box, control characters are left out); "
                    "each is still listed. Without it, nothing is written until the data is "
                    "fixed. The other formats keep every text as typed.")
-@click.option("--notify", "notify", metavar="KIND:URL", multiple=True, callback=_notify,
+@option("--notify", "notify", metavar="KIND:URL", multiple=True, callback=_notify,
               help=_l("Post what needs doing to a chat group's robot: KIND wecom, dingtalk or "
                       "feishu, URL the robot's webhook address. Repeatable. 'company' posts to "
                       "the groups in the company file's notify: list (one per team if set)."))
-@click.option("--notify-secret", metavar="SECRET", envvar="FIELDPRINT_NOTIFY_SECRET",
+@option("--notify-secret", metavar="SECRET", envvar="FIELDPRINT_NOTIFY_SECRET",
               help=_l("The secret of a signed DingTalk or Feishu robot given with --notify "
                       "(default: $FIELDPRINT_NOTIFY_SECRET)."))
-@click.option("--notify-always", is_flag=True,
+@option("--notify-always", is_flag=True,
               help=_l("Post even when nothing is overdue, due today or due soon."))
 def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
               allow_unprintable, notify, notify_secret, notify_always):

@@ -2,7 +2,9 @@
 
 Code writes every user-facing text once, in English, as a gettext message id:
 `_("...")` translates now (messages, progress lines), `_l("...")` when the text is shown
-(click help, module-level constants), `ngettext(singular, plural, n)` for counts. Use named
+(click help, module-level constants), `ngettext(singular, plural, n)` for counts, and
+`pgettext(context, word)` / `_lp(context, word)` for a short word whose translation depends on
+where it is used (`_lp("--side", "front")` is 正面). Use named
 `{}` placeholders (`_("{who}: photo not found: {path}").format(...)`), never an f-string inside
 `_()`. The Chinese text lives in the catalog `generator/locale/zh_CN/LC_MESSAGES/fieldprint.po`,
 compiled to the `.mo` beside it; the words it uses are the ones of docs/术语表.md.
@@ -23,6 +25,7 @@ add different messages merge without conflicts in the header.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import gettext
 import io
 import os
@@ -77,6 +80,13 @@ def _translations() -> gettext.NullTranslations:
     return _current["translations"]  # type: ignore[return-value]
 
 
+@functools.lru_cache(maxsize=None)
+def _catalog(code: str) -> gettext.NullTranslations:
+    """The catalog of a language, read once per process (the .mo files do not change while a
+    command runs; the tests that rewrite them compare bytes, not this)."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[code]], fallback=True)
+
+
 def _(message: str) -> str:
     """`message` (an English msgid) in the current language."""
     return _translations().gettext(message)
@@ -87,28 +97,57 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations().ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, where the same English word may need different
+    translations: `pgettext("equipment status", "ok")`, `pgettext("--side", "front")`."""
+    return _translations().pgettext(context, message)
+
+
 def _l(message: str) -> LazyProxy:
     """`message`, translated each time it is turned into text (for help and constants)."""
     return LazyProxy(_, message, enable_cache=False)
+
+
+def _lp(context: str, message: str) -> LazyProxy:
+    """`pgettext(context, message)`, translated each time it is turned into text."""
+    return LazyProxy(pgettext, context, message, enable_cache=False)
 
 
 def is_lazy(value: object) -> bool:
     return isinstance(value, LazyProxy)
 
 
-def in_language(code: str, message) -> str:
-    """`message` (a msgid, or a lazy text made by `_l`) in language `code`, whatever the
-    current language is: e.g. the Chinese word a user may type for an English choice."""
+def N_(message: str) -> str:
+    """Marks `message` for the catalog without translating it (translated later by
+    `in_language` or `_`): for tables of messages in the core."""
+    return message
+
+
+def both(message: str, **values) -> tuple[str, str]:
+    """(English, Chinese) of a message id formatted with `values`: for what the core keeps in
+    both languages (an equipment item's reason: English in the JSON, Chinese on paper)."""
+    return (in_language("en", message).format(**values),
+            in_language("zh", message).format(**values))
+
+
+def in_language(code: str, message, context: str | None = None) -> str:
+    """`message` (a msgid, or a lazy text made by `_l` or `_lp`) in language `code`, whatever
+    the current language is: the Chinese word a user may type for an English choice, the
+    Chinese of a document that is always Chinese."""
     if is_lazy(message):
-        message = message._args[0]
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[code]],
-                               fallback=True).gettext(message)
+        if message._func is pgettext:
+            context, message = message._args
+        else:
+            message = message._args[0]
+    catalog = _catalog(code)
+    return catalog.gettext(message) if context is None else catalog.pgettext(context, message)
 
 
 # ---------------------------------------------------------------------------------------------
 # The catalog: extraction, merging, compiling and the checks the test suite runs.
 
-KEYWORDS = {"_": None, "_l": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "_l": None, "N_": None, "both": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+            "_lp": ((1, "c"), 2)}
 FIXED_DATE = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)  # no churn in the header
 
 

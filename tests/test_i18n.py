@@ -106,3 +106,61 @@ def test_a_cp1252_console_does_not_crash_on_chinese():
     result = _run(["--help"], "cp1252")
     assert result.returncode == 0
     assert b"fieldprint" in result.stdout and b"Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------ commands in Chinese
+from pathlib import Path  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.chinese
+@pytest.mark.parametrize("side, sheet", [("正面", "卡片大小"), ("front", "none"), ("Front", "A4")])
+def test_choices_are_typed_in_chinese_or_english(cli, tmp_path, side, sheet):
+    out = tmp_path / "b.pdf"
+    result = cli("badges", EXAMPLES / "staff.yaml", "--only", "SZ10023", "--side", side,
+                 "--sheet", sheet, "-o", out)
+    assert result.code == 0, result
+    assert out.stat().st_size > 0
+    assert result.out.startswith(f"已写出 {out}：1 人的工号牌的正面")
+
+
+@pytest.mark.chinese
+def test_a_wrong_choice_is_said_in_chinese_with_the_chinese_words(cli, tmp_path):
+    result = cli("badges", EXAMPLES / "staff.yaml", "--side", "上面", "-o", tmp_path / "b.pdf")
+    assert result.code == 2
+    assert "'--side' 的值不对：'上面' 不是可选的值，请写：正面, 反面, 两面。" in result.err
+    english = cli("--lang", "en", "badges", EXAMPLES / "staff.yaml", "--side", "up")
+    assert "'up' is not one of: front, back, both." in english.err
+
+
+@pytest.mark.chinese
+def test_help_shows_chinese_choices_defaults_and_ranges(cli):
+    help_ = cli("service-cards", "--help").out
+    assert "--side [正面|反面|两面]" in help_ and "[默认：两面]" in help_
+    assert "[默认：10; 1 到 1000]" in help_   # never broken inside the brackets
+    assert "x>=" not in help_ and "<=x" not in help_ and "INTEGER" not in help_
+    english = cli("--lang", "en", "service-cards", "--help").out
+    assert "--side [front|back|both]" in english and "[default: 10; 1 to 1000]" in \
+        " ".join(english.split())
+
+
+@pytest.mark.chinese
+def test_equipment_table_and_csv_have_chinese_headers_and_words(cli, tmp_path):
+    table = cli("equipment", EXAMPLES / "equipment.yaml", "--as-of", "2026-11-21")
+    assert table.code == 0, table
+    head = table.out.splitlines()[0].split()
+    assert head[:4] == ["编号", "类别", "状态", "到期日"]
+    assert "已超期" in table.out and "overdue" not in table.out
+    assert re.search(r"截至 2026-11-21 共 \d+ 件：", table.out)
+    csv_file = tmp_path / "r.csv"
+    assert cli("equipment", EXAMPLES / "equipment.yaml", "--as-of", "2026-11-21",
+               "-o", csv_file).code == 0
+    import csv
+    rows = list(csv.DictReader(csv_file.read_text(encoding="utf-8-sig").splitlines()))
+    assert list(rows[0])[:4] == ["编号", "类别", "状态", "到期日"]
+    assert list(rows[0])[-4:] == ["kind", "status", "action", "basis"]  # the JSON's codes
+    assert rows[0]["状态"] == "已超期" and rows[0]["status"] == "overdue"
+    english = cli("--lang", "en", "equipment", EXAMPLES / "equipment.yaml", "--as-of",
+                  "2026-11-21")
+    assert english.out.split()[:4] == ["ID", "kind", "status", "due"]

@@ -5,40 +5,42 @@ from pathlib import Path
 
 import click
 
-from .common import data_argument, load, only_option, report_problems, select
+from ..i18n import _, _l, _lp, ngettext
+from .clicktext import Range, Words, command, option
+from .common import data_argument, load, only_option, report_problems, select, warning_prefix
 
-SIDE_WORDS = {"front": "fronts", "back": "backs", "both": "fronts and backs"}
+SIDES = Words({"front": _lp("--side", "front"), "back": _lp("--side", "back"),
+               "both": _lp("--side", "both")})
+SHEETS = Words({"a4": _lp("--sheet", "a4"), "none": _lp("--sheet", "none")})
 
 
 def layout_option(default: str):
-    return click.option("--layout", "layout", default=default, show_default=True,
-                        metavar="NAME|FILE",
-                        help="A built-in layout by name (see `fieldprint layouts list`) or an "
-                             "edited layout file.")
+    return option("--layout", "layout", default=default, show_default=True,
+                  metavar=_l("NAME|FILE"),
+                  help=_l("A built-in layout by name (see `fieldprint layouts list`) or an "
+                          "edited layout file."))
 
 
 def card_options(func):
     """The options badges and service cards share."""
     options = [
-        click.option("--side", type=click.Choice(["front", "back", "both"]), default="both",
-                     show_default=True,
-                     help="Which side to print. Front and back are separate cards; with both, "
-                          "each front sheet is followed by its back sheet, ready for duplex "
-                          "printing (flip on long edge)."),
-        click.option("--sheet", type=click.Choice(["a4", "none"]), default="a4",
-                     show_default=True,
-                     help="a4: as many cards as fit on A4 paper, with crop marks for cutting. "
-                          "none: one card per page at the card's exact size (card printers)."),
+        option("--side", type=SIDES, default="both", show_default=True,
+               help=_l("Which side to print. Front and back are separate cards; with both, "
+                       "each front sheet is followed by its back sheet, ready for duplex "
+                       "printing (flip on long edge).")),
+        option("--sheet", type=SHEETS, default="a4", show_default=True,
+               help=_l("a4: as many cards as fit on A4 paper, with crop marks for cutting. "
+                       "none: one card per page at the card's exact size (card printers).")),
         only_option,
-        click.option("--png", "png_dir", type=click.Path(path_type=Path), metavar="DIR",
-                     help="Also write one 300 dpi PNG per person and side into DIR, named by "
-                          "employee ID (SZ10023-front.png): to send by phone."),
-        click.option("--jobs", type=click.IntRange(min=0), default=0, metavar="N",
-                     help="Photos decoded by N processes at once (default: every core). The "
-                          "PDF is the same whatever N is."),
+        option("--png", "png_dir", type=click.Path(path_type=Path), metavar=_l("FOLDER"),
+               help=_l("Also write one 300 dpi PNG per person and side into this folder, "
+                       "named by employee ID (SZ10023-front.png): to send by phone.")),
+        option("--jobs", type=Range(min=0), default=0, metavar=_l("N"),
+               help=_l("How many processor cores prepare the photos at once (default 0: all "
+                       "of them). The PDF is the same either way.")),
     ]
-    for option in reversed(options):
-        func = option(func)
+    for decorate in reversed(options):
+        func = decorate(func)
     return func
 
 
@@ -59,20 +61,27 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                   sides=sides, sheet=sheet, copies=copies,
                   allow_missing_photos=allow_missing_photos, jobs=jobs, what=what)
     result = execute(run, output, png_dir, progress=_PageProgress(what))
-    report_problems(result.warnings, prefix="warning: ")
+    report_problems(result.warnings, prefix=warning_prefix())
     n_people = len(people)
     pages = len(result.pages)
     if output is not None:
-        where = (f"{result.sheets} A4 sheet{'s' if result.sheets != 1 else ''}"
-                 if sheet == "a4" else f"{pages} card-size page{'s' if pages != 1 else ''}")
+        where = (ngettext("{n} A4 sheet", "{n} A4 sheets", result.sheets).format(
+                     n=result.sheets) if sheet == "a4" else
+                 ngettext("{n} card-size page", "{n} card-size pages", pages).format(n=pages))
         copies_text = f" × {copies}" if copies != 1 else ""
-        click.echo(f"wrote {output}: {SIDE_WORDS[side]} of {n_people} "
-                   f"{what}{'s' if n_people != 1 else ''}{copies_text}, {where} "
-                   f"({compiled.model.title})")
+        cards = (ngettext("{n} badge", "{n} badges", n_people) if what == "badge" else
+                 ngettext("{n} service card", "{n} service cards", n_people)).format(n=n_people)
+        sides = {"front": _("fronts of {cards}"), "back": _("backs of {cards}"),
+                 "both": _("fronts and backs of {cards}")}[side].format(cards=cards)
+        click.echo(_("wrote {path}: {sides}{copies}, {where} ({layout})").format(
+            path=output, sides=sides, copies=copies_text, where=where,
+            layout=compiled.model.title))
         if sheet == "a4" and side == "both":
-            click.echo("print double-sided, flip on long edge, at actual size (100 %)")
+            click.echo(_("print double-sided, flip on long edge, at actual size (100 %)"))
     if png_dir is not None:
-        click.echo(f"wrote {len(result.pngs)} PNG files into {png_dir}/")
+        click.echo(ngettext("wrote {n} PNG file into {folder}/", "wrote {n} PNG files into "
+                            "{folder}/", len(result.pngs)).format(n=len(result.pngs),
+                                                                 folder=png_dir))
 
 
 class _PageProgress:
@@ -85,36 +94,35 @@ class _PageProgress:
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
             from ..progress import Progress
-            self.bar = Progress(total, f"{self.what} pages").__enter__()
+            label = _("badge pages") if self.what == "badge" else _("service card pages")
+            self.bar = Progress(total, label).__enter__()
         self.bar.advance()
         if done == total:
             self.bar.__exit__(None, None, None)
 
 
-@click.command("badges")
-@data_argument
-@layout_option("badge")
-@card_options
-@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE.pdf",
-              help="The PDF to write (default: badges.pdf; not written when only --png is "
-                   "given).")
-@click.option("--allow-missing-photos", is_flag=True,
-              help="Print a neutral placeholder where a photo is missing or unreadable (a "
-                   "warning names the person) instead of stopping.")
-def badges(data, layout, side, sheet, only, png_dir, jobs, output, allow_missing_photos):
-    """Badge cards (工号牌) for everyone on the staff list: photo, name, employee ID, unit
-    (marked as authorised service partner) and WeChat QR code on the front; the company's
-    official-account QR codes on the back.
+@command("badges", help=_l("""Print badge cards (工号牌) for everyone on the staff list, for HR
+    to hand out: photo, name, employee ID, unit (marked as authorised service partner) and
+    WeChat QR code on the front; the company's official-account QR codes on the back.
 
     Built-in layouts: badge (75 × 100 mm, the default), badge-insert (55 × 90 mm, the card
-    inside a 75 × 100 holder) and badge-insert-landscape (90 × 55 mm).
+    inside a 75 × 100 mm holder) and badge-insert-landscape (90 × 55 mm).
 
     \b
     Examples:
       fieldprint badges examples/staff.yaml -o badges.pdf
       fieldprint badges staff.yaml --layout badge-insert --only SZ10023 --side front
-      fieldprint badges staff.yaml --sheet none --png phone-badges/
-    """
+      fieldprint badges staff.yaml --sheet none --png phone-badges/"""))
+@data_argument
+@layout_option("badge")
+@card_options
+@option("-o", "--output", type=click.Path(path_type=Path), metavar=_l("FILE.pdf"),
+        help=_l("The PDF to write (default: badges.pdf; not written when only --png is "
+                "given)."))
+@option("--allow-missing-photos", is_flag=True,
+        help=_l("Print a neutral placeholder where a photo is missing or unreadable (a "
+                "warning names the person) instead of stopping."))
+def badges(data, layout, side, sheet, only, png_dir, jobs, output, allow_missing_photos):
     run_cards(data, layout=layout, side=side, sheet=sheet, only=only, output=output,
               png_dir=png_dir, jobs=jobs, allow_missing_photos=allow_missing_photos, copies=1,
               what="badge", default_output="badges.pdf")

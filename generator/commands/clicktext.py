@@ -23,7 +23,7 @@ import unicodedata
 import click
 from click.utils import strip_ansi
 
-from ..i18n import LANGUAGES, _, _l, in_language, is_lazy, set_language
+from ..i18n import LANGUAGES, _, _l, in_language, is_lazy, language, set_language
 
 
 def _text(value):
@@ -76,6 +76,12 @@ class Option(click.Option):
     def __init__(self, *args, help=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.help = help if is_lazy(help) or help is None else inspect.cleandoc(help)
+
+    def get_help_extra(self, ctx):
+        extra = super().get_help_extra(ctx)
+        if isinstance(self.type, Words) and extra.get("default") in self.type.words:
+            extra["default"] = self.type.word(extra["default"])  # 默认：两面, not both
+        return extra
 
 
 class Argument(click.Argument):
@@ -155,20 +161,24 @@ def argument(*decls, **attrs):
 
 
 class Words(click.Choice):
-    """Choices typed in English or in Chinese: `Words(front=_l("front side"), ...)`; the value
-    given to the command is the English key. The lazy word is what help shows (in the current
-    language); its Chinese translation is accepted in either language."""
+    """Choices typed in English or in Chinese. `Words({"front": _lp("--side", "front"), ...})`:
+    the command receives the English key; help shows the words of the current language
+    (正面 in Chinese); the English and the Chinese word are accepted in either language."""
 
-    def __init__(self, **words):
-        self.words = words
-        super().__init__(list(words), case_sensitive=False)
+    def __init__(self, words=None, **more):
+        self.words = {**(words or {}), **more}
+        super().__init__(list(self.words), case_sensitive=False)
+
+    def word(self, key: str, code: str | None = None) -> str:
+        """What `key` is called in language `code` (default: the current one)."""
+        return in_language(code or language(), self.words[key])
 
     def _aliases(self) -> dict[str, str]:
         aliases = {}
-        for key, word in self.words.items():
-            aliases[key.casefold()] = key
+        for key in self.words:
             for code in LANGUAGES:
-                aliases[in_language(code, word).casefold()] = key
+                aliases.setdefault(self.word(key, code).casefold(), key)
+            aliases[key.casefold()] = key
         return aliases
 
     def convert(self, value, param, ctx):
@@ -179,8 +189,7 @@ class Words(click.Choice):
             value=value, choices=", ".join(self.shown())), param, ctx)
 
     def shown(self) -> list[str]:
-        """The words in the current language (Chinese word and English key in Chinese help)."""
-        return [str(word) for word in self.words.values()]
+        return [self.word(key) for key in self.words]
 
     def get_metavar(self, param, ctx) -> str:
         return "[" + "|".join(self.shown()) + "]"
@@ -190,7 +199,7 @@ class Words(click.Choice):
 
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
-        return [CompletionItem(w) for w in [*self.words, *self.shown()]
+        return [CompletionItem(w) for w in dict.fromkeys([*self.words, *self.shown()])
                 if w.startswith(incomplete)]
 
 
@@ -214,7 +223,7 @@ class Range(click.IntRange):
 _WIDE = ("W", "F")
 _NO_LINE_START = set("，。、；：？！）》」』”’…%,.;:?!)]")
 _NO_LINE_END = set("（《「『“‘([")
-_ATOM = re.compile(r"\s+|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\U00020000-\U0003ffff]+|.")
+_ATOM = re.compile(r"\s+|\[[^\[\]\n]{1,40}\]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\U00020000-\U0003ffff]+|.")
 
 
 def display_width(text: str) -> int:

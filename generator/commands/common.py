@@ -7,7 +7,8 @@ import click
 
 from ..data.dataset import Dataset, load_dataset
 from ..errors import Problem, UserError, suggest
-from ..i18n import _, ngettext
+from ..i18n import _, _l, _lp, ngettext
+from .clicktext import Words, argument, option
 
 
 TABLE_OPTIONS = "fieldprint.table_options"  # click context meta: --section, --encoding
@@ -19,23 +20,30 @@ def _table_option(ctx: click.Context, param: click.Parameter, value):
     return value
 
 
+SECTIONS = Words({"staff": _lp("--section", "staff"),
+                  "work_orders": _lp("--section", "work_orders"),
+                  "equipment": _lp("--section", "equipment"),
+                  "checks": _lp("--section", "checks")})
+
+
 def data_argument(func):
     """DATA... plus the spreadsheet options every data command takes (--section, --encoding);
     the options reach `load()` through the click context, so commands do not declare them."""
-    func = click.option(
-        "--encoding", expose_value=False, callback=_table_option, metavar="NAME",
-        help="Encoding of CSV files (default: detect UTF-8 or GBK/GB18030).")(func)
-    func = click.option(
-        "--section", expose_value=False, callback=_table_option,
-        type=click.Choice(["staff", "work_orders", "equipment", "checks"]),
-        help="What spreadsheets (.csv/.xlsx) hold, when neither the file name nor the "
-             "headers say.")(func)
-    return click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))(func)
+    func = option(
+        "--encoding", expose_value=False, callback=_table_option, metavar=_l("NAME"),
+        help=_l("Encoding of CSV files (default: detect UTF-8 or GBK/GB18030)."))(func)
+    func = option(
+        "--section", expose_value=False, callback=_table_option, type=SECTIONS,
+        help=_l("What spreadsheets (.csv/.xlsx) hold, when neither the file name nor the "
+                "headers say."))(func)
+    return argument("data", nargs=-1, required=True, type=click.Path(path_type=Path),
+                    metavar=_l("DATA..."))(func)
 
 
 def only_option(func):
-    return click.option("--only", "only", multiple=True, metavar="ID",
-                        help="Only these records (repeat: --only SZ10023 --only SZ10024).")(func)
+    return option("--only", "only", multiple=True, metavar="ID",
+                  help=_l("Only these records, by ID (repeat: --only SZ10023 --only "
+                          "SZ10024)."))(func)
 
 
 def load(data: tuple[Path, ...], **options) -> Dataset:

@@ -6,23 +6,26 @@ from pathlib import Path
 import click
 
 from ..content import content_dir
+from ..i18n import _, _l
 from ..output import check_target
+from .clicktext import command, option
 from . import badges, equipment, forms, service_cards
 
 # Each module's demo(examples, out) renders its artifacts and returns the files written.
 ARTIFACTS = (badges, service_cards, forms, equipment)
 
 
-@click.command()
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("fieldprint-demo"),
-              show_default=True, help="Folder for the files (created if missing).")
-def demo(out: Path):
-    """Render every artifact from the bundled example company, to see what fieldprint makes.
+@command("demo", help=_l("""Print every artifact from the bundled example company into a
+    folder, to see what fieldprint makes before using your own data.
 
     \b
-    Example:
-      fieldprint demo -o out
-    """
+    Examples:
+      fieldprint demo
+      fieldprint demo -o out"""))
+@option("-o", "--output", "out", type=click.Path(path_type=Path),
+        default=Path("fieldprint-demo"), show_default=True, metavar=_l("FOLDER"),
+        help=_l("Folder for the files (created if missing)."))
+def demo(out: Path):
     check_target(out, directory=True)
     examples = content_dir("examples")
     written: list[Path] = []
@@ -31,8 +34,9 @@ def demo(out: Path):
         if make is not None:
             written.extend(make(examples, out))
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"{len(written)} files in {out}/ (from the examples in {examples})")
+        click.echo(_("wrote {path}").format(path=path))
+    click.echo(_("{n} files in {folder}/ (from the examples in {examples})").format(
+        n=len(written), folder=out, examples=examples))
 
 
 COMMANDS = [demo]

@@ -9,10 +9,10 @@ import click
 from ..context import today
 from ..dates import parse_date
 from ..errors import Problem, UserError
-from ..i18n import _, _l
+from ..i18n import _, _l, _lp, ngettext
 from ..output import check_target, write_bytes
-from .clicktext import option
-from .common import data_argument, load, report_problems
+from .clicktext import Range, Words, command, option
+from .common import data_argument, load, report_problems, warning_prefix
 
 FORMATS = ("table", "csv", "json", "xlsx", "pdf", "ics")
 BINARY = {"xlsx", "pdf"}  # never to a terminal: a file name is made up when -o is not given
@@ -102,49 +102,19 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
     # photos and logos play no part here: a missing one must not stop the safety report
     dataset = load(tuple(data), missing_files="ignore")
     if not dataset.equipment:
-        raise UserError(Problem(
+        raise UserError(Problem(_(
             "no equipment in the data: add an 'equipment:' section, one entry per helmet or "
-            "pair of insulated shoes (see examples/equipment.yaml)"))
+            "pair of insulated shoes (see examples/equipment.yaml)")))
     return build_report(dataset, as_of, policy)
 
 
-@click.command("equipment")
-@data_argument
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", callback=_as_of,
-              help="The day to report for (default: today).")
-@click.option("--warn-days", type=click.IntRange(min=0), metavar="N",
-              help="Call an item 'due soon' this many days before its due date (default 30).")
-@click.option("--policy", "policy_file", metavar="FILE",
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A YAML file overriding the rules' numbers (see below).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="table (default on a terminal), csv, json, xlsx, pdf or ics; "
-                   "guessed from -o's suffix when not given.")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), metavar="FILE",
-              help="Write here (default: the terminal; a made-up name for xlsx and pdf).")
-@click.option("--layout", metavar="NAME|FILE",
-              help="The PDF's form layout (default: the built-in equipment-report; "
-                   "`fieldprint layouts export DIR` gives a copy to change).")
-@click.option("--fail-on", type=click.Choice(["due-soon", "overdue"]),
-              help="Exit 1 when something is overdue or invalid (overdue), or also due "
-                   "today or soon (due-soon): for a daily scheduled job.")
-@click.option("--allow-unprintable", is_flag=True,
-              help="PDF: print even when some text cannot print as typed (a character the "
-                   "font lacks prints as an empty box, control characters are left out); "
-                   "each is still listed. Without it, nothing is written until the data is "
-                   "fixed. The other formats keep every text as typed.")
-@option("--notify", "notify", metavar="KIND:URL", multiple=True, callback=_notify,
-              help=_l("Post what needs doing to a chat group's robot: KIND wecom, dingtalk or "
-                      "feishu, URL the robot's webhook address. Repeatable. 'company' posts to "
-                      "the groups in the company file's notify: list (one per team if set)."))
-@option("--notify-secret", metavar="SECRET", envvar="FIELDPRINT_NOTIFY_SECRET",
-              help=_l("The secret of a signed DingTalk or Feishu robot given with --notify "
-                      "(default: $FIELDPRINT_NOTIFY_SECRET)."))
-@option("--notify-always", is_flag=True,
-              help=_l("Post even when nothing is overdue, due today or due soon."))
-def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
-              allow_unprintable, notify, notify_secret, notify_always):
-    """What is due, overdue or scrapped among helmets (安全帽) and insulated shoes (绝缘鞋).
+FAIL_ON = Words({"due-soon": _lp("--fail-on", "due-soon"),
+                 "overdue": _lp("--fail-on", "overdue")})
+
+
+@command("equipment", help=_l("""The safety-equipment report, for the safety officer: which
+    helmets (安全帽) and insulated shoes (绝缘鞋) are due, overdue or scrapped, as a table, a
+    spreadsheet, a PDF to post, JSON or a calendar.
 
     \b
     The rules (SPEC §5): a helmet lasts 30 months from manufacture; a
@@ -165,7 +135,7 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
 
     \b
     The JSON lists items in register order; the other formats put the
-    most urgent first. A staff.yaml beside the first DATA file is used for
+    most urgent first. A staff.yaml beside the first data file is used for
     holders' names and teams when no staff list is given.
     Exit codes: 0 done, 1 --fail-on found something, 2 bad input, 4 a
     --notify group could not be told (the report was written all the same,
@@ -177,8 +147,42 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
       fieldprint equipment examples/equipment.yaml -o report.pdf
       fieldprint equipment register.csv staff.yaml --format json -o status.json
       fieldprint equipment examples/equipment.yaml --fail-on overdue --format ics -o due.ics
-      fieldprint equipment register.yaml -o report.pdf --notify wecom:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
-    """
+      fieldprint equipment register.yaml -o report.pdf --notify wecom:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY"""))
+@data_argument
+@option("--as-of", "as_of", metavar=_l("YYYY-MM-DD"), callback=_as_of,
+        help=_l("The day to report for (default: today)."))
+@option("--warn-days", type=Range(min=0), metavar=_l("DAYS"),
+        help=_l("Call an item 'due soon' this many days before its due date (default 30)."))
+@option("--policy", "policy_file", metavar=_l("FILE.yaml"),
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=_l("A YAML file overriding the rules' numbers (see above)."))
+@option("--format", "fmt", type=click.Choice(FORMATS), metavar="table|csv|json|xlsx|pdf|ics",
+        help=_l("table (the default on a screen), csv, json, xlsx (Excel), pdf or ics "
+                "(calendar); taken from -o's suffix when not given."))
+@option("-o", "--output", "out", type=click.Path(path_type=Path), metavar=_l("FILE"),
+        help=_l("Write here (default: the screen; a made-up name for xlsx and pdf)."))
+@option("--layout", metavar=_l("NAME|FILE"),
+        help=_l("The PDF's form layout (default: the built-in equipment-report; "
+                "`fieldprint layouts export FOLDER` gives a copy to change)."))
+@option("--fail-on", type=FAIL_ON,
+        help=_l("Exit 1 when something is overdue or invalid (overdue), or also due today or "
+                "soon (due-soon): for a daily scheduled job."))
+@option("--allow-unprintable", is_flag=True,
+        help=_l("PDF: print even when some text cannot print as typed (a character the font "
+                "lacks prints as an empty box, control characters are left out); each is "
+                "still listed. Without it, nothing is written until the data is fixed. The "
+                "other formats keep every text as typed."))
+@option("--notify", "notify", metavar=_l("KIND:URL"), multiple=True, callback=_notify,
+        help=_l("Post what needs doing to a chat group's robot: KIND wecom, dingtalk or "
+                "feishu, URL the robot's webhook address. Repeatable. 'company' posts to "
+                "the groups in the company file's notify: list (one per team if set)."))
+@option("--notify-secret", metavar=_l("SECRET"), envvar="FIELDPRINT_NOTIFY_SECRET",
+        help=_l("The secret of a signed DingTalk or Feishu robot given with --notify "
+                "(default: $FIELDPRINT_NOTIFY_SECRET)."))
+@option("--notify-always", is_flag=True,
+        help=_l("Post even when nothing is overdue, due today or due soon."))
+def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
+              allow_unprintable, notify, notify_secret, notify_always):
     from ..equipment import gc_paused
     # Loading, assessing and writing a register make millions of objects and no reference
     # cycles: the cyclic garbage collector would only walk them again and again.
@@ -190,7 +194,7 @@ def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
 def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
                allow_unprintable, notify=(), notify_secret=None, notify_always=False):
     from ..equipment import fails, render
-    from ..equipment.report import STATUS_EN, summary_line
+    from ..equipment.report import status_word, summary_line
 
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out is not None else ""
@@ -204,8 +208,8 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
         check_target(out)  # before any work
     if layout is not None:
         if fmt != "pdf":
-            raise UserError(Problem("--layout is for --format pdf: the other formats have no "
-                                    "layout"))
+            raise UserError(Problem(_("--layout is for --format pdf: the other formats have "
+                                      "no layout")))
         from ..form import load_form
         load_form(layout)  # a wrong layout is said before the register is read
     report = make_report(data, as_of, warn_days, policy_file)
@@ -223,7 +227,8 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
                 "group hears about them: {ids}").format(
                     count=len(missed), ids=shown + (" …" if len(missed) > 10 else ""))))
     from ..progress import Progress
-    with Progress(len(report.statuses) if fmt in SLOW else 0, f"equipment {fmt}") as bar:
+    with Progress(len(report.statuses) if fmt in SLOW else 0,
+                  _("equipment {format}").format(format=fmt.upper())) as bar:
         if fmt == "pdf":
             from ..equipment.pdf import render_pdf_report, unprintable
             # said per item and field; the engine would name only the team and the column
@@ -237,14 +242,15 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
                                      if not p.message.startswith("the font cannot print")]
         else:
             content, problems = render(report, fmt, bar.advance), []
-    report_problems(problems, prefix="warning: ")
+    report_problems(problems, prefix=warning_prefix())
     if out is None:
         with click.open_file("-", "wb") as stream:   # standard output, left open
             stream.write(content)
             stream.flush()
     else:
         write_bytes(out, content)
-        click.echo(f"wrote {out}: {summary_line(report)}", err=True)
+        click.echo(_("wrote {path}: {summary}").format(path=out, summary=summary_line(report)),
+                   err=True)
 
     report_problems(notify_problems, prefix=_("warning: "))
     failed = _post(messages) if messages else 0
@@ -254,10 +260,12 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
 
     hits = fails(report.statuses, fail_on)
     if hits:
-        shown = ", ".join(f"{s.id} ({STATUS_EN[s.status]})" for s in hits[:10])
-        more = f" and {len(hits) - 10} more" if len(hits) > 10 else ""
-        click.echo(f"--fail-on {fail_on}: {len(hits)} item{'s' if len(hits) != 1 else ''} "
-                   f"need attention: {shown}{more}", err=True)
+        shown = _(", ").join(f"{s.id} ({status_word(s.status)})" for s in hits[:10])
+        more = (_(" and {n} more").format(n=len(hits) - 10) if len(hits) > 10 else "")
+        click.echo(ngettext("--fail-on {fail_on}: {n} item needs attention: {items}{more}",
+                            "--fail-on {fail_on}: {n} items need attention: {items}{more}",
+                            len(hits)).format(fail_on=fail_on, n=len(hits), items=shown,
+                                              more=more), err=True)
     if failed:
         return 4
     return 1 if hits else 0

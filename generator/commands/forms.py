@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
+from ..i18n import _, _l, _lp, ngettext
 from ..output import check_target
-from .common import data_argument, load, only_option, report_problems, select
+from .clicktext import Words, command, option
+from .common import data_argument, load, only_option, report_problems, select, warning_prefix
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,7 @@ class Kind:
     command: str         # work-orders
     layout: str          # built-in form layout name
     template: str | None  # built-in Word template
-    noun: str            # "work order"
+    noun: str            # "work order" (what the progress line and labels say, see _noun)
     title: str           # 装维工单
 
 
@@ -30,8 +32,20 @@ KINDS = {
 }
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _count(n: int, noun: str) -> str:
+    """'3 work orders' / '3 份工单' in the current language."""
+    forms = {"work order": ngettext("{n} work order", "{n} work orders", n),
+             "confirmation form": ngettext("{n} confirmation form", "{n} confirmation forms", n),
+             "follow-up sheet": ngettext("{n} follow-up sheet", "{n} follow-up sheets", n),
+             "page": ngettext("{n} page", "{n} pages", n),
+             "PDF file": ngettext("{n} PDF file", "{n} PDF files", n),
+             "Word document": ngettext("{n} Word document", "{n} Word documents", n)}
+    return forms[noun].format(n=n)
+
+
+def _noun(kind: "Kind") -> str:
+    return {"work-orders": _("work order"), "confirmations": _("confirmation form"),
+            "follow-ups": _("follow-up sheet")}[kind.command]
 
 
 def _output_kind(output: str | None, fmt: str | None) -> tuple[str, bool, Path | None]:
@@ -44,8 +58,9 @@ def _output_kind(output: str | None, fmt: str | None) -> tuple[str, bool, Path |
     if output is not None and not as_dir:
         suffix = output.suffix.lower()
         if suffix and suffix != f".{fmt}":
-            raise UserError(f"-o {output}: a {fmt.upper()} file should end in .{fmt} "
-                            f"(or give a folder, ending in /, for one file per order)")
+            raise UserError(_("-o {path}: a {format} file should end in .{suffix} (or give "
+                              "a folder, ending in /, for one file per order)").format(
+                path=output, format=fmt.upper(), suffix=fmt))
     return fmt, as_dir, output
 
 
@@ -57,11 +72,11 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
 
     fmt, per_order, output = _output_kind(None if output is None else str(output), fmt)
     if fmt == "pdf" and template is not None:
-        raise UserError("--template is a Word template (.docx): use it with --format docx; "
-                        "for PDF, change the layout with --layout FILE.yaml")
+        raise UserError(_("--template is a Word template (.docx): use it with --format docx; "
+                          "for PDF, change the layout with --layout FILE.yaml"))
     if fmt == "docx" and layout_name is not None:
-        raise UserError("--layout is a PDF form layout: use it with --format pdf; for Word, "
-                        "give your own template with --template FILE.docx")
+        raise UserError(_("--layout is a PDF form layout: use it with --format pdf; for "
+                          "Word, give your own template with --template FILE.docx"))
     if output is None:
         output = Path(f"{kind.command}{'-blank' if blank else ''}.{fmt}")
     check_target(output, directory=per_order)
@@ -71,27 +86,27 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
     calendar = WorkingCalendar.for_company(company)
     if blank:
         if only:
-            raise UserError("--blank prints a form with no order data; leave out --only")
+            raise UserError(_("--blank prints a form with no order data; leave out --only"))
         records = _Records([("blank", blank_context(dataset), None)], 1)
     else:
         orders = select(dataset.work_orders, only, "work_orders")
         if not orders:
-            raise UserError(f"no work orders in {', '.join(str(d) for d in data)}: add a "
-                            "'work_orders:' section (see examples/work_orders.yaml), or use "
-                            "--blank for empty forms")
+            raise UserError(_("no work orders in {files}: add a 'work_orders:' section (see "
+                              "examples/work_orders.yaml), or use --blank for empty "
+                              "forms").format(files=", ".join(str(d) for d in data)))
         contexts = iter_contexts(dataset, orders, calendar)
         records = _Records(((o.id, ctx, dataset.origins.get(("work_orders", o.id)))
                             for o, ctx in zip(orders, contexts)), len(orders))
 
     from ..progress import Progress
-    with Progress(len(records), kind.command) as bar:
+    with Progress(len(records), _noun(kind)) as bar:
         if fmt == "pdf":
             problems, summary = _pdf(kind, records, layout_name, font_set(company), output,
                                      per_order, bar.advance, not allow_unprintable)
         else:
             problems, summary = _docx(kind, records, template, output, per_order, bar.advance,
                                       not allow_unprintable)
-    report_problems(calendar.warnings() + problems, prefix="warning: ")
+    report_problems(calendar.warnings() + problems, prefix=warning_prefix())
     return summary
 
 
@@ -115,14 +130,16 @@ def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool,
     layout = load_form(layout_name or kind.layout)
 
     def record(rid, ctx, loc):
-        label = f"{kind.noun} (blank)" if rid == "blank" else f"work_orders {rid}"
+        label = (_("{form} (blank)").format(form=_noun(kind)) if rid == "blank"
+                 else f"work_orders {rid}")
         return Record(ctx, label, loc)
 
     if not per_order:
         result = render_pdf(layout, (record(*r) for r in records), output, fonts,
                             title=kind.title, on_document=advance, strict=strict)
-        return result.problems, (f"wrote {output}: {_plural(result.documents, kind.noun)}, "
-                                 f"{_plural(result.pages, 'page')}")
+        return result.problems, _("wrote {path}: {documents}, {pages}").format(
+            path=output, documents=_count(result.documents, kind.noun),
+            pages=_count(result.pages, "page"))
     records = list(records)
     if strict:   # check the whole batch first: nothing is written when some text cannot print
         unprintable = [p for r in records for p in layout_record(layout, record(*r), fonts)
@@ -137,8 +154,8 @@ def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool,
                             on_document=advance, strict=False)
         problems += result.problems
         pages += result.pages
-    return problems, (f"wrote {_plural(files, 'PDF file')} into {output}/ "
-                      f"({_plural(pages, 'page')})")
+    return problems, _("wrote {files} into {folder}/ ({pages})").format(
+        files=_count(files, "PDF file"), folder=output, pages=_count(pages, "page"))
 
 
 def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance,
@@ -147,15 +164,18 @@ def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance,
     from ..docx_render import WordTemplate
     if template is None:
         if kind.template is None:
-            raise UserError(f"there is no built-in Word template for {kind.command}; give "
-                            "your own with --template FILE.docx, or use --format pdf")
+            raise UserError(_("there is no built-in Word template for {command}; give your "
+                              "own with --template FILE.docx, or use --format pdf").format(
+                command=kind.command))
         template = content_dir("templates") / kind.template
     word = WordTemplate(Path(template))
     if per_order:
         written, problems = word.write_each(records, output, _safe_name, advance, strict)
-        return problems, (f"wrote {_plural(len(written), 'Word document')} into {output}/")
+        return problems, _("wrote {files} into {folder}/").format(
+            files=_count(len(written), "Word document"), folder=output)
     problems = word.write_combined(records, output, advance, strict)
-    return problems, (f"wrote {output}: {_plural(len(records), kind.noun)}, one per page")
+    return problems, _("wrote {path}: {documents}, one per page").format(
+        path=output, documents=_count(len(records), kind.noun))
 
 
 def _safe_name(record_id: str) -> str:
@@ -166,35 +186,39 @@ def _safe_name(record_id: str) -> str:
 
 
 # ------------------------------------------------------------------------------ the commands
+FORMATS = Words({"pdf": _lp("--format", "pdf"), "docx": _lp("--format", "docx")})
+
+
 def _options(func):
-    func = click.option("-o", "--output", type=click.Path(), default=None,
-                        help="The file to write (.pdf or .docx), or a folder ending in / for "
-                             "one file per order. Default: ./<command>.pdf")(func)
-    func = click.option("--blank", is_flag=True,
-                        help="Print an empty form (company details only) for paper pads.")(func)
+    func = option("-o", "--output", type=click.Path(), default=None,
+                  metavar=_l("FILE|FOLDER/"),
+                  help=_l("The file to write (.pdf or .docx), or a folder ending in / for one "
+                          "file per order. Default: the command's name, e.g. "
+                          "work-orders.pdf."))(func)
+    func = option("--blank", is_flag=True,
+                  help=_l("Print an empty form (company details only) for paper pads."))(func)
     func = only_option(func)
-    func = click.option("--allow-unprintable", is_flag=True,
-                        help="Print even when some text cannot print as typed (a character "
-                             "the font lacks prints as an empty box, control characters are "
-                             "left out); each is still listed. Without it, nothing is "
-                             "written until the data is fixed.")(func)
-    func = click.option("--template", type=click.Path(path_type=Path, exists=True,
-                                                     dir_okay=False),
-                        help="Your own Word template (.docx, docxtpl syntax) for --format "
-                             "docx.")(func)
-    func = click.option("--layout", "layout_name", metavar="NAME|FILE",
-                        help="Another form layout (.yaml) for PDF; see `fieldprint layouts`.")(func)
-    func = click.option("--format", "fmt", type=click.Choice(["pdf", "docx"]), default=None,
-                        help="pdf (print-ready, default) or docx (Word, editable); "
-                             "taken from -o's suffix when not given.")(func)
+    func = option("--allow-unprintable", is_flag=True,
+                  help=_l("Print even when some text cannot print as typed (a character the "
+                          "font lacks prints as an empty box, control characters are left "
+                          "out); each is still listed. Without it, nothing is written until "
+                          "the data is fixed."))(func)
+    func = option("--template", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                  metavar=_l("FILE.docx"),
+                  help=_l("Your own Word template (.docx) for --format docx; `fieldprint "
+                          "layouts export FOLDER` gives copies of the built-in ones."))(func)
+    func = option("--layout", "layout_name", metavar=_l("NAME|FILE"),
+                  help=_l("Another form layout (.yaml) for PDF; see `fieldprint "
+                          "layouts`."))(func)
+    func = option("--format", "fmt", type=FORMATS, default=None,
+                  help=_l("pdf (print-ready, the default) or docx (Word, to edit); taken from "
+                          "-o's suffix when not given."))(func)
     return data_argument(func)
 
 
-@click.command("work-orders")
-@_options
-def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
-    """Print work-order sheets (装维工单, A4): customer, appointment, engineer, the deadlines
-    of the service standard, the departure checklist, the on-site record and signatures.
+@command("work-orders", help=_l("""Print work-order sheets (装维工单, A4) for the engineers on the
+    job: customer, appointment, engineer, the deadlines of the service standard, the departure
+    checklist, the on-site record and signatures.
 
     One document per order, in the order of the data file.
 
@@ -202,37 +226,36 @@ def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unp
     Examples:
       fieldprint work-orders examples/work_orders.yaml examples/staff.yaml -o orders.pdf
       fieldprint work-orders examples/*.yaml --only WO-20261121-0001 -o one.pdf
-      fieldprint work-orders examples/*.yaml -o orders.docx      (Word, one order per page)
-      fieldprint work-orders examples/*.yaml --format docx -o word/   (one .docx per order)
-    """
+      fieldprint work-orders examples/*.yaml -o orders.docx"""))
+@_options
+def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
     click.echo(run(KINDS["work-orders"], data, fmt, layout_name, template, only, output, blank,
                    allow_unprintable))
 
 
-@click.command("confirmations")
-@_options
-def confirmations(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
-    """Print service confirmation forms (服务确认书, A4) for customers to sign: the order,
-    the fault cause, satisfaction, opinions, signatures, the service promise and hotlines.
+@command("confirmations", help=_l("""Print service confirmation forms (服务确认书, A4) for the
+    customer to sign at the end of a visit: the order, the fault cause, satisfaction, opinions,
+    signatures, the service promise and hotlines.
 
     \b
     Examples:
       fieldprint confirmations examples/work_orders.yaml examples/staff.yaml -o confirm.pdf
-      fieldprint confirmations examples/company.yaml --blank -o pad.pdf   (empty, for pads)
-    """
+      fieldprint confirmations examples/company.yaml --blank -o pad.pdf"""))
+@_options
+def confirmations(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
     click.echo(run(KINDS["confirmations"], data, fmt, layout_name, template, only, output, blank,
                    allow_unprintable))
 
 
-@click.command("follow-ups")
-@_options
-def follow_ups(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
-    """Print follow-up visit sheets (回访单, A5) for the return call or visit after an order.
+@command("follow-ups", help=_l("""Print follow-up sheets (回访单, A5) for whoever calls or visits
+    the customer after an order.
 
     \b
-    Example:
+    Examples:
       fieldprint follow-ups examples/work_orders.yaml examples/staff.yaml -o follow-ups.pdf
-    """
+      fieldprint follow-ups examples/*.yaml --only WO-20261121-0001 -o one.pdf"""))
+@_options
+def follow_ups(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
     click.echo(run(KINDS["follow-ups"], data, fmt, layout_name, template, only, output, blank,
                    allow_unprintable))
 

@@ -7,11 +7,14 @@ from pathlib import Path
 import click
 
 from ..content import content_dir
+from ..i18n import _, _l, ngettext
 from ..output import check_target
+from .clicktext import argument, command, group
+from .columns import pad
 
-KINDS = (("badges", "*.yaml", "card layout (badges, service cards)"),
-         ("forms", "*.yaml", "form layout (work orders, confirmations, reports)"),
-         ("templates", "*.docx", "Word template"))
+KINDS = (("badges", "*.yaml", _l("card layout (badges, service cards)")),
+         ("forms", "*.yaml", _l("form layout (work orders, confirmations, reports)")),
+         ("templates", "*.docx", _l("Word template")))
 
 
 def builtin_files():
@@ -20,52 +23,52 @@ def builtin_files():
             yield folder, path, kind
 
 
-@click.group(invoke_without_command=True)
-@click.pass_context
-def layouts(ctx):
-    """List the built-in layouts, or copy them to edit.
+@group("layouts", invoke_without_command=True, help=_l("""List the built-in layouts (the look of
+    each card and form), or copy them to change: for whoever adapts the look to the company.
 
     \b
     Examples:
       fieldprint layouts list
       fieldprint layouts export my-layouts
-      fieldprint badges examples/staff.yaml --layout my-layouts/badges/badge.yaml
-    """
+      fieldprint badges examples/staff.yaml --layout my-layouts/badges/badge.yaml"""))
+@click.pass_context
+def layouts(ctx):
     if ctx.invoked_subcommand is None:
         ctx.invoke(list_layouts)
 
 
-@layouts.command("list")
-def list_layouts():
-    """List the built-in layouts by name, with what each is for.
+@layouts.command("list", help=_l("""List the built-in layouts by name, with what each is for.
 
     \b
-    Example:
+    Examples:
       fieldprint layouts list
-    """
-    for folder, path, kind in builtin_files():
-        click.echo(f"{path.stem:<28} {folder}/{path.name:<32} {kind}")
+      fieldprint badges examples/staff.yaml --layout badge-insert"""))
+def list_layouts():
+    rows = [(_("name"), _("file"), _("for"))]
+    rows += [(path.stem, f"{folder}/{path.name}", str(kind)) for folder, path, kind in
+             builtin_files()]
+    for name, file, kind in rows:
+        click.echo(f"{pad(name, 28)} {pad(file, 40)} {kind}".rstrip())
 
 
-@layouts.command("export")
-@click.argument("directory", type=click.Path(path_type=Path))
-def export(directory: Path):
-    """Copy every built-in layout and template into DIRECTORY, to edit and use with --layout.
+@layouts.command("export", help=_l("""Copy every built-in layout and Word template into FOLDER,
+    to change them and print with --layout (or --template).
 
-    Files already in DIRECTORY are kept, never overwritten.
+    Files already in FOLDER are kept, never overwritten.
 
     \b
-    Example:
+    Examples:
       fieldprint layouts export my-layouts
-      fieldprint badges staff.yaml --layout my-layouts/badges/badge.yaml
-    """
+      fieldprint badges staff.yaml --layout my-layouts/badges/badge.yaml"""))
+@argument("directory", type=click.Path(path_type=Path), metavar=_l("FOLDER"))
+def export(directory: Path):
     check_target(directory, directory=True)
     copied = 0
-    for folder, path, _ in builtin_files():
+    for folder, path, _kind in builtin_files():
         target = directory / folder / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
-            click.echo(f"kept {target} (already there)")
+            click.echo(_("kept {path} (already there)").format(path=target))
             continue
         shutil.copy2(path, target)
         copied += 1
@@ -73,7 +76,8 @@ def export(directory: Path):
         for asset in sorted(path.parent.glob(f"{path.stem}.*")):
             if asset != path and not (target.parent / asset.name).exists():
                 shutil.copy2(asset, target.parent / asset.name)
-    click.echo(f"copied {copied} files into {directory}")
+    click.echo(ngettext("copied {n} file into {folder}", "copied {n} files into {folder}",
+                        copied).format(n=copied, folder=directory))
 
 
 COMMANDS = [layouts]

@@ -5,23 +5,16 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _l
 from .badges import card_options, layout_option, run_cards
+from .clicktext import Range, command, option
 from .common import data_argument
 
 
-@click.command("service-cards")
-@data_argument
-@layout_option("service-card")
-@card_options
-@click.option("--copies", type=click.IntRange(min=1, max=1000), default=10, show_default=True,
-              metavar="N", help="Cards per person (engineers carry a stack).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE.pdf",
-              help="The PDF to write (default: service-cards.pdf; not written when only --png "
-                   "is given).")
-def service_cards(data, layout, side, sheet, only, png_dir, jobs, copies, output):
-    """Customer service cards (服务卡, 90 × 54 mm) to leave with the customer after a visit:
-    the engineer's name, employee ID and phone, the hotline and a QR code on the front; the
-    company's service promise, the complaint phone and the goodbye line on the back.
+@command("service-cards", help=_l("""Print customer service cards (服务卡, 90 × 54 mm) that each
+    engineer leaves with the customer after a visit: name, employee ID and phone, the hotline
+    and a QR code on the front; the service promise, the complaint phone and the goodbye line
+    on the back.
 
     A4 sheets hold 10 cards (2 × 5) with crop marks; with --side both each front sheet is
     followed by its back sheet for duplex printing (flip on long edge).
@@ -30,8 +23,16 @@ def service_cards(data, layout, side, sheet, only, png_dir, jobs, copies, output
     Examples:
       fieldprint service-cards examples/staff.yaml -o service-cards.pdf
       fieldprint service-cards staff.yaml --only SZ10023 --copies 20
-      fieldprint service-cards staff.yaml --sheet none --copies 1 --png cards/
-    """
+      fieldprint service-cards staff.yaml --sheet none --copies 1 --png cards/"""))
+@data_argument
+@layout_option("service-card")
+@card_options
+@option("--copies", type=Range(min=1, max=1000), default=10, show_default=True,
+        metavar=_l("N"), help=_l("Cards per person (engineers carry a stack)."))
+@option("-o", "--output", type=click.Path(path_type=Path), metavar=_l("FILE.pdf"),
+        help=_l("The PDF to write (default: service-cards.pdf; not written when only --png "
+                "is given)."))
+def service_cards(data, layout, side, sheet, only, png_dir, jobs, copies, output):
     run_cards(data, layout=layout, side=side, sheet=sheet, only=only, output=output,
               png_dir=png_dir, jobs=jobs, allow_missing_photos=False, copies=copies,
               what="service card", default_output="service-cards.pdf")

@@ -18,7 +18,10 @@ import click
 
 from ..data import headers as H
 from ..errors import Problem, UserError
+from ..i18n import _, _l
 from ..output import fixed_zip, write_bytes
+from .clicktext import argument, command, option
+from .common import SECTIONS
 
 SHEET_TITLES = {"staff": "花名册", "work_orders": "工单", "equipment": "台账", "checks": "检查记录"}
 
@@ -185,16 +188,10 @@ def template_bytes(section: str, suffix: str) -> bytes:
     return xlsx_bytes(sheets)
 
 
-@click.command("template")
-@click.argument("target", type=click.Path(path_type=Path))
-@click.option("--section", type=click.Choice(list(H.TABLE_SECTIONS)),
-              help="Which section, when the file name does not say "
-                   "(staff, work_orders, equipment, checks).")
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
-def template(target: Path, section: str | None, force: bool):
-    """Write an empty spreadsheet to fill in: headers, one example row, drop-down lists.
+@command("template", help=_l("""Write an empty spreadsheet to fill in, with the column headers,
+    one example row and drop-down lists: for office staff who keep the data in Excel.
 
-    TARGET is staff.xlsx, work_orders.xlsx, equipment.xlsx (with a 检查记录 sheet for the
+    FILE is staff.xlsx, work_orders.xlsx, equipment.xlsx (with a 检查记录 sheet for the
     checks) or checks.xlsx; .csv works too (UTF-8 with BOM, opens in Excel). Fill it in,
     delete the example row, then give it to any command: fieldprint badges staff.xlsx
 
@@ -202,23 +199,32 @@ def template(target: Path, section: str | None, force: bool):
     Examples:
       fieldprint template staff.xlsx
       fieldprint template 花名册.xlsx --section staff
-    """
+      fieldprint template equipment.xlsx --force"""))
+@argument("target", type=click.Path(path_type=Path), metavar=_l("FILE"))
+@option("--section", type=SECTIONS,
+        help=_l("What the spreadsheet is for, when the file name does not say."))
+@option("--force", is_flag=True, help=_l("Replace the file if it exists."))
+def template(target: Path, section: str | None, force: bool):
     from ..data.tables import section_from_name
     if not target.suffix and target.name.lower().replace("-", "_") in H.TABLE_SECTIONS:
         target = target.with_name(target.name + ".xlsx")  # fieldprint template staff
     suffix = target.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise UserError(Problem(f"{target.name}: a template is a .xlsx or .csv file"))
+        raise UserError(Problem(_("{file}: a template is a .xlsx or .csv file").format(
+            file=target.name)))
     section = section or section_from_name(target)
     if section is None:
-        raise UserError(Problem(
-            f"{target.name}: the name does not say what the spreadsheet holds; call it "
-            "staff.xlsx, work_orders.xlsx, equipment.xlsx or checks.xlsx, or pass --section"))
+        raise UserError(Problem(_(
+            "{file}: the name does not say what the spreadsheet holds; call it staff.xlsx, "
+            "work_orders.xlsx, equipment.xlsx or checks.xlsx, or pass --section").format(
+                file=target.name)))
     if target.exists() and not force:
-        raise UserError(Problem(f"{target} exists; pass --force to replace it"))
+        raise UserError(Problem(_("{path} exists; pass --force to replace it").format(
+            path=target)))
     write_bytes(target, template_bytes(section, suffix))
-    click.echo(f"wrote {target} ({section}): fill it in, delete the example row, then e.g. "
-               f"fieldprint validate {target}")
+    click.echo(_("wrote {path} ({section}): fill it in, delete the example row, then e.g. "
+                 "fieldprint validate {path}").format(path=target,
+                                                      section=SECTIONS.word(section)))
 
 
 COMMANDS = [template]

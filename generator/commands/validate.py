@@ -3,25 +3,28 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _, _l
+from .clicktext import command
 from .common import data_argument, load
 
 
-@click.command()
-@data_argument
-def validate(data):
-    """Check data files and list every problem at once, with file:line:column.
+@command("validate", help=_l("""Check data files before printing and list every problem at once, with
+    file, line and column: for whoever keeps the staff list, the orders or the register.
 
     Exits 0 when all is well, 2 when something must be fixed.
 
     \b
-    Example:
+    Examples:
       fieldprint validate examples/*.yaml
-    """
+      fieldprint validate 花名册.xlsx 工单.csv --section work_orders"""))
+@data_argument
+def validate(data):
     dataset = load(data)
-    counts = ", ".join(f"{len(getattr(dataset, s))} {s.replace('_', ' ')}"
-                       for s in ("staff", "work_orders", "equipment"))
-    company = dataset.company.name if dataset.company else "no company"
-    click.echo(f"OK: {company}; {counts}.")
+    company = dataset.company.name if dataset.company else _("no company")
+    click.echo(_("OK: {company}; {staff} staff, {orders} work orders, {items} equipment "
+                 "items.").format(company=company, staff=len(dataset.staff),
+                                  orders=len(dataset.work_orders),
+                                  items=len(dataset.equipment)))
 
 
 COMMANDS = [validate]

@@ -14,30 +14,57 @@ from typing import Any, Callable, Iterable
 
 from ..errors import Location
 from ..data.models import EQUIPMENT_LABELS
+from ..i18n import _, _lp, in_language, language, ngettext
 from .rules import STATUSES, Policy, Status, summary, urgent_first
 
-# Labels for the codes, in the words a safety officer uses.
-STATUS_EN = {"ok": "ok", "due_soon": "due soon", "due_today": "due today", "overdue": "overdue",
-             "scrapped": "scrapped", "not_in_service": "not in service", "invalid": "invalid"}
-STATUS_ZH = {"ok": "正常", "due_soon": "即将到期", "due_today": "今日到期", "overdue": "已超期",
-             "scrapped": "已报废", "not_in_service": "未启用", "invalid": "数据有误"}
-KIND_EN = {"helmet": "helmet", "insulated_shoes": "insulated shoes"}
+# Labels for the codes, in the words a safety officer uses (docs/术语表.md); the Chinese is in
+# the message catalog. The printed report, the spreadsheet and the calendar are Chinese
+# documents (the *_ZH tables); the terminal table and the CSV follow --lang.
+STATUS_WORDS = {"ok": _lp("equipment status", "ok"),
+                "due_soon": _lp("equipment status", "due soon"),
+                "due_today": _lp("equipment status", "due today"),
+                "overdue": _lp("equipment status", "overdue"),
+                "scrapped": _lp("equipment status", "scrapped"),
+                "not_in_service": _lp("equipment status", "not in service"),
+                "invalid": _lp("equipment status", "invalid")}
+KIND_WORDS = {"helmet": _lp("equipment kind", "helmet"),
+              "insulated_shoes": _lp("equipment kind", "insulated shoes")}
+BASIS_WORDS = {"manufactured": _lp("counted from", "manufacture date"),
+               "in_service": _lp("counted from", "in-service date")}
+ACTION_WORDS = {("test", "helmet"): _lp("to do", "spot-check test"),
+                ("test", "insulated_shoes"): _lp("to do", "preventive test"),
+                ("replace", "helmet"): _lp("to do", "replace"),
+                ("replace", "insulated_shoes"): _lp("to do", "replace")}
+STATUS_EN = {k: in_language("en", w) for k, w in STATUS_WORDS.items()}
+STATUS_ZH = {k: in_language("zh", w) for k, w in STATUS_WORDS.items()}
+KIND_EN = {k: in_language("en", w) for k, w in KIND_WORDS.items()}
 KIND_ZH = EQUIPMENT_LABELS
-BASIS_ZH = {"manufactured": "生产日期", "in_service": "启用日期"}
+BASIS_ZH = {k: in_language("zh", w) for k, w in BASIS_WORDS.items()}
 NO_TEAM = "（未分班组）"
 NO_HOLDER = "（未发放）"
 
 
+def status_word(status: str, code: str | None = None) -> str:
+    """An equipment status code ('due_soon') in words, in language `code` (default: current)."""
+    return in_language(code or language(), STATUS_WORDS[status])
+
+
+def kind_word(kind: str, code: str | None = None) -> str:
+    return in_language(code or language(), KIND_WORDS[kind])
+
+
+def action_in(status: Status, code: str | None = None) -> str:
+    """What to do about an item (spot-check test, replace …), in language `code`."""
+    word = ACTION_WORDS.get((status.action, status.kind))
+    return in_language(code or language(), word) if word is not None else (status.action or "")
+
+
 def action_en(status: Status) -> str:
-    if status.action == "test":
-        return "spot-check test" if status.kind == "helmet" else "preventive test"
-    return status.action or ""
+    return action_in(status, "en")
 
 
 def action_zh(status: Status) -> str:
-    if status.action == "test":
-        return "抽检" if status.kind == "helmet" else "预防性试验"
-    return "更换" if status.action == "replace" else ""
+    return action_in(status, "zh")
 
 
 @dataclass
@@ -152,18 +179,50 @@ def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[t
                STATUS_ZH[s.status], to_do, reason[1])
 
 
+# The Chinese CSV (the default): Chinese headers and words first, then the codes as in the
+# JSON for tools. Each entry: (header, index in a `rows` tuple).
+def csv_layout_zh() -> list[tuple[str, int]]:
+    i = {name: n for n, name in enumerate(CSV_COLUMNS)}
+    return [(_lp("csv", "ID"), i["id"]), (_lp("csv", "kind"), -1),
+            (_lp("csv", "status"), i["status_zh"]), (_lp("csv", "due"), i["due"]),
+            (_lp("csv", "days left"), i["days_left"]), (_lp("csv", "to do"), i["action_zh"]),
+            (_lp("csv", "why"), i["reason_zh"]), (_lp("csv", "holder"), i["holder_name"]),
+            (_lp("csv", "holder ID"), i["holder"]), (_lp("csv", "team"), i["team"]),
+            (_lp("csv", "batch"), i["batch"]), (_lp("csv", "counted from"), -2),
+            (_lp("csv", "days in service"), i["in_service_days"]),
+            ("kind", i["kind"]), ("status", i["status"]), ("action", i["action"]),
+            ("basis", i["basis"])]
+
+
 def to_csv(report: Report) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows the Chinese names; codes as in the JSON.
+    """UTF-8 with a byte-order mark, so Excel shows the Chinese names. In Chinese (the
+    default): Chinese headers and words first, then the codes of the JSON (kind, status,
+    action, basis); in English: CSV_COLUMNS (codes, then the Chinese words).
 
     The bytes `csv.writer` writes (minimal quoting, CRLF), a row at a time: a row whose values
     hold no comma, quote or line break is its values joined by commas; any other row is
     quoted value by value, as `csv.writer` quotes.
     """
-    commas = len(CSV_COLUMNS) - 1
+    header, table = CSV_COLUMNS, rows(report)
+    if language() == "zh":
+        layout = csv_layout_zh()
+        header = [str(h) for h, _n in layout]
+        kinds = {k: in_language("zh", w) for k, w in KIND_WORDS.items()}
+        basis = BASIS_ZH
+        kind_at, basis_at = CSV_COLUMNS.index("kind"), CSV_COLUMNS.index("basis")
+        picks = [n for _, n in layout]
+
+        def chinese(table):
+            for row in table:
+                yield tuple(kinds.get(row[kind_at], row[kind_at]) if n == -1 else
+                            basis.get(row[basis_at], row[basis_at]) if n == -2 else row[n]
+                            for n in picks)
+        table = chinese(table)
+    commas = len(header) - 1
     # UTF-8 line by line: a register's text (mostly Chinese) is held once, as bytes
-    lines = [",".join(CSV_COLUMNS).encode("utf-8-sig")]
+    lines = [",".join(header).encode("utf-8-sig")]
     append = lines.append
-    for row in rows(report):
+    for row in table:
         line = ",".join(row)
         if (line.count(",") != commas or '"' in line or "\n" in line or "\r" in line):
             line = ",".join([_quoted(v) for v in row])
@@ -210,12 +269,29 @@ _RIGHT = {"days", "in service"}
 _LIMITS = {"holder": 32, "team": 24, "ID": 24}  # "why" is last: never cut
 
 
+def table_headers() -> tuple[str, ...]:
+    """TABLE_COLUMNS in the current language."""
+    return (_("ID"), _lp("column", "kind"), _lp("column", "status"), _lp("column", "due"),
+            _lp("column", "days"), _lp("column", "in service"), _lp("column", "to do"),
+            _lp("column", "holder"), _lp("column", "team"), _lp("column", "why"))
+
+
 def summary_line(report: Report) -> str:
     counts = report.summary
     total = sum(counts.values())
-    parts = [f"{counts[k]} {STATUS_EN[k]}" for k in STATUSES if counts[k]]
-    return (f"{total} item{'s' if total != 1 else ''} as of {report.as_of.isoformat()}: "
-            + (", ".join(parts) if parts else "nothing in the register"))
+    parts = [_("{n} {status}").format(n=counts[k], status=status_word(k))
+             for k in STATUSES if counts[k]]
+    return ngettext("{n} item as of {date}: {counts}", "{n} items as of {date}: {counts}",
+                    total).format(n=total, date=report.as_of.isoformat(),
+                                  counts=_(", ").join(parts) if parts
+                                  else _("nothing in the register"))
+
+
+def _why(status: Status, code: str, seen: dict) -> str:
+    text = seen.get(status.why)
+    if text is None:
+        text = seen[status.why] = status.reason_in(code) or ""
+    return text
 
 
 def to_table(report: Report) -> str:
@@ -224,21 +300,24 @@ def to_table(report: Report) -> str:
     `days` is days until the due date (negative: days overdue); `in service` days served.
     """
     body = []
+    code = language()
+    reasons: dict[tuple, str] = {}  # a register has few distinct reasons
     for s in report.urgent_first():
         name = report.holder_name(s)
         holder = f"{name} ({s.holder})" if name else (s.holder or "")
         left = s.days_left(report.as_of)
-        body.append((s.id, KIND_EN[s.kind], STATUS_EN[s.status],
+        body.append((s.id, kind_word(s.kind, code), status_word(s.status, code),
                      s.due.isoformat() if s.due else "",
                      "" if left is None else str(left),
                      "" if s.in_service_days is None else str(s.in_service_days),
-                     action_en(s), holder, report.team(s), s.reason or ""))
+                     action_in(s, code), holder, report.team(s), _why(s, code, reasons)))
     body = [tuple(_cut(v, _LIMITS.get(h, 999)) for h, v in zip(TABLE_COLUMNS, row))
             for row in body]
+    headers = table_headers()
     sizes = [max([width(h)] + [width(row[i]) for row in body])
-             for i, h in enumerate(TABLE_COLUMNS)]
+             for i, h in enumerate(headers)]
     lines = []
-    for row in [TABLE_COLUMNS] + body:
+    for row in [headers] + body:
         cells = [_pad(v, sizes[i], TABLE_COLUMNS[i] in _RIGHT) for i, v in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * n for n in sizes))

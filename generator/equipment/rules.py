@@ -31,6 +31,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import Field
 
 from ..data.models import EquipmentItem, Model
+from ..i18n import N_, both, in_language
 
 # The statuses in the order the JSON summary lists them.
 STATUSES = ("ok", "due_soon", "due_today", "overdue", "scrapped", "not_in_service", "invalid")
@@ -65,20 +66,24 @@ def load_policy(path: str | Path) -> Policy:
 
 # Why an item's due date is what it is: (English, Chinese) templates over the `why` tuple's
 # arguments. Formatted only when a writer asks (`Status.reason`), not for every item assessed.
+# The Chinese is in the message catalog (generator/locale), the words of docs/术语表.md.
 REASONS = {
-    "text": ("{0}", "{1}"),
-    "life_manufactured": ("end of the {0}-month life from manufacture ({1})",
-                          "自生产日期 {1} 起 {0} 个月使用期满"),
-    "life_in_service": ("end of the {0}-month life from going into service ({1})",
-                        "自启用日期 {1} 起 {0} 个月使用期满"),
-    "extended": ("{0} months after the passing spot-check test on {1}",
-                 "{1} 抽检合格，延用 {0} 个月"),
-    "shoes_in_service": ("{0} months after going into service ({1})", "启用日期 {1} 起满 {0} 个月"),
-    "shoes_manufactured": ("{0} months after manufacture ({1})", "生产日期 {1} 起满 {0} 个月"),
-    "shoes_tested": ("{0} months after the passing preventive test on {1}",
-                     "{1} 预防性试验合格，{0} 个月后再试"),
-    "not_in_service": ("goes into service on {0}", "{0} 启用"),
+    "life_manufactured": N_("end of the {0}-month life from manufacture ({1})"),
+    "life_in_service": N_("end of the {0}-month life from going into service ({1})"),
+    "extended": N_("{0} months after the passing spot-check test on {1}"),
+    "shoes_in_service": N_("{0} months after going into service ({1})"),
+    "shoes_manufactured": N_("{0} months after manufacture ({1})"),
+    "shoes_tested": N_("{0} months after the passing preventive test on {1}"),
+    "not_in_service": N_("goes into service on {0}"),
 }
+
+
+def _reason(why: tuple, code: str) -> str | None:
+    if not why:
+        return None
+    if why[0] == "text":  # ("text", English, Chinese), made by `both`
+        return why[1] if code == "en" else why[2]
+    return in_language(code, REASONS[why[0]]).format(*why[1:])
 
 
 @dataclass(slots=True, eq=False)
@@ -96,13 +101,17 @@ class Status:
 
     @property
     def reason(self) -> str | None:
-        """Why, in English (JSON, terminal)."""
-        return REASONS[self.why[0]][0].format(*self.why[1:]) if self.why else None
+        """Why, in English (the JSON contract)."""
+        return _reason(self.why, "en")
 
     @property
     def reason_zh(self) -> str | None:
         """Why, in Chinese (printed report, spreadsheet, calendar)."""
-        return REASONS[self.why[0]][1].format(*self.why[1:]) if self.why else None
+        return _reason(self.why, "zh")
+
+    def reason_in(self, code: str) -> str | None:
+        """Why, in language `code` ('zh', 'en'): the terminal table, messages."""
+        return _reason(self.why, code)
 
     @property
     def id(self) -> str:
@@ -202,11 +211,10 @@ def assess(items: Iterable[EquipmentItem], as_of: dt.date,
         return [assess_one(item, as_of, policy, failures) for item in items]
 
 
-_CHECK_EN = {("helmet", "test"): "spot-check test", ("helmet", "visual"): "visual check",
-             ("insulated_shoes", "test"): "preventive test",
-             ("insulated_shoes", "visual"): "visual check"}
-_CHECK_ZH = {("helmet", "test"): "抽检", ("helmet", "visual"): "外观检查",
-             ("insulated_shoes", "test"): "预防性试验", ("insulated_shoes", "visual"): "外观检查"}
+_FAILED = {("helmet", "test"): N_("failed the spot-check test on {day}"),
+           ("helmet", "visual"): N_("failed the visual check on {day}"),
+           ("insulated_shoes", "test"): N_("failed the preventive test on {day}"),
+           ("insulated_shoes", "visual"): N_("failed the visual check on {day}")}
 
 
 def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POLICY,
@@ -298,45 +306,44 @@ def _check_date(check) -> dt.date:
 def _invalid(item, as_of, basis, checks, retired) -> Status:
     """An item whose data contradicts itself: every contradiction, said in both languages."""
     made, issued = item.manufactured, item.in_service
-    en: list[str] = []
-    zh: list[str] = []
+    said: list[tuple[str, str]] = []
     if made is not None and made > as_of:
-        en.append(f"manufactured {_d(made)}, after the as-of date {_d(as_of)}")
-        zh.append(f"生产日期 {_d(made)} 晚于统计日 {_d(as_of)}")
+        said.append(both("manufactured {made}, after the as-of date {as_of}",
+                         made=_d(made), as_of=_d(as_of)))
     if made is not None and issued is not None and issued < made:
-        en.append(f"in service {_d(issued)}, before it was manufactured ({_d(made)})")
-        zh.append(f"启用日期 {_d(issued)} 早于生产日期 {_d(made)}")
+        said.append(both("in service {issued}, before it was manufactured ({made})",
+                         issued=_d(issued), made=_d(made)))
     if retired is not None and issued is not None and retired < issued:
-        en.append(f"retired {_d(retired)}, before it was in service ({_d(issued)})")
-        zh.append(f"报废日期 {_d(retired)} 早于启用日期 {_d(issued)}")
+        said.append(both("retired {retired}, before it was in service ({issued})",
+                         retired=_d(retired), issued=_d(issued)))
     elif retired is not None and made is not None and retired < made:
-        en.append(f"retired {_d(retired)}, before it was manufactured ({_d(made)})")
-        zh.append(f"报废日期 {_d(retired)} 早于生产日期 {_d(made)}")
+        said.append(both("retired {retired}, before it was manufactured ({made})",
+                         retired=_d(retired), made=_d(made)))
     if made is not None and checks and checks[0].date < made:
-        en.append(f"a check on {_d(checks[0].date)} is dated before manufacture ({_d(made)})")
-        zh.append(f"{_d(checks[0].date)} 的检查记录早于生产日期 {_d(made)}")
-    return Status(item, "invalid", None, basis, None, None, ("text", "; ".join(en), "；".join(zh)))
+        said.append(both("a check on {day} is dated before manufacture ({made})",
+                         day=_d(checks[0].date), made=_d(made)))
+    return Status(item, "invalid", None, basis, None, None,
+                  ("text", "; ".join(e for e, _ in said), "；".join(z for _, z in said)))
 
 
 def _scrapped(item, as_of, basis, failed, batch_fail, retired) -> Status:
     """Scrapped by the earliest of: its own failure, its batch's failure, retirement."""
     events: list[tuple] = []  # (date, rank, en, zh): on the same day a failure explains more
     if failed is not None:
-        what = (item.kind, failed.type)
-        events.append((failed.date, 0, f"failed the {_CHECK_EN[what]} on {_d(failed.date)}",
-                       f"{_d(failed.date)} {_CHECK_ZH[what]}不合格"))
+        events.append((failed.date, 0, *both(_FAILED[(item.kind, failed.type)],
+                                             day=_d(failed.date))))
     if batch_fail is not None:
         day, other = batch_fail
-        events.append((day, 1, f"batch {item.batch} scrapped: helmet {other} failed the "
-                               f"spot-check test on {_d(day)}",
-                       f"同批次 {item.batch} 的安全帽 {other} 于 {_d(day)} 抽检不合格，整批报废"))
+        events.append((day, 1, *both("batch {batch} scrapped: helmet {other} failed the "
+                                     "spot-check test on {day}",
+                                     batch=item.batch, other=other, day=_d(day))))
     if retired is not None:
-        events.append((retired, 2, f"retired on {_d(retired)}", f"{_d(retired)} 报废停用"))
+        events.append((retired, 2, *both("retired on {day}", day=_d(retired))))
     events.sort(key=lambda e: e[:2])
     day, rank, en, zh = events[0]
     if rank != 2 and retired is not None:
-        en += f"; retired on {_d(retired)}"
-        zh += f"；{_d(retired)} 已停用"
+        also_en, also_zh = both("; retired on {day}", day=_d(retired))
+        en, zh = en + also_en, zh + also_zh
     issued = item.in_service
     served = None
     if issued is not None and issued <= as_of:

@@ -1,25 +1,38 @@
 """The work-order context: what a form or Word template reads about one order.
 
     order     the order's fields as plain values, plus labels for the codes
-              (kind_label, service_label, cause_label, rating_label), texts ready to print
-              (received_text, appointment_text, completed_text, materials[].qty as text)
+              (kind_label, service_label, cause_label, rating_label, address_label), texts
+              ready to print (received_text, appointment_text, completed_text,
+              materials[].qty as text), `assigned` (False: no engineer yet, forms print 待派单)
               and `deadlines` (see below)
     engineer  the engineer resolved from the staff list (a person context), or blanks
     person    the same dict as `engineer` (the shared context shape calls a staff member so)
     company, today, blank
 
-Deadlines, from the service standards (SPEC.md §3):
-    first_reply_by   received + 8 hours: first reply to the customer for every order
-    call_from/call_to  10-15 minutes before the appointment starts: call the customer
-    arrive_by        5 minutes before the appointment starts
-    change_notice_by 2 hours before the appointment starts: last moment to announce a change
+Deadlines, from the service standards (SPEC.md §3), each on the kinds of order the standard
+names (None on the others):
+    first_reply_by   repairs: received + 8 hours, first reply to the customer
+                     (`002` 首次回复制度: 各类故障应在8小时内首次回复客户)
+    cutover_by       repairs: received + 4 hours, a cut-over (割接) fault handed to the works
+                     team and the customer told its contact (`002` 首次回复制度 2.)
+    call_from/call_to  installs and moves: 10-15 minutes before the appointment starts, call
+                     the customer (`002` 装移机服务: 提前十至十五分钟与客户电话预约); a repair
+                     is booked promptly once the order is received (维修服务: 及时与客户预约)
+    arrive_by        every visit: company.arrive_early_minutes (default 5, `001` §9.2; `002`
+                     says 10) before the appointment starts
+    change_notice_by every visit: 2 hours before the appointment starts, the last moment to
+                     announce a change (`001` §9.2)
     records_by       the 5th working day after completion, on China's official calendar
                      (the completion day itself is not counted, as for any legal period)
+    records_estimated  True when records_by was counted on estimated holidays (below);
+                     records_mark is then the words printed beside it (暂按法定节假日推算)
 
 Working days come from the `chinese-calendar` package (official holidays and make-up working
-days). It knows a fixed range of years; for others, Monday-Friday count, and the company's own
-`holidays`/`workdays` lists (company.yaml) adjust them; a warning says so. The company's lists
-apply in known years too: a day the company lists as a holiday is not a working day for it.
+days). It knows a fixed range of years. For a later year the company's own `holidays` /
+`workdays` lists (company.yaml) come first, then the statutory holidays of the national rules
+(generator.holidays: 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆), then Monday-Friday; such a
+deadline is marked on the form and a warning says so. The company's lists apply in known years
+too: a day the company lists as a holiday is not a working day for it.
 """
 from __future__ import annotations
 
@@ -29,15 +42,21 @@ from typing import Any, Iterable, Iterator
 
 from .context import base_context, person_context, plain
 from .errors import Problem
+from .i18n import _
+from .holidays import statutory_holidays
 from .data.models import (CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS, Company, Person,
                      WorkOrder)
 
 FIRST_REPLY = dt.timedelta(hours=8)
+CUTOVER_HANDOVER = dt.timedelta(hours=4)
 CALL_EARLIEST = dt.timedelta(minutes=15)
 CALL_LATEST = dt.timedelta(minutes=10)
-ARRIVE_EARLY = dt.timedelta(minutes=5)
+ARRIVE_EARLY_MINUTES = 5            # company.arrive_early_minutes when not set
 CHANGE_NOTICE = dt.timedelta(hours=2)
 RECORD_WORKING_DAYS = 5
+ESTIMATED_MARK = "暂按法定节假日推算"   # printed beside a date counted on estimated holidays
+VISIT_KINDS = ("install", "move")      # 装移机
+FAULT_KINDS = ("repair",)              # 各类故障
 
 # What a blank form (paper pads) and a missing engineer print: every key, no values.
 _PERSON_KEYS = tuple(Person.model_fields) + ("stars_text",)
@@ -48,8 +67,8 @@ _PERSON_KEYS = tuple(Person.model_fields) + ("stars_text",)
 class WorkingCalendar:
     """China's official working days, adjusted by the company's own lists.
 
-    `unknown_years` collects the years the official calendar did not know, so the caller can
-    warn once per run instead of once per order.
+    `unknown_years` collects the years the official calendar did not know (their days were
+    estimated), so the caller can warn once per run instead of once per order.
     """
 
     holidays: frozenset[dt.date] = frozenset()
@@ -63,37 +82,57 @@ class WorkingCalendar:
         return cls(frozenset(company.holidays), frozenset(company.workdays))
 
     def is_workday(self, day: dt.date) -> bool:
+        return self._workday(day)[0]
+
+    def _workday(self, day: dt.date) -> tuple[bool, bool]:
+        """(a working day?, estimated?)"""
         if day in self.workdays:
-            return True
+            return True, False
         if day in self.holidays:
-            return False
+            return False, False
         official = _official_workday(day)
-        if official is None:
-            self.unknown_years.add(day.year)
-            return day.weekday() < 5
-        return official
+        if official is not None:
+            return official, False
+        self.unknown_years.add(day.year)
+        try:
+            if day in statutory_holidays(day.year):
+                return False, True
+        except ValueError:       # beyond the lunar calendar's range: weekdays only
+            pass
+        return day.weekday() < 5, True
+
+    def working_days_after(self, start: dt.date, days: int) -> tuple[dt.date, bool]:
+        """(the `days`-th working day after `start` (start itself not counted), whether some
+        day on the way was counted on estimated holidays)."""
+        if days < 1:
+            raise ValueError("count at least one working day")
+        day, counted, estimated = start, 0, False
+        while counted < days:
+            day += dt.timedelta(days=1)
+            work, guess = self._workday(day)
+            estimated = estimated or guess
+            if work:
+                counted += 1
+        return day, estimated
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
         """The `days`-th working day after `start` (start itself not counted)."""
-        if days < 1:
-            raise ValueError("count at least one working day")
-        day, counted = start, 0
-        while counted < days:
-            day += dt.timedelta(days=1)
-            if self.is_workday(day):
-                counted += 1
-        return day
+        return self.working_days_after(start, days)[0]
 
     def warnings(self) -> list[Problem]:
         if not self.unknown_years:
             return []
         years = ", ".join(str(y) for y in sorted(self.unknown_years))
         return [Problem(
-            f"the official holiday calendar for {years} is not known to the installed "
-            f"chinese-calendar {_calendar_version()}; the 'records within 5 working days' "
-            "deadlines count Monday to Friday, plus the days listed in company.holidays and "
-            "company.workdays. Update chinese-calendar (pip install -U chinese-calendar) or "
-            "list that year's holidays and make-up working days in company.yaml",
+            _("the official holiday calendar for {years} is not known to the installed "
+              "chinese-calendar {version}; the 'records within 5 working days' deadlines of "
+              "that year skip the statutory holidays of the national rules (元旦, 春节, 清明, "
+              "劳动节, 端午, 中秋, 国庆) and weekends, after the days listed in "
+              "company.holidays and company.workdays, and are marked {mark} on the forms: "
+              "make-up working days are not known yet. Update chinese-calendar "
+              "(pip install -U chinese-calendar) or list that year's holidays and make-up "
+              "working days in company.yaml").format(years=years, version=_calendar_version(),
+                                                     mark=ESTIMATED_MARK),
             None, "company.holidays")]
 
 
@@ -118,18 +157,27 @@ def _calendar_version() -> str:
 
 
 # ------------------------------------------------------------------------------ deadlines
-def deadlines(order: WorkOrder, calendar: WorkingCalendar) -> dict[str, Any]:
-    """Every deadline of one order (datetimes, dates or None when the order lacks the time)."""
-    out: dict[str, Any] = {"first_reply_by": order.received + FIRST_REPLY,
+def deadlines(order: WorkOrder, calendar: WorkingCalendar,
+              arrive_early_minutes: int = ARRIVE_EARLY_MINUTES) -> dict[str, Any]:
+    """Every deadline of one order: datetimes (records_by a date), or None when the order
+    lacks the time or the rule is not for its kind (see the module's docstring)."""
+    out: dict[str, Any] = {"first_reply_by": None, "cutover_by": None,
                            "call_from": None, "call_to": None, "arrive_by": None,
-                           "change_notice_by": None, "records_by": None}
+                           "change_notice_by": None, "records_by": None,
+                           "records_estimated": False,
+                           "arrive_minutes": arrive_early_minutes}
+    if order.kind in FAULT_KINDS:
+        out.update(first_reply_by=order.received + FIRST_REPLY,
+                   cutover_by=order.received + CUTOVER_HANDOVER)
     if order.appointment is not None:
         start = order.appointment.start
-        out.update(call_from=start - CALL_EARLIEST, call_to=start - CALL_LATEST,
-                   arrive_by=start - ARRIVE_EARLY, change_notice_by=start - CHANGE_NOTICE)
+        out.update(arrive_by=start - dt.timedelta(minutes=arrive_early_minutes),
+                   change_notice_by=start - CHANGE_NOTICE)
+        if order.kind in VISIT_KINDS:
+            out.update(call_from=start - CALL_EARLIEST, call_to=start - CALL_LATEST)
     if order.completed is not None:
-        out["records_by"] = calendar.add_working_days(order.completed.date(),
-                                                      RECORD_WORKING_DAYS)
+        out["records_by"], out["records_estimated"] = calendar.working_days_after(
+            order.completed.date(), RECORD_WORKING_DAYS)
     return out
 
 
@@ -168,10 +216,12 @@ def _deadline_texts(d: dict[str, Any]) -> dict[str, str]:
         r = d["records_by"]
         records = f"{r:%Y-%m-%d}（{'一二三四五六日'[r.weekday()]}）"
     return {"first_reply_text": _dt_text(d["first_reply_by"]),
+            "cutover_text": _dt_text(d["cutover_by"]),
             "call_text": call,
             "arrive_text": "" if d["arrive_by"] is None else f"{d['arrive_by']:%H:%M}",
             "change_notice_text": _dt_text(d["change_notice_by"]),
-            "records_text": records}
+            "records_text": records,
+            "records_mark": ESTIMATED_MARK if d["records_estimated"] else ""}
 
 
 # ------------------------------------------------------------------------------ contexts
@@ -179,18 +229,24 @@ def blank_person() -> dict[str, Any]:
     return {key: None for key in _PERSON_KEYS}
 
 
-def order_context(order: WorkOrder, calendar: WorkingCalendar) -> dict[str, Any]:
+ADDRESS_LABELS = {"install": "装机地址", "move": "移机地址", "repair": "故障地址"}
+
+
+def order_context(order: WorkOrder, calendar: WorkingCalendar,
+                  arrive_early_minutes: int = ARRIVE_EARLY_MINUTES) -> dict[str, Any]:
     out = plain(order)
     for m in out["materials"]:
         m["qty"] = _qty_text(m["qty"])
     out["kind_label"] = KIND_LABELS[order.kind]
+    out["address_label"] = ADDRESS_LABELS[order.kind]
+    out["assigned"] = order.engineer is not None
     out["service_label"] = SERVICE_LABELS.get(order.service, order.service)
     out["cause_label"] = CAUSE_LABELS.get(order.cause, "") if order.cause else ""
     out["rating_label"] = RATING_LABELS.get(order.rating, "") if order.rating else ""
     out["received_text"] = _dt_text(order.received)
     out["completed_text"] = _dt_text(order.completed)
     out["appointment_text"] = appointment_text(order)
-    d = deadlines(order, calendar)
+    d = deadlines(order, calendar, arrive_early_minutes)
     d.update(_deadline_texts(d))
     out["deadlines"] = d
     return out
@@ -199,13 +255,15 @@ def order_context(order: WorkOrder, calendar: WorkingCalendar) -> dict[str, Any]
 def blank_order_context() -> dict[str, Any]:
     """Every key an order context has, all empty: for blank forms and template checks."""
     customer = {"name": None, "phone": None, "address": None, "account": None}
-    d = {k: None for k in ("first_reply_by", "call_from", "call_to", "arrive_by",
-                           "change_notice_by", "records_by")}
-    d.update({k: "" for k in ("first_reply_text", "call_text", "arrive_text",
-                              "change_notice_text", "records_text")})
+    d: dict[str, Any] = {k: None for k in ("first_reply_by", "cutover_by", "call_from",
+                                           "call_to", "arrive_by", "change_notice_by",
+                                           "records_by")}
+    d.update({k: "" for k in ("first_reply_text", "cutover_text", "call_text", "arrive_text",
+                              "change_notice_text", "records_text", "records_mark")})
+    d.update(records_estimated=False, arrive_minutes=ARRIVE_EARLY_MINUTES)
     out: dict[str, Any] = {name: None for name in WorkOrder.model_fields}
     out.update(customer=customer, materials=[], deadlines=d, appointment={"start": None, "end": None},
-               kind_label="", service_label="",
+               kind_label="", service_label="", address_label="地址", assigned=True,
                cause_label="", rating_label="", received_text="", completed_text="",
                appointment_text="")
     out["id"] = ""
@@ -226,6 +284,7 @@ def iter_contexts(dataset, orders: Iterable[WorkOrder], calendar: WorkingCalenda
     `calendar.warnings()` says afterwards which years the official calendar did not know."""
     base = base_context(dataset, as_of)
     company = dataset.company
+    arrive = company.arrive_early_minutes if company is not None else ARRIVE_EARLY_MINUTES
     people: dict[str, dict[str, Any]] = {}
     for order in orders:
         engineer = blank_person()
@@ -236,7 +295,7 @@ def iter_contexts(dataset, orders: Iterable[WorkOrder], calendar: WorkingCalenda
                 engineer = person_context(person, company) if person is not None \
                     else dict(blank_person(), id=order.engineer)
                 people[order.engineer] = engineer
-        yield {**base, "order": order_context(order, calendar), "engineer": engineer,
+        yield {**base, "order": order_context(order, calendar, arrive), "engineer": engineer,
                "person": engineer, "blank": False}
 
 
@@ -253,5 +312,8 @@ def blank_context(dataset=None, *, as_of: dt.date | None = None) -> dict[str, An
     base = base_context(dataset, as_of) if dataset is not None else \
         {"company": {}, "today": as_of}
     person = blank_person()
-    return {**base, "order": blank_order_context(), "engineer": person, "person": person,
-            "blank": True}
+    order = blank_order_context()
+    company = getattr(dataset, "company", None)
+    if company is not None:
+        order["deadlines"]["arrive_minutes"] = company.arrive_early_minutes
+    return {**base, "order": order, "engineer": person, "person": person, "blank": True}

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from ..errors import Location, Problem, UserError
+from ..i18n import _
 from .models import (SECTIONS, SPACE, Company, EquipmentItem, Person, WorkOrder,
                      clean_list_validator, clean_validator)
 from ..errors import suggest
@@ -92,7 +93,13 @@ def _reword(error: dict, model: type) -> str:
     if kind == "missing":
         return f"required field {error['loc'][-1]!r} is missing"
     if kind == "literal_error":
+        from .models import choices_text
         expected = error.get("ctx", {}).get("expected", "")
+        field = error["loc"][-1] if error.get("loc") else ""
+        words = choices_text(model, str(field))
+        if words:
+            return _("{value!r} is not allowed here; write one of {choices}").format(
+                value=value, choices=words)
         return f"{value!r} is not allowed here; use one of {expected}"
     if kind in ("value_error", "assertion_error"):
         return str(error.get("ctx", {}).get("error", error["msg"]))

@@ -23,6 +23,11 @@ SERVICE_LABELS = {"broadband": "宽带", "phone": "固话", "iptv": "IPTV", "mob
                   "line": "专线"}
 CAUSE_LABELS = {"ours": "我方原因（局端）", "third_party": "第三方原因（如物业、停电）",
                 "customer": "用户方原因（如自行改线、路由器）", "unknown": "原因不明 / 正在调查"}
+# The short words of the standard (`000`, `001` §6) and what people write, for each cause.
+CAUSE_WORDS = {"ours": ("我方", "我方原因", "局端", "局端原因"),
+               "third_party": ("第三方", "第三方原因"),
+               "customer": ("用户方", "用户方原因", "用户原因", "客户原因", "客户方原因"),
+               "unknown": ("原因不明", "不明", "正在调查")}
 RATING_LABELS = {"very_satisfied": "非常满意", "satisfied": "满意", "neutral": "一般",
                  "dissatisfied": "不满意"}
 EQUIPMENT_LABELS = {"helmet": "安全帽", "insulated_shoes": "绝缘鞋"}
@@ -72,9 +77,12 @@ def _known_service(value: str, info: ValidationInfo) -> str:
     return value
 
 
-def _labelled(labels: dict[str, str]):
-    """Accept a code or its Chinese label (安全帽 -> helmet)."""
+def _labelled(labels: dict[str, str], words: dict[str, tuple[str, ...]] | None = None):
+    """Accept a code or its Chinese label (安全帽 -> helmet), or one of `words`, the short
+    forms people write (我方 -> ours)."""
     by_label = {label: code for code, label in labels.items()}
+    for code, forms in (words or {}).items():
+        by_label.update((form, code) for form in forms)
 
     def convert(value: Any) -> Any:
         if isinstance(value, str):
@@ -191,6 +199,9 @@ class Company(Model):
     feedback_qr: Text | None = None        # payload for the service card's QR code
     qr_codes: list[QrCode] = Field(default_factory=list)
     fonts: Fonts | None = None
+    # Minutes before the appointment the engineer is at the door: 5 in `001` §9.2 (the
+    # default), 10 in `002`; a company follows its own standard.
+    arrive_early_minutes: int = Field(default=5, ge=0, le=60)
     # Extra working days and holidays, for years the official calendar does not know yet.
     holidays: list[Date] = Field(default_factory=list)
     workdays: list[Date] = Field(default_factory=list)
@@ -258,7 +269,7 @@ class WorkOrder(Model):
     work_done: Text | None = None
     speed_test: Text | None = None
     cause: Annotated[Literal["ours", "third_party", "customer", "unknown"] | None,
-                     BeforeValidator(_labelled(CAUSE_LABELS))] = None
+                     BeforeValidator(_labelled(CAUSE_LABELS, CAUSE_WORDS))] = None
     rating: Annotated[Literal["very_satisfied", "satisfied", "neutral", "dissatisfied"] | None,
                       BeforeValidator(_labelled(RATING_LABELS))] = None
     note: Text | None = None
@@ -366,6 +377,26 @@ def _without_cleaners(schema: Any) -> Any:
             return as_before
         return {"type": "union", "choices": [strict, as_before], "mode": "left_to_right"}
     return {key: _without_cleaners(value) for key, value in schema.items()}
+
+
+def choices_text(model: type, field: str) -> str | None:
+    """'我方原因（局端） / 我方 (ours)、…': the choices of a coded field of a section's records,
+    for messages; None for other fields."""
+    if model is WorkOrder:
+        labels = {"kind": KIND_LABELS, "cause": CAUSE_LABELS, "rating": RATING_LABELS}.get(field)
+    elif model is EquipmentItem:
+        labels = {"kind": EQUIPMENT_LABELS, "type": CHECK_TYPE_LABELS,
+                  "result": RESULT_LABELS}.get(field)
+    else:
+        labels = None
+    if labels is None:
+        return None
+    words = CAUSE_WORDS if field == "cause" else {}
+    parts = []
+    for code, label in labels.items():
+        short = words.get(code, ())[:1]
+        parts.append(label + (f" / {short[0]}" if short else "") + f" ({code})")
+    return "、".join(parts)
 
 
 SECTIONS: dict[str, type[Model]] = {

@@ -81,6 +81,22 @@ class Pager:
         self.body = self.geo.body_bottom - self.y
         self.fresh = True
 
+    def keep_section(self, flows: list[Flow]) -> None:
+        """Start a new page before a section (a titled block and the blocks joined to it)
+        that does not fit in what is left of this page but fits on a page of its own. A
+        section with a table that breaks between its rows flows on as before."""
+        if self.fresh or not flows or flows[0].page_break or not all(
+                f.keep_together for f in flows):
+            return
+        height = flows[0].gap + sum(f.height for f in flows)
+        if height > self.remaining + 1e-6 and height - flows[0].gap <= self.next_body:
+            self.new_page()
+
+    @property
+    def next_body(self) -> float:
+        """The body height of a page after the first."""
+        return self.geo.body_bottom - self.next_header([])
+
     def place(self, piece: Piece) -> None:
         piece.draw_at(self.pages[-1], self.geo.left, self.y)
         self.y += piece.height
@@ -269,7 +285,13 @@ def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
                   lambda ops: first_header(ts, geo, layout.header, header_parts, ops),
                   lambda ops: next_header(ts, geo, layout.header, header_parts, ops))
     builder = BlockBuilder(ts, geo.width)
-    for flow in builder.flows(layout.blocks, ctx):
+    flows = builder.flows(layout.blocks, ctx)
+    for i, flow in enumerate(flows):
+        if not flow.join:
+            end = i + 1
+            while end < len(flows) and flows[end].join:
+                end += 1
+            pager.keep_section(flows[i:end])
         pager.add(flow)
     foot = ts.value(layout.footer.text, ctx, "footer") if layout.footer.text else ""
     total = len(pager.pages)

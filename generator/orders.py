@@ -37,11 +37,12 @@ too: a day the company lists as a holiday is not a working day for it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from .context import base_context, person_context, plain
-from .errors import Problem
+from .errors import Problem, UserError, suggest
 from .i18n import _
 from .holidays import statutory_holidays
 from .data.models import (CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS, Company, Person,
@@ -232,8 +233,35 @@ def blank_person() -> dict[str, Any]:
 ADDRESS_LABELS = {"install": "装机地址", "move": "移机地址", "repair": "故障地址"}
 
 
+_AREA_CODE = re.compile(r"^\s*(\+?86[-\s]?)?(0\d{2,3})[-\s]+(.+)$")
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """A phone number with its middle hidden, for copies that leave the office (personal
+    information law: print only what the reader needs): 13900000001 -> 139****0001,
+    0512-6523 0417 -> 0512-****0417. The last 4 digits stay, so the customer recognises it."""
+    if not phone:
+        return phone
+    area = _AREA_CODE.match(phone)
+    if area:
+        digits = re.sub(r"\D", "", area[3])
+        return f"{area[2]}-****{digits[-4:]}" if len(digits) > 4 else f"{area[2]}-****"
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) >= 7:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "*" * max(len(digits) - 2, 1) + digits[-2:] if len(digits) > 2 else "****"
+
+
+def mask_customer(ctx: dict[str, Any]) -> dict[str, Any]:
+    """An order context whose customer phone is masked and account hidden (a copy)."""
+    customer = dict(ctx["customer"], phone=mask_phone(ctx["customer"].get("phone")),
+                    account=None)
+    return {**ctx, "customer": customer, "masked": True}
+
+
 def order_context(order: WorkOrder, calendar: WorkingCalendar,
-                  arrive_early_minutes: int = ARRIVE_EARLY_MINUTES) -> dict[str, Any]:
+                  arrive_early_minutes: int = ARRIVE_EARLY_MINUTES,
+                  mask_phones: bool = False) -> dict[str, Any]:
     out = plain(order)
     for m in out["materials"]:
         m["qty"] = _qty_text(m["qty"])
@@ -249,7 +277,8 @@ def order_context(order: WorkOrder, calendar: WorkingCalendar,
     d = deadlines(order, calendar, arrive_early_minutes)
     d.update(_deadline_texts(d))
     out["deadlines"] = d
-    return out
+    out["masked"] = False
+    return mask_customer(out) if mask_phones else out
 
 
 def blank_order_context() -> dict[str, Any]:
@@ -265,7 +294,7 @@ def blank_order_context() -> dict[str, Any]:
     out.update(customer=customer, materials=[], deadlines=d, appointment={"start": None, "end": None},
                kind_label="", service_label="", address_label="地址", assigned=True,
                cause_label="", rating_label="", received_text="", completed_text="",
-               appointment_text="")
+               appointment_text="", masked=False)
     out["id"] = ""
     return out
 
@@ -279,7 +308,8 @@ class OrderContexts:
 
 
 def iter_contexts(dataset, orders: Iterable[WorkOrder], calendar: WorkingCalendar, *,
-                  as_of: dt.date | None = None) -> Iterator[dict[str, Any]]:
+                  as_of: dt.date | None = None, mask_phones: bool = False
+                  ) -> Iterator[dict[str, Any]]:
     """One context per order, made when needed (a batch of 10,000 never holds them all);
     `calendar.warnings()` says afterwards which years the official calendar did not know."""
     base = base_context(dataset, as_of)
@@ -295,7 +325,8 @@ def iter_contexts(dataset, orders: Iterable[WorkOrder], calendar: WorkingCalenda
                 engineer = person_context(person, company) if person is not None \
                     else dict(blank_person(), id=order.engineer)
                 people[order.engineer] = engineer
-        yield {**base, "order": order_context(order, calendar, arrive), "engineer": engineer,
+        yield {**base, "order": order_context(order, calendar, arrive, mask_phones),
+               "engineer": engineer,
                "person": engineer, "blank": False}
 
 
@@ -317,3 +348,94 @@ def blank_context(dataset=None, *, as_of: dt.date | None = None) -> dict[str, An
     if company is not None:
         order["deadlines"]["arrive_minutes"] = company.arrive_early_minutes
     return {**base, "order": order, "engineer": person, "person": person, "blank": True}
+
+
+# ------------------------------------------------------------------------------ choosing orders
+@dataclass(frozen=True)
+class Selection:
+    """Which orders to print: all of them, or those matching every criterion given.
+
+    only       order ids (--only)
+    engineers  staff ids of the engineer (--engineer)
+    teams      the engineer's team, as in staff.yaml (--team)
+    received_from, received_to   the day the order was received, both ends included
+    """
+
+    only: tuple[str, ...] = ()
+    engineers: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.only or self.engineers or self.teams or self.received_from
+                    or self.received_to)
+
+
+def select_orders(dataset, selection: Selection) -> list[WorkOrder]:
+    """The orders of `dataset` that `selection` names, in data order.
+
+    Raises UserError (all at once) for an id, engineer or team the data does not have, or
+    dates in the wrong order."""
+    orders = list(dataset.work_orders)
+    problems: list[Problem] = []
+    known = {o.id for o in orders}
+    for wanted in selection.only:
+        if wanted not in known:
+            problems.append(Problem(_("--only {id}: no such id in work_orders{hint}").format(
+                id=wanted, hint=suggest(wanted, known))))
+    staff_ids = {p.id for p in dataset.staff} | {o.engineer for o in orders if o.engineer}
+    for wanted in selection.engineers:
+        if wanted not in staff_ids:
+            problems.append(Problem(_("--engineer {id}: no such staff id{hint}").format(
+                id=wanted, hint=suggest(wanted, staff_ids))))
+    teams = {p.team for p in dataset.staff if p.team}
+    for wanted in selection.teams:
+        if wanted not in teams:
+            problems.append(Problem(_("--team {team}: no engineer on the staff list is in "
+                                      "that team{hint} (teams: {teams})").format(
+                team=wanted, hint=suggest(wanted, teams),
+                teams="、".join(sorted(teams)) or _("none given"))))
+    start, end = selection.received_from, selection.received_to
+    if start is not None and end is not None and start > end:
+        problems.append(Problem(_("--from {start} is after --to {end}").format(
+            start=start, end=end)))
+    if problems:
+        raise UserError(problems)
+    if selection.only:
+        orders = [o for o in orders if o.id in set(selection.only)]
+    if selection.engineers:
+        orders = [o for o in orders if o.engineer in set(selection.engineers)]
+    if selection.teams:
+        members = {p.id for p in dataset.staff if p.team in set(selection.teams)}
+        orders = [o for o in orders if o.engineer in members]
+    if start is not None:
+        orders = [o for o in orders if o.received.date() >= start]
+    if end is not None:
+        orders = [o for o in orders if o.received.date() <= end]
+    return orders
+
+
+def open_orders(orders: Iterable[WorkOrder]) -> list[WorkOrder]:
+    """The orders not completed yet (no `completed` time)."""
+    return [o for o in orders if o.completed is None]
+
+
+# ------------------------------------------------------------------------------ checks
+def order_warnings(dataset) -> list[Problem]:
+    """What `fieldprint validate` says about work orders that load fine but print oddly: an
+    order with no engineer yet (forms print 待派单), and deadlines counted on estimated
+    holidays (a year chinese-calendar does not know)."""
+    problems: list[Problem] = []
+    calendar = WorkingCalendar.for_company(dataset.company)
+    origins = dataset.origins
+    for order in dataset.work_orders:
+        if order.engineer is None:
+            problems.append(Problem(
+                _("no engineer yet: the forms print 待派单 in the engineer's place; add "
+                  "'engineer:' (a staff id) once the order is dispatched"),
+                origins.get(("work_orders", order.id)),
+                f"work_orders {order.id}: engineer"))
+        if order.completed is not None:
+            calendar.working_days_after(order.completed.date(), RECORD_WORKING_DAYS)
+    return problems + calendar.warnings()

@@ -35,9 +35,11 @@ def context(name: str, address: str, fault: str) -> dict:
              "work_done": fault, "speed_test": None, "cause": None, "rating": None,
              "note": None, "kind_label": "修障", "service_label": "宽带", "cause_label": "",
              "rating_label": "", "received_text": "", "completed_text": "",
-             "appointment_text": "", "deadlines": {k: "" for k in (
-                 "first_reply_text", "call_text", "arrive_text", "change_notice_text",
-                 "records_text")}}
+             "appointment_text": "", "address_label": "故障地址", "assigned": True,
+             "masked": False, "deadlines": {**{k: "" for k in (
+                 "first_reply_text", "cutover_text", "call_text", "arrive_text",
+                 "change_notice_text", "records_text", "records_mark")},
+                 "arrive_minutes": 5}}
     person = {"id": "SZ1", "name": name, "phone": "137", "team": None}
     return {"order": order, "engineer": person, "person": person, "today": None,
             "blank": False, "company": {"name": "公司", "hotline": "10000",

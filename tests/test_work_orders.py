@@ -98,7 +98,8 @@ def check_orders_printed(pdf: Path, folder: Path, with_engineer: bool = True) ->
 def test_each_form_prints_every_order_on_exact_pages_with_embedded_fonts(cli, tmp_path,
                                                                          command, size):
     out = tmp_path / f"{command}.pdf"
-    result = cli(command, *data_files(), "-o", out)
+    extra = ["--include-open"] if command == "follow-ups" else []
+    result = cli(command, *data_files(), "-o", out, *extra)
     assert result.code == 0, result
     assert f"wrote {out}" in result.out and "3 " in result.out
     reader = pypdf.PdfReader(out)
@@ -142,8 +143,8 @@ def test_deadlines_printed_on_the_work_order(cli, tmp_path):
     assert cli("work-orders", *data_files(), "--only", "WO-20260930-0007", "-o", out).code == 0
     text = squash(pypdf.PdfReader(out).pages[0].extract_text())
     assert "2026-10-13（二）前" in text            # across National Day and the make-up Saturday
-    assert "2026-09-3000:05前" in text            # first reply: received 09-29 16:05 + 8 h
-    assert "09:15–09:20" in text                  # call 10-15 minutes before 09:30
+    assert "09:15–09:20" in text                  # a move: call 10-15 minutes before 09:30
+    assert "首次回复" not in text and "2026-09-3000:05" not in text   # a fault rule
 
 
 def test_25_materials_flow_onto_a_second_page_with_the_table_header_repeated(cli, tmp_path):
@@ -217,7 +218,8 @@ def test_hostile_strings_print_as_typed(cli, tmp_path):
     folder = copy_data(tmp_path, hostile)
     for command in ("work-orders", "confirmations", "follow-ups"):
         out = tmp_path / f"{command}.pdf"
-        result = cli(command, *data_files(folder), "-o", out)
+        extra = ["--include-open"] if command == "follow-ups" else []
+        result = cli(command, *data_files(folder), "-o", out, *extra)
         assert result.code == 0, result
         first = squash(documents(pypdf.PdfReader(out))[0])
         assert squash(HOSTILE) in first and "&49" not in first     # as typed, not evaluated

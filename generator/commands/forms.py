@@ -3,16 +3,16 @@ as one print-ready PDF or as Word documents."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
-from ..errors import UserError
+from ..errors import Problem, UserError
 from ..i18n import _, _l, _lp, ngettext
 from ..output import check_target
 from .clicktext import Words, command, option
-from .common import data_argument, load, only_option, report_problems, select, warning_prefix
+from .common import data_argument, load, only_option, report_problems, warning_prefix
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,14 @@ def _output_kind(output: str | None, fmt: str | None) -> tuple[str, bool, Path |
 
 
 def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
-        allow_unprintable: bool = False) -> str:
-    """Render one command's output; returns the line that says what was written."""
+        allow_unprintable: bool = False, *, selection=None, mask_phones: bool = False,
+        include_open: bool = True) -> str:
+    """Render one command's output; returns the line that says what was written.
+    `selection` (orders.Selection) adds to `only`; follow-ups leave out open orders unless
+    `include_open`."""
     from ..fonts import font_set
-    from ..orders import WorkingCalendar, blank_context, iter_contexts
+    from ..orders import (Selection, WorkingCalendar, blank_context, iter_contexts,
+                          open_orders, select_orders)
 
     fmt, per_order, output = _output_kind(None if output is None else str(output), fmt)
     if fmt == "pdf" and template is not None:
@@ -84,17 +88,31 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
     dataset = load(data)
     company = dataset.require_company()
     calendar = WorkingCalendar.for_company(company)
+    selection = replace(selection or Selection(), only=tuple(only))
+    skipped: list[Problem] = []
     if blank:
-        if only:
-            raise UserError(_("--blank prints a form with no order data; leave out --only"))
+        if selection:
+            raise UserError(_("--blank prints a form with no order data; leave out --only, "
+                              "--engineer, --team, --from and --to"))
         records = _Records([("blank", blank_context(dataset), None)], 1)
     else:
-        orders = select(dataset.work_orders, only, "work_orders")
-        if not orders:
+        if not dataset.work_orders:
             raise UserError(_("no work orders in {files}: add a 'work_orders:' section (see "
                               "examples/work_orders.yaml), or use --blank for empty "
                               "forms").format(files=", ".join(str(d) for d in data)))
-        contexts = iter_contexts(dataset, orders, calendar)
+        orders = select_orders(dataset, selection)
+        if not include_open:
+            still_open = open_orders(orders)
+            if still_open:
+                skipped.append(Problem(_(
+                    "{n} order(s) not completed yet get no follow-up sheet: {ids} "
+                    "(--include-open prints them too)").format(
+                    n=len(still_open), ids=", ".join(o.id for o in still_open))))
+                orders = [o for o in orders if o.completed is not None]
+        if not orders:
+            report_problems(skipped, prefix=warning_prefix())
+            raise UserError(_("no work orders match the selection; nothing to print"))
+        contexts = iter_contexts(dataset, orders, calendar, mask_phones=mask_phones)
         records = _Records(((o.id, ctx, dataset.origins.get(("work_orders", o.id)))
                             for o, ctx in zip(orders, contexts)), len(orders))
 
@@ -106,7 +124,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         else:
             problems, summary = _docx(kind, records, template, output, per_order, bar.advance,
                                       not allow_unprintable)
-    report_problems(calendar.warnings() + problems, prefix=warning_prefix())
+    report_problems(skipped + calendar.warnings() + problems, prefix=warning_prefix())
     return summary
 
 
@@ -189,7 +207,42 @@ def _safe_name(record_id: str) -> str:
 FORMATS = Words({"pdf": _lp("--format", "pdf"), "docx": _lp("--format", "docx")})
 
 
+def _date_option(ctx, param, value):
+    if value is None:
+        return None
+    from ..dates import parse_date
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _selection_options(func):
+    """--engineer, --team, --from, --to: which orders to print, beside --only; --mask-phones."""
+    func = option("--mask-phones", is_flag=True,
+                  help=_l("Hide the middle of customers' phone numbers (139****0001) and their "
+                          "account numbers: for copies that leave the office."))(func)
+    func = option("--to", "received_to", metavar=_l("DATE"), callback=_date_option,
+                  help=_l("Only orders received on or before this day (2026-11-30)."))(func)
+    func = option("--from", "received_from", metavar=_l("DATE"), callback=_date_option,
+                  help=_l("Only orders received on or after this day (2026-11-01)."))(func)
+    func = option("--team", "teams", multiple=True, metavar=_l("NAME"),
+                  help=_l("Only orders of engineers in this team (staff.yaml 'team'; repeat "
+                          "for several)."))(func)
+    func = option("--engineer", "engineers", multiple=True, metavar=_l("ID"),
+                  help=_l("Only orders of this engineer (staff id; repeat for "
+                          "several)."))(func)
+    return func
+
+
+def _selection(engineers, teams, received_from, received_to):
+    from ..orders import Selection
+    return Selection(engineers=tuple(engineers), teams=tuple(teams),
+                     received_from=received_from, received_to=received_to)
+
+
 def _options(func):
+    func = _selection_options(func)
     func = option("-o", "--output", type=click.Path(), default=None,
                   metavar=_l("FILE|FOLDER/"),
                   help=_l("The file to write (.pdf or .docx), or a folder ending in / for one "
@@ -228,9 +281,11 @@ def _options(func):
       fieldprint work-orders examples/*.yaml --only WO-20261121-0001 -o one.pdf
       fieldprint work-orders examples/*.yaml -o orders.docx"""))
 @_options
-def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
+def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
+                engineers, teams, received_from, received_to, mask_phones):
     click.echo(run(KINDS["work-orders"], data, fmt, layout_name, template, only, output, blank,
-                   allow_unprintable))
+                   allow_unprintable, mask_phones=mask_phones,
+                   selection=_selection(engineers, teams, received_from, received_to)))
 
 
 @command("confirmations", help=_l("""Print service confirmation forms (服务确认书, A4) for the
@@ -242,22 +297,29 @@ def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unp
       fieldprint confirmations examples/work_orders.yaml examples/staff.yaml -o confirm.pdf
       fieldprint confirmations examples/company.yaml --blank -o pad.pdf"""))
 @_options
-def confirmations(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
+def confirmations(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
+                  engineers, teams, received_from, received_to, mask_phones):
     click.echo(run(KINDS["confirmations"], data, fmt, layout_name, template, only, output, blank,
-                   allow_unprintable))
+                   allow_unprintable, mask_phones=mask_phones,
+                   selection=_selection(engineers, teams, received_from, received_to)))
 
 
 @command("follow-ups", help=_l("""Print follow-up sheets (回访单, A5) for whoever calls or visits
-    the customer after an order.
+    the customer after an order. Only completed orders get one, unless --include-open.
 
     \b
     Examples:
       fieldprint follow-ups examples/work_orders.yaml examples/staff.yaml -o follow-ups.pdf
       fieldprint follow-ups examples/*.yaml --only WO-20261121-0001 -o one.pdf"""))
 @_options
-def follow_ups(data, fmt, layout_name, template, only, output, blank, allow_unprintable):
+@option("--include-open", is_flag=True,
+        help=_l("Print sheets for orders not completed yet too (left out, with a warning "
+                "naming them, by default)."))
+def follow_ups(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
+               engineers, teams, received_from, received_to, mask_phones, include_open):
     click.echo(run(KINDS["follow-ups"], data, fmt, layout_name, template, only, output, blank,
-                   allow_unprintable))
+                   allow_unprintable, mask_phones=mask_phones, include_open=include_open,
+                   selection=_selection(engineers, teams, received_from, received_to)))
 
 
 COMMANDS = [work_orders, confirmations, follow_ups]

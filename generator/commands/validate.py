@@ -5,7 +5,7 @@ import click
 
 from ..i18n import _, _l
 from .clicktext import command
-from .common import data_argument, load
+from .common import data_argument, load, report_problems, warning_prefix
 
 
 @command("validate", help=_l("""Check data files before printing and list every problem at once, with
@@ -19,7 +19,9 @@ from .common import data_argument, load
       fieldprint validate 花名册.xlsx 工单.csv --section work_orders"""))
 @data_argument
 def validate(data):
+    from ..orders import order_warnings
     dataset = load(data)
+    report_problems(order_warnings(dataset), prefix=warning_prefix())
     company = dataset.company.name if dataset.company else _("no company")
     click.echo(_("OK: {company}; {staff} staff, {orders} work orders, {items} equipment "
                  "items.").format(company=company, staff=len(dataset.staff),

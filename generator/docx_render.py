@@ -12,9 +12,14 @@
   and field; Word would refuse the whole file otherwise.
 - A template naming something the context lacks is an error naming it, found before any
   file is written (names checked statically when the template is loaded).
-- `-o FILE.docx`: every order in one document, each from a new page: the bodies are
-  streamed one after another into the output's document.xml (all from one template, so
-  styles, numbering and relationships are shared). Memory stays flat for any batch size.
+- `-o FILE.docx`: every order in one document, each its own section (a new page, page
+  numbers from 1, so SECTIONPAGES counts the order's pages): the bodies are streamed one after
+  another into the output's document.xml (all from one template, so styles and numbering are
+  shared). A header or footer that shows order data (or the order's codes) is written once
+  per order, each section pointing at its own; only those small parts are held until the end.
+- Codes: a picture in a header or footer whose alt text is `fieldprint:qr` or
+  `fieldprint:code128` is replaced, for each order, by the order number's QR code or Code 128
+  (generator.docx_codes), as on the PDF forms.
 - Deterministic: fixed zip timestamps, same bytes for the same input.
 """
 from __future__ import annotations
@@ -43,6 +48,9 @@ _XML_BAD = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 CONTEXT_NAMES = ("company", "order", "engineer", "person", "today", "blank")
 _TEMPLATED = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|"
                         r"docProps/core\.xml)$")
+_PAGE_PART = re.compile(r"^word/(header|footer)\d*\.xml$")
+_CODE_PIC = re.compile(r'<wp:docPr [^>]*?descr="fieldprint:(qr|code128)".*?r:embed="([^"]+)"',
+                       re.S)
 _PARA = re.compile(r"<w:p([ >])")
 _PARA_BACK = re.compile(r"\n<w:p([ >])")
 _TC_TAG = re.compile(r"\{%-?\s*tc\s")
@@ -200,6 +208,17 @@ class WordTemplate:
             except TemplateError as exc:
                 raise UserError(f"{self.name}: {_part(name)}: the template's Jinja2 code is "
                                 f"broken: {exc}") from None
+        # headers and footers that differ per order: they show order data or the codes
+        self.codes: dict[str, list[tuple[str, str]]] = {}   # part -> [(kind, rId)]
+        self.per_order: set[str] = set()
+        for name, source in sources.items():
+            if not _PAGE_PART.match(name):
+                continue
+            codes = [(m[1], m[2]) for m in _CODE_PIC.finditer(source)]
+            if codes:
+                self.codes[name] = codes
+            if codes or self._names.get(name, set()) & {"order", "engineer", "person"}:
+                self.per_order.add(name)
 
     # -------------------------------------------------------------------- checks
     def _check_names(self, sources: dict[str, str]) -> None:
@@ -208,6 +227,7 @@ class WordTemplate:
         sample["company"] = _ANY
         problems: list[Problem] = []
         self.header_names: set[str] = set()
+        self._names: dict[str, set[str]] = {}
         for name, xml in sources.items():
             part = _part(name)
             try:
@@ -216,6 +236,7 @@ class WordTemplate:
                 raise UserError(Problem(f"the template's Jinja2 code is broken: {exc.message}",
                                         Location(self.name), part)) from None
             names = meta.find_undeclared_variables(ast)
+            self._names[name] = names
             if name != "word/document.xml":
                 self.header_names |= names
             for unknown in sorted(names - set(CONTEXT_NAMES) - set(self.env.globals)):
@@ -267,14 +288,56 @@ class WordTemplate:
             out[name] = xml.encode("utf-8")
         return out
 
+    def code_entries(self, context: dict, index: int, rename: dict[str, str] | None = None,
+                     record: str = "", location: Location | None = None,
+                     problems: list[Problem] | None = None) -> list[_Entry]:
+        """The order's code pictures and the relationships of the parts showing them, as zip
+        entries: `word/media/fieldprint-<kind>-<index>.png` and each part's .rels pointing at
+        them; `rename` gives a part's name in the output when it is not the template's."""
+        from .docx_codes import blank_png, code128_png, qr_png
+        order = context.get("order") or {}
+        number = str(order.get("id") or "")
+        out: list[_Entry] = []
+        made: dict[str, str] = {}
+        for part, codes in self.codes.items():
+            rels_name = _rels_of(part)
+            rels = self.static[rels_name]
+            xml = zlib.decompress(rels.data, -15).decode("utf-8")
+            for kind, rid in codes:
+                if kind not in made:
+                    png = qr_png(number) if kind == "qr" else code128_png(number)
+                    if png is None:
+                        if problems is not None:
+                            problems.append(Problem(
+                                f"the number {number!r} has characters a Code 128 barcode "
+                                "cannot carry (letters, digits and ASCII signs only); printed "
+                                "without the barcode", location, f"{record}: order.id"))
+                        png = blank_png()
+                    made[kind] = f"media/fieldprint-{kind}-{index}.png"
+                    out.append(_entry(f"word/{made[kind]}", png))
+                xml = re.sub(rf'(<Relationship [^>]*?Id="{re.escape(rid)}"[^>]*?Target=")[^"]*"',
+                             lambda m: m[1] + made[kind] + '"', xml)
+                xml = re.sub(rf'(<Relationship [^>]*?Target=")[^"]*("[^>]*?Id="{re.escape(rid)}")',
+                             lambda m: m[1] + made[kind] + m[2], xml)
+            out.append(_entry(_rels_of((rename or {}).get(part, part)), xml.encode("utf-8")))
+        return out
+
     def render(self, context: dict, record: str = "", location: Location | None = None,
                problems: list[Problem] | None = None) -> bytes:
         """One record's document as .docx bytes."""
         parts = self.render_parts(context, record, location, problems)
+        extra = {e.name: e for e in self.code_entries(context, 1, None, record, location,
+                                                      problems)}
         buffer = io.BytesIO()
         writer = _ZipWriter(buffer)
         for name in self.order:
-            writer.add(self.static[name] if name in self.static else _entry(name, parts[name]))
+            if name in extra:
+                writer.add(extra.pop(name))
+            else:
+                writer.add(self.static[name] if name in self.static
+                           else _entry(name, parts[name]))
+        for entry in extra.values():
+            writer.add(entry)
         writer.close()
         return buffer.getvalue()
 
@@ -315,52 +378,69 @@ class WordTemplate:
     def write_combined(self, records: Iterable[Record], target: Path,
                        on_document: Callable[[], None] | None = None, strict: bool = True
                        ) -> list[Problem]:
-        """Every record in one document, each starting on a new page (records are rendered
-        and written one at a time). `strict`: as for write_each."""
+        """Every record in one document, each its own section starting on a new page, with
+        its own header and footer where they show order data (records are rendered and
+        written one at a time). `strict`: as for write_each."""
         problems: list[Problem] = []
         unprintable: list[Problem] = []
-        several = len(records) > 1 if hasattr(records, "__len__") else True
-        if several and self.header_names & {"order", "engineer", "person"}:
-            problems.append(Problem(
-                "the template's header or footer shows order data; in one combined document "
-                "every page shows the first order's. Keep order data in the body, or write one "
-                "file per order (-o FOLDER/)", Location(self.name)))
         check_target(target)
         records = iter(records)
         rid, ctx, loc = next(records)
         first = self.render_parts(ctx, _label(rid), loc, unprintable)
+        sections = _Sections(self, first["word/document.xml"])
         with atomic_path(target) as tmp, open(tmp, "wb") as stream:
             writer = _ZipWriter(stream)
+            later = {"[Content_Types].xml", "word/_rels/document.xml.rels"}
+            later |= {_rels_of(p) for p in self.codes}
             for name in self.order:
                 if name == "word/document.xml":
-                    writer.add_stream(name, self._combined_body(first[name], records,
-                                                                unprintable, on_document))
+                    writer.add_stream(name, self._combined_body(
+                        first, ctx, (rid, loc), records, sections, unprintable, on_document))
+                elif name in later:
+                    continue
                 elif name in self.static:
                     writer.add(self.static[name])
                 else:
                     writer.add(_entry(name, first[name]))
+            for entry in sections.entries:
+                writer.add(entry)
+            writer.add(_entry("[Content_Types].xml", sections.content_types(
+                self._static_text("[Content_Types].xml"))))
+            writer.add(_entry("word/_rels/document.xml.rels", sections.document_rels(
+                self._static_text("word/_rels/document.xml.rels"))))
             writer.close()
             if strict and unprintable:
                 raise UserError(unprintable)      # the temporary file is removed
         return problems + unprintable
 
-    def _combined_body(self, first: bytes, records: Iterable[Record], problems: list[Problem],
-                       on_document: Callable[[], None] | None) -> Iterable[bytes]:
+    def _static_text(self, name: str) -> str:
+        entry = self.static.get(name)
+        return "" if entry is None else zlib.decompress(entry.data, -15).decode("utf-8")
+
+    def _combined_body(self, first: dict[str, bytes], first_ctx: dict, first_id,
+                       records: Iterable[Record], sections: "_Sections",
+                       problems: list[Problem], on_document: Callable[[], None] | None
+                       ) -> Iterable[bytes]:
         """document.xml of the combined document, in pieces: the first record's document up
-        to its final section properties, each other record's body content, then the rest."""
-        head, content, tail = _split_body(first)
+        to its final section properties, each other record's body content after a section
+        break, then the last record's section properties and the rest."""
+        head, content, tail = _split_body(first["word/document.xml"])
+        sections.add(1, first, first_ctx, *first_id, problems)
         yield head
         yield content
         if on_document is not None:
             on_document()
         ids = _Ids()
+        index = 1
         for index, (rid, ctx, loc) in enumerate(records, 2):
-            xml = self.render_parts(ctx, _label(rid), loc, problems)["word/document.xml"]
-            _, body, _ = _split_body(xml)
-            yield _page_break_before(ids.renumber(body, index))
+            parts = self.render_parts(ctx, _label(rid), loc, problems)
+            _, body, _ = _split_body(parts["word/document.xml"])
+            yield sections.section_break(index - 1)
+            sections.add(index, parts, ctx, rid, loc, problems)
+            yield ids.renumber(body, index)
             if on_document is not None:
                 on_document()
-        yield tail
+        yield sections.final(tail, index)
 
 
 _LITERALS = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
@@ -372,6 +452,104 @@ def _literal_braces(source: str) -> str:
     them after rendering, in the data too: a customer's "{_{" would print as "{{". Here the
     template's own {_{ become expressions printing {{, and the data is left alone."""
     return _LITERAL.sub(lambda m: _LITERALS[m[0]], source)
+
+
+def _rels_of(part: str) -> str:
+    """word/header1.xml -> word/_rels/header1.xml.rels"""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels"
+
+
+_REL = re.compile(r'<Relationship [^>]*?/>')
+_REL_ID = re.compile(r'\bId="([^"]+)"')
+_REL_TARGET = re.compile(r'\bTarget="([^"]+)"')
+_SECT_REF = re.compile(rb'(<w:(?:header|footer)Reference [^>]*?r:id=")([^"]+)(")')
+_PART_TYPES = {"header": "application/vnd.openxmlformats-officedocument.wordprocessingml."
+                         "header+xml",
+               "footer": "application/vnd.openxmlformats-officedocument.wordprocessingml."
+                         "footer+xml"}
+
+
+class _Sections:
+    """The per-order headers and footers of a combined document and the section breaks that
+    point at them. Record 1 keeps the template's part names; record i > 1 gets
+    word/header1_r<i>.xml and a relationship fieldprint<i>_<rId>."""
+
+    def __init__(self, template: "WordTemplate", first_document: bytes):
+        self.t = template
+        self.entries: list[_Entry] = []
+        self.added: list[tuple[str, str, str]] = []    # (relationship id, type, target)
+        rels = template._static_text("word/_rels/document.xml.rels")
+        self.by_target: dict[str, tuple[str, str]] = {}  # part -> (rId, relationship type)
+        for rel in _REL.findall(rels):
+            rid, target = _REL_ID.search(rel), _REL_TARGET.search(rel)
+            kind = re.search(r'\bType="([^"]+)"', rel)
+            if rid and target and kind:
+                self.by_target["word/" + target[1].lstrip("/").removeprefix("word/")] = (
+                    rid[1], kind[1])
+        self.rid_part = {rid: part for part, (rid, _) in self.by_target.items()}
+        _, _, tail = _split_body(first_document)
+        end = tail.find(b"</w:sectPr>")
+        self.sect = tail[:end + len(b"</w:sectPr>")] if end != -1 else b""
+
+    def _rid(self, rid: str, index: int) -> str:
+        part = self.rid_part.get(rid)
+        if index == 1 or part not in self.t.per_order:
+            return rid
+        return f"fieldprint{index}_{rid}"
+
+    def add(self, index: int, parts: dict[str, bytes], ctx: dict, record: str, loc,
+            problems: list[Problem]) -> None:
+        """Record `index`'s own headers and footers (and code pictures)."""
+        rename = {}
+        for part in sorted(self.t.per_order):
+            if part not in self.by_target:
+                continue
+            name = part if index == 1 else part.replace(".xml", f"_r{index}.xml")
+            rename[part] = name
+            if index > 1:
+                self.entries.append(_entry(name, parts[part]))
+                rid, kind = self.by_target[part]
+                self.added.append((self._rid(rid, index), kind, name.removeprefix("word/")))
+                if part not in self.t.codes and _rels_of(part) in self.t.static:
+                    static = self.t.static[_rels_of(part)]
+                    self.entries.append(_Entry(_rels_of(name), static.data, static.crc,
+                                               static.size))
+        self.entries += self.t.code_entries(ctx, index, rename, _label(record), loc, problems)
+
+    def _sect_for(self, sect: bytes, index: int) -> bytes:
+        return _SECT_REF.sub(lambda m: m[1] + self._rid(m[2].decode(), index).encode() + m[3],
+                             sect)
+
+    def section_break(self, index: int) -> bytes:
+        """The paragraph that ends record `index`'s section (1 pt high)."""
+        sect = self._sect_for(self.sect, index) if self.sect else b""
+        if b"<w:type " not in sect and sect:
+            sect = re.sub(rb"(<w:sectPr[^>]*>(?:<w:(?:header|footer)Reference [^>]*/>)*)",
+                          rb'\1<w:type w:val="nextPage"/>', sect, count=1)
+        return (b'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
+                b'w:lineRule="exact"/>' + (sect or b'') + b'<w:rPr><w:sz w:val="2"/></w:rPr>'
+                b'</w:pPr>' + (b'' if sect else b'<w:r><w:br w:type="page"/></w:r>') + b'</w:p>')
+
+    def final(self, tail: bytes, index: int) -> bytes:
+        """The body's own section properties, for the last record."""
+        if not self.sect:
+            return tail
+        return tail.replace(self.sect, self._sect_for(self.sect, index), 1)
+
+    def content_types(self, xml: str) -> bytes:
+        extra = "".join(
+            f'<Override PartName="/word/{target}" ContentType="{_PART_TYPES[kind_name]}"/>'
+            for _, kind, target in self.added
+            for kind_name in ("header", "footer") if kind.endswith("/" + kind_name))
+        if "Extension=\"png\"" not in xml and self.t.codes:
+            extra = '<Default Extension="png" ContentType="image/png"/>' + extra
+        return xml.replace("</Types>", extra + "</Types>").encode("utf-8")
+
+    def document_rels(self, xml: str) -> bytes:
+        extra = "".join(f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
+                        for rid, kind, target in self.added)
+        return xml.replace("</Relationships>", extra + "</Relationships>").encode("utf-8")
 
 
 def _label(record_id: str) -> str:
@@ -405,27 +583,6 @@ def _is_final_sect(xml: bytes, pos: int, body_end: int) -> bool:
     """The body's own sectPr is its last child (not one inside a paragraph's pPr)."""
     close = xml.find(b"</w:sectPr>", pos)
     return close != -1 and xml[close + len(b"</w:sectPr>"):body_end].strip() == b""
-
-
-_FIRST_P = re.compile(rb"^\s*<w:p(?P<attrs>(?: [^>]*)?)>(?P<ppr><w:pPr>(?P<lead>(?:<w:pStyle [^>]*/>)?"
-                      rb"(?:<w:keepNext(?: [^>]*)?/>)?(?:<w:keepLines(?: [^>]*)?/>)?))?")
-_BREAK_P = (b'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:rPr><w:sz w:val="2"/>'
-            b'</w:rPr></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
-
-
-def _page_break_before(body: bytes) -> bytes:
-    """The body content, starting on a new page (pageBreakBefore on its first paragraph, or
-    a page-break paragraph when it starts with a table)."""
-    m = _FIRST_P.match(body)
-    if m is None:
-        return _BREAK_P + body
-    if m.group("ppr") is None:
-        insert = m.end()
-        return body[:insert] + b"<w:pPr><w:pageBreakBefore/></w:pPr>" + body[insert:]
-    if b"<w:pageBreakBefore" in body[m.end():m.end() + 200].split(b"</w:pPr>")[0]:
-        return body
-    insert = m.end("ppr")
-    return body[:insert] + b"<w:pageBreakBefore/>" + body[insert:]
 
 
 class _Ids:

@@ -247,7 +247,7 @@ def page_header(doc, title: str, subtitle: str, width_mm: float, qr_mm: float = 
     from generator.docx_codes import code128_png, qr_png   # sample codes, replaced per order
     header = doc.sections[0].header
     header.is_linked_to_previous = False
-    side = max(bars_mm[0] + 6, qr_mm + 2)
+    side = max(bars_mm[0] + 12, qr_mm + 2)     # room for the number in a wide Latin font
     widths = [side, width_mm - 2 * side, side]
     t = header.add_table(rows=1, cols=3, width=Mm(width_mm))
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -672,7 +672,7 @@ def confirmation() -> None:
 def follow_up() -> None:
     """回访单, A5 like the PDF form."""
     doc = new_document("回访单", (148, 210), top=27, side=9, bottom=12, header=5)
-    page_header(doc, "回访单", "服务回访记录", 130, qr_mm=16, bars_mm=(30, 6), number_pt=7)
+    page_header(doc, "回访单", "服务回访记录", 130, qr_mm=16, bars_mm=(30, 6), number_pt=6.5)
     width = 130
     heading(doc, "服务信息")
     w = [18, 47, 18, 47]

@@ -292,3 +292,19 @@ def test_mask_phones_hides_the_middle_and_the_account(cli, tmp_path, command):
         with zipfile.ZipFile(docx_out) as z:
             xml = z.read("word/document.xml").decode()
         assert "139****5678" in xml and "13912345678" not in xml and "051262001234" not in xml
+
+
+@pytest.mark.parametrize("note_lines", [3, 4, 5, 6])
+def test_the_signatures_are_never_alone_on_a_page(cli, tmp_path, note_lines):
+    """However the record grows, the signature block starts its page with the record's last
+    row above it (PDF; Word keeps it with the record the same way)."""
+    def grow(orders):
+        orders[0]["note"] = "\n".join(["备注说明很长的一行。" * 6] * note_lines)
+        orders[0]["customer"]["address"] = "苏州市" + "长地址" * 40
+    folder = copy_data(tmp_path, grow)
+    out = tmp_path / "o.pdf"
+    result = cli("work-orders", *data_files(folder), "--only", "WO-20261121-0001", "-o", out)
+    assert result.code == 0, result
+    for page in pages_text(out):
+        if "客户签字" in page:
+            assert "完工时间" in page or "测速结果" in page

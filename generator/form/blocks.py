@@ -325,7 +325,7 @@ class BlockBuilder:
                                 "l", 0.0))
                     _date_blanks(ops, ts, cx + 2.4 + ts.width("日期：", size), base2, size,
                                  date == "datetime", style.text)
-        return Flow([Custom(h, draw)], keep_together=True)
+        return Flow([Custom(h, draw)], keep_together=True, keep_with_previous=True)
 
     # ---------------------------------------------------------------- note
     def _note(self, b: m.NoteBlock, ctx: dict) -> Flow:

@@ -67,6 +67,7 @@ class Pager:
         self.y = 0.0
         self.fresh = True
         self.body = 0.0
+        self.last: tuple[int, int, Piece] | None = None   # (page, its first op, piece)
         self.new_page()
 
     @property
@@ -85,8 +86,8 @@ class Pager:
         """Start a new page before a section (a titled block and the blocks joined to it)
         that does not fit in what is left of this page but fits on a page of its own. A
         section with a table that breaks between its rows flows on as before."""
-        if self.fresh or not flows or flows[0].page_break or not all(
-                f.keep_together for f in flows):
+        if self.fresh or not flows or flows[0].page_break or flows[0].keep_with_previous \
+                or not all(f.keep_together for f in flows):
             return
         height = flows[0].gap + sum(f.height for f in flows)
         if height > self.remaining + 1e-6 and height - flows[0].gap <= self.next_body:
@@ -98,15 +99,33 @@ class Pager:
         return self.geo.body_bottom - self.next_header([])
 
     def place(self, piece: Piece) -> None:
+        self.last = (len(self.pages), len(self.pages[-1]), piece)
         piece.draw_at(self.pages[-1], self.geo.left, self.y)
         self.y += piece.height
+
+    def _take_last_along(self, flow: Flow) -> None:
+        """A flow kept with what precedes it (signatures) that does not fit here starts a new
+        page together with the last piece placed (the record's last row), so it is never
+        alone on a page."""
+        if (self.fresh or self.last is None or self.last[0] != len(self.pages)
+                or flow.gap + flow.height <= self.remaining + 1e-6):
+            return
+        _, start, piece = self.last
+        if flow.height + flow.gap + piece.height > self.next_body or start == 0:
+            return
+        del self.pages[-1][start:]
+        self.new_page()
+        self.place(piece)
+        self.fresh = False
 
     def add(self, flow: Flow) -> None:
         if not flow.pieces:
             return
         if flow.page_break and not self.fresh:
             self.new_page()
-        elif not self.fresh and not flow.join:
+        elif flow.keep_with_previous:
+            self._take_last_along(flow)
+        if not self.fresh and not flow.join:
             self.y += flow.gap
         if (flow.keep_together and not self.fresh
                 and self.remaining + 1e-6 < flow.height <= self.body):

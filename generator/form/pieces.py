@@ -362,6 +362,7 @@ class Flow:
     gap: float = 3.0
     join: bool = False
     page_break: bool = False
+    keep_with_previous: bool = False    # signatures: never alone on a page
 
     @property
     def height(self) -> float:

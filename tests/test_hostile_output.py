@@ -134,6 +134,7 @@ def break_data(folder: Path, command: str) -> None:
         path = folder / "work_orders.yaml"
         text = path.read_text("utf-8").replace("work_orders:", "work_orders:\n  - {id: X1, "
                                                 "kind: repair, received: 2026-11-21T09:00:00, "
+                                                "completed: 2026-11-21T10:00:00, "
                                                 "customer: {name: \"坏\\u0007名\"}}", 1)
     path.write_text(text, "utf-8")
 

@@ -184,6 +184,14 @@ def test_the_standards_short_words_for_the_cause(word, code):
     assert order.cause == code
 
 
+@pytest.mark.parametrize("word,code", [("维修", "repair"), ("安装", "install"), ("移装", "move")])
+def test_the_words_people_write_for_the_kind(word, code):
+    from generator.data.models import WorkOrder
+    order = WorkOrder.model_validate({"id": "1", "kind": word, "received": "2026-11-21 09:00",
+                                      "customer": {"name": "李"}})
+    assert order.kind == code
+
+
 def test_a_wrong_cause_lists_the_chinese_choices(cli, tmp_path):
     def wrong(orders):
         orders[0]["cause"] = "天气"

@@ -312,12 +312,12 @@ def test_work_order_columns(folder):
 def test_work_order_errors_name_the_header(folder):
     (folder / "work_orders.csv").write_text(
         "工单号,类型,接单时间,客户姓名,预约时间,材料\n"
-        "WO-1,维修,2026-11-21 09:12,李女士,2026-11-21 16:00-14:00,皮线光缆 x 米\n",
+        "WO-1,拆机,2026-11-21 09:12,李女士,2026-11-21 16:00-14:00,皮线光缆 x 米\n",
         encoding="utf-8")
     messages = problems_of([folder / "work_orders.csv"])
     where = folder / "work_orders.csv"
-    assert f"{where}:2 类型: '维修' is not allowed here; use one of 'install', 'move' or 'repair'" \
-        in messages
+    assert f"{where}:2 类型: '拆机' is not allowed here; write one of 装机 / 安装 (install)、" \
+        "移机 / 移装 (move)、修障 / 维修 (repair)" in messages
     assert f"{where}:2 预约时间: the appointment ends before it starts" in messages
 
 
@@ -354,7 +354,8 @@ def test_check_errors_name_their_sheet_and_header(folder):
     where = f"{folder / 'equipment.xlsx'}[检查记录]"
     assert f"{where}:R3 设备编号: equipment 'H-9' is not in the equipment register; did you mean " \
            "'H-1'?" in messages
-    assert f"{where}:R2 结果: 'maybe' is not allowed here; use one of 'pass' or 'fail'" in messages
+    assert f"{where}:R2 结果: 'maybe' is not allowed here; write one of 合格 (pass)、不合格 (fail)" \
+        in messages
 
 
 def test_checks_for_yaml_equipment(folder):

@@ -23,6 +23,9 @@ SERVICE_LABELS = {"broadband": "宽带", "phone": "固话", "iptv": "IPTV", "mob
                   "line": "专线"}
 CAUSE_LABELS = {"ours": "我方原因（局端）", "third_party": "第三方原因（如物业、停电）",
                 "customer": "用户方原因（如自行改线、路由器）", "unknown": "原因不明 / 正在调查"}
+# What people write for each kind (SPEC §3: 修障/维修 are both the standard's words).
+KIND_WORDS = {"install": ("安装", "新装", "装机单"), "move": ("移装", "迁移", "移机单"),
+              "repair": ("维修", "报修", "故障", "修障单", "维修单")}
 # The short words of the standard (`000`, `001` §6) and what people write, for each cause.
 CAUSE_WORDS = {"ours": ("我方", "我方原因", "局端", "局端原因"),
                "third_party": ("第三方", "第三方原因"),
@@ -255,7 +258,8 @@ class Material(Model):
 
 class WorkOrder(Model):
     id: Text = Field(min_length=1)
-    kind: Annotated[Literal["install", "move", "repair"], BeforeValidator(_labelled(KIND_LABELS))]
+    kind: Annotated[Literal["install", "move", "repair"],
+                    BeforeValidator(_labelled(KIND_LABELS, KIND_WORDS))]
     service: Annotated[Text, BeforeValidator(_labelled(SERVICE_LABELS)),
                        AfterValidator(_known_service)] = "broadband"
     received: DateTime
@@ -391,7 +395,7 @@ def choices_text(model: type, field: str) -> str | None:
         labels = None
     if labels is None:
         return None
-    words = CAUSE_WORDS if field == "cause" else {}
+    words = {"cause": CAUSE_WORDS, "kind": KIND_WORDS}.get(field, {}) if model is WorkOrder else {}
     parts = []
     for code, label in labels.items():
         short = words.get(code, ())[:1]

@@ -301,5 +301,5 @@ def test_demo_makes_the_forms(tmp_path):
     written = demo(EXAMPLES, tmp_path)
     names = {p.name for p in written}
     assert {"work-orders.pdf", "confirmations.pdf", "follow-ups.pdf", "confirmation-blank.pdf",
-            "work-orders.docx", "confirmations.docx"} <= names
+            "work-orders.docx", "confirmations.docx", "follow-ups.docx"} <= names
     assert all(p.stat().st_size > 1000 for p in written)

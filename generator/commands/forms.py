@@ -28,7 +28,7 @@ KINDS = {
     "work-orders": Kind("work-orders", "work-order", "work_order.docx", "work order", "装维工单"),
     "confirmations": Kind("confirmations", "confirmation", "confirmation.docx",
                           "confirmation form", "服务确认书"),
-    "follow-ups": Kind("follow-ups", "follow-up", None, "follow-up sheet", "回访单"),
+    "follow-ups": Kind("follow-ups", "follow-up", "follow_up.docx", "follow-up sheet", "回访单"),
 }
 
 
@@ -336,9 +336,11 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
     written: list[Path] = []
     jobs = [("work-orders", "work-orders.pdf", False), ("confirmations", "confirmations.pdf", False),
             ("follow-ups", "follow-ups.pdf", False), ("confirmations", "confirmation-blank.pdf", True),
-            ("work-orders", "work-orders.docx", False), ("confirmations", "confirmations.docx", False)]
+            ("work-orders", "work-orders.docx", False), ("confirmations", "confirmations.docx", False),
+            ("follow-ups", "follow-ups.docx", False)]
     for command, name, blank in jobs:
         target = out_dir / name
-        run(KINDS[command], tuple(data), None, None, None, (), target, blank)
+        run(KINDS[command], tuple(data), None, None, None, (), target, blank,
+            include_open=command != "follow-ups")
         written.append(target)
     return written

@@ -10,8 +10,8 @@ import click
 from . import __version__, console
 from .errors import UserError
 from .i18n import _, _l, set_language
-from .commands import (badges, common, demo, equipment, forms, layouts, service_cards,
-                       template, validate)
+from .commands import (badges, calibrate, common, demo, equipment, forms, layouts,
+                       service_cards, template, validate)
 from .commands.clicktext import Option, group, option
 
 
@@ -37,7 +37,8 @@ def cli(quiet: bool) -> None:
     pass
 
 
-for module in (validate, badges, service_cards, forms, equipment, template, layouts, demo):
+for module in (validate, badges, service_cards, calibrate, forms, equipment, template, layouts,
+               demo):
     for command in module.COMMANDS:
         cli.add_command(command)
 

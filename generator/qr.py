@@ -193,17 +193,25 @@ def module_mm(size_mm: float, modules: int, quiet: int = QUIET_MODULES) -> float
     return size_mm / (modules + 2 * quiet)
 
 
-def fit_problem(payload: str, size_mm: float, level: str = "M") -> str | None:
-    """Why this payload cannot be printed in a box of this size, or None when it can."""
+def fit_problem(payload: str, size_mm: float, level: str = "M", advice: str | None = None
+                ) -> str | None:
+    """Why this payload cannot be printed in a box of this size, or None when it can.
+    `advice` says what to do about a code too fine to scan (default: a shorter text or a
+    larger box)."""
+    from .i18n import _
     try:
         n = size_modules(payload, level)
     except ValueError as exc:
         return str(exc)
     module = module_mm(size_mm, n)
     if module < MIN_MODULE_MM:
-        return (f"the QR code would have {module:.2f} mm modules (at least {MIN_MODULE_MM} mm "
-                f"scan reliably) in a {size_mm:g} mm box: shorten the payload "
-                f"({len(payload)} characters) or make the box larger")
+        if advice is None:
+            advice = _("shorten the text ({n} characters) or make the box larger").format(
+                n=len(payload))
+        return _("the QR code would have {module} mm modules (at least {least} mm scan "
+                 "reliably) in a {size} mm box: {advice}").format(
+            module=f"{module:.2f}", least=MIN_MODULE_MM, size=f"{round(size_mm, 1):g}",
+            advice=advice)
     return None
 
 

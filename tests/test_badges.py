@@ -58,12 +58,13 @@ def test_every_qr_code_scans_to_its_payload(example_badges, name):
     pdf = example_badges[name]
     company = yaml.safe_load((EXAMPLES / "company.yaml").read_text(encoding="utf-8"))["company"]
     backs = sorted(code["data"] for code in company["qr_codes"])
-    for i, record in enumerate(_staff()):
-        front = decode_qr(render(pdf, 2 * i))
+    staff = _staff()
+    for i, record in enumerate(staff):   # every front, then every back (separate cards)
+        front = decode_qr(render(pdf, i))
         expected = [record["qr"]] if record.get("qr") else []
         assert front == expected, record["id"]
         if i < 2:  # the backs are all the same card
-            assert decode_qr(render(pdf, 2 * i + 1)) == backs
+            assert decode_qr(render(pdf, len(staff) + i)) == backs
 
 
 def test_a4_sheets_with_crop_marks_and_the_default_output(tmp_path, cli, monkeypatch):
@@ -73,7 +74,8 @@ def test_a4_sheets_with_crop_marks_and_the_default_output(tmp_path, cli, monkeyp
     assert result.code == 0, result
     pdf = tmp_path / "badges.pdf"
     assert page_sizes_mm(pdf) == [A4] * 4          # 5 badges, 4 a sheet: 2 sheets, both sides
-    assert "2 A4 sheets" in result.out and "flip on long edge" in result.out
+    assert "4 A4 sheets" in result.out and "single-sided" in result.out
+    assert "flip on long edge" not in result.out
     sheet = render(pdf, 0, dpi=100).convert("L")
     # crop marks: dark pixels in the top-left margin outside the first card
     from generator.card.impose import grid
@@ -110,7 +112,7 @@ back:
 """, encoding="utf-8")
     staff = make_data(tmp_path, 3)
     pdf = tmp_path / "d.pdf"
-    assert cli("badges", staff, "--layout", layout, "-o", pdf).code == 0
+    assert cli("badges", staff, "--layout", layout, "--duplex", "-o", pdf).code == 0
     front, back = render(pdf, 0, dpi=150), render(pdf, 1, dpi=150)
     # flipping the back sheet on its long edge must put each back behind its front
     flipped = back.transpose(Image.FLIP_LEFT_RIGHT)

@@ -96,7 +96,8 @@ def test_badges(tmp_path, cli, field, value):
     data = write(tmp_path, {"company": COMPANY, "staff": [person]})
     out = tmp_path / "b.pdf"
     out.unlink(missing_ok=True)
-    result = cli("badges", data, "-o", out, "--sheet", "none", "--allow-missing-photos")
+    result = cli("badges", data, "-o", out, "--sheet", "none", "--allow-missing-photos",
+                 "--allow-missing-qr")  # no qr in this record: issue 13 made that an error
     check(result, out, value, lambda: pdf_text(out), (f"person.{field}", f"staff[1].{field}"),
           records=("SZ1", "staff[1]"))
 

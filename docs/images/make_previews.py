@@ -1,5 +1,5 @@
-"""The README's pictures: a badge and a service card (front and back), the first page of each
-built-in form and of the equipment report, from the bundled examples, rendered by pypdfium2
+"""The README's pictures: a badge and a service card (front and back), the printer calibration
+sheet, the first page of each built-in form and of the equipment report, from the bundled examples, rendered by pypdfium2
 (the PNG is the print). Run from the repository:
 
     python docs/images/make_previews.py          # every picture
@@ -135,6 +135,10 @@ def main() -> None:
                             *extra, "-o", out], check=True, cwd=ROOT)
             for index, side in enumerate(("front", "back")):
                 png(out, HERE / f"{name}-{side}.png", dpi=110, page=index)
+        out = tmp / "calibration.pdf"
+        subprocess.run([sys.executable, "-m", "generator.cli", "calibrate", "-o", out],
+                       check=True, cwd=ROOT)
+        png(out, HERE / "calibration.png", dpi=60)
         out = tmp / "equipment.pdf"
         subprocess.run([sys.executable, "-m", "generator.cli", "equipment",
                         EX / "equipment.yaml", "--as-of", "2026-11-21", "--format", "pdf",

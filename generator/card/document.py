@@ -131,19 +131,22 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
 
     for number, page in enumerate(pages, 1):
         canvas.setPageSize((pt(page.size[0]), pt(page.size[1])))
-        if page.trim is not None:
-            x0, y0, x1, y1 = page.trim
-            box = (pt(x0), pt(page.size[1] - y1), pt(x1), pt(page.size[1] - y0))
-            canvas.setTrimBox(box)
-            canvas.setBleedBox(box)
         page_h = pt(page.size[1])
-        clip = page.trim is None
+        if page.trim is not None:
+            canvas.setTrimBox(_box_pt(page.trim, page.size))
+            canvas.setBleedBox(_box_pt(page.bleed_box or page.trim, page.size))
+        dx, dy = page.offset
+        shifted = bool(dx or dy)
+        if shifted:  # printer calibration: the whole page moves, marks and label included
+            canvas.saveState()
+            canvas.translate(pt(dx), -pt(dy))
         for slot in page.slots:
             canvas.saveState()
             canvas.translate(pt(slot.x), page_h - pt(slot.y + card_h))
-            if clip:  # neighbours on a sheet: nothing spills beyond the bleed
+            if page.trim is None:  # neighbours on a sheet: nothing spills beyond the bleed
+                bl, bt, br, bb = slot.bleeds if slot.bleeds is not None else (bleed,) * 4
                 path = canvas.beginPath()
-                path.rect(pt(-bleed), pt(-bleed), pt(card_w + 2 * bleed), pt(card_h + 2 * bleed))
+                path.rect(pt(-bl), pt(-bb), pt(card_w + bl + br), pt(card_h + bt + bb))
                 canvas.clipPath(path, stroke=0, fill=0)
             ops = cards[slot.card].sides[slot.side]
             for op in ops:
@@ -164,7 +167,9 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
             for x1, y1, x2, y2 in page.marks:
                 canvas.line(pt(x1), page_h - pt(y1), pt(x2), page_h - pt(y2))
             canvas.restoreState()
-            _slug(canvas, page, pages, sheet_label, fonts, card_h)
+            _slug(canvas, page, sheet_label, fonts)
+        if shifted:
+            canvas.restoreState()
         canvas.showPage()
         if progress:
             progress(number)
@@ -191,24 +196,33 @@ def _form_resources(canvas):
     return resources
 
 
-def _slug(canvas, page: Page, pages: list[Page], label: str, fonts: FontSet,
-          card_h: float) -> None:
-    """A small line in the bottom margin telling the operator which sheet this is and how to
-    print it, when the margin has room for it."""
-    if not page.slots:
+def _box_pt(box: tuple[float, float, float, float], page_mm: tuple[float, float]):
+    """(x0, y0, x1, y1) in mm from the top-left -> a PDF box in points from the bottom-left."""
+    x0, y0, x1, y1 = box
+    return (pt(x0), pt(page_mm[1] - y1), pt(x1), pt(page_mm[1] - y0))
+
+
+LABEL_SIZE = 6          # points
+LABEL_LIFT = 1.0        # mm from the printer margin to the label's baseline
+
+
+def label_text(page: Page, label: str) -> str:
+    """The line telling the operator which sheet this is and how to print it (Chinese: it is
+    printed on the sheet, for the print room)."""
+    text = f"{label} · {SIDE_LABELS[page.side]} · 第 {page.sheet_number} / {page.sheets} 张"
+    if page.duplex:
+        return text + " · 双面打印：长边翻转，按实际大小（100%）打印"
+    return text + " · 单面打印，按实际大小（100%）打印，正反面分别裁切"
+
+
+def _slug(canvas, page: Page, label: str, fonts: FontSet) -> None:
+    """The sheet's label in the bottom margin: its baseline LABEL_LIFT mm above the printer
+    margin, below the crop marks (which stop short of it); left out without room."""
+    if not page.slots or page.label_room < 3.0:
         return
-    room = min(s.y for s in page.slots)  # cards are centred: the bottom margin equals the top
-    if room < 6:
-        return
-    sheets = max(p.sheet_number for p in pages)
-    sides = {p.side for p in pages}
-    text = f"{label} · {SIDE_LABELS[page.side]} · 第 {page.sheet_number} / {sheets} 张"
-    if len(sides) == 2:
-        text += " · 双面打印：长边翻转，按实际大小（100%）打印"
-    else:
-        text += " · 按实际大小（100%）打印"
     canvas.saveState()
-    canvas.setFont(fonts.regular, 6)
+    canvas.setFont(fonts.regular, LABEL_SIZE)
     canvas.setFillColorRGB(0.45, 0.45, 0.45)
-    canvas.drawCentredString(pt(page.size[0] / 2), pt(room / 2 - 1), text)
+    canvas.drawCentredString(pt(page.size[0] / 2), pt(page.printer_margin + LABEL_LIFT),
+                             label_text(page, label))
     canvas.restoreState()

@@ -264,8 +264,9 @@ def load_picture(path: Path, box_mm: tuple[float, float], *, fit: str = "contain
                                  Image.LANCZOS)
         elif image is opened:
             image = image.copy()  # the file is closed below; keep the pixels
-        stat = path.stat()
-        return EmbeddedImage("picture-" + digest(path.resolve(), stat.st_mtime_ns, stat.st_size,
-                                                 image.size, fit), pil=image)
+        # named by content, not by path or date: the same picture gives the same PDF (and
+        # the same card hash in the manifest) on any machine
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        return EmbeddedImage("picture-" + digest(content, image.size, fit), pil=image)
     finally:
         opened.close()

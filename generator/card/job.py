@@ -1,8 +1,12 @@
-"""One print run of cards, from people to a PDF and PNGs: what `fieldprint badges` and
-`fieldprint service-cards` share.
+"""One print run of cards, from people to a PDF, PNGs and a manifest: what `fieldprint badges`,
+`fieldprint service-cards` and the web app share.
 
-    prepare every card (all problems at once, nothing written) -> plan the pages ->
-    write the PDF to a temporary file (photos decoded on the way) -> PNGs -> rename
+    prepare every card (all problems at once, nothing written) -> keep the changed ones
+    (--changed-since) -> plan the pages -> write the PDF to a temporary file (photos decoded on
+    the way) -> PNGs -> the manifest -> rename
+
+`execute(CardRun(...), pdf, png_dir)` is the whole API: a CardRun says which layout, which
+people (already chosen and sorted, see `people.py`) and how to print them.
 """
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..errors import Problem, UserError
+from ..errors import Location, Problem, UserError
 from ..fonts import font_set
+from ..i18n import _
 from ..output import atomic_path, check_target
+from . import manifest as manifests
 from .document import PhotoSource, default_jobs, write_pdf
 from .impose import Page, plan
 from .layout import CompiledLayout
@@ -25,6 +31,22 @@ PNG_DPI = 300
 
 @dataclass
 class CardRun:
+    """Everything one run needs. Lengths in mm; sides in print order of preference.
+
+    sides: which sides to print; `duplex` False (the standard's badges) gives separate
+    single-sided front and back sheets, True one double-sided card (service cards).
+    sheet: "a4" (n-up with crop marks; `start` is the first free slot of the first sheet) or
+    "none" (one card per page; `bleed` True makes the page the card plus its bleed).
+    copies: cards per person; with only the back side and a back that is the same for
+    everyone (the company's card), `copies` backs in all.
+    offset, back_offset: (x, y) mm shift of front / back pages (printer calibration).
+    skip_invalid: print the valid cards and report the others (RunResult.skipped) instead of
+    stopping. changed_since: a manifest of an earlier run: only people whose card differs.
+    manifest: where to write the manifest (None: beside the PDF, FILE.csv, and none for PNGs
+    only; False: nowhere).
+    company_origin: (path inside the company section) -> its Location, for messages.
+    """
+
     layout: CompiledLayout
     company: object
     people: list                       # Person records, in print order
@@ -32,7 +54,17 @@ class CardRun:
     sides: tuple[str, ...] = ("front", "back")
     sheet: str = "a4"                  # "a4" | "none"
     copies: int = 1
+    duplex: bool = False
+    start: int = 1
+    bleed: bool = False
+    offset: tuple[float, float] = (0.0, 0.0)
+    back_offset: tuple[float, float] = (0.0, 0.0)
     allow_missing_photos: bool = False
+    allow_missing_qr: bool = False
+    skip_invalid: bool = False
+    changed_since: Path | None = None
+    manifest: Path | None | bool = None
+    company_origin: Callable[[tuple], Location | None] | None = None
     jobs: int = 0                      # 0: every core
     what: str = "card"                 # "badge", "service card": for the sheet's label
 
@@ -42,34 +74,51 @@ class RunResult:
     pdf: Path | None
     pngs: list[Path]
     pages: list[Page]
-    cards: int
-    sheets: int
+    cards: int                         # cards printed, copies included
+    sheets: int                        # sheets of paper (a duplex front and back: one)
     warnings: list[Problem]
+    people: int = 0                    # people printed
+    skipped: list[Problem] = field(default_factory=list)   # why each refused person was refused
+    skipped_people: int = 0
+    unchanged: int = 0                 # people left out by changed_since
+    manifest: Path | None = None
+    shared_back: bool = False          # only backs, the same card for everyone
 
 
 def prepare(run: CardRun, photos: PhotoSource | None = None
-            ) -> tuple[CardRenderer, list[PreparedCard], list[Problem]]:
-    """Evaluate every card; raises UserError listing every problem of every person. Photos
-    are handed to `photos` as each card is ready, so decoding starts while the rest are
-    still being checked."""
+            ) -> tuple[CardRenderer, list[PreparedCard], list[Problem], list[PreparedCard]]:
+    """Evaluate every card: (renderer, valid cards, warnings, refused cards). Raises UserError
+    listing every problem of every person, unless `run.skip_invalid` (then problems of the
+    layout or the company still stop the run). Photos are handed to `photos` as each card is
+    ready, so decoding starts while the rest are still being checked."""
     if not run.people:
-        raise UserError("no staff to print: the data has no 'staff' records"
-                        " (or --only matched none)")
+        raise UserError(_("no staff to print: the data has no 'staff' records (or --only or "
+                          "--team matched none)"))
     sides = tuple(s for s in ("front", "back") if s in run.sides)
     missing = [s for s in sides if not run.layout.sides[s]]
     if missing:
-        raise UserError(f"the layout {run.layout.path.name} has no {missing[0]} side; "
-                        f"use --side {'back' if missing[0] == 'front' else 'front'}")
+        raise UserError(_("the layout {layout} has no {side} side; use --side {other}").format(
+            layout=run.layout.path.name, side=missing[0],
+            other="back" if missing[0] == "front" else "front"))
     fonts = font_set(run.company)
     renderer = CardRenderer(run.layout, run.company, fonts, sides=sides,
-                            allow_missing_photos=run.allow_missing_photos)
+                            allow_missing_photos=run.allow_missing_photos,
+                            allow_missing_qr=run.allow_missing_qr,
+                            company_origin=run.company_origin)
     problems = list(renderer.static_problems)
     warnings = list(renderer.static_warnings)
-    cards = []
-    for person in run.people:
+    if problems:
+        raise UserError(problems)
+    people = run.people
+    if sides == ("back",) and renderer.side_is_shared("back"):
+        people = people[:1]            # the company's card: the same for everyone
+    cards, refused = [], []
+    for person in people:
         card = renderer.prepare(person, run.origins.get(person.id))
-        problems.extend(card.problems)
         warnings.extend(card.warnings)
+        if card.problems:
+            (refused if run.skip_invalid else problems).append(card)
+            continue
         cards.append(card)
         if photos is not None and not problems:
             for side in sides:
@@ -77,13 +126,26 @@ def prepare(run: CardRun, photos: PhotoSource | None = None
                     if op.job is not None:
                         photos.submit(op.job)
     if problems:
-        raise UserError(problems)
-    return renderer, cards, warnings
+        raise UserError([p for card in problems for p in card.problems])
+    return renderer, cards, warnings, refused
+
+
+def check(run: CardRun) -> list[Problem]:
+    """Everything that would stop this run, person by person, without printing: the problems
+    of the layout and company, and of every person refused (photo, QR, a text that does not
+    fit, a character the font lacks)."""
+    from dataclasses import replace
+    try:
+        _, _cards, _warnings, refused = prepare(replace(run, skip_invalid=True))
+    except UserError as exc:
+        return list(exc.problems)
+    return [p for card in refused for p in card.problems]
 
 
 def execute(run: CardRun, pdf: Path | None, png_dir: Path | None,
             progress: Callable[[int, int], None] | None = None) -> RunResult:
-    """Write the PDF (and PNGs); the PDF appears only when every card is right."""
+    """Write the PDF (and PNGs, and the manifest); the PDF appears only when every card
+    printed is right. Raises UserError (nothing written) for bad input."""
     if pdf is not None:
         check_target(pdf)
     if png_dir is not None:
@@ -98,13 +160,39 @@ def execute(run: CardRun, pdf: Path | None, png_dir: Path | None,
         photos.close()
 
 
+def manifest_path(run: CardRun, pdf: Path | None, png_dir: Path | None) -> Path | None:
+    if run.manifest is False:
+        return None
+    if isinstance(run.manifest, Path):
+        return run.manifest
+    return pdf.with_suffix(".csv") if pdf is not None else None   # PNGs only: not a print run
+
+
 def _execute(run, pdf, png_dir, progress, photos) -> RunResult:
-    renderer, prepared, warnings = prepare(run, photos)
+    renderer, prepared, warnings, refused = prepare(run, photos)
     fonts = renderer.fonts
     sides = renderer.sides
-    cards = [card for card in prepared for _ in range(run.copies)]
+    hashes = manifests.Hasher()
+    unchanged = 0
+    if run.changed_since is not None:
+        before = manifests.read(run.changed_since)
+        kept = [card for card in prepared
+                if any(before.get((card.ident, side)) != hashes.card(card, side)
+                       for side in sides)]
+        unchanged = len(prepared) - len(kept)
+        prepared = kept
+    shared_back = sides == ("back",) and renderer.side_is_shared("back")
+    copies = run.copies
+    cards = [card for card in prepared for _ in range(copies)]
+    result = RunResult(pdf, [], [], len(cards), 0, warnings, len(prepared),
+                       [p for card in refused for p in card.problems], len(refused), unchanged,
+                       None, shared_back)
+    if not cards:
+        result.pdf = None
+        return result
     pages, grid = plan(len(cards), sides, run.layout.size, run.layout.model.bleed,
-                       run.layout.model.sheet, run.sheet)
+                       run.layout.model.sheet, run.sheet, duplex=run.duplex, start=run.start,
+                       with_bleed=run.bleed, offset=run.offset, back_offset=run.back_offset)
     title = f"{run.layout.model.title} — {getattr(run.company, 'name', '')}".strip(" —")
     label = f"{run.layout.model.title}"
     pngs: list[Path] = []
@@ -120,16 +208,27 @@ def _execute(run, pdf, png_dir, progress, photos) -> RunResult:
         if written.problems:
             raise UserError(written.problems)
         if png_dir is not None:
-            pngs.extend(export_pngs(path, pages, cards, run.layout.size, png_dir, run.copies))
+            pngs.extend(export_pngs(path, pages, cards, run.layout.size, png_dir, copies))
 
+    target_manifest = manifest_path(run, pdf, png_dir)
     if pdf is not None:
         with atomic_path(pdf) as tmp:
             render_into(tmp)
+            if target_manifest is not None:
+                manifests.write(target_manifest, pages, cards, sides, run.layout.name, hashes)
     else:
         with tempfile.TemporaryDirectory(dir=png_dir) as scratch:
             render_into(Path(scratch) / "cards.pdf")
-    sheets = max((p.sheet_number for p in pages), default=0)
-    return RunResult(pdf, pngs, pages, len(cards), sheets, warnings)
+        if target_manifest is not None:
+            manifests.write(target_manifest, pages, cards, sides, run.layout.name, hashes)
+    result.pages = pages
+    result.pngs = pngs
+    result.manifest = target_manifest
+    n = max((p.sheet_number for p in pages), default=0)
+    result.sheets = n if (run.duplex or run.sheet == "none") else n * len(sides)
+    if run.sheet == "none":
+        result.sheets = len(pages)
+    return result
 
 
 # ------------------------------------------------------------------------------ PNG
@@ -164,8 +263,8 @@ def export_pngs(pdf: Path, pages: list[Page], cards: list[PreparedCard],
                 if pdf_page is None:
                     pdf_page = document[index]
                 w, h = page.size
-                crop = (pt(slot.x), pt(h - slot.y - card_mm[1]),
-                        pt(w - slot.x - card_mm[0]), pt(slot.y))
+                x, y = slot.x + page.offset[0], slot.y + page.offset[1]
+                crop = (pt(x), pt(h - y - card_mm[1]), pt(w - x - card_mm[0]), pt(y))
                 # whole pixels: 75 mm at 300 dpi is 885.8 px, a PNG of 886 (pdfium rounds down)
                 size_px = (px(card_mm[0], PNG_DPI), px(card_mm[1], PNG_DPI))
                 scale = max(size_px[0] / pt(card_mm[0]), size_px[1] / pt(card_mm[1])) * (1 + 1e-6)

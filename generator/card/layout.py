@@ -79,6 +79,7 @@ class CompiledElement:
     each: BareExpression | None = None
     colours: dict[str, Any] = field(default_factory=dict)  # field -> rgb or [rgb, rgb]
     dynamic: bool = False             # differs from card to card
+    each_count: int = 0               # with `each`: how many items share the box (this card)
 
     @property
     def type(self) -> str:
@@ -165,7 +166,8 @@ def _compile_element(layout: CardLayout, element: Element, side: str, index: int
     elif element.each:
         out.each = BareExpression(element.each, f"{where}.each")
         names |= out.each.names()
-    out.dynamic = bool(names & DYNAMIC_NAMES) or element.type == "photo"
+    out.dynamic = (bool(names & DYNAMIC_NAMES) or element.type == "photo"
+                   or element.stack is not None)   # a stack's rows move card by card
 
     # colours: hex, or a name from the layout's palette
     for key in COLOUR_FIELDS:

@@ -15,9 +15,11 @@ expressions (``"{{ person.name }}"``) evaluated in the sandbox of `generator.tem
     back: [...]
 
 Element types: rect, text, image, photo, qr, barcode, line (see each model below). Every
-element may carry `name` (used in messages), `when` (an expression: drawn only when true) and
+element may carry `name` (used in messages), `when` (an expression: drawn only when true),
 `each` (an expression giving a list: the element's box is divided into one cell per item,
-and `item` names the item inside the element).
+and `item` names the item inside the element) and `stack` (a name: the elements of one stack
+are the rows of a list, a row being the elements with the same y; when a row prints nothing,
+say a person without a phone, the rows below it move up into its place).
 """
 from __future__ import annotations
 
@@ -103,6 +105,7 @@ class Element(_Model):
     each: Text | None = None         # expression giving a list, e.g. "company.qr_codes"
     arrange: Literal["auto", "row", "column"] = "auto"   # how `each` divides the box
     gap: Length = Field(default=3.0, ge=0)                # between `each` cells
+    stack: str | None = None     # rows of a list: a row that prints nothing closes up
 
     @model_validator(mode="before")
     @classmethod
@@ -250,11 +253,15 @@ ElementField = Annotated[Any, WrapValidator(_element)]
 
 # ------------------------------------------------------------------------------ layout
 class SheetSpec(_Model):
-    """How cards are placed on an A4 sheet: as many as fit, centred, with gaps for cutting."""
+    """How cards are placed on an A4 sheet: as many as fit, centred, with gaps for cutting.
+    `printer_margin` is the edge of the paper the printer cannot print (most office lasers
+    lose the outer 4.2-5 mm): no ink, crop marks included, comes nearer to the edge. Asking for
+    more `rows`/`columns` than fit with gaps butts the cards on shared cut lines."""
 
     gap: Length = Field(default=5.0, ge=0)        # smallest gap between cards
     max_gap: Length = Field(default=10.0, ge=0)   # spare room widens gaps up to this
-    margin: Length = Field(default=3.0, ge=0)     # smallest distance to the sheet edge
+    margin: Length = Field(default=3.0, ge=0)     # smallest distance from a card's trim to the edge
+    printer_margin: Length = Field(default=5.0, ge=0, le=30)   # no ink nearer the paper edge
     columns: int | None = Field(default=None, ge=1)
     rows: int | None = Field(default=None, ge=1)
 

@@ -11,6 +11,7 @@ codes) are evaluated once per run and drawn as shared PDF form objects.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,11 @@ from .. import qr
 from ..context import company_context, person_context, today
 from ..errors import Location, Problem, UserError
 from ..fonts import FontSet, describe_chars, missing_chars
+from ..i18n import _
 from ..units import MM
 from . import images
 from .images import EmbeddedImage, ImageProblem, PhotoJob
+from .qrimage import FoundCode, find_code
 from .layout import CompiledElement, CompiledLayout
 from .model import (BarcodeElement, BoxElement, ImageElement, LineElement, PhotoElement, QrElement,
                     RectElement, TextElement)
@@ -137,10 +140,28 @@ class Who:
 
     label: str                      # "SZ10023 王建国" or "company"
     location: Location | None = None
+    origin: Any = None              # company: (path inside the section) -> Location
 
     def problem(self, element: CompiledElement, message: str, field_name: str | None = None) -> Problem:
         what = field_name or element.label
-        return Problem(message, self.location, f"{self.label}: {what} ({element.side})")
+        location = self.location
+        if self.origin is not None:
+            location = self.origin(_data_path(what)) or location
+            return Problem(message, location, f"{what} ({element.side})")
+        return Problem(message, location, f"{self.label}: {what} ({element.side})")
+
+
+_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def _data_path(label: str) -> tuple:
+    """'company.qr_codes[2].caption' -> ('qr_codes', 1, 'caption'), for finding its line."""
+    if not label.startswith("company."):
+        return ()
+    steps: list = []
+    for name, index in _STEP.findall(label[len("company."):].split(" ")[0]):
+        steps.append(int(index) - 1 if index else name)
+    return tuple(steps)
 
 
 @dataclass
@@ -149,6 +170,8 @@ class PreparedCard:
     sides: dict[str, list]          # side -> operations
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    ident: str = ""                 # the person's id and name, for the manifest
+    name: str = ""
 
     def photo_ops(self, side: str) -> list[PhotoOp]:
         return [op for op in self.sides.get(side, ()) if isinstance(op, PhotoOp)]
@@ -160,18 +183,20 @@ class CardRenderer:
 
     def __init__(self, layout: CompiledLayout, company, fonts: FontSet, *,
                  sides: tuple[str, ...] = ("front", "back"), allow_missing_photos: bool = False,
-                 as_of=None):
+                 allow_missing_qr: bool = False, company_origin=None, as_of=None):
         self.layout = layout
         self.company = company
         self.fonts = fonts
         self.sides = sides
         self.allow_missing_photos = allow_missing_photos
+        self.allow_missing_qr = allow_missing_qr
+        self._codes: dict[str, FoundCode | ImageProblem] = {}
         self.base = {"company": company_context(company), "today": as_of or today()}
         self._pictures: dict[tuple, EmbeddedImage | ImageProblem] = {}
         self.static_problems: list[Problem] = []
         self.static_warnings: list[Problem] = []
         self._runs: dict[str, list] = {}      # side -> [FormOp | [CompiledElement...]]
-        who = Who("company")
+        who = Who("company", None, company_origin or (lambda path: None))
         for side in sides:
             runs: list = []
             for element in layout.sides[side]:
@@ -205,18 +230,38 @@ class CardRenderer:
         who = Who(f"{person.id} {person.name}", location)
         context = dict(self.base)
         context["person"] = person_context(person, self.company)
-        card = PreparedCard(who, {})
+        card = PreparedCard(who, {}, ident=person.id, name=person.name)
+        if getattr(person, "qr", None) and getattr(person, "qr_image", None) and self._uses_qr():
+            card.warnings.append(Problem(
+                _("both qr (a link) and qr_image (a picture) are given: the link in qr is "
+                  "printed, the picture {path} is not used; remove one of them").format(
+                    path=person.qr_image), location, f"{who.label}: qr_image"))
         for side in self.sides:
             ops: list = []
+            stacked: dict[str, list[tuple[float, list]]] = {}
             for run in self._runs[side]:
                 if isinstance(run, FormOp):
                     ops.append(run)
                     continue
                 for element in run:
-                    ops.extend(self._element_ops(element, context, who, card.problems,
-                                                 card.warnings))
-            card.sides[side] = ops
+                    made = self._element_ops(element, context, who, card.problems, card.warnings)
+                    stack = getattr(element.model, "stack", None)
+                    if stack:
+                        made = list(made)
+                        stacked.setdefault(stack, []).append((_top(element.model), made))
+                        ops.append(made)
+                    else:
+                        ops.extend(made)
+            for rows in stacked.values():
+                _close_gaps(rows)
+            card.sides[side] = [op for item in ops
+                                for op in (item if isinstance(item, list) else [item])]
         return card
+
+    def _uses_qr(self) -> bool:
+        """True when a QR element of a printed side takes person.qr."""
+        return any(element.type == "qr" and "person.qr" in (element.model.data or "")
+                   for side in self.sides for element in self.layout.sides[side])
 
     # -------------------------------------------------------------------------- elements
     def _element_ops(self, element: CompiledElement, context: dict, who: Who,
@@ -237,7 +282,8 @@ class CardRenderer:
         for index, (item, cell) in enumerate(zip(items, _cells(element, len(items)))):
             inner = dict(context, item=item, index=index + 1)
             named = replace(element, label=element.label.replace(
-                "item", f"{element.model.each.strip()}[{index + 1}]", 1))  # company.qr_codes[2].data
+                "item", f"{element.model.each.strip()}[{index + 1}]", 1),  # company.qr_codes[2].data
+                each_count=len(items))
             ops.extend(self._build(named, inner, cell, who, problems, warnings))
         return ops
 
@@ -269,7 +315,7 @@ class CardRenderer:
                        line_height=line_height, letter_spacing=letter_spacing, balance=balance)
         if not fit.fits:
             problems.append(who.problem(
-                element, f"{text!r} does not fit in its box ({w:g} × {h:g} mm) even at "
+                element, f"{text!r} does not fit in its box ({_mm(w)} × {_mm(h)} mm) even at "
                 f"{fit.size:g} pt: {fit.reason}; shorten the text, or give the box more room "
                 f"(lines, min_size) in the layout {self.layout.path.name}", field_name))
             return None
@@ -289,6 +335,20 @@ class CardRenderer:
             raise cached
         return cached
 
+    def qr_picture(self, path: Path) -> FoundCode:
+        """The QR code found in a picture, once per file and run. Raises ImageProblem."""
+        key = str(path)
+        found = self._codes.get(key)
+        if found is None:
+            try:
+                found = find_code(path)
+            except ImageProblem as exc:
+                found = exc
+            self._codes[key] = found
+        if isinstance(found, ImageProblem):
+            raise found
+        return found
+
     def resolve(self, element: CompiledElement, key: str, value: str) -> Path:
         """A file named by an element. Written in the layout itself (artwork), a relative path
         is read from the layout's folder; from the data, it was already resolved against the
@@ -302,6 +362,36 @@ class CardRenderer:
 
 
 # ------------------------------------------------------------------------------ geometry
+def _mm(value: float) -> str:
+    """A length for a message: rounded to 0.1 mm, no trailing zero (3.3, 17)."""
+    return f"{round(value, 1):g}"
+
+
+def _top(model) -> float:
+    return model.y if isinstance(model, BoxElement) else min(model.y1, model.y2)
+
+
+def _close_gaps(rows: list[tuple[float, list]]) -> None:
+    """Elements of one `stack`, as (top in mm, their operations): a row (the elements sharing a
+    top) that printed nothing gives its place to the rows below it, which move up."""
+    tops = sorted({top for top, _ in rows})
+    printed = {top: any(ops for t, ops in rows if t == top) for top in tops}
+    shift, shifts = 0.0, {}
+    for i, top in enumerate(tops):
+        shifts[top] = shift
+        if not printed[top] and i + 1 < len(tops):
+            shift += tops[i + 1] - top
+    for top, ops in rows:
+        if shifts[top]:
+            ops[:] = [_moved(op, shifts[top]) for op in ops]
+
+
+def _moved(op, dy: float):
+    if isinstance(op, LineOp):
+        return replace(op, y1=op.y1 - dy, y2=op.y2 - dy)
+    return replace(op, y=op.y - dy)
+
+
 def _box(model) -> tuple[float, float, float, float] | None:
     if not isinstance(model, BoxElement):
         return None  # a line: its ends are its geometry
@@ -423,44 +513,84 @@ def _qr(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings)
     caption_h = _caption_height(m) if caption else 0.0
     size = min(w, h - caption_h, m.max_size or w)
     if size <= 0:
-        problems.append(who.problem(el, f"the box ({w:g} × {h:g} mm) leaves no room for the "
-                                    "code above its caption"))
+        problems.append(who.problem(el, _("the box ({w} × {h} mm) leaves no room for the code "
+                                          "above its caption").format(w=_mm(w), h=_mm(h))))
         return []
     left = x + (w - size) / 2
     top = y + (h - size - caption_h) / 2
     ops: list = []
     if payload:
-        why = qr.fit_problem(payload, size, m.level)
+        why = qr.fit_problem(payload, size, m.level, advice=_qr_advice(r, el, picture=False))
         if why:
             problems.append(who.problem(el, why))
             return []
         ops.append(QrOp(left, top, size, payload, m.level, el.colours["colour"],
                         el.colours.get("background")))
     elif image_source:
+        path = r.resolve(el, "image", image_source)
         try:
-            picture = r.picture(r.resolve(el, "image", image_source), (size, size), "contain")
+            found = r.qr_picture(path)
         except ImageProblem as exc:
-            problems.append(who.problem(el, str(exc)))
+            problems.append(who.problem(el, str(exc), _sibling(el.label, "image")))
             return []
+        module = qr.module_mm(size, found.modules)
+        if module < qr.MIN_MODULE_MM:
+            problems.append(who.problem(el, _(
+                "the QR code in {path} has {n} × {n} modules: in this {size} mm box they print "
+                "{module} mm wide (at least {least} mm scan reliably); {advice}").format(
+                    path=path, n=found.modules, size=_mm(size), module=f"{module:.2f}",
+                    least=qr.MIN_MODULE_MM, advice=_qr_advice(r, el, picture=True)),
+                _sibling(el.label, "image")))
+            return []
+        picture = EmbeddedImage("qrpicture-" + images.digest(found.text, found.modules,
+                                                             found.image.size,
+                                                             found.image.tobytes()),
+                                pil=found.image)
         if el.colours.get("background"):
             ops.append(RectOp(left, top, size, size, el.colours["background"]))
         ops.append(PictureOp(left, top, size, size, picture, picture.getSize()))
     else:
-        message = "no QR code given (add qr: with the link or text, or qr_image: with a picture)"
-        if m.missing == "error":
-            problems.append(who.problem(el, message))
-        elif m.missing == "warn":
-            warnings.append(who.problem(el, message + "; printed without it"))
+        message = _("no QR code given (add qr: with the link or text, or qr_image: with a "
+                    "picture of the code)")
+        if m.missing == "error" and not r.allow_missing_qr:
+            problems.append(who.problem(el, message + _("; fix it, or run with "
+                                                        "--allow-missing-qr to print without it")))
+        elif m.missing in ("warn", "error"):
+            warnings.append(who.problem(el, message + _("; printed without it")))
         return []
     if caption:
         op = r.text_op(el, caption, (x, top + size + CAPTION_GAP, w, caption_h - CAPTION_GAP),
                        size=m.caption_size, min_size=m.caption_min_size or m.caption_size * 0.75,
                        lines=1, line_height=1.2, align="center", valign="top", bold=False,
                        colour=el.colours["caption_colour"], letter_spacing=0, balance=False,
-                       who=who, problems=problems, field_name=f"{el.label} caption")
+                       who=who, problems=problems, field_name=_sibling(el.label, "caption"))
         if op:
             ops.append(op)
     return ops
+
+
+def _sibling(label: str, key: str) -> str:
+    """'company.qr_codes[2].data' -> 'company.qr_codes[2].caption'; 'person.qr' -> 'person.qr_image'
+    for the picture; otherwise the label and the key."""
+    if label.endswith(".data"):
+        return label[: -len("data")] + key
+    if key == "image" and label == "person.qr":
+        return "person.qr_image"
+    return f"{label} {key}" if key != "image" else label
+
+
+def _qr_advice(r: CardRenderer, el: CompiledElement, *, picture: bool) -> str:
+    """What the user can do about a code too fine to scan, for where it comes from."""
+    layout = r.layout.path.name
+    if el.each is not None and el.each_count > 1:
+        return _("print fewer codes on this side ({n} share the box now: {each}), or use a "
+                 "layout with a larger box than {layout}").format(
+            n=el.each_count, each=el.model.each.strip(), layout=layout)
+    if picture:
+        return _("use a layout with a larger code box than {layout} (the badge layout), or give "
+                 "the code's link as qr: text").format(layout=layout)
+    return _("use a layout with a larger code box than {layout}, or a shorter link or "
+             "text").format(layout=layout)
 
 
 def _barcode(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import Problem, UserError
 from ..i18n import _, _l, _lp, ngettext
 from .clicktext import Range, Words, command, option
 from .common import data_argument, load, only_option, report_problems, select, warning_prefix
@@ -12,6 +13,9 @@ from .common import data_argument, load, only_option, report_problems, select, w
 SIDES = Words({"front": _lp("--side", "front"), "back": _lp("--side", "back"),
                "both": _lp("--side", "both")})
 SHEETS = Words({"a4": _lp("--sheet", "a4"), "none": _lp("--sheet", "none")})
+SORTS = Words({"team": _lp("--sort", "team"), "id": _lp("--sort", "id"),
+               "name": _lp("--sort", "name")})
+PARTIAL = 3     # exit code: --skip-invalid printed the valid cards and listed the rest
 
 
 def layout_option(default: str):
@@ -21,63 +25,184 @@ def layout_option(default: str):
                           "edited layout file."))
 
 
-def card_options(func):
-    """The options badges and service cards share."""
-    options = [
-        option("--side", type=SIDES, default="both", show_default=True,
-               help=_l("Which side to print. Front and back are separate cards; with both, "
-                       "each front sheet is followed by its back sheet, ready for duplex "
-                       "printing (flip on long edge).")),
-        option("--sheet", type=SHEETS, default="a4", show_default=True,
-               help=_l("a4: as many cards as fit on A4 paper, with crop marks for cutting. "
-                       "none: one card per page at the card's exact size (card printers).")),
-        only_option,
-        option("--png", "png_dir", type=click.Path(path_type=Path), metavar=_l("FOLDER"),
-               help=_l("Also write one 300 dpi PNG per person and side into this folder, "
-                       "named by employee ID (SZ10023-front.png): to send by phone.")),
-        option("--jobs", type=Range(min=0), default=0, metavar=_l("N"),
-               help=_l("How many processor cores prepare the photos at once (default 0: all "
-                       "of them). The PDF is the same either way.")),
-    ]
-    for decorate in reversed(options):
-        func = decorate(func)
-    return func
+def offset_value(ctx, param, value):
+    """--offset X,Y: two numbers in mm, or a usage error saying what to write."""
+    if value is None:
+        return None
+    from ..data.models import parse_offset
+    try:
+        return parse_offset(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+def card_options(*, duplex: bool, copies: int):
+    """The options badges and service cards share; `duplex` and `copies` are the defaults
+    (badges: separate single-sided cards, 1 each; service cards: double-sided, 10 each)."""
+    def decorate(func):
+        options = [
+            option("--side", type=SIDES, default="both", show_default=True,
+                   help=_l("Which side to print. Front and back are separate cards, each "
+                           "printed single-sided (see --duplex).")),
+            option("--duplex/--no-duplex", default=duplex, show_default=True,
+                   help=_l("One double-sided card: each front sheet followed by its back "
+                           "sheet, backs mirrored for duplex printing (flip on long edge). "
+                           "Without it: all front sheets, then all back sheets, each "
+                           "single-sided, cut separately.")),
+            option("--sheet", type=SHEETS, default="a4", show_default=True,
+                   help=_l("a4: as many cards as fit on A4 paper, with crop marks for cutting. "
+                           "none: one card per page at the card's exact size (card printers).")),
+            option("--bleed", is_flag=True,
+                   help=_l("With --sheet none: pages of the card plus its bleed (TrimBox "
+                           "and BleedBox set), for card printers and print shops.")),
+            option("--start", type=Range(min=1), default=1, metavar=_l("N"),
+                   help=_l("Start at slot N of the first sheet (fronts and backs alike), "
+                           "to use up a partly used sheet.")),
+            option("--copies", type=Range(min=1, max=1000), default=copies,
+                   show_default=True, metavar=_l("N"),
+                   help=_l("Cards per person. With --side back and a back that is the "
+                           "same for everyone, N backs in all.")),
+            only_option,
+            option("--team", metavar=_l("TEAM"), help=_l("Only the people of this team.")),
+            option("--sort", type=SORTS,
+                   help=_l("Print order (default: the order of the data).")),
+            option("--photos", "photo_dir", type=click.Path(path_type=Path),
+                   metavar=_l("FOLDER"),
+                   help=_l("A folder of photos named by employee ID or name (SZ10023.jpg, "
+                           "王建国.jpg), for people whose record has no photo.")),
+            option("--png", "png_dir", type=click.Path(path_type=Path), metavar=_l("FOLDER"),
+                   help=_l("Also write one 300 dpi PNG per person and side into this folder, "
+                           "named by employee ID (SZ10023-front.png): to send by phone.")),
+            option("--offset", callback=offset_value, metavar="X,Y",
+                   help=_l("Shift the fronts by X,Y mm (right, down), as measured with "
+                           "`fieldprint calibrate` (default: company.printer.offset).")),
+            option("--back-offset", callback=offset_value, metavar="X,Y",
+                   help=_l("Shift the backs by X,Y mm (default: "
+                           "company.printer.back_offset).")),
+            option("--manifest", type=click.Path(path_type=Path), metavar=_l("FILE.csv"),
+                   help=_l("Where to write the list of cards printed (default: beside the "
+                           "PDF, with .csv).")),
+            option("--changed-since", type=click.Path(path_type=Path, exists=True,
+                                                      dir_okay=False),
+                   metavar=_l("MANIFEST"),
+                   help=_l("Print only the people whose card differs from that earlier "
+                           "run's manifest (a new photo, a new title): for re-issue.")),
+            option("--skip-invalid", is_flag=True,
+                   help=_l("Print every valid card, list the people refused and why, and "
+                           "exit 3.")),
+            option("--jobs", type=Range(min=0), default=0, metavar=_l("N"),
+                   help=_l("How many processor cores prepare the photos at once (default 0: all "
+                           "of them). The PDF is the same either way.")),
+        ]
+        for decorator in reversed(options):
+            func = decorator(func)
+        return func
+    return decorate
+
+
+def check_output(output: Path | None) -> None:
+    """Cards are written as PDF (or PNG files with --png DIR): refuse any other suffix."""
+    if output is not None and output.suffix.lower() != ".pdf":
+        raise UserError(Problem(_("-o {path}: cards are written as PDF (-o {stem}.pdf), or as "
+                                  "PNG files with --png DIR").format(path=output,
+                                                                     stem=output.stem or "cards")))
 
 
 def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | None,
               png_dir: Path | None, jobs: int, allow_missing_photos: bool, copies: int,
-              what: str, default_output: str) -> None:
-    """Load, check and print; shared by badges and service cards."""
+              what: str, default_output: str, duplex: bool = False, bleed: bool = False,
+              start: int = 1, team: str | None = None, sort: str | None = None,
+              photo_dir: Path | None = None, offset=None, back_offset=None,
+              manifest: Path | None = None, changed_since: Path | None = None,
+              skip_invalid: bool = False, allow_missing_qr: bool = False) -> int:
+    """Load, check and print; shared by badges and service cards. Returns the exit code."""
     from ..card import CardRun, execute, load_card_layout  # the card engine: only when used
+    from ..card.people import by_team, match_photos, sorted_people
+    check_output(output)
+    if bleed and sheet != "none":
+        raise UserError(Problem(_("--bleed is for card pages: add --sheet none (A4 sheets "
+                                  "always keep the bleed between the cards)")))
+    if start != 1 and sheet == "none":
+        raise UserError(Problem(_("--start is for A4 sheets; with --sheet none every card has "
+                                  "its own page")))
     compiled = load_card_layout(layout)          # a broken layout fails before the data is read
     dataset = load(data, missing_files="ignore")  # photos are checked per person, with names
     company = dataset.require_company()
-    people = select(dataset.staff, only, "staff")
+    people = sorted_people(by_team(select(dataset.staff, only, "staff"), team), sort)
+    origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
+    if photo_dir is not None:
+        matched = match_photos(people, photo_dir)
+        people = matched.people
+        report_problems(matched.warnings(photo_dir, origins), prefix=warning_prefix())
+        click.echo(_("matched {n} photos in {folder}").format(n=matched.matched,
+                                                              folder=photo_dir), err=True)
     if output is None and png_dir is None:
         output = Path(default_output)
+    printer = company.printer
     sides = ("front", "back") if side == "both" else (side,)
-    run = CardRun(compiled, company, people,
-                  origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
-                  sides=sides, sheet=sheet, copies=copies,
-                  allow_missing_photos=allow_missing_photos, jobs=jobs, what=what)
+    run = CardRun(compiled, company, people, origins=origins, sides=sides, sheet=sheet,
+                  copies=copies, duplex=duplex, start=start, bleed=bleed,
+                  offset=offset or (printer.offset if printer else (0.0, 0.0)),
+                  back_offset=back_offset or (printer.back_offset if printer else (0.0, 0.0)),
+                  allow_missing_photos=allow_missing_photos, allow_missing_qr=allow_missing_qr,
+                  skip_invalid=skip_invalid, changed_since=changed_since, manifest=manifest,
+                  company_origin=dataset.company_location, jobs=jobs, what=what)
     result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix=warning_prefix())
-    n_people = len(people)
+    if result.skipped:
+        report_problems(result.skipped, prefix=_("refused: "))
+    if changed_since is not None:
+        click.echo(_("{n} unchanged since {manifest}, left out").format(
+            n=result.unchanged, manifest=changed_since))
+    if not result.pages:
+        click.echo(_("no card to print; nothing was written."))
+        return PARTIAL if result.skipped_people else 0
+    _summary(result, compiled, what, side, sheet, duplex, copies, output, png_dir)
+    if result.skipped_people:
+        click.echo(_("printed {printed} people; refused {refused} (listed above with the "
+                     "reason)").format(printed=result.people, refused=result.skipped_people),
+                   err=True)
+        return PARTIAL
+    return 0
+
+
+def _summary(result, compiled, what, side, sheet, duplex, copies, output, png_dir) -> None:
+    """What was written and how to print it."""
+    n_people = result.people
     pages = len(result.pages)
     if output is not None:
-        where = (ngettext("{n} A4 sheet", "{n} A4 sheets", result.sheets).format(
-                     n=result.sheets) if sheet == "a4" else
-                 ngettext("{n} card-size page", "{n} card-size pages", pages).format(n=pages))
+        if sheet == "none":
+            where = ngettext("{n} card-size page", "{n} card-size pages", pages).format(n=pages)
+        elif duplex or side != "both":
+            where = ngettext("{n} A4 sheet", "{n} A4 sheets", result.sheets).format(
+                n=result.sheets)
+        else:
+            half = result.sheets // 2
+            where = _("{n} A4 sheets: {half} of fronts, then {half} of backs").format(
+                n=result.sheets, half=half)
+        if result.shared_back:
+            cards = _("the company's back card")
+        else:
+            cards = (ngettext("{n} badge", "{n} badges", n_people) if what == "badge" else
+                     ngettext("{n} service card", "{n} service cards", n_people)).format(
+                n=n_people)
         copies_text = f" × {copies}" if copies != 1 else ""
-        cards = (ngettext("{n} badge", "{n} badges", n_people) if what == "badge" else
-                 ngettext("{n} service card", "{n} service cards", n_people)).format(n=n_people)
         sides = {"front": _("fronts of {cards}"), "back": _("backs of {cards}"),
                  "both": _("fronts and backs of {cards}")}[side].format(cards=cards)
         click.echo(_("wrote {path}: {sides}{copies}, {where} ({layout})").format(
             path=output, sides=sides, copies=copies_text, where=where,
             layout=compiled.model.title))
-        if sheet == "a4" and side == "both":
+        if duplex and side == "both":
             click.echo(_("print double-sided, flip on long edge, at actual size (100 %)"))
+        elif side == "both" and sheet == "a4":
+            click.echo(_("print single-sided at actual size (100 %); fronts and backs are "
+                         "separate cards: cut them apart and put them back to back in the "
+                         "holder"))
+        else:
+            click.echo(_("print single-sided at actual size (100 %)"))
+    if result.manifest is not None:
+        click.echo(_("wrote {path}: every card printed, with a hash for --changed-since").format(
+            path=result.manifest))
     if png_dir is not None:
         click.echo(ngettext("wrote {n} PNG file into {folder}/", "wrote {n} PNG files into "
                             "{folder}/", len(result.pngs)).format(n=len(result.pngs),
@@ -105,32 +230,41 @@ class _PageProgress:
     to hand out: photo, name, employee ID, unit (marked as authorised service partner) and
     WeChat QR code on the front; the company's official-account QR codes on the back.
 
+    Front and back are two separate cards, as the standard asks: the PDF has the front
+    sheets, then the back sheets, each printed single-sided and cut on its own; --duplex makes
+    one double-sided card instead.
+
     Built-in layouts: badge (75 × 100 mm, the default), badge-insert (55 × 90 mm, the card
-    inside a 75 × 100 mm holder) and badge-insert-landscape (90 × 55 mm).
+    inside a 75 × 100 mm holder), badge-insert-landscape (90 × 55 mm) and cr80 (85.6 × 54 mm,
+    for card printers).
 
     \b
     Examples:
       fieldprint badges examples/staff.yaml -o badges.pdf
       fieldprint badges staff.yaml --layout badge-insert --only SZ10023 --side front
-      fieldprint badges staff.yaml --sheet none --png phone-badges/"""))
+      fieldprint badges staff.yaml --side back --copies 20
+      fieldprint badges staff.yaml --layout cr80 --sheet none --bleed -o cards.pdf"""))
 @data_argument
 @layout_option("badge")
-@card_options
+@card_options(duplex=False, copies=1)
 @option("-o", "--output", type=click.Path(path_type=Path), metavar=_l("FILE.pdf"),
         help=_l("The PDF to write (default: badges.pdf; not written when only --png is "
                 "given)."))
 @option("--allow-missing-photos", is_flag=True,
         help=_l("Print a neutral placeholder where a photo is missing or unreadable (a "
                 "warning names the person) instead of stopping."))
-def badges(data, layout, side, sheet, only, png_dir, jobs, output, allow_missing_photos):
-    run_cards(data, layout=layout, side=side, sheet=sheet, only=only, output=output,
-              png_dir=png_dir, jobs=jobs, allow_missing_photos=allow_missing_photos, copies=1,
-              what="badge", default_output="badges.pdf")
+@option("--allow-missing-qr", is_flag=True,
+        help=_l("Print the badge without a QR code when a person has none (a warning "
+                "names the person) instead of stopping."))
+def badges(data, layout, output, allow_missing_photos, allow_missing_qr, **options):
+    return run_cards(data, layout=layout, output=output,
+                     allow_missing_photos=allow_missing_photos, allow_missing_qr=allow_missing_qr,
+                     what="badge", default_output="badges.pdf", **options)
 
 
 def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
-    """Badges of the example staff: the default layout on A4 (both sides), the insert layouts
-    at card size, and PNGs of the first person."""
+    """Badges of the example staff: the default layout on A4 (front sheets, then back
+    sheets), the insert layouts on A4, and PNGs of the first person."""
     from ..card import CardRun, execute, load_card_layout
     from ..data.dataset import load_dataset
     from ..output import check_target
@@ -145,12 +279,13 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
             ("badge-insert-landscape", out_dir / "badges-insert-landscape.pdf", "a4", None)):
         run = CardRun(load_card_layout(name), company, dataset.staff, origins,
                       sides=("front", "back"), sheet=sheet, allow_missing_photos=True,
-                      what="badge")
+                      allow_missing_qr=True, manifest=False, what="badge")
         result = execute(run, target, None)
         written.append(target)
         if png is not None:
             first = CardRun(run.layout, company, dataset.staff[:1], origins,
-                            sides=("front", "back"), sheet="none", allow_missing_photos=True)
+                            sides=("front", "back"), sheet="none", allow_missing_photos=True,
+                            allow_missing_qr=True, manifest=False)
             written.extend(execute(first, None, png).pngs)
         del result
     return written

@@ -7,7 +7,7 @@ import click
 
 from ..i18n import _l
 from .badges import card_options, layout_option, run_cards
-from .clicktext import Range, command, option
+from .clicktext import command, option
 from .common import data_argument
 
 
@@ -16,8 +16,8 @@ from .common import data_argument
     and a QR code on the front; the service promise, the complaint phone and the goodbye line
     on the back.
 
-    A4 sheets hold 10 cards (2 × 5) with crop marks; with --side both each front sheet is
-    followed by its back sheet for duplex printing (flip on long edge).
+    A4 sheets hold 10 cards (2 × 5) with crop marks. A service card is one double-sided card:
+    each front sheet is followed by its back sheet for duplex printing (flip on long edge).
 
     \b
     Examples:
@@ -26,16 +26,14 @@ from .common import data_argument
       fieldprint service-cards staff.yaml --sheet none --copies 1 --png cards/"""))
 @data_argument
 @layout_option("service-card")
-@card_options
-@option("--copies", type=Range(min=1, max=1000), default=10, show_default=True,
-        metavar=_l("N"), help=_l("Cards per person (engineers carry a stack)."))
+@card_options(duplex=True, copies=10)
 @option("-o", "--output", type=click.Path(path_type=Path), metavar=_l("FILE.pdf"),
         help=_l("The PDF to write (default: service-cards.pdf; not written when only --png "
                 "is given)."))
-def service_cards(data, layout, side, sheet, only, png_dir, jobs, copies, output):
-    run_cards(data, layout=layout, side=side, sheet=sheet, only=only, output=output,
-              png_dir=png_dir, jobs=jobs, allow_missing_photos=False, copies=copies,
-              what="service card", default_output="service-cards.pdf")
+def service_cards(data, layout, output, **options):
+    return run_cards(data, layout=layout, output=output, allow_missing_photos=False,
+                     allow_missing_qr=True, what="service card",
+                     default_output="service-cards.pdf", **options)
 
 
 def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
@@ -52,9 +50,9 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
     layout = load_card_layout("service-card")
     target = out_dir / "service-cards.pdf"
     execute(CardRun(layout, company, people, origins, sides=("front", "back"), sheet="a4",
-                    copies=10, what="service card"), target, None)
+                    copies=10, duplex=True, manifest=False, what="service card"), target, None)
     pngs = execute(CardRun(layout, company, people[:1], origins, sides=("front", "back"),
-                           sheet="none", what="service card"),
+                           sheet="none", duplex=True, manifest=False, what="service card"),
                    None, out_dir / "service-cards-png").pngs
     return [target, *pngs]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import UserError
 from ..i18n import _, _l
 from .clicktext import command
 from .common import data_argument, load, report_problems, warning_prefix
@@ -10,6 +11,9 @@ from .common import data_argument, load, report_problems, warning_prefix
 
 @command("validate", help=_l("""Check data files before printing and list every problem at once, with
     file, line and column: for whoever keeps the staff list, the orders or the register.
+
+    Also warns, person by person, about what `fieldprint badges` would refuse (a missing photo
+    or QR code, a name too long for the badge), so everything is fixed in one round.
 
     Exits 0 when all is well, 2 when something must be fixed.
 
@@ -20,13 +24,60 @@ from .common import data_argument, load, report_problems, warning_prefix
 @data_argument
 def validate(data):
     from ..orders import order_warnings
-    dataset = load(data)
+    try:
+        dataset = load(data)
+    except UserError as exc:
+        # only files named by the data are missing: the records still get their badges
+        # checked, so everything is fixed in one round (any other problem stops here: the
+        # data is read once more only when that is cheap and useful)
+        if all(p.path.rsplit(".", 1)[-1] in _FILE_FIELDS for p in exc.problems):
+            _badge_problems(_quietly_loaded(data), skip_missing_photos=True)
+        raise
+    refused = _badge_problems(dataset)
     report_problems(order_warnings(dataset), prefix=warning_prefix())
     company = dataset.company.name if dataset.company else _("no company")
     click.echo(_("OK: {company}; {staff} staff, {orders} work orders, {items} equipment "
                  "items.").format(company=company, staff=len(dataset.staff),
                                   orders=len(dataset.work_orders),
                                   items=len(dataset.equipment)))
+    if refused:
+        click.echo(_("{n} people's badges would be refused as the data stands (see the warnings "
+                     "above): fix them before printing").format(n=refused))
+
+
+_FILE_FIELDS = {"photo", "qr_image", "logo", "image", "regular", "bold"}   # fields naming files
+
+
+def _quietly_loaded(data):
+    from ..data.dataset import load_dataset
+    ctx = click.get_current_context(silent=True)
+    from .common import TABLE_OPTIONS
+    options = ctx.meta.get(TABLE_OPTIONS, {}) if ctx is not None else {}
+    try:
+        return load_dataset(data, missing_files="ignore", **options)
+    except UserError:
+        return None
+
+
+def _badge_problems(dataset, skip_missing_photos: bool = False) -> int:
+    """Warn, person by person, about everything `fieldprint badges` (default layout) would
+    refuse: a missing photo or QR code, a name that does not fit. Returns how many people.
+    `skip_missing_photos`: photo files that do not exist were already reported."""
+    if dataset is None or dataset.company is None or not dataset.staff:
+        return 0
+    from ..card import CardRun, check, load_card_layout
+    people = dataset.staff
+    run = CardRun(load_card_layout("badge"), dataset.company, people,
+                  origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
+                  company_origin=dataset.company_location)
+    problems = check(run)
+    if skip_missing_photos:
+        gone = {f"{p.id} {p.name}" for p in people
+                if p.photo is not None and not p.photo.exists()}
+        problems = [p for p in problems
+                    if not (p.path.split(":")[0] in gone and ": photo" in p.path)]
+    report_problems(problems, prefix=warning_prefix())
+    return len({p.path.split(":")[0] for p in problems if p.path})
 
 
 COMMANDS = [validate]

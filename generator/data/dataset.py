@@ -36,6 +36,7 @@ class Dataset:
     # where each record starts, as loading left it: [(section, list, [(id, index)])]
     _places: list = field(default_factory=list, repr=False, compare=False)
     _origins: dict = field(default_factory=dict, repr=False, compare=False)
+    _company_raw: Any = field(default=None, repr=False, compare=False)
 
     @property
     def origins(self) -> dict[tuple[str, str], Location | None]:
@@ -50,6 +51,14 @@ class Dataset:
                                                      if records is not None else None)
             self._places.clear()
         return self._origins
+
+    def company_location(self, path: tuple = ()) -> Location | None:
+        """Where a value of the company section is (path like ('qr_codes', 1, 'data')), as
+        precisely as known: its line and column in YAML, else the company file."""
+        if self._company_raw is None:
+            return None
+        file, raw = self._company_raw
+        return _locate(raw, tuple(path)) or Location(str(file))
 
     def person(self, staff_id: str | None) -> Person | None:
         if staff_id is None:
@@ -356,6 +365,7 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
         path, raw = collected["company"][0]
         data.company = validate_record(raw, Company, "company", None, context_for(path),
                                        problems)
+        data._company_raw = (path, raw)
 
     unknown_refs: list[Problem] = []  # engineers and holders not on the staff list
     unchecked_staff: set[str] = set()  # ids of staff records that did not validate

@@ -129,7 +129,26 @@ def _datetime(value: Any) -> Any:
     return None if value in (None, "") else parse_datetime(value)
 
 
+def parse_offset(value: Any) -> tuple[float, float]:
+    """A printer offset in mm, x to the right and y down: "0.5,-0.3", "0.5 -0.3" or [0.5, -0.3].
+    Raises ValueError with what to write."""
+    parts: Any = value
+    if isinstance(value, str):
+        parts = value.replace("，", ",").replace(",", " ").split()
+    if isinstance(parts, (list, tuple)) and len(parts) == 2:
+        try:
+            x, y = (float(getattr(v, "raw", v)) for v in parts)
+        except (TypeError, ValueError):
+            pass
+        else:
+            if abs(x) <= 20 and abs(y) <= 20:
+                return (x, y)
+            raise ValueError(f"{value!r}: an offset of more than 20 mm is not a printer's error")
+    raise ValueError(f"should be two numbers in mm, x then y, like \"0.5,-0.3\", not {value!r}")
+
+
 Text = Annotated[str, BeforeValidator(_as_text)]
+Offset = Annotated[tuple[float, float], BeforeValidator(parse_offset)]
 FileRef = Annotated[Path, BeforeValidator(_file)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 MonthOrDate = Annotated[dt.date, BeforeValidator(_month_or_date)]
@@ -187,6 +206,13 @@ class NotifyGroup(Model):
     team: Text | None = None
 
 
+class Printer(Model):
+    """What `fieldprint calibrate` measured on the company's printer: shifts in mm (x to the
+    right, y down) of the front and the back of a sheet."""
+    offset: Offset = (0.0, 0.0)
+    back_offset: Offset = (0.0, 0.0)
+
+
 class Company(Model):
     name: Text
     short_name: Text | None = None
@@ -205,6 +231,7 @@ class Company(Model):
     # Minutes before the appointment the engineer is at the door: 5 in `001` §9.2 (the
     # default), 10 in `002`; a company follows its own standard.
     arrive_early_minutes: int = Field(default=5, ge=0, le=60)
+    printer: Printer | None = None         # offsets measured with `fieldprint calibrate`
     # Extra working days and holidays, for years the official calendar does not know yet.
     holidays: list[Date] = Field(default_factory=list)
     workdays: list[Date] = Field(default_factory=list)

@@ -1,0 +1,115 @@
+"""The print manifest: one CSV row per printed card (sheet, slot, side, id, name, layout, hash),
+and what `--changed-since` compares against.
+
+A card's hash covers everything drawn on that side of it: the texts as fitted, QR payloads,
+positions, colours, and the *content* of every photo and picture (not its file date, so a
+photo folder copied to another machine does not look changed). Its position on the sheet is
+not part of it. The same data and layout give the same hash on any machine.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+from pathlib import Path
+
+from ..errors import Location, Problem, UserError
+from ..i18n import _
+from ..output import write_bytes
+from .images import EmbeddedImage, PhotoJob
+from .render import FormOp, PhotoOp, PreparedCard
+
+COLUMNS = ("sheet", "slot", "side", "id", "name", "layout", "hash")
+
+
+class Hasher:
+    """Card hashes for one run; each file is read and hashed once."""
+
+    def __init__(self):
+        self._files: dict[str, str] = {}
+        self._cards: dict[tuple[int, str], str] = {}
+
+    def file(self, path: str) -> str:
+        digest = self._files.get(path)
+        if digest is None:
+            h = hashlib.sha256()
+            try:
+                with open(path, "rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        h.update(block)
+                digest = h.hexdigest()
+            except OSError:
+                digest = "unreadable"
+            self._files[path] = digest
+        return digest
+
+    def card(self, card: PreparedCard, side: str) -> str:
+        key = (id(card), side)
+        found = self._cards.get(key)
+        if found is None:
+            h = hashlib.sha256()
+            for op in card.sides.get(side, ()):
+                self._op(h, op)
+            found = self._cards[key] = h.hexdigest()[:16]
+        return found
+
+    def _op(self, h, op) -> None:
+        if isinstance(op, FormOp):
+            for inner in op.ops:
+                self._op(h, inner)
+            return
+        h.update(type(op).__name__.encode())
+        for f in dataclasses.fields(op):
+            value = getattr(op, f.name)
+            if f.name in ("who", "image") and isinstance(op, PhotoOp):
+                continue
+            if isinstance(value, PhotoJob):
+                value = (self.file(value.path), value.box_mm, value.focus, value.background)
+            elif isinstance(value, EmbeddedImage):
+                value = value.key
+            h.update(repr(value).encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+
+
+def rows(pages, cards: list[PreparedCard], layout: str, hasher: Hasher) -> list[dict]:
+    out = []
+    for page in pages:
+        for slot in page.slots:
+            card = cards[slot.card]
+            out.append({"sheet": page.sheet_number, "slot": slot.number, "side": slot.side,
+                        "id": card.ident, "name": card.name, "layout": layout,
+                        "hash": hasher.card(card, slot.side)})
+    return out
+
+
+def write(target: Path, pages, cards: list[PreparedCard], sides, layout: str,
+          hasher: Hasher) -> None:
+    """The manifest as CSV (UTF-8 with BOM: Excel opens it), written atomically."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows(pages, cards, layout, hasher))
+    write_bytes(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
+def read(path: Path) -> dict[tuple[str, str], str]:
+    """(id, side) -> hash from a manifest file; UserError when it is not one."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise UserError(Problem(_("cannot read the manifest: {error}").format(
+            error=exc.strerror or exc), Location(str(path)))) from None
+    except UnicodeDecodeError:
+        raise UserError(Problem(_("not a manifest written by fieldprint (not UTF-8 text)"),
+                                Location(str(path)))) from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"id", "side", "hash"} <= set(reader.fieldnames):
+        raise UserError(Problem(_("not a manifest written by fieldprint: it needs the columns "
+                                  "{columns}").format(columns=", ".join(COLUMNS)),
+                                Location(str(path), 1)))
+    found: dict[tuple[str, str], str] = {}
+    for row in reader:
+        found[(row["id"], row["side"])] = row["hash"]
+    return found

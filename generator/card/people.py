@@ -1,0 +1,125 @@
+"""Choosing and preparing the people of a card run: one team, an order, photos from a folder.
+
+Pure functions over Person records (the data models); the only I/O is listing a photo
+folder. Messages name files and people so HR can fix the folder in one go.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Location, Problem, UserError, suggest
+from ..i18n import _
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif"}
+SORT_KEYS = ("team", "id", "name")
+
+
+def by_team(people: list, team: str | None) -> list:
+    """The people of one team (as the `team` field spells it); UserError naming the teams
+    there are when none matches."""
+    if not team:
+        return list(people)
+    chosen = [p for p in people if (p.team or "") == team]
+    if not chosen:
+        teams = sorted({p.team for p in people if p.team})
+        raise UserError(Problem(_("--team {team}: nobody is in that team{hint} (teams: "
+                                  "{teams})").format(team=team, hint=suggest(team, teams),
+                                                     teams=", ".join(teams) or "-")))
+    return chosen
+
+
+def sorted_people(people: list, key: str | None) -> list:
+    """People in data order (None), or by team (then data order), id or name. Stable."""
+    if not key:
+        return list(people)
+    if key not in SORT_KEYS:
+        raise UserError(Problem(_("--sort {key}: use one of {keys}").format(
+            key=key, keys=", ".join(SORT_KEYS))))
+    return sorted(people, key=lambda p: (getattr(p, key) or "") if key != "team"
+                  else (p.team is None, p.team or ""))
+
+
+@dataclass
+class PhotoMatch:
+    people: list                                   # with photos filled in where matched
+    matched: int = 0
+    unused_files: list[Path] = field(default_factory=list)
+    unmatched_people: list = field(default_factory=list)   # no photo given, none found
+    ambiguous: list[Problem] = field(default_factory=list)
+
+    def warnings(self, folder: Path, origins: dict | None = None) -> list[Problem]:
+        """Every unmatched file and person, and every ambiguous match, as warnings."""
+        origins = origins or {}
+        out = list(self.ambiguous)
+        for path in self.unused_files:
+            out.append(Problem(_("no one on the staff list has this id or name (name the file "
+                                 "<id>.jpg or <name>.jpg)"), Location(str(path))))
+        for person in self.unmatched_people:
+            out.append(Problem(_("no photo in {folder} named {id}.jpg or {name}.jpg (any "
+                                 "picture suffix)").format(folder=folder, id=person.id,
+                                                           name=person.name),
+                               origins.get(person.id), f"{person.id} {person.name}: photo"))
+        return out
+
+
+def match_photos(people: list, folder: Path) -> PhotoMatch:
+    """Photos from a folder the way HR keeps them: `工号.jpg` or `姓名.jpg` (any common picture
+    suffix, any case), for the people whose record gives no photo. A person whose id or name
+    matches two files, or a name shared by two people, is left unmatched and reported.
+    Raises UserError when the folder does not exist."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(Problem(_("--photos {folder}: no such folder").format(folder=folder)))
+    files: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix.lower() in PHOTO_SUFFIXES \
+                and not path.name.startswith("."):
+            files.setdefault(path.stem.strip().casefold(), []).append(path)
+    names: dict[str, int] = {}
+    for person in people:
+        names[person.name.casefold()] = names.get(person.name.casefold(), 0) + 1
+    used: set[Path] = set()
+    result = PhotoMatch([])
+    for person in people:
+        if person.photo is not None:
+            result.people.append(person)
+            for candidates in (files.get(person.id.casefold(), []),):
+                used.update(candidates)       # the file is this person's, even if unused
+            continue
+        by_id = files.get(person.id.casefold(), [])
+        by_name = files.get(person.name.casefold(), [])
+        found = by_id or by_name
+        who = f"{person.id} {person.name}"
+        if by_name and not by_id and names[person.name.casefold()] > 1:
+            result.ambiguous.append(Problem(_(
+                "{file}: {count} people are called {name}; name the photo by employee ID "
+                "({id}.jpg)").format(file=by_name[0].name, count=names[person.name.casefold()],
+                                     name=person.name, id=person.id),
+                Location(str(by_name[0])), f"{who}: photo"))
+            used.update(by_name)
+            result.people.append(person)
+            result.unmatched_people.append(person)
+            continue
+        if len(found) > 1:
+            result.ambiguous.append(Problem(_("{files} all match {who}; keep one of them").format(
+                files=", ".join(p.name for p in found), who=who),
+                Location(str(found[0])), f"{who}: photo"))
+            used.update(found)
+            result.people.append(person)
+            result.unmatched_people.append(person)
+            continue
+        if not found:
+            result.people.append(person)
+            result.unmatched_people.append(person)
+            continue
+        used.add(found[0])
+        result.matched += 1
+        result.people.append(person.model_copy(update={"photo": found[0].resolve()}))
+    result.unused_files = [p for group in files.values() for p in group if p not in used]
+    result.unused_files.sort()
+    # people who were only ambiguous are reported once, as ambiguous
+    ambiguous_people = {p.path.split(":")[0] for p in result.ambiguous}
+    result.unmatched_people = [p for p in result.unmatched_people
+                               if f"{p.id} {p.name}" not in ambiguous_people]
+    return result

@@ -5,7 +5,6 @@ problems and exits 2, without a traceback. Anything else is a bug and keeps its 
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 
@@ -67,5 +66,6 @@ class UserError(Exception):
 def suggest(word: str, choices) -> str:
     """'; did you mean 'x'?' for the closest of `choices` to `word`, or ''."""
     from .i18n import _
+    import difflib
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return _("; did you mean {word!r}?").format(word=close[0]) if close else ""

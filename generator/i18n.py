@@ -31,7 +31,6 @@ import io
 import os
 from pathlib import Path
 
-from babel.support import LazyProxy
 
 DOMAIN = "fieldprint"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -103,18 +102,79 @@ def pgettext(context: str, message: str) -> str:
     return _translations().pgettext(context, message)
 
 
-def _l(message: str) -> LazyProxy:
+class LazyText:
+    """A text translated each time it is used (what `_l` and `_lp` make): `_func(*_args)`.
+    Behaves as the str of the current language: str(), format(), +, %, comparisons, len, in,
+    its methods. (Our own rather than babel.support.LazyProxy: importing babel costs
+    `fieldprint --help` a quarter of its start-up; babel is only needed for catalog work.)"""
+
+    __slots__ = ("_func", "_args")
+
+    def __init__(self, func, *args):
+        self._func = func
+        self._args = args
+
+    def __str__(self) -> str:
+        return self._func(*self._args)
+
+    def __repr__(self) -> str:
+        return f"LazyText({self._func.__name__}, {', '.join(map(repr, self._args))})"
+
+    def __getattr__(self, name: str):
+        return getattr(str(self), name)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __iter__(self):
+        return iter(str(self))
+
+    def __getitem__(self, key):
+        return str(self)[key]
+
+    def __contains__(self, item) -> bool:
+        return item in str(self)
+
+    def __add__(self, other):
+        return str(self) + other
+
+    def __radd__(self, other):
+        return other + str(self)
+
+    def __mod__(self, other):
+        return str(self) % other
+
+    def __mul__(self, n):
+        return str(self) * n
+
+    def __eq__(self, other) -> bool:
+        return str(self) == (str(other) if isinstance(other, LazyText) else other)
+
+    def __lt__(self, other) -> bool:
+        return str(self) < str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __bool__(self) -> bool:
+        return bool(self._args[-1])
+
+
+def _l(message: str) -> LazyText:
     """`message`, translated each time it is turned into text (for help and constants)."""
-    return LazyProxy(_, message, enable_cache=False)
+    return LazyText(_, message)
 
 
-def _lp(context: str, message: str) -> LazyProxy:
+def _lp(context: str, message: str) -> LazyText:
     """`pgettext(context, message)`, translated each time it is turned into text."""
-    return LazyProxy(pgettext, context, message, enable_cache=False)
+    return LazyText(pgettext, context, message)
 
 
 def is_lazy(value: object) -> bool:
-    return isinstance(value, LazyProxy)
+    return isinstance(value, LazyText)
 
 
 def N_(message: str) -> str:

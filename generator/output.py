@@ -9,8 +9,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
-import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -43,6 +41,7 @@ def check_target(path: Path, *, directory: bool = False, probe: bool = True) -> 
 
 def _mkstemp(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
     try:
+        import tempfile
         return tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     except OSError as exc:
         raise UserError(Problem(f"cannot write into {folder}: {exc.strerror}")) from None
@@ -79,6 +78,7 @@ def fixed_zip(data: bytes, when: dt.date) -> bytes:
     stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
     saved = f"{when:%Y-%m-%d}T00:00:00Z".encode()
     out = io.BytesIO()
+    import zipfile
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():

@@ -5,10 +5,13 @@ from pathlib import Path
 
 import click
 
-from ..data.dataset import Dataset, load_dataset
+from typing import TYPE_CHECKING
 from ..errors import Problem, UserError, suggest
 from ..i18n import _, _l, _lp, ngettext
 from .clicktext import Words, argument, option
+
+if TYPE_CHECKING:   # loading (pydantic, yaml) is imported when a command runs, not for --help
+    from ..data.dataset import Dataset
 
 
 TABLE_OPTIONS = "fieldprint.table_options"  # click context meta: --section, --encoding
@@ -51,6 +54,7 @@ def load(data: tuple[Path, ...], **options) -> Dataset:
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         options = {**ctx.meta.get(TABLE_OPTIONS, {}), **options}
+    from ..data.dataset import load_dataset
     dataset = load_dataset(data, **options)
     report_problems(dataset.warnings, prefix="warning: ")
     return dataset

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..context import today
 from ..dates import parse_date
 from ..errors import Problem, UserError
 from ..i18n import _, _l, _lp, ngettext
@@ -201,6 +200,7 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
         fmt = suffix if suffix in FORMATS else "table"
         if suffix == "txt":
             fmt = "table"
+    from ..context import today
     as_of = as_of or today()
     if out is None and fmt in BINARY:
         out = Path(f"equipment-{as_of.isoformat()}.{fmt}")

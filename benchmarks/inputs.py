@@ -53,11 +53,13 @@ def _photo(args: tuple[int, str]) -> None:
 
 
 def make_people(folder: Path, n: int) -> Path:
-    """staff.yaml + company.yaml + photos/; reused when already there."""
+    """staff.yaml + company.yaml, photos in ../photos/ (shared by every size); reused when
+    already there."""
     data = folder / "staff.yaml"
     if data.exists():
         return data
-    photos = folder / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    photos = folder.parent / "photos"   # shared by every size: person i has photo i
     photos.mkdir(parents=True, exist_ok=True)
     todo = [(i, str(photos / f"P{i:05d}.jpg")) for i in range(n)
             if not (photos / f"P{i:05d}.jpg").exists()]
@@ -67,7 +69,7 @@ def make_people(folder: Path, n: int) -> Path:
     for i in range(n):
         lines += [f'  - id: "P{i:05d}"', f"    name: {_name(i)}",
                   f"    team: {TEAMS[i % len(TEAMS)]}", f'    phone: "139{i:08d}"',
-                  f"    photo: photos/P{i:05d}.jpg",
+                  f"    photo: ../photos/P{i:05d}.jpg",
                   f"    qr: https://u.wechat.example.cn/staff/P{i:05d}?k={i * 7919 % 100003}",
                   f"    stars: {1 + i % 5}"]
     (folder / "company.yaml").write_text(COMPANY, encoding="utf-8")

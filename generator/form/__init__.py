@@ -43,7 +43,11 @@ __all__ = ["FormLayout", "Record", "RenderResult", "load_form", "layout_record",
 # whole document in memory until it saves; with each page compressed as soon as it is done
 # (see _compress_last_page) a form page costs ~5 KB there, so one document holds a large
 # batch and joining (pypdf, ~0.3 ms a page) is only needed beyond this many pages.
-CHUNK_PAGES = 20000
+# Pages drawn into one reportlab document before it is saved (to a temporary file) and a new
+# one begun; the parts are joined at the end (generator.pdfjoin). Memory stays flat: about
+# 15 KB a page while its part is open. A batch of at most this many pages is reportlab's own
+# file as is.
+CHUNK_PAGES = 2000
 
 
 @dataclass
@@ -185,7 +189,9 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
     result = RenderResult()
     page_w, page_h = layout.page.size_mm
     title = title or layout.name
-    chunks: list[bytes] = []
+    parts: list[Path] = []           # finished parts spilled to disk, in order
+    last: list[bytes] = []           # the latest finished part, still in memory
+    spool: list = []                 # the temporary folder of the parts, once needed
     canvas = painter = None
     in_chunk = 0
 
@@ -198,9 +204,19 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
         painter = Painter(canvas, fonts, page_h)
         in_chunk = 0
 
+    def spill():
+        import tempfile
+        if not spool:
+            spool.append(tempfile.TemporaryDirectory(prefix="fieldprint-"))
+        path = Path(spool[0].name) / f"part-{len(parts):05d}.pdf"
+        path.write_bytes(last.pop())
+        parts.append(path)
+
     def finish():
         canvas.save()
-        chunks.append(canvas._fieldprint_buffer.getvalue())
+        if last:
+            spill()
+        last.append(canvas._fieldprint_buffer.getvalue())
 
     # The data of a big batch (10,000 orders: a few hundred MB of objects) exists before this
     # starts and outlives it: frozen, the cyclic GC stops walking all of it again and again
@@ -223,19 +239,29 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
                 canvas = None
         if canvas is not None and not result.unprintable:
             finish()
+        if result.unprintable:
+            raise UserError(result.unprintable)
+        if not last:
+            raise UserError("nothing to print: no records were given")
+        if not parts:                  # one part: reportlab's own file, as is
+            if isinstance(target, io.BytesIO):
+                target.write(last[0])
+            else:
+                with atomic_path(Path(target)) as tmp:
+                    tmp.write_bytes(last[0])
+            return result
+        spill()
+        from ..pdfjoin import join     # parts joined page by page: memory stays flat
+        if isinstance(target, io.BytesIO):
+            join(parts, target)
+        else:
+            with atomic_path(Path(target)) as tmp, open(tmp, "wb") as out:
+                join(parts, out)
+        return result
     finally:
         gc.unfreeze()
-    if result.unprintable:
-        raise UserError(result.unprintable)
-    if not chunks:
-        raise UserError("nothing to print: no records were given")
-    data = chunks[0] if len(chunks) == 1 else _join(chunks, title, layout.description)
-    if isinstance(target, io.BytesIO):
-        target.write(data)
-    else:
-        with atomic_path(Path(target)) as tmp:
-            tmp.write_bytes(data)
-    return result
+        if spool:
+            spool[0].cleanup()
 
 
 def _compress_last_page(canvas) -> None:
@@ -255,22 +281,6 @@ def _compress_last_page(canvas) -> None:
     page.Contents = PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
                               zlib.compress(data))
     page.stream = None
-
-
-def _join(chunks: list[bytes], title: str, subject: str) -> bytes:
-    """Chunks joined into one PDF; identical fonts are shared, output deterministic."""
-    from pypdf import PdfWriter
-    writer = PdfWriter()
-    for data in chunks:
-        writer.append(io.BytesIO(data))
-    writer.add_metadata({"/Title": title, "/Author": "fieldprint", "/Creator": "fieldprint",
-                         "/Producer": "fieldprint", **({"/Subject": subject} if subject else {})})
-    from pypdf.generic import DictionaryObject, NameObject
-    prefs = DictionaryObject({NameObject("/PrintScaling"): NameObject("/None")})
-    writer._root_object[NameObject("/ViewerPreferences")] = prefs  # print at 100 %
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def page_size_pt(layout: FormLayout) -> tuple[float, float]:

@@ -1,0 +1,60 @@
+"""Writing a big batch in chunks gives the same pages as writing it at once (issue 19).
+
+Not timed. The work orders of the examples go through the real command twice: once as one
+document (what every batch up to CHUNK_PAGES is), once cut into chunks of 3 pages that are
+then joined; every page must read and look the same.
+"""
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pypdfium2 as pdfium
+
+import generator.form as engine
+
+from conftest import EXAMPLES
+
+
+def _pages(pdf: bytes) -> list[tuple[str, bytes]]:
+    texts = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    document = pdfium.PdfDocument(pdf)
+    pixels = [document[i].render(scale=60 / 72).to_pil().convert("RGB").tobytes()
+              for i in range(len(document))]
+    return list(zip(texts, pixels))
+
+
+def test_chunked_writing_gives_the_pages_of_writing_at_once(cli, tmp_path, monkeypatch):
+    args = ("work-orders", EXAMPLES / "work_orders.yaml", EXAMPLES / "staff.yaml")
+    whole = tmp_path / "whole.pdf"
+    assert cli(*args, "-o", whole).code == 0
+    real = engine.render_pdf
+    chunks = []
+
+    def in_chunks(*a, **k):
+        k["chunk_pages"] = 3
+        result = real(*a, **k)
+        chunks.append(result.pages)
+        return result
+
+    monkeypatch.setattr(engine, "render_pdf", in_chunks)
+    chunked = tmp_path / "chunked.pdf"
+    assert cli(*args, "-o", chunked).code == 0
+    assert chunks and chunks[0] > 6          # really several chunks
+    one, many = _pages(whole.read_bytes()), _pages(chunked.read_bytes())
+    assert len(one) == len(many) == chunks[0]
+    for i, (a, b) in enumerate(zip(one, many)):
+        # (pypdf may end a page's text with a newline or not as its resources are numbered)
+        assert a[0].strip() == b[0].strip(), f"page {i + 1}: text differs"
+        assert a[1] == b[1], f"page {i + 1}: pixels differ"
+    reader = pypdf.PdfReader(chunked)
+    assert reader.metadata.title == pypdf.PdfReader(whole).metadata.title
+    # each part's font subsets keep distinct names in the joined file (a printer may cache
+    # fonts by name)
+    fonts = {}
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            fonts[ref.idnum] = font["/BaseFont"]
+    assert len(fonts) > 2 and len(set(fonts.values())) == len(fonts)
+

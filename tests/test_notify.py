@@ -255,7 +255,7 @@ def test_items_of_teams_without_a_group_are_named(cli, apps, tmp_path):
 def test_company_without_notify_list_is_a_usage_error(cli, apps, tmp_path):
     result = run(cli, write(tmp_path), "--notify", "company", "-o", tmp_path / "r.json")
     assert result.code == 2
-    assert "公司文件里没有 notify: 列表" in result.err
+    assert "公司文件里没有 notify: 列表" in result.err and "[{app: wecom, url:" in result.err
     assert not (tmp_path / "r.json").exists() and apps.requests == []
 
 

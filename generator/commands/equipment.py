@@ -73,7 +73,8 @@ def notify_targets(requested: list, secret: str | None, report) -> list:
             raise UserError(Problem(_(
                 "--notify company: the company file has no notify: list; add one entry per "
                 "group robot, e.g. notify: [{{app: wecom, url: 'https://qyapi.weixin.qq.com/"
-                "cgi-bin/webhook/send?key=...', team: 园区装维一班}}] (see docs/notify.md)")))
+                "cgi-bin/webhook/send?key=...', team: 园区装维一班}}] (see docs/notify.md)"
+            ).format()))
         teams = {report.team(s) for s in report.statuses} | {
             p.team for p in report.people.values() if p.team}
         for i, group in enumerate(groups, 1):

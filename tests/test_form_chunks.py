@@ -10,18 +10,28 @@ import io
 
 import pypdf
 import pypdfium2 as pdfium
+from PIL import Image, ImageChops
 
 import generator.form as engine
 
 from conftest import EXAMPLES
 
 
-def _pages(pdf: bytes) -> list[tuple[str, bytes]]:
+def _pages(pdf: bytes) -> list[tuple[str, Image.Image]]:
     texts = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
     document = pdfium.PdfDocument(pdf)
-    pixels = [document[i].render(scale=60 / 72).to_pil().convert("RGB").tobytes()
+    pixels = [document[i].render(scale=60 / 72).to_pil().convert("RGB")
               for i in range(len(document))]
     return list(zip(texts, pixels))
+
+
+def _same_picture(a: Image.Image, b: Image.Image) -> bool:
+    """Equal but for rounding: the same glyphs come from another subset of the same font in
+    each part, and the rasteriser may round a few edge pixels one level differently."""
+    if a.size != b.size:
+        return False
+    worst = max(high for _low, high in ImageChops.difference(a, b).getextrema())
+    return worst <= 2
 
 
 def test_chunked_writing_gives_the_pages_of_writing_at_once(cli, tmp_path, monkeypatch):
@@ -46,7 +56,7 @@ def test_chunked_writing_gives_the_pages_of_writing_at_once(cli, tmp_path, monke
     for i, (a, b) in enumerate(zip(one, many)):
         # (pypdf may end a page's text with a newline or not as its resources are numbered)
         assert a[0].strip() == b[0].strip(), f"page {i + 1}: text differs"
-        assert a[1] == b[1], f"page {i + 1}: pixels differ"
+        assert _same_picture(a[1], b[1]), f"page {i + 1}: pixels differ"
     reader = pypdf.PdfReader(chunked)
     assert reader.metadata.title == pypdf.PdfReader(whole).metadata.title
     # each part's font subsets keep distinct names in the joined file (a printer may cache

@@ -10,7 +10,7 @@ import click
 from . import __version__, console
 from .errors import UserError
 from .i18n import _, _l, set_language
-from .commands import (badges, calibrate, common, demo, equipment, forms, layouts,
+from .commands import (badges, calibrate, common, demo, equipment, forms, layouts, phrase_cards,
                        service_cards, template, validate)
 from .commands.clicktext import Option, group, option
 
@@ -37,8 +37,8 @@ def cli(quiet: bool) -> None:
     pass
 
 
-for module in (validate, badges, service_cards, calibrate, forms, equipment, template, layouts,
-               demo):
+for module in (validate, badges, service_cards, phrase_cards, calibrate, forms, equipment,
+               template, layouts, demo):
     for command in module.COMMANDS:
         cli.add_command(command)
 

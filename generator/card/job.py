@@ -67,6 +67,7 @@ class CardRun:
     company_origin: Callable[[tuple], Location | None] | None = None
     jobs: int = 0                      # 0: every core
     what: str = "card"                 # "badge", "service card": for the sheet's label
+    context: dict = field(default_factory=dict)   # more names for the layout (phrases)
 
 
 @dataclass
@@ -101,7 +102,7 @@ def prepare(run: CardRun, photos: PhotoSource | None = None
             layout=run.layout.path.name, side=missing[0],
             other="back" if missing[0] == "front" else "front"))
     fonts = font_set(run.company)
-    renderer = CardRenderer(run.layout, run.company, fonts, sides=sides,
+    renderer = CardRenderer(run.layout, run.company, fonts, sides=sides, context=run.context,
                             allow_missing_photos=run.allow_missing_photos,
                             allow_missing_qr=run.allow_missing_qr,
                             company_origin=run.company_origin)

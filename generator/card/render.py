@@ -183,7 +183,8 @@ class CardRenderer:
 
     def __init__(self, layout: CompiledLayout, company, fonts: FontSet, *,
                  sides: tuple[str, ...] = ("front", "back"), allow_missing_photos: bool = False,
-                 allow_missing_qr: bool = False, company_origin=None, as_of=None):
+                 allow_missing_qr: bool = False, company_origin=None, as_of=None,
+                 context: dict | None = None):
         self.layout = layout
         self.company = company
         self.fonts = fonts
@@ -191,7 +192,8 @@ class CardRenderer:
         self.allow_missing_photos = allow_missing_photos
         self.allow_missing_qr = allow_missing_qr
         self._codes: dict[str, FoundCode | ImageProblem] = {}
-        self.base = {"company": company_context(company), "today": as_of or today()}
+        self.base = {**(context or {}), "company": company_context(company),
+                     "today": as_of or today()}
         self._pictures: dict[tuple, EmbeddedImage | ImageProblem] = {}
         self.static_problems: list[Problem] = []
         self.static_warnings: list[Problem] = []

@@ -9,10 +9,10 @@ from ..content import content_dir
 from ..i18n import _, _l
 from ..output import check_target
 from .clicktext import command, option
-from . import badges, equipment, forms, service_cards
+from . import badges, equipment, forms, phrase_cards, service_cards
 
 # Each module's demo(examples, out) renders its artifacts and returns the files written.
-ARTIFACTS = (badges, service_cards, forms, equipment)
+ARTIFACTS = (badges, service_cards, phrase_cards, forms, equipment)
 
 
 @command("demo", help=_l("""Print every artifact from the bundled example company into a

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ..errors import Location, Problem, UserError
 from ..i18n import _
-from .models import (SECTIONS, SPACE, Company, EquipmentItem, Person, WorkOrder,
+from .models import (SECTIONS, SPACE, Company, EquipmentItem, Person, PhraseBook, WorkOrder,
                      clean_list_validator, clean_validator)
 from ..errors import suggest
 from .sources import read_sections
@@ -31,6 +31,7 @@ class Dataset:
     staff: list[Person] = field(default_factory=list)
     work_orders: list[WorkOrder] = field(default_factory=list)
     equipment: list[EquipmentItem] = field(default_factory=list)
+    phrases: PhraseBook | None = None      # the service-phrase pocket card's content
     warnings: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     # where each record starts, as loading left it: [(section, list, [(id, index)])]
@@ -366,6 +367,15 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
         data.company = validate_record(raw, Company, "company", None, context_for(path),
                                        problems)
         data._company_raw = (path, raw)
+    if len(collected["phrases"]) > 1:
+        second_path, second = collected["phrases"][1]
+        problems.append(Problem(
+            f"a second phrases section (the first is in {collected['phrases'][0][0]}); "
+            "keep one", _locate(second, ()) or Location(str(second_path))))
+    if collected["phrases"]:
+        path, raw = collected["phrases"][0]
+        data.phrases = validate_record(raw, PhraseBook, "phrases", None, context_for(path),
+                                       problems)
 
     unknown_refs: list[Problem] = []  # engineers and holders not on the staff list
     unchecked_staff: set[str] = set()  # ids of staff records that did not validate

@@ -430,9 +430,29 @@ def choices_text(model: type, field: str) -> str | None:
     return "、".join(parts)
 
 
+# ---------------------------------------------------------------- service phrases
+PLACEHOLDERS = ("【公司】", "【热线】", "【姓名】", "【工号】")
+
+
+class Phrase(Model):
+    moment: Text = Field(min_length=1)     # when it is said: 电话预约（装移机）
+    say: Text = Field(min_length=1)        # the words; 【公司】【热线】【姓名】【工号】 filled in
+
+
+class PhraseBook(Model):
+    """The service-phrase pocket card's content (SPEC §6): what to say at each moment of a
+    visit, and what never to say (服务忌语)."""
+
+    title: Text = "装维服务用语"
+    moments: list[Phrase] = Field(min_length=1, max_length=10)
+    forbidden: list[Text] = Field(default_factory=list, max_length=12)
+    forbidden_title: Text = "服务忌语（禁止使用）"
+
+
 SECTIONS: dict[str, type[Model]] = {
     "company": Company,
     "staff": Person,
     "work_orders": WorkOrder,
     "equipment": EquipmentItem,
+    "phrases": PhraseBook,
 }

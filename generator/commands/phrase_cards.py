@@ -1,0 +1,94 @@
+"""`fieldprint phrase-cards`: the service-phrase pocket card (服务用语口袋卡), one per engineer,
+printed by the card engine from the data's `phrases` section."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import Problem, UserError
+from ..i18n import _, _l, ngettext
+from .badges import card_options, layout_option
+from .clicktext import Range, command, option
+from .common import data_argument, load, report_problems, select, warning_prefix
+
+
+def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jobs: int = 0):
+    from ..card import CardRun, load_card_layout
+    from ..phrases import phrases_context
+    compiled = load_card_layout(layout)
+    company = dataset.require_company()
+    if dataset.phrases is None:
+        first = dataset.files[0] if dataset.files else Path("data.yaml")
+        raise UserError(Problem(_(
+            "no phrases given: add a 'phrases:' section (what to say at each moment of a "
+            "visit and what never to say; see examples/phrases.yaml) to the data files"),
+            None, str(first)))
+    return CardRun(compiled, company, people,
+                   origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
+                   sides=sides, sheet=sheet, copies=copies, jobs=jobs, what="phrase card",
+                   context={"phrases": phrases_context(dataset.phrases, company)})
+
+
+@command("phrase-cards", help=_l("""Print the service-phrase pocket card (服务用语口袋卡,
+    98 × 140 mm, about A6) for each engineer to carry: what to say at each moment of a visit,
+    from the booking call to goodbye with the hotline (front), and the phrases never to say
+    with the service deadlines (back). The words are the data's 'phrases' section.
+
+    \b
+    Examples:
+      fieldprint phrase-cards examples/phrases.yaml examples/staff.yaml -o phrase-cards.pdf
+      fieldprint phrase-cards phrases.yaml staff.yaml --only SZ10023 --sheet none"""))
+@data_argument
+@layout_option("phrase-card")
+@card_options
+@option("--copies", type=Range(min=1, max=100), default=1, show_default=True,
+        metavar=_l("N"), help=_l("Cards per person."))
+@option("-o", "--output", type=click.Path(path_type=Path), metavar=_l("FILE.pdf"),
+        help=_l("The PDF to write (default: phrase-cards.pdf; not written when only --png "
+                "is given)."))
+def phrase_cards(data, layout, side, sheet, only, png_dir, jobs, copies, output):
+    from ..card import execute
+    dataset = load(data, missing_files="ignore")
+    people = select(dataset.staff, only, "staff")
+    sides = ("front", "back") if side == "both" else (side,)
+    run = _run(dataset, layout=layout, people=people, sides=sides, sheet=sheet,
+               copies=copies, jobs=jobs)
+    if output is None and png_dir is None:
+        output = Path("phrase-cards.pdf")
+    result = execute(run, output, png_dir)
+    report_problems(result.warnings, prefix=warning_prefix())
+    if output is not None:
+        click.echo(_("wrote {path}: {cards}, {pages}").format(
+            path=output, cards=ngettext("{n} phrase card", "{n} phrase cards",
+                                        len(people)).format(n=len(people)),
+            pages=ngettext("{n} page", "{n} pages", len(result.pages)).format(
+                n=len(result.pages))))
+        if sheet == "a4" and side == "both":
+            click.echo(_("print double-sided, flip on long edge, at actual size (100 %)"))
+    if png_dir is not None:
+        click.echo(ngettext("wrote {n} PNG file into {folder}/", "wrote {n} PNG files into "
+                            "{folder}/", len(result.pngs)).format(n=len(result.pngs),
+                                                                 folder=png_dir))
+
+
+def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
+    """Phrase cards of the first four example engineers on A4, and PNGs of the first one."""
+    from ..card import execute
+    from ..data.dataset import load_dataset
+    from ..output import check_target
+    files = [examples_dir / "phrases.yaml", examples_dir / "staff.yaml"]
+    if not all(f.is_file() for f in files):
+        return []
+    dataset = load_dataset(files, missing_files="ignore")
+    check_target(out_dir, directory=True)
+    target = out_dir / "phrase-cards.pdf"
+    execute(_run(dataset, layout="phrase-card", people=dataset.staff[:4],
+                 sides=("front", "back"), sheet="a4"), target, None)
+    pngs = execute(_run(dataset, layout="phrase-card", people=dataset.staff[:1],
+                        sides=("front", "back"), sheet="none"),
+                   None, out_dir / "phrase-cards-png").pngs
+    return [target, *pngs]
+
+
+COMMANDS = [phrase_cards]

@@ -139,6 +139,12 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "generator.cli", "calibrate", "-o", out],
                        check=True, cwd=ROOT)
         png(out, HERE / "calibration.png", dpi=60)
+        out = tmp / "phrase-card.pdf"
+        subprocess.run([sys.executable, "-m", "generator.cli", "phrase-cards",
+                        EX / "phrases.yaml", EX / "staff.yaml", "--only", "SZ10023",
+                        "--sheet", "none", "-o", out], check=True, cwd=ROOT)
+        for index, side in enumerate(("front", "back")):
+            png(out, HERE / f"phrase-card-{side}.png", dpi=80, page=index)
         out = tmp / "equipment.pdf"
         subprocess.run([sys.executable, "-m", "generator.cli", "equipment",
                         EX / "equipment.yaml", "--as-of", "2026-11-21", "--format", "pdf",

@@ -8,12 +8,13 @@ import click
 
 from ..errors import Problem, UserError
 from ..i18n import _, _l, ngettext
-from .badges import card_options, layout_option
+from .badges import SHEETS, SIDES, layout_option
 from .clicktext import Range, command, option
-from .common import data_argument, load, report_problems, select, warning_prefix
+from .common import data_argument, load, only_option, report_problems, select, warning_prefix
 
 
-def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jobs: int = 0):
+def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jobs: int = 0,
+         duplex: bool = True):
     from ..card import CardRun, load_card_layout
     from ..phrases import phrases_context
     compiled = load_card_layout(layout)
@@ -27,6 +28,7 @@ def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jo
     return CardRun(compiled, company, people,
                    origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
                    sides=sides, sheet=sheet, copies=copies, jobs=jobs, what="phrase card",
+                   duplex=duplex and len(sides) == 2, manifest=False,
                    context={"phrases": phrases_context(dataset.phrases, company)})
 
 
@@ -41,19 +43,27 @@ def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jo
       fieldprint phrase-cards phrases.yaml staff.yaml --only SZ10023 --sheet none"""))
 @data_argument
 @layout_option("phrase-card")
-@card_options
+@option("--side", type=SIDES, default="both", show_default=True,
+        help=_l("Which side to print; both: each front sheet followed by its back sheet, "
+                "for duplex printing (flip on long edge)."))
+@option("--sheet", type=SHEETS, default="a4", show_default=True,
+        help=_l("a4: four cards to an A4 sheet, with crop marks. none: one card per page at "
+                "the card's exact size."))
+@only_option
+@option("--png", "png_dir", type=click.Path(path_type=Path), metavar=_l("FOLDER"),
+        help=_l("Also write one 300 dpi PNG per person and side into this folder."))
 @option("--copies", type=Range(min=1, max=100), default=1, show_default=True,
         metavar=_l("N"), help=_l("Cards per person."))
 @option("-o", "--output", type=click.Path(path_type=Path), metavar=_l("FILE.pdf"),
         help=_l("The PDF to write (default: phrase-cards.pdf; not written when only --png "
                 "is given)."))
-def phrase_cards(data, layout, side, sheet, only, png_dir, jobs, copies, output):
+def phrase_cards(data, layout, side, sheet, only, png_dir, copies, output):
     from ..card import execute
     dataset = load(data, missing_files="ignore")
     people = select(dataset.staff, only, "staff")
     sides = ("front", "back") if side == "both" else (side,)
     run = _run(dataset, layout=layout, people=people, sides=sides, sheet=sheet,
-               copies=copies, jobs=jobs)
+               copies=copies)
     if output is None and png_dir is None:
         output = Path("phrase-cards.pdf")
     result = execute(run, output, png_dir)

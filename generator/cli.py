@@ -11,7 +11,7 @@ from . import __version__, console
 from .errors import UserError
 from .i18n import _, _l, set_language
 from .commands import (badges, calibrate, common, demo, equipment, forms, layouts, phrase_cards,
-                       service_cards, template, validate)
+                       serve, service_cards, template, validate)
 from .commands.clicktext import Option, group, option
 
 
@@ -38,7 +38,7 @@ def cli(quiet: bool) -> None:
 
 
 for module in (validate, badges, service_cards, phrase_cards, calibrate, forms, equipment,
-               template, layouts, demo):
+               template, layouts, demo, serve):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -1,0 +1,85 @@
+"""`fieldprint serve`: the office's print desk in the browser (generator/web)."""
+from __future__ import annotations
+
+import threading
+import webbrowser
+from pathlib import Path
+
+import click
+
+from ..errors import Problem, UserError
+from ..i18n import _, _l
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help=_l("The address to listen on. Another address than 127.0.0.1 lets other "
+                      "computers in; it needs a password (--set-password)."))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help=_l("The port to listen on."))
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("fieldprint-workspace"), show_default=True,
+              help=_l("The folder of the company's files (company.yaml, staff.xlsx, photos/, "
+                      "…); made when missing. The CLI reads the same files."))
+@click.option("--no-browser", is_flag=True, help=_l("Do not open the browser."))
+@click.option("--set-password", is_flag=True,
+              help=_l("Ask for a new password (stored hashed in the workspace) and stop."))
+@click.option("--max-upload-mb", default=32, show_default=True, type=click.IntRange(1, 2048),
+              help=_l("The largest upload accepted at once, in MB."))
+@click.option("--lang", "lang", type=click.Choice(["zh", "en"]), default=None,
+              help=_l("The language of the pages (default: Chinese)."))
+def serve(host, port, workspace, no_browser, set_password, max_upload_mb, lang):
+    """Start the print desk: a web page on this computer where the office uploads the staff
+    sheet, photos, work orders and the equipment register, previews every card and form,
+    and downloads the PDFs. Open http://127.0.0.1:8000 in a browser.
+
+    \b
+    Examples:
+      fieldprint serve                                  this computer only
+      fieldprint serve --workspace D:/工号牌             the company's folder
+      fieldprint serve --set-password                   then:
+      fieldprint serve --host 0.0.0.0 --no-browser      the office network (login needed)
+    """
+    from ..web import security
+    from ..web.workspace import Workspace
+    ws = Workspace(workspace)
+    if set_password:
+        password = click.prompt(_("New password"), hide_input=True,
+                                confirmation_prompt=True)
+        if len(password) < security.MIN_PASSWORD:
+            raise UserError(Problem(_("the password is too short: at least {n} characters")
+                                    .format(n=security.MIN_PASSWORD)))
+        security.set_password(ws.private, password)
+        click.echo(_("password saved (hashed) in {path}").format(
+            path=security.password_file(ws.private)))
+        return 0
+    local = security.is_local(host)
+    has_password = security.password_hash(ws.private) is not None
+    if not local and not has_password:
+        raise UserError(Problem(_(
+            "--host {host} lets other computers in: set a password first with "
+            "`fieldprint serve --set-password --workspace {ws}`").format(host=host,
+                                                                          ws=workspace)))
+    import uvicorn
+
+    from ..web.app import Settings, create_app
+    from ..web.uploads import Limits
+    settings = Settings(ws.root, require_login=has_password,
+                        limits=Limits(request_bytes=max_upload_mb * 1024 * 1024), lang=lang)
+    app = create_app(settings)
+    if local:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+        app.add_middleware(TrustedHostMiddleware,
+                           allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"])
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    click.echo(_("fieldprint serve: {url} (workspace {ws}); stop with Ctrl+C").format(
+        url=url, ws=ws.root), err=True)
+    if not no_browser:
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    # no access log: request paths and addresses stay out of the log (personal data)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning",
+                server_header=False)
+    return 0
+
+
+COMMANDS = [serve]

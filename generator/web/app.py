@@ -1,0 +1,565 @@
+"""The print desk's routes (Starlette). `create_app(workspace)` gives the ASGI app.
+
+Pages render Jinja2 templates (generator/web/templates) with htmx (vendored in static/) for
+the parts that update in place: card previews, the job progress bar. Every POST checks the
+session's CSRF token; when a password is set, every page but the login page needs a session.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import (FileResponse, HTMLResponse, PlainTextResponse,
+                                 RedirectResponse, Response)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..errors import Problem, UserError
+from ..i18n import _, language, set_language
+from . import security
+from .jobs import Jobs
+from .previews import Previews
+from .tasks import CARD_KINDS, FORM_KINDS, form_records, load_staff, where_parts
+from .uploads import Limits, check_data_file, photos_from_upload
+from .workspace import Workspace
+
+HERE = Path(__file__).parent
+log = logging.getLogger("fieldprint.web")
+
+CARD_LAYOUTS = {"badges": ["badge", "badge-insert", "badge-insert-landscape"],
+                "service-cards": ["service-card"]}
+CARDS_PER_PAGE = 60
+
+
+@dataclass
+class Settings:
+    workspace: Path
+    require_login: bool = False
+    limits: Limits = Limits()
+    download_ttl: float = 1800.0
+    lang: str | None = None
+    https: bool = False
+
+
+# ---------------------------------------------------------------------------- middleware
+class SizeLimit:
+    """Refuses a request body larger than `limit` bytes (413), by its Content-Length and by
+    counting what arrives (a client may lie or stream)."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                return await _too_large(self.limit, scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await _too_large(self.limit, scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(limit, scope, receive, send):
+    text = _("The upload is too large: at most {mb} MB at a time. Upload fewer photos at "
+             "once, or smaller copies.").format(mb=limit // (1024 * 1024))
+    await PlainTextResponse(text, status_code=413)(scope, receive, send)
+
+
+# ------------------------------------------------------------------------------- the app
+def create_app(workspace: Path | Settings, **options) -> Starlette:
+    settings = workspace if isinstance(workspace, Settings) else Settings(Path(workspace),
+                                                                          **options)
+    ws = Workspace(settings.workspace)
+    jobs = Jobs(ws.private / "jobs", ttl=settings.download_ttl)
+    previews = Previews(ws.private / "scratch")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                             autoescape=True)
+    env.globals["_"] = _
+
+    def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+        context.update(request=request, csrf=security.csrf_token(request.session),
+                       lang=language(), logged_in=bool(request.session.get("user")),
+                       require_login=settings.require_login, nav=_nav())
+        return HTMLResponse(env.get_template(template).render(**context), status_code=status)
+
+    def owner(request: Request) -> str:
+        sid = request.session.get("sid")
+        if not sid:
+            sid = request.session["sid"] = secrets.token_urlsafe(24)
+        return sid
+
+    async def posted(request: Request):
+        """The form of a POST, after its CSRF token was checked."""
+        form = await request.form(max_files=settings.limits.files, max_fields=2000)
+        sent = form.get("csrf") or request.headers.get("x-csrf-token")
+        if not security.csrf_ok(request.session, sent):
+            raise _Forbidden()
+        return form
+
+    # ------------------------------------------------------------------ home, login, lang
+    async def home(request: Request):
+        files = {s: ws.data_file(s) for s in ("staff", "work_orders", "equipment")}
+        return page(request, "home.html", files=files, company=ws.company_file.is_file(),
+                    photos=len(ws.photo_names()), root=ws.root)
+
+    async def login(request: Request):
+        if request.method == "GET":
+            return page(request, "login.html")
+        form = await posted(request)
+        stored = security.password_hash(ws.private)
+        ok = await run_in_threadpool(security.check_password, stored,
+                                     str(form.get("password") or ""))
+        if not ok:
+            return page(request, "login.html", status=401,
+                        error=_("Wrong password."))
+        request.session.clear()
+        request.session["user"] = "office"
+        return RedirectResponse("/", status_code=303)
+
+    async def logout(request: Request):
+        await posted(request)
+        request.session.clear()
+        return RedirectResponse("/login" if settings.require_login else "/", status_code=303)
+
+    async def sample(request: Request):
+        """Copy the bundled example company into an empty workspace (a first look)."""
+        await posted(request)
+        from ..content import content_dir
+        examples = content_dir("examples")
+        for name in ("company.yaml", "logo.png", "staff.xlsx", "work_orders.yaml",
+                     "equipment.xlsx"):
+            if (examples / name).is_file() and not (ws.root / name).exists():
+                if name == "work_orders.yaml":
+                    data = (examples / name).read_bytes()
+                    ws.replace_section("work_orders", ".yaml", data)
+                else:
+                    ws.replace(name, (examples / name).read_bytes())
+        photos = sorted((examples / "photos").glob("*.jpg"))
+        ws.add_photos([(p.name, p.read_bytes()) for p in photos
+                       if not (ws.photos_dir / p.name).exists()])
+        return RedirectResponse("/", status_code=303)
+
+    # ------------------------------------------------------------------ company
+    async def company(request: Request):
+        from .company import company_fields, save_company
+        if request.method == "GET":
+            return page(request, "company.html", values=company_fields(ws), problems=[])
+        form = await posted(request)
+        uploads = {k: (v.filename, await v.read()) for k, v in form.multi_items()
+                   if isinstance(v, UploadFile) and v.filename}
+        values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        try:
+            await run_in_threadpool(save_company, ws, values, uploads, settings.limits)
+        except UserError as exc:
+            return page(request, "company.html", status=422, values=values,
+                        problems=[where_parts(p) for p in exc.problems])
+        return RedirectResponse("/company?saved=1", status_code=303)
+
+    # ------------------------------------------------------------------ uploads
+    async def upload(request: Request):
+        section = request.path_params["section"]
+        if section not in ("staff", "work_orders", "equipment", "photos"):
+            return PlainTextResponse("not found", status_code=404)
+        form = await posted(request)
+        files = [(f.filename or "", await f.read()) for f in form.getlist("files")
+                 if isinstance(f, UploadFile) and f.filename]
+        back = _safe_back(str(form.get("back") or "/"))
+        if not files:
+            return await _message(request, back, [Problem(_("choose a file first"))])
+        try:
+            if section == "photos":
+                photos, notes = photos_from_upload(files, settings.limits)
+                names = await run_in_threadpool(ws.add_photos, photos)
+                request.session["flash"] = _("{n} photos saved").format(n=len(names))
+                request.session["notes"] = [str(p) for p in notes][:200]
+            else:
+                if len(files) != 1:
+                    raise UserError(_("upload one file for this list"))
+                name, content = files[0]
+                suffix = check_data_file(name, content)
+                await run_in_threadpool(ws.replace_section, section, suffix, content)
+                request.session["flash"] = _("{name} saved").format(name=Path(name).name)
+                request.session["notes"] = []
+        except UserError as exc:
+            return await _message(request, back, exc.problems)
+        return RedirectResponse(back, status_code=303)
+
+    async def _message(request, back, problems):
+        return page(request, "upload_failed.html", status=422, back=back,
+                    problems=[where_parts(p) for p in problems])
+
+    # ------------------------------------------------------------------ cards
+    async def cards(request: Request):
+        kind = request.path_params["kind"]
+        if kind not in CARD_KINDS:
+            return PlainTextResponse("not found", status_code=404)
+        layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
+        start = _int(request.query_params.get("from"), 0)
+        context = await run_in_threadpool(_cards_context, kind, layout_name, start)
+        return page(request, "cards.html", kind=kind, layouts=CARD_LAYOUTS[kind],
+                    layout=layout_name, flash=request.session.pop("flash", None),
+                    notes=request.session.pop("notes", []), **context)
+
+    def _cards_context(kind, layout_name, start):
+        from ..card import load_card_layout
+        try:
+            staff = load_staff(ws)
+        except UserError as exc:
+            return {"people": [], "problems": [where_parts(p) for p in exc.problems],
+                    "match": None, "warnings": [], "sides": []}
+        layout = load_card_layout(layout_name)
+        renderer = previews.renderer(layout, staff.company, _company_key(ws))
+        problems = [where_parts(p) for p in staff.problems + staff.missing]
+        per_person: dict[str, list] = {}
+        for p in staff.problems + staff.missing:
+            per_person.setdefault(_person_of(p, staff), []).append(where_parts(p))
+        shown = staff.people[start:start + CARDS_PER_PAGE]
+        for person in shown:
+            card = renderer.prepare(person, staff.origins.get(person.id))
+            for p in card.problems:
+                parts = where_parts(p)
+                problems.append(parts)
+                per_person.setdefault(person.id, []).append(parts)
+        return {"people": [(start + i, p) for i, p in enumerate(shown)],
+                "all_people": staff.people, "problems": problems, "per_person": per_person,
+                "match": staff.match, "warnings": [where_parts(w) for w in staff.warnings],
+                "sides": list(renderer.sides), "total": len(staff.people), "start": start,
+                "per_page": CARDS_PER_PAGE}
+
+    async def card_preview(request: Request):
+        kind = request.path_params["kind"]
+        if kind not in CARD_KINDS:
+            return PlainTextResponse("not found", status_code=404)
+        layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
+        side = _choice(request.query_params.get("side"), ["front", "back"])
+        index = request.path_params["index"]
+        png = await run_in_threadpool(_card_preview, layout_name, side, index)
+        if png is None:
+            return PlainTextResponse("not found", status_code=404)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+    def _card_preview(layout_name, side, index):
+        from ..card import load_card_layout
+        try:
+            staff = load_staff(ws)
+        except UserError:
+            return None
+        if not 0 <= index < len(staff.people):
+            return None
+        layout = load_card_layout(layout_name)
+        if not layout.sides[side]:
+            return None
+        person = staff.people[index]
+        renderer = previews.renderer(layout, staff.company, _company_key(ws))
+        key = (layout_name, person.model_dump_json(), _mtime(person.photo),
+               _company_key(ws))
+        png, _problems, _warnings = previews.card(renderer, person,
+                                                  staff.origins.get(person.id), side, key)
+        return png
+
+    async def card_job(request: Request):
+        kind = request.path_params["kind"]
+        if kind not in CARD_KINDS:
+            return PlainTextResponse("not found", status_code=404)
+        form = await posted(request)
+        what = _choice(form.get("what"), ["pdf", "png", "manifest"])
+        params = {"workspace": str(ws.root), "kind": kind,
+                  "layout": _choice(form.get("layout"), CARD_LAYOUTS[kind]),
+                  "side": _choice(form.get("side"), ["both", "front", "back"]),
+                  "sheet": _choice(form.get("sheet"), ["a4", "none"]),
+                  "people": [str(p) for p in form.getlist("people")],
+                  "allow_missing_photos": bool(form.get("allow_missing_photos")),
+                  "copies": _int(form.get("copies"), CARD_KINDS[kind][2], 1, 100),
+                  "lang": language()}
+        task = {"pdf": "card_pdf", "png": "card_pngs", "manifest": "card_manifest"}[what]
+        return _start(request, task, params)
+
+    def _start(request, task, params):
+        try:
+            job = jobs.start(owner(request), task, params)
+        except UserError as exc:
+            return page(request, "job.html", job=None, problems=[where_parts(p)
+                                                                 for p in exc.problems])
+        return page(request, "job.html", job=job, problems=[])
+
+    async def job_status(request: Request):
+        job = jobs.get(owner(request), request.path_params["job"])
+        if job is None:
+            return PlainTextResponse(_("no such job (it may have expired)"), status_code=404)
+        return page(request, "job.html", job=job, problems=[{"message": m}
+                                                            for m in job.problems])
+
+    async def job_cancel(request: Request):
+        await posted(request)
+        job = jobs.get(owner(request), request.path_params["job"])
+        if job is None:
+            return PlainTextResponse(_("no such job (it may have expired)"), status_code=404)
+        jobs.cancel(job)
+        return page(request, "job.html", job=job, problems=[])
+
+    async def job_download(request: Request):
+        job = jobs.get(owner(request), request.path_params["job"])
+        if job is None or job.state != "done" or job.file is None or not job.file.is_file():
+            return PlainTextResponse(_("no such file (it may have expired)"), status_code=404)
+        return FileResponse(job.file, filename=job.file.name,
+                            headers={"Cache-Control": "no-store"})
+
+    # ------------------------------------------------------------------ forms
+    async def forms(request: Request):
+        kind = request.path_params["kind"]
+        if kind not in FORM_KINDS:
+            return PlainTextResponse("not found", status_code=404)
+
+        def context():
+            try:
+                _layout, _records, _fonts, orders = form_records(ws, kind)
+                return {"orders": list(enumerate(orders)), "problems": []}
+            except UserError as exc:
+                return {"orders": [], "problems": [where_parts(p) for p in exc.problems]}
+        data = await run_in_threadpool(context)
+        return page(request, "forms.html", kind=kind, kinds=FORM_KINDS,
+                    has_word=FORM_KINDS[kind][1] is not None,
+                    flash=request.session.pop("flash", None), **data)
+
+    async def form_preview(request: Request):
+        kind = request.path_params["kind"]
+        if kind not in FORM_KINDS:
+            return PlainTextResponse("not found", status_code=404)
+        index, number = request.path_params["index"], request.path_params["page"]
+
+        def make():
+            try:
+                layout, records, fonts, orders = form_records(ws, kind)
+            except UserError:
+                return None
+            if not 0 <= index < len(records):
+                return None
+            key = (kind, orders[index].model_dump_json(), _company_key(ws))
+            return previews.form_page(layout, records[index], fonts, number, key)[0]
+        png = await run_in_threadpool(make)
+        if png is None:
+            return PlainTextResponse("not found", status_code=404)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+    async def form_job(request: Request):
+        kind = request.path_params["kind"]
+        if kind not in FORM_KINDS:
+            return PlainTextResponse("not found", status_code=404)
+        form = await posted(request)
+        params = {"workspace": str(ws.root), "kind": kind,
+                  "format": _choice(form.get("format"), ["pdf", "docx"]),
+                  "orders": [str(o) for o in form.getlist("orders")], "lang": language()}
+        return _start(request, "form_file", params)
+
+    # ------------------------------------------------------------------ equipment
+    async def equipment(request: Request):
+        from .equipment import dashboard
+        as_of = _date(request.query_params.get("as_of"))
+        data = await run_in_threadpool(dashboard, ws, as_of)
+        return page(request, "equipment.html", flash=request.session.pop("flash", None),
+                    **data)
+
+    async def equipment_check(request: Request):
+        from .equipment import record_check
+        form = await posted(request)
+        values = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
+        try:
+            text = await run_in_threadpool(record_check, ws, values)
+        except UserError as exc:
+            return await _message(request, "/equipment", exc.problems)
+        request.session["flash"] = text
+        return RedirectResponse("/equipment", status_code=303)
+
+    async def equipment_download(request: Request):
+        from .equipment import report_file
+        fmt = request.path_params["fmt"]
+        if fmt not in ("xlsx", "pdf", "ics", "json", "csv"):
+            return PlainTextResponse("not found", status_code=404)
+        as_of = _date(request.query_params.get("as_of"))
+        try:
+            name, content, media = await run_in_threadpool(report_file, ws, fmt, as_of)
+        except UserError as exc:
+            return await _message(request, "/equipment", exc.problems)
+        return Response(content, media_type=media, headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store"})
+
+    # ------------------------------------------------------------------ templates
+    async def templates_page(request: Request):
+        return page(request, "templates.html")
+
+    async def template_file(request: Request):
+        from ..commands.template import template_bytes
+        section = request.path_params["section"]
+        if section not in ("staff", "work_orders", "equipment"):
+            return PlainTextResponse("not found", status_code=404)
+        content = await run_in_threadpool(template_bytes, section, ".xlsx")
+        return Response(content, media_type="application/vnd.openxmlformats-officedocument."
+                        "spreadsheetml.sheet", headers={
+                            "Content-Disposition": f'attachment; filename="{section}.xlsx"'})
+
+    async def lang(request: Request):
+        form = await posted(request)
+        request.session["lang"] = _choice(form.get("lang"), ["zh", "en"])
+        return RedirectResponse(_safe_back(str(form.get("back") or "/")), status_code=303)
+
+    routes = [
+        Route("/", home),
+        Route("/login", login, methods=["GET", "POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/lang", lang, methods=["POST"]),
+        Route("/sample", sample, methods=["POST"]),
+        Route("/company", company, methods=["GET", "POST"]),
+        Route("/upload/{section}", upload, methods=["POST"]),
+        Route("/cards/{kind}", cards),
+        Route("/cards/{kind}/preview/{index:int}.png", card_preview),
+        Route("/cards/{kind}/jobs", card_job, methods=["POST"]),
+        Route("/jobs/{job}", job_status),
+        Route("/jobs/{job}/cancel", job_cancel, methods=["POST"]),
+        Route("/jobs/{job}/download", job_download),
+        Route("/forms/{kind}", forms),
+        Route("/forms/{kind}/preview/{index:int}/{page:int}.png", form_preview),
+        Route("/forms/{kind}/jobs", form_job, methods=["POST"]),
+        Route("/equipment", equipment),
+        Route("/equipment/checks", equipment_check, methods=["POST"]),
+        Route("/equipment/report.{fmt}", equipment_download),
+        Route("/templates", templates_page),
+        Route("/templates/{section}.xlsx", template_file),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+    async def forbidden(request, exc):
+        return PlainTextResponse(_("This form has expired or did not come from this page; "
+                                   "reload the page and try again."), status_code=403)
+
+    async def user_error(request, exc: UserError):
+        return PlainTextResponse("\n".join(str(p) for p in exc.problems), status_code=422)
+
+    app = Starlette(routes=routes, middleware=[
+        Middleware(SizeLimit, limit=settings.limits.request_bytes),
+        Middleware(SessionMiddleware, secret_key=security.secret_key(ws.private),
+                   session_cookie="fieldprint", same_site="strict", https_only=settings.https,
+                   max_age=12 * 3600),
+        Middleware(_Gate, settings=settings),
+    ], exception_handlers={_Forbidden: forbidden, UserError: user_error},
+        lifespan=_lifespan(jobs))
+    app.state.settings, app.state.workspace, app.state.jobs = settings, ws, jobs
+    app.state.previews = previews
+    return app
+
+
+def _lifespan(jobs: Jobs):
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        try:
+            yield
+        finally:
+            jobs.close()
+    return lifespan
+
+
+class _Forbidden(Exception):
+    pass
+
+
+class _Gate:
+    """Per request: the language of the session; and, when a password is set, a login."""
+
+    def __init__(self, app, settings: Settings):
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        session = scope.get("session", {})
+        set_language(session.get("lang") or self.settings.lang)
+        path = scope["path"]
+        if self.settings.require_login and not session.get("user") \
+                and path != "/login" and not path.startswith("/static/"):
+            response = RedirectResponse("/login", status_code=303)
+            if scope["method"] != "GET":
+                response = PlainTextResponse(_("log in first"), status_code=401)
+            return await response(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
+# ------------------------------------------------------------------------------ helpers
+def _nav():
+    return [("/company", _("Company")), ("/cards/badges", _("Badges")),
+            ("/cards/service-cards", _("Service cards")),
+            ("/forms/work-orders", _("Work orders")),
+            ("/forms/confirmations", _("Confirmations")),
+            ("/forms/follow-ups", _("Follow-ups")),
+            ("/equipment", _("Safety equipment")), ("/templates", _("Templates"))]
+
+
+def _choice(value, choices):
+    value = str(value) if value is not None else ""
+    return value if value in choices else choices[0]
+
+
+def _int(value, default: int, low: int = 0, high: int = 10**9) -> int:
+    try:
+        return max(low, min(high, int(str(value))))
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _safe_back(path: str) -> str:
+    """Only a path of this site (never another host) to go back to."""
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+def _mtime(path) -> float | None:
+    try:
+        return Path(path).stat().st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
+def _company_key(ws: Workspace):
+    return _mtime(ws.company_file)
+
+
+def _person_of(problem: Problem, staff) -> str:
+    for person in staff.people:
+        if person.id and f"（{person.id}）" in problem.message:
+            return person.id
+    return ""
+
+
+__all__ = ["create_app", "Settings"]

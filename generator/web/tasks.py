@@ -1,0 +1,208 @@
+"""What the web app prints: the same core calls as the CLI, from the workspace's files.
+
+Each task takes (params, folder, progress) and returns (file name written into folder,
+summary); UserError carries the problems. Tasks run in a worker process (`jobs.py`); they
+touch only the workspace named in params and their own folder.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import Location, Problem, UserError
+from ..i18n import _
+from .workspace import Workspace
+
+CARD_KINDS = {
+    # kind -> (layout folder default, what, default layout, copies)
+    "badges": ("badge", "badge", 1),
+    "service-cards": ("service-card", "service card", 10),
+}
+FORM_KINDS = {
+    # kind -> (form layout, Word template or None, title)
+    "work-orders": ("work-order", "work_order.docx", "装维工单"),
+    "confirmations": ("confirmation", "confirmation.docx", "服务确认书"),
+    "follow-ups": ("follow-up", None, "回访单"),
+}
+
+
+@dataclass
+class Staff:
+    """The people of the workspace, ready for the card engine."""
+
+    company: object
+    people: list
+    origins: dict
+    problems: list[Problem]          # always blocking: a file outside the workspace
+    missing: list[Problem]           # people without a photo: blocking unless placeholders
+    match: object                    # PhotoMatch
+    warnings: list[Problem]
+
+
+def load_staff(ws: Workspace) -> Staff:
+    """Company and staff from the workspace, photos resolved; UserError when the data itself
+    is wrong (every problem)."""
+    dataset = ws.load("staff")
+    if not dataset.staff:
+        raise UserError(_("no staff yet: upload the staff sheet (花名册)"))
+    if dataset.company is None:
+        raise UserError(_("no company details yet: fill in the 公司信息 page first"))
+    people, refused, missing, match = ws.resolve_photos(dataset)
+    problems = ws.confine_company(dataset.company) + refused
+    origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
+    return Staff(dataset.company, people, origins, problems, missing, match,
+                 list(dataset.warnings))
+
+
+def problem_text(problem: Problem) -> str:
+    return str(problem)
+
+
+def _card_run(params: dict):
+    from ..card import CardRun, load_card_layout
+    ws = Workspace(Path(params["workspace"]))
+    staff = load_staff(ws)
+    wanted = params.get("people")
+    people = [p for p in staff.people if not wanted or p.id in set(wanted)]
+    if not people:
+        raise UserError(_("nobody chosen: tick at least one person"))
+    allow = bool(params.get("allow_missing_photos"))
+    blocking = staff.problems + ([] if allow else staff.missing)
+    if blocking:
+        raise UserError(blocking)
+    kind = CARD_KINDS[params["kind"]]
+    sides = ("front", "back") if params.get("side", "both") == "both" else (params["side"],)
+    layout = load_card_layout(_layout_path(ws, params.get("layout") or kind[0]))
+    return CardRun(layout, staff.company, people, staff.origins, sides=sides,
+                   sheet=params.get("sheet", "a4"), copies=int(params.get("copies") or kind[2]),
+                   allow_missing_photos=allow, jobs=int(params.get("jobs") or 0),
+                   what=kind[1]), people
+
+
+def _layout_path(ws: Workspace, name: str):
+    """A built-in layout name, or a layout file in the workspace's layouts/ folder."""
+    own = ws.root / "layouts" / Path(name).name
+    if own.suffix in (".yaml", ".yml") and own.is_file() and ws.inside(own):
+        return own
+    return Path(name).name if "/" in name or "\\" in name else name
+
+
+def card_pdf(params: dict, folder: Path, progress: Callable[[int, int], None]):
+    from ..card import execute
+    run, people = _card_run(params)
+    name = f"{params['kind']}.pdf"
+    result = execute(run, folder / name, None, progress=progress)
+    return name, _("{n} people, {pages} pages").format(n=len(people), pages=len(result.pages))
+
+
+def card_pngs(params: dict, folder: Path, progress: Callable[[int, int], None]):
+    from ..card import execute
+    run, people = _card_run({**params, "sheet": "none", "copies": 1})
+    png_dir = folder / "png"
+    result = execute(run, None, png_dir, progress=progress)
+    name = f"{params['kind']}-png.zip"
+    from ..output import atomic_path
+    with atomic_path(folder / name) as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
+            for path in result.pngs:
+                archive.write(path, path.name)
+    return name, _("{n} PNG files").format(n=len(result.pngs))
+
+
+def card_manifest(params: dict, folder: Path, progress: Callable[[int, int], None]):
+    """A CSV (UTF-8 with BOM, for Excel): who is on which page and slot of the PDF."""
+    from ..card.impose import plan
+    run, people = _card_run(params)
+    layout = run.layout
+    pages, _grid = plan(len(people) * run.copies, run.sides, layout.size, layout.model.bleed,
+                        layout.model.sheet, run.sheet)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["页", "位置", "面", "工号", "姓名", "班组", "照片"])
+    for number, page in enumerate(pages, 1):
+        for slot_index, slot in enumerate(page.slots, 1):
+            person = people[slot.card // run.copies]
+            writer.writerow([number, slot_index, "正面" if slot.side == "front" else "背面",
+                             person.id, person.name, person.team or "",
+                             Path(person.photo).name if person.photo else ""])
+    name = f"{params['kind']}-manifest.csv"
+    from ..output import write_bytes
+    write_bytes(folder / name, out.getvalue().encode("utf-8-sig"))
+    progress(1, 1)
+    return name, _("{n} people, {pages} pages").format(n=len(people), pages=len(pages))
+
+
+def form_records(ws: Workspace, kind: str, wanted=None):
+    """(layout, records, fonts, calendar) for a form kind from the workspace's orders."""
+    from ..fonts import font_set
+    from ..form import Record, load_form
+    from ..orders import WorkingCalendar, iter_contexts
+    dataset = ws.load("work_orders", "staff")
+    if not dataset.work_orders:
+        raise UserError(_("no work orders yet: upload the work-order sheet"))
+    if dataset.company is None:
+        raise UserError(_("no company details yet: fill in the 公司信息 page first"))
+    problems = ws.confine_company(dataset.company)
+    if problems:
+        raise UserError(problems)
+    orders = [o for o in dataset.work_orders if not wanted or o.id in set(wanted)]
+    calendar = WorkingCalendar.for_company(dataset.company)
+    contexts = iter_contexts(dataset, orders, calendar)
+    records = [Record(ctx, f"work_orders {o.id}", dataset.origins.get(("work_orders", o.id)))
+               for o, ctx in zip(orders, contexts)]
+    return load_form(FORM_KINDS[kind][0]), records, font_set(dataset.company), orders
+
+
+def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
+    ws = Workspace(Path(params["workspace"]))
+    kind = params["kind"]
+    layout, records, fonts, orders = form_records(ws, kind, params.get("orders"))
+    count = [0]
+
+    def advance():
+        count[0] += 1
+        progress(count[0], len(records))
+    if params.get("format") == "docx":
+        from ..content import content_dir
+        from ..docx_render import WordTemplate
+        template = FORM_KINDS[kind][1]
+        if template is None:
+            raise UserError(_("there is no Word template for this form; download the PDF"))
+        word = WordTemplate(content_dir("templates") / template)
+        name = f"{kind}.docx"
+        contexts = [(o.id, r.context, r.location) for o, r in zip(orders, records)]
+        word.write_combined(contexts, folder / name, advance, True)
+        return name, _("{n} documents").format(n=len(records))
+    from ..form import render_pdf
+    name = f"{kind}.pdf"
+    result = render_pdf(layout, records, folder / name, fonts, title=FORM_KINDS[kind][2],
+                        on_document=advance)
+    return name, _("{n} documents, {pages} pages").format(n=result.documents, pages=result.pages)
+
+
+TASKS = {"card_pdf": card_pdf, "card_pngs": card_pngs, "card_manifest": card_manifest,
+         "form_file": form_file}
+
+
+def where_parts(problem: Problem) -> dict:
+    """A problem as the columns of the problems table: file, sheet, row, column, record."""
+    from ..data.headers import COLUMNS
+    loc: Location | None = problem.location
+    column = loc.header if loc is not None and loc.header else ""
+    record = ""
+    if problem.path:
+        head, _dot, field = problem.path.partition(".")
+        section = head.split("[", 1)[0]
+        record = head if "[" in head else ""
+        if not column and section in COLUMNS and field in COLUMNS[section]:
+            column = COLUMNS[section][field][1][0]
+        elif not column:
+            column = field or problem.path
+    return {"file": Path(loc.file).name if loc is not None else "",
+            "sheet": (loc.sheet or "") if loc is not None else "",
+            "row": (loc.line or "") if loc is not None else "",
+            "column": column, "record": record, "message": problem.message}

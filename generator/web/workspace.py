@@ -1,0 +1,196 @@
+"""The company's files in one folder: what the web app reads and replaces.
+
+    WORKSPACE/
+      company.yaml                     the company section (the 公司信息 page writes it)
+      staff.xlsx | staff.csv | staff.yaml
+      work_orders.xlsx | .csv | .yaml
+      equipment.xlsx | .csv | .yaml    (checks recorded in the web app: its 检查记录 sheet,
+                                        or checks.csv beside a CSV or YAML register)
+      photos/                          staff photos, matched by 工号 or name in the file name
+      layouts/                         the company's own layouts (optional)
+      .history/                        every replaced file, with the time it was replaced
+      .fieldprint/                     the server's own: secret key, password hash, downloads
+
+The same files the CLI reads: `fieldprint badges WORKSPACE/staff.xlsx` prints what the web app
+previews. Every write is atomic (`generator.output`) and keeps the previous version.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+from ..data.dataset import Dataset, load_dataset
+from ..data.photos import PHOTO_SUFFIXES, PhotoMatch, match_photos
+from ..errors import Location, Problem, UserError
+from ..i18n import _
+from ..output import write_bytes
+
+SECTIONS = ("staff", "work_orders", "equipment", "checks")
+SUFFIX_ORDER = (".xlsx", ".csv", ".yaml", ".yml")
+PRIVATE = ".fieldprint"
+HISTORY = ".history"
+
+
+class Workspace:
+    """One company's folder. Paths it hands out are inside `root`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.private = self.root / PRIVATE
+        self.private.mkdir(mode=0o700, exist_ok=True)
+        self.photos_dir = self.root / "photos"
+
+    # -------------------------------------------------------------------------- files
+    @property
+    def company_file(self) -> Path:
+        return self.root / "company.yaml"
+
+    def data_file(self, section: str) -> Path | None:
+        """The current file of a section (staff.xlsx before staff.csv before staff.yaml)."""
+        for suffix in SUFFIX_ORDER:
+            path = self.root / f"{section}{suffix}"
+            if path.is_file():
+                return path
+        return None
+
+    def inside(self, path: Path) -> bool:
+        """Whether `path`, with every link followed, is inside the workspace (and not in its
+        private folder)."""
+        try:
+            real = Path(os.path.realpath(path))
+            rel = real.relative_to(self.root)
+        except (ValueError, OSError):
+            return False
+        return not rel.parts or rel.parts[0] != PRIVATE
+
+    def replace(self, name: str, content: bytes) -> Path:
+        """Write `name` (a plain file name in the workspace) atomically, keeping the old one."""
+        target = self.root / name
+        self._keep(target)
+        write_bytes(target, content)
+        return target
+
+    def replace_section(self, section: str, suffix: str, content: bytes) -> Path:
+        """The section's file becomes `content`; its files of other types move to history,
+        so one file per section is current."""
+        for other in SUFFIX_ORDER:
+            path = self.root / f"{section}{other}"
+            if other != suffix and path.is_file():
+                self._keep(path, move=True)
+        return self.replace(f"{section}{suffix}", content)
+
+    def add_photos(self, photos: list[tuple[str, bytes]]) -> list[str]:
+        """Write photos into photos/ (a file of the same name is kept in history first)."""
+        self.photos_dir.mkdir(exist_ok=True)
+        names = []
+        for name, content in photos:
+            target = self.photos_dir / name
+            self._keep(target)
+            write_bytes(target, content)
+            names.append(name)
+        return names
+
+    def photo_names(self) -> list[str]:
+        if not self.photos_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.photos_dir.iterdir()
+                      if p.is_file() and not p.is_symlink()
+                      and p.suffix.lower() in PHOTO_SUFFIXES)
+
+    def _keep(self, path: Path, move: bool = False) -> None:
+        if not path.is_file():
+            return
+        history = self.root / HISTORY
+        history.mkdir(exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        rel = path.relative_to(self.root).as_posix().replace("/", "_")
+        keep = history / f"{stamp}-{rel}"
+        if move:
+            os.replace(path, keep)
+        else:
+            shutil.copy2(path, keep)
+
+    # -------------------------------------------------------------------------- loading
+    def load(self, *sections: str) -> Dataset:
+        """The company and the named sections, validated; UserError with every problem.
+        Photos, logos and fonts are not required here; `confine` checks them."""
+        paths = []
+        if self.company_file.is_file():
+            paths.append(self.company_file)
+        for section in sections:
+            path = self.data_file(section)
+            if path is not None:
+                paths.append(path)
+            if section == "equipment":
+                checks = self.data_file("checks")
+                if checks is not None:
+                    paths.append(checks)
+        if not paths:
+            raise UserError(_("the workspace has no data yet: upload the files first"))
+        return load_dataset(paths, missing_files="ignore")
+
+    def match(self, people) -> PhotoMatch:
+        return match_photos(people, self.photo_names())
+
+    def resolve_photos(self, dataset: Dataset
+                       ) -> tuple[list, list[Problem], list[Problem], PhotoMatch]:
+        """Staff with their photo paths checked and completed: a photo named in the data must
+        be inside the workspace (else a problem); a person without one gets the photo matched
+        by 工号 or name from photos/. Returns (people, refused, missing, match): refused names a
+        file outside the workspace (the person's photo is then left out), missing a person
+        with no photo at all."""
+        found = self.match(dataset.staff)
+        people, refused, missing = [], [], []
+        for person in dataset.staff:
+            where = dataset.origins.get(("staff", person.id))
+            photo = person.photo
+            if photo is not None and not self.inside(photo):
+                refused.append(_problem(where, "photo", _(
+                    "{who}: the photo {path} is outside the workspace; upload the photo "
+                    "instead").format(who=_who(person), path=_shown(photo))))
+                photo = None
+            elif photo is not None and not Path(photo).is_file():
+                photo = None
+            if photo is None and person.id in found.matched:
+                photo = self.photos_dir / found.matched[person.id]
+            if photo is None:
+                missing.append(_problem(where, "photo", _(
+                    "{who}: no photo; upload one named {id}.jpg or {name}.jpg").format(
+                        who=_who(person), id=person.id, name=person.name)))
+            people.append(person.model_copy(update={"photo": photo})
+                          if photo != person.photo else person)
+            qr_image = getattr(person, "qr_image", None)
+            if qr_image is not None and not self.inside(qr_image):
+                refused.append(_problem(where, "qr_image", _(
+                    "{who}: the QR picture {path} is outside the workspace; upload it "
+                    "instead").format(who=_who(person), path=_shown(qr_image))))
+        return people, refused, missing, found
+
+    def confine_company(self, company) -> list[Problem]:
+        """Problems for company files (logo, fonts, QR images) outside the workspace."""
+        if company is None:
+            return []
+        named = [("logo", company.logo)]
+        fonts = getattr(company, "fonts", None)
+        if fonts is not None:
+            named += [("fonts.regular", fonts.regular), ("fonts.bold", fonts.bold)]
+        for i, code in enumerate(getattr(company, "qr_codes", None) or []):
+            named.append((f"qr_codes[{i + 1}].image", getattr(code, "image", None)))
+        return [Problem(_("{path} is outside the workspace; upload the file instead").format(
+                    path=_shown(path)), Location(str(self.company_file)), f"company.{field}")
+                for field, path in named if path is not None and not self.inside(path)]
+
+
+def _who(person) -> str:
+    return f"{person.name}（{person.id}）"
+
+
+def _shown(path) -> str:
+    return str(path)
+
+
+def _problem(where: Location | None, field: str, message: str) -> Problem:
+    return Problem(message, where, f"staff.{field}")

@@ -208,6 +208,8 @@ def in_language(code: str, message, context: str | None = None) -> str:
 
 KEYWORDS = {"_": None, "_l": None, "N_": None, "both": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "_lp": ((1, "c"), 2)}
+# Python code, and the web app's Jinja2 templates (generator/web/templates: `{{ _("...") }}`)
+METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 FIXED_DATE = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)  # no churn in the header
 
 
@@ -225,7 +227,7 @@ def extract():
                        revision_date=FIXED_DATE, charset="utf-8", fuzzy=False)
     for source in _sources():
         for filename, lineno, message, comments, context in extract_from_dir(
-                source, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
+                source, method_map=METHODS, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
                 strip_comment_tags=True):
             if (Path(filename).parts or ("",))[0] == "locale":
                 continue

@@ -186,7 +186,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def upload(request: Request):
         section = request.path_params["section"]
         if section not in ("staff", "work_orders", "equipment", "photos"):
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         form = await posted(request)
         files = [(f.filename or "", await f.read()) for f in form.getlist("files")
                  if isinstance(f, UploadFile) and f.filename]
@@ -219,7 +219,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def cards(request: Request):
         kind = request.path_params["kind"]
         if kind not in CARD_KINDS:
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
         start = _int(request.query_params.get("from"), 0)
         context = await run_in_threadpool(_cards_context, kind, layout_name, start)
@@ -256,13 +256,13 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def card_preview(request: Request):
         kind = request.path_params["kind"]
         if kind not in CARD_KINDS:
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
         side = _choice(request.query_params.get("side"), ["front", "back"])
         index = request.path_params["index"]
         png = await run_in_threadpool(_card_preview, layout_name, side, index)
         if png is None:
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     def _card_preview(layout_name, side, index):
@@ -287,7 +287,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def card_job(request: Request):
         kind = request.path_params["kind"]
         if kind not in CARD_KINDS:
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         form = await posted(request)
         what = _choice(form.get("what"), ["pdf", "png", "manifest"])
         params = {"workspace": str(ws.root), "kind": kind,
@@ -335,7 +335,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def forms(request: Request):
         kind = request.path_params["kind"]
         if kind not in FORM_KINDS:
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
 
         def context():
             try:
@@ -351,7 +351,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def form_preview(request: Request):
         kind = request.path_params["kind"]
         if kind not in FORM_KINDS:
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         index, number = request.path_params["index"], request.path_params["page"]
 
         def make():
@@ -365,13 +365,13 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
             return previews.form_page(layout, records[index], fonts, number, key)[0]
         png = await run_in_threadpool(make)
         if png is None:
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     async def form_job(request: Request):
         kind = request.path_params["kind"]
         if kind not in FORM_KINDS:
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         form = await posted(request)
         params = {"workspace": str(ws.root), "kind": kind,
                   "format": _choice(form.get("format"), ["pdf", "docx"]),
@@ -401,7 +401,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         from .equipment import report_file
         fmt = request.path_params["fmt"]
         if fmt not in ("xlsx", "pdf", "ics", "json", "csv"):
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         as_of = _date(request.query_params.get("as_of"))
         try:
             name, content, media = await run_in_threadpool(report_file, ws, fmt, as_of)
@@ -419,7 +419,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         from ..commands.template import template_bytes
         section = request.path_params["section"]
         if section not in ("staff", "work_orders", "equipment"):
-            return PlainTextResponse("not found", status_code=404)
+            return _not_found()
         content = await run_in_threadpool(template_bytes, section, ".xlsx")
         return Response(content, media_type="application/vnd.openxmlformats-officedocument."
                         "spreadsheetml.sheet", headers={
@@ -563,3 +563,7 @@ def _person_of(problem: Problem, staff) -> str:
 
 
 __all__ = ["create_app", "Settings"]
+
+
+def _not_found() -> PlainTextResponse:
+    return PlainTextResponse(_("no such page"), status_code=404)

@@ -50,9 +50,10 @@ class Job:
         if outcome is None and self.process.is_alive():
             return self
         if outcome is None:                  # the process died without a word
+            from ..i18n import _
             self.process.join(timeout=1)
-            outcome = ("bug", "the worker process ended unexpectedly "
-                              f"(exit code {self.process.exitcode})")
+            outcome = ("bug", _("the worker process ended unexpectedly (exit code {code})")
+                       .format(code=self.process.exitcode))
         self.process.join(timeout=5)
         self.finished = time.monotonic()
         kind = outcome[0]
@@ -158,6 +159,7 @@ def _work(task: str, params: dict, folder: Path, done, total, conn) -> None:
         text = traceback.format_exc()
         import sys
         print(text, file=sys.stderr)
-        conn.send(("bug", "internal error (a bug); see the server's log"))
+        from ..i18n import _
+        conn.send(("bug", _("internal error (a bug); its details are in the server's log")))
     finally:
         conn.close()

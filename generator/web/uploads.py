@@ -70,18 +70,20 @@ def check_data_file(name: str, content: bytes) -> str:
 def check_picture(name: str, content: bytes, limits: Limits) -> Problem | None:
     """A problem when `content` is not a picture Pillow reads, or has too many pixels. Only
     the header is read: a 30000 × 30000 PNG is refused without being decoded."""
+    too_large = Problem(_("{name}: the picture is too large (at most {mp} megapixels); save a "
+                          "smaller copy").format(name=name, mp=limits.pixels // 1_000_000))
     try:
         with Image.open(io.BytesIO(content)) as image:
             w, h = image.size
             fmt = image.format
+    except Image.DecompressionBombError:   # far beyond any photo: Pillow refuses to open it
+        return too_large
     except Exception:  # Pillow raises many kinds for a broken file
         return Problem(_("{name}: not a JPEG or PNG picture").format(name=name))
     if fmt not in ("JPEG", "PNG", "MPO"):
         return Problem(_("{name}: not a JPEG or PNG picture").format(name=name))
     if w * h > limits.pixels:
-        return Problem(_("{name}: {w} × {h} pixels is too large (at most {mp} megapixels); "
-                         "save a smaller copy").format(name=name, w=w, h=h,
-                                                       mp=limits.pixels // 1_000_000))
+        return too_large
     return None
 
 

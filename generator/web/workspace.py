@@ -152,14 +152,15 @@ class Workspace:
                     "{who}: the photo {path} is outside the workspace; upload the photo "
                     "instead").format(who=_who(person), path=_shown(photo))))
                 photo = None
-            elif photo is not None and not Path(photo).is_file():
-                photo = None
-            if photo is None and person.id in found.matched:
-                photo = self.photos_dir / found.matched[person.id]
-            if photo is None:
-                missing.append(_problem(where, "photo", _(
-                    "{who}: no photo; upload one named {id}.jpg or {name}.jpg").format(
-                        who=_who(person), id=person.id, name=person.name)))
+            else:
+                if photo is not None and not Path(photo).is_file():
+                    photo = None
+                if photo is None and person.id in found.matched:
+                    photo = self.photos_dir / found.matched[person.id]
+                if photo is None:
+                    missing.append(_problem(where, "photo", _(
+                        "{who}: no photo; upload one named {id}.jpg or {name}.jpg").format(
+                            who=_who(person), id=person.id, name=person.name)))
             people.append(person.model_copy(update={"photo": photo})
                           if photo != person.photo else person)
             qr_image = getattr(person, "qr_image", None)

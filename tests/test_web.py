@@ -1,0 +1,496 @@
+"""`fieldprint serve` at the HTTP level: every route, as the browser would call it, and the
+hostile uploads of issue 17. (The same paths in a real Chromium: test_web_browser.py.)"""
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from generator.web.uploads import Limits
+from web_helpers import EXAMPLES, client, csrf, download, photos_zip, run_job, seed
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def ws(tmp_path) -> Path:
+    return seed(tmp_path / "ws")
+
+
+@pytest.fixture
+def c(ws):
+    with client(ws) as test_client:
+        yield test_client
+
+
+def problems_table(html: str) -> list[list[str]]:
+    body = re.search(r'<table class="problems".*?<tbody>(.*?)</tbody>', html, re.S)
+    if not body:
+        return []
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>",
+                                                                       row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
+
+
+# ------------------------------------------------------------------ pages and language
+def test_every_page_answers_in_chinese_by_default(c):
+    for path in ("/", "/company", "/cards/badges", "/cards/service-cards", "/forms/work-orders",
+                 "/forms/confirmations", "/forms/follow-ups", "/equipment", "/templates"):
+        response = c.get(path)
+        assert response.status_code == 200, path
+        assert "工号牌" in response.text and "安全装备" in response.text, path
+    assert c.get("/static/htmx.min.js").text.startswith("/*! htmx 2")
+    assert c.get("/cards/nothing").status_code == 404
+
+
+def test_english_on_request(c):
+    response = c.post("/lang", data={"csrf": csrf(c), "lang": "en", "back": "/equipment"})
+    assert response.url.path == "/equipment"
+    assert "Safety equipment" in response.text and "Badges" in response.text
+    back = c.post("/lang", data={"csrf": csrf(c), "lang": "zh", "back": "https://evil.example/"})
+    assert back.url.path == "/" and "工号牌" in back.text
+
+
+def test_sample_fills_an_empty_workspace(tmp_path):
+    with client(tmp_path / "empty") as c:
+        assert c.post("/sample", data={"csrf": csrf(c)}).status_code == 200
+        assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == [
+            ".fieldprint", "company.yaml", "equipment.xlsx", "logo.png", "photos",
+            "staff.xlsx", "work_orders.yaml"]
+        assert len(list((tmp_path / "empty" / "photos").glob("*.jpg"))) == 15
+
+
+# ------------------------------------------------------------------ badges
+def test_upload_sheet_and_photo_zip_gives_15_previews_and_a_pdf_of_15_fronts(tmp_path):
+    folder = seed(tmp_path / "ws", photos=False, staff=False)
+    with client(folder) as c:
+        token = csrf(c)
+        staff = (EXAMPLES / "staff.xlsx").read_bytes()
+        r = c.post("/upload/staff", data={"csrf": token, "back": "/cards/badges"},
+                   files={"files": ("花名册.xlsx", staff)})
+        assert r.status_code == 200 and r.url.path == "/cards/badges"
+        r = c.post("/upload/photos", data={"csrf": token, "back": "/cards/badges"},
+                   files={"files": ("photos.zip", photos_zip())})
+        assert "15" in r.text
+        assert problems_table(r.text) == []
+        assert len(re.findall(r'<figure class="card', r.text)) == 15
+        png = c.get("/cards/badges/preview/0.png?side=front")
+        assert png.headers["content-type"] == "image/png"
+        image = Image.open(io.BytesIO(png.content))
+        assert image.size == (384, 512)  # 75 × 100 mm at 130 dpi
+        assert len(set(image.convert("L").resize((16, 16)).getdata())) > 20  # drawn, not blank
+        fragment = run_job(c, "/cards/badges/jobs", {"csrf": token, "what": "pdf",
+                                                     "side": "front", "sheet": "none"})
+        pdf = PdfReader(io.BytesIO(download(c, fragment)))
+        assert len(pdf.pages) == 15
+        names = [p.get("姓名") for p in openpyxl.load_workbook(EXAMPLES / "staff.xlsx").active
+                 .iter_rows(min_row=2, values_only=True) and []]
+        del names
+        texts = [page.extract_text() for page in pdf.pages]
+        assert "王建国" in texts[1] and all("工号" in t for t in texts)
+    assert (folder / "photos" / "SZ10023.jpg").is_file()
+
+
+def test_photos_are_matched_by_name_and_leftovers_listed(ws, c):
+    for p in (ws / "photos").iterdir():
+        p.unlink()
+    book = openpyxl.load_workbook(ws / "staff.xlsx")
+    for row in book.active.iter_rows(min_row=2):
+        row[6].value = None                 # 照片 column empty: match by file name
+    book.save(ws / "staff.xlsx")
+    token = csrf(c)
+    archive = photos_zip({"SZ10023.jpg": "王建国.jpg", "SZ10024.jpg": "SZ10024 陆佳怡.jpg",
+                          "SZ10025.jpg": "不认识.jpg"})
+    r = c.post("/upload/photos", data={"csrf": token, "back": "/cards/badges"},
+               files={"files": ("p.zip", archive)})
+    assert "不认识.jpg" in r.text                          # matches nobody: listed
+    rows = problems_table(r.text)
+    assert len(rows) == 1 and "SZ10025" in rows[0][4]     # the one without a photo
+    assert rows[0][1:4] == ["花名册", "5", "照片"]
+
+
+def test_a_sheet_with_mistakes_lists_sheet_row_and_column(ws, c):
+    book = openpyxl.load_workbook(ws / "staff.xlsx")
+    book.active["I4"] = 9          # 星级 out of range, row 4
+    book.active["A6"] = None       # 工号 missing, row 6
+    out = io.BytesIO()
+    book.save(out)
+    r = c.post("/upload/staff", data={"csrf": csrf(c), "back": "/cards/badges"},
+               files={"files": ("staff.xlsx", out.getvalue())})
+    rows = problems_table(r.text)
+    assert [row[1:4] for row in rows] == [["花名册", "4", "星级"], ["花名册", "6", "工号"]]
+    assert "工作表" in r.text and "行" in r.text and "列" in r.text
+    assert '<figure class="card' not in r.text
+
+
+def test_png_zip_and_manifest(c):
+    token = csrf(c)
+    archive = zipfile.ZipFile(io.BytesIO(download(c, run_job(
+        c, "/cards/badges/jobs", {"csrf": token, "what": "png"}))))
+    assert len(archive.namelist()) == 30 and "SZ10023-front.png" in archive.namelist()
+    manifest = download(c, run_job(c, "/cards/badges/jobs",
+                                   {"csrf": token, "what": "manifest", "side": "front"}))
+    lines = manifest.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("页,位置,面,工号,姓名") and len(lines) == 16
+    assert ",SZ10023,王建国," in lines[2]
+
+
+def test_chosen_people_and_service_cards(c):
+    token = csrf(c)
+    fragment = run_job(c, "/cards/service-cards/jobs", {
+        "csrf": token, "what": "pdf", "people": ["SZ10023", "SZ10024"], "copies": "1",
+        "sheet": "none", "side": "front"})
+    pdf = PdfReader(io.BytesIO(download(c, fragment)))
+    assert len(pdf.pages) == 2 and "王建国" in pdf.pages[0].extract_text()
+    assert c.get("/cards/service-cards/preview/0.png?side=back").status_code == 200
+    assert c.get("/cards/badges/preview/99.png").status_code == 404
+
+
+def test_downloads_belong_to_the_session_that_made_them(ws, c):
+    fragment = run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "manifest"})
+    url = re.search(r'href="(/jobs/[\w-]+/download)"', fragment).group(1)
+    from starlette.testclient import TestClient
+    other = TestClient(c.app)                      # the same server, another browser
+    assert other.get(url).status_code == 404
+    assert c.get(url).status_code == 200
+
+
+def test_cancel_leaves_nothing(ws):
+    with client(ws) as c:
+        text = c.post("/cards/badges/jobs", data={"csrf": csrf(c), "what": "pdf"}).text
+        job = re.search(r'/jobs/([\w-]+)', text).group(1)
+        r = c.post(f"/jobs/{job}/cancel", data={"csrf": csrf(c)})
+        assert "取消" in r.text or "Cancel" in r.text
+        assert c.get(f"/jobs/{job}/download").status_code == 404
+        folder = c.app.state.jobs.folder / job
+        assert not list(folder.glob("*.pdf"))
+
+
+def test_finished_downloads_are_removed_after_their_time(ws):
+    with client(ws, download_ttl=0) as c:
+        fragment = run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "manifest"})
+        url = re.search(r'href="(/jobs/[\w-]+/download)"', fragment).group(1)
+        c.app.state.jobs.sweep()
+        assert c.get(url).status_code == 404
+        assert not any(c.app.state.jobs.folder.iterdir())
+
+
+def test_a_job_with_problems_says_them(ws, c):
+    (ws / "photos" / "SZ10023.jpg").unlink()
+    fragment = run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "pdf"})
+    assert "SZ10023" in fragment and "download" not in fragment
+    fragment = run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "pdf",
+                                                 "allow_missing_photos": "1"})
+    assert "/download" in fragment
+
+
+# ------------------------------------------------------------------ forms
+@pytest.mark.parametrize("kind", ["work-orders", "confirmations", "follow-ups"])
+def test_form_pages_preview_and_pdf(c, kind):
+    page = c.get(f"/forms/{kind}")
+    assert page.text.count('class="form-page"') == 23       # every order of the example
+    png = c.get(f"/forms/{kind}/preview/0/0.png")
+    assert png.status_code == 200 and Image.open(io.BytesIO(png.content)).width > 200
+    fragment = run_job(c, f"/forms/{kind}/jobs", {"csrf": csrf(c), "format": "pdf",
+                                                  "orders": ["WO-20261121-0001"]})
+    pdf = PdfReader(io.BytesIO(download(c, fragment)))
+    assert "WO-20261121-0001" in pdf.pages[0].extract_text()
+
+
+def test_work_orders_as_word(c):
+    fragment = run_job(c, "/forms/work-orders/jobs", {"csrf": csrf(c), "format": "docx"})
+    data = download(c, fragment)
+    assert zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").count(b"WO-2026") >= 4
+
+
+def test_work_order_upload_replaces_and_keeps_the_previous(ws, c):
+    before = (ws / "work_orders.yaml").read_bytes()
+    csv = (EXAMPLES / "work_orders.csv").read_bytes()
+    r = c.post("/upload/work_orders", data={"csrf": csrf(c), "back": "/forms/work-orders"},
+               files={"files": ("工单.csv", csv)})
+    assert r.url.path == "/forms/work-orders" and 'class="form-page"' in r.text
+    assert (ws / "work_orders.csv").read_bytes() == csv
+    assert not (ws / "work_orders.yaml").exists()
+    kept = list((ws / ".history").glob("*work_orders.yaml"))
+    assert len(kept) == 1 and kept[0].read_bytes() == before
+
+
+# ------------------------------------------------------------------ equipment
+def test_dashboard_counts_equal_the_cli_summary(ws, c, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")   # 2025-11-21
+    page = c.get("/equipment?as_of=2026-11-21").text
+    shown = {m.group(1): int(m.group(2)) for m in re.finditer(
+        r'data-status="(\w+)"><b>(\d+)</b>', page)}
+    cli = subprocess.run([sys.executable, "-m", "generator.cli", "equipment",
+                          str(ws / "equipment.xlsx"), str(ws / "staff.xlsx"), "--as-of",
+                          "2026-11-21", "--format", "json"], capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr
+    assert shown == json.loads(cli.stdout)["summary"]
+    assert page.index('id="overdue"') < page.index('id="all"')
+    assert "已超期" in page
+
+
+def test_recording_a_check_writes_the_register(ws, c):
+    before = (ws / "equipment.xlsx").read_bytes()
+    r = c.post("/equipment/checks", data={"csrf": csrf(c), "target": "item", "item": "H-0007",
+                                          "date": "2026-11-20", "type": "test",
+                                          "result": "pass", "note": "web"})
+    assert r.status_code == 200 and "H-0007" not in problems_table(r.text)
+    sheet = openpyxl.load_workbook(ws / "equipment.xlsx")["检查记录"]
+    last = [c.value for c in sheet[sheet.max_row]]
+    assert last[0] == "H-0007" and last[2:5] == ["检测", "合格", "web"]
+    assert last[1].date().isoformat() == "2026-11-20"
+    assert [p.read_bytes() for p in (ws / ".history").glob("*equipment.xlsx")] == [before]
+    batch = c.post("/equipment/checks", data={"csrf": csrf(c), "target": "batch",
+                                              "batch": "B2503-A", "date": "2026-11-20",
+                                              "type": "visual", "result": "pass"})
+    assert batch.status_code == 200
+    bad = c.post("/equipment/checks", data={"csrf": csrf(c), "target": "item", "item": "X-1",
+                                            "date": "someday", "type": "x", "result": "pass"})
+    assert bad.status_code == 422 and len(problems_table(bad.text)) == 3
+
+
+def test_a_check_beside_a_yaml_register_goes_to_checks_csv(ws, c):
+    (ws / "equipment.xlsx").unlink()
+    (ws / "equipment.yaml").write_bytes((EXAMPLES / "equipment.yaml").read_bytes())
+    r = c.post("/equipment/checks", data={"csrf": csrf(c), "target": "item", "item": "H-0007",
+                                          "date": "2026-11-20", "type": "test",
+                                          "result": "pass"})
+    assert r.status_code == 200
+    assert "H-0007,2026-11-20,检测,合格" in (ws / "checks.csv").read_text("utf-8-sig")
+    assert "H-0007" in c.get("/equipment").text
+
+
+@pytest.mark.parametrize("fmt,magic", [("xlsx", b"PK"), ("pdf", b"%PDF"),
+                                       ("ics", b"BEGIN:VCALENDAR")])
+def test_equipment_downloads(c, fmt, magic):
+    r = c.get(f"/equipment/report.{fmt}?as_of=2026-11-21")
+    assert r.status_code == 200 and r.content.startswith(magic)
+    assert "equipment-2026-11-21" in r.headers["content-disposition"]
+
+
+# ------------------------------------------------------------------ company, templates
+def test_company_form_saves_company_yaml(ws, c):
+    with open(ws / "company.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  workdays: [2027-02-07]\n")          # a key the form does not show
+    page = c.get("/company").text
+    assert "苏州吴韵通信工程有限公司" in page
+    logo = io.BytesIO()
+    Image.new("RGB", (60, 60), "blue").save(logo, "PNG")
+    r = c.post("/company", data={"csrf": csrf(c), "name": "新公司 <b>&", "hotline": "10000",
+                                 "qr_caption_1": "公众号", "qr_data_1": "https://x.example"},
+               files={"logo": ("徽标.png", logo.getvalue())})
+    assert r.status_code == 200 and "新公司 &lt;b&gt;&amp;" in r.text
+    import yaml
+    saved = yaml.safe_load((ws / "company.yaml").read_text())["company"]
+    assert saved["name"] == "新公司 <b>&" and saved["logo"] == "logo.png"
+    assert saved["qr_codes"] == [{"caption": "公众号", "data": "https://x.example"}]
+    assert saved["workdays"] == [__import__("datetime").date(2027, 2, 7)]  # kept
+    assert list((ws / ".history").glob("*company.yaml"))
+
+
+def test_company_form_refuses_what_commands_would(c, ws):
+    before = (ws / "company.yaml").read_bytes()
+    r = c.post("/company", data={"csrf": csrf(c), "name": "", "qr_caption_1": "x"},
+               files={"logo": ("logo.png", b"not a picture")})
+    assert r.status_code == 422 and problems_table(r.text)
+    assert (ws / "company.yaml").read_bytes() == before
+
+
+def test_templates_download(c):
+    r = c.get("/templates/staff.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert [cell.value for cell in book.active[1]][:2] == ["工号", "姓名"]
+    assert c.get("/templates/secrets.xlsx").status_code == 404
+
+
+# ------------------------------------------------------------------ hostile input
+def _zip(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(out, "JPEG")
+    return out.getvalue()
+
+
+def _upload_photos(c, name, content):
+    return c.post("/upload/photos", data={"csrf": csrf(c), "back": "/cards/badges"},
+                  files={"files": (name, content)})
+
+
+def test_zip_slip_is_refused(ws, c, tmp_path):
+    for entry in ("../../evil.jpg", "/tmp/evil.jpg", "a/../../evil.jpg", "C:\\evil.jpg",
+                  "..\\evil.jpg"):
+        r = _upload_photos(c, "p.zip", _zip([("ok.jpg", _jpeg()), (entry, _jpeg())]))
+        assert r.status_code == 422, entry
+        assert "已拒绝" in r.text or "不是普通文件名" in r.text, entry
+    assert not list(tmp_path.rglob("evil.jpg")) and not Path("/tmp/evil.jpg").exists()
+    assert not (ws / "photos" / "ok.jpg").exists()         # nothing kept from a hostile zip
+
+
+def test_a_symlink_in_a_zip_is_refused(ws, c):
+    link = zipfile.ZipInfo("SZ10023.jpg")
+    link.external_attr = (0o120777 << 16)
+    r = _upload_photos(c, "p.zip", _zip([(link, b"/etc/passwd")]))
+    assert r.status_code == 422
+    assert (ws / "photos" / "SZ10023.jpg").read_bytes()[:2] == b"\xff\xd8"
+
+
+def test_a_zip_bomb_is_refused(c, ws):
+    bomb = _zip([("big.jpg", b"\0" * (60 * 1024 * 1024))])
+    assert len(bomb) < 200_000
+    r = _upload_photos(c, "p.zip", bomb)
+    assert r.status_code == 422 and "big.jpg" in r.text
+    assert not (ws / "photos" / "big.jpg").exists()
+    r = c.post("/upload/staff", data={"csrf": csrf(c)},
+               files={"files": ("staff.xlsx", bomb)})
+    assert r.status_code == 422
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims width × height (header only, tiny file)."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b""))
+
+
+def test_a_30000_pixel_square_png_is_refused_unread(c, ws):
+    r = _upload_photos(c, "SZ10023.png", _png_header(30000, 30000))
+    assert r.status_code == 422 and "太大" in r.text
+    assert not (ws / "photos" / "SZ10023.png").exists()
+
+
+def test_a_50_mb_upload_is_refused(c, ws):
+    r = _upload_photos(c, "big.jpg", b"\xff\xd8" + b"\0" * (50 * 1024 * 1024))
+    assert r.status_code == 413 and "32 MB" in r.text
+    assert not (ws / "photos" / "big.jpg").exists()
+
+
+def test_a_photo_path_of_etc_passwd_is_refused(ws, c):
+    book = openpyxl.load_workbook(ws / "staff.xlsx")
+    book.active["G2"] = "/etc/passwd"
+    book.active["G3"] = "../../../../etc/hostname"
+    book.save(ws / "staff.xlsx")
+    rows = problems_table(c.get("/cards/badges").text)
+    assert [r[1:4] for r in rows] == [["花名册", "2", "照片"], ["花名册", "3", "照片"]]
+    assert "/etc/passwd" in rows[0][4]
+    fragment = run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "pdf",
+                                                 "allow_missing_photos": "1"})
+    assert "/etc/passwd" in fragment and "/download" not in fragment
+
+
+def test_a_company_logo_outside_the_workspace_is_refused(ws, c):
+    text = (ws / "company.yaml").read_text().replace("logo: logo.png", "logo: /etc/passwd")
+    (ws / "company.yaml").write_text(text)
+    assert "/etc/passwd" in c.get("/cards/badges").text
+    fragment = run_job(c, "/forms/work-orders/jobs", {"csrf": csrf(c), "format": "pdf"})
+    assert "/etc/passwd" in fragment and "/download" not in fragment
+
+
+def test_a_symlinked_photo_in_the_workspace_is_not_used(ws, c):
+    (ws / "photos" / "SZ10023.jpg").unlink()
+    (ws / "photos" / "SZ10023.jpg").symlink_to("/etc/passwd")
+    rows = problems_table(c.get("/cards/badges").text)
+    assert len(rows) == 1 and "SZ10023" in rows[0][4]
+
+
+def test_missing_csrf_token_changes_nothing(ws, c):
+    before = (ws / "staff.xlsx").read_bytes()
+    for url, kwargs in (("/upload/staff", {"files": {"files": ("s.csv", b"x")}}),
+                        ("/equipment/checks", {"data": {"item": "H-0007"}}),
+                        ("/company", {"data": {"name": "x"}}),
+                        ("/cards/badges/jobs", {"data": {"what": "pdf"}}),
+                        ("/sample", {}), ("/lang", {"data": {"lang": "en"}})):
+        r = c.post(url, **kwargs)
+        assert r.status_code == 403, url
+        r = c.post(url, **{**kwargs, "data": {**kwargs.get("data", {}), "csrf": "forged"}})
+        assert r.status_code == 403, url
+    assert (ws / "staff.xlsx").read_bytes() == before
+
+
+def test_wrong_file_types_are_refused(c):
+    r = c.post("/upload/staff", data={"csrf": csrf(c)},
+               files={"files": ("staff.exe", b"MZ")})
+    assert r.status_code == 422 and "staff.exe" in r.text
+    r = _upload_photos(c, "notes.txt", b"hello")
+    assert "notes.txt" in r.text
+    r = _upload_photos(c, "SZ10099.jpg", b"not a jpeg")
+    assert r.status_code == 422
+
+
+def test_upload_limits_count(ws):
+    with client(ws, limits=Limits(files=3)) as c:
+        r = _upload_photos(c, "p.zip", _zip([(f"{i}.jpg", _jpeg()) for i in range(5)]))
+        assert r.status_code == 422
+
+
+# ------------------------------------------------------------------ sessions and passwords
+def test_no_session_on_a_non_local_address(ws):
+    from generator.web import security
+    security.set_password(ws / ".fieldprint", "correct horse")
+    with client(ws, require_login=True) as c:
+        r = c.get("/cards/badges", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+        assert c.get("/cards/badges/preview/0.png", follow_redirects=False).status_code == 303
+        assert c.get("/equipment/report.xlsx", follow_redirects=False).status_code == 303
+        assert c.post("/upload/staff").status_code == 401
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
+        bad = c.post("/login", data={"csrf": token, "password": "wrong"})
+        assert bad.status_code == 401
+        good = c.post("/login", data={"csrf": token, "password": "correct horse"})
+        assert good.status_code == 200 and good.url.path == "/"
+        assert c.get("/cards/badges").status_code == 200
+        cookie = good.history[0].headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        c.post("/logout", data={"csrf": csrf(c)})
+        assert c.get("/equipment", follow_redirects=False).status_code == 303
+    stored = (ws / ".fieldprint" / "password").read_text()
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+
+
+def test_serve_refuses_a_non_local_address_without_password(tmp_path, cli):
+    result = cli("serve", "--host", "0.0.0.0", "--workspace", tmp_path / "w", "--no-browser")
+    assert result.code == 2
+    assert "--set-password" in result.err
+
+
+def test_set_password_stores_a_hash(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import cli as group
+    result = CliRunner().invoke(group, ["serve", "--set-password", "--workspace",
+                                        str(tmp_path / "w")], input="s3cret-pass\ns3cret-pass\n")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "w" / ".fieldprint" / "password").read_text().startswith("$argon2id$")
+    short = CliRunner().invoke(group, ["serve", "--set-password", "--workspace",
+                                       str(tmp_path / "w")], input="abc\nabc\n")
+    assert short.exit_code != 0
+
+
+def test_no_personal_data_in_logs(c, caplog):
+    caplog.set_level(logging.DEBUG)
+    c.get("/cards/badges")
+    c.get("/cards/badges/preview/1.png")
+    run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "manifest"})
+    assert "王建国" not in caplog.text and "1370000" not in caplog.text

@@ -1,0 +1,69 @@
+"""What the web tests share: a workspace from the examples, a client, the CSRF token, jobs."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from generator.web.app import Settings, create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def seed(folder: Path, *, photos: bool = True, staff: bool = True) -> Path:
+    """A workspace holding the example company, staff sheet, orders, register (and photos)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("company.yaml", "logo.png", "equipment.xlsx", "work_orders.yaml"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    if staff:
+        shutil.copy(EXAMPLES / "staff.xlsx", folder / "staff.xlsx")
+    if photos:
+        shutil.copytree(EXAMPLES / "photos", folder / "photos")
+    return folder
+
+
+def client(folder: Path, **settings) -> TestClient:
+    return TestClient(create_app(Settings(folder, **settings)))
+
+
+def csrf(c: TestClient) -> str:
+    page = c.get("/templates").text
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def photos_zip(names: dict[str, str] | None = None) -> bytes:
+    """The example photos as a zip; `names` renames some (SZ10023.jpg -> 王建国.jpg)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in sorted((EXAMPLES / "photos").glob("*.jpg")):
+            archive.write(path, "员工照片/" + (names or {}).get(path.name, path.name))
+    return out.getvalue()
+
+
+def run_job(c: TestClient, url: str, data: dict, timeout: float = 120) -> str:
+    """Post a job form; wait until it ends; the last status fragment."""
+    text = c.post(url, data=data).text
+    found = re.search(r'/jobs/([\w-]+)', text)
+    if not found:
+        return text
+    job = found.group(1)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = c.get(f"/jobs/{job}").text
+        if 'hx-trigger="every' not in text:
+            return text
+        time.sleep(0.3)
+    raise AssertionError(f"job {job} did not end in {timeout} s")
+
+
+def download(c: TestClient, fragment: str) -> bytes:
+    url = re.search(r'href="(/jobs/[\w-]+/download)"', fragment).group(1)
+    response = c.get(url)
+    assert response.status_code == 200, response.text
+    return response.content

@@ -1,0 +1,203 @@
+"""`fieldprint serve` in a real Chromium (Debian's chromium + chromedriver, driven by Selenium):
+the main paths as an office user walks them. Skipped only when Chromium is not installed."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from web_helpers import EXAMPLES, seed
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+pytestmark = [pytest.mark.skipif(not (CHROMIUM and DRIVER),
+                                 reason="chromium and chromedriver are not installed"),
+              pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+
+CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1400,1000"]
+
+
+class Server:
+    """The app under uvicorn on a free local port, in a thread."""
+
+    def __init__(self, workspace: Path):
+        import uvicorn
+
+        from generator.web.app import create_app
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        config = uvicorn.Config(create_app(workspace), host="127.0.0.1", port=self.port,
+                                log_level="warning", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROME_FLAGS + [f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(flag)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
+                                                        "downloadPath": str(downloads)})
+    driver.downloads = downloads
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+def wait(condition, timeout: float = 60, what: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what or condition}")
+
+
+def upload(driver, section: str, path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    driver.find_element(By.ID, f"upload-{section}").send_keys(str(path))
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, f"send-{section}").click()
+    wait(lambda: _stale(old), what="the page after the upload")
+
+
+def _stale(element) -> bool:
+    from selenium.common.exceptions import StaleElementReferenceException
+    try:
+        element.tag_name
+        return False
+    except StaleElementReferenceException:
+        return True
+
+
+def test_badges_from_sheet_and_photo_zip_to_a_pdf_of_15_fronts(tmp_path, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    folder = seed(tmp_path / "ws", photos=False, staff=False)
+    archive = tmp_path / "照片.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for photo in sorted((EXAMPLES / "photos").glob("*.jpg")):
+            z.write(photo, photo.name)
+    with Server(folder) as url:
+        browser.get(url + "/")
+        browser.find_element(By.LINK_TEXT, "工号牌").click()
+        assert browser.find_element(By.TAG_NAME, "h1").text == "工号牌"
+        upload(browser, "staff", EXAMPLES / "staff.xlsx")
+        upload(browser, "photos", archive)
+        assert "已保存 15 张照片" in browser.find_element(By.ID, "flash").text
+        assert not browser.find_elements(By.ID, "problems")
+        cards = browser.find_elements(By.CSS_SELECTOR, "figure.card")
+        assert len(cards) == 15
+        images = browser.find_elements(By.CSS_SELECTOR, "figure.card img")
+        assert len(images) == 30
+        for image in images:   # every preview really loaded (lazy images scrolled into view)
+            browser.execute_script("arguments[0].scrollIntoView()", image)
+            wait(lambda: browser.execute_script(
+                "return arguments[0].complete && arguments[0].naturalWidth", image),
+                what="a card preview")
+        assert browser.execute_script("return arguments[0].naturalWidth", images[0]) == 384
+        Select(browser.find_element(By.NAME, "side")).select_by_value("front")
+        Select(browser.find_element(By.NAME, "sheet")).select_by_value("none")
+        browser.find_element(By.ID, "make-pdf").click()
+        link = wait(lambda: browser.find_elements(By.ID, "download"), timeout=120,
+                    what="the download link")[0]
+        link.click()
+        pdf = wait(lambda: [p for p in browser.downloads.glob("*.pdf")
+                            if not p.name.endswith(".crdownload")], what="the PDF")[0]
+        reader = wait(lambda: _read_pdf(pdf), what="a complete PDF")
+        assert len(reader.pages) == 15
+        names = [row[1] for row in openpyxl.load_workbook(EXAMPLES / "staff.xlsx").active
+                 .iter_rows(min_row=2, values_only=True)]
+        for page, name in zip(reader.pages, names):
+            text = page.extract_text()
+            assert name in text and "工号" in text      # a front: name and employee ID
+
+
+def _read_pdf(path: Path):
+    try:
+        reader = PdfReader(io.BytesIO(path.read_bytes()))
+        len(reader.pages)
+        return reader
+    except Exception:
+        return None
+
+
+def test_a_sheet_with_mistakes_shows_sheet_row_and_column_in_chinese(tmp_path, browser):
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws", staff=False)
+    book = openpyxl.load_workbook(EXAMPLES / "staff.xlsx")
+    book.active["I4"] = 9            # 星级 out of range
+    book.active["B7"] = None         # 姓名 missing
+    broken = tmp_path / "花名册.xlsx"
+    book.save(broken)
+    with Server(folder) as url:
+        browser.get(url + "/cards/badges")
+        upload(browser, "staff", broken)
+        table = browser.find_element(By.ID, "problems")
+        headers = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+        assert headers == ["文件", "工作表", "行", "列", "问题"]
+        rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                for tr in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        assert [r[1:4] for r in rows] == [["花名册", "4", "星级"], ["花名册", "7", "姓名"]]
+        assert "需要修改的问题（2）" in table.text
+        assert not browser.find_elements(By.CSS_SELECTOR, "figure.card")
+
+
+def test_equipment_dashboard_counts_equal_the_cli_summary(tmp_path, browser):
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws")
+    cli = subprocess.run([sys.executable, "-m", "generator.cli", "equipment",
+                          str(folder / "equipment.xlsx"), str(folder / "staff.xlsx"),
+                          "--as-of", "2026-11-21", "--format", "json"],
+                         capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr
+    expected = json.loads(cli.stdout)["summary"]
+    with Server(folder) as url:
+        browser.get(url + "/equipment")
+        date = browser.find_element(By.NAME, "as_of")
+        browser.execute_script("arguments[0].value = '2026-11-21'", date)
+        old = browser.find_element(By.TAG_NAME, "html")
+        date.submit()
+        wait(lambda: _stale(old), what="the dashboard for 2026-11-21")
+        shown = {box.get_attribute("data-status"): int(box.find_element(By.TAG_NAME, "b").text)
+                 for box in browser.find_elements(By.CSS_SELECTOR, "#summary .count")}
+        assert shown == expected
+        overdue = browser.find_elements(By.CSS_SELECTOR, "#overdue tbody tr")
+        assert len(overdue) == expected["overdue"] + expected["invalid"]
+        assert all(row.find_elements(By.TAG_NAME, "td")[8].text for row in overdue)  # a reason

@@ -230,7 +230,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     def _cards_context(kind, layout_name, start):
         from ..card import load_card_layout
         try:
-            staff = load_staff(ws)
+            staff = staff_now()
         except UserError as exc:
             return {"people": [], "problems": [where_parts(p) for p in exc.problems],
                     "match": None, "warnings": [], "sides": []}
@@ -265,10 +265,14 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
             return _not_found()
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
+    def staff_now():
+        """The workspace's staff, read again only when its files changed."""
+        return previews.keep(("staff",) + ws.stamp("staff"), lambda: load_staff(ws))
+
     def _card_preview(layout_name, side, index):
         from ..card import load_card_layout
         try:
-            staff = load_staff(ws)
+            staff = staff_now()
         except UserError:
             return None
         if not 0 <= index < len(staff.people):

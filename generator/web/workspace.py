@@ -56,6 +56,19 @@ class Workspace:
                 return path
         return None
 
+    def stamp(self, *sections: str) -> tuple:
+        """What changes when the files of these sections (and the company, the photos) do:
+        names, sizes and modification times."""
+        paths = [self.company_file, self.photos_dir] + [self.data_file(s) for s in sections]
+        out = []
+        for path in paths:
+            try:
+                st = path.stat() if path is not None else None
+            except OSError:
+                st = None
+            out.append((str(path), st.st_size, st.st_mtime_ns) if st else (str(path),))
+        return tuple(out)
+
     def inside(self, path: Path) -> bool:
         """Whether `path`, with every link followed, is inside the workspace (and not in its
         private folder)."""

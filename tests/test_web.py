@@ -21,7 +21,8 @@ from pypdf import PdfReader
 from generator.web.uploads import Limits
 from web_helpers import EXAMPLES, client, csrf, download, photos_zip, run_job, seed
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.chinese]   # the pages are checked in Chinese, their default
 
 
 @pytest.fixture

@@ -8,38 +8,35 @@ from pathlib import Path
 import click
 
 from ..errors import Problem, UserError
-from ..i18n import _, _l
+from ..i18n import _, _l, language
+from .clicktext import Range, command, option
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help=_l("The address to listen on. Another address than 127.0.0.1 lets other "
-                      "computers in; it needs a password (--set-password)."))
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help=_l("The port to listen on."))
-@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("fieldprint-workspace"), show_default=True,
-              help=_l("The folder of the company's files (company.yaml, staff.xlsx, photos/, "
-                      "…); made when missing. The CLI reads the same files."))
-@click.option("--no-browser", is_flag=True, help=_l("Do not open the browser."))
-@click.option("--set-password", is_flag=True,
-              help=_l("Ask for a new password (stored hashed in the workspace) and stop."))
-@click.option("--max-upload-mb", default=32, show_default=True, type=click.IntRange(1, 2048),
-              help=_l("The largest upload accepted at once, in MB."))
-@click.option("--lang", "lang", type=click.Choice(["zh", "en"]), default=None,
-              help=_l("The language of the pages (default: Chinese)."))
-def serve(host, port, workspace, no_browser, set_password, max_upload_mb, lang):
-    """Start the print desk: a web page on this computer where the office uploads the staff
-    sheet, photos, work orders and the equipment register, previews every card and form,
-    and downloads the PDFs. Open http://127.0.0.1:8000 in a browser.
+@command("serve", help=_l("""Start the print desk: a web page where the office uploads the staff
+sheet, photos, work orders and the equipment register, previews every card and form, and
+downloads the PDFs. Open http://127.0.0.1:8000 in a browser.
 
-    \b
-    Examples:
-      fieldprint serve                                  this computer only
-      fieldprint serve --workspace D:/工号牌             the company's folder
-      fieldprint serve --set-password                   then:
-      fieldprint serve --host 0.0.0.0 --no-browser      the office network (login needed)
-    """
+\b
+Examples:
+  fieldprint serve                                  this computer only
+  fieldprint serve --workspace D:/工号牌             the company's folder
+  fieldprint serve --set-password                   then:
+  fieldprint serve --host 0.0.0.0 --no-browser      the office network (login needed)"""))
+@option("--host", default="127.0.0.1", show_default=True,
+        help=_l("The address to listen on. Another address than 127.0.0.1 lets other "
+                "computers in; it needs a password (--set-password)."))
+@option("--port", default=8000, show_default=True, type=Range(1, 65535),
+        help=_l("The port to listen on."))
+@option("--workspace", type=click.Path(file_okay=False, path_type=Path),
+        default=Path("fieldprint-workspace"), show_default=True,
+        help=_l("The folder of the company's files (company.yaml, staff.xlsx, photos/, …); "
+                "made when missing. The CLI reads the same files."))
+@option("--no-browser", is_flag=True, help=_l("Do not open the browser."))
+@option("--set-password", is_flag=True,
+        help=_l("Ask for a new password (stored hashed in the workspace) and stop."))
+@option("--max-upload-mb", default=32, show_default=True, type=Range(1, 2048),
+        help=_l("The largest upload accepted at once, in MB."))
+def serve(host, port, workspace, no_browser, set_password, max_upload_mb):
     from ..web import security
     from ..web.workspace import Workspace
     ws = Workspace(workspace)
@@ -65,7 +62,8 @@ def serve(host, port, workspace, no_browser, set_password, max_upload_mb, lang):
     from ..web.app import Settings, create_app
     from ..web.uploads import Limits
     settings = Settings(ws.root, require_login=has_password,
-                        limits=Limits(request_bytes=max_upload_mb * 1024 * 1024), lang=lang)
+                        limits=Limits(request_bytes=max_upload_mb * 1024 * 1024),
+                        lang=language())
     app = create_app(settings)
     if local:
         from starlette.middleware.trustedhost import TrustedHostMiddleware

@@ -301,6 +301,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                   "people": [str(p) for p in form.getlist("people")],
                   "allow_missing_photos": bool(form.get("allow_missing_photos")),
                   "copies": _int(form.get("copies"), CARD_KINDS[kind][2], 1, 100),
+                  "start": _int(form.get("start"), 1, 1, 100),
+                  "duplex": bool(form.get("duplex")),
                   "lang": language()}
         task = {"pdf": "card_pdf", "png": "card_pngs", "manifest": "card_manifest"}[what]
         return _start(request, task, params)

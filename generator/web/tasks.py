@@ -6,8 +6,6 @@ touch only the workspace named in params and their own folder.
 """
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,16 +16,17 @@ from ..i18n import _
 from .workspace import Workspace
 
 CARD_KINDS = {
-    # kind -> (layout folder default, what, default layout, copies)
-    "badges": ("badge", "badge", 1),
-    "service-cards": ("service-card", "service card", 10),
+    # kind -> (default layout, what, copies, duplex): as `fieldprint badges` / `service-cards`
+    "badges": ("badge", "badge", 1, False),
+    "service-cards": ("service-card", "service card", 10, True),
 }
-FORM_KINDS = {
-    # kind -> (form layout, Word template or None, title)
-    "work-orders": ("work-order", "work_order.docx", "装维工单"),
-    "confirmations": ("confirmation", "confirmation.docx", "服务确认书"),
-    "follow-ups": ("follow-up", None, "回访单"),
-}
+def _form_kinds() -> dict:
+    """kind -> (form layout, Word template or None, title): the CLI's table of form kinds."""
+    from ..commands.forms import KINDS
+    return {name: (k.layout, k.template, k.title) for name, k in KINDS.items()}
+
+
+FORM_KINDS = _form_kinds()
 
 
 @dataclass
@@ -79,8 +78,10 @@ def _card_run(params: dict):
     layout = load_card_layout(_layout_path(ws, params.get("layout") or kind[0]))
     return CardRun(layout, staff.company, people, staff.origins, sides=sides,
                    sheet=params.get("sheet", "a4"), copies=int(params.get("copies") or kind[2]),
-                   allow_missing_photos=allow, jobs=int(params.get("jobs") or 0),
-                   what=kind[1]), people
+                   duplex=bool(params.get("duplex", kind[3])),
+                   start=int(params.get("start") or 1),
+                   allow_missing_photos=allow, allow_missing_qr=bool(params.get("allow_missing_qr")),
+                   jobs=int(params.get("jobs") or 0), what=kind[1]), people
 
 
 def _layout_path(ws: Workspace, name: str):
@@ -94,16 +95,18 @@ def _layout_path(ws: Workspace, name: str):
 def card_pdf(params: dict, folder: Path, progress: Callable[[int, int], None]):
     from ..card import execute
     run, people = _card_run(params)
+    from dataclasses import replace
     name = f"{params['kind']}.pdf"
-    result = execute(run, folder / name, None, progress=progress)
+    result = execute(replace(run, manifest=False), folder / name, None, progress=progress)
     return name, _("{n} people, {pages} pages").format(n=len(people), pages=len(result.pages))
 
 
 def card_pngs(params: dict, folder: Path, progress: Callable[[int, int], None]):
     from ..card import execute
-    run, people = _card_run({**params, "sheet": "none", "copies": 1})
+    from dataclasses import replace
+    run, people = _card_run({**params, "sheet": "none", "copies": 1, "start": 1})
     png_dir = folder / "png"
-    result = execute(run, None, png_dir, progress=progress)
+    result = execute(replace(run, manifest=False), None, png_dir, progress=progress)
     name = f"{params['kind']}-png.zip"
     from ..output import atomic_path
     with atomic_path(folder / name) as tmp:
@@ -114,26 +117,20 @@ def card_pngs(params: dict, folder: Path, progress: Callable[[int, int], None]):
 
 
 def card_manifest(params: dict, folder: Path, progress: Callable[[int, int], None]):
-    """A CSV (UTF-8 with BOM, for Excel): who is on which page and slot of the PDF."""
-    from ..card.impose import plan
+    """The print manifest (generator.card.manifest: sheet, slot, side, id, name, layout, hash),
+    as the PDF of the same choices would have it."""
+    from dataclasses import replace
+
+    from ..card import execute
     run, people = _card_run(params)
-    layout = run.layout
-    pages, _grid = plan(len(people) * run.copies, run.sides, layout.size, layout.model.bleed,
-                        layout.model.sheet, run.sheet)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["页", "位置", "面", "工号", "姓名", "班组", "照片"])
-    for number, page in enumerate(pages, 1):
-        for slot_index, slot in enumerate(page.slots, 1):
-            person = people[slot.card // run.copies]
-            writer.writerow([number, slot_index, "正面" if slot.side == "front" else "背面",
-                             person.id, person.name, person.team or "",
-                             Path(person.photo).name if person.photo else ""])
     name = f"{params['kind']}-manifest.csv"
-    from ..output import write_bytes
-    write_bytes(folder / name, out.getvalue().encode("utf-8-sig"))
-    progress(1, 1)
-    return name, _("{n} people, {pages} pages").format(n=len(people), pages=len(pages))
+    scratch = folder / "scratch"
+    scratch.mkdir()
+    run = replace(run, manifest=folder / name)
+    execute(run, scratch / f"{params['kind']}.pdf", None, progress=progress)
+    import shutil
+    shutil.rmtree(scratch, ignore_errors=True)
+    return name, _("{n} people").format(n=len(people))
 
 
 def form_records(ws: Workspace, kind: str, wanted=None):
@@ -150,6 +147,10 @@ def form_records(ws: Workspace, kind: str, wanted=None):
     if problems:
         raise UserError(problems)
     orders = [o for o in dataset.work_orders if not wanted or o.id in set(wanted)]
+    if kind == "follow-ups":   # a follow-up is for a completed order (as the CLI does)
+        orders = [o for o in orders if o.completed is not None]
+    if not orders:
+        raise UserError(_("no work orders match the selection; nothing to print"))
     calendar = WorkingCalendar.for_company(dataset.company)
     contexts = iter_contexts(dataset, orders, calendar)
     records = [Record(ctx, f"work_orders {o.id}", dataset.origins.get(("work_orders", o.id)))

@@ -17,7 +17,6 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from PIL import Image
 
-from ..data.photos import PHOTO_SUFFIXES
 from ..errors import Problem, UserError
 from ..i18n import _
 
@@ -34,6 +33,7 @@ class Limits:
 
 
 DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")   # what the web app keeps (JPEG and PNG pictures)
 FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
 
 

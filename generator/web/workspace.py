@@ -22,7 +22,6 @@ import shutil
 from pathlib import Path
 
 from ..data.dataset import Dataset, load_dataset
-from ..data.photos import PHOTO_SUFFIXES, PhotoMatch, match_photos
 from ..errors import Location, Problem, UserError
 from ..i18n import _
 from ..output import write_bytes
@@ -107,6 +106,7 @@ class Workspace:
         return names
 
     def photo_names(self) -> list[str]:
+        from .uploads import PHOTO_SUFFIXES
         if not self.photos_dir.is_dir():
             return []
         return sorted(p.name for p in self.photos_dir.iterdir()
@@ -145,18 +145,17 @@ class Workspace:
             raise UserError(_("the workspace has no data yet: upload the files first"))
         return load_dataset(paths, missing_files="ignore")
 
-    def match(self, people) -> PhotoMatch:
-        return match_photos(people, self.photo_names())
-
     def resolve_photos(self, dataset: Dataset
                        ) -> tuple[list, list[Problem], list[Problem], PhotoMatch]:
-        """Staff with their photo paths checked and completed: a photo named in the data must
-        be inside the workspace (else a problem); a person without one gets the photo matched
-        by 工号 or name from photos/. Returns (people, refused, missing, match): refused names a
-        file outside the workspace (the person's photo is then left out), missing a person
-        with no photo at all."""
-        found = self.match(dataset.staff)
-        people, refused, missing = [], [], []
+        """Staff with their photo paths checked and completed: a photo (or QR picture) named
+        in the data must be inside the workspace, else it is refused (a problem, the file never
+        opened); a person whose photo is not given, or not there, gets the one matched by 工号 or
+        name in photos/ (`generator.card.people.match_photos`). Returns (people, refused,
+        missing, match): missing names the people left without a photo."""
+        from ..card.people import PhotoMatch, match_photos
+        refused: list[Problem] = []
+        refused_ids: set[str] = set()
+        people = []
         for person in dataset.staff:
             where = dataset.origins.get(("staff", person.id))
             photo = person.photo
@@ -164,23 +163,36 @@ class Workspace:
                 refused.append(_problem(where, "photo", _(
                     "{who}: the photo {path} is outside the workspace; upload the photo "
                     "instead").format(who=_who(person), path=_shown(photo))))
+                refused_ids.add(person.id)
                 photo = None
-            else:
-                if photo is not None and not Path(photo).is_file():
-                    photo = None
-                if photo is None and person.id in found.matched:
-                    photo = self.photos_dir / found.matched[person.id]
-                if photo is None:
-                    missing.append(_problem(where, "photo", _(
-                        "{who}: no photo; upload one named {id}.jpg or {name}.jpg").format(
-                            who=_who(person), id=person.id, name=person.name)))
-            people.append(person.model_copy(update={"photo": photo})
-                          if photo != person.photo else person)
+            elif photo is not None and not Path(photo).is_file():
+                photo = None
             qr_image = getattr(person, "qr_image", None)
             if qr_image is not None and not self.inside(qr_image):
                 refused.append(_problem(where, "qr_image", _(
                     "{who}: the QR picture {path} is outside the workspace; upload it "
                     "instead").format(who=_who(person), path=_shown(qr_image))))
+                person = person.model_copy(update={"qr_image": None})
+            people.append(person if photo == person.photo
+                          else person.model_copy(update={"photo": photo}))
+        if self.photos_dir.is_dir():
+            found = match_photos(people, self.photos_dir)
+        else:
+            found = PhotoMatch(list(people))
+        people, missing = [], []
+        for person in found.people:
+            where = dataset.origins.get(("staff", person.id))
+            if person.photo is not None and not self.inside(person.photo):   # a link elsewhere
+                if person.id not in refused_ids:
+                    refused.append(_problem(where, "photo", _(
+                        "{who}: the photo {path} is outside the workspace; upload the photo "
+                        "instead").format(who=_who(person), path=_shown(person.photo))))
+                person = person.model_copy(update={"photo": None})
+            elif person.photo is None and person.id not in refused_ids:
+                missing.append(_problem(where, "photo", _(
+                    "{who}: no photo; upload one named {id}.jpg or {name}.jpg").format(
+                        who=_who(person), id=person.id, name=person.name)))
+            people.append(person)
         return people, refused, missing, found
 
     def confine_company(self, company) -> list[Problem]:

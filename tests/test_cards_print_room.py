@@ -546,6 +546,27 @@ def test_skip_invalid_prints_the_valid_cards_and_exits_3(tmp_path, cli):
     assert cli("badges", staff, "--side", "front", "-o", pdf).code == 2
 
 
+def test_skip_invalid_also_refuses_a_photo_found_broken_while_drawing(tmp_path, cli):
+    staff = make_data(tmp_path, people=[person(1), person(2), person(3)])
+    photo = make_photo(tmp_path / "photos" / "T00002.jpg", size=(1200, 1600))
+    photo.write_bytes(photo.read_bytes()[:5000])        # the header reads, the pixels do not
+    pdf = tmp_path / "s.pdf"
+    result = cli("badges", staff, "--skip-invalid", "--side", "front", "-o", pdf)
+    assert result.code == 3, result
+    assert "T00002" in result.err and "T00002.jpg" in result.err
+    printed = text(pdf)
+    assert "T00001" in printed and "T00003" in printed and "T00002" not in printed
+    assert [r["id"] for r in _manifest(tmp_path / "s.csv")] == ["T00001", "T00003"]
+
+
+def test_the_company_back_card_is_nobodys_in_the_manifest(tmp_path, cli):
+    staff = make_data(tmp_path, 2)
+    assert cli("badges", staff, "--side", "back", "--copies", "2", "-o",
+               tmp_path / "b.pdf").code == 0
+    rows = _manifest(tmp_path / "b.csv")
+    assert [(r["id"], r["name"], r["side"]) for r in rows] == [("", COMPANY["name"], "back")] * 2
+
+
 # ------------------------------------------------------------------------ the function API
 def test_the_engine_is_a_function_of_people_and_options(tmp_path):
     """What the web app calls: no click, no files but the ones asked for."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -19,7 +19,7 @@ from ..fonts import FontSet
 from ..pdf import new_canvas
 from ..units import pt
 from .draw import Painter
-from .images import EmbeddedImage, ImageProblem, PhotoJob, process_photo
+from .images import EmbeddedImage, ImageProblem, PhotoJob, file_digest, process_photo
 from .impose import Page
 from .render import CardRenderer, PhotoOp, PreparedCard
 
@@ -35,13 +35,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _work(job: PhotoJob) -> tuple[bytes | None, str | None]:
+def _work(job: PhotoJob) -> tuple[bytes | None, str | None, str | None]:
+    """(JPEG, None, digest of the file) or (None, why, None): the file is read once, for the
+    decoder and for the manifest's digest (`images.file_digest`)."""
     try:
-        return process_photo(job), None
+        path = Path(job.path)
+        data = path.read_bytes() if path.is_file() and path.stat().st_size else None
+        jpeg = process_photo(job, data)
+        return jpeg, None, file_digest(data) if data is not None else None
     except ImageProblem as exc:
-        return None, str(exc)
+        return None, str(exc), None
     except MemoryError:
-        return None, f"{job.path} is too large to decode here"
+        return None, f"{job.path} is too large to decode here", None
+    except OSError as exc:
+        return None, f"cannot read {job.path}: {exc.strerror or exc}", None
 
 
 class PhotoSource:
@@ -66,7 +73,7 @@ class PhotoSource:
         self._pending[job] = (self._pool.apply_async(_work, (job,)) if self._pool is not None
                               else None)
 
-    def get(self, job: PhotoJob) -> tuple[bytes | None, str | None]:
+    def get(self, job: PhotoJob) -> tuple[bytes | None, str | None, str | None]:
         self.submit(job)
         result = self._pending.pop(job)
         return result.get() if result is not None else _work(job)
@@ -87,6 +94,8 @@ class Written:
     pages: list[Page]
     problems: list[Problem]       # photos that could not be decoded, when not allowed
     warnings: list[Problem]
+    digests: dict[str, str] = field(default_factory=dict)   # photo path -> file_digest
+    failed: set[str] = field(default_factory=set)   # Who labels of the cards with a problem
 
 
 def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], pages: list[Page],
@@ -106,6 +115,8 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
         canvas.endForm(Resources=_form_resources(canvas))
 
     ready: dict[PhotoJob, EmbeddedImage | None] = {}
+    digests: dict[str, str] = {}
+    failed: set[str] = set()
     problems: list[Problem] = []
     warnings: list[Problem] = []
     own_source = photos is None
@@ -115,7 +126,9 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
     def image_for(op: PhotoOp) -> EmbeddedImage | None:
         if op.job in ready:
             return ready[op.job]
-        data, error = photos.get(op.job)
+        data, error, digest = photos.get(op.job)
+        if digest is not None:
+            digests[op.job.path] = digest
         if error is None:
             ready[op.job] = EmbeddedImage(op.job.key, jpeg=data)
         else:
@@ -127,6 +140,8 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
             else:
                 problems.append(Problem(f"{error}; fix it, or run with --allow-missing-photos "
                                         "to print a placeholder", where, label))
+                if op.who is not None:
+                    failed.add(op.who.label)
         return ready[op.job]
 
     for number, page in enumerate(pages, 1):
@@ -176,7 +191,7 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
     if own_source:
         photos.close()
     canvas.save()
-    return Written(pages, problems, warnings)
+    return Written(pages, problems, warnings, digests, failed)
 
 
 def _form_resources(canvas):

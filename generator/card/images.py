@@ -15,6 +15,7 @@ import hashlib
 import io
 import math
 import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,8 +85,16 @@ def digest(*parts) -> str:
 
 
 # ------------------------------------------------------------------------------ opening
-def _open(path: Path) -> Image.Image:
-    """Open (header only) with messages a person can act on."""
+def file_digest(data: bytes) -> str:
+    """What identifies a file's content in a card's hash (the manifest): its length and CRC-32.
+    Cheap enough to take of every photo while it is decoded (CRC-32 runs at ~1.4 GB/s here,
+    SHA-256 at ~0.5: 6 s more for 1,000 camera photos); it only has to notice a changed photo."""
+    return f"{len(data):x}-{zlib.crc32(data):08x}"
+
+
+def _open(path: Path, data: bytes | None = None) -> Image.Image:
+    """Open (header only) with messages a person can act on; from `data` when the file's bytes
+    were already read."""
     path = Path(path)
     if path.is_dir():
         raise ImageProblem(f"{path} is a folder, not a picture")
@@ -99,12 +108,12 @@ def _open(path: Path) -> Image.Image:
             # that: our own limit, MAX_PIXELS, is checked below from the header alone (a
             # 108-megapixel phone photo is a photo)
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
+            image = Image.open(io.BytesIO(data) if data is not None else path)
     except Image.DecompressionBombError:
         raise ImageProblem(f"{path} is too large to be a photo (more than "
                            f"{MAX_PIXELS // 1_000_000} megapixels); save a smaller copy") from None
     except UnidentifiedImageError:
-        head = path.read_bytes()[:256].lstrip().lower()
+        head = (data if data is not None else path.read_bytes())[:256].lstrip().lower()
         hint = (" (an SVG drawing: save it as PNG)" if head.startswith((b"<svg", b"<?xml"))
                 else " (not a picture: is the file name right?)")
         raise ImageProblem(f"{path} is not a picture fieldprint can read{hint}; use JPEG or "
@@ -173,10 +182,11 @@ def _cover(w: int, h: int, box_mm: tuple[float, float]) -> tuple[float, float]:
     return float(w), w / ratio
 
 
-def process_photo(job: PhotoJob) -> bytes:
+def process_photo(job: PhotoJob, data: bytes | None = None) -> bytes:
     """The photo as JPEG bytes, cropped and sized for its box at 300 dpi (or its own resolution
-    when lower: never enlarged). Raises ImageProblem."""
-    opened = image = _open(Path(job.path))
+    when lower: never enlarged); from `data`, the file's bytes, when already read. Raises
+    ImageProblem."""
+    opened = image = _open(Path(job.path), data)
     try:
         target = (px(job.box_mm[0], PRINT_DPI), px(job.box_mm[1], PRINT_DPI))
         w, h = _oriented_size(image)

@@ -204,15 +204,16 @@ def plan(n_cards: int, sides: tuple[str, ...], card: tuple[float, float], bleed:
 
 def crop_marks(g: Grid, slots: list[Slot]) -> list[tuple[float, float, float, float]]:
     """Short lines on the extension of each card edge, outside the card and its bleed, never
-    reaching a neighbouring card, ending LABEL_ROOM mm inside the printer margin:
-    (x1, y1, x2, y2) in mm from the page's top-left."""
+    reaching a neighbouring card, ending at the printer margin (at the bottom LABEL_ROOM mm
+    above it, for the sheet's label): (x1, y1, x2, y2) in mm from the page's top-left."""
     w, h = g.card
     boxes = []
     for s in slots:
         bl, bt, br, bb = s.bleeds if s.bleeds is not None else (g.bleed,) * 4
         boxes.append((s.x - bl, s.y - bt, s.x + w + br, s.y + h + bb))
     marks: set[tuple[float, float, float, float]] = set()
-    keep = g.printer_margin + (LABEL_ROOM if g.printer_margin else 1.0)
+    edge = max(g.printer_margin, 1.0)
+    keep = (edge, edge, edge, edge + (LABEL_ROOM if g.printer_margin else 0.0))  # l, t, r, b
     for s in slots:
         x, y = s.x, s.y
         for cx in (x, x + w):
@@ -228,12 +229,13 @@ def crop_marks(g: Grid, slots: list[Slot]) -> list[tuple[float, float, float, fl
 
 
 def _add(marks, boxes, sheet, keep, start, direction) -> None:
-    """A mark from `start` along `direction`, stopped short of any card and `keep` mm from the
-    sheet edge."""
+    """A mark from `start` along `direction`, stopped short of any card and `keep` mm (left,
+    top, right, bottom) from the sheet's edges."""
     sx, sy = start
     dx, dy = direction
+    left, top, right, bottom = keep
     length = MARK_LENGTH
-    if not (keep <= sx <= sheet[0] - keep and keep <= sy <= sheet[1] - keep):
+    if not (left <= sx <= sheet[0] - right and top <= sy <= sheet[1] - bottom):
         return
     for x0, y0, x1, y1 in boxes:
         if x0 - 1e-6 <= sx <= x1 + 1e-6 and y0 - 1e-6 <= sy <= y1 + 1e-6:
@@ -250,9 +252,9 @@ def _add(marks, boxes, sheet, keep, start, direction) -> None:
                 if edge >= 0:
                     length = min(length, edge / 2)
     if dx:
-        room = (sheet[0] - keep - sx) if dx > 0 else (sx - keep)
+        room = (sheet[0] - right - sx) if dx > 0 else (sx - left)
     else:
-        room = (sheet[1] - keep - sy) if dy > 0 else (sy - keep)
+        room = (sheet[1] - bottom - sy) if dy > 0 else (sy - top)
     length = min(length, room)
     if length < MIN_MARK:
         return

@@ -171,7 +171,6 @@ def manifest_path(run: CardRun, pdf: Path | None, png_dir: Path | None) -> Path 
 
 def _execute(run, pdf, png_dir, progress, photos) -> RunResult:
     renderer, prepared, warnings, refused = prepare(run, photos)
-    fonts = renderer.fonts
     sides = renderer.sides
     hashes = manifests.Hasher()
     unchanged = 0
@@ -183,45 +182,56 @@ def _execute(run, pdf, png_dir, progress, photos) -> RunResult:
         unchanged = len(prepared) - len(kept)
         prepared = kept
     shared_back = sides == ("back",) and renderer.side_is_shared("back")
-    copies = run.copies
-    cards = [card for card in prepared for _ in range(copies)]
-    result = RunResult(pdf, [], [], len(cards), 0, warnings, len(prepared),
-                       [p for card in refused for p in card.problems], len(refused), unchanged,
-                       None, shared_back)
+    if shared_back:
+        for card in prepared:          # the company's card: nobody's in particular
+            card.ident, card.name = "", getattr(run.company, "name", "")
+    result = RunResult(pdf, [], [], 0, 0, warnings, 0, [], 0, unchanged, None, shared_back)
+    target_manifest = manifest_path(run, pdf, png_dir)
+    # a photo that turns out broken while drawing (a truncated JPEG): with skip_invalid its
+    # person is refused and the rest printed again; otherwise the run stops
+    for _attempt in range(3):
+        try:
+            if pdf is not None:
+                with atomic_path(pdf) as tmp:
+                    pages, cards, pngs = _render(run, renderer, prepared, tmp, png_dir,
+                                                 photos, hashes, warnings, progress)
+                    if cards and target_manifest is not None:
+                        manifests.write(target_manifest, pages, cards, sides, run.layout.name,
+                                        hashes)
+                    if not cards:
+                        raise _Nothing()
+            else:
+                with tempfile.TemporaryDirectory(dir=png_dir) as scratch:
+                    pages, cards, pngs = _render(run, renderer, prepared,
+                                                 Path(scratch) / "cards.pdf", png_dir, photos,
+                                                 hashes, warnings, progress)
+                if cards and target_manifest is not None:
+                    manifests.write(target_manifest, pages, cards, sides, run.layout.name,
+                                    hashes)
+            break
+        except _Nothing:
+            pages, cards, pngs = [], [], []
+            break
+        except _LateProblems as late:
+            if not run.skip_invalid:
+                raise UserError(late.written.problems) from None
+            broken = [card for card in prepared if card.who.label in late.written.failed]
+            if not broken:
+                raise UserError(late.written.problems) from None
+            for card in broken:
+                card.problems.extend(p for p in late.written.problems
+                                     if p.path.startswith(card.who.label + ":"))
+            refused = refused + broken
+            prepared = [card for card in prepared if card not in broken]
+    else:
+        raise UserError(_("photos kept failing while the cards were drawn; nothing was written"))
+    result.skipped = [p for card in refused for p in card.problems]
+    result.skipped_people = len(refused)
+    result.people = len(prepared)
+    result.cards = len(cards)
     if not cards:
         result.pdf = None
         return result
-    pages, grid = plan(len(cards), sides, run.layout.size, run.layout.model.bleed,
-                       run.layout.model.sheet, run.sheet, duplex=run.duplex, start=run.start,
-                       with_bleed=run.bleed, offset=run.offset, back_offset=run.back_offset)
-    title = f"{run.layout.model.title} — {getattr(run.company, 'name', '')}".strip(" —")
-    label = f"{run.layout.model.title}"
-    pngs: list[Path] = []
-
-    def tick(done: int) -> None:
-        if progress:
-            progress(done, len(pages))
-
-    def render_into(path: Path):
-        written = write_pdf(path, renderer, cards, pages, title=title, fonts=fonts,
-                            photos=photos, sheet_label=label, progress=tick)
-        warnings.extend(written.warnings)
-        if written.problems:
-            raise UserError(written.problems)
-        if png_dir is not None:
-            pngs.extend(export_pngs(path, pages, cards, run.layout.size, png_dir, copies))
-
-    target_manifest = manifest_path(run, pdf, png_dir)
-    if pdf is not None:
-        with atomic_path(pdf) as tmp:
-            render_into(tmp)
-            if target_manifest is not None:
-                manifests.write(target_manifest, pages, cards, sides, run.layout.name, hashes)
-    else:
-        with tempfile.TemporaryDirectory(dir=png_dir) as scratch:
-            render_into(Path(scratch) / "cards.pdf")
-        if target_manifest is not None:
-            manifests.write(target_manifest, pages, cards, sides, run.layout.name, hashes)
     result.pages = pages
     result.pngs = pngs
     result.manifest = target_manifest
@@ -230,6 +240,43 @@ def _execute(run, pdf, png_dir, progress, photos) -> RunResult:
     if run.sheet == "none":
         result.sheets = len(pages)
     return result
+
+
+class _Nothing(Exception):
+    """Every card was refused: no PDF (the temporary file is removed)."""
+
+
+class _LateProblems(Exception):
+    def __init__(self, written):
+        self.written = written
+
+
+def _render(run, renderer, prepared, path: Path, png_dir, photos, hashes, warnings, progress):
+    """Plan and draw `prepared` (copies included) into the PDF at `path`, PNGs too:
+    (pages, cards, pngs). Raises _LateProblems when a photo fails while drawing."""
+    sides = renderer.sides
+    cards = [card for card in prepared for _ in range(run.copies)]
+    if not cards:
+        return [], [], []
+    pages, _grid = plan(len(cards), sides, run.layout.size, run.layout.model.bleed,
+                        run.layout.model.sheet, run.sheet, duplex=run.duplex, start=run.start,
+                        with_bleed=run.bleed, offset=run.offset, back_offset=run.back_offset)
+    title = f"{run.layout.model.title} — {getattr(run.company, 'name', '')}".strip(" —")
+
+    def tick(done: int) -> None:
+        if progress:
+            progress(done, len(pages))
+
+    written = write_pdf(path, renderer, cards, pages, title=title, fonts=renderer.fonts,
+                        photos=photos, sheet_label=run.layout.model.title, progress=tick)
+    warnings.extend(written.warnings)
+    hashes.know(written.digests)
+    if written.problems:
+        raise _LateProblems(written)
+    pngs = []
+    if png_dir is not None:
+        pngs = export_pngs(path, pages, cards, run.layout.size, png_dir, run.copies)
+    return pages, cards, pngs
 
 
 # ------------------------------------------------------------------------------ PNG

@@ -3,7 +3,8 @@ and what `--changed-since` compares against.
 
 A card's hash covers everything drawn on that side of it: the texts as fitted, QR payloads,
 positions, colours, and the *content* of every photo and picture (not its file date, so a
-photo folder copied to another machine does not look changed). Its position on the sheet is
+photo folder copied to another machine does not look changed): a photo by its length and
+CRC-32 (`images.file_digest`), taken by the workers from the bytes they decode. Its position on the sheet is
 not part of it. The same data and layout give the same hash on any machine.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from ..errors import Location, Problem, UserError
 from ..i18n import _
 from ..output import write_bytes
-from .images import EmbeddedImage, PhotoJob
+from .images import EmbeddedImage, PhotoJob, file_digest
 from .render import FormOp, PhotoOp, PreparedCard
 
 COLUMNS = ("sheet", "slot", "side", "id", "name", "layout", "hash")
@@ -30,15 +31,16 @@ class Hasher:
         self._files: dict[str, str] = {}
         self._cards: dict[tuple[int, str], str] = {}
 
+    def know(self, digests: dict[str, str]) -> None:
+        """Digests already taken (photo path -> file_digest), e.g. while the photos were
+        decoded: those files are not read again."""
+        self._files.update(digests)
+
     def file(self, path: str) -> str:
         digest = self._files.get(path)
         if digest is None:
-            h = hashlib.sha256()
             try:
-                with open(path, "rb") as handle:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        h.update(block)
-                digest = h.hexdigest()
+                digest = file_digest(Path(path).read_bytes())
             except OSError:
                 digest = "unreadable"
             self._files[path] = digest

@@ -217,6 +217,8 @@ class _PageProgress:
         self.bar = None
 
     def __call__(self, done: int, total: int) -> None:
+        if done == 1 and self.bar is not None:   # drawn again (a card refused on the way)
+            self.bar = None
         if self.bar is None:
             from ..progress import Progress
             label = _("badge pages") if self.what == "badge" else _("service card pages")

@@ -497,3 +497,38 @@ def test_no_personal_data_in_logs(c, caplog):
     c.get("/cards/badges/preview/1.png")
     run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "manifest"})
     assert "王建国" not in caplog.text and "1370000" not in caplog.text
+
+
+def test_serve_runs_and_answers_only_this_machine(tmp_path):
+    """The real command: uvicorn on a free port, a page by 127.0.0.1, refused by another name."""
+    import os
+    import socket
+    import time
+
+    import httpx
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--workspace",
+                               str(tmp_path / "w"), "--port", str(port), "--no-browser"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={**os.environ, "FIELDPRINT_LANG": "zh"})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.2)
+        assert page.status_code == 200 and "打印台" in page.text
+        assert "server" not in page.headers
+        rebound = httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"})
+        assert rebound.status_code == 400
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    log = server.stderr.read().decode()
+    assert "GET /" not in log            # no access log

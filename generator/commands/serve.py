@@ -58,17 +58,7 @@ def serve(host, port, workspace, no_browser, set_password, max_upload_mb):
             "`fieldprint serve --set-password --workspace {ws}`").format(host=host,
                                                                           ws=workspace)))
     import uvicorn
-
-    from ..web.app import Settings, create_app
-    from ..web.uploads import Limits
-    settings = Settings(ws.root, require_login=has_password,
-                        limits=Limits(request_bytes=max_upload_mb * 1024 * 1024),
-                        lang=language())
-    app = create_app(settings)
-    if local:
-        from starlette.middleware.trustedhost import TrustedHostMiddleware
-        app.add_middleware(TrustedHostMiddleware,
-                           allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"])
+    app = make_app(ws.root, host, max_upload_mb, has_password)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(_("fieldprint serve: {url} (workspace {ws}); stop with Ctrl+C").format(
         url=url, ws=ws.root), err=True)
@@ -78,6 +68,24 @@ def serve(host, port, workspace, no_browser, set_password, max_upload_mb):
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning",
                 server_header=False)
     return 0
+
+
+def make_app(workspace: Path, host: str, max_upload_mb: int = 32, login: bool = False):
+    """The app `serve` runs: logins when a password is set; on 127.0.0.1 it answers only
+    requests addressed to this machine by name (a page elsewhere cannot reach it through a
+    DNS name that points here)."""
+    from ..web import security
+    from ..web.app import Settings, create_app
+    from ..web.uploads import Limits
+    settings = Settings(Path(workspace), require_login=login,
+                        limits=Limits(request_bytes=max_upload_mb * 1024 * 1024),
+                        lang=language())
+    app = create_app(settings)
+    if security.is_local(host):
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+        app.add_middleware(TrustedHostMiddleware,
+                           allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"])
+    return app
 
 
 COMMANDS = [serve]

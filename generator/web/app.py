@@ -37,7 +37,7 @@ from .workspace import Workspace
 HERE = Path(__file__).parent
 log = logging.getLogger("fieldprint.web")
 
-CARD_LAYOUTS = {"badges": ["badge", "badge-insert", "badge-insert-landscape"],
+CARD_LAYOUTS = {"badges": ["badge", "badge-insert", "badge-insert-landscape", "cr80"],
                 "service-cards": ["service-card"]}
 CARDS_PER_PAGE = 60
 
@@ -223,7 +223,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
         start = _int(request.query_params.get("from"), 0)
         context = await run_in_threadpool(_cards_context, kind, layout_name, start)
-        return page(request, "cards.html", kind=kind, layouts=CARD_LAYOUTS[kind],
+        return page(request, "cards.html", kind=kind, layouts=_layout_titles(kind),
                     layout=layout_name, flash=request.session.pop("flash", None),
                     notes=request.session.pop("notes", []), **context)
 
@@ -238,8 +238,9 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         renderer = previews.renderer(layout, staff.company, _company_key(ws))
         problems = [where_parts(p) for p in staff.problems + staff.missing]
         per_person: dict[str, list] = {}
+        by_place = {where: person_id for person_id, where in staff.origins.items() if where}
         for p in staff.problems + staff.missing:
-            per_person.setdefault(_person_of(p, staff), []).append(where_parts(p))
+            per_person.setdefault(by_place.get(p.location, ""), []).append(where_parts(p))
         shown = staff.people[start:start + CARDS_PER_PAGE]
         for person in shown:
             card = renderer.prepare(person, staff.origins.get(person.id))
@@ -526,6 +527,13 @@ def _nav():
             ("/equipment", _("Safety equipment")), ("/templates", _("Templates"))]
 
 
+def _layout_titles(kind: str) -> list[tuple[str, str]]:
+    """(name, title) of the built-in layouts of a card kind: the title is what people read."""
+    from ..card import load_card_layout
+    return [(name, load_card_layout(name).model.title)
+            for name in CARD_LAYOUTS[kind]]
+
+
 def _choice(value, choices):
     value = str(value) if value is not None else ""
     return value if value in choices else choices[0]
@@ -559,16 +567,6 @@ def _mtime(path) -> float | None:
 
 def _company_key(ws: Workspace):
     return _mtime(ws.company_file)
-
-
-def _person_of(problem: Problem, staff) -> str:
-    for person in staff.people:
-        if person.id and f"（{person.id}）" in problem.message:
-            return person.id
-    return ""
-
-
-__all__ = ["create_app", "Settings"]
 
 
 def _not_found() -> PlainTextResponse:

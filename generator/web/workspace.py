@@ -21,6 +21,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..card.people import PhotoMatch
 from ..data.dataset import Dataset, load_dataset
 from ..errors import Location, Problem, UserError
 from ..i18n import _
@@ -152,7 +153,7 @@ class Workspace:
         opened); a person whose photo is not given, or not there, gets the one matched by 工号 or
         name in photos/ (`generator.card.people.match_photos`). Returns (people, refused,
         missing, match): missing names the people left without a photo."""
-        from ..card.people import PhotoMatch, match_photos
+        from ..card.people import match_photos
         refused: list[Problem] = []
         refused_ids: set[str] = set()
         people = []

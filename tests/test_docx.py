@@ -319,3 +319,18 @@ def test_follow_ups_in_word_leave_out_open_orders(cli, tmp_path):
     done = [o["id"] for o in orders_in() if o.get("completed")]
     assert len(headers) == len(done) and all(i in h for i, h in zip(done, headers))
     assert "回访单" in docx_text(out) or "回访单" in headers[0]
+
+
+def test_word_forms_say_waiting_for_dispatch_and_never_tick_the_survey(cli, tmp_path):
+    def unassigned(orders):
+        del orders[0]["engineer"]
+    folder = copy_data(tmp_path, unassigned)
+    for command in ("work-orders", "confirmations", "follow-ups"):
+        out = tmp_path / f"{command}.docx"
+        result = cli(command, *data_files(folder), "--only", "WO-20261121-0001", "-o", out)
+        assert result.code == 0, result
+        text = docx_text(out)
+        assert "待派单" in text, command
+        if command != "work-orders":
+            survey = text[text.index("满意度"):]
+            assert "☑" not in survey, command

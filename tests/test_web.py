@@ -211,6 +211,18 @@ def test_form_pages_preview_and_pdf(c, kind):
     assert "WO-20261121-0001" in pdf.pages[0].extract_text()
 
 
+def test_copies_that_leave_the_office_hide_phone_numbers(c):
+    order = "WO-20261121-0001"
+    plain = PdfReader(io.BytesIO(download(c, run_job(c, "/forms/work-orders/jobs", {
+        "csrf": csrf(c), "format": "pdf", "orders": [order]})))).pages[0].extract_text()
+    masked = PdfReader(io.BytesIO(download(c, run_job(c, "/forms/work-orders/jobs", {
+        "csrf": csrf(c), "format": "pdf", "orders": [order], "mask_phones": "1"})))
+                       ).pages[0].extract_text()
+    phones = re.findall(r"1\d{10}", plain)
+    # the customer's number shows as 139****0001; the engineer's own stays whole
+    assert any(p[:3] + "****" + p[-4:] in masked and p not in masked for p in phones)
+
+
 def test_work_orders_as_word(c):
     fragment = run_job(c, "/forms/work-orders/jobs", {"csrf": csrf(c), "format": "docx"})
     archive = zipfile.ZipFile(io.BytesIO(download(c, fragment)))
@@ -388,6 +400,25 @@ def test_a_50_mb_upload_is_refused(c, ws):
     r = _upload_photos(c, "big.jpg", b"\xff\xd8" + b"\0" * (50 * 1024 * 1024))
     assert r.status_code == 413 and "32 MB" in r.text
     assert not (ws / "photos" / "big.jpg").exists()
+
+
+def test_a_streamed_upload_without_length_is_cut_at_the_limit(ws):
+    """A client that sends no Content-Length (chunked) is counted as the bytes arrive."""
+    with client(ws, limits=Limits(request_bytes=1024 * 1024)) as c:
+        token = csrf(c)
+        boundary = b"xyz"
+
+        def body():
+            yield (b"--xyz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+                   + token.encode() + b"\r\n--xyz\r\nContent-Disposition: form-data; "
+                   b"name=\"files\"; filename=\"big.jpg\"\r\n\r\n")
+            for _ in range(40):
+                yield b"\0" * 65536
+            yield b"\r\n--xyz--\r\n"
+        r = c.post("/upload/photos", content=body(),
+                   headers={"content-type": "multipart/form-data; boundary=" + boundary.decode()})
+        assert r.status_code == 413
+        assert not (ws / "photos" / "big.jpg").exists()
 
 
 def test_a_photo_path_of_etc_passwd_is_refused(ws, c):

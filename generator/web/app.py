@@ -382,7 +382,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         form = await posted(request)
         params = {"workspace": str(ws.root), "kind": kind,
                   "format": _choice(form.get("format"), ["pdf", "docx"]),
-                  "orders": [str(o) for o in form.getlist("orders")], "lang": language()}
+                  "orders": [str(o) for o in form.getlist("orders")],
+                  "mask_phones": bool(form.get("mask_phones")), "lang": language()}
         return _start(request, "form_file", params)
 
     # ------------------------------------------------------------------ equipment

@@ -133,7 +133,7 @@ def card_manifest(params: dict, folder: Path, progress: Callable[[int, int], Non
     return name, _("{n} people").format(n=len(people))
 
 
-def form_records(ws: Workspace, kind: str, wanted=None):
+def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = False):
     """(layout, records, fonts, calendar) for a form kind from the workspace's orders."""
     from ..fonts import font_set
     from ..form import Record, load_form
@@ -152,7 +152,7 @@ def form_records(ws: Workspace, kind: str, wanted=None):
     if not orders:
         raise UserError(_("no work orders match the selection; nothing to print"))
     calendar = WorkingCalendar.for_company(dataset.company)
-    contexts = iter_contexts(dataset, orders, calendar)
+    contexts = iter_contexts(dataset, orders, calendar, mask_phones=mask_phones)
     records = [Record(ctx, f"work_orders {o.id}", dataset.origins.get(("work_orders", o.id)))
                for o, ctx in zip(orders, contexts)]
     return load_form(FORM_KINDS[kind][0]), records, font_set(dataset.company), orders
@@ -161,7 +161,8 @@ def form_records(ws: Workspace, kind: str, wanted=None):
 def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
     ws = Workspace(Path(params["workspace"]))
     kind = params["kind"]
-    layout, records, fonts, orders = form_records(ws, kind, params.get("orders"))
+    layout, records, fonts, orders = form_records(ws, kind, params.get("orders"),
+                                                  bool(params.get("mask_phones")))
     count = [0]
 
     def advance():

@@ -9,6 +9,7 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.colors import Color
 
 from .. import qr
+from ..fonts import chain
 from ..units import pt
 from .render import (BarcodeOp, FormOp, LineOp, PhotoOp, PictureOp, QrOp, RectOp, TextOp)
 from .text import ascent_descent, block_height, text_width
@@ -82,13 +83,8 @@ class Painter:
         baseline = block_top - ascent * fit.size
         left, width = pt(op.x), pt(op.w)
         c.saveState()
-        c.setFont(op.font, fit.size)
         c.setFillColorRGB(*op.colour)
-        mode = None
-        if op.fake_bold:
-            c.setStrokeColorRGB(*op.colour)
-            c.setLineWidth(fit.size * 0.035)
-            mode = 2
+        fonts = chain(op.font)
         for i, line in enumerate(fit.lines):
             if not line:
                 continue
@@ -98,7 +94,18 @@ class Painter:
             else:
                 line_w = text_width(line, op.font, fit.size, op.letter_spacing)
                 x = left + (width - line_w) / (2 if op.align == "center" else 1)
-            c.drawString(x, y, line, mode=mode, charSpace=op.letter_spacing)
+            runs = fonts.runs(line)
+            if len(runs) == 1:
+                c.setFont(runs[0][0], fit.size)
+                c.drawString(x, y, line, charSpace=op.letter_spacing)
+                continue
+            # several fonts on one line (a character only a later font of the chain has)
+            t = c.beginText(x, y)
+            t.setCharSpace(op.letter_spacing)
+            for font, piece in runs:       # Tj advances the pen: runs follow each other
+                t.setFont(font, fit.size)
+                t.textOut(piece)
+            c.drawText(t)
         c.restoreState()
 
     def picture(self, op: PictureOp) -> None:

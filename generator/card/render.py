@@ -62,7 +62,6 @@ class TextOp:
     colour: Any
     align: str
     valign: str
-    fake_bold: bool
     letter_spacing: float
 
 
@@ -321,8 +320,7 @@ class CardRenderer:
                 f"{fit.size:g} pt: {fit.reason}; shorten the text, or give the box more room "
                 f"(lines, min_size) in the layout {self.layout.path.name}", field_name))
             return None
-        return TextOp(x, y, w, h, fit, font, colour, align, valign,
-                      bold and self.fonts.fake_bold, letter_spacing)
+        return TextOp(x, y, w, h, fit, font, colour, align, valign, letter_spacing)
 
     def picture(self, path: Path, box_mm: tuple[float, float], fit: str) -> EmbeddedImage:
         key = (str(path), round(box_mm[0], 3), round(box_mm[1], 3), fit)

@@ -11,8 +11,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 
-from reportlab.pdfbase import pdfmetrics
-
+from ..fonts import chain
 from ..units import MM
 
 # Characters that may not start a line (they hang onto the previous one) and may not end one.
@@ -24,8 +23,8 @@ _STEP = 0.5  # points between the sizes tried when shrinking
 @functools.lru_cache(maxsize=None)
 def _metrics(font_name: str) -> tuple[dict[int, float], float, float, float]:
     """(widths per code point in 1/1000 em, default width, ascent, descent) of a font."""
-    face = pdfmetrics.getFont(font_name).face
-    return dict(face.charWidths), float(face.defaultWidth), face.ascent / 1000, face.descent / 1000
+    fonts = chain(font_name)
+    return fonts.widths, fonts.default_width, fonts.ascent / 1000, fonts.descent / 1000
 
 
 def ascent_descent(font_name: str) -> tuple[float, float]:

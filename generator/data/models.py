@@ -173,8 +173,16 @@ class QrCode(Model):
 
 
 class Fonts(Model):
+    """One entry of company.fonts: a regular file, optionally its bold, and the face index in
+    a collection (.ttc/.otc)."""
     regular: FileRef
     bold: FileRef | None = None
+    index: int = Field(default=0, ge=0)
+
+
+def _font_list(value: Any) -> Any:
+    """company.fonts: one {regular, bold} or a list of them (a fallback chain, first first)."""
+    return [value] if isinstance(value, dict) else value
 
 
 def webhook_problem(url: str) -> bool:
@@ -227,7 +235,7 @@ class Company(Model):
     logo: FileRef | None = None
     feedback_qr: Text | None = None        # payload for the service card's QR code
     qr_codes: list[QrCode] = Field(default_factory=list)
-    fonts: Fonts | None = None
+    fonts: Annotated[list[Fonts], BeforeValidator(_font_list)] = Field(default_factory=list)
     # Minutes before the appointment the engineer is at the door: 5 in `001` §9.2 (the
     # default), 10 in `002`; a company follows its own standard.
     arrive_early_minutes: int = Field(default=5, ge=0, le=60)

@@ -2,7 +2,7 @@
 
 Every op (generator.form.ops) comes from generator.form.layout (mm from the top-left); this is the one place
 that turns them into PDF points. Text is drawn as plain strings (never markup), in the
-embedded fonts of the FontSet; a bold face that does not exist is drawn by stroking.
+embedded fonts of the FontSet's chains (each run of text in the font that has it).
 
 Speed: a page is written as one block of PDF operators (one text object for all its text,
 one path per line style), through reportlab's font subsetting but not through a
@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFFormXObject
 
 from .. import qr as qrcodes
-from ..fonts import FontSet
+from ..fonts import FontSet, chain
 from ..units import MM
 from .ops import BARS, BOX, LINE, QR, RECT, TEXT
 from .text import metrics
@@ -74,8 +74,10 @@ class Painter:
         self.fonts = fonts
         self.page_h = page_h
         self.doc = canvas._doc
-        self._fonts = {name: pdfmetrics.getFont(name) for name in {fonts.regular, fonts.bold}}
-        self._metrics = {name: metrics(name) for name in self._fonts}
+        self._chains = {name: chain(name) for name in (fonts.regular, fonts.bold)}
+        self._fonts = {font: pdfmetrics.getFont(font)
+                       for c in self._chains.values() for font in c.fonts}
+        self._metrics = {name: metrics(name) for name in self._chains}
         self._encoded: dict[tuple[str, str], tuple[tuple[int, str], ...]] = {}
         self._fills: dict[tuple, list[str]] = {}
         self._grids: dict[tuple, list[str]] = {}
@@ -211,28 +213,21 @@ class Painter:
     def _texts(self, texts: list[tuple], out: list[str]) -> None:
         H = self.page_h
         fonts = self.fonts
-        fake_bold = fonts.fake_bold
         names = (fonts.face(False), fonts.face(True))
+        chains = self._chains
         doc = self.doc
         escape = self.c._escape
         xs, ys, shifted = self._xs, self._ys, self._shifted
         encoded, tf = self._encoded, self._tf
         append = out.append
         append("BT")
-        cur_font = cur_fill = cur_mode = cur_stroke = None
+        cur_font = cur_fill = None
         cur_cs = 0.0
         for _, x, y, text, size, bold, col, align, spacing in texts:
             name = names[1] if bold else names[0]
             if col != cur_fill:
                 append(f"{_rgb(col)} rg")
                 cur_fill = col
-            mode = 2 if (bold and fake_bold) else 0
-            if mode != cur_mode:
-                append(f"{mode} Tr")
-                cur_mode = mode
-            if mode == 2 and (col, size) != cur_stroke:
-                append(f"{_rgb(col)} RG {_n(size * 0.025)} w")
-                cur_stroke = (col, size)
             cs = spacing * MM
             if cs != cur_cs:
                 append(f"{_n(cs)} Tc")
@@ -261,31 +256,31 @@ class Painter:
             key = (name, text)
             pieces = encoded.get(key)
             if pieces is None:
-                if text.isascii() and text.isprintable() and self._ascii_as_is(name):
+                primary = chains[name].fonts[0]
+                if text.isascii() and text.isprintable() and self._ascii_as_is(primary):
                     # printable ASCII is itself in subset 0 (reportlab's asciiReadable)
-                    pieces = ((0, f"({escape(text.encode('ascii'))}) Tj"),)
+                    pieces = ((primary, 0, f"({escape(text.encode('ascii'))}) Tj"),)
                 else:
-                    # (subset, "(...) Tj") per run of one subset; subsets are per document
-                    # (chunk), and so is this cache: labels repeat on every page
-                    pieces = tuple((subset, f"({escape(chunk)}) Tj")
-                                   for subset, chunk in self._fonts[name].splitString(text, doc))
+                    # (font, subset, "(...) Tj") per run of one font and subset; subsets are
+                    # per document (chunk), and so is this cache: labels repeat on every page
+                    pieces = tuple((font, subset, f"({escape(chunk)}) Tj")
+                                   for font, run in chains[name].runs(text)
+                                   for subset, chunk in self._fonts[font].splitString(run, doc))
                 if len(encoded) > 50000:
                     encoded.clear()
                 encoded[key] = pieces
-            for subset, shown in pieces:
-                key = (name, subset, size)
+            for font_name, subset, shown in pieces:
+                key = (font_name, subset, size)
                 if key != cur_font:
                     face = tf.get(key)
                     if face is None:
-                        font = self._fonts[name]
+                        font = self._fonts[font_name]
                         face = tf[key] = f"{font.getSubsetInternalName(subset, doc)} {_n(size)} Tf"
                     append(face)
                     cur_font = key
                 append(shown)
         if cur_cs:
             append("0 Tc")
-        if cur_mode:
-            append("0 Tr")
         append("ET")
 
     def _ascii_as_is(self, name: str) -> bool:

@@ -14,9 +14,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass, field
 
-from reportlab.pdfbase import pdfmetrics
-
-from ..fonts import describe_chars
+from ..fonts import chain, describe_chars
 from ..units import MM
 
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”…—～·.,;:?!)]}%‰℃°")
@@ -203,12 +201,11 @@ class Metrics:
 
 @functools.lru_cache(maxsize=None)
 def metrics(font_name: str) -> Metrics:
-    face = pdfmetrics.getFont(font_name).face
-    printable = frozenset(ch for ch in map(chr, face.charWidths)
-                          if ch.isprintable() and ch not in _DROP)
-    widths = face.charWidths
-    widest = max([float(face.defaultWidth), *widths.values()])
-    widest_ascii = max([float(face.defaultWidth)] + [widths[c] for c in range(32, 127)
-                                                     if c in widths])
-    return Metrics(font_name, widths, float(face.defaultWidth),
-                   face.ascent / 1000.0, -face.descent / 1000.0, printable, widest, widest_ascii)
+    fonts = chain(font_name)
+    widths = fonts.widths
+    printable = frozenset(ch for ch in map(chr, widths) if ch.isprintable() and ch not in _DROP)
+    widest = max([fonts.default_width, *widths.values()])
+    widest_ascii = max([fonts.default_width] + [widths[c] for c in range(32, 127)
+                                                if c in widths])
+    return Metrics(font_name, widths, fonts.default_width,
+                   fonts.ascent / 1000.0, -fonts.descent / 1000.0, printable, widest, widest_ascii)

@@ -1,0 +1,252 @@
+"""Fonts: a chain of embedded fonts per weight, the first that has a character draws it.
+
+The default chain comes from pinned pip packages, never from the system:
+
+1. Noto Sans CJK SC (``noto-cjk-sans-otc``; bold: the variable Noto Sans CJK of
+   ``manimgx-fonts-cjk`` at weight 700, a real bold, not a stroked outline). It has every
+   character of GB 18030-2022 implementation levels 1 and 2: all of U+4E00-9FEF and
+   Extension A (U+3400-4DB5), and the 通用规范汉字表 characters beyond the BMP (𬌗 𫖮 …),
+   with Latin, digits and the symbols our layouts use (★ ☆ □ ■ ✓).
+2. Noto Sans Arabic (``fontpkg-noto-sans-arabic``, variable; bold at weight 700): Uyghur
+   names, shaped with HarfBuzz (`generator.fonts.shaping`).
+
+No pip package provides a font for the CJK extensions beyond Noto's (Extension B-H
+characters outside the 通用规范汉字表); `tests/test_fonts.py` reports what the chain lacks.
+A company may name its own fonts in ``company.fonts`` (one ``{regular, bold}`` or a list of
+them): they come first, the default chain after them. Characters no font has are reported
+per record and field before rendering (`missing_chars`).
+
+Every glyph of every PDF comes from an embedded font; nothing falls back to the PDF base-14
+fonts. Fonts are registered once per process (`pdfmetrics`); a chain is known by its name.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+
+from ..errors import Problem, UserError
+from .embed import EmbeddedFont
+
+# (package, file inside it, face index in the collection)
+NOTO_CJK = ("noto_cjk_sans_otc", "NotoSansCJK-Regular.ttc", 2)      # Noto Sans CJK SC
+NOTO_CJK_VARIABLE = ("manimgx_fonts_cjk", "NotoSansCJK-VF.otf.ttc", 2)
+NOTO_ARABIC = ("fontpkg_noto_sans_arabic", "files/NotoSansArabic[wdth,wght].ttf", 0)
+BOLD_WEIGHT = 700
+
+# Characters that are not drawn, so never "missing": controls that render as nothing.
+_INVISIBLE = {"\n", "\r", "\t", "\u200b", "\u200c", "\u200d", "\ufeff"}
+
+
+def package_file(package: str, name: str) -> Path:
+    return Path(str(resources.files(package) / name))
+
+
+def default_font_path() -> Path:
+    """The file of the default regular CJK face (Noto Sans CJK, a collection)."""
+    return package_file(*NOTO_CJK[:2])
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One face to load: a file, its index in a collection, and a weight when the file is a
+    variable font to be instanced (None: its default instance)."""
+
+    path: str
+    index: int = 0
+    weight: int | None = None
+    style: str = "Regular"
+
+
+@dataclass(eq=False)
+class Chain:
+    """The fonts of one weight, in order. Measuring sees one font: `widths` maps each code
+    point to its width (1/1000 em) in the first font that has it; drawing asks `runs`.
+
+    `ascent`/`descent` (fractions of 1000, descent negative) are the first font's.
+    """
+
+    name: str
+    fonts: tuple[str, ...]            # registered reportlab font names, first = primary
+    widths: dict[int, float]
+    default_width: float
+    ascent: float
+    descent: float
+    _owner: dict[int, str] = field(default_factory=dict, repr=False)   # cp -> later font
+    _later: frozenset = frozenset()   # the characters drawn by a later font
+
+    @property
+    def primary(self) -> str:
+        return self.fonts[0]
+
+    def font_of(self, ch: str) -> str:
+        return self._owner.get(ord(ch), self.fonts[0])
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """`text` cut into (font name, piece) runs, in order; most texts are one run."""
+        if self._later.isdisjoint(text):
+            return [(self.fonts[0], text)]
+        out: list[tuple[str, str]] = []
+        owner, primary = self._owner, self.fonts[0]
+        start, current = 0, None
+        for i, ch in enumerate(text):
+            font = owner.get(ord(ch), primary)
+            if font != current:
+                if current is not None:
+                    out.append((current, text[start:i]))
+                start, current = i, font
+        if current is not None:
+            out.append((current, text[start:]))
+        return out
+
+
+_CHAINS: dict[str, Chain] = {}   # name -> chain, registered once per process like fonts
+
+
+def chain(name: str) -> Chain:
+    """The chain registered under `name` (a FontSet's `regular` or `bold`); a plain
+    reportlab TrueType font name gives a chain of that one font."""
+    found = _CHAINS.get(name)
+    if found is None:
+        found = _CHAINS[name] = _make_chain(name, (name,))
+    return found
+
+
+def _make_chain(name: str, fonts: tuple[str, ...]) -> Chain:
+    widths: dict[int, float] = {}
+    owner: dict[int, str] = {}
+    for i, font_name in enumerate(fonts):
+        face = pdfmetrics.getFont(font_name).face
+        for cp, width in face.charWidths.items():
+            if cp not in widths and cp in face.charToGlyph:
+                widths[cp] = width
+                if i:
+                    owner[cp] = font_name
+    first = pdfmetrics.getFont(fonts[0]).face
+    return Chain(name, fonts, widths, float(first.defaultWidth), first.ascent, first.descent,
+                 owner, frozenset(map(chr, owner)))
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The chains of one document: `regular` and `bold` are chain names (see `chain`)."""
+
+    regular: str
+    bold: str
+    fake_bold: bool = False   # kept for callers: always False, bold is a bold font file
+
+    def face(self, bold: bool = False) -> str:
+        return self.bold if bold else self.regular
+
+
+def _font_problem(path: str, exc: Exception) -> UserError:
+    return UserError(Problem(
+        f"cannot use this font: {exc}. fieldprint needs a TrueType or OpenType font "
+        "(.ttf, .otf, .ttc, .otc)", None, f"company.fonts ({path})"))
+
+
+@functools.lru_cache(maxsize=None)
+def register(spec: FontFile) -> str:
+    """Load and register one face once per process; its reportlab font name."""
+    from fontTools.ttLib import TTFont as OTFont
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    stem = Path(spec.path).stem.replace(" ", "")
+    name = (f"FP-{stem}-{spec.index}" + (f"-w{spec.weight}" if spec.weight else "")
+            + f"-{zlib.crc32(spec.path.encode()) % 10**6}")
+    try:
+        probe = OTFont(spec.path, fontNumber=spec.index, lazy=True)
+        plain = "glyf" in probe and "fvar" not in probe and spec.weight is None
+        probe.close()
+        if plain:     # a static TrueType font: reportlab reads and subsets it itself
+            font = EmbeddedFont(name, spec.path, subfont_index=spec.index)
+        else:
+            from .outline import OutlineFace
+            location = None
+            if spec.weight is not None:
+                location = {"wght": spec.weight}
+            font = EmbeddedFont(name, face=OutlineFace(spec.path, spec.index, location,
+                                                       spec.style))
+    except (TTFError, OSError, ValueError, KeyError, AssertionError, Exception) as exc:
+        if isinstance(exc, UserError):
+            raise
+        raise _font_problem(spec.path, exc) from None
+    pdfmetrics.registerFont(font)
+    return name
+
+
+def _register_chain(name: str, specs: list[FontFile]) -> str:
+    if name not in _CHAINS:
+        fonts = tuple(dict.fromkeys(register(spec) for spec in specs))
+        _CHAINS[name] = _make_chain(name, fonts)
+    return name
+
+
+def _has_weight_axis(path: str, index: int) -> bool:
+    from fontTools.ttLib import TTFont as OTFont
+    try:
+        font = OTFont(path, fontNumber=index, lazy=True)
+    except Exception as exc:       # noqa: BLE001 - worded for the user
+        raise _font_problem(path, exc) from None
+    return "fvar" in font and any(a.axisTag == "wght" for a in font["fvar"].axes)
+
+
+def default_chain() -> tuple[list[FontFile], list[FontFile]]:
+    """The (regular, bold) faces of the default chain."""
+    cjk = FontFile(str(package_file(*NOTO_CJK[:2])), NOTO_CJK[2])
+    cjk_bold = FontFile(str(package_file(*NOTO_CJK_VARIABLE[:2])), NOTO_CJK_VARIABLE[2],
+                        BOLD_WEIGHT, "Bold")
+    arabic_path = str(package_file(*NOTO_ARABIC[:2]))
+    arabic = FontFile(arabic_path, NOTO_ARABIC[2])
+    arabic_bold = FontFile(arabic_path, NOTO_ARABIC[2], BOLD_WEIGHT, "Bold")
+    return [cjk, arabic], [cjk_bold, arabic_bold]
+
+
+def font_set(company=None) -> FontSet:
+    """The fonts for a company: its own (`company.fonts`, first) before the default chain.
+
+    A company entry without a bold file draws bold text with its variable font at weight 700
+    when the file has a weight axis, else with its regular file (never a stroked outline).
+    Raises UserError for a file that is not a usable font.
+    """
+    regular, bold = default_chain()
+    entries = getattr(company, "fonts", None) or []
+    own_regular: list[FontFile] = []
+    own_bold: list[FontFile] = []
+    for entry in entries:
+        index = getattr(entry, "index", 0) or 0
+        reg = FontFile(str(entry.regular), index)
+        own_regular.append(reg)
+        if entry.bold is not None:
+            own_bold.append(FontFile(str(entry.bold), index))
+        elif _has_weight_axis(reg.path, index):
+            own_bold.append(FontFile(reg.path, index, BOLD_WEIGHT, "Bold"))
+        else:
+            own_bold.append(reg)
+    key = "|".join(f"{f.path}#{f.index}" for f in own_regular + own_bold)
+    suffix = f"-{zlib.crc32(key.encode())}" if key else ""
+    return FontSet(_register_chain("FP-regular" + suffix, own_regular + regular),
+                   _register_chain("FP-bold" + suffix, own_bold + bold))
+
+
+def missing_chars(text: str, font_name: str) -> list[str]:
+    """The distinct characters of `text` that no font of the chain has a glyph for, in
+    order of first use (controls, which print nothing, count as missing)."""
+    widths = chain(font_name).widths
+    out: list[str] = []
+    for ch in text:
+        if ch in _INVISIBLE or ch in out:
+            continue
+        if ord(ch) not in widths or unicodedata.category(ch) == "Cc":
+            out.append(ch)
+    return out
+
+
+def describe_chars(chars: list[str]) -> str:
+    """'𠮷' (U+20BB7), ... for messages."""
+    return ", ".join(f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})" for ch in chars)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont as OTFont
 from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
@@ -120,8 +121,10 @@ class OutlineFace(pdfmetrics.TypeFace):
             source = self._glyphset[name]
             if self._cff:
                 source.draw(Cu2QuPen(pen, MAX_ERR * self._upem / 1000.0, reverse_direction=True))
-            else:
-                source.draw(pen)
+            else:     # TrueType outlines (a variable font's instance): components drawn out
+                recording = DecomposingRecordingPen(self._glyphset)
+                source.draw(recording)
+                recording.replay(pen)
             glyph = pen.glyph()
             self._glyphs[name] = glyph
         return glyph

@@ -1,0 +1,145 @@
+"""Every name prints: the default font chain's coverage (GB 18030-2022 levels 1 and 2), a real
+bold, text that copies out as typed, the fallback chain, and the names on every document."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from generator.fonts import chain, font_set, missing_chars
+from generator.fonts.embed import to_unicode_cmap
+
+DATA = Path(__file__).parent / "data" / "tghz2013_beyond_bmp.txt"
+RARE = {"SZ10001": "刘䶮", "SZ10023": "王龑", "SZ10024": "吉𠮷祥", "SZ10025": "张𬌗"}
+# assigned blocks of CJK ideographs beyond implementation level 1's ranges (inclusive)
+NEWER = {"URO U+9FF0-9FFF": (0x9FF0, 0x9FFF), "Ext A U+4DB6-4DBF": (0x4DB6, 0x4DBF),
+         "Ext B": (0x20000, 0x2A6DF), "Ext C": (0x2A700, 0x2B739), "Ext D": (0x2B740, 0x2B81D),
+         "Ext E": (0x2B820, 0x2CEA1), "Ext F": (0x2CEB0, 0x2EBE0), "Ext I": (0x2EBF0, 0x2EE5D),
+         "Ext G": (0x30000, 0x3134A), "Ext H": (0x31350, 0x323AF)}
+
+
+def level_2() -> list[int]:
+    return [int(line.split()[0][2:], 16) for line in DATA.read_text(encoding="utf-8").splitlines()
+            if line.startswith("U+")]
+
+
+@pytest.mark.parametrize("weight", ["regular", "bold"])
+def test_default_chain_covers_gb18030_2022_levels_1_and_2(weight):
+    widths = chain(getattr(font_set(), weight)).widths
+    level_1 = [*range(0x4E00, 0x9FF0), *range(0x3400, 0x4DB6)]
+    assert len(level_1) == 20976 + 6582
+    assert [f"U+{c:04X}" for c in level_1 if c not in widths] == []
+    beyond = level_2()
+    assert len(beyond) == 196
+    assert [f"U+{c:04X} {chr(c)}" for c in beyond if c not in widths] == []
+    # what the chain lacks beyond those ranges (newer characters, no pip font has them)
+    lacking = {name: sum(1 for c in range(a, b + 1) if c not in widths)
+               for name, (a, b) in NEWER.items()}
+    report = ", ".join(f"{name}: {n} of {b - a + 1} missing"
+                       for (name, n), (a, b) in zip(lacking.items(), NEWER.values()))
+    warnings.warn(f"default {weight} chain, characters beyond GB 18030-2022 levels 1-2: {report}")
+    assert lacking["Ext B"] < 42720 - 2000       # Noto has some 2,100 of Extension B
+
+
+def test_a_character_no_font_has_is_still_missing():
+    fonts = font_set()
+    assert missing_chars("刘䶮𠮷𬌗阿依古丽·买买提", fonts.regular) == []
+    assert missing_chars("𪚥😀\x07", fonts.bold) == ["𪚥", "😀", "\x07"]
+
+
+def test_to_unicode_writes_characters_beyond_the_bmp_as_surrogate_pairs():
+    cmap = to_unicode_cmap("X", [0, 0x738B, 0x20BB7, 0x2C317])
+    assert "<01> <738B>" in cmap
+    assert "<02> <D842DFB7>" in cmap          # 𠮷, not <20BB7> (which reads as ₻)
+    assert "<03> <D870DF17>" in cmap          # 𬌗
+    assert "<00> <0000>" in cmap and "4 beginbfchar" in cmap
+
+
+# ------------------------------------------------------------------- the names, end to end
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Badges, service cards, work orders and the equipment PDF of the examples, with rare
+    characters in four names (the example staff already has 阿依古丽·买买提)."""
+    from conftest import EXAMPLES, run_cli
+    folder = tmp_path_factory.mktemp("names") / "examples"
+    shutil.copytree(EXAMPLES, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    staff = (folder / "staff.yaml").read_text(encoding="utf-8")
+    old = dict(re.findall(r'id: "(SZ\d+)"\n    name: (\S+)', staff))
+    for pid, name in RARE.items():
+        staff = staff.replace(f'id: "{pid}"\n    name: {old[pid]}', f'id: "{pid}"\n    name: {name}')
+    (folder / "staff.yaml").write_text(staff, encoding="utf-8")
+    out = folder.parent / "out"
+    out.mkdir()
+    jobs = {"badges": ["badges", folder / "staff.yaml"],
+            "service-cards": ["service-cards", folder / "staff.yaml"],
+            "work-orders": ["work-orders", folder / "work_orders.yaml", folder / "staff.yaml"],
+            "equipment": ["equipment", folder / "equipment.yaml", folder / "staff.yaml",
+                          "--as-of", "2026-11-21", "--format", "pdf"]}
+    paths = {}
+    for job, args in jobs.items():
+        target = out / f"{job}.pdf"
+        result = run_cli(*args, "-o", target)
+        assert result.code == 0, result
+        paths[job] = target
+    return paths
+
+
+def _pdftotext(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
+
+
+@needs_poppler
+@pytest.mark.parametrize("job", ["badges", "service-cards", "work-orders", "equipment"])
+def test_every_name_copies_out_exactly(rendered, job):
+    text = _pdftotext(rendered[job])
+    names = list(RARE.values()) + ["阿依古丽·买买提"]
+    if job == "work-orders":   # the engineers of the example orders
+        names = [n for n in names if n in ("王龑", "吉𠮷祥")]
+    assert [n for n in names if n not in text] == []
+    assert "₻" not in text
+
+
+@needs_poppler
+@pytest.mark.parametrize("job", ["badges", "service-cards", "work-orders", "equipment"])
+def test_only_embedded_fonts_and_a_real_bold(rendered, job):
+    listing = subprocess.run(["pdffonts", str(rendered[job])], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    assert listing
+    assert all(line.split()[-5] == "yes" for line in listing), listing      # emb
+    assert any("Bold" in line.split()[0] for line in listing), listing
+    # bold is a bold font file: no text render mode (stroked outlines) anywhere
+    reader = pypdf.PdfReader(rendered[job])
+    for page in reader.pages:
+        content = page.get_contents().get_data()
+        assert not re.search(rb"\b[12] Tr\b", content)
+
+
+def test_the_fallback_chain_draws_each_character_with_the_first_font_that_has_it(
+        examples_copy, tmp_path):
+    from conftest import run_cli
+    from generator.fonts import NOTO_ARABIC, package_file
+    arabic = package_file(*NOTO_ARABIC[:2])
+    with open(examples_copy / "company.yaml", "a", encoding="utf-8") as fh:
+        fh.write(f"  fonts:\n    - regular: {arabic}\n")      # a Latin and Arabic font first
+    target = tmp_path / "orders.pdf"
+    result = run_cli("work-orders", examples_copy / "work_orders.yaml",
+                     examples_copy / "staff.yaml", "-o", target)
+    assert result.code == 0, result
+    fonts = {}
+    for page in pypdf.PdfReader(target).pages[:1]:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"])] = font
+    assert any("NotoSansArabic" in f for f in fonts), fonts     # Latin: the company's font
+    assert any("NotoSansCJK" in f for f in fonts), fonts        # Chinese: the default chain
+    text = _pdftotext(target)
+    assert "WO-20261121-0001" in text and "王建国" in text

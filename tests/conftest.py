@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,10 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_report_header(config):
     return f"hypothesis profile: {settings.get_current_profile_name()} (HYPOTHESIS_PROFILE)"
+
+# The font cache (generator/fonts/cache.py) starts empty for every test session, as on a fresh
+# machine or in CI: no test may depend on a warm cache, and none writes into the user's.
+os.environ["FIELDPRINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="fieldprint-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -143,3 +143,23 @@ def test_the_fallback_chain_draws_each_character_with_the_first_font_that_has_it
     assert any("NotoSansCJK" in f for f in fonts), fonts        # Chinese: the default chain
     text = _pdftotext(target)
     assert "WO-20261121-0001" in text and "王建国" in text
+
+
+def test_the_font_cache_gives_the_same_bytes_as_converting(tmp_path):
+    """A run with a cold cache, a warm one and none at all write the same PDF."""
+    import subprocess as sp
+    import sys
+
+    from conftest import EXAMPLES
+    outputs = []
+    for name, cache in (("cold", tmp_path / "cache"), ("warm", tmp_path / "cache"),
+                        ("off", "off")):
+        target = tmp_path / f"{name}.pdf"
+        env = dict(__import__("os").environ, FIELDPRINT_CACHE_DIR=str(cache))
+        done = sp.run([sys.executable, "-m", "generator.cli", "-q", "badges",
+                       str(EXAMPLES / "staff.yaml"), "--only", "SZ10023", "-o", str(target)],
+                      env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert list((tmp_path / "cache" / "fonts").glob("*.sqlite"))

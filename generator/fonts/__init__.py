@@ -22,6 +22,7 @@ fonts. Fonts are registered once per process (`pdfmetrics`); a chain is known by
 from __future__ import annotations
 
 import functools
+import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
@@ -154,6 +155,7 @@ def _font_problem(path: str, exc: Exception) -> UserError:
 def register(spec: FontFile) -> str:
     """Load and register one face once per process; its reportlab font name."""
     from fontTools.ttLib import TTFont as OTFont
+    from fontTools.ttLib import TTLibError
     from reportlab.pdfbase.ttfonts import TTFError
 
     stem = Path(spec.path).stem.replace(" ", "")
@@ -172,9 +174,7 @@ def register(spec: FontFile) -> str:
                 location = {"wght": spec.weight}
             font = EmbeddedFont(name, face=OutlineFace(spec.path, spec.index, location,
                                                        spec.style))
-    except (TTFError, OSError, ValueError, KeyError, AssertionError, Exception) as exc:
-        if isinstance(exc, UserError):
-            raise
+    except (TTFError, TTLibError, OSError, ValueError, KeyError, struct.error) as exc:
         raise _font_problem(spec.path, exc) from None
     pdfmetrics.registerFont(font)
     return name
@@ -189,9 +189,10 @@ def _register_chain(name: str, specs: list[FontFile]) -> str:
 
 def _has_weight_axis(path: str, index: int) -> bool:
     from fontTools.ttLib import TTFont as OTFont
+    from fontTools.ttLib import TTLibError
     try:
         font = OTFont(path, fontNumber=index, lazy=True)
-    except Exception as exc:       # noqa: BLE001 - worded for the user
+    except (TTLibError, OSError, ValueError, KeyError, struct.error) as exc:
         raise _font_problem(path, exc) from None
     return "fvar" in font and any(a.axisTag == "wght" for a in font["fvar"].axes)
 

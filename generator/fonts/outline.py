@@ -24,15 +24,25 @@ from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont as OTFont
 from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
+
+from .cache import FaceCache, face_key
 
 MAX_ERR = 1.0   # font units (of 1000 per em): far below what a printer resolves
 
 
+def _glyph(data: bytes) -> Glyph:
+    glyph = Glyph(data)
+    glyph.expand(None)      # simple glyphs only (components are drawn out when converting)
+    return glyph
+
+
 class OutlineFace(pdfmetrics.TypeFace):
     """One face of an OpenType file (`index` in a collection), at `location` of its axes
-    (e.g. ``{"wght": 700}``) or at its default instance; read with fontTools.
+    (e.g. ``{"wght": 700}``) or at its default instance; read with fontTools, its metrics
+    and converted glyphs kept in the user's font cache (`cache.py`) when there is one.
 
     Attributes as reportlab's `TTFontFace`: `charToGlyph` (code point -> glyph id),
     `charWidths` (code point -> 1/1000 em), `ascent`, `descent` (the typographic ones: the
@@ -41,49 +51,68 @@ class OutlineFace(pdfmetrics.TypeFace):
     """
 
     def __init__(self, path: str | Path, index: int = 0, location: dict | None = None,
-                 style: str = ""):
+                 style: str = "", cache_folder: Path | None = None):
         pdfmetrics.TypeFace.__init__(self, None)
         self.filename = str(path)
-        font = OTFont(str(path), fontNumber=index, lazy=True)
-        self._font = font
+        self._index = index
         self._location = dict(location or {})
-        self._cff = "CFF " in font or "CFF2" in font
-        upem = font["head"].unitsPerEm
-        self._scale = 1000.0 / upem
+        self._font = None
+        self._glyphset = None
+        self._cache = FaceCache(face_key(self.filename, index, self._location), cache_folder)
+        info = self._cache.metrics()
+        if info is None:
+            info = self._read_metrics(style)
+            self._cache.save_metrics(info)
+        self._cff = info["cff"]
+        self._upem = info["upem"]
+        scale = 1000.0 / self._upem
+        self.charToGlyph = info["cmap"]
+        self.glyphToChar: dict[int, list[int]] = {}
+        advances = self._advance = info["advances"]
+        self.charWidths = {cp: advances[g] * scale for cp, g in self.charToGlyph.items()}
+        self.defaultWidth = advances[0] * scale
+        ascent, descent, gap = self._vertical = info["vertical"]
+        self.ascent = round(ascent * scale)
+        self.descent = round(descent * scale)
+        self.capHeight = round(info["cap"] * scale) or self.ascent
+        self.bbox = [round(v * scale) for v in info["bbox"]]
+        self.italicAngle = 0
+        self.stemV = info["stemv"]
+        self.flags = 4   # symbolic (reportlab's addSubsetObjects sets it anyway)
+        self.name = info["name"]
+        self.subfontNameX = b""
+        self._glyphs: dict[int, object] = {}   # glyph id -> converted TrueType glyph
+        self._lock = threading.Lock()
+
+    def _open(self):
+        if self._font is None:
+            self._font = OTFont(self.filename, fontNumber=self._index, lazy=True)
+        return self._font
+
+    def _read_metrics(self, style: str) -> dict:
+        font = self._open()
         cmap = font.getBestCmap() or {}
         order = font.getGlyphOrder()
         gid = {name: i for i, name in enumerate(order)}
-        self._order = order
-        self.charToGlyph = {cp: gid[name] for cp, name in cmap.items()}
-        self.glyphToChar: dict[int, list[int]] = {}
-        advances = self._advances(font, order)
-        scale = self._scale
-        self._advance = advances
-        self.charWidths = {cp: advances[g] * scale for cp, g in self.charToGlyph.items()}
-        self.defaultWidth = advances[0] * scale
-        os2 = font["OS/2"]
-        self.ascent = round(os2.sTypoAscender * scale)
-        self.descent = round(os2.sTypoDescender * scale)
-        self.capHeight = round(getattr(os2, "sCapHeight", 0) * scale) or self.ascent
-        head = font["head"]
-        self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
-        self.italicAngle = 0
-        self.stemV = 50 + int((os2.usWeightClass / 65.0) ** 2)
-        self.flags = 4   # symbolic (reportlab's addSubsetObjects sets it anyway)
-        ps = font["name"].getDebugName(6) or Path(path).stem
-        if location:
+        os2, head = font["OS/2"], font["head"]
+        ps = font["name"].getDebugName(6) or Path(self.filename).stem
+        if self._location:
             ps = ps.split("-")[0] + "-" + (style or "Instance")
-        self.name = ps.replace(" ", "").encode("ascii", "replace")
-        self.subfontNameX = b""
-        self._upem = upem
-        self._vertical = (os2.sTypoAscender, os2.sTypoDescender,
-                          getattr(os2, "sTypoLineGap", 0))
-        self._glyphs: dict[str, object] = {}   # glyph name -> converted TrueType glyph
-        self._glyphset = None
-        self._lock = threading.Lock()
+        return {
+            "cff": "CFF " in font or "CFF2" in font,
+            "upem": head.unitsPerEm,
+            "cmap": {cp: gid[name] for cp, name in cmap.items()},
+            "advances": self._advances(font, order),
+            "vertical": (os2.sTypoAscender, os2.sTypoDescender, getattr(os2, "sTypoLineGap", 0)),
+            "cap": getattr(os2, "sCapHeight", 0),
+            "bbox": (head.xMin, head.yMin, head.xMax, head.yMax),
+            "stemv": 50 + int((os2.usWeightClass / 65.0) ** 2),
+            "name": ps.replace(" ", "").encode("ascii", "replace"),
+        }
 
     # -------------------------------------------------------------------- metrics
     def _advances(self, font, order) -> list[float]:
+        """Advance widths (font units) by glyph id, at this face's instance (HVAR)."""
         metrics = font["hmtx"].metrics
         advances = [float(metrics[name][0]) for name in order]
         if not self._location or "HVAR" not in font:
@@ -100,9 +129,15 @@ class OutlineFace(pdfmetrics.TypeFace):
         hvar = font["HVAR"].table
         store = VarStoreInstancer(hvar.VarStore, axes, loc)
         mapping = hvar.AdvWidthMap.mapping if hvar.AdvWidthMap else None
-        if mapping is None:
-            return [adv + store[i] for i, adv in enumerate(advances)]
-        return [adv + store[mapping[name]] for name, adv in zip(order, advances)]
+        indices = range(len(order)) if mapping is None else [mapping[name] for name in order]
+        deltas: dict[int, float] = {}      # glyphs may share delta sets: each computed once
+        out = []
+        for index, adv in zip(indices, advances):
+            delta = deltas.get(index)
+            if delta is None:
+                delta = deltas[index] = store[index]
+            out.append(adv + delta)
+        return out
 
     def getCharWidth(self, code: int) -> float:
         return self.charWidths.get(code, self.defaultWidth)
@@ -111,23 +146,36 @@ class OutlineFace(pdfmetrics.TypeFace):
         return TTFontFace.addSubsetObjects(self, doc, fontname, subset)
 
     # -------------------------------------------------------------------- subsetting
-    def _glyph(self, name: str):
-        glyph = self._glyphs.get(name)
-        if glyph is None:
-            if self._glyphset is None:
-                self._glyphset = self._font.getGlyphSet(location=self._location or None,
-                                                        normalized=False)
-            pen = TTGlyphPen(None)
-            source = self._glyphset[name]
-            if self._cff:
-                source.draw(Cu2QuPen(pen, MAX_ERR * self._upem / 1000.0, reverse_direction=True))
-            else:     # TrueType outlines (a variable font's instance): components drawn out
-                recording = DecomposingRecordingPen(self._glyphset)
-                source.draw(recording)
-                recording.replay(pen)
-            glyph = pen.glyph()
-            self._glyphs[name] = glyph
-        return glyph
+    def _glyphs_for(self, gids: list[int]) -> dict[int, object]:
+        """Converted TrueType glyphs by glyph id: from memory, the cache, or converted now."""
+        todo = [g for g in gids if g not in self._glyphs]
+        if todo:
+            for gid, data in self._cache.glyphs(todo).items():
+                self._glyphs[gid] = _glyph(data)
+            made = {}
+            for gid in todo:
+                if gid not in self._glyphs:
+                    glyph = self._convert(gid)
+                    made[gid] = glyph.compile(None)
+                    self._glyphs[gid] = _glyph(made[gid])   # as the cache would give it
+            self._cache.save_glyphs(made)
+        return {g: self._glyphs[g] for g in gids}
+
+    def _convert(self, gid: int):
+        if self._glyphset is None:
+            font = self._open()
+            self._glyphset = font.getGlyphSet(location=self._location or None,
+                                              normalized=False)
+            self._names = font.getGlyphOrder()
+        pen = TTGlyphPen(None)
+        source = self._glyphset[self._names[gid]]
+        if self._cff:
+            source.draw(Cu2QuPen(pen, MAX_ERR * self._upem / 1000.0, reverse_direction=True))
+        else:     # TrueType outlines (a variable font's instance): components drawn out
+            recording = DecomposingRecordingPen(self._glyphset)
+            source.draw(recording)
+            recording.replay(pen)
+        return pen.glyph()
 
     def makeSubset(self, subset: list[int]) -> bytes:
         """A TrueType font whose character code i draws the glyph of `subset[i]` (code
@@ -138,28 +186,27 @@ class OutlineFace(pdfmetrics.TypeFace):
     def _make_subset(self, subset: list[int]) -> bytes:
         order = [".notdef"]
         codes: dict[int, str] = {}
-        seen = {self._order[0]: ".notdef"}
-        advance_of = {".notdef": self._advance[0]}
-        source_of = {".notdef": self._order[0]}
+        name_of = {0: ".notdef"}
+        gids = [0]
         for code, cp in enumerate(subset):
             gid = self.charToGlyph.get(cp, 0)
-            source = self._order[gid]
-            name = seen.get(source)
+            name = name_of.get(gid)
             if name is None:
-                name = seen[source] = f"g{len(order)}"
+                name = name_of[gid] = f"g{len(order)}"
                 order.append(name)
-                advance_of[name] = self._advance[gid]
-                source_of[name] = source
+                gids.append(gid)
             codes[code] = name
-        glyphs = {name: self._glyph(source_of[name]) for name in order}
+        converted = self._glyphs_for(gids)
+        glyphs = {name: converted[gid] for gid, name in name_of.items()}
         fb = FontBuilder(self._upem, isTTF=True)
         fb.updateHead(created=0, modified=0)
         fb.setupGlyphOrder(order)
         fb.setupCharacterMap({})
         fb.setupGlyf(glyphs)
         glyf = fb.font["glyf"]
-        fb.setupHorizontalMetrics({name: (round(advance_of[name]),
-                                          getattr(glyf[name], "xMin", 0)) for name in order})
+        fb.setupHorizontalMetrics({name: (round(self._advance[gid]),
+                                          getattr(glyf[name], "xMin", 0))
+                                   for gid, name in name_of.items()})
         ascent, descent, gap = self._vertical
         fb.setupHorizontalHeader(ascent=ascent, descent=descent, lineGap=gap)
         fb.setupNameTable({"familyName": self.name.decode("ascii"), "styleName": "Regular"},

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.card.text import fit_text, text_width, tokens, wrap
+from generator.card.text import fit_text, text_width, wrap
+from generator.linebreak import segments
 from generator.fonts import font_set
 from generator.units import MM
 
@@ -25,7 +26,7 @@ def test_chinese_breaks_between_characters_but_not_before_closing_punctuation(fo
 
 
 def test_latin_words_stay_whole_and_numbers_never_break(font):
-    assert tokens("0512-6258 0001") == ["0512-6258 0001"]
+    assert segments("0512-6258 0001") == ["0512-6258 0001"]
     lines = wrap("Call 0512-6258 0001 for help with Wi-Fi", font, 9, 25 * MM)
     assert any("0512-6258 0001" in line for line in lines)
     assert all(not line.endswith("-") or line.endswith("Wi-") for line in lines)

@@ -1,22 +1,17 @@
-"""Text in a box: measure, wrap (Chinese and Latin), shrink to fit, and say what does not fit.
+"""Text in a box: measure, wrap, shrink to fit, and say what does not fit.
 
 No markup is involved: text is drawn as typed (a name like ``<b>&{{x}}`` prints exactly so).
-Chinese breaks between any two characters except before closing punctuation (，。、）》…) and
-after opening punctuation (（《“…); Latin breaks at spaces and after hyphens and slashes, and
-inside a word only when the word alone is wider than the box.
+Lines break by the rules of `generator.linebreak`, shared with the form engine.
 """
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass
 
+from .. import linebreak
 from ..fonts import chain
 from ..units import MM
 
-# Characters that may not start a line (they hang onto the previous one) and may not end one.
-NO_START = set("，。、；：！？）》」』】〕〉”’…—·%‰℃,.;:!?)]}»›") | {"\u3001", "\u3002"}
-NO_END = set("（《「『【〔〈“‘([{«‹¥$￥")
 _STEP = 0.5  # points between the sizes tried when shrinking
 
 
@@ -40,137 +35,13 @@ def text_width(text: str, font_name: str, size: float, letter_spacing: float = 0
     return units * size / 1000 + letter_spacing * max(0, len(text) - 1)
 
 
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
-
-
-def tokens(text: str) -> list[str]:
-    """Pieces between which a line may break: each wide (CJK) character, each Latin word with
-    its trailing punctuation, each run of spaces; hard newlines are their own token. Numbers
-    stay whole: a phone number like "0512-6258 0001" never breaks at its hyphen or space."""
-    out: list[str] = []
-    word = ""
-    n = len(text)
-    for i, ch in enumerate(text):
-        nxt = text[i + 1] if i + 1 < n else ""
-        if ch == "\n":
-            if word:
-                out.append(word)
-                word = ""
-            out.append("\n")
-        elif ch.isspace():
-            if word and word[-1].isdigit() and nxt.isdigit():
-                word += " "          # a space inside a number: 0512-6258 0001
-                continue
-            if word and not word.isspace():
-                out.append(word)
-                word = ""
-            word += " "
-        elif _is_wide(ch):
-            if word:
-                out.append(word)
-                word = ""
-            out.append(ch)
-        else:
-            if word.isspace() and word:
-                out.append(word)
-                word = ""
-            word += ch
-            # a break is allowed after a hyphen or slash between letters, not inside numbers
-            if ch in "-/" and len(word) > 1 and not (word[-2].isdigit() and nxt.isdigit()):
-                out.append(word)
-                word = ""
-    if word:
-        out.append(word)
-    return out
-
-
 def wrap(text: str, font_name: str, size: float, width: float,
          letter_spacing: float = 0.0) -> list[str]:
-    """Greedy line breaking at `size` points into lines at most `width` points wide.
-    Widths are summed as tokens are added (linear in the length of the text)."""
+    """Lines at `size` points, each at most `width` points wide, broken by the one line
+    breaker of both engines (`generator.linebreak`)."""
     widths, default, _, _ = _metrics(font_name)
     scale = size / 1000
-    limit = width + 1e-6
-
-    def units(piece: str) -> float:
-        return sum(widths.get(ord(ch), default) for ch in piece)
-
-    def measure(piece: str) -> float:
-        return units(piece) * scale + letter_spacing * max(0, len(piece) - 1)
-
-    lines: list[str] = []
-    line: list[tuple[str, float]] = []     # tokens of the current line, with their units
-    state = [0.0, 0]                        # units and characters in `line`
-
-    def push(tok: str, u: float) -> None:
-        line.append((tok, u))
-        state[0] += u
-        state[1] += len(tok)
-
-    def flush() -> None:
-        lines.append("".join(t for t, _ in line).strip())
-        line.clear()
-        state[0], state[1] = 0.0, 0
-
-    toks = tokens(text)
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        if tok == "\n":
-            flush()
-            i += 1
-            continue
-        if tok.isspace():
-            if line:                        # never at the start of a line
-                push(tok, units(tok))
-            i += 1
-            continue
-        u = units(tok)
-        if not line:
-            if u * scale + letter_spacing * (len(tok) - 1) > limit:
-                # a word wider than the box on its own: break it between characters
-                head, rest = _split_word(tok, measure, width)
-                push(head, units(head))
-                flush()
-                toks[i] = rest
-                continue
-            push(tok, u)
-            i += 1
-            continue
-        total_units, total_chars = state[0] + u, state[1] + len(tok)
-        if total_units * scale + letter_spacing * (total_chars - 1) <= limit:
-            push(tok, u)
-            i += 1
-            continue
-        # break before tok; keep closing punctuation with the previous character and opening
-        # punctuation with the next one
-        carry: list[tuple[str, float]] = []
-        while line and line[-1][0].isspace():
-            line.pop()
-        if tok[0] in NO_START and len(line) > 1:
-            carry.insert(0, line.pop())
-        while len(line) > 1 and line[-1][0][-1] in NO_END:
-            carry.insert(0, line.pop())
-        flush()
-        for t, tu in carry:
-            if not t.isspace():
-                push(t, tu)
-    if line or not lines:
-        flush()
-    return lines
-
-
-def _split_word(word: str, measure, width: float) -> tuple[str, str]:
-    """The longest head of a word that fits (at least one character): binary search."""
-    lo, hi = 1, len(word) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if measure(word[:mid]) <= width + 1e-6:
-            lo = mid
-        else:
-            hi = mid - 1
-    return word[:lo], word[lo:]
+    return linebreak.wrap(text, widths, default, width / scale, letter_spacing / scale)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,8 @@
 """Measuring and breaking text for forms, without markup.
 
 Data strings are never parsed as markup: a customer called `<b>&{{x}}</b>` is measured and
-drawn as those characters. Lines break between Chinese characters, at spaces between Latin
-words, and inside a Latin word only when it is longer than the line. Closing punctuation
-(，。）…) never starts a line and opening punctuation (（“《) never ends one.
+drawn as those characters. Lines break by the rules of `generator.linebreak`, shared with the
+card engine.
 
 Widths come from the font's own glyph table; the characters the font has no glyph for are
 collected while measuring, so renderers can report them per record and field.
@@ -14,11 +13,10 @@ import functools
 import unicodedata
 from dataclasses import dataclass, field
 
+from .. import linebreak
 from ..fonts import chain, describe_chars
 from ..units import MM
 
-NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”…—～·.,;:?!)]}%‰℃°")
-NO_LINE_END = frozenset("（《「『【〔〈‘“([{$¥￥#")
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff"}
 _CLEANED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}  # short texts that need work
 
@@ -35,14 +33,6 @@ def unprintable_message(missing: list[str]) -> str:
                                    "company.fonts")
             + " (--allow-unprintable prints the rest: "
             + ("control characters left out)" if controls else "an empty box for it)"))
-
-
-def _breaks_around(ch: str) -> bool:
-    """A character after or before which a line may break (CJK ideographs, kana, fullwidth)."""
-    o = ord(ch)
-    return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
-            or 0xFE30 <= o <= 0xFE4F or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF
-            or 0x2460 <= o <= 0x27BF or o >= 0x1F000)
 
 
 @dataclass(frozen=True)
@@ -140,63 +130,13 @@ class Metrics:
         return units
 
     def wrap(self, text: str, width_mm: float, size: float) -> list[str]:
-        """Lines of `text` (already cleaned) that each fit `width_mm` at `size` points.
+        """Lines of `text` (already cleaned) that each fit `width_mm` at `size` points, by
+        the one line breaker of both engines (`generator.linebreak`).
 
         A character wider than the line on its own still gets a line (never an endless loop).
         """
         limit = width_mm * MM * 1000.0 / size
-        lines: list[str] = []
-        for para in text.split("\n"):
-            lines.extend(self._wrap_para(para, limit))
-        return lines
-
-    def _wrap_para(self, para: str, limit: float) -> list[str]:
-        get, default = self.widths.get, self.default
-        widths = [get(ord(c), default) for c in para]
-        if sum(widths) <= limit:
-            return [para]
-        lines: list[str] = []
-        n = len(para)
-        start = 0
-        while start < n:
-            # skip spaces at the start of a continuation line
-            while start < n and para[start] == " " and lines:
-                start += 1
-            if start >= n:
-                break
-            total = 0.0
-            i = start
-            last_break = -1  # a line may end before index last_break
-            while i < n:
-                w = widths[i]
-                if total + w > limit and i > start:
-                    break
-                total += w
-                i += 1
-                if i < n and self._may_break(para, i):
-                    last_break = i
-            if i >= n:
-                lines.append(para[start:].rstrip(" "))
-                break
-            if para[i] == " ":
-                end = i          # the line is full right before a space: break there
-            else:
-                end = last_break if last_break > start else i
-            if end == i and i - start > 1 and para[i] in NO_LINE_START:
-                end = i - 1  # take the last character down with the closing punctuation
-            lines.append(para[start:end].rstrip(" "))
-            start = end
-        return lines or [""]
-
-    @staticmethod
-    def _may_break(text: str, i: int) -> bool:
-        """May a line break between text[i-1] and text[i]?"""
-        before, after = text[i - 1], text[i]
-        if after in NO_LINE_START or before in NO_LINE_END:
-            return False
-        if before == " " or after == " ":
-            return after != " "
-        return _breaks_around(before) or _breaks_around(after)
+        return linebreak.wrap(text, self.widths, self.default, limit)
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,0 +1,133 @@
+"""The one line breaker of both layout engines (cards and forms): where a line may end, and
+greedy filling of lines of a given width.
+
+Rules (the line-start/line-end rules of Chinese typesetting, GB/T 15834-2011 §5 on
+punctuation and the like; JIS X 4051 calls them kinsoku):
+
+- a line may break between two CJK characters (ideographs, kana, fullwidth forms), and
+  between a CJK character and a Latin one;
+- Latin words and numbers are not split: a line breaks at spaces, and after a hyphen or a
+  slash between letters (``Wi-Fi`` may become ``Wi-`` / ``Fi``), never inside a number
+  (``0512-6258 0001``, ``10:45``, ``1000M``); a word wider than the whole line is the one
+  exception, cut between characters;
+- no line starts with closing punctuation (``，。、；：？！）】」』`` …) and no line ends with
+  opening punctuation (``（【「『`` …): they stay with their neighbour;
+- spaces at a break are dropped; a newline always breaks.
+
+Widths are given per code point in any unit (1/1000 em in practice) with `spacing` added
+between characters (letter spacing, same unit).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# Characters that may not start a line, and characters that may not end one.
+NO_START = frozenset("，。、；：？！）】」』〕〉》〗〙〛’”…‥—～·・ー々〻"
+                     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
+                     ".,;:?!)]}»›%‰℃°′″")
+NO_END = frozenset("（【「『〔〈《〖〘〚‘“([{«‹$¥￥£€#")
+_HYPHENS = frozenset("-/")
+
+
+def is_cjk(ch: str) -> bool:
+    """A character after or before which a line may break (CJK ideographs of every plane,
+    radicals, kana, hangul, fullwidth forms and symbols, CJK punctuation)."""
+    o = ord(ch)
+    return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+            or 0xFE30 <= o <= 0xFE4F or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF
+            or 0x2460 <= o <= 0x27BF or o >= 0x1F000)
+
+
+def may_break(text: str, i: int) -> bool:
+    """May a line end between text[i-1] and text[i] (0 < i < len(text))?"""
+    before, after = text[i - 1], text[i]
+    if after in NO_START or before in NO_END:
+        return False
+    if after == " ":
+        return False                     # spaces hang at the end of the line
+    if before == " ":
+        # a space between two digits belongs to the number (0512-6258 0001)
+        j = i - 1
+        while j > 0 and text[j - 1] == " ":
+            j -= 1
+        return not (j > 0 and text[j - 1].isdigit() and after.isdigit())
+    if is_cjk(before) or is_cjk(after):
+        return True
+    if before in _HYPHENS and i >= 2 and text[i - 2].isalpha() and after.isalpha():
+        return True                       # Wi-Fi, TCP/IP: after the hyphen or slash
+    return False
+
+
+def segments(para: str) -> list[str]:
+    """`para` (no newline) cut at every place a line may end; spaces stay at the end of the
+    segment before them."""
+    out: list[str] = []
+    start = 0
+    for i in range(1, len(para)):
+        if may_break(para, i):
+            out.append(para[start:i])
+            start = i
+    if para:
+        out.append(para[start:])
+    return out
+
+
+def wrap(text: str, widths: Mapping[int, float], default: float, limit: float,
+         spacing: float = 0.0) -> list[str]:
+    """Lines of `text`, each at most `limit` wide (greedy: as much as fits on each line).
+
+    `widths` maps code points to widths (`default` for the others); a line of n characters
+    is their sum plus ``spacing * (n - 1)``. Lines carry no spaces at either end of a break;
+    an empty paragraph gives an empty line. A line may exceed `limit` only when it is a
+    single character wider than the limit.
+    """
+    lines: list[str] = []
+    for para in text.split("\n"):
+        lines.extend(_wrap_para(para, widths, default, limit, spacing))
+    return lines
+
+
+def _width(piece: str, widths: Mapping[int, float], default: float, spacing: float) -> float:
+    get = widths.get
+    return sum([get(ord(c), default) for c in piece]) + spacing * max(0, len(piece) - 1)
+
+
+def _wrap_para(para: str, widths, default, limit, spacing) -> list[str]:
+    limit = limit + 1e-9 * max(1.0, abs(limit))
+    if _width(para, widths, default, spacing) <= limit:
+        return [para]                       # fits: as typed
+    lines: list[str] = []
+    line: str | None = None                 # the current line, without trailing spaces
+    pending = ""                            # the spaces after it (dropped at a break)
+    lead = para[:len(para) - len(para.lstrip(" "))]
+    for seg in segments(para[len(lead):]):  # each starts with a character that is no space
+        core = seg.rstrip(" ")
+        tail = seg[len(core):]
+        if line is not None:
+            trial = line + pending + core
+            if _width(trial, widths, default, spacing) <= limit:
+                line, pending = trial, tail
+                continue
+            lines.append(line)
+        if not lines and line is None:
+            core = lead + core              # the first line keeps its leading spaces
+        while len(core) > 1 and _width(core, widths, default, spacing) > limit:
+            head = _longest_head(core, widths, default, spacing, limit)
+            lines.append(head.rstrip(" "))  # a word wider than the line: cut it
+            core = core[len(head):].lstrip(" ") or core[len(head):]
+        line, pending = core, tail
+    if line is not None:
+        lines.append(line)
+    return lines or [""]
+
+
+def _longest_head(word: str, widths, default, spacing, limit) -> str:
+    """The longest head of `word` that fits (at least one character): binary search."""
+    lo, hi = 1, len(word) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _width(word[:mid], widths, default, spacing) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return word[:lo]

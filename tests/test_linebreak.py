@@ -1,0 +1,79 @@
+"""The one line breaker (generator/linebreak.py): the line-start and line-end rules, words and
+numbers kept whole, and both layout engines (and the form engine's one-line fast path) giving
+exactly its lines. Property-based; settings from the Hypothesis profile (tests/conftest.py)."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator import linebreak
+from generator.card.text import wrap as card_wrap
+from generator.fonts import chain, font_set
+from generator.form.text import metrics
+from generator.form.typeset import Typesetter
+from generator.linebreak import NO_END, NO_START, segments, wrap
+from generator.units import MM
+
+PIECES = ["苏州", "吴韵", "通信", "工程", "有限公司", "沿岸", "智慧家庭", "服务中心", "，", "。",
+          "、", "；", "：", "？", "！", "）", "】", "」", "』", "（", "【", "「", "『", "Wi-Fi",
+          "0512-6258 0001", "1000M", "TCP/IP", "fieldprint", "OK", " ", " ", "12.5", "10:45",
+          "𠮷", "䶮", "…", "—", "“", "”"]
+texts = st.lists(st.sampled_from(PIECES), min_size=1, max_size=25).map("".join)
+FONT = font_set().regular
+CHAIN = chain(FONT)
+
+
+def _width(piece: str) -> float:
+    return sum(CHAIN.widths.get(ord(c), CHAIN.default_width) for c in piece)
+
+
+def _widest_segment(text: str) -> float:
+    return max(_width(seg.rstrip(" ")) for seg in segments(text))
+
+
+@given(text=texts, extra=st.floats(min_value=0, max_value=20000))
+def test_the_line_start_and_line_end_rules(text, extra):
+    limit = _widest_segment(text) + extra        # every segment fits a line: no forced cuts
+    lines = wrap(text, CHAIN.widths, CHAIN.default_width, limit)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for i, line in enumerate(lines):
+        assert _width(line) <= limit + 1e-6, (line, limit)
+        if i:
+            assert line[:1] not in NO_START, lines
+            assert not line.startswith(" ")
+        if i < len(lines) - 1:
+            assert line[-1:] not in NO_END, lines
+            assert not line.endswith(" ")
+    # Latin words and numbers are never split (a hyphen or slash between letters may end a line)
+    for word in re.findall(r"[A-Za-z0-9.:]+", text):
+        assert any(word in line for line in lines), (word, lines)
+
+
+@given(text=texts, width=st.floats(min_value=3, max_value=80),
+       size=st.sampled_from([6.5, 8, 9.5, 12, 17]))
+def test_both_engines_and_the_fast_path_give_the_breakers_lines(text, width, size):
+    expected = linebreak.wrap(text, CHAIN.widths, CHAIN.default_width,
+                              width * MM * 1000.0 / size)
+    assert card_wrap(text, FONT, size, width * MM) == expected
+    assert metrics(FONT).wrap(text, width, size) == expected
+    ts = Typesetter.__new__(Typesetter)
+    ts.regular = ts.bold = metrics(FONT)
+    assert ts.wrap(text, width, size) == expected          # one-line fast path and cache
+
+
+def test_a_unit_name_breaks_between_characters_never_before_closing_punctuation():
+    name = "苏州吴韵通信工程有限公司（沿岸）智慧家庭服务中心，园区分公司"
+    for chars in range(3, 20):
+        lines = wrap(name, {}, 1000, chars * 1000)
+        assert "".join(lines) == name
+        assert all(line[0] not in "，）" for line in lines[1:])
+        assert all(line[-1] != "（" for line in lines[:-1])
+
+
+def test_a_word_wider_than_the_line_is_cut_and_nothing_is_lost():
+    lines = wrap("see Supercalifragilisticexpialidocious", {}, 500, 4000)
+    assert lines[0] == "see"
+    assert "".join(lines[1:]) == "Supercalifragilisticexpialidocious"
+    assert all(len(line) * 500 <= 4000 for line in lines)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.colors import Color
+from reportlab.pdfbase import pdfmetrics
 
 from .. import qr
 from ..fonts import chain
+from ..fonts.shaping import Shaped, pdf_operators
 from ..units import pt
 from .render import (BarcodeOp, FormOp, LineOp, PhotoOp, PictureOp, QrOp, RectOp, TextOp)
 from .text import ascent_descent, block_height, text_width
@@ -94,17 +96,24 @@ class Painter:
             else:
                 line_w = text_width(line, op.font, fit.size, op.letter_spacing)
                 x = left + (width - line_w) / (2 if op.align == "center" else 1)
-            runs = fonts.runs(line)
-            if len(runs) == 1:
-                c.setFont(runs[0][0], fit.size)
+            pieces = fonts.pieces(line)
+            if len(pieces) == 1 and not isinstance(pieces[0], Shaped):
+                c.setFont(pieces[0][0], fit.size)
                 c.drawString(x, y, line, charSpace=op.letter_spacing)
                 continue
-            # several fonts on one line (a character only a later font of the chain has)
+            # several fonts on one line (a character only a later font of the chain has), or
+            # a shaped right-to-left run (a Uyghur name)
             t = c.beginText(x, y)
             t.setCharSpace(op.letter_spacing)
-            for font, piece in runs:       # Tj advances the pen: runs follow each other
-                t.setFont(font, fit.size)
-                t.textOut(piece)
+            for piece in pieces:           # Tj and TJ advance the pen: runs follow each other
+                if isinstance(piece, Shaped):
+                    t.setFont(piece.font, fit.size)
+                    t._code.extend(pdf_operators(piece, pdfmetrics.getFont(piece.font),
+                                                 c._doc, c._escape, fit.size))
+                    t._curSubset = -1       # our Tf: reportlab must set its own again
+                else:
+                    t.setFont(piece[0], fit.size)
+                    t.textOut(piece[1])
             c.drawText(t)
         c.restoreState()
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .. import linebreak
 from ..fonts import chain
+from ..fonts.shaping import HAS_RTL
 from ..units import MM
 
 _STEP = 0.5  # points between the sizes tried when shrinking
@@ -29,9 +30,13 @@ def ascent_descent(font_name: str) -> tuple[float, float]:
 
 
 def text_width(text: str, font_name: str, size: float, letter_spacing: float = 0.0) -> float:
-    """Width in points of one line of text, as reportlab draws it."""
+    """Width in points of one line of text, as reportlab draws it (a shaped right-to-left run
+    at its shaped width)."""
     widths, default, _, _ = _metrics(font_name)
-    units = sum(widths.get(ord(ch), default) for ch in text)
+    if HAS_RTL.search(text):
+        units = chain(font_name).units(text)
+    else:
+        units = sum(widths.get(ord(ch), default) for ch in text)
     return units * size / 1000 + letter_spacing * max(0, len(text) - 1)
 
 

@@ -253,6 +253,7 @@ class Company(Model):
 class Person(Model):
     id: Text = Field(min_length=1)
     name: Text = Field(min_length=1)
+    name_ug: Text | None = None            # the name in Uyghur (Arabic script), bilingual badges
     unit: Text | None = None
     team: Text | None = None
     title: Text = "智慧家庭工程师"

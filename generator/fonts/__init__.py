@@ -33,6 +33,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from ..errors import Problem, UserError
 from .embed import EmbeddedFont
+from .shaping import HAS_RTL, RTL_RUN, Shaped, Shaper
 
 # (package, file inside it, face index in the collection)
 NOTO_CJK = ("noto_cjk_sans_otc", "NotoSansCJK-Regular.ttc", 2)      # Noto Sans CJK SC
@@ -80,6 +81,8 @@ class Chain:
     descent: float
     _owner: dict[int, str] = field(default_factory=dict, repr=False)   # cp -> later font
     _later: frozenset = frozenset()   # the characters drawn by a later font
+    _shaped: dict = field(default_factory=dict, repr=False)     # text -> pieces
+    _shapers: dict = field(default_factory=dict, repr=False)    # font name -> Shaper
 
     @property
     def primary(self) -> str:
@@ -87,6 +90,58 @@ class Chain:
 
     def font_of(self, ch: str) -> str:
         return self._owner.get(ord(ch), self.fonts[0])
+
+    def pieces(self, text: str) -> list:
+        """What drawing `text` takes, left to right: (font name, text) runs and `Shaped`
+        right-to-left runs (Arabic-script letters, shaped with HarfBuzz; `shaping.py`)."""
+        if not HAS_RTL.search(text):
+            return self.runs(text)
+        hit = self._shaped.get(text)
+        if hit is not None:
+            return hit
+        parts: list[tuple[bool, str]] = []
+        pos = 0
+        for m in RTL_RUN.finditer(text):
+            if m.start() > pos:
+                parts.append((False, text[pos:m.start()]))
+            parts.append((True, m.group()))
+            pos = m.end()
+        if pos < len(text):
+            parts.append((False, text[pos:]))
+        strong = next((ch for ch in text if ch.isalpha()), "")
+        if HAS_RTL.match(strong):        # a right-to-left text: its runs from right to left
+            parts.reverse()
+        out: list = []
+        for rtl, part in parts:
+            if rtl:
+                out.append(self._shaper(self.font_of(part[0])).shape(part))
+            else:
+                out.extend(self.runs(part))
+        if len(self._shaped) > 5000:
+            self._shaped.clear()
+        self._shaped[text] = out
+        return out
+
+    def units(self, text: str) -> float:
+        """Width of `text` in 1/1000 em as drawn (shaped runs at their shaped width)."""
+        if not HAS_RTL.search(text):
+            get, default = self.widths.get, self.default_width
+            return sum([get(ord(c), default) for c in text])
+        total = 0.0
+        get, default = self.widths.get, self.default_width
+        for piece in self.pieces(text):
+            if isinstance(piece, Shaped):
+                total += piece.advance
+            else:
+                total += sum([get(ord(c), default) for c in piece[1]])
+        return total
+
+    def _shaper(self, font_name: str) -> Shaper:
+        shaper = self._shapers.get(font_name)
+        if shaper is None:
+            shaper = self._shapers[font_name] = Shaper(font_name,
+                                                       pdfmetrics.getFont(font_name))
+        return shaper
 
     def runs(self, text: str) -> list[tuple[str, str]]:
         """`text` cut into (font name, piece) runs, in order; most texts are one run."""
@@ -176,6 +231,8 @@ def register(spec: FontFile) -> str:
                                                        spec.style))
     except (TTFError, TTLibError, OSError, ValueError, KeyError, struct.error) as exc:
         raise _font_problem(spec.path, exc) from None
+    font.fp_source = (spec.path, spec.index,
+                      {"wght": spec.weight} if spec.weight is not None else None)
     pdfmetrics.registerFont(font)
     return name
 

@@ -22,12 +22,21 @@ def _utf16_hex(code: int) -> str:
     return "%04X%04X" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
 
 
-def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """The ToUnicode CMap of one subset: byte code i -> the character `subset[i]`.
+def to_unicode_cmap(fontname: str, subset: list[int], text_of: dict | None = None) -> str:
+    """The ToUnicode CMap of one subset: byte code i -> the character `subset[i]`, or the
+    text `text_of` gives for it (a shaped glyph's letters; "" leaves the code out).
 
     The same text as reportlab's `makeToUnicodeCMap`, except that a character beyond U+FFFF
     is written as its UTF-16BE surrogate pair (PDF 1.7, 9.10.3), so 𠮷 copies out as 𠮷.
     """
+    text_of = text_of or {}
+    entries = []
+    for i, v in enumerate(subset):
+        text = text_of.get(v)
+        if text is None:
+            entries.append("<%02X> <%s>" % (i, _utf16_hex(v)))
+        elif text:
+            entries.append("<%02X> <%s>" % (i, "".join(_utf16_hex(ord(c)) for c in text)))
     return "\n".join([
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
@@ -42,8 +51,8 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         "1 begincodespacerange",
         "<00> <%02X>" % (len(subset) - 1),
         "endcodespacerange",
-        "%d beginbfchar" % len(subset),
-        *("<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)),
+        "%d beginbfchar" % len(entries),
+        *entries,
         "endbfchar",
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",
@@ -91,7 +100,7 @@ class EmbeddedFont(TTFont):
             font.LastChar = len(subset) - 1
             font.Widths = pdfdoc.PDFArray(list(map(face.getCharWidth, subset)))
             cmap = pdfdoc.PDFStream()
-            cmap.content = to_unicode_cmap(base, subset)
+            cmap.content = to_unicode_cmap(base, subset, getattr(face, "fp_unicode", None))
             if doc.compression:
                 cmap.filters = [pdfdoc.PDFZCompress]
             font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)

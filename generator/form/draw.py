@@ -23,6 +23,7 @@ from reportlab.pdfbase.pdfdoc import PDFFormXObject
 
 from .. import qr as qrcodes
 from ..fonts import FontSet, chain
+from ..fonts.shaping import HAS_RTL, Shaped, pdf_operators
 from ..units import MM
 from .ops import BARS, BOX, LINE, QR, RECT, TEXT
 from .text import metrics
@@ -241,8 +242,9 @@ class Painter:
                 key = (x, text, size, name, align, cs)
                 px = shifted.get(key)
                 if px is None:
-                    width = (self._metrics[name].units(text) * size / 1000.0 / MM * MM
-                             + cs * max(0, len(text) - 1))
+                    units = (chains[name].units(text) if HAS_RTL.search(text)
+                             else self._metrics[name].units(text))   # shaped: as drawn
+                    width = units * size / 1000.0 + cs * max(0, len(text) - 1)
                     px = _n(x * MM - (width if align == "r" else width / 2))
                     if len(shifted) > 50000:
                         shifted.clear()
@@ -263,13 +265,16 @@ class Painter:
                 else:
                     # (font, subset, "(...) Tj") per run of one font and subset; subsets are
                     # per document (chunk), and so is this cache: labels repeat on every page
-                    pieces = tuple((font, subset, f"({escape(chunk)}) Tj")
-                                   for font, run in chains[name].runs(text)
-                                   for subset, chunk in self._fonts[font].splitString(run, doc))
+                    pieces = tuple(self._encode(chains[name].pieces(text)))
                 if len(encoded) > 50000:
                     encoded.clear()
                 encoded[key] = pieces
             for font_name, subset, shown in pieces:
+                if subset is None:          # a shaped run: its own Tf, TJ and Ts
+                    for operator in shown(size):
+                        append(operator)
+                    cur_font = None
+                    continue
                 key = (font_name, subset, size)
                 if key != cur_font:
                     face = tf.get(key)
@@ -282,6 +287,20 @@ class Painter:
         if cur_cs:
             append("0 Tc")
         append("ET")
+
+    def _encode(self, pieces: list):
+        """(font, subset, "(...) Tj") per run of one font and subset; a shaped run as
+        (font, None, operators at a size)."""
+        doc, escape = self.doc, self.c._escape
+        for piece in pieces:
+            if isinstance(piece, Shaped):
+                font = self._fonts[piece.font]
+                yield (piece.font, None,
+                       lambda size, p=piece, f=font: pdf_operators(p, f, doc, escape, size))
+            else:
+                font_name, run = piece
+                for subset, chunk in self._fonts[font_name].splitString(run, doc):
+                    yield font_name, subset, f"({escape(chunk)}) Tj"
 
     def _ascii_as_is(self, name: str) -> bool:
         """Is every printable ASCII character its own code in subset 0 of this document's

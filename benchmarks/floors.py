@@ -69,7 +69,7 @@ def orders_floor(orders_yaml: Path) -> float:
 
     orders = yaml.load(orders_yaml.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     orders = orders["work_orders"]
-    font = font_set().regular
+    font = font_set().pdf_font()     # the CJK face every page prints in
     # The command runs in a fresh process; so must the codes here: without this, a bigger
     # floor would find the QR matrices of a smaller one's orders (the same ids) cached.
     qr.matrix.cache_clear()

@@ -16,6 +16,7 @@ from generator.fonts.embed import to_unicode_cmap
 
 DATA = Path(__file__).parent / "data" / "tghz2013_beyond_bmp.txt"
 RARE = {"SZ10001": "刘䶮", "SZ10023": "王龑", "SZ10024": "吉𠮷祥", "SZ10025": "张𬌗"}
+UYGHUR = "ئايگۈل مەمەت"        # name_ug of SZ10033 阿依古丽·买买提 in the examples
 # assigned blocks of CJK ideographs beyond implementation level 1's ranges (inclusive)
 NEWER = {"URO U+9FF0-9FFF": (0x9FF0, 0x9FFF), "Ext A U+4DB6-4DBF": (0x4DB6, 0x4DBF),
          "Ext B": (0x20000, 0x2A6DF), "Ext C": (0x2A700, 0x2B739), "Ext D": (0x2B740, 0x2B81D),
@@ -52,6 +53,23 @@ def test_a_character_no_font_has_is_still_missing():
     assert missing_chars("𪚥😀\x07", fonts.bold) == ["𪚥", "😀", "\x07"]
 
 
+def test_a_uyghur_name_is_shaped_right_to_left_with_its_marks():
+    from generator.fonts.shaping import Shaped
+    bold = chain(font_set().bold)
+    pieces = bold.pieces(UYGHUR)
+    assert len(pieces) == 1 and isinstance(pieces[0], Shaped)
+    shaped = pieces[0]
+    assert len(shaped.codes) > len(UYGHUR)          # the hamza and dots are marks of their own
+    assert any(rise for _, rise in shaped.moves)     # ... placed above their letters
+    assert shaped.advance == bold.units(UYGHUR) > 0  # measured as drawn
+    # the mixed Chinese line is plain left-to-right text in the CJK font
+    assert bold.pieces("阿依古丽·买买提") == [(bold.primary, "阿依古丽·买买提")]
+    # a right-to-left text with a number: the number stays left to right, at the left end
+    mixed = bold.pieces("ئايگۈل 2026")
+    assert not isinstance(mixed[0], Shaped) and mixed[0][1].strip() == "2026"
+    assert isinstance(mixed[-1], Shaped) and mixed[-1].text == "ئايگۈل"
+
+
 def test_to_unicode_writes_characters_beyond_the_bmp_as_surrogate_pairs():
     cmap = to_unicode_cmap("X", [0, 0x738B, 0x20BB7, 0x2C317])
     assert "<01> <738B>" in cmap
@@ -75,8 +93,9 @@ def rendered(tmp_path_factory):
     (folder / "staff.yaml").write_text(staff, encoding="utf-8")
     out = folder.parent / "out"
     out.mkdir()
-    jobs = {"badges": ["badges", folder / "staff.yaml"],
-            "service-cards": ["service-cards", folder / "staff.yaml"],
+    jobs = {"badges": ["badges", folder / "staff.yaml", "--layout", "badge-bilingual"],
+            "service-cards": ["service-cards", folder / "staff.yaml", "--layout",
+                              "service-card-bilingual"],
             "work-orders": ["work-orders", folder / "work_orders.yaml", folder / "staff.yaml"],
             "equipment": ["equipment", folder / "equipment.yaml", folder / "staff.yaml",
                           "--as-of", "2026-11-21", "--format", "pdf"]}
@@ -106,6 +125,9 @@ def test_every_name_copies_out_exactly(rendered, job):
         names = [n for n in names if n in ("王龑", "吉𠮷祥")]
     assert [n for n in names if n not in text] == []
     assert "₻" not in text
+    # the Uyghur name: its typed letters, in logical order (poppler marks the right-to-left
+    # run with U+202B/U+202C and turns the drawn visual order back)
+    assert UYGHUR in text.replace("\u202b", "").replace("\u202c", "")
 
 
 @needs_poppler

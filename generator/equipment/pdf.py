@@ -146,6 +146,9 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
         for holder in group["holders"]:
             who = (f"{holder['name']}（{holder['holder']}）" if holder["name"]
                    else holder["holder"] or NO_HOLDER)
+            person = report.people.get(holder["holder"]) if holder["holder"] else None
+            if person is not None and person.name_ug:      # a Uyghur name beneath
+                who += "\n" + person.name_ug
             for s in holder["items"]:
                 item, due = s.item, s.due
                 rows.append({

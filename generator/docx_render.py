@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterable
 from jinja2 import TemplateError, meta, nodes
 from jinja2.sandbox import SecurityError
 
+from .docx_fonts import script_fonts
 from .errors import Location, Problem, UserError
 from .form.values import _reword_undefined, form_environment
 from .orders import blank_context
@@ -278,7 +279,7 @@ class WordTemplate:
                                         location, record)) from None
             except (TypeError, ValueError, ArithmeticError) as exc:
                 raise UserError(Problem(f"{self.name}: {exc}", location, record)) from None
-            xml = _PARA_BACK.sub(r"<w:p\1", xml)
+            xml = script_fonts(_PARA_BACK.sub(r"<w:p\1", xml))   # rare hanzi, Uyghur
             if flags:
                 xml = tpl.resolve_listing(xml)
             if name in self.needs_fix_tables:

@@ -411,8 +411,9 @@ def signatures(doc, items: list[tuple[str, str]], with_time: bool, width_mm: flo
     keep_rows_whole(t)
 
 
-ENGINEER = ("{% if engineer.name %}{{ engineer.name }}{% elif not order.assigned %}待派单"
-            "{% endif %}")
+ENGINEER = ("{% if engineer.name %}{{ engineer.name }}"
+            "{% if engineer.name_ug %} {{ engineer.name_ug }}{% endif %}"   # a Uyghur name too
+            "{% elif not order.assigned %}待派单{% endif %}")
 ENGINEER_SIGNED = ("{% if engineer.name %}{{ engineer.name }}（工号 {{ engineer.id }}）"
                    "{% endif %}")
 

@@ -185,3 +185,34 @@ def test_the_font_cache_gives_the_same_bytes_as_converting(tmp_path):
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
     assert list((tmp_path / "cache" / "fonts").glob("*.sqlite"))
+
+
+def test_word_names_fonts_that_have_the_characters(examples_copy, tmp_path):
+    """Rare hanzi in SimSun-ExtB (East Asian), a Uyghur name in Microsoft Uighur (complex
+    script, right to left); the engineer's name and a customer's name as typed."""
+    import zipfile
+
+    from conftest import run_cli
+    orders = (examples_copy / "work_orders.yaml").read_text(encoding="utf-8")
+    first = re.search(r"customer:\n\s+name: (\S+)", orders)
+    orders = orders.replace(first.group(0), first.group(0).replace(first.group(1), "吉𠮷祥"), 1)
+    second = re.search(r"customer:\n\s+name: (\S+)", orders[first.end():])
+    orders = orders[:first.end()] + orders[first.end():].replace(
+        second.group(0), second.group(0).replace(second.group(1), UYGHUR), 1)
+    (examples_copy / "work_orders.yaml").write_text(orders, encoding="utf-8")
+    target = tmp_path / "orders.docx"
+    result = run_cli("work-orders", examples_copy / "work_orders.yaml",
+                     examples_copy / "staff.yaml", "--format", "docx", "-o", target)
+    assert result.code == 0, result
+    xml = zipfile.ZipFile(target).read("word/document.xml").decode("utf-8")
+    runs = re.findall(r"<w:r[ >](?:(?!</w:r>).)*</w:r>", xml, re.S)
+    rare = [r for r in runs if "𠮷" in r]
+    assert rare and all('w:eastAsia="SimSun-ExtB"' in r for r in rare)
+    assert all("吉" not in r for r in rare)            # only the rare character changes font
+    uyghur = [r for r in runs if UYGHUR in r or "ئايگۈل" in r]
+    assert len(uyghur) >= 2                             # the customer and the engineer SZ10033
+    for run in uyghur:
+        assert 'w:cs="Microsoft Uighur"' in run and "<w:rtl/>" in run
+        assert 'w:bidi="ug-CN"' in run
+    plain = [r for r in runs if "阿依古丽·买买提" in r]
+    assert plain and all("Uighur" not in r and "<w:rtl/>" not in r for r in plain)

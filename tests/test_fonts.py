@@ -216,3 +216,15 @@ def test_word_names_fonts_that_have_the_characters(examples_copy, tmp_path):
         assert 'w:bidi="ug-CN"' in run
     plain = [r for r in runs if "阿依古丽·买买提" in r]
     assert plain and all("Uighur" not in r and "<w:rtl/>" not in r for r in plain)
+
+
+def test_a_file_that_is_not_a_font_is_named_with_a_clear_message(examples_copy, tmp_path):
+    from conftest import run_cli
+    (examples_copy / "not-a-font.ttf").write_bytes(b"this is a text file, not a font")
+    with open(examples_copy / "company.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  fonts: {regular: not-a-font.ttf}\n")
+    target = tmp_path / "b.pdf"
+    result = run_cli("--lang", "en", "badges", examples_copy / "staff.yaml", "-o", target)
+    assert result.code == 2, result
+    assert "not-a-font.ttf" in result.err and "cannot use this font" in result.err
+    assert "Traceback" not in result.err and not target.exists()

@@ -290,6 +290,14 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
                             allow_missing_qr=True, manifest=False)
             written.extend(execute(first, None, png).pngs)
         del result
+    # the bilingual badge, for the staff with a Uyghur name (name_ug)
+    uyghur = [p for p in dataset.staff if p.name_ug]
+    if uyghur:
+        target = out_dir / "badges-bilingual.pdf"
+        execute(CardRun(load_card_layout("badge-bilingual"), company, uyghur, origins,
+                        sides=("front",), sheet="none", allow_missing_photos=True,
+                        what="badge"), target, None)
+        written.append(target)
     return written
 
 

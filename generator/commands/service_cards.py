@@ -54,7 +54,15 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
     pngs = execute(CardRun(layout, company, people[:1], origins, sides=("front", "back"),
                            sheet="none", duplex=True, manifest=False, what="service card"),
                    None, out_dir / "service-cards-png").pngs
-    return [target, *pngs]
+    written = [target, *pngs]
+    uyghur = [p for p in dataset.staff if p.name_ug]    # the bilingual card
+    if uyghur:
+        bilingual = out_dir / "service-cards-bilingual.pdf"
+        execute(CardRun(load_card_layout("service-card-bilingual"), company, uyghur,
+                        {p.id: dataset.origins.get(("staff", p.id)) for p in uyghur},
+                        sides=("front",), sheet="none", what="service card"), bilingual, None)
+        written.append(bilingual)
+    return written
 
 
 COMMANDS = [service_cards]

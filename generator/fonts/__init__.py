@@ -32,6 +32,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 
 from ..errors import Problem, UserError
+from ..i18n import _
 from .embed import EmbeddedFont
 from .shaping import HAS_RTL, RTL_RUN, Shaped, Shaper
 
@@ -202,8 +203,8 @@ class FontSet:
 
 def _font_problem(path: str, exc: Exception) -> UserError:
     return UserError(Problem(
-        f"cannot use this font: {exc}. fieldprint needs a TrueType or OpenType font "
-        "(.ttf, .otf, .ttc, .otc)", None, f"company.fonts ({path})"))
+        _("cannot use this font: {reason}. fieldprint needs a TrueType or OpenType font "
+          "(.ttf, .otf, .ttc, .otc)").format(reason=exc), None, f"company.fonts ({path})"))
 
 
 @functools.lru_cache(maxsize=None)

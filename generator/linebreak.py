@@ -6,10 +6,9 @@ punctuation and the like; JIS X 4051 calls them kinsoku):
 
 - a line may break between two CJK characters (ideographs, kana, fullwidth forms), and
   between a CJK character and a Latin one;
-- Latin words and numbers are not split: a line breaks at spaces, and after a hyphen or a
-  slash between letters (``Wi-Fi`` may become ``Wi-`` / ``Fi``), never inside a number
-  (``0512-6258 0001``, ``10:45``, ``1000M``); a word wider than the whole line is the one
-  exception, cut between characters;
+- Latin words and numbers are not split: a line breaks at spaces, never inside a word or a
+  number (``Wi-Fi``, ``TCP/IP``, ``0512-6258 0001``, ``10:45``, ``1000M``); a word wider than
+  the whole line is the one exception, cut between characters;
 - no line starts with closing punctuation (``，。、；：？！）】」』`` …) and no line ends with
   opening punctuation (``（【「『`` …): they stay with their neighbour;
 - spaces at a break are dropped; a newline always breaks.
@@ -26,7 +25,6 @@ NO_START = frozenset("，。、；：？！）】」』〕〉》〗〙〛’”�
                      "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
                      ".,;:?!)]}»›%‰℃°′″")
 NO_END = frozenset("（【「『〔〈《〖〘〚‘“([{«‹$¥￥£€#")
-_HYPHENS = frozenset("-/")
 
 
 def is_cjk(ch: str) -> bool:
@@ -51,11 +49,7 @@ def may_break(text: str, i: int) -> bool:
         while j > 0 and text[j - 1] == " ":
             j -= 1
         return not (j > 0 and text[j - 1].isdigit() and after.isdigit())
-    if is_cjk(before) or is_cjk(after):
-        return True
-    if before in _HYPHENS and i >= 2 and text[i - 2].isalpha() and after.isalpha():
-        return True                       # Wi-Fi, TCP/IP: after the hyphen or slash
-    return False
+    return is_cjk(before) or is_cjk(after)
 
 
 def segments(para: str) -> list[str]:

@@ -46,8 +46,8 @@ def test_the_line_start_and_line_end_rules(text, extra):
         if i < len(lines) - 1:
             assert line[-1:] not in NO_END, lines
             assert not line.endswith(" ")
-    # Latin words and numbers are never split (a hyphen or slash between letters may end a line)
-    for word in re.findall(r"[A-Za-z0-9.:]+", text):
+    # Latin words and numbers are never split (Wi-Fi, TCP/IP, 0512-6258 included)
+    for word in re.findall(r"[A-Za-z0-9.:/-]+", text):
         assert any(word in line for line in lines), (word, lines)
 
 

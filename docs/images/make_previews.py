@@ -1,5 +1,6 @@
-"""The README's pictures: a badge and a service card (front and back), the printer calibration
-sheet, the first page of each built-in form and of the equipment report, from the bundled examples, rendered by pypdfium2
+"""The README's pictures: a badge and a service card (front and back), the bilingual badge, the
+printer calibration sheet, the first page of each built-in form and of the equipment report, from
+the bundled examples, rendered by pypdfium2
 (the PNG is the print). Run from the repository:
 
     python docs/images/make_previews.py          # every picture
@@ -24,8 +25,11 @@ EX = ROOT / "examples"
 JOBS = [("work-orders", "WO-20261121-0001", "forms-work-order.png"),
         ("confirmations", "WO-20261105-0011", "forms-confirmation.png"),
         ("follow-ups", "WO-20261116-0006", "forms-follow-up.png")]
-CARDS = [("badges", "badge", "badge", []),
-         ("service-cards", "service-card", "service-card", ["--copies", "1"])]
+CARDS = [("badges", "badge", "badge", [], "SZ10023", ("front", "back")),
+         ("service-cards", "service-card", "service-card", ["--copies", "1"], "SZ10023",
+          ("front", "back")),
+         # the Uyghur name beneath the Chinese one (docs/fonts.md)
+         ("badges", "badge-bilingual", "badge-bilingual", [], "SZ10033", ("front",))]
 
 
 def png(pdf: Path, target: Path, dpi: int = 72, page: int = 0) -> None:
@@ -128,12 +132,12 @@ def main() -> None:
                             EX / "work_orders.yaml", EX / "staff.yaml", "--only", order,
                             "-o", out], check=True, cwd=ROOT)
             png(out, HERE / name, dpi=72 if command != "follow-ups" else 90)
-        for command, layout, name, extra in CARDS:
+        for command, layout, name, extra, person, sides in CARDS:
             out = tmp / f"{name}.pdf"
             subprocess.run([sys.executable, "-m", "generator.cli", command, EX / "staff.yaml",
-                            "--layout", layout, "--only", "SZ10023", "--sheet", "none",
+                            "--layout", layout, "--only", person, "--sheet", "none",
                             *extra, "-o", out], check=True, cwd=ROOT)
-            for index, side in enumerate(("front", "back")):
+            for index, side in enumerate(sides):
                 png(out, HERE / f"{name}-{side}.png", dpi=110, page=index)
         out = tmp / "calibration.pdf"
         subprocess.run([sys.executable, "-m", "generator.cli", "calibrate", "-o", out],

@@ -40,7 +40,7 @@ def context(name: str, address: str, fault: str) -> dict:
                  "first_reply_text", "cutover_text", "call_text", "arrive_text",
                  "change_notice_text", "records_text", "records_mark")},
                  "arrive_minutes": 5}}
-    person = {"id": "SZ1", "name": name, "phone": "137", "team": None}
+    person = {"id": "SZ1", "name": name, "name_ug": None, "phone": "137", "team": None}
     return {"order": order, "engineer": person, "person": person, "today": None,
             "blank": False, "company": {"name": "公司", "hotline": "10000",
                                         "complaint_phone": None, "consult_phone": "10000",

@@ -195,7 +195,6 @@ class FontSet:
 
     regular: str
     bold: str
-    fake_bold: bool = False   # kept for callers: always False, bold is a bold font file
 
     def face(self, bold: bool = False) -> str:
         return self.bold if bold else self.regular

@@ -41,7 +41,7 @@ def write_sheet(target: Path, *, offset: tuple[float, float] = (0.0, 0.0),
     printed shifted as cards would be, to check a correction."""
     fonts = font_set(None)
     with atomic_path(Path(target)) as tmp:
-        canvas = new_canvas(str(tmp), A4, font=fonts.regular, title="打印机校准页")
+        canvas = new_canvas(str(tmp), A4, font=fonts.pdf_font(), title="打印机校准页")
         for side, shift in (("front", offset), ("back", back_offset)):
             _page(canvas, side, shift, fonts)
             canvas.showPage()
@@ -58,7 +58,7 @@ def _page(c, side: str, shift: tuple[float, float], fonts) -> None:
         c.line(*at(x1, y1), *at(x2, y2))
 
     def text(x, y, s, size=9, bold=False, centre=False):
-        c.setFont(fonts.bold if bold else fonts.regular, size)
+        c.setFont(fonts.pdf_font(bold), size)
         (c.drawCentredString if centre else c.drawString)(*at(x, y), s)
 
     c.setStrokeColorRGB(0, 0, 0)
@@ -102,7 +102,7 @@ def _page(c, side: str, shift: tuple[float, float], fonts) -> None:
         c.saveState()
         c.translate(*at(vx - 3, top + RULER))
         c.rotate(90)
-        c.setFont(fonts.regular, 8)
+        c.setFont(fonts.pdf_font(), 8)
         c.drawString(0, 0, f"纵向标尺：应正好 {RULER:g} mm")
         c.restoreState()
         lines = [

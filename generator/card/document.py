@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Problem
-from ..fonts import FontSet, chain
+from ..fonts import FontSet
 from ..pdf import new_canvas
 from ..units import pt
 from .draw import Painter
@@ -105,7 +105,7 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
     card_w, card_h = layout.size
     bleed = layout.model.bleed
     first_size = pages[0].size if pages else layout.size
-    canvas = new_canvas(str(target), first_size, font=chain(fonts.regular).primary, title=title)
+    canvas = new_canvas(str(target), first_size, font=fonts.pdf_font(), title=title)
     painter = Painter(canvas, card_h)
 
     # shared runs (the same on every card) become form objects, defined before the first page
@@ -236,7 +236,7 @@ def _slug(canvas, page: Page, label: str, fonts: FontSet) -> None:
     if not page.slots or page.label_room < 3.0:
         return
     canvas.saveState()
-    canvas.setFont(chain(fonts.regular).primary, LABEL_SIZE)
+    canvas.setFont(fonts.pdf_font(), LABEL_SIZE)
     canvas.setFillColorRGB(0.45, 0.45, 0.45)
     canvas.drawCentredString(pt(page.size[0] / 2), pt(page.printer_margin + LABEL_LIFT),
                              label_text(page, label))

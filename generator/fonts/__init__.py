@@ -197,7 +197,13 @@ class FontSet:
     bold: str
 
     def face(self, bold: bool = False) -> str:
+        """The chain name, for measuring (`chain`, the engines' metrics) and drawing by runs."""
         return self.bold if bold else self.regular
+
+    def pdf_font(self, bold: bool = False) -> str:
+        """The registered reportlab font of the chain's first face: for canvas.setFont with
+        fixed wording the first font has (labels, the calibration sheet), never data."""
+        return chain(self.face(bold)).primary
 
 
 def _font_problem(path: str, exc: Exception) -> UserError:

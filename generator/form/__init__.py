@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..content import find_layout
 from ..errors import Location, Problem, UserError
-from ..fonts import FontSet, chain
+from ..fonts import FontSet
 from ..layoutfile import load_layout
 from ..output import atomic_path
 from ..pdf import new_canvas
@@ -198,7 +198,7 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
     def start():
         nonlocal canvas, painter, in_chunk
         buffer = io.BytesIO()
-        canvas = new_canvas(buffer, (page_w, page_h), font=chain(fonts.regular).primary, title=title,
+        canvas = new_canvas(buffer, (page_w, page_h), font=fonts.pdf_font(), title=title,
                             subject=layout.description)
         canvas._fieldprint_buffer = buffer
         painter = Painter(canvas, fonts, page_h)

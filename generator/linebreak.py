@@ -88,28 +88,42 @@ def _width(piece: str, widths: Mapping[int, float], default: float, spacing: flo
 
 def _wrap_para(para: str, widths, default, limit, spacing) -> list[str]:
     limit = limit + 1e-9 * max(1.0, abs(limit))
-    if _width(para, widths, default, spacing) <= limit:
+    get = widths.get
+    units = [get(ord(c), default) for c in para]
+    total = sum(units) + spacing * max(0, len(para) - 1)
+    if total <= limit:
         return [para]                       # fits: as typed
     lines: list[str] = []
     line: str | None = None                 # the current line, without trailing spaces
+    line_w = 0.0                            # its width
     pending = ""                            # the spaces after it (dropped at a break)
-    lead = para[:len(para) - len(para.lstrip(" "))]
-    for seg in segments(para[len(lead):]):  # each starts with a character that is no space
+    pending_w = 0.0                         # their widths (spacing included)
+    lead = len(para) - len(para.lstrip(" "))
+    pos = lead
+    for seg in segments(para[lead:]):       # each starts with a character that is no space
         core = seg.rstrip(" ")
         tail = seg[len(core):]
+        start = pos
+        pos += len(seg)
+        core_w = sum(units[start:start + len(core)]) + spacing * (len(core) - 1)
+        tail_w = sum(units[start + len(core):pos]) + spacing * len(tail)
         if line is not None:
-            trial = line + pending + core
-            if _width(trial, widths, default, spacing) <= limit:
-                line, pending = trial, tail
+            trial_w = line_w + pending_w + spacing + core_w
+            if trial_w <= limit:
+                line, line_w = line + pending + core, trial_w
+                pending, pending_w = tail, tail_w
                 continue
             lines.append(line)
-        if not lines and line is None:
-            core = lead + core              # the first line keeps its leading spaces
-        while len(core) > 1 and _width(core, widths, default, spacing) > limit:
+        if not lines and line is None and lead:
+            core = para[:lead] + core       # the first line keeps its leading spaces
+            core_w += sum(units[:lead]) + spacing * lead
+        while len(core) > 1 and core_w > limit:
             head = _longest_head(core, widths, default, spacing, limit)
             lines.append(head.rstrip(" "))  # a word wider than the line: cut it
             core = core[len(head):].lstrip(" ") or core[len(head):]
-        line, pending = core, tail
+            core_w = _width(core, widths, default, spacing)
+        line, line_w = core, core_w
+        pending, pending_w = tail, tail_w
     if line is not None:
         lines.append(line)
     return lines or [""]

@@ -15,6 +15,7 @@ the subset.
 from __future__ import annotations
 
 import io
+import struct
 import threading
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont as OTFont
+from fontTools.ttLib import newTable
 from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 from reportlab.pdfbase import pdfmetrics
@@ -33,10 +35,14 @@ from .cache import FaceCache, face_key
 MAX_ERR = 1.0   # font units (of 1000 per em): far below what a printer resolves
 
 
-def _glyph(data: bytes) -> Glyph:
-    glyph = Glyph(data)
-    glyph.expand(None)      # simple glyphs only (components are drawn out when converting)
-    return glyph
+def _header(data: bytes) -> tuple[int, int, int, int, int, int]:
+    """(contours, xMin, yMin, xMax, yMax, points) of a compiled simple TrueType glyph."""
+    if not data:
+        return 0, 0, 0, 0, 0, 0
+    contours, x0, y0, x1, y1 = struct.unpack(">hhhhh", data[:10])
+    points = struct.unpack(">H", data[8 + 2 * contours:10 + 2 * contours])[0] + 1 \
+        if contours > 0 else 0
+    return contours, x0, y0, x1, y1, points
 
 
 class OutlineFace(pdfmetrics.TypeFace):
@@ -146,18 +152,16 @@ class OutlineFace(pdfmetrics.TypeFace):
         return TTFontFace.addSubsetObjects(self, doc, fontname, subset)
 
     # -------------------------------------------------------------------- subsetting
-    def _glyphs_for(self, gids: list[int]) -> dict[int, object]:
-        """Converted TrueType glyphs by glyph id: from memory, the cache, or converted now."""
+    def _glyphs_for(self, gids: list[int]) -> dict[int, bytes]:
+        """Compiled TrueType glyphs (simple, bounds in their header) by glyph id: from
+        memory, the cache, or converted now."""
         todo = [g for g in gids if g not in self._glyphs]
         if todo:
-            for gid, data in self._cache.glyphs(todo).items():
-                self._glyphs[gid] = _glyph(data)
+            self._glyphs.update(self._cache.glyphs(todo))
             made = {}
             for gid in todo:
                 if gid not in self._glyphs:
-                    glyph = self._convert(gid)
-                    made[gid] = glyph.compile(None)
-                    self._glyphs[gid] = _glyph(made[gid])   # as the cache would give it
+                    made[gid] = self._glyphs[gid] = self._convert(gid).compile(None)
             self._cache.save_glyphs(made)
         return {g: self._glyphs[g] for g in gids}
 
@@ -197,18 +201,35 @@ class OutlineFace(pdfmetrics.TypeFace):
                 gids.append(gid)
             codes[code] = name
         converted = self._glyphs_for(gids)
-        glyphs = {name: converted[gid] for gid, name in name_of.items()}
+        # the glyphs go in as compiled, never decompiled: bounds and maxp from their headers
+        headers = {name: _header(converted[gid]) for gid, name in name_of.items()}
         fb = FontBuilder(self._upem, isTTF=True)
-        fb.updateHead(created=0, modified=0)
+        fb.font.recalcBBoxes = False
         fb.setupGlyphOrder(order)
         fb.setupCharacterMap({})
-        fb.setupGlyf(glyphs)
-        glyf = fb.font["glyf"]
-        fb.setupHorizontalMetrics({name: (round(self._advance[gid]),
-                                          getattr(glyf[name], "xMin", 0))
-                                   for gid, name in name_of.items()})
+        glyf, loca = newTable("glyf"), newTable("loca")
+        glyf.glyphs = {name: Glyph(converted[gid]) for gid, name in name_of.items()}
+        glyf.glyphOrder = order
+        fb.font["loca"], fb.font["glyf"] = loca, glyf
+        inked = [h for h in headers.values() if h[0]]
+        box = ((min(h[1] for h in inked), min(h[2] for h in inked),
+                max(h[3] for h in inked), max(h[4] for h in inked)) if inked else (0, 0, 0, 0))
+        fb.updateHead(created=0, modified=0, xMin=box[0], yMin=box[1], xMax=box[2],
+                      yMax=box[3])
+        fb.setupMaxp()
+        maxp = fb.font["maxp"]
+        maxp.numGlyphs = len(order)
+        maxp.maxPoints = max((h[5] for h in headers.values()), default=0)
+        maxp.maxContours = max((h[0] for h in headers.values()), default=0)
+        advances = {name: round(self._advance[gid]) for gid, name in name_of.items()}
+        fb.setupHorizontalMetrics({name: (advances[name], headers[name][1])
+                                   for name in order})
         ascent, descent, gap = self._vertical
-        fb.setupHorizontalHeader(ascent=ascent, descent=descent, lineGap=gap)
+        fb.setupHorizontalHeader(ascent=ascent, descent=descent, lineGap=gap,
+                                 advanceWidthMax=max(advances.values()),
+                                 minLeftSideBearing=min((h[1] for h in inked), default=0),
+                                 xMaxExtent=box[2])
+        fb.font["hhea"].numberOfHMetrics = len(order)
         fb.setupNameTable({"familyName": self.name.decode("ascii"), "styleName": "Regular"},
                           mac=False)
         fb.setupOS2(sTypoAscender=ascent, sTypoDescender=descent, sTypoLineGap=gap,

@@ -18,6 +18,7 @@ between characters (letter spacing, same unit).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 # Characters that may not start a line, and characters that may not end one.
@@ -52,13 +53,46 @@ def may_break(text: str, i: int) -> bool:
     return is_cjk(before) or is_cjk(after)
 
 
-def segments(para: str) -> list[str]:
-    """`para` (no newline) cut at every place a line may end; spaces stay at the end of the
-    segment before them."""
+def segments_by_rule(para: str) -> list[str]:
+    """`para` cut where `may_break` allows, one character at a time: the reference for
+    `segments`, which finds the same places with one regular expression."""
     out: list[str] = []
     start = 0
     for i in range(1, len(para)):
         if may_break(para, i):
+            out.append(para[start:i])
+            start = i
+    if para:
+        out.append(para[start:])
+    return out
+
+
+def _class(chars) -> str:
+    return "".join("\\" + c if c in "\\]^-[" else c for c in sorted(chars))
+
+
+_CJK = ("\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF"
+        "\U00020000-\U0003FFFF\u2460-\u27BF\U0001F000-\U0010FFFF")
+# the places `may_break` allows: after a CJK character or before one (neither side a space,
+# no closing punctuation after, no opening punctuation before), or after spaces (not inside
+# a number: digit, spaces, digit)
+_BREAKS = re.compile(
+    f"(?<=[{_CJK}])(?<![{_class(NO_END)} ])(?![{_class(NO_START)} ])(?=.)"
+    f"|(?<![{_class(NO_END)} ])(?=[{_CJK}])(?![{_class(NO_START)}])(?<=.)"
+    f"|(?<= )(?![ {_class(NO_START)}])(?=.)(?<![{_class(NO_END)}])", re.S)
+_NUMBER_SPACE = re.compile(r"\d +\d")
+
+
+def segments(para: str) -> list[str]:
+    """`para` (no newline) cut at every place a line may end (`may_break`); spaces stay at
+    the end of the segment before them."""
+    cuts = [m.start() for m in _BREAKS.finditer(para)]
+    if cuts and " " in para and _NUMBER_SPACE.search(para):
+        cuts = [i for i in cuts if may_break(para, i)]   # a space inside a number
+    out: list[str] = []
+    start = 0
+    for i in cuts:
+        if 0 < i < len(para):
             out.append(para[start:i])
             start = i
     if para:

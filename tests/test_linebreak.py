@@ -77,3 +77,12 @@ def test_a_word_wider_than_the_line_is_cut_and_nothing_is_lost():
     assert lines[0] == "see"
     assert "".join(lines[1:]) == "Supercalifragilisticexpialidocious"
     assert all(len(line) * 500 <= 4000 for line in lines)
+
+
+@given(text=st.text(alphabet=st.sampled_from(
+    list("王苏州 （）【】「」『』，。、；：？！…—·“”()[]{}.,;:?!%$¥#-/ab1290") + ["𠮷", "ئ", "ا", "\u3000"]),
+    max_size=40))
+def test_the_regular_expression_finds_the_places_the_rule_allows(text):
+    """`segments` (one regular expression) against `segments_by_rule` (may_break per
+    character), the general path it stands for."""
+    assert linebreak.segments(text) == linebreak.segments_by_rule(text)

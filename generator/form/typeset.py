@@ -8,7 +8,7 @@ from .ops import LEADING
 from .text import Metrics, unprintable_message
 from .values import Fixed, Text
 
-_WRAPPED: dict[tuple, list[str]] = {}   # (font, text, width, size) -> lines, short texts only
+_WRAPPED: dict[tuple, list[str]] = {}   # (font, fixed, text, width, size) -> lines: short texts, the layout's wording
 
 
 class Typesetter:
@@ -65,13 +65,14 @@ class Typesetter:
         m = self.bold if bold else self.regular
         if "\n" not in text and m.fits(text, max(width, 1.0) * MM * 1000.0 / size):
             return [text]    # most values: one line, no breaking to work out
-        key = (m.name, text, width, size)
+        fixed = type(text) is Fixed
+        key = (m.name, fixed, text, width, size)
         lines = _WRAPPED.get(key)
         if lines is None:
             lines = m.wrap(text, max(width, 1.0), size)
-            if type(text) is Fixed:      # the layout's own wording: so is each of its lines
+            if fixed:                    # the layout's own wording: so is each of its lines
                 lines = [Fixed(line) for line in lines]
-            if len(text) < 40:           # labels and short values repeat from record to record
+            if len(text) < 400 or fixed:  # labels, notes (templated: the same every record)
                 if len(_WRAPPED) > 20000:
                     _WRAPPED.clear()
                 _WRAPPED[key] = lines

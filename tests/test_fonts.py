@@ -228,3 +228,20 @@ def test_a_file_that_is_not_a_font_is_named_with_a_clear_message(examples_copy, 
     assert result.code == 2, result
     assert "not-a-font.ttf" in result.err and "cannot use this font" in result.err
     assert "Traceback" not in result.err and not target.exists()
+
+
+def test_the_web_workspace_refuses_each_font_of_the_chain_outside_it(tmp_path):
+    """company.fonts is a list now: every entry's files are checked by `fieldprint serve`."""
+    pytest.importorskip("starlette")
+    from generator.data.models import Company
+    from generator.web.workspace import Workspace
+    space = Workspace(tmp_path / "space")
+    inside = space.root / "mine.ttf"
+    inside.write_bytes(b"x")
+    outside = tmp_path / "elsewhere.ttf"
+    outside.write_bytes(b"x")
+    company = Company.model_validate({"name": "测试", "fonts": [
+        {"regular": str(inside)}, {"regular": str(inside), "bold": str(outside)}]})
+    problems = space.confine_company(company)
+    assert [p.path for p in problems] == ["company.fonts[2].bold"]
+    assert space.confine_company(Company.model_validate({"name": "测试"})) == []

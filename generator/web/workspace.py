@@ -201,9 +201,9 @@ class Workspace:
         if company is None:
             return []
         named = [("logo", company.logo)]
-        fonts = getattr(company, "fonts", None)
-        if fonts is not None:
-            named += [("fonts.regular", fonts.regular), ("fonts.bold", fonts.bold)]
+        for i, entry in enumerate(getattr(company, "fonts", None) or []):   # a fallback chain
+            named += [(f"fonts[{i + 1}].regular", entry.regular),
+                      (f"fonts[{i + 1}].bold", entry.bold)]
         for i, code in enumerate(getattr(company, "qr_codes", None) or []):
             named.append((f"qr_codes[{i + 1}].image", getattr(code, "image", None)))
         return [Problem(_("{path} is outside the workspace; upload the file instead").format(

@@ -22,7 +22,6 @@ COLUMNS: dict[str, dict[str, tuple[str, list[str]]]] = {
     "staff": {
         "id": ("text", ["工号", "员工编号", "人员编号", "员工工号"]),
         "name": ("text", ["姓名", "员工姓名"]),
-        "name_ug": ("text", ["维吾尔文姓名", "维文姓名", "维语姓名"]),
         "unit": ("text", ["单位", "所属单位", "公司"]),
         "team": ("text", ["班组", "所属班组", "部门"]),
         "title": ("text", ["职务", "岗位", "职位", "职称"]),
@@ -33,6 +32,7 @@ COLUMNS: dict[str, dict[str, tuple[str, list[str]]]] = {
         "stars": ("int", ["星级", "服务星级"]),
         "gender": ("text", ["性别"]),
         "note": ("text", ["备注"]),
+        "name_ug": ("text", ["维吾尔文姓名", "维文姓名", "维语姓名"]),   # last: columns keep their letters
     },
     "work_orders": {
         "id": ("text", ["工单号", "工单编号", "单号"]),

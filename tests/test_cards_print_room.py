@@ -64,6 +64,16 @@ def test_service_cards_stay_ten_to_a_sheet(tmp_path, cli):
     assert decode_qr(render(pdf, 0, dpi=150)) == ["https://example.com/feedback"] * 10
 
 
+def test_the_phrase_cards_keep_the_margin_too(tmp_path, cli):
+    from conftest import EXAMPLES
+    pdf = tmp_path / "p.pdf"
+    result = cli("phrase-cards", EXAMPLES / "phrases.yaml", EXAMPLES / "staff.yaml",
+                 "--only", "SZ10023", "-o", pdf)
+    assert result.code == 0, result
+    for page in range(_pages(pdf)):
+        _assert_no_ink_near_the_edge(pdf, page)
+
+
 def test_the_calibration_sheet_keeps_the_margin_too(tmp_path, cli):
     pdf = tmp_path / "c.pdf"
     assert cli("calibrate", "-o", pdf).code == 0
@@ -531,6 +541,11 @@ def test_photos_from_a_folder_by_id_or_name(tmp_path, cli):
     assert refused.code == 2 and "T00003" in refused.err and "T00001" not in refused.err
     missing = cli("badges", staff, "--photos", tmp_path / "nowhere", "-o", pdf)
     assert missing.code == 2 and "nowhere" in missing.err
+    # one person: the others' photos are theirs, not unused files
+    one = cli("badges", staff, "--photos", folder, "--only", "T00001", "-o", pdf)
+    assert one.code == 0, one
+    assert "matched 1 photos" in one.err and "nobody.png" in one.err
+    assert "T00001.JPG" not in one.err and person(2)["name"] not in one.err
 
 
 # ------------------------------------------------------------------------ partial runs

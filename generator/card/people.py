@@ -63,11 +63,12 @@ class PhotoMatch:
         return out
 
 
-def match_photos(people: list, folder: Path) -> PhotoMatch:
+def match_photos(people: list, folder: Path, everyone: list | None = None) -> PhotoMatch:
     """Photos from a folder the way HR keeps them: `工号.jpg` or `姓名.jpg` (any common picture
     suffix, any case), for the people whose record gives no photo. A person whose id or name
-    matches two files, or a name shared by two people, is left unmatched and reported.
-    Raises UserError when the folder does not exist."""
+    matches two files, or a name shared by two people, is left unmatched and reported. A file
+    is reported unused only when it names nobody in `everyone` (the whole staff list, when
+    `people` is a team or a few IDs). Raises UserError when the folder does not exist."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(Problem(_("--photos {folder}: no such folder").format(folder=folder)))
@@ -116,6 +117,9 @@ def match_photos(people: list, folder: Path) -> PhotoMatch:
         used.add(found[0])
         result.matched += 1
         result.people.append(person.model_copy(update={"photo": found[0].resolve()}))
+    for other in everyone or ():
+        used.update(files.get(other.id.casefold(), []))
+        used.update(files.get(other.name.casefold(), []))
     result.unused_files = [p for group in files.values() for p in group if p not in used]
     result.unused_files.sort()
     # people who were only ambiguous are reported once, as ambiguous

@@ -131,7 +131,7 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
     people = sorted_people(by_team(select(dataset.staff, only, "staff"), team), sort)
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
     if photo_dir is not None:
-        matched = match_photos(people, photo_dir)
+        matched = match_photos(people, photo_dir, everyone=dataset.staff)
         people = matched.people
         report_problems(matched.warnings(photo_dir, origins), prefix=warning_prefix())
         click.echo(_("matched {n} photos in {folder}").format(n=matched.matched,
@@ -187,8 +187,11 @@ def _summary(result, compiled, what, side, sheet, duplex, copies, output, png_di
                      ngettext("{n} service card", "{n} service cards", n_people)).format(
                 n=n_people)
         copies_text = f" × {copies}" if copies != 1 else ""
-        sides = {"front": _("fronts of {cards}"), "back": _("backs of {cards}"),
-                 "both": _("fronts and backs of {cards}")}[side].format(cards=cards)
+        if result.shared_back:
+            sides = cards
+        else:
+            sides = {"front": _("fronts of {cards}"), "back": _("backs of {cards}"),
+                     "both": _("fronts and backs of {cards}")}[side].format(cards=cards)
         click.echo(_("wrote {path}: {sides}{copies}, {where} ({layout})").format(
             path=output, sides=sides, copies=copies_text, where=where,
             layout=compiled.model.title))

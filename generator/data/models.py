@@ -132,6 +132,7 @@ def _datetime(value: Any) -> Any:
 def parse_offset(value: Any) -> tuple[float, float]:
     """A printer offset in mm, x to the right and y down: "0.5,-0.3", "0.5 -0.3" or [0.5, -0.3].
     Raises ValueError with what to write."""
+    from ..i18n import _
     parts: Any = value
     if isinstance(value, str):
         parts = value.replace("，", ",").replace(",", " ").split()
@@ -143,8 +144,11 @@ def parse_offset(value: Any) -> tuple[float, float]:
         else:
             if abs(x) <= 20 and abs(y) <= 20:
                 return (x, y)
-            raise ValueError(f"{value!r}: an offset of more than 20 mm is not a printer's error")
-    raise ValueError(f"should be two numbers in mm, x then y, like \"0.5,-0.3\", not {value!r}")
+            raise ValueError(_("{value!r}: an offset of more than 20 mm is not a printer's "
+                               "error; measure again with fieldprint calibrate").format(
+                value=value))
+    raise ValueError(_("should be two numbers in mm, x then y, like \"0.5,-0.3\", not "
+                       "{value!r}").format(value=value))
 
 
 Text = Annotated[str, BeforeValidator(_as_text)]

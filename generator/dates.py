@@ -5,6 +5,8 @@ import datetime as dt
 import functools
 import re
 
+from .i18n import _
+
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*$")
 _DATETIME = re.compile(
     r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T ]?\s*"
@@ -23,8 +25,12 @@ def parse_date(value: object, *, allow_month: bool = False) -> dt.date:
         return value
     if isinstance(value, str):
         return _date_text(value, allow_month)
-    hint = "2024-03-01 or 2023-05" if allow_month else "2024-03-01"
-    raise ValueError(f"not a date: {value!r}; write it like {hint}")
+    raise ValueError(_not_a_date(value, allow_month))
+
+
+def _not_a_date(value: object, allow_month: bool) -> str:
+    return (_("not a date: {value!r}; write it like 2024-03-01 or 2023-05") if allow_month
+            else _("not a date: {value!r}; write it like 2024-03-01")).format(value=value)
 
 
 @functools.lru_cache(maxsize=4096)  # a register repeats its dates; only results are kept
@@ -33,7 +39,8 @@ def _date_text(value: str, allow_month: bool) -> dt.date:
     month = _MONTH_ONLY.match(text)
     if month:
         if not allow_month:
-            raise ValueError(f"{value!r} has no day; write a full date like 2024-03-01")
+            raise ValueError(_("{value!r} has no day; write a full date like 2024-03-01")
+                             .format(value=value))
         return _make(int(month[1]), int(month[2]), 1, value)
     m = _DATE.match(text)
     if m and m[3]:
@@ -41,8 +48,7 @@ def _date_text(value: str, allow_month: bool) -> dt.date:
     m = _DATETIME.match(text)
     if m:
         return _make(int(m[1]), int(m[2]), int(m[3]), value)
-    hint = "2024-03-01 or 2023-05" if allow_month else "2024-03-01"
-    raise ValueError(f"not a date: {value!r}; write it like {hint}")
+    raise ValueError(_not_a_date(value, allow_month))
 
 
 def parse_datetime(value: object) -> dt.datetime:
@@ -56,16 +62,19 @@ def parse_datetime(value: object) -> dt.datetime:
             try:
                 return dt.datetime.combine(day, dt.time(int(m[4]), int(m[5]), int(m[6] or 0)))
             except ValueError:
-                raise ValueError(f"impossible time in {value!r}") from None
+                raise ValueError(_("impossible time in {value!r}").format(value=value)) from None
         if _DATE.match(value.strip()):
             value = parse_date(value)  # says "impossible date" when it is one
     if isinstance(value, dt.date):
-        raise ValueError(f"{value.isoformat()} has no time; write it like {value.isoformat()} 14:00")
-    raise ValueError(f"not a date and time: {value!r}; write it like 2026-11-21 14:00")
+        raise ValueError(_("{day} has no time; write it like {day} 14:00").format(
+            day=value.isoformat()))
+    raise ValueError(_("not a date and time: {value!r}; write it like 2026-11-21 14:00").format(
+        value=value))
 
 
 def _make(year: int, month: int, day: int, original: object) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"impossible date: {original!r} (no such day in the calendar)") from None
+        raise ValueError(_("impossible date: {value!r} (no such day in the calendar)").format(
+            value=original)) from None

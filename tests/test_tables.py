@@ -448,7 +448,8 @@ def test_csv_cells_with_line_breaks_keep_line_numbers(folder):
     (folder / "staff.csv").write_text('工号,姓名,备注\nSZ1,王,"第一行\n第二行"\nSZ2,李,\nSZ3,,x\n',
                                       encoding="utf-8")
     messages = problems_of([folder / "staff.csv"])
-    assert messages == [f"{folder / 'staff.csv'}:5: staff[3].name: required field 'name' is missing"]
+    # a spreadsheet's field is named by the column header the user wrote (issue 16)
+    assert messages == [f"{folder / 'staff.csv'}:5 姓名: required, but the cell is empty"]
 
 
 from hypothesis import given, strategies as st  # noqa: E402

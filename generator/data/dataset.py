@@ -75,9 +75,10 @@ class Dataset:
     def require_company(self) -> Company:
         if self.company is None:
             first = self.files[0] if self.files else Path("data.yaml")
-            raise UserError(Problem(
+            raise UserError(Problem(_(
                 "no company given: add a 'company:' section, or a company.yaml beside "
-                f"{first.name} (see examples/company.yaml)", Location(str(first))))
+                "{file} (see examples/company.yaml)").format(file=first.name),
+                Location(str(first))))
         return self.company
 
     def where(self, section: str, record_id: str) -> str:
@@ -101,7 +102,7 @@ def _reword(error: dict, model: type) -> str:
     if kind == "extra_forbidden":
         return unknown_field_message(model, tuple(error["loc"]))
     if kind == "missing":
-        return f"required field {error['loc'][-1]!r} is missing"
+        return _("required field {field!r} is missing").format(field=error["loc"][-1])
     if kind == "literal_error":
         from .models import choices_text
         expected = error.get("ctx", {}).get("expected", "")
@@ -110,30 +111,51 @@ def _reword(error: dict, model: type) -> str:
         if words:
             return _("{value!r} is not allowed here; write one of {choices}").format(
                 value=value, choices=words)
-        return f"{value!r} is not allowed here; use one of {expected}"
+        return _("{value!r} is not allowed here; use one of {expected}").format(
+            value=value, expected=expected)
     if kind in ("value_error", "assertion_error"):
         return str(error.get("ctx", {}).get("error", error["msg"]))
     if kind == "string_type":
-        return f"should be text, not {type(value).__name__} {value!r}"
+        return _("should be text, not {value!r}").format(value=value)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"should be a mapping of fields (key: value), not {type(value).__name__}"
+        return _("should be a mapping of fields (key: value), not {value!r}").format(
+            value=_short(value))
     if kind == "list_type":
-        return f"should be a list (lines starting with '- '), not {type(value).__name__}"
+        return _("should be a list (lines starting with '- '), not {value!r}").format(
+            value=_short(value))
     if kind in ("int_parsing", "int_type", "int_from_float", "float_parsing", "float_type"):
-        return f"should be a number, not {value!r}"
-    if kind.startswith(("greater_than", "less_than")):
-        return f"{value!r} is out of range: {error['msg'].lower()}"
+        return _("should be a number, not {value!r}").format(value=value)
+    if kind.startswith("greater_than"):
+        return _("{value!r} is out of range: it should be at least {limit}").format(
+            value=value, limit=_limit(error))
+    if kind.startswith("less_than"):
+        return _("{value!r} is out of range: it should be at most {limit}").format(
+            value=value, limit=_limit(error))
     if kind in ("string_too_short",):
-        return "must not be empty"
-    return f"{error['msg']} (got {value!r})"
+        return _("must not be empty")
+    return _("{value!r} is not allowed here ({reason})").format(value=value,
+                                                                reason=error["msg"])
+
+
+def _short(value: Any) -> Any:
+    text = repr(value)
+    return value if len(text) <= 60 else text[:57] + "..."
+
+
+def _limit(error: dict) -> str:
+    ctx = error.get("ctx", {})
+    for key in ("ge", "gt", "le", "lt"):
+        if key in ctx:
+            return str(ctx[key])
+    return ""
 
 
 def unknown_field_message(model: type, loc: tuple) -> str:
     """"unknown field 'phnoe'; did you mean 'phone'? (known: ...)" for the key at `loc`."""
     key = str(loc[-1])
     fields = _fields_at(model, loc[:-1])
-    return (f"unknown field {key!r}{suggest(key, fields)}"
-            + (f" (known: {', '.join(fields)})" if fields else ""))
+    return (_("unknown field {field!r}").format(field=key) + suggest(key, fields)
+            + (_(" (known: {fields})").format(fields=", ".join(fields)) if fields else ""))
 
 
 def _fields_at(model: type, loc: tuple) -> list[str]:
@@ -183,8 +205,11 @@ def validate_record(raw: Any, model: type, section: str, index: int | None,
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
-            problems.append(Problem(_reword(error, model), _locate(raw, loc),
-                                    _path(section, index, loc)))
+            where = _locate(raw, loc)
+            message = _reword(error, model)
+            if error["type"] == "missing" and where is not None and where.header:
+                message = _("required, but the cell is empty")  # the header names the field
+            problems.append(Problem(message, where, _path(section, index, loc)))
         result = None
     for i in range(warnings_before, len(context["warnings"])):
         w = context["warnings"][i]
@@ -306,7 +331,7 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                   **table_options) -> Dataset:
     paths = [Path(p) for p in paths]
     if not paths:
-        raise UserError("name at least one data file, e.g. examples/staff.yaml")
+        raise UserError(_("name at least one data file, e.g. examples/staff.yaml"))
     problems: list[Problem] = []
     collected: dict[str, list[tuple[Path, Any]]] = {name: [] for name in SECTIONS}
     # Two passes: YAML first, so that the company's spreadsheet headers (company.columns)
@@ -360,8 +385,8 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
     if len(collected["company"]) > 1:
         second_path, second = collected["company"][1]
         problems.append(Problem(
-            f"a second company section (the first is in {collected['company'][0][0]}); "
-            "keep one", _locate(second, ()) or Location(str(second_path))))
+            _("a second company section (the first is in {file}); keep one").format(
+                file=collected["company"][0][0]), _locate(second, ()) or Location(str(second_path))))
     if collected["company"]:
         path, raw = collected["company"][0]
         data.company = validate_record(raw, Company, "company", None, context_for(path),
@@ -391,8 +416,9 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
             if records is None:
                 continue
             if not isinstance(records, list):
-                problems.append(Problem(f"'{section}' should be a list of records, each "
-                                        "starting with '- '", _locate(records, ()), section))
+                problems.append(Problem(_("'{section}' should be a list of records, each "
+                                          "starting with '- '").format(section=section),
+                                        _locate(records, ()), section))
                 continue
             context = context_for(path)
             model = MODELS[section]
@@ -433,9 +459,10 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                                  else None)
                         origin = records.location(index) if located is not None else None
                         problems.append(Problem(
-                            f"duplicate id {record.id!r}" + (f" (first at {first})" if first
-                                                             else "")
-                            + "; every record needs its own id",
+                            (_("duplicate id {id!r} (first at {place}); every record needs its "
+                               "own id") if first else
+                             _("duplicate id {id!r}; every record needs its own id")).format(
+                                id=record.id, place=first),
                             _locate(raw, ("id",)) or origin, _path(section, index, ("id",))))
                         continue
                     seen[record.id] = (located, index)
@@ -446,8 +473,8 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                             any_refs = True
                             if staff_ids and value not in staff_ids:
                                 unknown_refs.append(Problem(
-                                    f"{ref} {value!r} is not on the staff list"
-                                    f"{suggest(value, staff_ids)}",
+                                    _("{field} {value!r} is not on the staff list").format(
+                                        field=ref, value=value) + suggest(value, staff_ids),
                                     _locate(raw, (ref,)) or early.ref_place(records,
                                                                             section, index),
                                     _path(section, index, (ref,))))
@@ -462,9 +489,9 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
 
     # references between sections: engineers and holders must be on the staff list
     if not data.staff and any_refs:
-        data.warnings.append(Problem(
+        data.warnings.append(Problem(_(
             "no staff list given, so engineers and holders are printed as IDs only; "
-            "add staff.yaml to show names and teams"))
+            "add staff.yaml to show names and teams")))
     problems.extend(unknown_refs)
     if problems:
         raise UserError(problems)

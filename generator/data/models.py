@@ -15,6 +15,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 
 from ..dates import parse_date, parse_datetime
 from ..errors import Problem
+from ..i18n import _
 
 # ---------------------------------------------------------------- labels printed for codes
 KIND_LABELS = {"install": "装机", "move": "移机", "repair": "修障"}
@@ -53,9 +54,9 @@ def _as_text(value: Any, info: ValidationInfo) -> Any:
     if raw is not None:
         if raw != str(value) and info.context is not None:
             info.context.setdefault("warnings", []).append(Problem(
-                f"{raw} was read as text {raw!r} (YAML would make it the number {value}); "
-                "put it in quotes to say it is text", getattr(value, "loc", None),
-                info.field_name or ""))
+                _("{raw} was read as text {text!r} (YAML would make it the number {value}); "
+                  "put it in quotes to say it is text").format(raw=raw, text=raw, value=value),
+                getattr(value, "loc", None), info.field_name or ""))
         return raw
     if isinstance(value, bool):
         return value  # let pydantic say it should be text
@@ -74,9 +75,10 @@ def _known_service(value: str, info: ValidationInfo) -> str:
         close = difflib.get_close_matches(value.lower(), SERVICE_LABELS, n=1, cutoff=0.75)
         if close:
             info.context.setdefault("warnings", []).append(Problem(
-                f"{value!r} is not a service fieldprint knows; did you mean {close[0]!r}? It is "
-                f"printed as typed (services: {', '.join(SERVICE_LABELS)}, or their Chinese "
-                "names)", None, info.field_name or ""))
+                _("{value!r} is not a service fieldprint knows; did you mean {close!r}? It is "
+                  "printed as typed (services: {services}, or their Chinese names)").format(
+                    value=value, close=close[0], services=", ".join(SERVICE_LABELS)),
+                None, info.field_name or ""))
     return value
 
 
@@ -101,19 +103,19 @@ def _file(value: Any, info: ValidationInfo) -> Any:
     if value is None or value == "":
         return None
     if not isinstance(value, (str, Path)):
-        raise ValueError("should be a file path")
+        raise ValueError(_("should be a file path"))
     context = info.context or {}
     path = Path(value)
     if not path.is_absolute():
         path = Path(context.get("base", ".")) / path
     mode = context.get("missing_files", "error")
     if mode != "ignore" and not path.is_file():
-        why = "is a folder, not a file" if path.is_dir() else "file not found"
+        why = (_("is a folder, not a file: {path}") if path.is_dir()
+               else _("file not found: {path}")).format(path=value)
         if mode == "warn":
-            context.setdefault("warnings", []).append(Problem(f"{why}: {value}", None,
-                                                              info.field_name or ""))
+            context.setdefault("warnings", []).append(Problem(why, None, info.field_name or ""))
         else:
-            raise ValueError(f"{why}: {value}")
+            raise ValueError(why)
     return path
 
 
@@ -172,7 +174,7 @@ class QrCode(Model):
     @model_validator(mode="after")
     def _one_source(self):
         if not self.data and not self.image:
-            raise ValueError("give the QR code's 'data' (a URL or text) or an 'image' file")
+            raise ValueError(_("give the QR code's 'data' (a URL or text) or an 'image' file"))
         return self
 
 
@@ -201,7 +203,6 @@ def webhook_problem(url: str) -> bool:
 
 
 def _webhook(value: str) -> str:
-    from ..i18n import _
     if webhook_problem(value):
         raise ValueError(_("should be the robot's webhook address as the chat app shows it, "
                            "starting https://"))
@@ -285,7 +286,7 @@ class Appointment(Model):
     @model_validator(mode="after")
     def _order(self):
         if self.end is not None and self.end < self.start:
-            raise ValueError("the appointment ends before it starts")
+            raise ValueError(_("the appointment ends before it starts"))
         return self
 
 
@@ -321,7 +322,7 @@ class WorkOrder(Model):
     @model_validator(mode="after")
     def _times(self):
         if self.completed is not None and self.completed < self.received:
-            raise ValueError("completed before it was received")
+            raise ValueError(_("completed before it was received"))
         return self
 
     @property
@@ -356,7 +357,7 @@ class EquipmentItem(Model):
     @model_validator(mode="after")
     def _has_start(self):
         if self.manufactured is None and self.in_service is None:
-            raise ValueError("give 'manufactured' (生产日期) or 'in_service' (启用日期)")
+            raise ValueError(_("give 'manufactured' (生产日期) or 'in_service' (启用日期)"))
         return self
 
 

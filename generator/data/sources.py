@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Problem, UserError, suggest
+from ..i18n import _
 from .models import SECTIONS
 from .yamlsource import MarkedDict, MarkedList, load_yaml
 
@@ -27,14 +28,16 @@ def read_sections(path: Path, records=None, **table_options) -> dict[str, Any]:
     the list of a file named after its section comes with that section's name)."""
     suffix = path.suffix.lower()
     if path.is_dir():
-        raise UserError(Problem("this is a folder, not a data file; name the files inside it",
-                                Location(str(path))))
+        raise UserError(Problem(_("this is a folder, not a data file; name the files inside "
+                                  "it"), Location(str(path))))
     if suffix in TABLE_SUFFIXES or "#" in path.name and path.name.split("#")[0].endswith(".xlsx"):
         from .tables import read_table  # spreadsheets: only loaded when used
         return read_table(path, **table_options)
     if suffix not in YAML_SUFFIXES:
         raise UserError(Problem(
-            f"fieldprint reads .yaml, .yml, .csv and .xlsx files, not {suffix or 'files without a suffix'}",
+            _("fieldprint reads .yaml, .yml, .csv and .xlsx files, not {suffix}").format(
+                suffix=suffix) if suffix else
+            _("fieldprint reads .yaml, .yml, .csv and .xlsx files, not files without a suffix"),
             Location(str(path))))
     if records is not None:
         named, hook = section_from_name(path), records
@@ -43,18 +46,19 @@ def read_sections(path: Path, records=None, **table_options) -> dict[str, Any]:
     if isinstance(data, MarkedList):
         section = section_from_name(path)
         if section is None or section == "company":
-            raise UserError(Problem(
+            raise UserError(Problem(_(
                 "this file is a list, but its name does not say what of; start it with "
-                "'staff:', 'work_orders:' or 'equipment:', or name it staff.yaml etc.",
+                "'staff:', 'work_orders:' or 'equipment:', or name it staff.yaml etc."),
                 data.location()))
         return {section: data}
     if not isinstance(data, MarkedDict):
-        raise UserError(Problem("expected sections such as 'company:' and 'staff:' here, "
-                                "found a single value", Location(str(path), 1, 1)))
+        raise UserError(Problem(_("expected sections such as 'company:' and 'staff:' here, "
+                                  "found a single value"), Location(str(path), 1, 1)))
     if section_from_name(path) == "company" and "company" not in data:
         return {"company": data}  # company.yaml may hold the company's fields directly
-    problems = [Problem(f"unknown section {key!r}{suggest(key, SECTIONS)} "
-                        f"(sections: {', '.join(SECTIONS)})", data.location(key))
+    problems = [Problem(_("unknown section {key!r}").format(key=key) + suggest(key, SECTIONS)
+                        + _(" (sections: {sections})").format(sections=", ".join(SECTIONS)),
+                        data.location(key))
                 for key in data if key not in SECTIONS]
     if problems:
         raise UserError(problems)

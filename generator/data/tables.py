@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 from . import headers as H
 from ..dates import parse_date, parse_datetime
 from .models import SPACE
+from ..i18n import _
 from ..errors import Location, Problem, UserError, suggest
 from .yamlsource import MarkedDict, MarkedList
 
@@ -55,6 +56,7 @@ class TableRecord(MarkedDict):
     """One row (or the `customer`/`appointment` part of it) that can say where each value is."""
 
     __slots__ = ("info", "row", "prefix")
+    locates_missing = True  # an empty cell is still in its column
 
     def location(self, key: Any = None) -> Location:
         info = self.info
@@ -123,26 +125,27 @@ def read_table(path: Path, *, section: str | None = None, encoding: str | None =
     if section is not None:
         section = SECTION_NAMES.get(section.lower().replace("-", "_"))
         if section is None:
-            raise UserError(Problem(f"--section must be one of {', '.join(H.TABLE_SECTIONS)}",
-                                    Location(display)))
+            raise UserError(Problem(_("--section must be one of {sections}").format(
+                sections=", ".join(H.TABLE_SECTIONS)), Location(display)))
     extra, problems = company_columns(columns)
     if problems:
         raise UserError(problems)
     if not file_path.is_file():
-        why = "this is a folder, not a data file" if file_path.is_dir() else "file not found"
+        why = (_("this is a folder, not a data file") if file_path.is_dir()
+               else _("file not found"))
         raise UserError(Problem(why, Location(display)))
     named = section or section_from_name(file_path)
     if file_path.suffix.lower() == ".csv":
         if sheet is not None:
-            raise UserError(Problem(f"a CSV file has no sheets; remove '#{sheet}'",
-                                    Location(display)))
-        text, _ = decode_csv(file_path, display, encoding)
+            raise UserError(Problem(_("a CSV file has no sheets; remove '#{sheet}'").format(
+                sheet=sheet), Location(display)))
+        text, _encoding = decode_csv(file_path, display, encoding)
         rows = _csv_rows(text)
         records = _read_rows(rows, TableInfo(display, None), named, extra, excel=False)
         return {records.section: records}
     if file_path.suffix.lower() != ".xlsx":
-        raise UserError(Problem("spreadsheets must be .csv or .xlsx (save an old .xls as .xlsx)",
-                                Location(display)))
+        raise UserError(Problem(_("spreadsheets must be .csv or .xlsx (save an old .xls as "
+                                  ".xlsx)"), Location(display)))
     return _read_workbook(file_path, display, sheet, named, section, extra)
 
 
@@ -155,9 +158,9 @@ def company_columns(columns: Any) -> tuple[dict[str, dict[str, str]], list[Probl
     for section, mapping in columns.items():
         where = columns.location(section) if hasattr(columns, "location") else None
         if section not in H.COLUMNS:
-            problems.append(Problem(f"columns: unknown section {section!r}"
-                                    f"{suggest(section, H.COLUMNS)} (sections: "
-                                    f"{', '.join(H.COLUMNS)})", where, "company.columns"))
+            problems.append(Problem(_("columns: unknown section {section!r}").format(
+                section=section) + suggest(section, H.COLUMNS) + _(" (sections: {sections})")
+                .format(sections=", ".join(H.COLUMNS)), where, "company.columns"))
             continue
         if not isinstance(mapping, dict):
             continue  # the Company model reports the wrong shape
@@ -166,9 +169,11 @@ def company_columns(columns: Any) -> tuple[dict[str, dict[str, str]], list[Probl
             if field not in H.COLUMNS[section]:
                 loc = mapping.location(header) if hasattr(mapping, "location") else where
                 problems.append(Problem(
-                    f"column {header!r}: {field!r} is not a {section} field"
-                    f"{suggest(field, H.COLUMNS[section])} (fields: "
-                    f"{', '.join(H.COLUMNS[section])})", loc, f"company.columns.{section}"))
+                    _("column {header!r}: {field!r} is not a {section} field").format(
+                        header=header, field=field, section=section)
+                    + suggest(field, H.COLUMNS[section])
+                    + _(" (fields: {fields})").format(fields=", ".join(H.COLUMNS[section])),
+                    loc, f"company.columns.{section}"))
                 continue
             extra.setdefault(section, {})[str(getattr(header, "raw", header))] = field
     return extra, problems
@@ -179,20 +184,21 @@ def decode_csv(path: Path, display: str, encoding: str | None) -> tuple[str, str
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(Problem(f"cannot read: {exc.strerror}", Location(display))) from None
+        raise UserError(Problem(_("cannot read: {reason}").format(reason=exc.strerror),
+                                Location(display))) from None
     if raw.startswith(b"PK\x03\x04"):
-        raise UserError(Problem("this is an Excel workbook, not CSV text; name it .xlsx",
+        raise UserError(Problem(_("this is an Excel workbook, not CSV text; name it .xlsx"),
                                 Location(display)))
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UserError(Problem("this is an old Excel .xls file (or a protected one), not CSV "
-                                "text; open it in Excel and save as .xlsx or CSV",
+        raise UserError(Problem(_("this is an old Excel .xls file (or a protected one), not "
+                                  "CSV text; open it in Excel and save as .xlsx or CSV"),
                                 Location(display)))
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise UserError(Problem(f"unknown encoding {encoding!r}; try utf-8 or gb18030",
-                                    Location(display))) from None
+            raise UserError(Problem(_("unknown encoding {encoding!r}; try utf-8 or gb18030")
+                                    .format(encoding=encoding), Location(display))) from None
         tried = [encoding]
     elif raw.startswith(codecs.BOM_UTF8):
         tried = ["utf-8-sig"]
@@ -209,10 +215,12 @@ def decode_csv(path: Path, display: str, encoding: str | None) -> tuple[str, str
     assert error is not None
     line = raw[: error.start].count(b"\n") + 1
     if encoding:
-        why = f"not {encoding} text (byte 0x{raw[error.start]:02x} on line {line})"
+        why = _("not {encoding} text (byte 0x{byte:02x} on line {line})").format(
+            encoding=encoding, byte=raw[error.start], line=line)
     else:
-        why = (f"neither UTF-8 nor GBK/GB18030 text (byte 0x{raw[error.start]:02x} on line "
-               f"{line}); save it as 'CSV UTF-8', or name the encoding with --encoding")
+        why = _("neither UTF-8 nor GBK/GB18030 text (byte 0x{byte:02x} on line {line}); save it "
+                "as 'CSV UTF-8', or name the encoding with --encoding").format(
+            byte=raw[error.start], line=line)
     raise UserError(Problem(why, Location(display, line)))
 
 
@@ -237,17 +245,18 @@ def _read_workbook(file_path: Path, display: str, sheet: str | None, named: str 
     try:
         book = load_workbook(file_path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise UserError(Problem(
+        raise UserError(Problem(_(
             "cannot open as an Excel .xlsx workbook (an old .xls, a password-protected file, "
-            f"or a damaged one? {type(exc).__name__}); save it again as .xlsx",
-            Location(display))) from None
+            "or a damaged one? {error}); save it again as .xlsx").format(
+                error=type(exc).__name__), Location(display))) from None
     try:
         names = book.sheetnames
         is_checks = lambda name: H.normalize(name) in H.CHECK_SHEETS  # noqa: E731
         if sheet is not None:
             if sheet not in names:
-                raise UserError(Problem(f"no sheet named {sheet!r}{suggest(sheet, names)} "
-                                        f"(sheets: {', '.join(names)})", Location(display)))
+                raise UserError(Problem(_("no sheet named {sheet!r}").format(sheet=sheet)
+                                        + suggest(sheet, names) + _(" (sheets: {sheets})")
+                                        .format(sheets=", ".join(names)), Location(display)))
             main = sheet
         else:
             main = next((n for n in names if not is_checks(n)), names[0])
@@ -584,7 +593,7 @@ def _cell_name(excel: bool, column: int, row: int) -> str:
     if excel:
         from openpyxl.utils import get_column_letter
         return f"{get_column_letter(column + 1)}{row}"
-    return f"column {column + 1}"
+    return _("column {n}").format(n=column + 1)
 
 
 # ---------------------------------------------------------------------------- rows to records
@@ -599,24 +608,26 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
         if len(head) >= HEADER_SCAN_ROWS:
             break
     where = info.location()
-    if not head or not any(any(t) for _, t in head):
-        raise UserError(Problem("the sheet is empty; the first row should hold the column "
-                                "headers (fieldprint template writes a starting point)", where))
-    width = max(len(t) for _, t in head)
-    texts = [t + [""] * (width - len(t)) for _, t in head]
+    if not head or not any(any(t) for _row, t in head):
+        raise UserError(Problem(_("the sheet is empty; the first row should hold the column "
+                                  "headers (fieldprint template writes a starting point)"),
+                                where))
+    width = max(len(t) for _row, t in head)
+    texts = [t + [""] * (width - len(t)) for _row, t in head]
     try:
         found = _find_header(texts, section, extra)
     except _Ambiguous as exc:
-        raise UserError(Problem(
-            f"the headers fit {' and '.join(exc.sections)} equally well; name the file after "
-            "its section (staff.csv, work_orders.csv, equipment.csv, checks.csv) or pass "
-            "--section", where)) from None
+        raise UserError(Problem(_(
+            "the headers fit {sections} equally well; name the file after its section "
+            "(staff.csv, work_orders.csv, equipment.csv, checks.csv) or pass --section").format(
+                sections=_(" and ").join(exc.sections)), where)) from None
     if found is None:
-        sample = ", ".join(t for t in texts[0] if t) or "(none)"
-        what = section or "staff, work_orders, equipment or checks"
-        raise UserError(Problem(
-            f"no column header of {what} found in the first {len(texts)} rows "
-            f"(first row: {sample}); see docs/spreadsheets.md for the headers", where))
+        sample = ", ".join(t for t in texts[0] if t) or _("(none)")
+        what = section or _("staff, work_orders, equipment or checks")
+        raise UserError(Problem(_(
+            "no column header of {section} found in the first {n} rows (first row: {sample}); "
+            "see docs/spreadsheets.md for the headers").format(section=what, n=len(texts),
+                                                               sample=sample), where))
     index, section, fields, shown, unknown, blank = found
     header_row = head[index][0]
     info.headers = {field: shown[c] for c, field in sorted(fields.items())}
@@ -632,10 +643,12 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
     for field in missing:
         hint = H.header_for(section, field)
         if section == "equipment" and field == "manufactured":
-            hint = f"{hint} or {H.header_for(section, 'in_service')}"
-        problems.append(Problem(
-            f"no column for {field!r} ({hint}); the headers in row {header_row} are: "
-            f"{', '.join(t for t in texts[index] if t)}", info.location(header_row)))
+            hint = _("{one} or {other}").format(one=hint,
+                                                other=H.header_for(section, "in_service"))
+        problems.append(Problem(_(
+            "no column for {field!r} ({hint}); the headers in row {row} are: {headers}").format(
+                field=field, hint=hint, row=header_row,
+                headers=", ".join(t for t in texts[index] if t)), info.location(header_row)))
     if problems:
         raise UserError(problems)
     if unknown:
@@ -644,22 +657,25 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
         for c in unknown:
             field = H.alias_map(section, extra.get(section)).get(H.normalize(shown.get(c, "")))
             if field in used:
-                warnings.append(Problem(
-                    f"{_cell_name(excel, c, header_row)} {shown[c]!r} is not used: "
-                    f"{_cell_name(excel, used[field], header_row)} {info.headers[field]!r} "
-                    f"already gives {field}", info.location(header_row)))
+                warnings.append(Problem(_(
+                    "{cell} {header!r} is not used: {other} {other_header!r} already gives "
+                    "{field}").format(cell=_cell_name(excel, c, header_row), header=shown[c],
+                                      other=_cell_name(excel, used[field], header_row),
+                                      other_header=info.headers[field], field=field),
+                    info.location(header_row)))
             else:
                 unused.append(shown.get(c) or texts[index][c])
         if unused:
             warnings.append(Problem(
-                f"columns not used: {', '.join(unused)} (not {section} fields; to use one, "
-                f"map it in company.yaml: columns: {{{section}: {{{unused[0]}: FIELD}}}})",
+                _("columns not used: {columns} (not {section} fields; to use one, map it in "
+                  "company.yaml: columns: {{{section}: {{{first}: FIELD}}}})").format(
+                    columns=", ".join(unused), section=section, first=unused[0]),
                 info.location(header_row)))
 
     plan = []
     for c, field in sorted(fields.items()):
         kind = H.kind_of(section, field)
-        parent, _, key = field.rpartition(".")
+        parent, _dot, key = field.rpartition(".")
         convert = _converter(kind, field)
         if (convert is _text or convert is _code) and not excel:
             convert = None  # CSV cells are text already (both only change numbers)
@@ -680,7 +696,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
                                for p in plan)
     # (column, key, converter, the converter's cache: text -> value, for dates)
     flat = [(c, key, convert, getattr(convert, "cache", None))
-            for c, _, _, key, _, convert in plan]
+            for c, _f, _k, key, _p, convert in plan]
     for number, cells in body():
         record = TableRecord()
         record.info, record.row, record.prefix = info, number, ""
@@ -727,10 +743,11 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             for c in list(blank_columns):
                 if c < width and not _blank(value_of(cells[c])):
                     blank_columns.discard(c)
-                    problems.append(Problem(
-                        f"{_cell_name(excel, c, header_row)} is an empty header, but the column "
-                        f"has values (first in row {number}): a merged header cell? Give every "
-                        "column its own header, or delete the column", info.location(header_row)))
+                    problems.append(Problem(_(
+                        "{cell} is an empty header, but the column has values (first in row "
+                        "{row}): a merged header cell? Give every column its own header, or "
+                        "delete the column").format(cell=_cell_name(excel, c, header_row),
+                                                    row=number), info.location(header_row)))
         if record:
             records.append(record)
     if problems:
@@ -759,7 +776,7 @@ def _key(value: Any) -> str:
 def attach_checks(collected: dict[str, list], problems: list[Problem]) -> None:
     """Put the rows of checks tables into the equipment records they name (by 编号)."""
     items: dict[str, Any] = {}
-    for _, records in collected.get("equipment", []):
+    for _path, records in collected.get("equipment", []):
         if isinstance(records, list):
             for record in records:
                 if isinstance(record, dict) and "id" in record:
@@ -775,10 +792,10 @@ def attach_checks(collected: dict[str, list], problems: list[Problem]) -> None:
                 if items:
                     hint = suggest(_key(item_id), items)
                 else:
-                    hint = "; no equipment register was given (add equipment.csv)"
+                    hint = _("; no equipment register was given (add equipment.csv)")
                 loc = check.location("item")
-                problems.append(Problem(f"equipment {_key(item_id)!r} is not in the equipment "
-                                        f"register{hint}", loc, "checks.item"))
+                problems.append(Problem(_("equipment {id!r} is not in the equipment register")
+                                        .format(id=_key(item_id)) + hint, loc, "checks.item"))
                 continue
             existing = item.get("checks")
             if not isinstance(existing, LocatedList):

@@ -23,6 +23,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ..errors import Location, Problem, UserError
+from ..i18n import N_, _
 
 try:
     _Loader = yaml.CSafeLoader
@@ -100,7 +101,9 @@ def locate(data: Any, path: tuple) -> Location | None:
     node = data
     for step in path:
         if isinstance(node, MarkedDict):
-            best = node.location(step if step in node else None)
+            # a table's row knows the column of a key even when its cell is empty
+            best = node.location(step if step in node or getattr(node, "locates_missing", False)
+                                 else None)
             node = node.get(step)
         elif isinstance(node, MarkedList) and isinstance(step, int):
             best = node.location(step)
@@ -131,9 +134,9 @@ class _Builder:
         if id(node) in self.seen:  # an alias: the same node used again
             self.alias_nodes += 1
             if self.alias_nodes > ALIAS_BUDGET:
-                raise UserError(Problem(
+                raise UserError(Problem(_(
                     "too many aliases (*name) expand here; this looks like an alias bomb. "
-                    "Write the values out instead of repeating anchors", self.loc(node)))
+                    "Write the values out instead of repeating anchors"), self.loc(node)))
         else:
             self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
@@ -159,19 +162,17 @@ class _Builder:
                 continue
             key = self.build(key_node)
             if isinstance(key, (list, dict)):
-                raise UserError(Problem("a key must be a plain word, not a list or mapping",
+                raise UserError(Problem(_("a key must be a plain word, not a list or mapping"),
                                         self.loc(key_node)))
             if key in out:
                 first = out.key_pos[key]
-                self.problems.append(Problem(
-                    f"duplicate key {key!r} (first at line {first[0]}); YAML would keep only the "
-                    "last one. Remove or rename one of them", self.loc(key_node)))
+                self.problems.append(Problem(_duplicate_key(key, first[0]), self.loc(key_node)))
                 continue
             out[key] = self.build(value_node)
             out.key_pos[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         for extra in merged:
             if not isinstance(extra, MarkedDict):
-                raise UserError(Problem("'<<' must merge a mapping", self.loc(node)))
+                raise UserError(Problem(_("'<<' must merge a mapping"), self.loc(node)))
             for key, value in extra.items():
                 if key not in out:
                     out[key] = value
@@ -183,9 +184,9 @@ class _Builder:
             self.bad_tag(node)
 
     def bad_tag(self, node: yaml.Node):
-        raise UserError(Problem(
-            f"the YAML tag {node.tag!r} is not allowed: fieldprint reads plain data only. "
-            "Remove the tag (or quote the value)", self.loc(node)))
+        raise UserError(Problem(_(
+            "the YAML tag {tag!r} is not allowed: fieldprint reads plain data only. "
+            "Remove the tag (or quote the value)").format(tag=node.tag), self.loc(node)))
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
@@ -434,8 +435,7 @@ class _Streamer(_Builder):
             if key in out:
                 first = key_pos[key]
                 self.problems.append(Problem(
-                    f"duplicate key {key!r} (first at line {first[0]}); YAML would keep only the "
-                    "last one. Remove or rename one of them",
+                    _duplicate_key(key, first[0]),
                     Location(self.file, mark.line + 1, mark.column + 1)))
                 self.keep.append(self.node(get()))  # composed (its anchors count), not built
                 continue
@@ -456,17 +456,18 @@ def read_text(path: Path) -> bytes:
     text is not held twice, decoded and encoded again), or a UserError saying why it cannot be
     read as text."""
     if path.is_dir():
-        raise UserError(Problem("this is a folder, not a data file; name the files inside it",
-                                Location(str(path))))
+        raise UserError(Problem(_("this is a folder, not a data file; name the files inside "
+                                  "it"), Location(str(path))))
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(Problem("file not found", Location(str(path)))) from None
+        raise UserError(Problem(_("file not found"), Location(str(path)))) from None
     except OSError as exc:
-        raise UserError(Problem(f"cannot read: {exc.strerror}", Location(str(path)))) from None
+        raise UserError(Problem(_("cannot read: {reason}").format(reason=exc.strerror),
+                                Location(str(path)))) from None
     if b"\x00" in raw[:8192]:
-        raise UserError(Problem("this is a binary file, not YAML text "
-                                "(an Excel file must end in .xlsx)", Location(str(path))))
+        raise UserError(Problem(_("this is a binary file, not YAML text (an Excel file must "
+                                  "end in .xlsx)"), Location(str(path))))
     try:
         raw.decode("utf-8")
         return raw
@@ -497,9 +498,10 @@ def _check_depth(text: bytes, name: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise UserError(Problem(
-                    f"the data is nested too deeply (more than {MAX_DEPTH} levels of lists or "
-                    "mappings)", Location(name, mark.line + 1, mark.column + 1)))
+                raise UserError(Problem(_(
+                    "the data is nested too deeply (more than {levels} levels of lists or "
+                    "mappings)").format(levels=MAX_DEPTH),
+                    Location(name, mark.line + 1, mark.column + 1)))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 
@@ -533,33 +535,81 @@ def load_yaml(path: Path, display: str | None = None, records=None) -> Any:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "not valid YAML"
+        raw_problem = exc.problem or "not valid YAML"
+        problem = yaml_problem(raw_problem)
         lines = text.decode("utf-8-sig").splitlines()
         if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-            problem += " (a tab: YAML indents with spaces only)"
-        elif "expected key" in problem or "mapping values are not allowed" in problem:
-            problem += " (check the indentation of this line and the one above)"
+            problem += _(" (a tab: YAML indents with spaces only)")
+        elif "expected key" in raw_problem or "mapping values are not allowed" in raw_problem:
+            problem += _(" (check the indentation of this line and the one above)")
         elif exc.context:
-            problem = f"{problem} ({exc.context})"
+            problem = f"{problem} ({yaml_problem(exc.context)})"
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         raise UserError(Problem(problem, loc)) from None
     except yaml.YAMLError as exc:
-        raise UserError(Problem(f"not valid YAML: {exc}", Location(name))) from None
+        raise UserError(Problem(_("not valid YAML: {reason}").format(reason=exc),
+                                Location(name))) from None
     if node is None:
         raise UserError(_empty(name))
     builder = _Builder(name)
     try:
         data = builder.build(node)
     except RecursionError:
-        raise UserError(Problem("the data is nested too deeply", Location(name))) from None
+        raise UserError(Problem(_("the data is nested too deeply"), Location(name))) from None
     if builder.problems:
         raise UserError(builder.problems)
     return data
 
 
 def _empty(name: str) -> Problem:
-    return Problem("the file is empty; it should hold sections such as "
-                   "'company:', 'staff:', 'work_orders:' or 'equipment:'", Location(name))
+    return Problem(_("the file is empty; it should hold sections such as 'company:', "
+                     "'staff:', 'work_orders:' or 'equipment:'"), Location(name))
+
+
+def _duplicate_key(key, line: int) -> str:
+    return _("duplicate key {key!r} (first at line {line}); YAML would keep only the last one. "
+             "Remove or rename one of them").format(key=key, line=line)
+
+
+# What PyYAML says most often, so that it can be said in the user's language; anything else
+# it says is shown as it is.
+YAML_PROBLEMS = (
+    N_("mapping values are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected node content"),
+    N_("found character that cannot start any token"),
+    N_("found unexpected end of stream"),
+    N_("found undefined alias"),
+    N_("found unknown escape character"),
+    N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("expected <block end>, but found '-'"),
+    N_("expected <block end>, but found '?'"),
+    N_("expected <block end>, but found '<scalar>'"),
+    N_("expected <block end>, but found '<block mapping start>'"),
+    N_("expected <block end>, but found '<block sequence start>'"),
+    N_("expected <document start>, but found '<block mapping start>'"),
+    N_("expected ',' or '}', but got '<scalar>'"),
+    N_("expected ',' or ']', but got '<scalar>'"),
+    N_("found unexpected ':'"),
+    N_("while scanning a simple key"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a plain scalar"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block collection"),
+    N_("while parsing a flow mapping"),
+    N_("while parsing a flow sequence"),
+    N_("while scanning an alias"),
+    N_("while scanning for the next token"),
+    N_("not valid YAML"),
+)
+
+
+def yaml_problem(text: str) -> str:
+    """PyYAML's words in the current language, when the catalog knows them."""
+    return _(text) if text in YAML_PROBLEMS else text
 
 
 def warn_if_pure_python() -> None:

@@ -57,6 +57,7 @@ def set_language(lang: str | None = None) -> str:
     code = resolve(lang)
     folder = LANGUAGES[code]
     _current["lang"] = code
+    os.environ[ENV] = code  # worker processes (photo decoding) speak the same language
     _current["translations"] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[folder],
                                                    fallback=True)
     # click translates through the standard module's global domain and the LANGUAGE variable.

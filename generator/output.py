@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import Problem, UserError
+from .i18n import _
 
 
 def check_target(path: Path, *, directory: bool = False, probe: bool = True) -> Path:
@@ -23,15 +24,19 @@ def check_target(path: Path, *, directory: bool = False, probe: bool = True) -> 
     path = Path(path)
     folder = path if directory else path.parent
     if not directory and path.is_dir():
-        raise UserError(Problem(f"{path} is a folder; give a file name, e.g. {path / 'out.pdf'}"))
+        raise UserError(Problem(_("{path} is a folder; give a file name, e.g. {example}").format(
+            path=path, example=path / "out.pdf")))
     if directory and path.exists() and not path.is_dir():
-        raise UserError(Problem(f"{path} is a file; give a folder for the output"))
+        raise UserError(Problem(_("{path} is a file; give a folder for the output").format(
+            path=path)))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(Problem(f"cannot create the folder {folder}: {exc.strerror}")) from None
+        raise UserError(Problem(_("cannot create the folder {folder}: {reason}").format(
+            folder=folder, reason=exc.strerror))) from None
     if not os.access(folder, os.W_OK):
-        raise UserError(Problem(f"cannot write into {folder}: permission denied"))
+        raise UserError(Problem(_("cannot write into {folder}: permission denied").format(
+            folder=folder)))
     if probe:
         fd, name = _mkstemp(folder, ".fieldprint-", ".probe")
         os.close(fd)
@@ -44,7 +49,8 @@ def _mkstemp(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
         import tempfile
         return tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     except OSError as exc:
-        raise UserError(Problem(f"cannot write into {folder}: {exc.strerror}")) from None
+        raise UserError(Problem(_("cannot write into {folder}: {reason}").format(
+            folder=folder, reason=exc.strerror))) from None
 
 
 @contextmanager
@@ -61,7 +67,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
         try:
             os.replace(tmp_path, target)
         except OSError as exc:
-            raise UserError(Problem(f"cannot write {target}: {exc.strerror}")) from None
+            raise UserError(Problem(_("cannot write {path}: {reason}").format(
+                path=target, reason=exc.strerror))) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

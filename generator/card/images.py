@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..i18n import _
 from ..units import px
 
 PRINT_DPI = 300
@@ -97,11 +98,11 @@ def _open(path: Path, data: bytes | None = None) -> Image.Image:
     were already read."""
     path = Path(path)
     if path.is_dir():
-        raise ImageProblem(f"{path} is a folder, not a picture")
+        raise ImageProblem(_("{path} is a folder, not a picture").format(path=path))
     if not path.is_file():
-        raise ImageProblem(f"file not found: {path}")
+        raise ImageProblem(_("file not found: {path}").format(path=path))
     if path.stat().st_size == 0:
-        raise ImageProblem(f"{path} is empty (0 bytes)")
+        raise ImageProblem(_("{path} is empty (0 bytes)").format(path=path))
     try:
         with warnings.catch_warnings():
             # Pillow warns from 89 megapixels (its MAX_IMAGE_PIXELS) and refuses from twice
@@ -110,21 +111,24 @@ def _open(path: Path, data: bytes | None = None) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data) if data is not None else path)
     except Image.DecompressionBombError:
-        raise ImageProblem(f"{path} is too large to be a photo (more than "
-                           f"{MAX_PIXELS // 1_000_000} megapixels); save a smaller copy") from None
+        raise ImageProblem(_("{path} is too large to be a photo (more than {n} megapixels); "
+                             "save a smaller copy").format(path=path,
+                                                           n=MAX_PIXELS // 1_000_000)) from None
     except UnidentifiedImageError:
         head = (data if data is not None else path.read_bytes())[:256].lstrip().lower()
-        hint = (" (an SVG drawing: save it as PNG)" if head.startswith((b"<svg", b"<?xml"))
-                else " (not a picture: is the file name right?)")
-        raise ImageProblem(f"{path} is not a picture fieldprint can read{hint}; use JPEG or "
-                           "PNG") from None
+        hint = (_(" (an SVG drawing: save it as PNG)") if head.startswith((b"<svg", b"<?xml"))
+                else _(" (not a picture: is the file name right?)"))
+        raise ImageProblem(_("{path} is not a picture fieldprint can read{hint}; use JPEG or "
+                             "PNG").format(path=path, hint=hint)) from None
     except OSError as exc:
-        raise ImageProblem(f"cannot read {path}: {exc}") from None
+        raise ImageProblem(_("cannot read {path}: {reason}").format(path=path,
+                                                                  reason=exc)) from None
     w, h = image.size
     if w * h > MAX_PIXELS:
         image.close()
-        raise ImageProblem(f"{path} is {w} × {h} pixels, too large to be a photo (at most "
-                           f"{MAX_PIXELS // 1_000_000} megapixels); save a smaller copy")
+        raise ImageProblem(_("{path} is {w} × {h} pixels, too large to be a photo (at most {n} "
+                             "megapixels); save a smaller copy").format(
+            path=path, w=w, h=h, n=MAX_PIXELS // 1_000_000))
     return image
 
 
@@ -204,8 +208,9 @@ def process_photo(job: PhotoJob, data: bytes | None = None) -> bytes:
         try:
             image.load()
         except (OSError, SyntaxError, ValueError) as exc:
-            raise ImageProblem(f"cannot decode {job.path} ({exc}); the file may be truncated "
-                               "or damaged: save it again as JPEG") from None
+            raise ImageProblem(_("cannot decode {path} ({reason}); the file may be truncated or "
+                                 "damaged: save it again as JPEG").format(path=job.path,
+                                                                          reason=exc)) from None
         if _orientation(image) != 1:
             image = ImageOps.exif_transpose(image) or image
         image = _to_rgb(image, job.background)
@@ -258,7 +263,8 @@ def load_picture(path: Path, box_mm: tuple[float, float], *, fit: str = "contain
         try:
             image.load()
         except (OSError, SyntaxError, ValueError) as exc:
-            raise ImageProblem(f"cannot decode {path} ({exc}); the file may be damaged") from None
+            raise ImageProblem(_("cannot decode {path} ({reason}); the file may be damaged")
+                               .format(path=path, reason=exc)) from None
         image = ImageOps.exif_transpose(image) or image
         if image.mode in ("I;16", "I;16B", "I;16L", "I", "1"):
             image = _to_rgb(image, (255, 255, 255))

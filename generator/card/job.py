@@ -18,13 +18,15 @@ from typing import Callable
 
 from ..errors import Location, Problem, UserError
 from ..fonts import font_set
-from ..i18n import _
+from ..i18n import _, pgettext
 from ..output import atomic_path, check_target
 from . import manifest as manifests
 from .document import PhotoSource, default_jobs, write_pdf
 from .impose import Page, plan
 from .layout import CompiledLayout
 from .render import CardRenderer, PreparedCard
+
+_OTHER_SIDE = {"front": "back", "back": "front"}
 
 PNG_DPI = 300
 
@@ -99,8 +101,8 @@ def prepare(run: CardRun, photos: PhotoSource | None = None
     missing = [s for s in sides if not run.layout.sides[s]]
     if missing:
         raise UserError(_("the layout {layout} has no {side} side; use --side {other}").format(
-            layout=run.layout.path.name, side=missing[0],
-            other="back" if missing[0] == "front" else "front"))
+            layout=run.layout.path.name, side=pgettext("--side", missing[0]),
+            other=pgettext("--side", _OTHER_SIDE[missing[0]])))
     fonts = font_set(run.company)
     renderer = CardRenderer(run.layout, run.company, fonts, sides=sides, context=run.context,
                             allow_missing_photos=run.allow_missing_photos,

@@ -22,7 +22,7 @@ from .. import qr
 from ..context import company_context, person_context, today
 from ..errors import Location, Problem, UserError
 from ..fonts import FontSet, describe_chars, missing_chars
-from ..i18n import _
+from ..i18n import _, pgettext
 from ..units import MM
 from . import images
 from .images import EmbeddedImage, ImageProblem, PhotoJob
@@ -143,11 +143,12 @@ class Who:
 
     def problem(self, element: CompiledElement, message: str, field_name: str | None = None) -> Problem:
         what = field_name or element.label
+        side = pgettext("--side", element.side)  # 正面 / front
         location = self.location
         if self.origin is not None:
             location = self.origin(_data_path(what)) or location
-            return Problem(message, location, f"{what} ({element.side})")
-        return Problem(message, location, f"{self.label}: {what} ({element.side})")
+            return Problem(message, location, f"{what} ({side})")
+        return Problem(message, location, f"{self.label}: {what} ({side})")
 
 
 _STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
@@ -308,17 +309,20 @@ class CardRenderer:
         missing = missing_chars(text, font)
         if missing:
             problems.append(who.problem(
-                element, f"the font cannot print {describe_chars(missing)} in {text!r}; change "
-                "the text or name a font that has it in company.fonts", field_name))
+                element, _("the font cannot print {chars} in {text!r}; change the text or name "
+                           "a font that has it in company.fonts").format(
+                    chars=describe_chars(missing), text=text), field_name))
             return None
         x, y, w, h = box
         fit = fit_text(text, font, w, h, size=size, min_size=min_size, max_lines=lines,
                        line_height=line_height, letter_spacing=letter_spacing, balance=balance)
         if not fit.fits:
             problems.append(who.problem(
-                element, f"{text!r} does not fit in its box ({_mm(w)} × {_mm(h)} mm) even at "
-                f"{fit.size:g} pt: {fit.reason}; shorten the text, or give the box more room "
-                f"(lines, min_size) in the layout {self.layout.path.name}", field_name))
+                element, _("{text!r} does not fit in its box ({w} × {h} mm) even at "
+                           "{size:g} pt: {reason}; shorten the text, or give the box more room "
+                           "(lines, min_size) in the layout {layout}").format(
+                    text=text, w=_mm(w), h=_mm(h), size=fit.size, reason=fit.reason,
+                    layout=self.layout.path.name), field_name))
             return None
         return TextOp(x, y, w, h, fit, font, colour, align, valign, letter_spacing)
 
@@ -483,18 +487,20 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
 
     def placeholder(why: str):
         if r.allow_missing_photos:
-            warnings.append(who.problem(el, f"{why}; printed a placeholder instead", "photo"))
+            warnings.append(who.problem(el, _("{why}; printed a placeholder instead").format(
+                why=why), "photo"))
         else:
             problems.append(who.problem(
-                el, f"{why}; fix it, or run with --allow-missing-photos to print a placeholder",
-                "photo"))
+                el, _("{why}; fix it, or run with --allow-missing-photos to print a "
+                      "placeholder").format(why=why), "photo"))
         return [PhotoOp(x, y, w, h, None, m.radius, el.colours.get("border"), m.border_width, who)]
 
     if not source:
-        return placeholder("no photo given (add photo: photos/<id>.jpg to the staff record)")
+        return placeholder(_("no photo given (add photo: photos/<id>.jpg to the staff "
+                             "record)"))
     path = r.resolve(el, "source", source)
     try:
-        _, low = images.probe_photo(path, (w, h))
+        _size, low = images.probe_photo(path, (w, h))
     except ImageProblem as exc:
         return placeholder(str(exc))
     if low:
@@ -599,14 +605,16 @@ def _barcode(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warn
         return []
     x, y, w, h = box
     if not data.isascii() or not data.isprintable():
-        problems.append(who.problem(el, f"{data!r} cannot be a Code 128 barcode: only letters, "
-                                    "digits and ASCII punctuation"))
+        problems.append(who.problem(el, _("{data!r} cannot be a Code 128 barcode: only "
+                                          "letters, digits and ASCII punctuation").format(
+            data=data)))
         return []
     modules = Code128(data, barWidth=1, quiet=0, humanReadable=0).width
     if w / modules < MIN_BAR_MM:
         problems.append(who.problem(
-            el, f"the barcode of {data!r} would have {w / modules:.2f} mm bars (at least "
-            f"{MIN_BAR_MM} mm scan reliably): widen the box to {modules * MIN_BAR_MM:.0f} mm"))
+            el, _("the barcode of {data!r} would have {bar:.2f} mm bars (at least {least} mm "
+                  "scan reliably): widen the box to {width:.0f} mm").format(
+                data=data, bar=w / modules, least=MIN_BAR_MM, width=modules * MIN_BAR_MM)))
         return []
     return [BarcodeOp(x, y, w, h, data, el.colours["colour"])]
 

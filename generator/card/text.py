@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .. import linebreak
 from ..fonts import chain
 from ..fonts.shaping import HAS_RTL
+from ..i18n import ngettext
 from ..units import MM
 
 _STEP = 0.5  # points between the sizes tried when shrinking
@@ -117,12 +118,15 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
             lines = _balanced(text, font_name, current, width, len(lines), letter_spacing)
         return Fit(tuple(lines), current, leading, True)
     if len(lines) > max_lines:
-        allowed = f"{max_lines} line" + ("s" if max_lines > 1 else "")
-        reason = (f"needs {len(lines)} lines at {current:g} pt, the box allows {allowed} "
-                  f"of {width_mm:g} mm")
+        reason = ngettext("needs {n} lines at {size:g} pt, the box allows {allowed} line of "
+                          "{width:g} mm", "needs {n} lines at {size:g} pt, the box allows "
+                          "{allowed} lines of {width:g} mm", max_lines).format(
+            n=len(lines), size=current, allowed=max_lines, width=width_mm)
     else:
-        reason = (f"{len(lines)} line{'s' if len(lines) > 1 else ''} at {current:g} pt need "
-                  f"{tall / MM:.1f} mm of height, the box has {height_mm:g} mm")
+        reason = ngettext("{n} line at {size:g} pt needs {tall:.1f} mm of height, the box has "
+                          "{height:g} mm", "{n} lines at {size:g} pt need {tall:.1f} mm of "
+                          "height, the box has {height:g} mm", len(lines)).format(
+            n=len(lines), size=current, tall=tall / MM, height=height_mm)
     return Fit(tuple(lines), current, leading, False, reason)
 
 

@@ -265,7 +265,7 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
         more = (_(" and {n} more").format(n=len(hits) - 10) if len(hits) > 10 else "")
         click.echo(ngettext("--fail-on {fail_on}: {n} item needs attention: {items}{more}",
                             "--fail-on {fail_on}: {n} items need attention: {items}{more}",
-                            len(hits)).format(fail_on=fail_on, n=len(hits), items=shown,
+                            len(hits)).format(fail_on=FAIL_ON.word(fail_on), n=len(hits), items=shown,
                                               more=more), err=True)
     if failed:
         return 4

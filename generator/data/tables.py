@@ -34,7 +34,12 @@ from .yamlsource import MarkedDict, MarkedList
 
 HEADER_SCAN_ROWS = 10          # the header row is looked for among this many first rows
 SECTION_NAMES = {"staff": "staff", "work_orders": "work_orders", "workorders": "work_orders",
-                 "equipment": "equipment", "checks": "checks", "equipment_checks": "checks"}
+                 "equipment": "equipment", "checks": "checks", "equipment_checks": "checks",
+                 # the words of docs/术语表.md, so that 花名册.xlsx and 台账.csv need no --section
+                 "花名册": "staff", "人员": "staff", "人员名单": "staff", "员工": "staff",
+                 "工单": "work_orders", "装维工单": "work_orders",
+                 "台账": "equipment", "安全用具": "equipment", "安全用具台账": "equipment",
+                 "设备台账": "equipment", "检查记录": "checks", "检测记录": "checks"}
 
 
 # ---------------------------------------------------------------------------- located values

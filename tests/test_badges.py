@@ -154,7 +154,8 @@ def test_a_unit_too_long_for_any_size_is_reported_not_clipped(tmp_path, cli):
     staff = make_data(tmp_path, people=[person(1, unit="很长的单位名称" * 20)])
     result = cli("badges", staff, "-o", tmp_path / "x.pdf")
     assert result.code == 2
-    assert "T00001" in result.err and "person.unit" in result.err and "does not fit" in result.err
+    # the staff record's key as the user wrote it (unit), not the layout's person.unit
+    assert "T00001" in result.err and ": unit (front)" in result.err and "does not fit" in result.err
     assert not (tmp_path / "x.pdf").exists()
 
 

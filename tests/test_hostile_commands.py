@@ -98,8 +98,8 @@ def test_badges(tmp_path, cli, field, value):
     out.unlink(missing_ok=True)
     result = cli("badges", data, "-o", out, "--sheet", "none", "--allow-missing-photos",
                  "--allow-missing-qr")  # no qr in this record: issue 13 made that an error
-    check(result, out, value, lambda: pdf_text(out), (f"person.{field}", f"staff[1].{field}"),
-          records=("SZ1", "staff[1]"))
+    check(result, out, value, lambda: pdf_text(out),
+          (f": {field} (", f"staff[1].{field}"), records=("SZ1", "staff[1]"))
 
 
 @given(where=st.sampled_from(["person.name", "person.title", "person.phone",
@@ -113,7 +113,7 @@ def test_service_cards(tmp_path, cli, where, value):
     out.unlink(missing_ok=True)
     result = cli("service-cards", data, "-o", out, "--sheet", "none", "--copies", "1")
     # the company's name is printed in its short form (display_name) when it is long
-    names = (where, where.replace("person.", "staff[1]."))
+    names = (where, where.replace("person.", "staff[1]."), where.replace("person.", ": ") + " (")
     check(result, out, value, lambda: pdf_text(out), names,
           records=("SZ1", "staff[1]", "company"), printed=where != "company.name")
 

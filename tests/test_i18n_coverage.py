@@ -43,6 +43,7 @@ def _names_in_the_code() -> set[str]:
         names.update(path)
         for param in command.params:
             names.add(param.name or "")
+            names.update(o.lstrip("-") for o in [*param.opts, *param.secondary_opts])
             choices = getattr(param.type, "choices", ())
             names.update(str(c) for c in choices)
     models = [Company, Policy, *MODELS.values()]
@@ -71,7 +72,7 @@ ALLOWED = {
     "A5", "mm", "pt", "dpi", "ID", "SPEC", "Code", "fieldprint", "zh", "en", "FIELDPRINT_LANG",
     "wecom", "dingtalk", "feishu", "https", "KEY", "true", "false", "table", "IPTV",
     "lines", "min_size", "Jinja2", "Linux", "Windows", "PowerShell", "retired", "id",
-    "FIELDPRINT_NOTIFY_SECRET",
+    "FIELDPRINT_NOTIFY_SECRET", "TrimBox", "BleedBox", "X", "Y",
 }
 STOCK = ["Usage", "Options", "Commands", "Error", "unknown field", "did you mean", "Did you mean",
          "nothing was written", "problem found", "problems found", "warning", "Try ", "Missing",
@@ -98,7 +99,7 @@ def english_left(text: str, names: set[str]) -> list[str]:
         if re.match(r"^\s+[a-z_]+: \S+", line):
             continue  # a YAML example (helmet_life_months: 30)
         kept.append(_TOKEN.sub(" ", line))
-    words = re.findall(r"[A-Za-z][A-Za-z_]*", "\n".join(kept))
+    words = re.findall(r"[A-Za-z][A-Za-z0-9_]*", "\n".join(kept))
     return [w for w in words if w not in names and w not in ALLOWED]
 
 
@@ -112,7 +113,7 @@ def chinese_left(text: str, data: list[str]) -> list[str]:
     for word in sorted(DOCUMENT_NAMES + data, key=len, reverse=True):
         text = text.replace(word, " ")
     text = re.sub(r"'[^'\n]*'", " ", text)          # quoted data
-    text = re.sub(r"\S*[/\\]\S*|\S+\.(?:yaml|csv|xlsx|pdf|docx)\b", " ", text)  # paths
+    text = re.sub(r"\S*[/\\]\S*|[^\s(（,，]+\.(?:yaml|csv|xlsx|pdf|docx|jpg|jpeg|png)\b", " ", text)  # paths
     return [line for line in text.splitlines() if CJK.search(line)]
 
 

@@ -143,6 +143,8 @@ class Who:
 
     def problem(self, element: CompiledElement, message: str, field_name: str | None = None) -> Problem:
         what = field_name or element.label
+        if what.startswith("person."):  # the staff record's own key, as the user wrote it
+            what = what[len("person."):]
         side = pgettext("--side", element.side)  # 正面 / front
         location = self.location
         if self.origin is not None:

@@ -105,7 +105,7 @@ def english_left(text: str, names: set[str]) -> list[str]:
 
 # Chinese that may appear in English: the documents' own names and the examples' data.
 DOCUMENT_NAMES = ["装维工单", "工号牌", "服务卡", "工单", "服务确认书", "回访单", "安全帽", "绝缘鞋",
-                  "检查记录", "花名册", "电信特约服务商", "台账"]
+                  "检查记录", "花名册", "电信特约服务商", "台账", "服务用语口袋卡", "服务用语"]
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 

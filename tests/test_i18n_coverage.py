@@ -72,7 +72,7 @@ ALLOWED = {
     "A5", "mm", "pt", "dpi", "ID", "SPEC", "Code", "fieldprint", "zh", "en", "FIELDPRINT_LANG",
     "wecom", "dingtalk", "feishu", "https", "KEY", "true", "false", "table", "IPTV",
     "lines", "min_size", "Jinja2", "Linux", "Windows", "PowerShell", "retired", "id",
-    "FIELDPRINT_NOTIFY_SECRET", "TrimBox", "BleedBox", "X", "Y",
+    "FIELDPRINT_NOTIFY_SECRET", "TrimBox", "BleedBox", "X", "Y", "MB", "GB", "KB",
 }
 STOCK = ["Usage", "Options", "Commands", "Error", "unknown field", "did you mean", "Did you mean",
          "nothing was written", "problem found", "problems found", "warning", "Try ", "Missing",

@@ -77,11 +77,32 @@ class Option(click.Option):
         super().__init__(*args, **kwargs)
         self.help = help if is_lazy(help) or help is None else inspect.cleandoc(help)
 
+    def make_metavar(self, ctx) -> str:
+        # no click jargon (TEXT, INTEGER RANGE, DIRECTORY) when an option names no metavar
+        if self.metavar is None and self.type.get_metavar(param=self, ctx=ctx) is None:
+            word = default_metavar(self.type)
+            if word:
+                return word + ("..." if self.nargs != 1 else "")
+        return super().make_metavar(ctx)
+
     def get_help_extra(self, ctx):
         extra = super().get_help_extra(ctx)
         if isinstance(self.type, Words) and extra.get("default") in self.type.words:
             extra["default"] = self.type.word(extra["default"])  # 默认：两面, not both
         return extra
+
+
+def default_metavar(kind: click.ParamType) -> str | None:
+    """What an option's value is, in the user's words, from its click type."""
+    if isinstance(kind, click.Path):
+        return _("FOLDER") if kind.dir_okay and not kind.file_okay else _("FILE")
+    if isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        return _("N")
+    if isinstance(kind, click.types.DateTime):
+        return _("YYYY-MM-DD")
+    if isinstance(kind, click.types.StringParamType):
+        return _("TEXT")
+    return None
 
 
 class Argument(click.Argument):

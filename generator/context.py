@@ -44,6 +44,37 @@ def person_context(person, company=None) -> dict[str, Any]:
     return out
 
 
+# ------------------------------------------------------------------------------ shapes
+# A shape is a context with every key it can have (values None, or nested shapes): what the
+# load-time check of layouts and templates (generator.templating.name_problems) compares
+# their names with.
+def company_shape() -> dict[str, Any]:
+    """Every key of `company_context`."""
+    from .data.models import Company
+    return {**{k: None for k in Company.model_fields}, "consult_phone": None,
+            "display_name": None}
+
+
+def person_shape() -> dict[str, Any]:
+    """Every key of `person_context`."""
+    from .data.models import Person
+    return {**{k: None for k in Person.model_fields}, "stars_text": None}
+
+
+def card_shape() -> dict[str, Any]:
+    """What a card layout reads: company, person, today (an element's `each` adds `item` and
+    `index`)."""
+    return {"company": company_shape(), "person": person_shape(), "today": None}
+
+
+def order_shape() -> dict[str, Any]:
+    """What a work order, confirmation or follow-up reads (forms and Word templates)."""
+    from .orders import blank_context
+    shape = blank_context(None)
+    shape["company"] = company_shape()
+    return shape
+
+
 def today() -> dt.date:
     """Today, or the day SOURCE_DATE_EPOCH names (reproducible builds and tests)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")

@@ -34,13 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from jinja2 import TemplateError, meta, nodes
+from jinja2 import TemplateError, meta
 from jinja2.sandbox import SecurityError
 
 from .docx_fonts import script_fonts
 from .errors import Location, Problem, UserError
-from .form.values import _reword_undefined, form_environment
-from .orders import blank_context
+from .context import order_shape
+from .templating import attribute_chains, environment, keys_at, missing_in, refused, \
+    reword_undefined
 from .output import atomic_path, check_target
 from .errors import suggest
 
@@ -185,7 +186,7 @@ class WordTemplate:
         if "word/document.xml" not in parts:
             raise UserError(f"{self.name}: not a Word document (.docx): no word/document.xml")
         self._docxtpl = DocxTemplate(io.BytesIO(data))   # for its XML clean-up functions
-        self.env = form_environment(autoescape=True)
+        self.env = environment(autoescape=True)
         self.order = names
         self.static: dict[str, _Entry] = {}
         self.compiled: dict[str, Any] = {}
@@ -224,8 +225,7 @@ class WordTemplate:
     # -------------------------------------------------------------------- checks
     def _check_names(self, sources: dict[str, str]) -> None:
         """Every name the template reads must exist in the context: all reported at once."""
-        sample = blank_context(None)
-        sample["company"] = _ANY
+        sample = order_shape()
         problems: list[Problem] = []
         self.header_names: set[str] = set()
         self._names: dict[str, set[str]] = {}
@@ -245,10 +245,10 @@ class WordTemplate:
                     f"the template uses {unknown!r}, which fieldprint does not provide"
                     f"{suggest(unknown, CONTEXT_NAMES)} (known: {', '.join(CONTEXT_NAMES)})",
                     Location(self.name), part))
-            for dotted in _attribute_chains(ast):
-                missing = _missing_in(sample, dotted)
+            for dotted in attribute_chains(ast, CONTEXT_NAMES):
+                missing = missing_in(sample, dotted)
                 if missing:
-                    known = _keys_at(sample, missing[:-1])
+                    known = keys_at(sample, missing[:-1])
                     problems.append(Problem(
                         f"the template uses {'.'.join(missing)!r}, which fieldprint does not "
                         f"provide{suggest(missing[-1], known)}", Location(self.name), part))
@@ -271,11 +271,9 @@ class WordTemplate:
             try:
                 xml = template.render(context)
             except SecurityError as exc:
-                raise UserError(f"{self.name}: refused by the sandbox: "
-                                f"{str(exc).rstrip('.')}. Templates may only read the data, "
-                                "not Python internals") from None
+                raise refused(self.name, exc) from None
             except TemplateError as exc:
-                raise UserError(Problem(f"{self.name}: {_reword_undefined(str(exc))}",
+                raise UserError(Problem(f"{self.name}: {reword_undefined(str(exc))}",
                                         location, record)) from None
             except (TypeError, ValueError, ArithmeticError) as exc:
                 raise UserError(Problem(f"{self.name}: {exc}", location, record)) from None
@@ -603,53 +601,3 @@ class _Ids:
             body = self._NAME.sub(lambda m: m[1] + m[2] + b"_" + str(index).encode() + m[3],
                                   body)
         return body
-
-
-# ------------------------------------------------------------------------------ name checks
-class _Any(dict):
-    """Stands for a mapping whose keys are open (company: templates may read any company
-    field, and companies may add more)."""
-
-    def __contains__(self, key) -> bool:
-        return True
-
-    def __getitem__(self, key):
-        return None
-
-
-_ANY = _Any()
-
-
-def _attribute_chains(ast) -> Iterable[tuple[str, ...]]:
-    """('order', 'customer', 'name') for each `order.customer.name` in a template."""
-    for node in ast.find_all(nodes.Getattr):
-        chain = []
-        cur = node
-        while isinstance(cur, nodes.Getattr):
-            chain.append(cur.attr)
-            cur = cur.node
-        if isinstance(cur, nodes.Name) and cur.name in CONTEXT_NAMES:
-            yield (cur.name, *reversed(chain))
-
-
-def _missing_in(sample: dict, dotted: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The prefix of `dotted` up to the first key the context shape lacks, or None."""
-    node: Any = sample
-    for i, step in enumerate(dotted):
-        if isinstance(node, _Any) or not isinstance(node, dict):
-            return None
-        if step not in node:
-            if step in dir(dict) or step in dir(str):  # methods such as .items(), .strip()
-                return None
-            return dotted[: i + 1]
-        node = node[step]
-        if node is None and i + 1 < len(dotted):
-            return None   # a value that may hold anything (dates, nested records)
-    return None
-
-
-def _keys_at(sample: dict, dotted: tuple[str, ...]) -> list[str]:
-    node: Any = sample
-    for step in dotted:
-        node = node.get(step) if isinstance(node, dict) else None
-    return list(node) if isinstance(node, dict) else []

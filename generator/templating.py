@@ -1,18 +1,31 @@
-"""Values in layouts and Word templates: Jinja2 expressions evaluated in a sandbox.
+"""Values in layouts and Word templates: Jinja2 expressions evaluated in a sandbox, with one
+meaning everywhere (cards, forms, Word).
 
 Layouts come from users and from elsewhere; the sandbox refuses access to Python internals
 (`''.__class__`, `cycler.__init__.__globals__`) and the error names the layout and element.
 Expressions are compiled once per layout, not per record.
+
+Missing values, the one rule:
+- a value that is absent or null prints as nothing (never "None"), and so does an attribute
+  of it: `{{ order.appointment.start }}` of an order without appointment is empty, and false
+  in a test (`{% if order.appointment.start %}`, `when:`);
+- a name the context never has (`order.custmer`, `persn.name`: a typo in the layout or
+  template) is an error: when the layout is loaded, with file:line, wherever the shape of the
+  context is known (`check_names`), and otherwise when the value is evaluated;
+- in `a.b`, a key of the data wins over a method of the dict holding it: `group.items` is the
+  group's items, never `dict.items`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+from typing import Any, Iterable
 
-from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2 import StrictUndefined, TemplateError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from .errors import UserError
+from .errors import UserError, suggest
 
 
 def _date(value, fmt: str = "%Y-%m-%d") -> str:
@@ -42,12 +55,82 @@ def _finalize(value):
     return "" if value is None else value
 
 
+class MissingUndefined(StrictUndefined):
+    """Strict about names the context lacks; empty (and false) for an attribute of a value
+    that is absent or null."""
+
+    __slots__ = ()
+
+    def _soft(self) -> bool:
+        return self._undefined_obj is None and self._undefined_exception is UndefinedError
+
+    def __str__(self) -> str:
+        return "" if self._soft() else super().__str__()
+
+    def __iter__(self):
+        return iter(()) if self._soft() else super().__iter__()
+
+    def __bool__(self) -> bool:
+        return False if self._soft() else super().__bool__()
+
+    def __len__(self) -> int:
+        return 0 if self._soft() else super().__len__()
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] != "__" and self._soft():
+            return self
+        return super().__getattr__(name)
+
+    def __getitem__(self, key):
+        return self if self._soft() else super().__getitem__(key)
+
+    def __eq__(self, other):
+        return other is None or isinstance(other, MissingUndefined) if self._soft() \
+            else super().__eq__(other)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return id(type(self))
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, reading `a.b` of a dict as its key first (the data's `items`, not the
+    method)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @functools.lru_cache(maxsize=2)
 def environment(autoescape: bool = False) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=autoescape,
-                               keep_trailing_newline=False, finalize=_finalize)
+    """The one Jinja2 environment of layouts and templates (autoescaped for Word XML)."""
+    env = _Sandbox(undefined=MissingUndefined, autoescape=autoescape,
+                   keep_trailing_newline=False, finalize=_finalize)
     env.filters.update(date=_date, cn_date=_cn_date, stars=_stars)
     return env
+
+
+def refused(where: str, exc: SecurityError) -> UserError:
+    return UserError(f"{where}: refused by the sandbox: {str(exc).rstrip('.')}. Layouts and "
+                     "templates may only read the data, not Python internals")
+
+
+def reword_undefined(message: str) -> str:
+    """"'dict object' has no attribute 'custmer'" -> "the data has no field 'custmer' here"."""
+    m = re.match(r"^'[^']*' has no attribute '([^']*)'$", message)
+    if m:
+        return f"the data has no field {m[1]!r} here"
+    m = re.match(r"^'([^']*)' is undefined$", message)
+    if m:
+        return f"unknown name {m[1]!r} (known: company, order, engineer, person, item, today)"
+    return message
 
 
 class Expression:
@@ -67,19 +150,94 @@ class Expression:
                 raise UserError(f"{where}: cannot read the expression {source!r}: {exc}") from None
 
     def render(self, context: dict) -> str:
+        """The text for one context. Raises UserError naming `where` when the expression
+        fails (a name the context lacks, the sandbox refusing)."""
         if self._plain is not None:
             return self._plain
         try:
             return self._template.render(context)
         except SecurityError as exc:
-            raise UserError(f"{self.where}: refused by the sandbox: {str(exc).rstrip('.')}. "
-                            "Layouts and templates may only read the data, not Python "
-                            "internals") from None
+            raise refused(self.where, exc) from None
         except TemplateError as exc:
-            raise UserError(f"{self.where}: {exc} in {self.source!r}") from None
+            raise UserError(f"{self.where}: {reword_undefined(str(exc))} in "
+                            f"{self.source!r}") from None
 
 
 def variables(source: str) -> set[str]:
     """Top-level names an expression reads (for 'variable missing' checks)."""
     ast = environment().parse(source)
     return {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"}
+
+
+# ------------------------------------------------------------------------------ load-time checks
+class _Any:
+    """A part of a context shape that may hold anything (not checked)."""
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY = _Any()
+
+
+def attribute_chains(ast, roots: Iterable[str]) -> Iterable[tuple[str, ...]]:
+    """('order', 'customer', 'name') for each `order.customer.name` in a parsed template whose
+    first name is one of `roots`."""
+    roots = set(roots)
+    for node in ast.find_all(nodes.Getattr):
+        chain = []
+        cur = node
+        while isinstance(cur, nodes.Getattr):
+            chain.append(cur.attr)
+            cur = cur.node
+        if isinstance(cur, nodes.Name) and cur.name in roots:
+            yield (cur.name, *reversed(chain))
+
+
+def missing_in(shape: dict, dotted: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The prefix of `dotted` up to the first key the context shape lacks, or None.
+
+    `shape` is a context with every key it can have (values None, ANY, or nested shapes); a
+    None or ANY value may hold anything below it (dates, lists of records)."""
+    node: Any = shape
+    for i, step in enumerate(dotted):
+        if isinstance(node, _Any) or not isinstance(node, dict):
+            return None
+        if step not in node:
+            if step in dir(dict) or step in dir(str):  # methods such as .items(), .strip()
+                return None
+            return dotted[: i + 1]
+        node = node[step]
+        if node is None and i + 1 < len(dotted):
+            return None
+    return None
+
+
+def keys_at(shape: dict, dotted: tuple[str, ...]) -> list[str]:
+    node: Any = shape
+    for step in dotted:
+        node = node.get(step) if isinstance(node, dict) else None
+    return list(node) if isinstance(node, dict) else []
+
+
+def name_problems(source: str, shape: dict, local: Iterable[str] = ()) -> list[str]:
+    """What an expression reads that a context of this shape never has: unknown top-level
+    names (other than `local` ones, bound by the layout itself: a table's `row`) and unknown
+    fields of known ones. Messages without a place; the caller adds file:line."""
+    try:
+        ast = environment().parse(source)
+    except TemplateError:
+        return []            # reported where it is compiled
+    from jinja2 import meta
+    local = set(local)
+    known = sorted(set(shape) | local)
+    out = []
+    for name in sorted(meta.find_undeclared_variables(ast) - local - set(shape)
+                       - set(environment().globals)):
+        out.append(f"unknown name {name!r}{suggest(name, known)} (known: {', '.join(known)})")
+    for dotted in attribute_chains(ast, shape):
+        missing = missing_in(shape, dotted)
+        if missing:
+            out.append(f"the data has no field {'.'.join(missing)!r}"
+                       f"{suggest(missing[-1], keys_at(shape, missing[:-1]))}")
+    return list(dict.fromkeys(out))

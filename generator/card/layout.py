@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import TemplateError, Undefined
+from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 
 from ..content import find_layout
 from ..errors import Problem, UserError
 from ..layoutfile import load_layout
-from ..templating import Expression, environment, variables
+from ..context import card_shape
+from ..templating import (Expression, MissingUndefined, environment, name_problems, refused,
+                          reword_undefined, variables)
 from ..data.yamlsource import load_yaml, locate
 from .model import SIDES, BoxElement, CardLayout, Element, LineElement, QrElement, parse_hex
 
@@ -47,18 +49,22 @@ class BareExpression:
             raise UserError(f"{where}: cannot read the expression {source!r}: {exc}") from None
 
     def __call__(self, context: dict) -> Any:
+        """The value for one context: None for an absent value (or an attribute of one).
+        Raises UserError naming `where` for a name the context lacks or a refused one."""
         try:
             value = self._fn(**context)
-            if isinstance(value, Undefined):
+            if isinstance(value, MissingUndefined):
+                if value._soft():
+                    return None
                 # a refused attribute (person.__class__) or a missing one comes back as an
-                # undefined value that raises only when used: make it raise here, with a message
+                # undefined value that raises only when used: make it raise here
                 bool(value)
             return value
         except SecurityError as exc:
-            raise UserError(f"{self.where}: refused by the sandbox: {str(exc).rstrip('.')}. "
-                            "Layouts may only read the data, not Python internals") from None
+            raise refused(self.where, exc) from None
         except TemplateError as exc:
-            raise UserError(f"{self.where}: {exc} in {self.source!r}") from None
+            raise UserError(f"{self.where}: {reword_undefined(str(exc))} in "
+                            f"{self.source!r}") from None
 
     def names(self) -> set[str]:
         text = self.source.strip()
@@ -168,6 +174,7 @@ def _compile_element(layout: CardLayout, element: Element, side: str, index: int
         names |= out.each.names()
     out.dynamic = (bool(names & DYNAMIC_NAMES) or element.type == "photo"
                    or element.stack is not None)   # a stack's rows move card by card
+    _check_names(element, at, path, problems)
 
     # colours: hex, or a name from the layout's palette
     for key in COLOUR_FIELDS:
@@ -197,6 +204,23 @@ def _compile_element(layout: CardLayout, element: Element, side: str, index: int
         if why:
             problems.append(Problem(why, at("data"), f"{path}.data"))
     return out
+
+
+def _check_names(element: Element, at: Callable, path: str, problems: list[Problem]) -> None:
+    """Names a card's context never has (a typo: `persn.name`, `person.nmae`), with file:line."""
+    shape = card_shape()
+    local = ("item", "index") if element.each else ()
+    for key in (*TEMPLATE_FIELDS, "when", "each"):
+        source = getattr(element, key, None)
+        if not isinstance(source, str) or not source:
+            continue
+        if key in ("when", "each"):
+            text = source.strip()
+            source = text if text.startswith("{{") else "{{ " + text + " }}"
+        elif "{{" not in source and "{%" not in source:
+            continue
+        for message in name_problems(source, shape, local):
+            problems.append(Problem(message, at(key), f"{path}.{key}"))
 
 
 def _check_bounds(layout: CardLayout, element: Element, path: str, at: Callable,

@@ -144,8 +144,9 @@ class _Records:
 
 def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool, advance,
          strict: bool):
+    from ..context import order_shape
     from ..form import Record, layout_record, load_form, render_pdf
-    layout = load_form(layout_name or kind.layout)
+    layout = load_form(layout_name or kind.layout, order_shape())
 
     def record(rid, ctx, loc):
         label = (_("{form} (blank)").format(form=_noun(kind)) if rid == "blank"

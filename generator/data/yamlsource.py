@@ -232,8 +232,9 @@ class _Streamer(_Builder):
     tags are resolved once per distinct plain value; a subtree with an anchor (&name) is still
     composed into nodes, so that aliases (*name) are built by `_Builder.build` exactly as
     before, within the same alias budget. Anything out of the ordinary (a syntax error, a tag,
-    a second document, an undefined alias, a key that is a list) raises `_Unusual`, and
-    `load_yaml` reads the file again through the composer, which reports it as it always did.
+    a second document, an undefined alias, a key that is a list, a YAMLError of the parser)
+    raises `_Unusual`, and `load_yaml` reads the file again through the composer, which reports
+    it as it always did. Any other exception is a bug here and propagates.
     Duplicate keys are collected as `_Builder` collects them.
     """
 
@@ -264,9 +265,10 @@ class _Streamer(_Builder):
             if not self.loader.check_event(yaml.StreamEndEvent):
                 raise _Unusual  # a second document
             return True, data
-        except _Unusual:
-            raise
-        except Exception as exc:  # whatever it is, the composed route meets it as it did
+        except yaml.YAMLError as exc:
+            # what the parser refuses (a syntax error, a bad character): the composed route
+            # reads the file again and says exactly what and where. Anything else is a bug
+            # of this builder and must not be hidden by the composer's answer.
             raise _Unusual from exc
         finally:
             self.loader.dispose()
@@ -412,13 +414,15 @@ class _Streamer(_Builder):
                     key = event.value
                     if key[:1] in first_chars:
                         tag = plain_tags.get(key) or self.scalar_tag(event)
-                        key = self.event_scalar(event, tag)
+                        if tag != _MERGE:      # '<<' is no value: it merges (below)
+                            key = self.event_scalar(event, tag)
                     else:
                         tag = _STR
                         key = intern(key)  # one 'holder' for every record, not one each
                 else:
                     tag = self.scalar_tag(event)
-                    key = self.event_scalar(event, tag)
+                    if tag != _MERGE:
+                        key = self.event_scalar(event, tag)
                 mark = event.start_mark
             else:
                 node = self.node(event)

@@ -14,6 +14,7 @@ write (here: chunks of pages, joined with pypdf, written atomically).
 """
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import zlib
@@ -27,6 +28,7 @@ from ..fonts import FontSet
 from ..layoutfile import load_layout
 from ..output import atomic_path
 from ..pdf import new_canvas
+from ..templating import name_problems
 from ..units import pt
 from ..data.yamlsource import load_yaml, locate
 from . import model
@@ -68,37 +70,77 @@ class RenderResult:
 
 
 # ------------------------------------------------------------------------------ loading
-def load_form(name_or_path: str | Path) -> FormLayout:
+def load_form(name_or_path: str | Path, shape: dict[str, Any] | None = None) -> FormLayout:
     """A built-in form by name (work-order) or a layout file; validated, expressions compiled
-    and labelled with file:line for runtime messages. Parsed once per process."""
-    path = find_layout(str(name_or_path), "forms")
-    layout = load_layout(path, FormLayout)
-    if id(layout) not in _ANNOTATED:
-        _annotate(layout, path)
-        _ANNOTATED[id(layout)] = layout
+    and labelled with file:line for runtime messages. Parsed once per process (again when
+    the file changes).
+
+    `shape` (generator.context.order_shape() for the order forms) is every key the records'
+    contexts can have: a name the layout reads that it lacks (a typo) is a UserError with
+    file:line, all of them at once. Raises UserError for a layout that is not valid."""
+    path = Path(find_layout(str(name_or_path), "forms")).resolve()
+    layout = _load_form(path, path.stat().st_mtime_ns)
+    if shape is not None:
+        problems = [Problem(message, where, label)
+                    for source, where, label, local in _expressions(layout)
+                    for message in name_problems(source, shape, local)]
+        if problems:
+            raise UserError(list(dict.fromkeys(problems)))
     return layout
 
 
-_ANNOTATED: dict[int, FormLayout] = {}  # layouts whose values know their file:line
+@functools.lru_cache(maxsize=16)
+def _load_form(path: Path, mtime_ns: int) -> FormLayout:
+    layout = load_layout(path, FormLayout)
+    _annotate(layout, path)
+    return layout
+
+
+def _walk(layout: FormLayout, visit: Callable[[Any, tuple, frozenset], None]) -> None:
+    """`visit(value, loc, local)` for every Text and Value of a layout: its path in the file,
+    and the names the layout binds there (a table's or group's `as`, and `index`)."""
+    def walk(obj: Any, loc: tuple, local: frozenset) -> None:
+        if isinstance(obj, (Text, Value)):
+            visit(obj, loc, local)
+        elif isinstance(obj, model.Model):
+            bound = getattr(obj, "as_", None)
+            inner = local | {bound, "index"} if isinstance(bound, str) else local
+            for name, info in type(obj).model_fields.items():
+                walk(getattr(obj, name), loc + (info.alias or name,), inner)
+        elif isinstance(obj, (list, tuple)):
+            for i, item in enumerate(obj):
+                walk(item, loc + (i,), local)
+    walk(layout, (), frozenset())
 
 
 def _annotate(layout: FormLayout, path: Path) -> None:
     raw = load_yaml(path)
     shown = _display(path)
 
-    def walk(obj: Any, loc: tuple) -> None:
-        if isinstance(obj, (Text, Value)):
-            where = locate(raw, loc)
-            line = f":{where.line}" if where is not None and where.line else ""
-            obj.where = f"{shown}{line}: " + _dotted(loc)
-        elif isinstance(obj, model.Model):
-            for name in type(obj).model_fields:
-                info = type(obj).model_fields[name]
-                walk(getattr(obj, name), loc + (info.alias or name,))
-        elif isinstance(obj, (list, tuple)):
-            for i, item in enumerate(obj):
-                walk(item, loc + (i,))
-    walk(layout, ())
+    def visit(obj, loc, local):
+        where = locate(raw, loc)
+        line = f":{where.line}" if where is not None and where.line else ""
+        obj.where = f"{shown}{line}: " + _dotted(loc)
+        obj.location = Location(shown, where.line if where else None,
+                                where.column if where else None)
+        obj.label = _dotted(loc)
+    _walk(layout, visit)
+
+
+def _expressions(layout: FormLayout) -> list[tuple[str, Location, str, frozenset]]:
+    """(source as a template, where, label, local names) of every expression of a layout."""
+    out = []
+
+    def visit(obj, loc, local):
+        if isinstance(obj, Text):
+            if obj.is_plain:
+                return
+            source = obj.source
+        else:
+            source = "{{ " + obj.expression + " }}"
+        out.append((source, obj.location, obj.label, local))
+    _walk(layout, visit)
+    return out
 
 
 def _dotted(loc: tuple) -> str:

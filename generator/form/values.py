@@ -1,97 +1,44 @@
 """Values in form layouts: sandboxed Jinja2, compiled once per layout, evaluated per record.
 
-Built on the shared sandboxed environment (generator.templating), with two differences
-that printed forms need:
-- `None` prints as nothing (an order without an account prints an empty cell, not "None");
-- an attribute of a missing value is empty too (`order.appointment.start` when the order has
-  no appointment), while a name the context lacks (`order.custmer`) is still an error.
+Built on the shared sandboxed environment and its one rule for missing values
+(generator.templating): `None` prints as nothing, an attribute of a missing value is empty
+too, a name the context lacks is an error; a key of the data wins over a dict method.
 
 `{{ order.customer.name }}` - a bare dotted name, the common case - is read straight from
 the context dicts (20 times faster than a template render); everything else is a template.
-In a bare dotted name a key of the data wins over a method of the dict holding it:
-`group.items` is the group's items, not dict.items (Jinja2 itself would pick the method).
+The general path (the template) is the reference: tests/test_form_fast_paths.py checks on
+generated inputs that both give the same.
 """
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2 import TemplateError, UndefinedError
 from jinja2.sandbox import SecurityError
 
 from ..errors import UserError
-from ..templating import environment
+from ..templating import MissingUndefined, environment, refused, reword_undefined
 
 
-class FormUndefined(StrictUndefined):
-    """Strict about names the context lacks; empty for attributes of a missing value."""
-
-    __slots__ = ()
-
-    def _soft(self) -> bool:
-        return self._undefined_obj is None and self._undefined_exception is UndefinedError
-
-    def __str__(self) -> str:
-        return "" if self._soft() else super().__str__()
-
-    def __iter__(self):
-        return iter(()) if self._soft() else super().__iter__()
-
-    def __bool__(self) -> bool:
-        return False if self._soft() else super().__bool__()
-
-    def __len__(self) -> int:
-        return 0 if self._soft() else super().__len__()
-
-    def __getattr__(self, name: str) -> Any:
-        if name[:2] != "__" and self._soft():
-            return self
-        return super().__getattr__(name)
-
-    def __getitem__(self, key):
-        return self if self._soft() else super().__getitem__(key)
-
-    def __eq__(self, other):
-        return other is None or isinstance(other, FormUndefined) if self._soft() \
-            else super().__eq__(other)
-
-    def __ne__(self, other):
-        return not self.__eq__(other)
-
-    def __hash__(self):
-        return id(type(self))
+# The one meaning of missing values and of `a.b` (generator.templating); the names stay for
+# the form engine's readers.
+FormUndefined = MissingUndefined
+_reword_undefined = reword_undefined
 
 
-def _finalize(value: Any) -> Any:
-    return "" if value is None else value
-
-
-@functools.lru_cache(maxsize=2)
 def form_environment(autoescape: bool = False):
-    """The shared sandbox, with form semantics for missing values (see the module doc)."""
-    return environment(autoescape).overlay(undefined=FormUndefined, finalize=_finalize)
+    """The shared sandbox (generator.templating.environment)."""
+    return environment(autoescape)
 
 
 def _fail(where: str, source: str, exc: Exception) -> UserError:
     if isinstance(exc, SecurityError):
-        return UserError(f"{where}: refused by the sandbox: {str(exc).rstrip('.')}. Layouts "
-                         "and templates may only read the data, not Python internals")
+        return refused(where, exc)
     message = str(exc)
     if isinstance(exc, UndefinedError):
-        message = _reword_undefined(message)
+        message = reword_undefined(message)
     return UserError(f"{where}: {message} in {source!r}")
-
-
-def _reword_undefined(message: str) -> str:
-    """"'dict object' has no attribute 'custmer'" -> "no field 'custmer' here"."""
-    m = re.match(r"^'[^']*' has no attribute '([^']*)'$", message)
-    if m:
-        return f"the data has no field {m[1]!r} here"
-    m = re.match(r"^'([^']*)' is undefined$", message)
-    if m:
-        return f"unknown name {m[1]!r} (known: company, order, engineer, person, item, today)"
-    return message
 
 
 _DOTTED = re.compile(r"^\{\{-?\s*([A-Za-z]\w*(?:\.[A-Za-z]\w*)*)\s*-?\}\}$")
@@ -109,11 +56,13 @@ class Fixed(str):
 class Text:
     """A printed text: plain words, `{{ a.b.c }}`, or any Jinja2 template."""
 
-    __slots__ = ("source", "where", "path", "_template", "_plan")
+    __slots__ = ("source", "where", "location", "label", "path", "_template", "_plan")
 
     def __init__(self, source: str, where: str = "layout"):
         self.source = source
         self.where = where
+        self.location = None
+        self.label = ""
         self.path: tuple[str, ...] | None = None
         self._template = None
         self._plan = None
@@ -165,8 +114,7 @@ class Text:
 # layout values: "{% if x %}{{ x }} 前{% endif %}") are run without Jinja2 when every name
 # they read is text or nothing: the same result (None prints as nothing, a missing attribute
 # of nothing is empty and false), ten times faster. Anything else - a number, a date, a name
-# the context lacks, a key that is also a dict method (Jinja2 would take the method) - and
-# the template itself renders, with its errors.
+# the context lacks - and the template itself renders, with its errors.
 _IF = object()
 _PLAIN_TESTS = (str, int, float, bool, list, tuple, dict)
 
@@ -187,8 +135,6 @@ def _plan(source: str) -> list | None:
             return None
         steps.append(node.name)
         steps.reverse()
-        if any(hasattr(dict, step) for step in steps[1:]):
-            return None
         return tuple(steps)
 
     def body(items) -> list | None:
@@ -254,15 +200,18 @@ class Value:
     condition, the selected option. Written without braces (`order.materials`), or with
     them ("{{ order.cause }}") as a convenience."""
 
-    __slots__ = ("source", "where", "_expr", "path")
+    __slots__ = ("source", "where", "location", "label", "expression", "_expr", "path")
 
     def __init__(self, source: str, where: str = "layout"):
         self.source = source
         self.where = where
+        self.location = None
+        self.label = ""
         text = source.strip()
         m = re.match(r"^\{\{-?(.*?)-?\}\}$", text, re.S)
         if m and "{{" not in m[1]:
             text = m[1].strip()
+        self.expression = text
         self.path = tuple(text.split(".")) if _NAME_PATH.match(text) else None
         try:
             self._expr = form_environment().compile_expression(text, undefined_to_none=False)

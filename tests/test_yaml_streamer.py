@@ -1,0 +1,91 @@
+"""The YAML event builder (`_Streamer`, the fast route of load_yaml) gives exactly what the
+composed route (`yaml.compose` + `_Builder`, the reference) gives: the same values, types and
+file:line:column of every mapping, key and list item, the same duplicate-key problems; and a
+bug inside it is not hidden by falling back to the composer (issue 12)."""
+from __future__ import annotations
+
+import yaml
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.data import yamlsource
+from generator.data.yamlsource import MarkedDict, MarkedList, _Builder, _Loader, _Streamer
+from generator.errors import UserError
+
+SCALARS = st.one_of(
+    st.sampled_from(["王建国", "SZ10023", "00123", "0x1F", "1e3", "3.14", "-7", "true", "no",
+                     "null", "~", "2026-11-21", "2026-11-21T09:00:00", "2026-02-30",
+                     "2026-11-21 09:00:00+08:00", ".inf", "<<", "a: b", "- x", "# no", "'q'",
+                     "", " ", "{{ x }}", "<b>&amp;", "12:30", "1_000"]),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=8),
+    st.integers(-10**6, 10**6), st.booleans(), st.none(),
+    st.floats(allow_nan=False, allow_infinity=False, width=32))
+KEYS = st.one_of(st.sampled_from(["id", "name", "holder", "1", "true", "null", "2026-01-01",
+                                  "x y", "<<x"]),
+                 st.text("abcdefgh", min_size=1, max_size=4))
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=4)), max_leaves=25)
+
+
+def streamed(text: bytes):
+    s = _Streamer("f.yaml", text)
+    found, data = s.load()
+    return data, s.problems
+
+
+def composed(text: bytes):
+    builder = _Builder("f.yaml")
+    return builder.build(yaml.compose(text, Loader=_Loader)), builder.problems
+
+
+def shape(value):
+    """A value with its marks, as comparable plain data."""
+    if isinstance(value, MarkedDict):
+        return ("map", value.pos, [(type(k).__name__, k, value.key_pos[k], shape(v))
+                                   for k, v in value.items()])
+    if isinstance(value, MarkedList):
+        return ("seq", value.pos, value.item_pos, [shape(v) for v in value])
+    return (type(value).__name__, getattr(value, "raw", None), value)
+
+
+@given(value=VALUES, flow=st.booleans(), width=st.sampled_from([20, 80, 1000]))
+def test_the_event_builder_gives_what_the_composer_gives(value, flow, width):
+    text = yaml.safe_dump({"staff": value}, allow_unicode=True, default_flow_style=flow,
+                          width=width, sort_keys=False).encode("utf-8")
+    data, problems = streamed(text)
+    expected, expected_problems = composed(text)
+    assert shape(data) == shape(expected)
+    assert problems == expected_problems
+
+
+@pytest.mark.parametrize("text", [
+    "staff:\n  - &p {id: SZ1, name: 王}\n  - {<<: *p, id: SZ2}\n  - *p\n",
+    "staff:\n  - &p\n    id: SZ1\n    name: 王\n  - <<: *p\n    id: SZ2\n  - <<: [*p]\n    id: SZ3\n",
+    "a: 1\na: 2\nb: {x: 1, x: 2}\n",
+    "staff: [1, 2, &x [3], *x]\n",
+])
+def test_anchors_merges_and_duplicates_as_the_composer_reads_them(text):
+    data, problems = streamed(text.encode())
+    expected, expected_problems = composed(text.encode())
+    assert shape(data) == shape(expected)
+    assert problems == expected_problems
+
+
+def test_a_bug_in_the_event_builder_is_not_hidden_by_the_composer(tmp_path, monkeypatch):
+    path = tmp_path / "staff.yaml"
+    path.write_text("staff:\n  - {id: SZ1, name: 王}\n", encoding="utf-8")
+
+    def broken(self, *args, **kwargs):
+        raise KeyError("a bug")
+    monkeypatch.setattr(_Streamer, "event_mapping", broken)
+    with pytest.raises(KeyError):
+        yamlsource.load_yaml(path)
+
+
+def test_what_the_parser_refuses_is_still_said_by_the_composed_route(tmp_path):
+    path = tmp_path / "staff.yaml"
+    path.write_text("staff:\n  - {id: SZ1, name: 王\n", encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        yamlsource.load_yaml(path)
+    assert f"{path}:3:1" in str(info.value)

@@ -146,6 +146,7 @@ def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool,
          strict: bool):
     from ..context import order_shape
     from ..form import Record, layout_record, load_form, render_pdf
+    from ..form.cache import RunCache
     layout = load_form(layout_name or kind.layout, order_shape())
 
     def record(rid, ctx, loc):
@@ -161,8 +162,9 @@ def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool,
             pages=_count(result.pages, "page"))
     records = list(records)
     if strict:   # check the whole batch first: nothing is written when some text cannot print
-        unprintable = [p for r in records for p in layout_record(layout, record(*r), fonts)
-                       .unprintable]
+        cache = RunCache()
+        unprintable = [p for r in records
+                       for p in layout_record(layout, record(*r), fonts, cache).unprintable]
         if unprintable:
             raise UserError(unprintable)
     problems, pages, files = [], 0, 0

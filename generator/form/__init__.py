@@ -32,6 +32,7 @@ from ..templating import name_problems
 from ..units import pt
 from ..data.yamlsource import load_yaml, locate
 from . import model
+from .cache import RunCache
 from .draw import Painter, code128_pattern
 from .layout import Document, HeaderParts, layout_document
 from .model import FormLayout
@@ -187,10 +188,14 @@ def header_parts(layout: FormLayout, ts: Typesetter, ctx: dict) -> HeaderParts:
                        number=number, qr=qr, bars=bars)
 
 
-def layout_record(layout: FormLayout, record: Record, fonts: FontSet) -> Document:
-    """One record laid out into pages (no drawing): positions, page count, problems."""
+def layout_record(layout: FormLayout, record: Record, fonts: FontSet,
+                  cache: RunCache | None = None) -> Document:
+    """One record laid out into pages (no drawing): positions in mm, page count, problems.
+
+    `cache`: what the records of one batch share (generator.form.cache); a new one when not
+    given. Raises UserError (naming the record) when a layout value fails for it."""
     ts = Typesetter(layout, metrics(fonts.regular), metrics(fonts.bold),
-                    record.label, record.location)
+                    record.label, record.location, cache)
     try:
         parts = header_parts(layout, ts, record.context)
         return layout_document(layout, record.context, ts, parts)
@@ -205,8 +210,9 @@ def layout_record(layout: FormLayout, record: Record, fonts: FontSet) -> Documen
 def _documents(layout: FormLayout, records: Iterable[Record], fonts: FontSet,
                result: RenderResult, on_document: Callable[[], None] | None,
                strict: bool) -> Iterator[Document]:
+    cache = RunCache()
     for record in records:
-        doc = layout_record(layout, record, fonts)
+        doc = layout_record(layout, record, fonts, cache)
         result.documents += 1
         result.problems.extend(doc.problems)
         if doc.unprintable:

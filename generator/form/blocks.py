@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import model as m
+from .cache import RunCache
 from .ops import BORDER_PT, BOX_MM, LINE, PAD, RECT, RULE_PT, TEXT
 from .pieces import Cell, Custom, Flow, Piece, Row, Ruled, TableRow, TableShape
 from .typeset import Typesetter
@@ -47,11 +48,11 @@ class BlockBuilder:
                         first = False
                     out.extend(sub)
                 continue
-            if _is_static(block):
+            if _is_static(block, self.ts.cache):
                 key = (id(block), self.width, self.ts.regular.name, self.ts.bold.name)
-                flow = _STATIC_FLOWS.get(key)
+                flow = self.ts.cache.static_flows.get(key)
                 if flow is None:
-                    flow = _STATIC_FLOWS[key] = self._flow(block, ctx)
+                    flow = self.ts.cache.static_flows[key] = self._flow(block, ctx)
                     for piece in flow.pieces:
                         piece.memo = {}
                 out.append(flow)
@@ -74,7 +75,7 @@ class BlockBuilder:
         key = None
         if type(title) is Fixed:   # the layout's own words: the same row on every record,
             key = (title, size, self.width, self.ts.bold.name, self.ts.regular.name)
-            hit = _SHARED_ROWS.get(key)   # drawn from memory where it was drawn before
+            hit = self.ts.cache.shared_rows.get(key)   # drawn from memory where drawn before
             if hit is not None and hit[0] is self.style:
                 return hit[1]
         size = size + 0.5
@@ -83,7 +84,7 @@ class BlockBuilder:
         row = Row(self.ts, [Cell(0, self.width, lines, size, True, self.style.accent,
                                  self.style.band)], 6.4, lh, keep_with_next=True)
         if key is not None:
-            _share(key, self.style, row)
+            _share(self.ts.cache, key, self.style, row)
         return row
 
     def label_cell(self, x: float, w: float, label: str, size: float, sides: str = "TBLR"
@@ -98,8 +99,8 @@ class BlockBuilder:
         col_w = self.width / b.columns
         label_w = min(b.label_width, col_w * 0.6)
         pieces: list[Piece] = []
-        labels = _LABEL_CELLS
-        for row in _field_rows(b):
+        labels = ts.cache.label_cells
+        for row in _field_rows(b, ts.cache):
             cells: list[Cell] = []
             x = 0.0
             for f, span in row:
@@ -114,8 +115,6 @@ class BlockBuilder:
                     label = ts.value(f.label, ctx, "label")
                     cell = self.label_cell(x, label_w, label, size)
                     if f.label.is_plain and len(ts.unprintable) == before:
-                        if len(labels) > 4096:
-                            labels.clear()
                         labels[key] = (f, label, cell)
                 cells.append(cell)
                 text = ts.value(f.value, ctx, label)
@@ -142,7 +141,7 @@ class BlockBuilder:
         key = None
         if all(type(h) is Fixed for h in heads):   # the layout's words: shared (see band)
             key = (id(b), tuple(heads), tuple(widths), size, ts.bold.name, ts.regular.name)
-            hit = _SHARED_ROWS.get(key)
+            hit = ts.cache.shared_rows.get(key)
             header = hit[1] if hit is not None and hit[0] is b else None
         else:
             header = None
@@ -152,7 +151,7 @@ class BlockBuilder:
                               for x, w, h in zip(xs, widths, heads)], b.row_height, lh,
                          keep_with_next=True)
             if key is not None:
-                _share(key, b, header)
+                _share(ts.cache, key, b, header)
         pieces: list[Piece] = [header]
         shape = TableShape(ts, xs, widths, aligns, size, lh, b.row_height)
         # A value that is one field of the row (`{{ row.id }}`) is read straight from the
@@ -344,27 +343,18 @@ class BlockBuilder:
         return Flow([row], keep_together=True)
 
 
-# Rows of the layout's own words (block titles, table headers) made once and shared by every
-# record: a Row draws the same ops wherever it is put, so they remember them (Piece.memo)
-_SHARED_ROWS: dict[tuple, tuple] = {}   # key -> (the object the key's id stands for, row)
-
-
-def _share(key: tuple, owner, row: Row) -> None:
-    if len(_SHARED_ROWS) > 1024:
-        _SHARED_ROWS.clear()
+# Rows of the layout's own words (block titles, table headers) made once per run and shared by
+# every record: a Row draws the same ops wherever it is put, so they remember them (Piece.memo)
+def _share(cache: RunCache, key: tuple, owner, row: Row) -> None:
     row.memo = {}
-    _SHARED_ROWS[key] = (owner, row)
+    cache.shared_rows[key] = (owner, row)
 
 
-_LABEL_CELLS: dict[tuple, tuple] = {}   # (field, x, width, size, font) -> (field, label, cell)
-_FIELD_ROWS: dict[int, tuple] = {}
-
-
-def _field_rows(b: m.FieldsBlock) -> list[list[tuple[m.FieldItem, int]]]:
+def _field_rows(b: m.FieldsBlock, cache: RunCache) -> list[list[tuple[m.FieldItem, int]]]:
     """The fields of a block by row, each with its span (the last one stretched to the end)."""
-    known = _FIELD_ROWS.get(id(b))
-    if known is not None and known[0] is b:
-        return known[1]
+    known = cache.field_rows.get(id(b))
+    if known is not None:
+        return known
     rows: list[list[tuple[m.FieldItem, int]]] = [[]]
     used = 0
     for f in b.fields:
@@ -378,20 +368,16 @@ def _field_rows(b: m.FieldsBlock) -> list[list[tuple[m.FieldItem, int]]]:
         if total < b.columns:  # stretch the last field to the end of the row
             f, span = row[-1]
             row[-1] = (f, span + b.columns - total)
-    _FIELD_ROWS[id(b)] = (b, rows)
+    cache.field_rows[id(b)] = rows
     return rows
 
 
-# Blocks whose every value is fixed wording are laid out once per layout and width, and their
+# Blocks whose every value is fixed wording are laid out once per run and width, and their
 # pieces remember what they drew where (see Piece.draw_at).
-_STATIC_FLOWS: dict[tuple, Flow] = {}
-_STATIC: dict[int, tuple[object, bool]] = {}
-
-
-def _is_static(block) -> bool:
-    known = _STATIC.get(id(block))
-    if known is not None and known[0] is block:
-        return known[1]
+def _is_static(block, cache: RunCache) -> bool:
+    known = cache.static.get(id(block))
+    if known is not None:
+        return known
 
     def fixed(obj) -> bool:
         if isinstance(obj, Value):
@@ -403,8 +389,8 @@ def _is_static(block) -> bool:
         if isinstance(obj, (list, tuple)):
             return all(fixed(item) for item in obj)
         return True
-    result = not isinstance(block, (m.GroupBlock, m.TableBlock)) and fixed(block)
-    _STATIC[id(block)] = (block, result)
+    result = cache.static[id(block)] = \
+        not isinstance(block, (m.GroupBlock, m.TableBlock)) and fixed(block)
     return result
 
 

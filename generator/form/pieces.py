@@ -71,11 +71,10 @@ class Row(Piece):
         h = self.height
         cells = self.cells
         key = (x, tuple([(c.x, c.w, c.sides, c.align, c.box is not None) for c in cells]))
-        geometry = _ROW_GEOMETRY.get(key)
+        cache = self.ts.cache
+        geometry = cache.row_geometry.get(key)
         if geometry is None:
-            if len(_ROW_GEOMETRY) > 4096:
-                _ROW_GEOMETRY.clear()
-            geometry = _ROW_GEOMETRY[key] = _row_geometry(cells, x)
+            geometry = cache.bounded(cache.row_geometry)[key] = _row_geometry(cells, x)
         text_x, box_x, top_spans, bottom_spans, verticals = geometry
         style = self.ts.style
         append = ops.append
@@ -84,7 +83,7 @@ class Row(Piece):
                 append((RECT, x + c.x, y, c.w, h, c.fill, None, 0))
         line_h = self.line_h
         middle = self.valign == "middle"
-        baselines = _BASELINES
+        baselines = cache.baselines
         for c, ax, bx in zip(cells, text_x, box_x):
             lines = c.lines
             if bx is not None:
@@ -183,11 +182,6 @@ def _row_geometry(cells: list[Cell], x: float) -> tuple:
     return tuple(text_x), tuple(box_x), spans[0], spans[1], tuple(verticals)
 
 
-_ROW_GEOMETRY: dict[tuple, tuple] = {}
-_PLACED: dict[tuple, tuple] = {}      # table columns, left edge, row height -> TableShape.placed
-_BASELINES: dict[tuple, float] = {}   # (font, size, line height) -> baseline offset
-
-
 class TableShape:
     """What the body rows of one table share: the columns, and where a row of one-line cells
     puts its fills, text and borders (worked out once per left edge and row height, with the
@@ -215,12 +209,10 @@ class TableShape:
         # tables of the same columns (the same block on every record) share it
         shared = (x, h, tuple(self.xs), tuple(self.widths), tuple(self.aligns), self.size,
                   self.line_h, self.min_height, self.border, self.ts.regular.name)
-        hit = _PLACED.get(shared)
+        cache = self.ts.cache
+        hit = cache.placed.get(shared)
         if hit is None:
-            hit = self._work_out(x, h)
-            if len(_PLACED) > 1024:
-                _PLACED.clear()
-            _PLACED[shared] = hit
+            hit = cache.bounded(cache.placed)[shared] = self._work_out(x, h)
         self._placed[key] = hit
         return hit
 

@@ -4,19 +4,21 @@ from __future__ import annotations
 from ..errors import Location, Problem
 from ..units import MM
 from . import model as m
+from .cache import RunCache
 from .ops import LEADING
 from .text import Metrics, unprintable_message
 from .values import Fixed, Text
 
-_WRAPPED: dict[tuple, list[str]] = {}   # (font, fixed, text, width, size) -> lines: short texts, the layout's wording
 
 
 class Typesetter:
     """Evaluates texts for one record and measures them; collects missing-glyph problems."""
 
     def __init__(self, layout: m.FormLayout, regular: Metrics, bold: Metrics,
-                 record: str = "", location: Location | None = None):
+                 record: str = "", location: Location | None = None,
+                 cache: RunCache | None = None):
         self.layout = layout
+        self.cache = cache if cache is not None else RunCache()
         self.style = layout.style
         self.regular = regular
         self.bold = bold
@@ -67,15 +69,13 @@ class Typesetter:
             return [text]    # most values: one line, no breaking to work out
         fixed = type(text) is Fixed
         key = (m.name, fixed, text, width, size)
-        lines = _WRAPPED.get(key)
+        lines = self.cache.wrapped.get(key)
         if lines is None:
             lines = m.wrap(text, max(width, 1.0), size)
             if fixed:                    # the layout's own wording: so is each of its lines
                 lines = [Fixed(line) for line in lines]
             if len(text) < 400 or fixed:  # labels, notes (templated: the same every record)
-                if len(_WRAPPED) > 20000:
-                    _WRAPPED.clear()
-                _WRAPPED[key] = lines
+                self.cache.bounded(self.cache.wrapped)[key] = lines
         return list(lines)
 
     def width(self, text: str, size: float, bold: bool = False) -> float:

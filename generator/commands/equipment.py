@@ -13,9 +13,7 @@ from ..output import check_target, write_bytes
 from .clicktext import Range, Words, command, option
 from .common import data_argument, load, report_problems, warning_prefix
 
-FORMATS = ("table", "csv", "json", "xlsx", "pdf", "ics")
-BINARY = {"xlsx", "pdf"}  # never to a terminal: a file name is made up when -o is not given
-SLOW = {"xlsx", "pdf", "ics"}  # a progress line on a terminal for big registers
+from ..equipment import FORMATS
 DEMO_AS_OF = dt.date(2026, 11, 21)
 
 
@@ -156,7 +154,7 @@ FAIL_ON = Words({"due-soon": _lp("--fail-on", "due-soon"),
 @option("--policy", "policy_file", metavar=_l("FILE.yaml"),
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help=_l("A YAML file overriding the rules' numbers (see above)."))
-@option("--format", "fmt", type=click.Choice(FORMATS), metavar="table|csv|json|xlsx|pdf|ics",
+@option("--format", "fmt", type=click.Choice(list(FORMATS)), metavar="table|csv|json|xlsx|pdf|ics",
         help=_l("table (the default on a screen), csv, json, xlsx (Excel), pdf or ics "
                 "(calendar); taken from -o's suffix when not given."))
 @option("-o", "--output", "out", type=click.Path(path_type=Path), metavar=_l("FILE"),
@@ -183,12 +181,8 @@ FAIL_ON = Words({"due-soon": _lp("--fail-on", "due-soon"),
         help=_l("Post even when nothing is overdue, due today or due soon."))
 def equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
               allow_unprintable, notify, notify_secret, notify_always):
-    from ..equipment import gc_paused
-    # Loading, assessing and writing a register make millions of objects and no reference
-    # cycles: the cyclic garbage collector would only walk them again and again.
-    with gc_paused():
-        return _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
-                          allow_unprintable, notify, notify_secret, notify_always)
+    return _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
+                      allow_unprintable, notify, notify_secret, notify_always)
 
 
 def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
@@ -203,7 +197,7 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
             fmt = "table"
     from ..context import today
     as_of = as_of or today()
-    if out is None and fmt in BINARY:
+    if out is None and FORMATS[fmt].binary:
         out = Path(f"equipment-{as_of.isoformat()}.{fmt}")
     if out is not None:
         check_target(out)  # before any work
@@ -228,7 +222,7 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
                 "group hears about them: {ids}").format(
                     count=len(missed), ids=shown + (" …" if len(missed) > 10 else ""))))
     from ..progress import Progress
-    with Progress(len(report.statuses) if fmt in SLOW else 0,
+    with Progress(len(report.statuses) if FORMATS[fmt].slow else 0,
                   _("equipment {format}").format(format=fmt.upper())) as bar:
         if fmt == "pdf":
             from ..equipment.pdf import render_pdf_report, unprintable

@@ -6,38 +6,57 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from .report import Report, build_report, to_csv, to_json, to_table
 from .rules import (DEFAULT_POLICY, STATUSES, URGENCY, Policy, Status, add_months, assess,
-                    assess_one, batch_failures, fails, gc_paused, load_policy, summary,
+                    assess_one, batch_failures, fails, load_policy, summary,
                     urgent_first)
 
-FORMATS = ("table", "csv", "json", "xlsx", "pdf", "ics")
+@dataclass(frozen=True)
+class Format:
+    """One output format of the equipment report: how it is written, and how the command
+    treats it."""
+
+    name: str
+    write: Callable[[Report, Callable[[int], None] | None], bytes]
+    binary: bool = False   # never to a terminal: a file name is made up when -o is not given
+    slow: bool = False     # a progress line on a terminal for big registers
 
 
-def render(report: Report, fmt: str, advance=None) -> bytes:
+def _xlsx(report, advance):
+    from .xlsx import to_xlsx
+    return to_xlsx(report, advance)
+
+
+def _ics(report, advance):
+    from .ics import to_ics
+    return to_ics(report, advance)
+
+
+def _pdf(report, advance):
+    from .pdf import render_pdf_report
+    return render_pdf_report(report, advance=advance)[0]
+
+
+# The formats, defined once: the command's --format choices, the file suffixes it knows, what
+# it writes to a terminal and where it shows progress all come from here.
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("table", lambda report, advance: to_table(report).encode("utf-8")),
+    Format("csv", lambda report, advance: to_csv(report)),
+    Format("json", lambda report, advance: to_json(report).encode("utf-8")),
+    Format("xlsx", _xlsx, binary=True, slow=True),
+    Format("pdf", _pdf, binary=True, slow=True),
+    Format("ics", _ics, slow=True),
+)}
+
+
+def render(report: Report, fmt: str, advance: Callable[[int], None] | None = None) -> bytes:
     """The report in one of FORMATS, as the bytes of a file. The slow formats (xlsx, ics,
-    pdf) call `advance(n)` as items are written (a progress line)."""
-    with gc_paused():
-        return _render(report, fmt, advance)
-
-
-def _render(report: Report, fmt: str, advance) -> bytes:
-    if fmt == "table":
-        return to_table(report).encode("utf-8")
-    if fmt == "json":
-        return to_json(report).encode("utf-8")
-    if fmt == "csv":
-        return to_csv(report)
-    if fmt == "xlsx":
-        from .xlsx import to_xlsx
-        return to_xlsx(report, advance)
-    if fmt == "ics":
-        from .ics import to_ics
-        return to_ics(report, advance)
-    if fmt == "pdf":
-        from .pdf import render_pdf_report
-        return render_pdf_report(report, advance=advance)[0]
-    raise ValueError(f"unknown format {fmt!r}")
+    pdf) call `advance(n)` as items are written (a progress line). Raises KeyError for a
+    format not in FORMATS."""
+    return FORMATS[fmt].write(report, advance)
 
 
 def item_context(status: Status, report: Report | None = None) -> dict:
@@ -57,7 +76,7 @@ def item_context(status: Status, report: Report | None = None) -> dict:
     return out
 
 
-__all__ = ["DEFAULT_POLICY", "FORMATS", "STATUSES", "URGENCY", "Policy", "Report", "Status",
+__all__ = ["DEFAULT_POLICY", "FORMATS", "Format", "STATUSES", "URGENCY", "Policy", "Report", "Status",
            "add_months", "assess", "assess_one", "batch_failures", "build_report", "fails",
            "item_context", "load_policy", "render", "summary", "to_csv", "to_json", "to_table",
            "urgent_first"]

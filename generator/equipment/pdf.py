@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from ..errors import Problem
 from ..fonts import FontSet, font_set
 from .report import KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report, action_zh
-from .rules import STATUSES, URGENCY, Status, gc_paused
+from .rules import STATUSES, URGENCY, Status
 from .xlsx import STATUS_FILL
 
 FORM = "equipment-report"   # forms/equipment-report.yaml
@@ -193,7 +193,6 @@ def render_pdf_report(report: Report, layout: str | Path | None = None, advance=
         if advance is not None and sizes:
             advance(sizes.pop(0))
 
-    with gc_paused():  # millions of small objects, no cycles: see rules.gc_paused
-        result = render_pdf(form, records(), out, fonts, on_document=done, strict=strict,
-                            title=f"安全防护用品检测台账 {report.as_of.isoformat()}")
+    result = render_pdf(form, records(), out, fonts, on_document=done, strict=strict,
+                        title=f"安全防护用品检测台账 {report.as_of.isoformat()}")
     return out.getvalue(), result.problems

@@ -15,7 +15,6 @@ write (here: chunks of pages, joined with pypdf, written atomically).
 from __future__ import annotations
 
 import functools
-import gc
 import io
 import zlib
 from dataclasses import dataclass, field
@@ -266,10 +265,6 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
             spill()
         last.append(canvas._fieldprint_buffer.getvalue())
 
-    # The data of a big batch (10,000 orders: a few hundred MB of objects) exists before this
-    # starts and outlives it: frozen, the cyclic GC stops walking all of it again and again
-    # while pages are made. Layout and drawing make no reference cycles of their own.
-    gc.freeze()
     try:
         for doc in _documents(layout, records, fonts, result, on_document, strict):
             if result.unprintable:
@@ -307,7 +302,6 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
                 join(parts, out)
         return result
     finally:
-        gc.unfreeze()
         if spool:
             spool[0].cleanup()
 

@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import struct
 import zipfile
@@ -38,11 +37,11 @@ from jinja2 import TemplateError, meta
 from jinja2.sandbox import SecurityError
 
 from .docx_fonts import script_fonts
-from .errors import Location, Problem, UserError
+from .errors import Location, Problem, UserError, display_path
 from .context import order_shape
 from .templating import attribute_chains, environment, keys_at, missing_in, refused, \
     reword_undefined
-from .output import atomic_path, check_target
+from .output import atomic_batch, atomic_path, check_target
 from .errors import suggest
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else breaks the file.
@@ -58,13 +57,6 @@ _PARA_BACK = re.compile(r"\n<w:p([ >])")
 _TC_TAG = re.compile(r"\{%-?\s*tc\s")
 
 Record = tuple[str, dict, Location | None]   # (id, context, where the record starts)
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def clean_context(value: Any, path: str, problems: list[Problem], record: str,
@@ -173,7 +165,7 @@ class WordTemplate:
     def __init__(self, path: Path):
         from docxtpl import DocxTemplate
         self.path = Path(path)
-        self.name = _display(self.path)
+        self.name = display_path(self.path)
         if not self.path.is_file():
             raise UserError(f"{self.name}: no such Word template")
         try:
@@ -345,11 +337,10 @@ class WordTemplate:
                    ) -> tuple[list[Path], list[Problem]]:
         """One .docx per record in `folder`; all rendered before any is renamed into place.
         `strict`: text Word cannot hold is an error for the whole batch (nothing written)."""
-        check_target(folder, directory=True)
         problems: list[Problem] = []
-        targets: list[tuple[Path, Path]] = []
+        targets: list[Path] = []
         used: set[str] = set()
-        try:
+        with atomic_batch(folder) as put:
             for rid, ctx, loc in records:
                 data = self.render(ctx, _label(rid), loc, problems)
                 name = name_for(rid)
@@ -357,22 +348,12 @@ class WordTemplate:
                 while name.lower() in used:
                     name, n = f"{base}-{n}", n + 1
                 used.add(name.lower())
-                target = folder / f"{name}.docx"
-                tmp = folder / f".{name}.docx.part"
-                tmp.write_bytes(data)
-                targets.append((tmp, target))
+                targets.append(put(f"{name}.docx", data))
                 if on_document is not None:
                     on_document()
             if strict and problems:
-                raise UserError(problems)
-            for tmp, target in targets:
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, target)
-        finally:
-            for tmp, _ in targets:
-                if tmp.exists():
-                    tmp.unlink()
-        return [t for _, t in targets], problems
+                raise UserError(problems)          # none of the batch is written
+        return targets, problems
 
     def write_combined(self, records: Iterable[Record], target: Path,
                        on_document: Callable[[], None] | None = None, strict: bool = True

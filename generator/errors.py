@@ -63,6 +63,15 @@ class UserError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def display_path(path) -> str:
+    """A file as messages name it: relative to the current folder when inside it."""
+    from pathlib import Path
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def suggest(word: str, choices) -> str:
     """'; did you mean 'x'?' for the closest of `choices` to `word`, or ''."""
     from .i18n import _

@@ -11,7 +11,7 @@ import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .errors import Problem, UserError
 from .i18n import _
@@ -63,20 +63,55 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.chmod(tmp_path, 0o644)
-        try:
-            os.replace(tmp_path, target)
-        except OSError as exc:
-            raise UserError(Problem(_("cannot write {path}: {reason}").format(
-                path=target, reason=exc.strerror))) from None
+        _move_into_place(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
 
 
+def _move_into_place(tmp: Path, target: Path) -> None:
+    """A finished temporary file renamed onto its target (readable by all, as a file saved
+    by hand would be); UserError if the rename fails."""
+    os.chmod(tmp, 0o644)
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise UserError(Problem(_("cannot write {path}: {reason}").format(
+            path=target, reason=exc.strerror))) from None
+
+
 def write_bytes(target: Path, data: bytes) -> None:
+    """`data` written to `target` atomically (see atomic_path); UserError if it cannot be."""
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
+
+
+@contextmanager
+def atomic_batch(folder: Path) -> Iterator[Callable[[str, bytes], Path]]:
+    """Files written into `folder` as one batch (one Word document per order): `put(name,
+    data)` writes a temporary file beside FOLDER/NAME and returns the target path; when the
+    block ends without error every file is renamed into place, else every temporary file is
+    removed, so an interrupted or refused batch leaves none of its files. Raises UserError
+    when the folder cannot be written."""
+    folder = Path(folder)
+    check_target(folder, directory=True)
+    staged: list[tuple[Path, Path]] = []
+
+    def put(name: str, data: bytes) -> Path:
+        target = folder / name
+        fd, tmp = _mkstemp(folder, f".{name}.", ".part")
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        staged.append((Path(tmp), target))
+        return target
+    try:
+        yield put
+        for tmp, target in staged:
+            _move_into_place(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            if tmp.exists():
+                tmp.unlink()
 
 
 def fixed_zip(data: bytes, when: dt.date) -> bytes:

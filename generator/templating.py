@@ -229,15 +229,18 @@ def name_problems(source: str, shape: dict, local: Iterable[str] = ()) -> list[s
     except TemplateError:
         return []            # reported where it is compiled
     from jinja2 import meta
+
+    from .i18n import _
     local = set(local)
     known = sorted(set(shape) | local)
     out = []
     for name in sorted(meta.find_undeclared_variables(ast) - local - set(shape)
                        - set(environment().globals)):
-        out.append(f"unknown name {name!r}{suggest(name, known)} (known: {', '.join(known)})")
+        out.append(_("unknown name {name!r}{hint} (known: {known})").format(
+            name=name, hint=suggest(name, known), known=", ".join(known)))
     for dotted in attribute_chains(ast, shape):
         missing = missing_in(shape, dotted)
         if missing:
-            out.append(f"the data has no field {'.'.join(missing)!r}"
-                       f"{suggest(missing[-1], keys_at(shape, missing[:-1]))}")
+            out.append(_("the data has no field {field!r}{hint}").format(
+                field=".".join(missing), hint=suggest(missing[-1], keys_at(shape, missing[:-1]))))
     return list(dict.fromkeys(out))

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from generator.card.layout import BareExpression, load_card_layout
+from generator.card.layout import _expression, load_card_layout
 from generator.errors import UserError
 from generator.form.values import Text, Value
 from generator.templating import Expression, environment
@@ -46,8 +46,8 @@ def test_a_name_the_context_lacks_is_an_error_everywhere(engine):
 
 def test_values_and_conditions_agree():
     assert Value("order.appointment.start")(NO_APPOINTMENT) is None
-    assert BareExpression("order.appointment.start", "card")(NO_APPOINTMENT) is None
-    assert not BareExpression("person.note", "card")(NO_APPOINTMENT)   # when: false, skipped
+    assert _expression("order.appointment.start", "card")(NO_APPOINTMENT) is None
+    assert not _expression("person.note", "card")(NO_APPOINTMENT)   # when: false, skipped
 
 
 @pytest.mark.parametrize("engine", [card, form, word])

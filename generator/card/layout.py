@@ -13,15 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import TemplateError
-from jinja2.sandbox import SecurityError
-
 from ..content import find_layout
 from ..errors import Problem, UserError
 from ..layoutfile import load_layout
 from ..context import card_shape
-from ..templating import (Expression, MissingUndefined, environment, name_problems, refused,
-                          reword_undefined, variables)
+from ..form.values import Value
+from ..templating import Expression, name_problems, variables
 from ..data.yamlsource import load_yaml, locate
 from .model import SIDES, BoxElement, CardLayout, Element, LineElement, QrElement, parse_hex
 
@@ -32,45 +29,13 @@ COLOUR_FIELDS = ("fill", "stroke", "colour", "border", "background", "caption_co
 DYNAMIC_NAMES = {"person"}   # what differs from card to card
 
 
-class BareExpression:
-    """A Jinja2 expression without braces (`when`, `each`): its value, not text."""
-
-    __slots__ = ("source", "where", "_fn")
-
-    def __init__(self, source: str, where: str):
-        self.source = source
-        self.where = where
-        text = source.strip()
-        if text.startswith("{{") and text.endswith("}}"):
-            text = text[2:-2]
-        try:
-            self._fn = environment().compile_expression(text, undefined_to_none=False)
-        except TemplateError as exc:
-            raise UserError(f"{where}: cannot read the expression {source!r}: {exc}") from None
-
-    def __call__(self, context: dict) -> Any:
-        """The value for one context: None for an absent value (or an attribute of one).
-        Raises UserError naming `where` for a name the context lacks or a refused one."""
-        try:
-            value = self._fn(**context)
-            if isinstance(value, MissingUndefined):
-                if value._soft():
-                    return None
-                # a refused attribute (person.__class__) or a missing one comes back as an
-                # undefined value that raises only when used: make it raise here
-                bool(value)
-            return value
-        except SecurityError as exc:
-            raise refused(self.where, exc) from None
-        except TemplateError as exc:
-            raise UserError(f"{self.where}: {reword_undefined(str(exc))} in "
-                            f"{self.source!r}") from None
-
-    def names(self) -> set[str]:
-        text = self.source.strip()
-        if not (text.startswith("{{") and text.endswith("}}")):
-            text = "{{ " + text + " }}"
-        return variables(text)
+def _expression(source: str, where: str) -> Value:
+    """A `when` or `each`: an expression whose value is used (the forms' Value: one meaning
+    of missing values and of names, generator.templating). UserError if it cannot compile."""
+    try:
+        return Value(source, where)
+    except ValueError as exc:
+        raise UserError(f"{where}: {exc}") from None
 
 
 @dataclass
@@ -81,8 +46,8 @@ class CompiledElement:
     label: str                        # how messages name it: "person.unit", "qr", ...
     where: str                        # "badges/badge.yaml:31:5: front[4]" for layout errors
     templates: dict[str, Expression] = field(default_factory=dict)
-    when: BareExpression | None = None
-    each: BareExpression | None = None
+    when: Value | None = None
+    each: Value | None = None
     colours: dict[str, Any] = field(default_factory=dict)  # field -> rgb or [rgb, rgb]
     dynamic: bool = False             # differs from card to card
     each_count: int = 0               # with `each`: how many items share the box (this card)
@@ -164,14 +129,14 @@ def _compile_element(layout: CardLayout, element: Element, side: str, index: int
             if "{{" in source or "{%" in source:
                 names |= variables(source)
     if element.when:
-        out.when = BareExpression(element.when, f"{where}.when")
-        names |= out.when.names()
+        out.when = _expression(element.when, f"{where}.when")
+        names |= variables("{{ " + out.when.expression + " }}")
     if element.each and not isinstance(element, BoxElement):
         problems.append(Problem("'each' repeats an element across its box (x, y, width, "
                                 "height); a line has none", at("each"), f"{path}.each"))
     elif element.each:
-        out.each = BareExpression(element.each, f"{where}.each")
-        names |= out.each.names()
+        out.each = _expression(element.each, f"{where}.each")
+        names |= variables("{{ " + out.each.expression + " }}")
     out.dynamic = (bool(names & DYNAMIC_NAMES) or element.type == "photo"
                    or element.stack is not None)   # a stack's rows move card by card
     _check_names(element, at, path, problems)

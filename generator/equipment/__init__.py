@@ -6,60 +6,30 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+import importlib
 
-from .report import Report, build_report, to_csv, to_json, to_table
-from .rules import (DEFAULT_POLICY, STATUSES, URGENCY, Policy, Status, add_months, assess,
-                    assess_one, batch_failures, fails, load_policy, summary,
-                    urgent_first)
+from .formats import FORMATS, Format, render
 
-@dataclass(frozen=True)
-class Format:
-    """One output format of the equipment report: how it is written, and how the command
-    treats it."""
-
-    name: str
-    write: Callable[[Report, Callable[[int], None] | None], bytes]
-    binary: bool = False   # never to a terminal: a file name is made up when -o is not given
-    slow: bool = False     # a progress line on a terminal for big registers
+# The rules and the report are imported when first used, not with the package: the command
+# line reads FORMATS (its --format choices) when it starts, before any data is read.
+_LAZY = {name: "report" for name in ("Report", "build_report", "to_csv", "to_json",
+                                      "to_table")}
+_LAZY.update({name: "rules" for name in ("DEFAULT_POLICY", "STATUSES", "URGENCY", "Policy",
+                                          "Status", "add_months", "assess", "assess_one",
+                                          "batch_failures", "fails", "load_policy", "summary",
+                                          "urgent_first")})
 
 
-def _xlsx(report, advance):
-    from .xlsx import to_xlsx
-    return to_xlsx(report, advance)
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 
-def _ics(report, advance):
-    from .ics import to_ics
-    return to_ics(report, advance)
-
-
-def _pdf(report, advance):
-    from .pdf import render_pdf_report
-    return render_pdf_report(report, advance=advance)[0]
-
-
-# The formats, defined once: the command's --format choices, the file suffixes it knows, what
-# it writes to a terminal and where it shows progress all come from here.
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("table", lambda report, advance: to_table(report).encode("utf-8")),
-    Format("csv", lambda report, advance: to_csv(report)),
-    Format("json", lambda report, advance: to_json(report).encode("utf-8")),
-    Format("xlsx", _xlsx, binary=True, slow=True),
-    Format("pdf", _pdf, binary=True, slow=True),
-    Format("ics", _ics, slow=True),
-)}
-
-
-def render(report: Report, fmt: str, advance: Callable[[int], None] | None = None) -> bytes:
-    """The report in one of FORMATS, as the bytes of a file. The slow formats (xlsx, ics,
-    pdf) call `advance(n)` as items are written (a progress line). Raises KeyError for a
-    format not in FORMATS."""
-    return FORMATS[fmt].write(report, advance)
-
-
-def item_context(status: Status, report: Report | None = None) -> dict:
+def item_context(status, report=None) -> dict:
     """The `item` of the shared context (generator.context): plain values for layouts."""
     from ..context import plain
     from .report import STATUS_ZH, action_en, action_zh

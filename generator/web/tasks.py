@@ -155,7 +155,9 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
     contexts = iter_contexts(dataset, orders, calendar, mask_phones=mask_phones)
     records = [Record(ctx, f"work_orders {o.id}", dataset.origins.get(("work_orders", o.id)))
                for o, ctx in zip(orders, contexts)]
-    return load_form(FORM_KINDS[kind][0]), records, font_set(dataset.company), orders
+    from ..context import order_shape
+    return (load_form(FORM_KINDS[kind][0], order_shape()), records, font_set(dataset.company),
+            orders)
 
 
 def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):

@@ -62,9 +62,11 @@ def person_shape() -> dict[str, Any]:
 
 
 def card_shape() -> dict[str, Any]:
-    """What a card layout reads: company, person, today (an element's `each` adds `item` and
-    `index`)."""
-    return {"company": company_shape(), "person": person_shape(), "today": None}
+    """What a card layout reads: company, person, today, and the pocket card's `phrases`
+    (generator.phrases.phrases_context; an element's `each` adds `item` and `index`)."""
+    return {"company": company_shape(), "person": person_shape(), "today": None,
+            "phrases": {"title": None, "moments": None, "forbidden": None,
+                        "forbidden_title": None}}
 
 
 def order_shape() -> dict[str, Any]:

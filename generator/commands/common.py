@@ -97,3 +97,15 @@ def select(records: list, only: tuple[str, ...], section: str) -> list:
             id=i, section=section) + suggest(i, known)) for i in unknown])
     wanted = set(only)
     return [r for r in records if r.id in wanted]
+
+
+def date_value(ctx, param, value):
+    """A click callback: the option's YYYY-MM-DD text as a date (None when not given); a
+    mistake is click's usage error naming the option (exit 2)."""
+    if value is None:
+        return None
+    from ..dates import parse_date
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None

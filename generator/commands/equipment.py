@@ -6,24 +6,16 @@ from pathlib import Path
 
 import click
 
-from ..dates import parse_date
 from ..errors import Problem, UserError
 from ..i18n import _, _l, _lp, ngettext
 from ..output import check_target, write_bytes
 from .clicktext import Range, Words, command, option
-from .common import data_argument, load, report_problems, warning_prefix
+from .common import data_argument, date_value, load, report_problems, warning_prefix
 
 from ..equipment import FORMATS
 DEMO_AS_OF = dt.date(2026, 11, 21)
 
 
-def _as_of(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 def _notify(ctx, param, values):
@@ -147,7 +139,7 @@ FAIL_ON = Words({"due-soon": _lp("--fail-on", "due-soon"),
       fieldprint equipment examples/equipment.yaml --fail-on overdue --format ics -o due.ics
       fieldprint equipment register.yaml -o report.pdf --notify wecom:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY"""))
 @data_argument
-@option("--as-of", "as_of", metavar=_l("YYYY-MM-DD"), callback=_as_of,
+@option("--as-of", "as_of", metavar=_l("YYYY-MM-DD"), callback=date_value,
         help=_l("The day to report for (default: today)."))
 @option("--warn-days", type=Range(min=0), metavar=_l("DAYS"),
         help=_l("Call an item 'due soon' this many days before its due date (default 30)."))

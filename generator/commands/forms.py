@@ -12,7 +12,8 @@ from ..errors import Problem, UserError
 from ..i18n import _, _l, _lp, ngettext
 from ..output import check_target
 from .clicktext import Words, command, option
-from .common import data_argument, load, only_option, report_problems, warning_prefix
+from .common import (data_argument, date_value, load, only_option, report_problems,
+                     warning_prefix)
 
 
 @dataclass(frozen=True)
@@ -210,14 +211,6 @@ def _safe_name(record_id: str) -> str:
 FORMATS = Words({"pdf": _lp("--format", "pdf"), "docx": _lp("--format", "docx")})
 
 
-def _date_option(ctx, param, value):
-    if value is None:
-        return None
-    from ..dates import parse_date
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 def _selection_options(func):
@@ -225,9 +218,9 @@ def _selection_options(func):
     func = option("--mask-phones", is_flag=True,
                   help=_l("Hide the middle of customers' phone numbers (139****0001) and their "
                           "account numbers: for copies that leave the office."))(func)
-    func = option("--to", "received_to", metavar=_l("DATE"), callback=_date_option,
+    func = option("--to", "received_to", metavar=_l("DATE"), callback=date_value,
                   help=_l("Only orders received on or before this day (2026-11-30)."))(func)
-    func = option("--from", "received_from", metavar=_l("DATE"), callback=_date_option,
+    func = option("--from", "received_from", metavar=_l("DATE"), callback=date_value,
                   help=_l("Only orders received on or after this day (2026-11-01)."))(func)
     func = option("--team", "teams", multiple=True, metavar=_l("NAME"),
                   help=_l("Only orders of engineers in this team (staff.yaml 'team'; repeat "

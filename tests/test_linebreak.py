@@ -12,6 +12,7 @@ from generator import linebreak
 from generator.card.text import wrap as card_wrap
 from generator.fonts import chain, font_set
 from generator.form.text import metrics
+from generator.form.cache import RunCache
 from generator.form.typeset import Typesetter
 from generator.linebreak import NO_END, NO_START, segments, wrap
 from generator.units import MM
@@ -60,6 +61,7 @@ def test_both_engines_and_the_fast_path_give_the_breakers_lines(text, width, siz
     assert metrics(FONT).wrap(text, width, size) == expected
     ts = Typesetter.__new__(Typesetter)
     ts.regular = ts.bold = metrics(FONT)
+    ts.cache = RunCache()
     assert ts.wrap(text, width, size) == expected          # one-line fast path and cache
 
 

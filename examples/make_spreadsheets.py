@@ -5,8 +5,8 @@
 - staff.xlsx        sheet 花名册, Chinese headers, IDs and phones as text
 - work_orders.csv   UTF-8 with BOM (Excel's "CSV UTF-8"), Chinese headers and labels (装机, 宽带),
                     the appointment as one cell "2026-11-21 14:00-16:00" as dispatch systems export it
-- equipment.xlsx    sheet 台账 with date cells (a year-month stays text: 2025-03), and sheet
-                    检查记录 with one row per check
+- equipment.xlsx    sheet 台账 with date cells (a year-month stays text: 2025-03), sheet
+                    检查记录 with one row per check, and sheet 批次抽检 with the batch checks
 
 fieldprint reads each of them into the same records as the YAML (tests/test_tables_examples.py).
 Run it again after changing the YAML; the output is byte-for-byte the same for the same YAML.
@@ -34,6 +34,8 @@ LABELS = {
     ("work_orders", "cause"): CAUSE_LABELS, ("work_orders", "rating"): RATING_LABELS,
     ("equipment", "kind"): EQUIPMENT_LABELS,
     ("checks", "type"): CHECK_TYPE_LABELS, ("checks", "result"): RESULT_LABELS,
+    ("batch_checks", "kind"): EQUIPMENT_LABELS, ("batch_checks", "type"): CHECK_TYPE_LABELS,
+    ("batch_checks", "result"): RESULT_LABELS,
 }
 
 
@@ -98,7 +100,8 @@ def main(out: Path = HERE) -> list[Path]:
     """Write the three spreadsheets into `out` (examples/ by default); returns their paths."""
     staff = load_yaml(HERE / "staff.yaml")["staff"]
     orders = load_yaml(HERE / "work_orders.yaml")["work_orders"]
-    equipment = load_yaml(HERE / "equipment.yaml")["equipment"]
+    register = load_yaml(HERE / "equipment.yaml")
+    equipment = register["equipment"]
 
     names, rows = table("staff", staff)
     (out / "staff.xlsx").write_bytes(
@@ -112,9 +115,12 @@ def main(out: Path = HERE) -> list[Path]:
               for check in item.get("checks") or ()]
     names, rows = table("equipment", equipment, skip=("checks",))
     check_names, check_rows = table("checks", checks)
+    batch_names, batch_rows = table("batch_checks", register.get("batch_checks") or [])
     (out / "equipment.xlsx").write_bytes(xlsx_bytes(
         [(SHEET_TITLES["equipment"], "equipment", names, rows),
-         (SHEET_TITLES["checks"], "checks", check_names, check_rows)], hints=False))
+         (SHEET_TITLES["checks"], "checks", check_names, check_rows),
+         (SHEET_TITLES["batch_checks"], "batch_checks", batch_names, batch_rows)],
+        hints=False))
     return [out / name for name in ("staff.xlsx", "work_orders.csv", "equipment.xlsx")]
 
 

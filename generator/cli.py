@@ -1,14 +1,17 @@
 """The `fieldprint` command. Only this module turns exceptions into exit codes:
 0 done; 1 the command ran and found what --fail-on asks about; 2 bad input or usage;
-a bug keeps its traceback."""
+70 a bug in fieldprint (its traceback is printed: it can never look like exit 1, "items
+overdue"); 130 stopped by Ctrl-C, 143 by SIGTERM (nothing half-written is left behind)."""
 from __future__ import annotations
 
+import signal
 import sys
+import traceback
 
 import click
 
 from . import __version__, console
-from .errors import UserError
+from .errors import Terminated, UserError, terminal_text
 from .i18n import _, _l, set_language
 from .commands import (badges, calibrate, common, demo, equipment, forms, layouts, phrase_cards,
                        serve, service_cards, template, validate)
@@ -56,26 +59,58 @@ def _lang_in(argv: list[str]) -> str | None:
     return None
 
 
+BUG = 70  # EX_SOFTWARE (sysexits.h)
+
+
 def main(argv: list[str] | None = None) -> None:
     if argv is None:
         _tune_gc()
     console.prepare()
     set_language(_lang_in(sys.argv[1:] if argv is None else argv))
+    previous = _on_sigterm()
+    try:
+        code = _run(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    _exit(code, argv)
+
+
+def _run(argv: list[str] | None) -> int:
+    """The command's exit code; every exception becomes one here."""
     try:
         result = cli.main(args=argv, prog_name="fieldprint", standalone_mode=False)
     except UserError as exc:
         common.report_problems(exc.problems)
-        _exit(2, argv)
-    except click.exceptions.Abort:
-        click.echo(_("stopped."), err=True)
-        _exit(130, argv)
-    except click.ClickException as exc:
-        exc.show()
-        _exit(2 if exc.exit_code == 2 else exc.exit_code, argv)
-    except KeyboardInterrupt:
+        return 2
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        # click turns Ctrl-C into Abort; SIGTERM arrives as Terminated (see _on_sigterm)
+        cause = exc if isinstance(exc, KeyboardInterrupt) else (exc.__context__ or exc)
         click.echo(_("stopped; no output file was left half-written."), err=True)
-        _exit(130, argv)
-    _exit(result if isinstance(result, int) else 0, argv)
+        return 143 if isinstance(cause, Terminated) else 130
+    except click.ClickException as exc:
+        exc.message = terminal_text(exc.message)
+        exc.show()
+        return 2 if exc.exit_code == 2 else exc.exit_code
+    except Exception:  # a bug: its traceback, and a code no user error or --fail-on gives
+        traceback.print_exc()
+        click.echo(_("fieldprint stopped on a bug (the traceback above), not on your data; "
+                     "nothing was written. Please report it with the command you ran."),
+                   err=True)
+        return BUG
+    return result if isinstance(result, int) else 0
+
+
+def _on_sigterm():
+    """SIGTERM stops a run as Ctrl-C does (temporary files removed, worker processes
+    stopped), with exit code 143. Returns the handler it replaced (None when it cannot be
+    set: not in the main thread)."""
+    def terminated(signum, frame):
+        raise Terminated()
+    try:
+        return signal.signal(signal.SIGTERM, terminated)
+    except ValueError:
+        return None
 
 
 def _tune_gc() -> None:

@@ -54,7 +54,7 @@ _CODE_PIC = re.compile(r'<wp:docPr [^>]*?descr="fieldprint:(qr|code128)".*?r:emb
                        re.S)
 _PARA = re.compile(r"<w:p([ >])")
 _PARA_BACK = re.compile(r"\n<w:p([ >])")
-_TC_TAG = re.compile(r"\{%-?\s*tc\s")
+_TC_TAG = re.compile(r"\{%-?\s*+tc\s")
 
 Record = tuple[str, dict, Location | None]   # (id, context, where the record starts)
 

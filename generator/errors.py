@@ -70,6 +70,22 @@ def display_path(path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is (generator.cli): it unwinds like Ctrl-C, so every
+    temporary file is removed and worker processes are stopped; the exit code is 143."""
+
+
+# C0 controls (but tab and line feed), DEL, C1 controls: what a terminal may act on
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f,
+                                        *range(0x80, 0xa0))}
+
+
+def terminal_text(text: str, *, one_line: bool = False) -> str:
+    """`text` safe to print on a terminal: control characters from the data (ESC ] 0 ; ... BEL
+    would set the terminal's title; ESC [ 2 J clears it) are shown escaped, as \\x1b.
+    one_line: line feeds too (a problem is one line; data must not forge a second)."""
+    table = _CONTROLS if not one_line else {**_CONTROLS, 0x0a: "\\n"}
+    return text.translate(table)
 
 
 def suggest(word: str, choices) -> str:

@@ -16,7 +16,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 REGISTER = EXAMPLES / "equipment.yaml"
 AS_OF = dt.date(2026, 11, 21)
 WORDS = {"ok": "ok", "due soon": "due_soon", "due today": "due_today", "overdue": "overdue",
-         "scrapped": "scrapped", "not in service": "not_in_service", "invalid": "invalid"}
+         "scrapped": "scrapped", "not in service": "not_in_service", "in stock": "in_stock",
+         "invalid": "invalid", "left out": None}
 
 pytestmark = pytest.mark.skipif(not REGISTER.is_file(), reason="no examples/equipment.yaml")
 
@@ -65,7 +66,8 @@ def test_example_covers_every_status(report):
 
 def test_example_json_contract(report):
     doc = json.loads(render(report, "json"))
-    assert set(doc) == {"as_of", "items", "summary"} and set(doc["summary"]) == set(STATUSES)
+    assert set(doc) == {"as_of", "items", "summary", "made_after_as_of"}
+    assert set(doc["summary"]) == set(STATUSES) and doc["made_after_as_of"] == 1
     for item in doc["items"]:
         assert set(item) == {"id", "kind", "holder", "batch", "status", "due", "basis",
                              "in_service_days", "action", "reason"}
@@ -81,3 +83,12 @@ def test_example_cli_fails_on_overdue(cli):
     result = cli("equipment", REGISTER, "--as-of", "2026-11-21", "--fail-on", "overdue")
     assert result.code == 1
     assert "王建国" in result.out          # names from the staff.yaml beside the register
+
+
+def test_example_has_stock_batch_checks_and_a_later_purchase(report):
+    """Issue 15 items 4, 5, 7 in the example register."""
+    by_id = {s.id: s for s in report.statuses}
+    assert by_id["S-0019"].status == "in_stock" and by_id["S-0019"].due is None
+    assert by_id["H-0030"].due == dt.date(2027, 8, 20) == by_id["H-0031"].due
+    assert "batch B2403-D" in by_id["H-0030"].reason
+    assert "H-0032" not in by_id and report.made_after == 1

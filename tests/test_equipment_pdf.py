@@ -79,7 +79,8 @@ def test_summary_and_team_counts():
     ctx = next(eqpdf.form_contexts(report))["report"]
     assert ctx["total"] == str(len(report.statuses))
     assert [e["status"] for e in ctx["summary"]] == \
-        ["overdue", "due_today", "due_soon", "invalid", "scrapped", "ok", "not_in_service"]
+        ["overdue", "due_today", "due_soon", "invalid", "scrapped", "ok", "not_in_service",
+         "in_stock"]
     assert ctx["teams"][-1]["team"] == "合计" and ctx["teams"][-1]["total"] == ctx["total"]
     assert sum(int(t["total"]) for t in ctx["teams"][:-1]) == len(report.statuses)
     overdue = next(e for e in ctx["summary"] if e["status"] == "overdue")

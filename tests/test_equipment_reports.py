@@ -33,7 +33,7 @@ equipment:
   - {id: S-01, kind: insulated_shoes, holder: "SZ1", in_service: 2026-06-01}
   - {id: S-02, kind: 绝缘鞋, holder: "SZ2", in_service: 2026-05-01}
   - {id: S-03, kind: insulated_shoes, in_service: 2026-12-01}
-  - {id: H-05, kind: helmet, holder: "SZ4", manufactured: 2026-12}
+  - {id: H-05, kind: helmet, holder: "SZ4", manufactured: 2026-03, in_service: 2026-02-01}
   - {id: H-06, kind: helmet, manufactured: 2023-01, in_service: 2023-02-01, retired: 2025-01-10}
 """
 # as of 2026-11-21: H-01 ok (due 2026-12-01 -> due soon!), H-02 scrapped (own fail),
@@ -69,11 +69,12 @@ def test_staff_beside_the_register_gives_names(report):
 # ------------------------------------------------------------------------------------- JSON
 def test_json_contract(report):
     doc = json.loads(render(report, "json"))
-    assert list(doc) == ["as_of", "items", "summary"]
+    assert list(doc) == ["as_of", "items", "summary", "made_after_as_of"]
     assert doc["as_of"] == "2026-11-21"
     assert list(doc["summary"]) == list(STATUSES)
     assert doc["summary"] == {"ok": 0, "due_soon": 2, "due_today": 1, "overdue": 1,
-                              "scrapped": 3, "not_in_service": 1, "invalid": 1}
+                              "scrapped": 3, "not_in_service": 1, "in_stock": 0,
+                              "invalid": 1}
     keys = ["id", "kind", "holder", "batch", "status", "due", "basis", "in_service_days",
             "action", "reason"]
     assert [i["id"] for i in doc["items"]] == list(EXPECTED)          # register order
@@ -213,7 +214,7 @@ def test_cli_fail_on_overdue_exit_1(cli, data):
 
 
 def test_cli_fail_on_due_soon(cli, data):
-    # before everything: only the invalid one (manufactured 2026-12) fails... and it is invalid
+    # the invalid one (in service before it was made) fails whatever the day
     result = cli("equipment", data, "--as-of", "2026-10-01", "--fail-on", "due-soon")
     assert result.code == 1
     assert "H-05 (invalid)" in result.err
@@ -266,6 +267,7 @@ def test_cli_usage_errors_exit_2(cli, data, args, words):
 
 
 def test_cli_bad_data_exit_2_with_line(cli, tmp_path):
+    """validate stops at incomplete records; the report lists them as invalid (issue 15.6)."""
     path = tmp_path / "equipment.yaml"
     path.write_text(textwrap.dedent("""\
         equipment:
@@ -273,10 +275,20 @@ def test_cli_bad_data_exit_2_with_line(cli, tmp_path):
           - {id: H-2, kind: hat, manufactured: 2024-01}
           - {id: H-3, kind: helmet}
         """))
-    result = cli("equipment", path)
+    result = cli("validate", path)
     assert result.code == 2, result
     assert f"{path}:3:" in result.err and "hat" in result.err
     assert f"{path}:4:" in result.err and "manufactured" in result.err
+    result = cli("equipment", path, "--as-of", "2026-01-01", "--format", "json",
+                 "--fail-on", "overdue")
+    assert result.code == 1, result
+    doc = json.loads(result.out)
+    assert [(i["id"], i["status"]) for i in doc["items"]] == [
+        ("H-1", "ok"), ("H-2", "invalid"), ("H-3", "invalid")]
+    assert "hat" in doc["items"][1]["reason"] and doc["items"][1]["kind"] == "unknown"
+    assert "manufactured" in doc["items"][2]["reason"]
+    assert f"{path}:3:" in result.err and f"{path}:4:" in result.err
+    assert "H-2 (invalid)" in result.err and "H-3 (invalid)" in result.err
 
 
 def test_cli_no_equipment_exit_2(cli, tmp_path):
@@ -377,4 +389,4 @@ def test_json_one_item_per_line_even_with_hostile_text():
     doc = json.loads(text)
     assert [i["id"] for i in doc["items"]] == ["a", "b\n}"]
     assert doc["items"][0]["batch"] == 'x}, {"id": "evil"'
-    assert len(text.splitlines()) == 4 + len(items) + 2
+    assert len(text.splitlines()) == 4 + len(items) + 3

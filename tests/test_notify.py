@@ -111,7 +111,7 @@ equipment:
 """
 # as of 2026-11-21: H-02 overdue (due 2026-09-15), S-01 due today, H-01 due soon (2026-12-01),
 # H-03 due soon (2026-12-10, not issued), S-02 ok (2027-04-01)
-COUNTS = "> 已超期 1 · 今日到期 1 · 即将到期 2 · 数据有误 0 · 已报废 0 · 正常 1 · 未启用 0 · 共 5 件"
+COUNTS = "> 已超期 1 · 今日到期 1 · 即将到期 2 · 数据有误 0 · 已报废 0 · 正常 1 · 未启用 0 · 库存未发放 0 · 共 5 件"
 
 
 def write(tmp_path, text=DATA, name="data.yaml") -> Path:
@@ -230,7 +230,7 @@ def test_each_team_group_gets_only_its_own_items(cli, apps, tmp_path):
     one = apps.to("ONE")[0]["json"]["markdown"]["content"]
     assert one.splitlines()[0] == "## 吴韵通信 安全帽/绝缘鞋检查提醒 2026-11-21 · 园区装维一班"
     assert one.splitlines()[1] == ("> 已超期 0 · 今日到期 0 · 即将到期 1 · 数据有误 0 · 已报废 0 · "
-                                   "正常 1 · 未启用 0 · 共 2 件")
+                                   "正常 1 · 未启用 0 · 库存未发放 0 · 共 2 件")
     assert "H-01" in one and not re.search(r"H-02|S-01|H-03|S-02", one)
     assert "**园区装维一班**" not in one        # the title names the team
     two = apps.to("TWO")[0]["json"]["card"]
@@ -428,7 +428,8 @@ def test_the_example_posts_one_message_whose_counts_are_the_json_summary(apps, t
     content = got["json"]["markdown"]["content"]
     counts_line = content.splitlines()[1]
     labels = {"已超期": "overdue", "今日到期": "due_today", "即将到期": "due_soon",
-              "数据有误": "invalid", "已报废": "scrapped", "正常": "ok", "未启用": "not_in_service"}
+              "数据有误": "invalid", "已报废": "scrapped", "正常": "ok", "未启用": "not_in_service",
+              "库存未发放": "in_stock"}
     counts = {labels[k]: int(v) for k, v in re.findall(r"(\S+) (\d+)", counts_line)
               if k in labels}
     assert counts == summary and set(counts) == set(STATUSES)

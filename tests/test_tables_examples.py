@@ -33,7 +33,7 @@ def test_committed_spreadsheets_are_made_from_the_current_yaml(tmp_path):
 def test_same_records_as_the_yaml():
     from_yaml = load_dataset([EXAMPLES / n for n in YAML])
     from_sheets = load_dataset([EXAMPLES / n for n in SHEETS])
-    for section in ("staff", "work_orders", "equipment"):
+    for section in ("staff", "work_orders", "equipment", "batch_checks"):
         assert getattr(from_sheets, section) == getattr(from_yaml, section), section
         assert getattr(from_yaml, section), section
     assert from_sheets.company == from_yaml.company
@@ -44,7 +44,7 @@ def test_same_records_as_the_yaml():
 def test_spreadsheets_use_chinese_headers():
     import openpyxl
     book = openpyxl.load_workbook(EXAMPLES / "equipment.xlsx", read_only=True)
-    assert book.sheetnames == ["台账", "检查记录"]
+    assert book.sheetnames == ["台账", "检查记录", "批次抽检"]
     assert next(book["台账"].iter_rows(values_only=True))[:3] == ("编号", "类别", "使用人")
     book.close()
     first = (EXAMPLES / "work_orders.csv").read_text(encoding="utf-8-sig").splitlines()[0]

@@ -35,7 +35,7 @@ from ..errors import suggest
 
 # ------------------------------------------------------------------------------ units
 _UNITS = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
-_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*$")
+_LENGTH = re.compile(r"^\s*+(-?\d+(?:\.\d+)?)\s*+([a-z]*)\s*+$")
 
 
 def _length(value: Any) -> Any:

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from typing import TYPE_CHECKING
-from ..errors import Problem, UserError, suggest
+from ..errors import Problem, UserError, suggest, terminal_text
 from ..i18n import _, _l, _lp, ngettext
 from .clicktext import Words, argument, option
 
@@ -75,7 +75,7 @@ def report_problems(problems: list[Problem], prefix: str = "") -> None:
     if prefix == "warning: ":
         prefix = warning_prefix()
     for problem in problems[:SHOW_AT_MOST]:
-        click.echo(f"{prefix}{problem}", err=True)
+        click.echo(f"{prefix}{terminal_text(str(problem), one_line=True)}", err=True)
     if len(problems) > SHOW_AT_MOST:
         more = len(problems) - SHOW_AT_MOST
         click.echo(prefix + ngettext("... and {n} more like this", "... and {n} more like these",

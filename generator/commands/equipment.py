@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import Problem, UserError
+from ..dates import parse_date
+from ..errors import Problem, UserError, terminal_text
 from ..i18n import _, _l, _lp, ngettext
 from ..output import check_target, write_bytes
 from .clicktext import Range, Words, command, option
@@ -89,9 +90,13 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
     if any(p.suffix.lower() in (".yaml", ".yml") for p in data):
         from ..data.yamlsource import warn_if_pure_python
         warn_if_pure_python()
-    # photos and logos play no part here: a missing one must not stop the safety report
-    dataset = load(tuple(data), missing_files="ignore")
-    if not dataset.equipment:
+    # photos and logos play no part here: a missing one must not stop the safety report; nor
+    # does one incomplete record: it is listed as invalid, with its problems
+    dataset = load(tuple(data), missing_files="ignore", keep_incomplete=True)
+    incomplete = [p for _pos, _item, problems in dataset.incomplete for p in problems]
+    if incomplete:
+        report_problems(incomplete, prefix=_("warning (listed as invalid): "))
+    if not dataset.equipment and not dataset.incomplete:
         raise UserError(Problem(_(
             "no equipment in the data: add an 'equipment:' section, one entry per helmet or "
             "pair of insulated shoes (see examples/equipment.yaml)")))
@@ -236,8 +241,8 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
             stream.flush()
     else:
         write_bytes(out, content)
-        click.echo(_("wrote {path}: {summary}").format(path=out, summary=summary_line(report)),
-                   err=True)
+        click.echo(terminal_text(_("wrote {path}: {summary}").format(
+            path=out, summary=summary_line(report))), err=True)
 
     report_problems(notify_problems, prefix=_("warning: "))
     failed = _post(messages) if messages else 0
@@ -249,10 +254,11 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
     if hits:
         shown = _(", ").join(f"{s.id} ({status_word(s.status)})" for s in hits[:10])
         more = (_(" and {n} more").format(n=len(hits) - 10) if len(hits) > 10 else "")
-        click.echo(ngettext("--fail-on {fail_on}: {n} item needs attention: {items}{more}",
-                            "--fail-on {fail_on}: {n} items need attention: {items}{more}",
-                            len(hits)).format(fail_on=FAIL_ON.word(fail_on), n=len(hits), items=shown,
-                                              more=more), err=True)
+        said = ngettext("--fail-on {fail_on}: {n} item needs attention: {items}{more}",
+                        "--fail-on {fail_on}: {n} items need attention: {items}{more}",
+                        len(hits)).format(fail_on=FAIL_ON.word(fail_on), n=len(hits),
+                                          items=shown, more=more)
+        click.echo(terminal_text(said, one_line=True), err=True)
     if failed:
         return 4
     return 1 if hits else 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import Problem, UserError
+from ..errors import Problem, UserError, terminal_text
 from ..i18n import _, _l, _lp, ngettext
 from ..output import check_target
 from .clicktext import Words, command, option
@@ -279,9 +279,10 @@ def _options(func):
 @_options
 def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
                 engineers, teams, received_from, received_to, mask_phones):
-    click.echo(run(KINDS["work-orders"], data, fmt, layout_name, template, only, output, blank,
-                   allow_unprintable, mask_phones=mask_phones,
-                   selection=_selection(engineers, teams, received_from, received_to)))
+    said = run(KINDS["work-orders"], data, fmt, layout_name, template, only, output, blank,
+               allow_unprintable, mask_phones=mask_phones,
+               selection=_selection(engineers, teams, received_from, received_to))
+    click.echo(terminal_text(said))
 
 
 @command("confirmations", help=_l("""Print service confirmation forms (服务确认书, A4) for the
@@ -295,9 +296,10 @@ def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unp
 @_options
 def confirmations(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
                   engineers, teams, received_from, received_to, mask_phones):
-    click.echo(run(KINDS["confirmations"], data, fmt, layout_name, template, only, output, blank,
-                   allow_unprintable, mask_phones=mask_phones,
-                   selection=_selection(engineers, teams, received_from, received_to)))
+    said = run(KINDS["confirmations"], data, fmt, layout_name, template, only, output, blank,
+               allow_unprintable, mask_phones=mask_phones,
+               selection=_selection(engineers, teams, received_from, received_to))
+    click.echo(terminal_text(said))
 
 
 @command("follow-ups", help=_l("""Print follow-up sheets (回访单, A5) for whoever calls or visits
@@ -313,9 +315,10 @@ def confirmations(data, fmt, layout_name, template, only, output, blank, allow_u
                 "naming them, by default)."))
 def follow_ups(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
                engineers, teams, received_from, received_to, mask_phones, include_open):
-    click.echo(run(KINDS["follow-ups"], data, fmt, layout_name, template, only, output, blank,
-                   allow_unprintable, mask_phones=mask_phones, include_open=include_open,
-                   selection=_selection(engineers, teams, received_from, received_to)))
+    said = run(KINDS["follow-ups"], data, fmt, layout_name, template, only, output, blank,
+               allow_unprintable, mask_phones=mask_phones, include_open=include_open,
+               selection=_selection(engineers, teams, received_from, received_to))
+    click.echo(terminal_text(said))
 
 
 COMMANDS = [work_orders, confirmations, follow_ups]

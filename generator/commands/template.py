@@ -23,7 +23,8 @@ from ..output import fixed_zip, write_bytes
 from .clicktext import argument, command, option
 from .common import SECTIONS
 
-SHEET_TITLES = {"staff": "花名册", "work_orders": "工单", "equipment": "台账", "checks": "检查记录"}
+SHEET_TITLES = {"staff": "花名册", "work_orders": "工单", "equipment": "台账", "checks": "检查记录",
+                "batch_checks": "批次抽检"}
 
 # One example row per section: what a filled-in row looks like.
 EXAMPLES: dict[str, dict[str, Any]] = {
@@ -46,6 +47,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                   "retired": None, "note": None},
     "checks": {"item": "H-0001", "date": dt.date(2026, 6, 20), "type": "外观检查",
                "result": "合格", "note": None},
+    "batch_checks": {"batch": "B2506-A", "kind": "安全帽", "date": dt.date(2026, 9, 25),
+                     "type": "检测", "result": "合格", "sampled": 3, "note": None},
 }
 
 # What each column wants, shown as the header cell's comment.
@@ -185,6 +188,8 @@ def template_bytes(section: str, suffix: str) -> bytes:
     sheets = [(SHEET_TITLES[section], section, *example_rows(section))]
     if section == "equipment":
         sheets.append((SHEET_TITLES["checks"], "checks", *example_rows("checks")))
+        sheets.append((SHEET_TITLES["batch_checks"], "batch_checks",
+                       *example_rows("batch_checks")))
     return xlsx_bytes(sheets)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..errors import UserError
+from ..errors import UserError, terminal_text
 from ..i18n import _, _l
 from .clicktext import command
 from .common import data_argument, load, report_problems, warning_prefix
@@ -36,10 +36,10 @@ def validate(data):
     refused = _badge_problems(dataset)
     report_problems(order_warnings(dataset), prefix=warning_prefix())
     company = dataset.company.name if dataset.company else _("no company")
-    click.echo(_("OK: {company}; {staff} staff, {orders} work orders, {items} equipment "
-                 "items.").format(company=company, staff=len(dataset.staff),
-                                  orders=len(dataset.work_orders),
-                                  items=len(dataset.equipment)))
+    click.echo(terminal_text(_("OK: {company}; {staff} staff, {orders} work orders, {items} "
+                               "equipment items.").format(
+        company=company, staff=len(dataset.staff), orders=len(dataset.work_orders),
+        items=len(dataset.equipment))))
     if refused:
         click.echo(_("{n} people's badges would be refused as the data stands (see the warnings "
                      "above): fix them before printing").format(n=refused))

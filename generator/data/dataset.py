@@ -1,6 +1,7 @@
 """Load → validate → cross-check: from data files to one Dataset, or every problem at once."""
 from __future__ import annotations
 
+import datetime as _dt
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,14 +11,15 @@ from pydantic import ValidationError
 
 from ..errors import Location, Problem, UserError
 from ..i18n import _
-from .models import (SECTIONS, SPACE, Company, EquipmentItem, Person, PhraseBook, WorkOrder,
-                     clean_list_validator, clean_validator)
+from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Company, EquipmentItem,
+                     Person, PhraseBook, WorkOrder, clean_list_validator, clean_validator)
 from ..errors import suggest
 from .sources import read_sections
 from .yamlsource import MarkedList, locate
 
-LIST_SECTIONS = ("staff", "work_orders", "equipment")
-MODELS = {"staff": Person, "work_orders": WorkOrder, "equipment": EquipmentItem}
+LIST_SECTIONS = ("staff", "work_orders", "equipment", "batch_checks")
+MODELS = {"staff": Person, "work_orders": WorkOrder, "equipment": EquipmentItem,
+          "batch_checks": BatchCheck}
 REFERENCES = {"work_orders": "engineer", "equipment": "holder"}  # fields naming a staff id
 CHUNK = 4096  # records validated at a time
 
@@ -31,6 +33,11 @@ class Dataset:
     work_orders: list[WorkOrder] = field(default_factory=list)
     equipment: list[EquipmentItem] = field(default_factory=list)
     phrases: PhraseBook | None = None      # the service-phrase pocket card's content
+    batch_checks: list[BatchCheck] = field(default_factory=list)
+    # load_dataset(keep_incomplete=True): equipment records that did not validate (or name a
+    # holder not on the staff list), kept aside for the report's `invalid` section:
+    # [(their place among `equipment`, a stand-in item with what could be read, problems)]
+    incomplete: list[tuple[int, EquipmentItem, list[Problem]]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     # where each record starts, as loading left it: [(section, list, [(id, index)])]
@@ -94,8 +101,20 @@ def _path(section: str, index: int | None, loc: Iterable[Any]) -> str:
     return text
 
 
+def show(value: Any) -> str:
+    """A value as a message shows it: dates as 2025-03-01 (never datetime.date(2025, 3, 1)),
+    text in quotes."""
+    import datetime as _dt
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() else value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return repr(value)
+
+
 def _reword(error: dict, model: type) -> str:
     """pydantic's message, said for an office user."""
+    import datetime as _dt
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
@@ -109,13 +128,20 @@ def _reword(error: dict, model: type) -> str:
         words = choices_text(model, str(field))
         if words:
             return _("{value!r} is not allowed here; write one of {choices}").format(
-                value=value, choices=words)
+                value=_Shown(value), choices=words) + _quote_hint(value)
         return _("{value!r} is not allowed here; use one of {expected}").format(
-            value=value, expected=expected)
+            value=_Shown(value), expected=expected) + _quote_hint(value)
     if kind in ("value_error", "assertion_error"):
         return str(error.get("ctx", {}).get("error", error["msg"]))
     if kind == "string_type":
-        return _("should be text, not {value!r}").format(value=value)
+        if isinstance(value, bool):
+            return _("should be text, not the yes/no value {value}: YAML reads yes, no, on, "
+                     "off, true and false (in any case) as yes/no. Put it in quotes to say it "
+                     "is text, e.g. \"NO\"").format(value=str(value).lower())
+        if isinstance(value, (_dt.date, _dt.datetime)):
+            return _("should be text, not the date {value}: YAML reads it as a date. Put it in "
+                     "quotes to say it is text, e.g. \"{value}\"").format(value=show(value))
+        return _("should be text, not {value!r}").format(value=_Shown(value))
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return _("should be a mapping of fields (key: value), not {value!r}").format(
             value=_short(value))
@@ -146,6 +172,24 @@ def _limit(error: dict) -> str:
     for key in ("ge", "gt", "le", "lt"):
         if key in ctx:
             return str(ctx[key])
+    return ""
+
+
+class _Shown:
+    """A value whose repr is `show(value)` (for messages formatted with {value!r})."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return show(self.value)
+
+
+def _quote_hint(value: Any) -> str:
+    """For a yes/no value YAML made of a word: say how to keep the word."""
+    if isinstance(value, bool):
+        return _(" (YAML read a word such as yes, no, on or off as {value}; put it in quotes "
+                 "to keep the word)").format(value=str(value).lower())
     return ""
 
 
@@ -313,13 +357,19 @@ def _locate(raw: Any, loc: tuple) -> Location | None:
 
 
 def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
-                 **table_options) -> Dataset:
-    """Read, merge and validate data files. Raises UserError listing every problem."""
-    return _load_dataset(paths, missing_files=missing_files, **table_options)
+                 keep_incomplete: bool = False, **table_options) -> Dataset:
+    """Read, merge and validate data files. Raises UserError listing every problem.
+
+    keep_incomplete: an equipment record with a problem of its own (no dates, a holder not
+    on the staff list ...) does not stop the load: it goes to `Dataset.incomplete` with its
+    problems (the safety report lists it as invalid). Problems of files and of other
+    sections still raise."""
+    return _load_dataset(paths, missing_files=missing_files,
+                         keep_incomplete=keep_incomplete, **table_options)
 
 
 def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
-                  **table_options) -> Dataset:
+                  keep_incomplete: bool = False, **table_options) -> Dataset:
     paths = [Path(p) for p in paths]
     if not paths:
         raise UserError(_("name at least one data file, e.g. examples/staff.yaml"))
@@ -397,6 +447,9 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
     unchecked_staff: set[str] = set()  # ids of staff records that did not validate
     any_refs = False
     for section in LIST_SECTIONS:
+        if section == "batch_checks":
+            batches = {(i.kind, i.batch) for i in data.equipment if i.batch is not None}
+            batches |= {(i.kind, i.batch) for _pos, i, _found in data.incomplete if i.batch is not None}
         seen: dict[str, tuple] = {}  # id -> (its list or None, its index)
         out = getattr(data, section)
         ref = REFERENCES.get(section)
@@ -436,13 +489,33 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                         record = valid[offset]
                         _share_fields_set(record, field_sets)
                     else:
+                        before = len(problems)
                         record = validate_record(raw, model, section, index, context, problems,
                                                  clean)
+                        if record is None and keep_incomplete and section == "equipment":
+                            data.incomplete.append((len(out), stand_in(raw, index),
+                                                    problems[before:]))
+                            del problems[before:]
+                            continue
                     if record is None:
                         staff_id = raw.get("id") if isinstance(raw, dict) else None
                         if section == "staff" and staff_id is not None:
                             unchecked_staff.add(str(getattr(staff_id, "raw", staff_id))
                                                 .strip(SPACE))
+                        continue
+                    if section == "batch_checks":
+                        if (record.kind, record.batch) not in batches:
+                            known = sorted({b for k, b in batches if k == record.kind})
+                            problems.append(Problem(
+                                _("no {kind} of batch {batch!r} in the equipment register"
+                                  "{hint}; a batch check counts for the items of its batch")
+                                .format(kind=record.kind.replace("_", " "), batch=record.batch,
+                                        hint=suggest(record.batch, known)),
+                                _locate(raw, ("batch",)) or (records.location(index)
+                                                             if located is not None else None),
+                                _path(section, index, ("batch",))))
+                            continue
+                        out.append(record)
                         continue
                     if record.id in seen:
                         first_list, first_index = seen[record.id]
@@ -463,12 +536,18 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                         if value is not None:
                             any_refs = True
                             if staff_ids and value not in staff_ids:
-                                unknown_refs.append(Problem(
+                                target = unknown_refs
+                                if keep_incomplete and section == "equipment":
+                                    target = []
+                                    data.incomplete.append((len(out), record, target))
+                                target.append(Problem(
                                     _("{field} {value!r} is not on the staff list").format(
                                         field=ref, value=value) + suggest(value, staff_ids),
                                     _locate(raw, (ref,)) or early.ref_place(records,
                                                                             section, index),
                                     _path(section, index, (ref,))))
+                                if target is not unknown_refs:
+                                    continue
                     out.append(record)
                 if by_position or located is None:
                     records[start:start + CHUNK] = [None] * len(chunk)
@@ -487,6 +566,26 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
     if problems:
         raise UserError(problems)
     return data
+
+
+def stand_in(raw: Any, index: int) -> EquipmentItem:
+    """An equipment record that did not validate, as an item with what could be read of it
+    (id, kind, holder, batch), for the report's `invalid` section. Its id is
+    'equipment[N]' when it has none; its kind 'unknown' when not a known one."""
+    def text(key: str) -> str | None:
+        value = raw.get(key) if isinstance(raw, dict) else None
+        if value is None or isinstance(value, (dict, list, bool)):
+            return None
+        value = str(getattr(value, "raw", value)).strip(SPACE)
+        return value or None
+    kind = text("kind")
+    labels = {label: code for code, label in EQUIPMENT_LABELS.items()}
+    kind = labels.get(kind, kind)
+    return EquipmentItem.model_construct(
+        id=text("id") or f"equipment[{index + 1}]",
+        kind=kind if kind in EQUIPMENT_LABELS else "unknown",
+        holder=text("holder"), batch=text("batch"), manufactured=None, in_service=None,
+        retired=None, checks=[], note=None)
 
 
 def _is_table(path: Path) -> bool:

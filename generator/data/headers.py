@@ -74,18 +74,31 @@ COLUMNS: dict[str, dict[str, tuple[str, list[str]]]] = {
         "result": ("code", ["结果", "检查结果", "检测结果"]),
         "note": ("text", ["备注"]),
     },
+    # checks of a batch's sample (批次抽检): a sheet of equipment.xlsx, or a file of its own
+    "batch_checks": {
+        "batch": ("text", ["批次", "批号", "生产批次"]),
+        "kind": ("code", ["类别", "种类", "设备类别"]),
+        "date": ("date", ["日期", "检查日期", "检测日期"]),
+        "type": ("code", ["类型", "检查类型", "检查方式"]),
+        "result": ("code", ["结果", "检查结果", "检测结果"]),
+        "sampled": ("int", ["抽检数量", "样本数", "抽样数量", "数量"]),
+        "note": ("text", ["备注"]),
+    },
 }
 
-TABLE_SECTIONS = tuple(COLUMNS)          # staff, work_orders, equipment, checks
-ID_FIELD = {"staff": "id", "work_orders": "id", "equipment": "id", "checks": "item"}
+TABLE_SECTIONS = tuple(COLUMNS)          # staff, work_orders, equipment, checks, batch_checks
+ID_FIELD = {"staff": "id", "work_orders": "id", "equipment": "id", "checks": "item",
+            "batch_checks": "batch"}
 REQUIRED = {
     "staff": ("id", "name"),
     "work_orders": ("id", "kind", "received", "customer.name"),
     "equipment": ("id", "kind"),
     "checks": ("item", "date", "type", "result"),
+    "batch_checks": ("batch", "kind", "date", "type", "result"),
 }
-# sheet names of equipment.xlsx that hold the checks
+# sheet names of equipment.xlsx that hold the checks, and the batch checks
 CHECK_SHEETS = {"checks", "check", "检查记录", "检测记录", "检查", "检测", "点检记录"}
+BATCH_CHECK_SHEETS = {"batch_checks", "batchchecks", "批次抽检", "批次抽检记录", "批次检测"}
 # codes with Chinese labels, for the template's drop-down lists: section -> field -> labels
 def choices() -> dict[str, dict[str, list[str]]]:
     from .models import (CAUSE_LABELS, CHECK_TYPE_LABELS, EQUIPMENT_LABELS, KIND_LABELS,
@@ -98,6 +111,9 @@ def choices() -> dict[str, dict[str, list[str]]]:
         "equipment": {"kind": list(EQUIPMENT_LABELS.values())},
         "checks": {"type": list(CHECK_TYPE_LABELS.values()),
                    "result": list(RESULT_LABELS.values())},
+        "batch_checks": {"kind": list(EQUIPMENT_LABELS.values()),
+                         "type": list(CHECK_TYPE_LABELS.values()),
+                         "result": list(RESULT_LABELS.values())},
         "staff": {"stars": ["0", "1", "2", "3", "4", "5"]},
     }
 
@@ -106,9 +122,14 @@ _REMARK = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\]]$")
 _SPACE = re.compile(r"\s+")
 
 
+LONGEST_HEADER = 200  # no known header is longer; a longer cell is compared as it is
+
+
 def normalize(header: Any) -> str:
     """The comparable form of a header: no spaces, no trailing * or (remark), lower case."""
     text = _SPACE.sub("", str(header))
+    if len(text) > LONGEST_HEADER:
+        return text.lower()  # (remarks are stripped one at a time: never on a long text)
     while True:
         stripped = _REMARK.sub("", text).rstrip("*＊:：")
         if stripped == text:

@@ -7,6 +7,7 @@ Labels for codes (kind, service, cause, rating) live here too, so every output s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -64,6 +65,22 @@ def _as_text(value: Any, info: ValidationInfo) -> Any:
         return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     if isinstance(value, str):
         return value.strip(SPACE)
+    return value
+
+
+# '1.38E+10', '1.38001E+10', '8.61381E+12': a long number Excel shows in a General column and
+# saves so in CSV. The digits behind the first few are gone; nothing can bring them back.
+_SCIENTIFIC = re.compile(r"[+-]?[0-9](?:[.,][0-9]*)?[eE][+]?[0-9]{1,3}")
+
+
+def _not_scientific(value: Any) -> Any:
+    """An identifier (phone, account, staff or item id) that Excel already turned into
+    scientific notation is refused: printing '1.38E+10' as a phone number helps nobody."""
+    if isinstance(value, str) and len(value) <= 24 and _SCIENTIFIC.fullmatch(value):
+        raise ValueError(_(
+            "{value!r} is a long number that Excel shortened to scientific notation; its digits "
+            "are lost. In Excel, format the column as 文本 (Text), type the number again, and "
+            "save").format(value=value))
     return value
 
 
@@ -155,6 +172,8 @@ def parse_offset(value: Any) -> tuple[float, float]:
 
 Text = Annotated[str, BeforeValidator(_as_text)]
 Offset = Annotated[tuple[float, float], BeforeValidator(parse_offset)]
+# phones, accounts, ids: text whose digits matter (never Excel's 1.38E+10)
+Digits = Annotated[str, BeforeValidator(_as_text), AfterValidator(_not_scientific)]
 FileRef = Annotated[Path, BeforeValidator(_file)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 MonthOrDate = Annotated[dt.date, BeforeValidator(_month_or_date)]
@@ -231,9 +250,9 @@ class Company(Model):
     short_name: Text | None = None
     unit: Text | None = None               # default unit printed on badges
     partner_label: Text = "电信特约服务商"
-    hotline: Text = "10000"
-    consult_phone: Text | None = None      # 咨询电话; the hotline when not given
-    complaint_phone: Text | None = None
+    hotline: Digits = "10000"
+    consult_phone: Digits | None = None    # 咨询电话; the hotline when not given
+    complaint_phone: Digits | None = None
     service_promise: Text = ""
     address: Text | None = None
     website: Text | None = None
@@ -256,13 +275,13 @@ class Company(Model):
 
 # ---------------------------------------------------------------- staff
 class Person(Model):
-    id: Text = Field(min_length=1)
+    id: Digits = Field(min_length=1)
     name: Text = Field(min_length=1)
     name_ug: Text | None = None            # the name in Uyghur (Arabic script), bilingual badges
     unit: Text | None = None
     team: Text | None = None
     title: Text = "智慧家庭工程师"
-    phone: Text | None = None
+    phone: Digits | None = None
     photo: FileRef | None = None
     qr: Text | None = None                 # payload: a WeChat link or text
     qr_image: FileRef | None = None        # or an existing QR image
@@ -274,9 +293,9 @@ class Person(Model):
 # ---------------------------------------------------------------- work orders
 class Customer(Model):
     name: Text
-    phone: Text | None = None
+    phone: Digits | None = None
     address: Text | None = None
-    account: Text | None = None            # broadband account / phone number served
+    account: Digits | None = None           # broadband account / phone number served
 
 
 class Appointment(Model):
@@ -298,7 +317,7 @@ class Material(Model):
 
 
 class WorkOrder(Model):
-    id: Text = Field(min_length=1)
+    id: Digits = Field(min_length=1)
     kind: Annotated[Literal["install", "move", "repair"],
                     BeforeValidator(_labelled(KIND_LABELS, KIND_WORDS))]
     service: Annotated[Text, BeforeValidator(_labelled(SERVICE_LABELS)),
@@ -308,7 +327,7 @@ class WorkOrder(Model):
     fault: Text | None = None
     prepare: Text | None = None
     appointment: Appointment | None = None
-    engineer: Text | None = None           # a staff id
+    engineer: Digits | None = None         # a staff id
     completed: DateTime | None = None
     materials: list[Material] = Field(default_factory=list)
     work_done: Text | None = None
@@ -343,10 +362,10 @@ class Check(Model):
 
 
 class EquipmentItem(Model):
-    id: Text = Field(min_length=1)
+    id: Digits = Field(min_length=1)
     kind: Annotated[Literal["helmet", "insulated_shoes"],
                     BeforeValidator(_labelled(EQUIPMENT_LABELS))]
-    holder: Text | None = None             # a staff id
+    holder: Digits | None = None           # a staff id
     batch: Text | None = None
     manufactured: MonthOrDate | None = None
     in_service: Date | None = None
@@ -359,6 +378,21 @@ class EquipmentItem(Model):
         if self.manufactured is None and self.in_service is None:
             raise ValueError(_("give 'manufactured' (生产日期) or 'in_service' (启用日期)"))
         return self
+
+
+class BatchCheck(Model):
+    """A check of a sample of one batch (抽查/抽验, SPEC §5): the sample decides for its batch.
+    A passing test counts for every item of that kind and batch as the item's own passing test
+    would (unless the policy's `batch_checks_extend` is false); a failing one scraps them all."""
+
+    batch: Text = Field(min_length=1)
+    kind: Annotated[Literal["helmet", "insulated_shoes"],
+                    BeforeValidator(_labelled(EQUIPMENT_LABELS))]
+    date: Date
+    type: Annotated[Literal["test", "visual"], BeforeValidator(_labelled(CHECK_TYPE_LABELS))]
+    result: Annotated[Literal["pass", "fail"], BeforeValidator(_labelled(RESULT_LABELS))]
+    sampled: int | None = Field(default=None, ge=1)
+    note: Text | None = None
 
 
 # ---------------------------------------------------------------- validating clean records fast
@@ -469,4 +503,5 @@ SECTIONS: dict[str, type[Model]] = {
     "work_orders": WorkOrder,
     "equipment": EquipmentItem,
     "phrases": PhraseBook,
+    "batch_checks": BatchCheck,
 }

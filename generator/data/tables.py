@@ -28,8 +28,8 @@ from typing import Any, Callable, Iterable, Iterator
 from . import headers as H
 from ..dates import parse_date, parse_datetime
 from .models import SPACE
-from ..i18n import _
 from ..errors import Location, Problem, UserError, suggest
+from ..i18n import _
 from .yamlsource import MarkedDict, MarkedList
 
 HEADER_SCAN_ROWS = 10          # the header row is looked for among this many first rows
@@ -39,7 +39,8 @@ SECTION_NAMES = {"staff": "staff", "work_orders": "work_orders", "workorders": "
                  "花名册": "staff", "人员": "staff", "人员名单": "staff", "员工": "staff",
                  "工单": "work_orders", "装维工单": "work_orders",
                  "台账": "equipment", "安全用具": "equipment", "安全用具台账": "equipment",
-                 "设备台账": "equipment", "检查记录": "checks", "检测记录": "checks"}
+                 "设备台账": "equipment", "检查记录": "checks", "检测记录": "checks",
+                 "batch_checks": "batch_checks", "批次抽检": "batch_checks"}
 
 
 # ---------------------------------------------------------------------------- located values
@@ -145,7 +146,7 @@ def read_table(path: Path, *, section: str | None = None, encoding: str | None =
             raise UserError(Problem(_("a CSV file has no sheets; remove '#{sheet}'").format(
                 sheet=sheet), Location(display)))
         text, _encoding = decode_csv(file_path, display, encoding)
-        rows = _csv_rows(text)
+        rows = _csv_rows(text, display)
         records = _read_rows(rows, TableInfo(display, None), named, extra, excel=False)
         return {records.section: records}
     if file_path.suffix.lower() != ".xlsx":
@@ -229,16 +230,71 @@ def decode_csv(path: Path, display: str, encoding: str | None) -> tuple[str, str
     raise UserError(Problem(why, Location(display, line)))
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number where the row starts, cells) for each row of CSV text."""
+MAX_CELL = 32_767  # characters in one cell: Excel's own limit (docs/security.md)
+
+
+def _csv_rows(text: str, display: str = "") -> Iterator[tuple[int, list[str]]]:
+    """(line number where the row starts, cells) for each row of CSV text.
+
+    A quoted cell that never closes swallows the rows after it (issue 15.3): a cell running
+    over lines that hold the file's delimiter pattern (as many delimiters as the header line),
+    or running to the end of the file, is an error naming the line where the quote opened.
+    A cell longer than MAX_CELL characters is an error too."""
     sample = text[:4096].splitlines()[:5]
     counts = {d: sum(line.count(d) for line in sample) for d in (",", "\t", ";")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    pattern = next((line.count(delimiter) for line in sample if line.strip()), 0)
+    csv.field_size_limit(MAX_CELL)  # the csv module's own limit (131,072) says no row
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = reader.line_num
+            if "field larger than field limit" in str(exc):
+                raise UserError(Problem(_(
+                    "a cell here is longer than {limit:,} characters (the most a cell holds, "
+                    "as in Excel); is a quote (\") left open above?").format(limit=MAX_CELL),
+                    Location(display, line))) from None
+            raise UserError(Problem(_("cannot read this CSV line: {why}").format(why=exc),
+                                    Location(display, line))) from None
+        end = reader.line_num
+        if end > start:
+            _runaway_quote(text, cells, start, end, delimiter, pattern, display)
         yield start, cells
-        start = reader.line_num + 1
+        start = end + 1
+
+
+def _runaway_quote(text: str, cells: list[str], start: int, end: int, delimiter: str,
+                   pattern: int, display: str) -> None:
+    """Raise when the row from line `start` to `end` is a quote left open (see _csv_rows)."""
+    for cell in cells:
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        inner = cell.splitlines()[1:]
+        rowlike = next((i for i, line in enumerate(inner, 1)
+                        if pattern and line.count(delimiter) >= pattern), None)
+        if rowlike is not None:
+            raise UserError(Problem(_(
+                "a quote (\") opened in the row on line {start} is not closed where it should "
+                "be: lines up to {end} were read into one cell, although they look like rows "
+                "of their own. Close the quote, or remove it").format(start=start, end=end),
+                Location(display, start)))
+    lines = text.splitlines(keepends=True)
+    if end >= len(lines):  # the last row: does its quote close before the end of the file?
+        rest = "".join(lines[start - 1:])
+        try:
+            list(csv.reader(io.StringIO(rest, newline=""), delimiter=delimiter, strict=True))
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise UserError(Problem(_(
+                    "a quote (\") opened in the row on line {start} is never closed: "
+                    "everything after it, to the end of the file, was read into one cell. "
+                    "Close the quote, or remove it").format(start=start),
+                    Location(display, start))) from None
 
 
 def _read_workbook(file_path: Path, display: str, sheet: str | None, named: str | None,
@@ -255,41 +311,129 @@ def _read_workbook(file_path: Path, display: str, sheet: str | None, named: str 
             "or a damaged one? {error}); save it again as .xlsx").format(
                 error=type(exc).__name__), Location(display))) from None
     try:
-        names = book.sheetnames
-        is_checks = lambda name: H.normalize(name) in H.CHECK_SHEETS  # noqa: E731
-        if sheet is not None:
-            if sheet not in names:
-                raise UserError(Problem(_("no sheet named {sheet!r}").format(sheet=sheet)
-                                        + suggest(sheet, names) + _(" (sheets: {sheets})")
-                                        .format(sheets=", ".join(names)), Location(display)))
-            main = sheet
-        else:
-            main = next((n for n in names if not is_checks(n)), names[0])
-        section = forced or ("checks" if is_checks(main) else named)
-        out: dict[str, LocatedList] = {}
-        problems: list[Problem] = []
-        try:
-            records = _read_rows(_sheet_rows(book[main]), TableInfo(display, main), section,
-                                 extra, excel=True)
-            out[records.section] = records
-        except UserError as exc:
-            problems.extend(exc.problems)
-            records = None
-        if records is None or records.section == "equipment":
-            for name in names:
-                if name != main and is_checks(name):
-                    try:
-                        out["checks"] = _read_rows(_sheet_rows(book[name]),
-                                                   TableInfo(display, name), "checks", extra,
-                                                   excel=True)
-                    except UserError as exc:
-                        problems.extend(exc.problems)
-                    break
-        if problems:
-            raise UserError(problems)
-        return out
+        return _read_sheets(book, display, sheet, named, forced, extra)
     finally:
         book.close()
+
+
+def _named_sheet(name: str) -> str | None:
+    """The section a sheet's name gives: checks (检查记录), batch_checks (批次抽检), or None."""
+    key = H.normalize(name)
+    if key in H.CHECK_SHEETS:
+        return "checks"
+    if key in H.BATCH_CHECK_SHEETS:
+        return "batch_checks"
+    return None
+
+
+def _read_sheets(book, display: str, sheet: str | None, named: str | None, forced: str | None,
+                 extra: dict) -> dict[str, LocatedList]:
+    """Every sheet of a workbook is read or said (issue 15.1): the main sheet (the one named
+    with file.xlsx#sheet, else the first that is not a checks sheet); sheets named or headed
+    as checks or batch checks; in a safety register (an equipment workbook) every other sheet
+    its headers recognise. A non-empty sheet that is not read is named in a warning, and in
+    a safety register, a table whose headers fieldprint cannot read is an error: a checks
+    sheet left as 'Sheet2' must not vanish from the report."""
+    names = book.sheetnames
+    if sheet is not None:
+        if sheet not in names:
+            raise UserError(Problem(f"no sheet named {sheet!r}{suggest(sheet, names)} "
+                                    f"(sheets: {', '.join(names)})", Location(display)))
+        main = sheet
+    else:
+        main = next((n for n in names if _named_sheet(n) is None), names[0])
+    section = forced or _named_sheet(main) or named
+    out: dict[str, LocatedList] = {}
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    try:
+        records = _read_rows(_sheet_rows(book[main]), TableInfo(display, main), section,
+                             extra, excel=True)
+        out[records.section] = records
+    except UserError as exc:
+        problems.extend(exc.problems)
+        records = None
+    safety = (records is None or records.section in ("equipment", "checks", "batch_checks")
+              or any(_named_sheet(n) for n in names))
+    for name in names:
+        if name == main:
+            continue
+        by_name = _named_sheet(name)
+        if sheet is not None and by_name is None:
+            continue  # the user named the one sheet to read
+        where = Location(display, sheet=name)
+        head = _first_rows(book[name])
+        if not any(any(_cell_text(c.value) for c in cells) for _n, cells in head):
+            continue  # an empty sheet: nothing to lose
+        if not safety and by_name is None:
+            warnings.append(Problem(_(
+                "this sheet is not read: only the first sheet of a workbook is (its first "
+                "row: {headers}); to read it too, give it as {file}#{sheet}").format(
+                    headers=_header_sample(head), file=display, sheet=name), where))
+            continue
+        try:
+            found = _read_rows(_sheet_rows(book[name]), TableInfo(display, name), by_name,
+                               extra, excel=True)
+        except UserError as exc:
+            if by_name is not None or _looks_like_a_table(head):
+                if by_name is None:
+                    problems.append(Problem(_(
+                        "this sheet is not read: its headers are none that fieldprint knows "
+                        "({headers}). In a safety register no table may be left out: give it "
+                        "the headers of docs/spreadsheets.md (a checks sheet: 编号, 日期, 类型, "
+                        "结果; batch checks: 批次, 类别, 日期, 类型, 结果), or move it to "
+                        "another workbook").format(headers=_header_sample(head)), where))
+                else:
+                    problems.extend(exc.problems)
+            else:
+                warnings.append(Problem(_(
+                    "this sheet is not read ({why}); to read it, name it after the file: "
+                    "{file}#{sheet}").format(why=_first_message(exc), file=display,
+                                             sheet=name), where))
+            continue
+        known = out.get(found.section)
+        if known is None:
+            out[found.section] = found
+        else:
+            known.extend(found)
+            known.warnings.extend(found.warnings)
+    if problems:
+        raise UserError(problems)
+    first = next(iter(out.values()), None)
+    if first is not None:
+        first.warnings.extend(warnings)
+    return out
+
+
+def _first_rows(ws) -> list[tuple[int, tuple]]:
+    rows = []
+    for number, cells in _sheet_rows(ws):
+        rows.append((number, cells))
+        if len(rows) >= HEADER_SCAN_ROWS:
+            break
+    return rows
+
+
+def _looks_like_a_table(head: list[tuple[int, tuple]]) -> bool:
+    """Two or more filled cells in a row: headers of some table, not a note."""
+    return any(sum(1 for c in cells if _cell_text(c.value)) >= 2 for _, cells in head)
+
+
+def _header_sample(head: list[tuple[int, tuple]]) -> str:
+    for _n, cells in head:
+        texts = [_cell_text(c.value) for c in cells if _cell_text(c.value)]
+        if texts:
+            shown = ", ".join(texts[:8])
+            return _clip(shown, 200)
+    return ""
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _first_message(exc: UserError) -> str:
+    return exc.problems[0].message if exc.problems else ""
 
 
 def _sheet_rows(ws) -> Iterator[tuple[int, tuple]]:
@@ -388,10 +532,13 @@ def _date_converter(allow_month: bool) -> Callable:
     return convert
 
 
+# Linear on any text (issue 15.10): runs of spaces are possessive (\s*+), and the second
+# day takes the rest of the text (DOTALL), so no start position rescans what follows it.
 _RANGE_SAME_DAY = re.compile(
-    r"^(?P<day>.*?[\d日])\s*[T ]?\s*(?<!\d)(?P<t1>\d{1,2}:\d{2})\s*(?:-|~|～|至|到|—|–)\s*(?P<t2>\d{1,2}:\d{2})$")
-_RANGE_TWO_DAYS = re.compile(r"^(?P<a>.+?\d{1,2}:\d{2}(?::\d{2})?)\s*(?:~|～|至|到|—|–|\s-\s)\s*"
-                             r"(?P<b>\d{4}.+)$")
+    r"^(?P<day>.*?[\d日])\s*+[T ]?\s*+(?<!\d)(?P<t1>\d{1,2}:\d{2})\s*+(?:-|~|～|至|到|—|–)\s*+"
+    r"(?P<t2>\d{1,2}:\d{2})$")
+_RANGE_TWO_DAYS = re.compile(r"(?s)^(?P<a>.+?\d{1,2}:\d{2}(?::\d{2})?)\s*+"
+                             r"(?:~|～|至|到|—|–|(?<=\s)-(?=\s))\s*+(?P<b>\d{4}.+)$")
 
 
 class TimeRange(tuple):
@@ -428,7 +575,7 @@ def _datetime_converter(ranges: bool) -> Callable:
     return convert
 
 
-_STARS = re.compile(r"^\s*(\d)\s*星?(?:级)?\s*$")
+_STARS = re.compile(r"^\s*+(\d)\s*+星?(?:级)?\s*+$")
 
 
 def _int(value: Any, cell) -> Any:
@@ -449,30 +596,84 @@ def _code(value: Any, cell) -> Any:
     return value
 
 
-_MATERIAL_SPLIT = re.compile(r"\s*[;；\n、]\s*")
-_MATERIAL = re.compile(r"^(?P<item>.+?)\s*(?:[×xX*＊]\s*|\s+)(?P<qty>\d+(?:\.\d+)?)\s*"
-                       r"(?P<unit>[^\s\d（(]*)\s*(?:[（(](?P<note>[^）)]*)[)）])?$")
-_NOTE_ONLY = re.compile(r"^(?P<item>.+?)\s*[（(](?P<note>[^）)]*)[)）]$")
+_MATERIAL_SEPARATORS = str.maketrans({"；": ";", "\n": ";", "、": ";"})
+_TIMES = "×xX*＊"
+_OPEN, _CLOSE = "（(", "）)"
+_NOT_UNIT = frozenset("（(0123456789")
 
 
 def parse_materials(text: str) -> list[dict[str, Any]]:
-    """'皮线光缆 20 米；水晶头×2 个（备用）' -> [{item, qty, unit, note}, ...]."""
+    """'皮线光缆 20 米；水晶头×2 个（备用）' -> [{item, qty, unit, note}, ...].
+
+    Read from the right by hand, not by a regular expression, so that any text costs time in
+    proportion to its length (issue 15.10): a part is `item [×] qty [unit] [(note)]`; a part
+    without a quantity is `item (note)` or just `item`."""
     out = []
-    for part in _MATERIAL_SPLIT.split(text.strip()):
-        if not part:
-            continue
-        m = _MATERIAL.match(part)
-        if m:
-            entry: dict[str, Any] = {"item": m["item"], "qty": float(m["qty"])}
-            if m["unit"]:
-                entry["unit"] = m["unit"]
-            if m["note"]:
-                entry["note"] = m["note"].strip()
-        else:
-            n = _NOTE_ONLY.match(part)
-            entry = {"item": n["item"], "note": n["note"].strip()} if n else {"item": part}
-        out.append(entry)
+    for part in text.translate(_MATERIAL_SEPARATORS).split(";"):
+        part = part.strip()
+        if part:
+            out.append(_material(part))
     return out
+
+
+def _material(part: str) -> dict[str, Any]:
+    rest, note = _split_note(part)
+    entry = _quantity(rest) if rest else None
+    if entry is None:
+        return {"item": rest, "note": note} if note is not None and rest else {"item": part}
+    if note is not None:
+        entry["note"] = note
+    return entry
+
+
+def _split_note(part: str) -> tuple[str, str | None]:
+    """'水晶头×2 个（备用）' -> ('水晶头×2 个', '备用'); no closing bracket at the end: no note."""
+    if part[-1] not in _CLOSE:
+        return part, None
+    last_close = max(part.rfind(")", 0, len(part) - 1), part.rfind("）", 0, len(part) - 1))
+    opens = [i for i in (part.find("(", last_close + 1), part.find("（", last_close + 1))
+             if i != -1]
+    if not opens:
+        return part, None
+    start = min(opens)
+    return part[:start].rstrip(), part[start + 1:-1].strip()
+
+
+def _quantity(rest: str) -> dict[str, Any] | None:
+    """'水晶头×2 个' -> {item: 水晶头, qty: 2.0, unit: 个}; None without a quantity."""
+    end = len(rest)
+    start = end
+    while start > 0 and not rest[start - 1].isspace() and rest[start - 1] not in _NOT_UNIT:
+        start -= 1
+    unit = rest[start:end]
+    head = rest[:start].rstrip()
+    i = len(head)
+    while i > 0 and head[i - 1] in "0123456789":
+        i -= 1
+    if i < len(head) and i > 1 and head[i - 1] == "." and head[i - 2] in "0123456789":
+        j = i - 1
+        while j > 0 and head[j - 1] in "0123456789":
+            j -= 1
+        i = j
+    qty_text = head[i:]
+    if not qty_text or not qty_text[0].isdigit() or not qty_text[-1].isdigit():
+        return None
+    before = head[:i]
+    stripped = before.rstrip()
+    if (stripped and stripped[-1] in _TIMES and len(stripped) > 1
+            and not (stripped[-1] in "xX" and stripped[-2].isascii() and stripped[-2].isalpha())):
+        # 水晶头×2, 水晶头 x 2, RJ45x2; but 'box 3' is a box
+        item = stripped[:-1].rstrip()
+    elif len(stripped) < len(before):
+        item = stripped
+    else:
+        return None
+    if not item:
+        return None
+    entry: dict[str, Any] = {"item": item, "qty": float(qty_text)}
+    if unit:
+        entry["unit"] = unit
+    return entry
 
 
 def format_materials(materials: Iterable[dict]) -> str:
@@ -726,6 +927,12 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             if value is None:
                 continue
             if value.__class__ is str:
+                if len(value) > MAX_CELL:  # CSV stops at the csv module's limit (MAX_CELL)
+                    problems.append(Problem(_(
+                        "this cell holds {n:,} characters; a cell holds at most {limit:,} "
+                        "(as in Excel)").format(n=len(value), limit=MAX_CELL),
+                        info.location(number, info.headers.get(field))))
+                    continue
                 value = value.strip(SPACE)
                 if not value:
                     continue

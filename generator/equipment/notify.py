@@ -39,7 +39,7 @@ from urllib.parse import urlencode
 
 from ..i18n import _
 from .report import Report
-from .rules import STATUSES, Status, urgent_first
+from .rules import STATUSES, URGENCY, Status, urgent_first
 
 APPS = ("wecom", "dingtalk", "feishu")
 # Statuses a message lists, most urgent first; the others are only counted.
@@ -82,11 +82,13 @@ def app_name(app: str) -> str:
 def _status_label(status: str) -> str:
     return {"ok": _("ok"), "due_soon": _("due soon"), "due_today": _("due today"),
             "overdue": _("overdue"), "scrapped": _("scrapped"),
-            "not_in_service": _("not in service"), "invalid": _("invalid")}[status]
+            "not_in_service": _("not in service"), "in_stock": _("in stock"),
+            "invalid": _("invalid")}[status]
 
 
 def _kind_label(kind: str) -> str:
-    return {"helmet": _("helmet"), "insulated_shoes": _("insulated shoes")}[kind]
+    return {"helmet": _("helmet"), "insulated_shoes": _("insulated shoes"),
+            "unknown": _("unknown kind")}[kind]
 
 
 def _action_label(s: Status) -> str:
@@ -128,8 +130,7 @@ def counts_line(statuses: list[Status]) -> str:
     counts = dict.fromkeys(STATUSES, 0)
     for s in statuses:
         counts[s.status] += 1
-    order = sorted(STATUSES, key=lambda k: ("overdue", "due_today", "due_soon", "invalid",
-                                             "scrapped", "ok", "not_in_service").index(k))
+    order = sorted(STATUSES, key=URGENCY.get)
     parts = [_("{status} {count}").format(status=_status_label(k), count=counts[k])
              for k in order]
     parts.append(_("{count} in all").format(count=len(statuses)))

@@ -27,10 +27,11 @@ STATUS_MEANING = {
     "overdue": "已过到期日，须立即检测或更换，检测合格前不得使用",
     "due_today": "今日为最后有效日",
     "due_soon": "将在预警期内到期，请安排检测",
-    "invalid": "登记数据自相矛盾，请核实更正",
+    "invalid": "登记数据不全或自相矛盾，请核实更正",
     "scrapped": "已报废（检测/外观不合格、整批报废或已停用），须更换",
     "ok": "在有效期内",
     "not_in_service": "尚未发放启用",
+    "in_stock": "绝缘鞋库存未发放，穿用后开始计算试验周期",
 }
 
 
@@ -122,6 +123,8 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
     rules = (f"规则：安全帽自生产日期起 {p.helmet_life_months} 个月有效"
              + (f"，到期前 {p.extension_window_days} 天内抽检合格可延用 {p.extension_months} "
                 "个月，抽检不合格整批报废" if p.extend_by_test else "，到期即更换")
+             + ("；批次抽检合格，同批次均延用" if p.extend_by_test and p.batch_checks_extend
+                else "")
              + f"；绝缘鞋每 {p.shoes_test_months} 个月预防性试验；外观检查不合格即报废；"
                f"提前 {p.warn_days} 天预警。")
     shared = {
@@ -131,6 +134,8 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
             "total": str(ctx["total"]),
             "number": f"EQ-{as_of:%Y%m%d}",
             "rules": rules,
+            "left_out": (f"（另有 {report.made_after} 件生产日期晚于统计日，未列入）"
+                         if report.made_after else ""),
             "summary": [{**e, "count": str(e["count"]), "fill": fill[e["status"]]}
                         for e in ctx["summary"]],
             "teams": teams,

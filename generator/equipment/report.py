@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from ..errors import Location
+from ..errors import Location, terminal_text
 from ..data.models import EQUIPMENT_LABELS
 from ..i18n import _, _lp, in_language, language, ngettext
 from .rules import STATUSES, Policy, Status, summary, urgent_first
@@ -26,9 +26,12 @@ STATUS_WORDS = {"ok": _lp("equipment status", "ok"),
                 "overdue": _lp("equipment status", "overdue"),
                 "scrapped": _lp("equipment status", "scrapped"),
                 "not_in_service": _lp("equipment status", "not in service"),
+                "in_stock": _lp("equipment status", "in stock"),
                 "invalid": _lp("equipment status", "invalid")}
+# 'unknown': a record kept aside as invalid whose kind could not be read
 KIND_WORDS = {"helmet": _lp("equipment kind", "helmet"),
-              "insulated_shoes": _lp("equipment kind", "insulated shoes")}
+              "insulated_shoes": _lp("equipment kind", "insulated shoes"),
+              "unknown": _lp("equipment kind", "unknown kind")}
 BASIS_WORDS = {"manufactured": _lp("counted from", "manufacture date"),
                "in_service": _lp("counted from", "in-service date")}
 ACTION_WORDS = {("test", "helmet"): _lp("to do", "spot-check test"),
@@ -38,7 +41,7 @@ ACTION_WORDS = {("test", "helmet"): _lp("to do", "spot-check test"),
 STATUS_EN = {k: in_language("en", w) for k, w in STATUS_WORDS.items()}
 STATUS_ZH = {k: in_language("zh", w) for k, w in STATUS_WORDS.items()}
 KIND_EN = {k: in_language("en", w) for k, w in KIND_WORDS.items()}
-KIND_ZH = EQUIPMENT_LABELS
+KIND_ZH = {**EQUIPMENT_LABELS, "unknown": in_language("zh", KIND_WORDS["unknown"])}
 BASIS_ZH = {k: in_language("zh", w) for k, w in BASIS_WORDS.items()}
 NO_TEAM = "（未分班组）"
 NO_HOLDER = "（未发放）"
@@ -78,6 +81,7 @@ class Report:
     company: Any = None
     # where a record is in the data, by section and id: messages name it
     where: Callable[[str, str], Location | None] = lambda section, record_id: None
+    made_after: int = 0                    # items manufactured after as_of: left out
 
     @property
     def summary(self) -> dict[str, int]:
@@ -96,16 +100,40 @@ class Report:
 
 
 def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
-    """Assess a loaded Dataset's register."""
-    from .rules import assess
-    return Report(as_of, assess(dataset.equipment, as_of, policy), policy,
+    """Assess a loaded Dataset's register, its batch checks, and the records kept aside as
+    incomplete (`load_dataset(keep_incomplete=True)`): those are `invalid`, with their
+    problems as the reason, in their place in the register."""
+    from .rules import assess, made_after
+    statuses = assess(dataset.equipment, as_of, policy, dataset.batch_checks)
+    left_out = sum(1 for item in dataset.equipment if made_after(item, as_of))
+    if dataset.incomplete:
+        # positions are among all of dataset.equipment; those made later are not in statuses
+        shift = [0]
+        for item in dataset.equipment:
+            shift.append(shift[-1] + made_after(item, as_of))
+        for offset, (position, item, problems) in enumerate(dataset.incomplete):
+            text = "; ".join(_problem_text(p) for p in problems)
+            basis = "manufactured" if item.kind == "helmet" else "in_service"
+            statuses.insert(position - shift[position] + offset,
+                            Status(item, "invalid", None, basis, None, None,
+                                   ("text", text, text)))
+    return Report(as_of, statuses, policy,
                   {p.id: p for p in dataset.staff}, dataset.company,
-                  lambda section, record_id: dataset.origins.get((section, record_id)))
+                  lambda section, record_id: dataset.origins.get((section, record_id)),
+                  left_out)
+
+
+def _problem_text(problem) -> str:
+    """A problem of an incomplete record, for its reason: the field and message, where."""
+    field = problem.path.partition(".")[2] if "." in problem.path else ""
+    where = f" ({problem.location})" if problem.location is not None else ""
+    return f"{field}: {problem.message}{where}" if field else f"{problem.message}{where}"
 
 
 # ---------------------------------------------------------------------------------- JSON
 def to_json(report: Report) -> str:
-    """The JSON contract of issue 5: as_of, items (register order), summary of every status.
+    """The JSON contract of issue 5: as_of, items (register order), summary of every status,
+    and made_after_as_of (items manufactured after as_of, left out of the items).
 
     One item per line: readable, diffable day to day. Written line by line rather than through
     `json.dumps` (a dict per item cost more than the writing): the text that people typed (id,
@@ -134,7 +162,8 @@ def to_json(report: Report) -> str:
                f'"reason": {reason}}}')
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     head = f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n  "items": ['
-    tail = f'],\n  "summary": {dumps(report.summary)}\n}}\n'
+    tail = (f'],\n  "summary": {dumps(report.summary)},\n'
+            f'  "made_after_as_of": {int(report.made_after)}\n}}\n')
     if not lines:
         return head + tail
     lines[0] = head + "\n    " + lines[0]
@@ -281,10 +310,19 @@ def summary_line(report: Report) -> str:
     total = sum(counts.values())
     parts = [_("{n} {status}").format(n=counts[k], status=status_word(k))
              for k in STATUSES if counts[k]]
-    return ngettext("{n} item as of {date}: {counts}", "{n} items as of {date}: {counts}",
+    line = ngettext("{n} item as of {date}: {counts}", "{n} items as of {date}: {counts}",
                     total).format(n=total, date=report.as_of.isoformat(),
                                   counts=_(", ").join(parts) if parts
                                   else _("nothing in the register"))
+    if report.made_after:
+        line += "\n" + made_after_line(report)
+    return line
+
+
+def made_after_line(report: Report) -> str:
+    """The line under the table for items made after the as-of date."""
+    return _("{n} item(s) manufactured after {day} left out: they did not exist that day"
+             ).format(n=report.made_after, day=report.as_of.isoformat())
 
 
 def _why(status: Status, code: str, seen: dict) -> str:
@@ -311,8 +349,9 @@ def to_table(report: Report) -> str:
                      "" if left is None else str(left),
                      "" if s.in_service_days is None else str(s.in_service_days),
                      action_in(s, code), holder, report.team(s), _why(s, code, reasons)))
-    body = [tuple(_cut(v, _LIMITS.get(h, 999)) for h, v in zip(TABLE_COLUMNS, row))
-            for row in body]
+    # a terminal view: control characters from the data are shown escaped (\x1b), never run
+    body = [tuple(_cut(terminal_text(v, one_line=True), _LIMITS.get(h, 999))
+                  for h, v in zip(TABLE_COLUMNS, row)) for row in body]
     headers = table_headers()
     sizes = [max([width(h)] + [width(row[i]) for row in body])
              for i, h in enumerate(headers)]

@@ -12,8 +12,14 @@ Rules (every number comes from `Policy`):
 - Insulated shoes: a preventive `test` is due 6 months after `in_service` (or `manufactured`);
   each passing test makes the next one due 6 months after it. A failing test or visual check
   scraps them.
+- Insulated shoes not yet issued (no `in_service` and no holder: 库存未发放) are `in_stock`: the
+  6 months are of wear. Helmets age from manufacture, in stock or not.
+- Batch checks (`batch_checks`, 批次抽检): a sample decides for its batch (抽查/抽验). A passing
+  test counts for every item of that kind and batch as the item's own passing test would
+  (policy `batch_checks_extend: false` switches that off); a failing check scraps the batch.
 - `retired` scraps an item from that date. Records (checks, retirement) dated after the as-of
-  date are ignored, as if they had not happened yet.
+  date are ignored, as if they had not happened yet; an item manufactured after the as-of date
+  did not exist that day and is left out (`made_after`).
 Month arithmetic is dateutil's relativedelta, which clamps to the month's end
 (2024-08-31 + 6 months = 2025-02-28).
 """
@@ -32,10 +38,11 @@ from ..data.models import EquipmentItem, Model
 from ..i18n import N_, both, in_language
 
 # The statuses in the order the JSON summary lists them.
-STATUSES = ("ok", "due_soon", "due_today", "overdue", "scrapped", "not_in_service", "invalid")
+STATUSES = ("ok", "due_soon", "due_today", "overdue", "scrapped", "not_in_service", "in_stock",
+            "invalid")
 # Most urgent first: what the table, the PDF and the spreadsheets sort by.
 URGENCY = {"overdue": 0, "due_today": 1, "due_soon": 2, "invalid": 3, "scrapped": 4, "ok": 5,
-           "not_in_service": 6}
+           "not_in_service": 6, "in_stock": 7}
 # Statuses that make `--fail-on` fail.
 FAIL_ON = {"overdue": frozenset({"overdue", "invalid"}),
            "due-soon": frozenset({"overdue", "invalid", "due_today", "due_soon"})}
@@ -51,6 +58,9 @@ class Policy(Model):
     extend_by_test: bool = True                             # false: scrap at end of life
     shoes_test_months: int = Field(6, ge=1, le=1200)        # insulated shoes: every 6 months
     warn_days: int = Field(30, ge=0, le=3650)               # due_soon this many days ahead
+    batch_checks_extend: bool = True                        # false: a batch's passing sample
+                                                            # extends nothing (a failing one
+                                                            # still scraps the batch)
 
 
 DEFAULT_POLICY = Policy()
@@ -73,6 +83,9 @@ REASONS = {
     "shoes_manufactured": N_("{0} months after manufacture ({1})"),
     "shoes_tested": N_("{0} months after the passing preventive test on {1}"),
     "not_in_service": N_("goes into service on {0}"),
+    "batch_extended": N_("{0} months after the passing spot-check test of batch {2} on {1}"),
+    "shoes_batch_tested": N_("{0} months after the passing preventive test of batch {2} on {1}"),
+    "in_stock": N_("in stock, not issued: the {0}-month test period starts when worn"),
 }
 
 
@@ -168,12 +181,36 @@ def _d(day: dt.date) -> str:
     return day.isoformat()
 
 
-def batch_failures(items: Iterable[EquipmentItem], as_of: dt.date) -> dict[str, tuple]:
-    """For each helmet batch: (date, helmet id) of its first failing test up to the as-of date.
+def made_after(item: EquipmentItem, as_of: dt.date) -> bool:
+    """Manufactured after the as-of date, and nothing recorded on or before it (in service,
+    a check, retirement): the item did not exist that day. One that was in service (or
+    checked) before it was made contradicts itself and is `invalid`."""
+    made = item.manufactured
+    if made is None or made <= as_of:
+        return False
+    if item.in_service is not None and item.in_service <= as_of:
+        return False
+    if item.retired is not None and item.retired <= as_of:
+        return False
+    return not any(check.date <= as_of for check in item.checks)
+
+
+def batch_failures(items: Iterable[EquipmentItem], as_of: dt.date,
+                   batch_checks: Iterable = ()) -> dict[str, tuple]:
+    """For each helmet batch: (date, helmet id) of its first failing test up to the as-of date,
+    the id '' when a batch check (a sample of the batch) failed. Insulated shoes' batches,
+    scrapped by a failing batch check only, are keyed ('insulated_shoes', batch).
 
     One pass over the register; `assess` then looks each helmet's batch up once.
     """
     failures: dict[str, tuple] = {}
+    for check in batch_checks:
+        if check.result == "fail" and check.date <= as_of:
+            found = (check.date, "")
+            key = check.batch if check.kind == "helmet" else (check.kind, check.batch)
+            known = failures.get(key)
+            if known is None or found < known:
+                failures[key] = found
     for item in items:
         if item.kind != "helmet" or item.batch is None:
             continue
@@ -187,11 +224,27 @@ def batch_failures(items: Iterable[EquipmentItem], as_of: dt.date) -> dict[str, 
 
 
 def assess(items: Iterable[EquipmentItem], as_of: dt.date,
-           policy: Policy = DEFAULT_POLICY) -> list[Status]:
-    """The status of every item on `as_of`, in the order given. Linear in the register's size."""
-    items = list(items)
-    failures = batch_failures(items, as_of)
-    return [assess_one(item, as_of, policy, failures) for item in items]
+           policy: Policy = DEFAULT_POLICY, batch_checks: Iterable = ()) -> list[Status]:
+    """The status of every item that existed on `as_of` (items manufactured later are left
+    out: see `made_after`), in the order given. `batch_checks`: `BatchCheck`s. Linear in the
+    register's size."""
+    items = [item for item in items if not made_after(item, as_of)]
+    batch_checks = [c for c in batch_checks if c.date <= as_of]
+    failures = batch_failures(items, as_of, batch_checks)
+    samples = batch_samples(batch_checks) if policy.batch_checks_extend else {}
+    return [assess_one(item, as_of, policy, failures, samples) for item in items]
+
+
+def batch_samples(batch_checks: Iterable) -> dict[tuple[str, str], list]:
+    """(kind, batch) -> the passing batch tests, oldest first: each counts for every item of
+    that kind and batch as its own passing test would."""
+    out: dict[tuple[str, str], list] = {}
+    for check in batch_checks:
+        if check.type == "test" and check.result == "pass":
+            out.setdefault((check.kind, check.batch), []).append(check)
+    for tests in out.values():
+        tests.sort(key=_check_date)
+    return out
 
 
 _FAILED = {("helmet", "test"): N_("failed the spot-check test on {day}"),
@@ -201,9 +254,11 @@ _FAILED = {("helmet", "test"): N_("failed the spot-check test on {day}"),
 
 
 def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POLICY,
-               failures: dict[str, tuple] | None = None) -> Status:
+               failures: dict[str, tuple] | None = None,
+               samples: dict[tuple[str, str], list] | None = None) -> Status:
     """One item's status. `failures` is `batch_failures(register, as_of)`; without it, only the
-    item's own failing tests count."""
+    item's own failing tests count. `samples` is `batch_samples(batch checks)`: the passing
+    tests of the item's batch."""
     helmet = item.kind == "helmet"
     made, issued = item.manufactured, item.in_service
     if helmet:
@@ -221,7 +276,7 @@ def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POL
         retired = None
 
     # ---- invalid: the data contradicts itself (or describes the future)
-    if (made is not None and (made > as_of or (issued is not None and issued < made)
+    if (made is not None and ((issued is not None and issued < made)
                               or (checks and checks[0].date < made)
                               or (retired is not None and retired < made))) \
             or (retired is not None and issued is not None and retired < issued):
@@ -236,8 +291,22 @@ def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POL
     batch_fail = None
     if helmet and failures and item.batch is not None:
         batch_fail = failures.get(item.batch)
-        if batch_fail is not None and batch_fail[1] == item.id:
+        if batch_fail is not None and (batch_fail[1] == item.id
+                                       or (made is not None and batch_fail[0] < made)):
             batch_fail = None
+    if not helmet and failures and item.batch is not None:
+        batch_fail = failures.get(("insulated_shoes", item.batch))
+        if batch_fail is not None and made is not None and batch_fail[0] < made:
+            batch_fail = None
+
+    # passing tests of the batch's sample (not before this item was made): as its own
+    tests = None
+    if samples and item.batch is not None:
+        sample = samples.get((item.kind, item.batch))
+        if sample:
+            tests = [c for c in checks if c.type == "test" and c.result == "pass"]
+            tests += [c for c in sample if made is None or c.date >= made]
+            tests.sort(key=_check_date)
     if failed is not None or batch_fail is not None or retired is not None:
         return _scrapped(item, as_of, basis, failed, batch_fail, retired)
 
@@ -247,23 +316,28 @@ def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POL
         due = add_months(start, months)
         why = ("life_manufactured" if basis == "manufactured" else "life_in_service",
                months, start)
-        if policy.extend_by_test and checks:
+        if policy.extend_by_test and (checks or tests):
             window = dt.timedelta(days=policy.extension_window_days)
             extra = policy.extension_months
-            for check in checks:
+            for check in (checks if tests is None else tests):
                 if check.type == "test" and check.result == "pass" and check.date >= due - window:
                     due = add_months(check.date, extra)
-                    why = ("extended", extra, check.date)
+                    why = (("extended", extra, check.date) if not hasattr(check, "batch")
+                           else ("batch_extended", extra, check.date, check.batch))
         action = "test" if policy.extend_by_test else "replace"
     else:
         months = policy.shoes_test_months
         due = add_months(start, months)
         why = ("shoes_in_service" if basis == "in_service" else "shoes_manufactured",
                months, start)
-        for check in checks:
+        if issued is None and item.holder is None:
+            # 库存未发放: the test period is of wear; nothing is due until they are issued
+            return Status(item, "in_stock", None, basis, None, None, ("in_stock", months))
+        for check in (checks if tests is None else tests):
             if check.type == "test" and check.result == "pass":
                 due = add_months(check.date, months)
-                why = ("shoes_tested", months, check.date)
+                why = (("shoes_tested", months, check.date) if not hasattr(check, "batch")
+                       else ("shoes_batch_tested", months, check.date, check.batch))
         action = "test"
 
     if issued is not None and issued > as_of:
@@ -290,9 +364,6 @@ def _invalid(item, as_of, basis, checks, retired) -> Status:
     """An item whose data contradicts itself: every contradiction, said in both languages."""
     made, issued = item.manufactured, item.in_service
     said: list[tuple[str, str]] = []
-    if made is not None and made > as_of:
-        said.append(both("manufactured {made}, after the as-of date {as_of}",
-                         made=_d(made), as_of=_d(as_of)))
     if made is not None and issued is not None and issued < made:
         said.append(both("in service {issued}, before it was manufactured ({made})",
                          issued=_d(issued), made=_d(made)))
@@ -317,9 +388,13 @@ def _scrapped(item, as_of, basis, failed, batch_fail, retired) -> Status:
                                              day=_d(failed.date))))
     if batch_fail is not None:
         day, other = batch_fail
-        events.append((day, 1, *both("batch {batch} scrapped: helmet {other} failed the "
-                                     "spot-check test on {day}",
-                                     batch=item.batch, other=other, day=_d(day))))
+        if other:
+            events.append((day, 1, *both("batch {batch} scrapped: helmet {other} failed the "
+                                         "spot-check test on {day}",
+                                         batch=item.batch, other=other, day=_d(day))))
+        else:
+            events.append((day, 1, *both("batch {batch} scrapped: its sample failed the batch "
+                                         "check on {day}", batch=item.batch, day=_d(day))))
     if retired is not None:
         events.append((retired, 2, *both("retired on {day}", day=_d(retired))))
     events.sort(key=lambda e: e[:2])

@@ -29,6 +29,7 @@ STATUS_FILL = {
     "scrapped": ("D9D9D9", "404040"),
     "ok": ("C6EFCE", "006100"),
     "not_in_service": ("DDEBF7", "1F4E78"),
+    "in_stock": ("EDEDED", "3A3A3A"),
 }
 
 # (header, width in characters)

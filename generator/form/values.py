@@ -41,7 +41,7 @@ def _fail(where: str, source: str, exc: Exception) -> UserError:
     return UserError(f"{where}: {message} in {source!r}")
 
 
-_DOTTED = re.compile(r"^\{\{-?\s*([A-Za-z]\w*(?:\.[A-Za-z]\w*)*)\s*-?\}\}$")
+_DOTTED = re.compile(r"^\{\{-?\s*+([A-Za-z]\w*+(?:\.[A-Za-z]\w*+)*+)\s*+-?\}\}$")
 _MISS = object()
 _NAME_PATH = re.compile(r"^[A-Za-z]\w*(?:\.[A-Za-z]\w*)*$")
 

@@ -1,0 +1,380 @@
+"""Issue 15: nothing the user gave is silently lost, misread, or allowed to hurt the machine.
+
+One test (at least) per numbered item, with the case the issue reports; the kind is tested
+more generally beside it. Messages are checked in English (FIELDPRINT_LANG=en).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+
+import openpyxl
+import pytest
+
+from generator.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    monkeypatch.setenv("FIELDPRINT_LANG", "en")
+    set_language("en")
+    yield
+    monkeypatch.delenv("FIELDPRINT_LANG")
+    set_language()
+
+
+def write(path, text):
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def workbook(path, sheets):
+    """sheets: [(title, rows)]"""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+    return path
+
+
+def statuses(result):
+    return {i["id"]: i["status"] for i in json.loads(result.out)["items"]}
+
+
+# ------------------------------------------------------------------ 1. sheets not read
+REGISTER = [("编号", "类别", "使用人", "批次", "生产日期", "启用日期"),
+            ("H-1", "安全帽", None, "B1", dt.date(2024, 1, 10), dt.date(2024, 2, 1)),
+            ("H-2", "安全帽", None, "B1", dt.date(2024, 1, 10), dt.date(2024, 2, 1))]
+
+
+@pytest.mark.parametrize("title", ["Sheet2", "工作表2"])
+def test_a_checks_sheet_with_the_default_name_is_read_by_its_headers(cli, tmp_path, title):
+    """The issue's case: the failed batch test on Sheet2 must scrap the batch, not vanish."""
+    path = workbook(tmp_path / "equipment.xlsx", [
+        ("台账", REGISTER),
+        (title, [("编号", "日期", "类型", "结果"),
+                 ("H-1", dt.date(2026, 6, 1), "检测", "不合格")])])
+    result = cli("equipment", path, "--as-of", "2026-07-01", "--format", "json")
+    assert result.code == 0, result
+    assert statuses(result) == {"H-1": "scrapped", "H-2": "scrapped"}
+
+
+def test_an_unreadable_table_in_a_safety_workbook_is_an_error_naming_the_sheet(cli, tmp_path):
+    path = workbook(tmp_path / "equipment.xlsx", [
+        ("台账", REGISTER),
+        ("Sheet2", [("设备", "检验日", "结论"), ("H-1", dt.date(2026, 6, 1), "不合格")])])
+    result = cli("equipment", path, "--as-of", "2026-07-01")
+    assert result.code == 2, result
+    assert f"{path}[Sheet2]" in result.err and "not read" in result.err
+    assert "设备" in result.err
+
+
+def test_an_extra_sheet_elsewhere_is_named_in_a_warning(cli, tmp_path):
+    path = workbook(tmp_path / "staff.xlsx", [
+        ("花名册", [("工号", "姓名"), ("SZ1", "王建国")]),
+        ("离职", [("工号", "姓名"), ("SZ2", "李四")]),
+        ("空白", [])])
+    result = cli("validate", path)
+    assert result.code == 0, result
+    assert f"{path}[离职]" in result.err and "not read" in result.err
+    assert "空白" not in result.err            # an empty sheet loses nothing
+
+
+# ------------------------------------------------------------------ 4. shoes in stock
+def test_shoes_in_stock_are_in_stock_not_overdue(cli, tmp_path):
+    path = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: S-1, kind: insulated_shoes, manufactured: 2025-06-01}
+          - {id: S-2, kind: insulated_shoes, manufactured: 2025-06-01, holder: "SZ1"}
+          - {id: H-1, kind: helmet, manufactured: 2023-01-01}
+          - {id: S-3, kind: insulated_shoes, manufactured: 2025-06-01, in_service: 2026-12-01}
+        """)
+    result = cli("equipment", path, "--as-of", "2026-11-21", "--format", "json",
+                 "--fail-on", "overdue")
+    doc = json.loads(result.out)
+    assert statuses(result) == {"S-1": "in_stock", "S-2": "overdue", "H-1": "overdue",
+                                "S-3": "not_in_service"}
+    assert doc["summary"]["in_stock"] == 1
+    assert doc["items"][0]["due"] is None and doc["items"][0]["action"] is None
+    assert "S-1" not in result.err                         # --fail-on does not count stock
+
+
+# ------------------------------------------------------------------ 5. a past day
+def test_items_made_after_the_as_of_date_are_left_out_not_invalid(cli, tmp_path):
+    path = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: H-1, kind: helmet, manufactured: 2025-01-01}
+          - {id: H-2, kind: helmet, manufactured: 2026-03-01}
+          - {id: S-1, kind: insulated_shoes, manufactured: 2026-03-01, in_service: 2026-04-01}
+        """)
+    result = cli("equipment", path, "--as-of", "2025-12-31", "--fail-on", "overdue")
+    assert result.code == 0, result
+    assert "H-2" not in result.out and "invalid" not in result.out
+    assert "2 item(s) manufactured after 2025-12-31 left out" in result.out
+    result = cli("equipment", path, "--as-of", "2025-12-31", "--format", "json")
+    assert json.loads(result.out)["made_after_as_of"] == 2
+
+
+def test_made_after_but_in_service_before_is_a_contradiction(cli, tmp_path):
+    path = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: H-1, kind: helmet, manufactured: 2027-03-01, in_service: 2026-11-10}
+        """)
+    result = cli("equipment", path, "--as-of", "2026-11-21", "--format", "json")
+    assert statuses(result) == {"H-1": "invalid"}
+
+
+# ------------------------------------------------------------------ 6. incomplete rows
+def test_one_incomplete_row_does_not_block_the_safety_report(cli, tmp_path):
+    write(tmp_path / "staff.yaml", """\
+        staff:
+          - {id: "SZ1", name: 王建国}
+        """)
+    path = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: H-1, kind: helmet, holder: "SZ1", manufactured: 2023-01-01}
+          - {id: H-2, kind: helmet, holder: "SZ1"}
+          - {id: H-3, kind: helmet, holder: "SZ9", manufactured: 2025-01-01}
+          - {id: H-4, kind: helmet, manufactured: 2025-01-01}
+        """)
+    result = cli("equipment", path, "--as-of", "2026-11-21", "--format", "json",
+                 "--fail-on", "overdue")
+    assert result.code == 1, result
+    doc = json.loads(result.out)
+    assert statuses(result) == {"H-1": "overdue", "H-2": "invalid", "H-3": "invalid",
+                                "H-4": "ok"}
+    reasons = {i["id"]: i["reason"] for i in doc["items"]}
+    assert "manufactured" in reasons["H-2"] and "equipment.yaml:3" in reasons["H-2"]
+    assert "'SZ9' is not on the staff list" in reasons["H-3"]
+    assert "H-2 (invalid)" in result.err and "H-3 (invalid)" in result.err
+    assert doc["summary"]["invalid"] == 2
+    # the table says it too, and validate still refuses the file
+    table = cli("equipment", path, "--as-of", "2026-11-21")
+    assert table.code == 0 and "H-2" in table.out and "invalid" in table.out
+    assert cli("validate", path).code == 2
+    pdf = cli("equipment", path, "--as-of", "2026-11-21", "-o", tmp_path / "r.pdf")
+    assert pdf.code == 0, pdf
+
+
+# ------------------------------------------------------------------ 7. batch checks
+BATCH = """\
+    equipment:
+      - {id: H-1, kind: helmet, batch: B2404-A, manufactured: 2024-04-01}
+      - {id: H-2, kind: helmet, batch: B2404-A, manufactured: 2024-04-01}
+      - {id: H-3, kind: helmet, batch: B2404-B, manufactured: 2024-04-01}
+    batch_checks:
+      - {batch: B2404-A, kind: helmet, date: 2026-09-25, type: test, result: pass, sampled: 3,
+         note: 抽检 3 顶}
+    """
+
+
+def test_a_passing_batch_sample_extends_every_helmet_of_the_batch(cli, tmp_path):
+    path = write(tmp_path / "equipment.yaml", BATCH)
+    result = cli("equipment", path, "--as-of", "2026-11-21", "--format", "json")
+    doc = json.loads(result.out)
+    due = {i["id"]: (i["status"], i["due"]) for i in doc["items"]}
+    assert due == {"H-1": ("ok", "2027-09-25"), "H-2": ("ok", "2027-09-25"),
+                   "H-3": ("overdue", "2026-10-01")}
+    assert "batch B2404-A" in doc["items"][0]["reason"]
+
+
+def test_the_policy_can_switch_batch_extension_off(cli, tmp_path):
+    path = write(tmp_path / "equipment.yaml", BATCH)
+    policy = write(tmp_path / "policy.yaml", "batch_checks_extend: false\n")
+    result = cli("equipment", path, "--as-of", "2026-11-21", "--format", "json",
+                 "--policy", policy)
+    assert statuses(result) == {"H-1": "overdue", "H-2": "overdue", "H-3": "overdue"}
+
+
+def test_a_failing_batch_sample_scraps_the_batch(cli, tmp_path):
+    path = write(tmp_path / "equipment.yaml", BATCH.replace("result: pass", "result: fail"))
+    result = cli("equipment", path, "--as-of", "2026-11-21", "--format", "json")
+    assert statuses(result) == {"H-1": "scrapped", "H-2": "scrapped", "H-3": "overdue"}
+
+
+def test_a_batch_check_of_an_unknown_batch_is_an_error(cli, tmp_path):
+    path = write(tmp_path / "equipment.yaml", BATCH.replace("{batch: B2404-A, kind",
+                                                            "{batch: B2404-X, kind"))
+    result = cli("equipment", path, "--as-of", "2026-11-21")
+    assert result.code == 2
+    assert f"{path}:6:" in result.err and "B2404-X" in result.err and "did you mean" in result.err
+
+
+def test_batch_checks_from_a_sheet(cli, tmp_path):
+    path = workbook(tmp_path / "equipment.xlsx", [
+        ("台账", REGISTER),
+        ("批次抽检", [("批次", "类别", "日期", "类型", "结果", "抽检数量", "备注"),
+                  ("B1", "安全帽", dt.date(2026, 7, 5), "检测", "合格", 3, None)])])
+    result = cli("equipment", path, "--as-of", "2026-08-01", "--format", "json")
+    assert result.code == 0, result
+    doc = json.loads(result.out)
+    assert [(i["status"], i["due"]) for i in doc["items"]] == [("ok", "2027-07-05")] * 2
+
+
+# ------------------------------------------------------------------ 2. Excel's 1.38E+10
+@pytest.mark.parametrize("value", ["1.38E+10", "1.38001E+10", "8.61381E+12", "1,38E+10"])
+def test_a_number_excel_shortened_is_an_error_naming_row_and_column(cli, tmp_path, value):
+    path = tmp_path / "staff.csv"
+    path.write_text(f'工号,姓名,手机\nSZ1,王建国,13800000000\nSZ2,李四,"{value}"\n',
+                    encoding="utf-8")
+    result = cli("validate", path)
+    assert result.code == 2, result
+    assert f"{path}:3 手机" in result.err and "文本" in result.err and value in result.err
+
+
+def test_scientific_ids_accounts_and_holders_too(cli, tmp_path):
+    path = write(tmp_path / "data.yaml", """\
+        work_orders:
+          - {id: "WO-1", kind: install, received: 2026-11-21 09:00,
+             customer: {name: 李女士, account: 5.12E+11}}
+        equipment:
+          - {id: H-1, kind: helmet, manufactured: 2025-01-01, holder: 1.38E+10}
+        """)
+    result = cli("validate", path)
+    assert result.code == 2
+    assert "customer.account" in result.err and "equipment[1].holder" in result.err
+
+
+# ------------------------------------------------------------------ 3. unclosed quotes
+def test_an_unclosed_quote_is_an_error_with_the_row_where_it_opened(cli, tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text('工号,姓名,备注\nSZ1,王建国,"没有关上\nSZ2,李四,x\nSZ3,张三,y\n',
+                    encoding="utf-8")
+    result = cli("validate", path)
+    assert result.code == 2, result
+    assert f"{path}:2:" in result.err and "quote" in result.err
+
+
+def test_a_quote_running_over_row_like_lines_is_an_error(cli, tmp_path):
+    path = tmp_path / "equipment.csv"
+    path.write_text('编号,类别,生产日期,备注\nH-1,安全帽,2025-01-01,"备注\n'
+                    'H-2,安全帽,2025-01-01,"\nH-3,安全帽,2025-01-01,x\n', encoding="utf-8")
+    result = cli("equipment", path, "--as-of", "2026-01-01")
+    assert result.code == 2, result
+    assert f"{path}:2:" in result.err
+
+
+def test_a_real_multi_line_cell_still_reads(cli, tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text('工号,姓名,备注\nSZ1,王建国,"第一行\n第二行, 有逗号"\nSZ2,李四,x\n',
+                    encoding="utf-8")
+    result = cli("validate", path)
+    assert result.code == 0, result
+    assert "2 staff" in result.out
+
+
+# ------------------------------------------------------------------ 8. YAML's yes/no, dates
+def test_yes_no_words_and_dates_in_text_fields_say_put_it_in_quotes(cli, tmp_path):
+    path = write(tmp_path / "staff.yaml", """\
+        staff:
+          - {id: "SZ1", name: 王建国, note: NO, gender: Yes, team: on, title: 2025-03-01}
+        """)
+    result = cli("validate", path)
+    assert result.code == 2
+    assert result.err.lower().count("put it in quotes") == 4, result.err
+    assert "2025-03-01" in result.err and "datetime" not in result.err
+
+
+# ------------------------------------------------------------------ 10. regular expressions
+def _patterns():
+    import importlib
+    import pkgutil
+    import re
+
+    import generator
+    for info in pkgutil.walk_packages(generator.__path__, "generator."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                yield f"{info.name}.{name}", value
+            elif isinstance(value, type) and value.__module__ == info.name:
+                for attr, inner in vars(value).items():
+                    if isinstance(inner, re.Pattern):
+                        yield f"{info.name}.{name}.{attr}", inner
+
+
+RUN = " " * 100_000
+HOSTILE = ["a" + RUN + "!", "1" + RUN + "!", RUN, "2026-11-21" + RUN + "x",
+           "2026-11-21 14:00" + RUN + "-", "{{" + RUN + "x", "{%" + RUN + "x", "(" * 50_000,
+           "a 1(" * 25_000, "0:00~0000 " * 10_000, '"' + RUN, "1" + RUN + "E" + RUN + "1"]
+
+
+def test_every_pattern_runs_in_linear_time():
+    """Each regular expression of the package, fed 100 KB of spaces between two characters
+    (and other runs that make backtracking patterns cubic), answers in well under a second."""
+    import time
+    slow = []
+    patterns = list(_patterns())
+    assert len(patterns) > 20
+    for name, pattern in patterns:
+        for text in HOSTILE:
+            value = text.encode() if isinstance(pattern.pattern, bytes) else text
+            started = time.perf_counter()
+            pattern.search(value)
+            pattern.match(value)
+            for _ in pattern.finditer(value):
+                pass
+            if time.perf_counter() - started > 0.5:
+                slow.append((name, text[:12]))
+    assert not slow
+
+
+def test_the_issues_materials_and_appointment_cells(cli, tmp_path):
+    """A 3.7 KB materials cell took 324 s, a 60 KB appointment cell 115 s."""
+    import time
+    from generator.data.tables import parse_materials
+    started = time.perf_counter()
+    assert parse_materials("a" + " " * 3000 + "!") == [{"item": "a" + " " * 3000 + "!"}]
+    path = tmp_path / "work_orders.csv"
+    path.write_text("工单号,类型,接单时间,客户姓名,预约时间,材料\n"
+                    f'WO-1,装机,2026-11-21 09:00,李女士,"2026-11-21{" " * 30_000}x",'
+                    f'"a{" " * 30_000}!"\n', encoding="utf-8")
+    result = cli("validate", path)
+    assert time.perf_counter() - started < 5
+    assert result.code == 2 and "预约时间" in result.err and len(result.err) < 1000
+
+
+def test_a_cell_over_the_limit_is_a_clear_error(cli, tmp_path):
+    """The csv module's own limit (131,072) was a traceback; Excel's 32,767 is ours."""
+    path = tmp_path / "staff.csv"
+    path.write_text("工号,姓名,备注\nSZ1,王建国," + "x" * 140_000 + "\n", encoding="utf-8")
+    result = cli("validate", path)
+    assert result.code == 2, result
+    assert f"{path}:2" in result.err and "32,767" in result.err
+    # (openpyxl itself cuts a cell at 32,767 characters; the workbook's size is bounded:
+    # see the compressed-input tests)
+
+
+# ------------------------------------------------------------------ 14. bugs exit 70
+def test_a_bug_exits_70_with_its_traceback(cli, monkeypatch, tmp_path):
+    import generator.commands.validate as validate
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr(validate, "load", broken)
+    result = cli("validate", tmp_path / "x.yaml")
+    assert result.code == 70, result
+    assert "Traceback" in result.err and "ZeroDivisionError" in result.err
+
+
+# ------------------------------------------------------------------ 16. control characters
+def test_control_characters_from_data_never_reach_the_terminal(cli, tmp_path):
+    path = tmp_path / "staff.yaml"
+    path.write_text('staff:\n  - {id: "SZ1", name: 王建国, "\\e]0;pwned\\a": 1}\n',
+                    encoding="utf-8")
+    result = cli("validate", path)
+    assert result.code == 2
+    assert "\x1b" not in result.err and "\x07" not in result.err
+    assert "\\x1b]0;pwned\\x07" in result.err
+    (tmp_path / "other").mkdir()
+    register = tmp_path / "other" / "equipment.yaml"
+    register.write_text('equipment:\n  - {id: "H\\e[2J-1", kind: helmet, '
+                        'manufactured: 2020-01-01}\n', encoding="utf-8")
+    result = cli("equipment", register, "--fail-on", "overdue")
+    assert result.code == 1
+    assert "\x1b" not in result.out + result.err and "H\\x1b[2J-1" in result.out
+

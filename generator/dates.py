@@ -16,10 +16,15 @@ _DATETIME = re.compile(
 _MONTH_ONLY = re.compile(r"^\s*+(\d{4})\s*+[-/.年]\s*+(\d{1,2})\s*+月?\s*+$")
 
 
-def _shown(value: object, limit: int = 60) -> str:
-    """A value for a message: its repr, cut short (a 60 KB cell is not repeated whole)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 2] + "…" + text[-1]
+class _Shown:
+    """A value whose repr is cut short for a message (a 60 KB cell is not repeated whole)."""
+
+    def __init__(self, value: object, limit: int = 60):
+        self.value, self.limit = value, limit
+
+    def __repr__(self) -> str:
+        text = repr(self.value)
+        return text if len(text) <= self.limit else text[:self.limit - 2] + "…" + text[-1]
 
 
 def parse_date(value: object, *, allow_month: bool = False) -> dt.date:
@@ -38,7 +43,7 @@ def parse_date(value: object, *, allow_month: bool = False) -> dt.date:
 
 def _not_a_date(value: object, allow_month: bool) -> str:
     return (_("not a date: {value!r}; write it like 2024-03-01 or 2023-05") if allow_month
-            else _("not a date: {value!r}; write it like 2024-03-01")).format(value=value)
+            else _("not a date: {value!r}; write it like 2024-03-01")).format(value=_Shown(value))
 
 
 @functools.lru_cache(maxsize=4096)  # a register repeats its dates; only results are kept
@@ -48,7 +53,7 @@ def _date_text(value: str, allow_month: bool) -> dt.date:
     if month:
         if not allow_month:
             raise ValueError(_("{value!r} has no day; write a full date like 2024-03-01")
-                             .format(value=value))
+                             .format(value=_Shown(value)))
         return _make(int(month[1]), int(month[2]), 1, value)
     m = _DATE.match(text)
     if m and m[3]:
@@ -70,14 +75,14 @@ def parse_datetime(value: object) -> dt.datetime:
             try:
                 return dt.datetime.combine(day, dt.time(int(m[4]), int(m[5]), int(m[6] or 0)))
             except ValueError:
-                raise ValueError(_("impossible time in {value!r}").format(value=value)) from None
+                raise ValueError(_("impossible time in {value!r}").format(value=_Shown(value))) from None
         if _DATE.match(value.strip()):
             value = parse_date(value)  # says "impossible date" when it is one
     if isinstance(value, dt.date):
         raise ValueError(_("{day} has no time; write it like {day} 14:00").format(
             day=value.isoformat()))
     raise ValueError(_("not a date and time: {value!r}; write it like 2026-11-21 14:00").format(
-        value=value))
+        value=_Shown(value)))
 
 
 def _make(year: int, month: int, day: int, original: object) -> dt.date:
@@ -85,4 +90,4 @@ def _make(year: int, month: int, day: int, original: object) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise ValueError(_("impossible date: {value!r} (no such day in the calendar)").format(
-            value=original)) from None
+            value=_Shown(original))) from None

@@ -38,6 +38,7 @@ from jinja2.sandbox import SecurityError
 
 from .docx_fonts import script_fonts
 from .errors import Location, Problem, UserError, display_path
+from .i18n import _
 from .context import order_shape
 from .templating import attribute_chains, environment, keys_at, missing_in, refused, \
     reword_undefined
@@ -167,16 +168,18 @@ class WordTemplate:
         self.path = Path(path)
         self.name = display_path(self.path)
         if not self.path.is_file():
-            raise UserError(f"{self.name}: no such Word template")
+            raise UserError(_("{name}: no such Word template").format(name=self.name))
         try:
             data = self.path.read_bytes()
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = z.namelist()
                 parts = {n: z.read(n) for n in names}
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-            raise UserError(f"{self.name}: not a Word document (.docx): {exc}") from None
+            raise UserError(_("{name}: not a Word document (.docx): {error}").format(
+                name=self.name, error=exc)) from None
         if "word/document.xml" not in parts:
-            raise UserError(f"{self.name}: not a Word document (.docx): no word/document.xml")
+            raise UserError(_("{name}: not a Word document (.docx): no word/document.xml").format(
+                name=self.name))
         self._docxtpl = DocxTemplate(io.BytesIO(data))   # for its XML clean-up functions
         self.env = environment(autoescape=True)
         self.order = names
@@ -200,8 +203,8 @@ class WordTemplate:
                 self.compiled[name] = self.env.from_string(
                     _literal_braces(_PARA.sub(r"\n<w:p\1", patched)))
             except TemplateError as exc:
-                raise UserError(f"{self.name}: {_part(name)}: the template's Jinja2 code is "
-                                f"broken: {exc}") from None
+                raise UserError(_("{name}: {part}: the template's Jinja2 code is broken: {error}")
+                                .format(name=self.name, part=_part(name), error=exc)) from None
         # headers and footers that differ per order: they show order data or the codes
         self.codes: dict[str, list[tuple[str, str]]] = {}   # part -> [(kind, rId)]
         self.per_order: set[str] = set()
@@ -226,7 +229,8 @@ class WordTemplate:
             try:
                 ast = self.env.parse(xml)
             except TemplateError as exc:
-                raise UserError(Problem(f"the template's Jinja2 code is broken: {exc.message}",
+                raise UserError(Problem(_("the template's Jinja2 code is broken: {error}").format(
+                                            error=exc.message),
                                         Location(self.name), part)) from None
             names = meta.find_undeclared_variables(ast)
             self._names[name] = names
@@ -549,7 +553,7 @@ def _split_body(xml: bytes) -> tuple[bytes, bytes, bytes]:
     """(everything up to and including <w:body>, the content, the final sectPr onwards)."""
     m = _BODY_OPEN.search(xml)
     if m is None:
-        raise UserError("the template's document.xml has no body")
+        raise UserError(_("the template's document.xml has no body"))
     start = m.end()
     end = xml.rfind(b"</w:body>")
     last_sect = None

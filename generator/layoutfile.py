@@ -13,6 +13,7 @@ from typing import Any
 from .data.dataset import validate_record
 from .errors import UserError
 from .errors import suggest
+from .i18n import _
 from .data.yamlsource import load_yaml
 
 
@@ -39,13 +40,15 @@ def typed_model(value: Any, types: dict[str, type], what: str) -> type:
     saying what is wrong otherwise. Layout models dispatch through this rather than pydantic's
     tagged unions, whose messages would put the tag into every path (front[3].text.size)."""
     if not isinstance(value, dict):
-        raise ValueError(f"should be {'an' if what[0] in 'aeiou' else 'a'} {what}: a mapping "
-                         f"starting with 'type:' ({', '.join(types)})")
+        raise ValueError(_("should be {article} {what}: a mapping starting with 'type:' "
+                           "({types})").format(article="an" if what[0] in "aeiou" else "a",
+                                              what=what, types=", ".join(types)))
     kind = value.get("type")
     if kind is None:
-        raise ValueError(f"this {what} has no 'type'; use one of {', '.join(types)}")
+        raise ValueError(_("this {what} has no 'type'; use one of {types}").format(
+            what=what, types=", ".join(types)))
     model = types.get(kind) if isinstance(kind, str) else None
     if model is None:
-        raise ValueError(f"unknown {what} type {kind!r}{suggest(str(kind), types)}; "
-                         f"use one of {', '.join(types)}")
+        raise ValueError(_("unknown {what} type {kind!r}{hint}; use one of {types}").format(
+            what=what, kind=kind, hint=suggest(str(kind), types), types=", ".join(types)))
     return model

@@ -26,6 +26,7 @@ from jinja2 import StrictUndefined, TemplateError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .errors import UserError, suggest
+from .i18n import _
 
 
 def _date(value, fmt: str = "%Y-%m-%d") -> str:
@@ -118,8 +119,9 @@ def environment(autoescape: bool = False) -> SandboxedEnvironment:
 
 
 def refused(where: str, exc: SecurityError) -> UserError:
-    return UserError(f"{where}: refused by the sandbox: {str(exc).rstrip('.')}. Layouts and "
-                     "templates may only read the data, not Python internals")
+    return UserError(_("{where}: refused by the sandbox: {reason}. Layouts and "
+                       "templates may only read the data, not Python internals").format(
+                           where=where, reason=str(exc).rstrip(".")))
 
 
 def reword_undefined(message: str) -> str:
@@ -147,7 +149,8 @@ class Expression:
             try:
                 self._template = environment().from_string(source)
             except TemplateError as exc:
-                raise UserError(f"{where}: cannot read the expression {source!r}: {exc}") from None
+                raise UserError(_("{where}: cannot read the expression {source!r}: {error}").format(
+                    where=where, source=source, error=exc)) from None
 
     def render(self, context: dict) -> str:
         """The text for one context. Raises UserError naming `where` when the expression
@@ -159,8 +162,9 @@ class Expression:
         except SecurityError as exc:
             raise refused(self.where, exc) from None
         except TemplateError as exc:
-            raise UserError(f"{self.where}: {reword_undefined(str(exc))} in "
-                            f"{self.source!r}") from None
+            raise UserError(_("{where}: {message} in {source!r}").format(
+                where=self.where, message=reword_undefined(str(exc)),
+                source=self.source)) from None
 
 
 def variables(source: str) -> set[str]:
@@ -230,7 +234,6 @@ def name_problems(source: str, shape: dict, local: Iterable[str] = ()) -> list[s
         return []            # reported where it is compiled
     from jinja2 import meta
 
-    from .i18n import _
     local = set(local)
     known = sorted(set(shape) | local)
     out = []

@@ -32,6 +32,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationI
 from ..layoutfile import typed_model
 from ..data.models import Text
 from ..errors import suggest
+from ..i18n import _
 
 # ------------------------------------------------------------------------------ units
 _UNITS = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
@@ -41,7 +42,7 @@ _LENGTH = re.compile(r"^\s*+(-?\d+(?:\.\d+)?)\s*+([a-z]*)\s*+$")
 def _length(value: Any) -> Any:
     """A length in mm: a number is millimetres; text may carry a unit (mm, cm, in, pt)."""
     if isinstance(value, bool):
-        raise ValueError("should be a length in mm, not true/false")
+        raise ValueError(_("should be a length in mm, not true/false"))
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
@@ -51,9 +52,10 @@ def _length(value: Any) -> Any:
             unit = unit or "mm"
             if unit in _UNITS:
                 return float(number) * _UNITS[unit]
-            raise ValueError(f"unknown unit {unit!r} in {value!r}: use mm (the default), "
-                             "cm, pt or in, e.g. 12.5 or '12.5mm'")
-        raise ValueError(f"should be a length such as 12.5 (mm) or '12.5mm', not {value!r}")
+            raise ValueError(_("unknown unit {unit!r} in {value!r}: use mm (the default), "
+                               "cm, pt or in, e.g. 12.5 or '12.5mm'").format(unit=unit, value=value))
+        raise ValueError(_("should be a length such as 12.5 (mm) or '12.5mm', not {value!r}")
+                         .format(value=value))
     return value
 
 
@@ -65,7 +67,7 @@ def _font_size(value: Any) -> Any:
             return float(match.group(1))
         return _length(value) * 72 / 25.4
     if isinstance(value, bool):
-        raise ValueError("should be a font size in points")
+        raise ValueError(_("should be a font size in points"))
     return value
 
 
@@ -75,8 +77,8 @@ _COLOUR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z_][a-zA-Z0-9_-]*
 def _colour(value: Any) -> Any:
     if isinstance(value, str) and _COLOUR.match(value.strip()):
         return value.strip()
-    raise ValueError(f"should be a colour: '#1a5fb4', '#fff' or a name from 'colours', "
-                     f"not {value!r}")
+    raise ValueError(_("should be a colour: '#1a5fb4', '#fff' or a name from 'colours', "
+                       "not {value!r}").format(value=value))
 
 
 Length = Annotated[float, BeforeValidator(_length)]
@@ -118,8 +120,9 @@ class Element(_Model):
                 kind = data.get("type")
                 what = f"a {kind} element" if isinstance(kind, str) else "this element"
                 key = unknown[0]
-                raise ValueError(f"unknown field {key!r} in {what}{suggest(str(key), cls.model_fields)}"
-                                 f" (known: {', '.join(cls.model_fields)})")
+                raise ValueError(_("unknown field {key!r} in {what}{hint} (known: {known})").format(
+                    key=key, what=what, hint=suggest(str(key), cls.model_fields),
+                    known=", ".join(cls.model_fields)))
         return data
 
 
@@ -165,7 +168,8 @@ class TextElement(BoxElement):
     @model_validator(mode="after")
     def _sizes(self):
         if self.min_size is not None and self.min_size > self.size:
-            raise ValueError(f"min_size ({self.min_size:g}) is larger than size ({self.size:g})")
+            raise ValueError(_("min_size ({min_size:g}) is larger than size ({size:g})").format(
+                min_size=self.min_size, size=self.size))
         return self
 
 
@@ -281,8 +285,8 @@ class CardLayout(_Model):
     def _palette(self):
         for name, value in self.colours.items():
             if not value.startswith("#"):
-                raise ValueError(f"colours.{name}: give a hex colour such as '#0b5cad', "
-                                 f"not {value!r}")
+                raise ValueError(_("colours.{name}: give a hex colour such as '#0b5cad', "
+                                   "not {value!r}").format(name=name, value=value))
         return self
 
     def side(self, name: str) -> list[Element]:

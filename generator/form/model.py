@@ -14,6 +14,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValida
                       ValidationError, ValidationInfo, WrapValidator, model_validator)
 
 from ..data.dataset import unknown_field_message
+from ..i18n import _
 from ..layoutfile import typed_model
 from ..data.models import CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS
 from .values import Text, Value
@@ -28,11 +29,11 @@ def _text(value: Any) -> Text:
     if isinstance(value, Text):
         return value
     if isinstance(value, bool) or value is None:
-        raise ValueError("should be text")
+        raise ValueError(_("should be text"))
     if isinstance(value, (int, float)):
         value = getattr(value, "raw", None) or str(value)
     if not isinstance(value, str):
-        raise ValueError(f"should be text, not {type(value).__name__}")
+        raise ValueError(_("should be text, not {kind}").format(kind=type(value).__name__))
     return Text(value)
 
 
@@ -40,13 +41,13 @@ def _value(value: Any) -> Value:
     if isinstance(value, Value):
         return value
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("should be an expression such as order.materials")
+        raise ValueError(_("should be an expression such as order.materials"))
     return Value(value)
 
 
 def _colour(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", value.strip()):
-        raise ValueError(f"{value!r} is not a colour; write it like #1F3864")
+        raise ValueError(_("{value!r} is not a colour; write it like #1F3864").format(value=value))
     return value.strip().upper()
 
 
@@ -141,8 +142,9 @@ class FieldsBlock(BlockBase):
     def _spans(self):
         for i, f in enumerate(self.fields):
             if f.span > self.columns:
-                raise ValueError(f"fields[{i + 1}] spans {f.span} columns but the block has "
-                                 f"{self.columns}")
+                raise ValueError(_("fields[{number}] spans {span} columns but the block has "
+                                   "{columns}").format(number=i + 1, span=f.span,
+                                                       columns=self.columns))
         return self
 
 

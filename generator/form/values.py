@@ -18,6 +18,7 @@ from jinja2 import TemplateError, UndefinedError
 from jinja2.sandbox import SecurityError
 
 from ..errors import UserError
+from ..i18n import _
 from ..templating import MissingUndefined, environment, refused, reword_undefined
 
 
@@ -38,7 +39,8 @@ def _fail(where: str, source: str, exc: Exception) -> UserError:
     message = str(exc)
     if isinstance(exc, UndefinedError):
         message = reword_undefined(message)
-    return UserError(f"{where}: {message} in {source!r}")
+    return UserError(_("{where}: {message} in {source!r}").format(
+        where=where, message=message, source=source))
 
 
 _DOTTED = re.compile(r"^\{\{-?\s*+([A-Za-z]\w*+(?:\.[A-Za-z]\w*+)*+)\s*+-?\}\}$")
@@ -75,7 +77,8 @@ class Text:
         try:
             self._template = form_environment().from_string(source)
         except TemplateError as exc:
-            raise ValueError(f"cannot read the expression {source!r}: {exc}") from None
+            raise ValueError(_("cannot read the expression {source!r}: {error}").format(
+                source=source, error=exc)) from None
         if self.path is None:
             self._plan = _plan(source)
 
@@ -216,7 +219,8 @@ class Value:
         try:
             self._expr = form_environment().compile_expression(text, undefined_to_none=False)
         except TemplateError as exc:
-            raise ValueError(f"cannot read the expression {source!r}: {exc}") from None
+            raise ValueError(_("cannot read the expression {source!r}: {error}").format(
+                source=source, error=exc)) from None
 
     def __call__(self, context: dict) -> Any:
         if self.path is not None:

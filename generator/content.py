@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import UserError
+from .i18n import _
 
 _PACKAGE = Path(__file__).resolve().parent
 FOLDERS = ("forms", "badges", "templates", "examples")
@@ -34,10 +35,11 @@ def find_layout(name_or_path: str, folder: str, suffix: str = ".yaml") -> Path:
     if as_path.suffix or len(as_path.parts) > 1:
         if as_path.is_file():
             return as_path
-        raise UserError(f"{name_or_path}: no such layout file")
+        raise UserError(_("{name}: no such layout file").format(name=name_or_path))
     candidate = content_dir(folder) / f"{name_or_path}{suffix}"
     if candidate.is_file():
         return candidate
     known = ", ".join(builtin_names(folder, suffix)) or "none"
-    raise UserError(f"no built-in layout called {name_or_path!r} in {folder}/ (known: {known}); "
-                    "give a name from `fieldprint layouts list` or a file path")
+    raise UserError(_("no built-in layout called {name!r} in {folder}/ (known: {known}); "
+                      "give a name from `fieldprint layouts list` or a file path").format(
+                          name=name_or_path, folder=folder, known=known))

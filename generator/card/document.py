@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Problem
+from ..i18n import _
 from ..fonts import FontSet
 from ..pdf import new_canvas
 from ..units import pt
@@ -136,10 +137,12 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
             where = op.who.location if op.who else None
             label = f"{op.who.label}: photo" if op.who else "photo"
             if renderer.allow_missing_photos:
-                warnings.append(Problem(f"{error}; printed a placeholder instead", where, label))
+                warnings.append(Problem(_("{error}; printed a placeholder instead").format(
+                    error=error), where, label))
             else:
-                problems.append(Problem(f"{error}; fix it, or run with --allow-missing-photos "
-                                        "to print a placeholder", where, label))
+                problems.append(Problem(_("{error}; fix it, or run with --allow-missing-photos "
+                                          "to print a placeholder").format(error=error),
+                                        where, label))
                 if op.who is not None:
                     failed.add(op.who.label)
         return ready[op.job]

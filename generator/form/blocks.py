@@ -425,9 +425,10 @@ def _fill(value: str) -> str | None:
 
 def _require_list(items: Any, expr) -> None:
     from ..errors import UserError
+    from ..i18n import _
     if not isinstance(items, (list, tuple)):
-        raise UserError(f"{expr.where}: {expr.source!r} should give a list, not "
-                        f"{type(items).__name__}")
+        raise UserError(_("{where}: {source!r} should give a list, not {kind}").format(
+            where=expr.where, source=expr.source, kind=type(items).__name__))
 
 
 def _column_widths(b: m.TableBlock, width: float) -> list[float]:

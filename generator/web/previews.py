@@ -8,11 +8,16 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
 PREVIEW_DPI = 130
 _MEMORY = Path("/dev/shm")   # Linux: the one-card PDF never touches the disk
+# PDFium (pypdfium2) is not thread-safe, nor are a shared CardRenderer and the caches below;
+# the server answers requests on several threads, so previews are drawn one at a time.
+# Concurrent previews crashed the process (a segmentation fault inside PDFium).
+_DRAWING = threading.Lock()
 
 
 class Previews:
@@ -49,25 +54,28 @@ class Previews:
         from ..card.render import CardRenderer
         from ..fonts import font_set
         key = (str(layout.path), getattr(layout, "mtime", None), company_key)
-        renderer = self._renderers.get(key)
-        if renderer is None:
-            sides = tuple(s for s in ("front", "back") if layout.sides[s])
-            renderer = CardRenderer(layout, company, font_set(company), sides=sides,
-                                    allow_missing_photos=True)
-            self._renderers = {key: renderer} | {k: v for k, v in self._renderers.items()
-                                                 if len(self._renderers) < 8}
-        return renderer
+        with _DRAWING:
+            renderer = self._renderers.get(key)
+            if renderer is None:
+                sides = tuple(s for s in ("front", "back") if layout.sides[s])
+                renderer = CardRenderer(layout, company, font_set(company), sides=sides,
+                                        allow_missing_photos=True)
+                self._renderers = {key: renderer} | {k: v for k, v in self._renderers.items()
+                                                     if len(self._renderers) < 8}
+            return renderer
 
     def card(self, renderer, person, where, side: str, key) -> tuple[bytes, list, list]:
         """(PNG, problems, warnings) of one side of one person's card."""
         def make():
             return card_png(renderer, person, where, side, self.scratch)
-        return self._cached(("card", side) + tuple(key), make)
+        with _DRAWING:
+            return self._cached(("card", side) + tuple(key), make)
 
     def form_page(self, layout, record, fonts, page: int, key) -> tuple[bytes, int]:
         def make():
             return form_png(layout, record, fonts, page)
-        return self._cached(("form", page) + tuple(key), make)
+        with _DRAWING:
+            return self._cached(("form", page) + tuple(key), make)
 
 
 def card_png(renderer, person, where, side: str, scratch: Path, dpi: int = PREVIEW_DPI

@@ -98,35 +98,6 @@ def test_sheet_counts(tmp_path, cli, n, sheets):
     assert len(page_sizes_mm(tmp_path / "f.pdf")) == sheets
 
 
-def test_duplex_backs_line_up_with_their_fronts(tmp_path, cli):
-    """Each person's back carries their own data here, so we can see where it lands."""
-    layout = tmp_path / "id-back.yaml"
-    layout.write_text("""\
-title: test
-width: 75
-height: 100
-front:
-  - {type: qr, data: "F-{{ person.id }}", x: 10, y: 10, width: 55, height: 55}
-back:
-  - {type: qr, data: "B-{{ person.id }}", x: 10, y: 10, width: 55, height: 55}
-""", encoding="utf-8")
-    staff = make_data(tmp_path, 3)
-    pdf = tmp_path / "d.pdf"
-    assert cli("badges", staff, "--layout", layout, "--duplex", "-o", pdf).code == 0
-    front, back = render(pdf, 0, dpi=150), render(pdf, 1, dpi=150)
-    # flipping the back sheet on its long edge must put each back behind its front
-    flipped = back.transpose(Image.FLIP_LEFT_RIGHT)
-    from generator.card.impose import grid
-    from generator.card.layout import load_card_layout
-    g = grid((75, 100), 0, load_card_layout(str(layout)).model.sheet)
-    for slot in range(3):
-        x, y = g.position(slot)
-        box = tuple(round(v / 25.4 * 150) for v in (x, y, x + 75, y + 100))
-        f = decode_qr(front.crop(box))
-        b = decode_qr(flipped.crop(box).transpose(Image.FLIP_LEFT_RIGHT))
-        assert f == [f"F-T{slot + 1:05d}"] and b == [f"B-T{slot + 1:05d}"]
-
-
 def test_hostile_name_prints_exactly_as_typed(tmp_path, cli):
     hostile = "<b>&{{ 7*7 }}</b>"
     staff = make_data(tmp_path, people=[person(1, name=hostile, unit="A&B <i>x</i> %(x)s {% if %}")])

@@ -119,7 +119,11 @@ def test_badges_default_to_single_sided_front_sheets_then_back_sheets(tmp_path, 
     assert "正面" in labels[0] and "背面" in labels[2]
 
 
-def test_a_separate_back_sits_in_the_same_slot_as_its_front(tmp_path, cli):
+@pytest.mark.parametrize("duplex", [False, True])
+def test_each_back_lands_behind_its_own_front(tmp_path, cli, duplex):
+    """Each person's back carries their own data here, so we can see where it lands: a
+    separate back sits in its front's slot; a duplex back sheet, flipped on its long edge,
+    puts each back behind its front."""
     layout = tmp_path / "id-back.yaml"
     layout.write_text("""\
 title: test
@@ -132,16 +136,22 @@ back:
 """, encoding="utf-8")
     staff = make_data(tmp_path, 3)
     pdf = tmp_path / "s.pdf"
-    assert cli("badges", staff, "--layout", layout, "-o", pdf).code == 0
+    duplex_flag = ["--duplex"] if duplex else []
+    assert cli("badges", staff, "--layout", layout, *duplex_flag, "-o", pdf).code == 0
     from generator.card.impose import grid
     from generator.card.layout import load_card_layout
     g = grid((75, 100), 0, load_card_layout(str(layout)).model.sheet)
     front, back = render(pdf, 0, dpi=150), render(pdf, 1, dpi=150)
+    if duplex:
+        back = back.transpose(Image.FLIP_LEFT_RIGHT)     # the sheet turned over
     for slot in range(3):
         x, y = g.position(slot)
         box = tuple(_px(v, 150) for v in (x, y, x + 75, y + 100))
+        card_back = back.crop(box)
+        if duplex:
+            card_back = card_back.transpose(Image.FLIP_LEFT_RIGHT)  # read from its own side
         assert decode_qr(front.crop(box)) == [f"F-T{slot + 1:05d}"]
-        assert decode_qr(back.crop(box)) == [f"B-T{slot + 1:05d}"]
+        assert decode_qr(card_back) == [f"B-T{slot + 1:05d}"]
 
 
 def test_the_company_back_card_alone_copies_times(tmp_path, cli):

@@ -29,6 +29,7 @@ LOW_DPI = 200            # below this at print size, a warning names the person
 MAX_PIXELS = 120_000_000  # bigger images are refused before decoding (decompression bombs)
 PICTURE_DPI = 600        # logos and artwork keep up to this much detail
 JPEG_QUALITY = 90
+WHITE = (255, 255, 255)
 DRAFT_SLACK = 0.9        # decode at no less than 90 % of the pixels 300 dpi needs
 _ORIENTATION = 0x0112
 
@@ -213,7 +214,7 @@ def process_photo(job: PhotoJob, data: bytes | None = None) -> bytes:
                                                                           reason=exc)) from None
         if _orientation(image) != 1:
             image = ImageOps.exif_transpose(image) or image
-        image = _to_rgb(image, job.background)
+        image = to_rgb(image, job.background)
         w2, h2 = image.size
         crop_w, crop_h = _cover(w2, h2, job.box_mm)
         left = (w2 - crop_w) / 2
@@ -233,8 +234,9 @@ def process_photo(job: PhotoJob, data: bytes | None = None) -> bytes:
         opened.close()
 
 
-def _to_rgb(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
-    """RGB or L, whatever came in: CMYK, 16-bit, palette, transparency (over background)."""
+def to_rgb(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
+    """`image` as RGB or L, whatever came in: CMYK, 16-bit greyscale (top 8 bits), palette,
+    1-bit, transparency (laid over `background`, an RGB triple 0-255). Raises nothing."""
     mode = image.mode
     if mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit greyscale: keep the top 8 bits
         return image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
@@ -258,31 +260,38 @@ def load_picture(path: Path, box_mm: tuple[float, float], *, fit: str = "contain
     """A logo or artwork, lossless with its transparency, reduced to at most 600 dpi at its
     printed size. Raises ImageProblem."""
     path = Path(path)
-    opened = image = _open(path)
+    image = decode_picture(path)
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "1"):
+        image = to_rgb(image, WHITE)
+    elif image.mode in ("P", "PA", "LA", "La", "RGBa"):
+        image = image.convert("RGBA")
+    elif image.mode not in ("RGB", "RGBA", "L"):
+        image = image.convert("RGB")
+    w, h = image.size
+    limit = (px(box_mm[0], PICTURE_DPI), px(box_mm[1], PICTURE_DPI))
+    scale = (max if fit == "cover" else min)(limit[0] / w, limit[1] / h)
+    if scale < 1:
+        image = image.resize((max(1, round(w * scale)), max(1, round(h * scale))),
+                             Image.LANCZOS)
+    # named by content, not by path or date: the same picture gives the same PDF (and
+    # the same card hash in the manifest) on any machine
+    content = hashlib.sha256(path.read_bytes()).hexdigest()
+    return EmbeddedImage("picture-" + digest(content, image.size, fit), pil=image)
+
+
+def decode_picture(path: Path) -> Image.Image:
+    """The whole picture at `path` decoded (full size, its own mode), turned upright by its
+    EXIF orientation, and detached from the file, which is closed. Raises ImageProblem when
+    the file is missing, empty, not a picture, too large (MAX_PIXELS) or cannot be decoded."""
+    path = Path(path)
+    opened = _open(path)
     try:
         try:
-            image.load()
+            opened.load()
         except (OSError, SyntaxError, ValueError) as exc:
             raise ImageProblem(_("cannot decode {path} ({reason}); the file may be damaged")
                                .format(path=path, reason=exc)) from None
-        image = ImageOps.exif_transpose(image) or image
-        if image.mode in ("I;16", "I;16B", "I;16L", "I", "1"):
-            image = _to_rgb(image, (255, 255, 255))
-        elif image.mode in ("P", "PA", "LA", "La", "RGBa"):
-            image = image.convert("RGBA")
-        elif image.mode not in ("RGB", "RGBA", "L"):
-            image = image.convert("RGB")
-        w, h = image.size
-        limit = (px(box_mm[0], PICTURE_DPI), px(box_mm[1], PICTURE_DPI))
-        scale = (max if fit == "cover" else min)(limit[0] / w, limit[1] / h)
-        if scale < 1:
-            image = image.resize((max(1, round(w * scale)), max(1, round(h * scale))),
-                                 Image.LANCZOS)
-        elif image is opened:
-            image = image.copy()  # the file is closed below; keep the pixels
-        # named by content, not by path or date: the same picture gives the same PDF (and
-        # the same card hash in the manifest) on any machine
-        content = hashlib.sha256(path.read_bytes()).hexdigest()
-        return EmbeddedImage("picture-" + digest(content, image.size, fit), pil=image)
+        # a new image in every case (a copy when there is nothing to turn): it outlives the file
+        return ImageOps.exif_transpose(opened)
     finally:
         opened.close()

@@ -13,11 +13,11 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from ..i18n import _
 from ..qr import QUIET_MODULES
-from .images import ImageProblem, _open
+from .images import WHITE, ImageProblem, decode_picture, to_rgb
 
 
 @dataclass(frozen=True)
@@ -35,56 +35,40 @@ def find_code(path: Path) -> FoundCode:
     cannot be read, holds no readable QR code, or holds several different ones."""
     import zxingcpp
 
-    opened = _open(Path(path))
-    try:
-        try:
-            opened.load()
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise ImageProblem(_("cannot decode {path} ({error}); the file may be damaged")
-                               .format(path=path, error=exc)) from None
-        image = ImageOps.exif_transpose(opened) or opened
-        if image.mode in ("RGBA", "LA", "P", "PA"):
-            rgba = image.convert("RGBA")
-            flat = Image.new("RGB", rgba.size, (255, 255, 255))
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-            image = flat
-        elif image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        results = [r for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-                   if r.valid]
-        texts = sorted({r.text for r in results})
-        if not results:
-            raise ImageProblem(_("no readable QR code in {path}: save the code itself (in WeChat: "
-                                 "my QR code, then save image), or give the link as qr: instead")
-                               .format(path=path))
-        if len(texts) > 1:
-            raise ImageProblem(_("{path} holds {n} different QR codes; crop the picture to the one "
-                                 "to print").format(path=path, n=len(texts)))
-        found = max(results, key=lambda r: _span(r.position))
-        version = int(found.extra.get("Version", 0) or 0)
-        if version < 1:
-            raise ImageProblem(_("{path}: the QR code could not be measured; save the code "
-                                 "itself").format(path=path))
-        modules = 17 + 4 * version
-        points = [found.position.top_left, found.position.top_right,
-                  found.position.bottom_right, found.position.bottom_left]
-        xs = [p.x for p in points]
-        ys = [p.y for p in points]
-        side = max(max(xs) - min(xs), max(ys) - min(ys))
-        module_px = side / modules
-        quiet = round(QUIET_MODULES * module_px)
-        left, top = math.floor(min(xs)), math.floor(min(ys))
-        right, bottom = math.ceil(max(xs)), math.ceil(max(ys))
-        code = image.crop((max(0, left), max(0, top), min(image.width, right),
-                           min(image.height, bottom)))
-        # the quiet zone is painted white, whatever surrounds the code in the picture
-        size = max(code.width, code.height) + 2 * quiet
-        white = 255 if image.mode == "L" else (255, 255, 255)
-        canvas = Image.new(image.mode, (size, size), white)
-        canvas.paste(code, (quiet, quiet))
-        return FoundCode(found.text, modules, canvas)
-    finally:
-        opened.close()
+    image = to_rgb(decode_picture(Path(path)), WHITE)
+    results = [r for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+               if r.valid]
+    texts = sorted({r.text for r in results})
+    if not results:
+        raise ImageProblem(_("no readable QR code in {path}: save the code itself (in WeChat: "
+                             "my QR code, then save image), or give the link as qr: instead")
+                           .format(path=path))
+    if len(texts) > 1:
+        raise ImageProblem(_("{path} holds {n} different QR codes; crop the picture to the one "
+                             "to print").format(path=path, n=len(texts)))
+    found = max(results, key=lambda r: _span(r.position))
+    version = int(found.extra.get("Version", 0) or 0)
+    if version < 1:
+        raise ImageProblem(_("{path}: the QR code could not be measured; save the code "
+                             "itself").format(path=path))
+    modules = 17 + 4 * version
+    points = [found.position.top_left, found.position.top_right,
+              found.position.bottom_right, found.position.bottom_left]
+    xs = [p.x for p in points]
+    ys = [p.y for p in points]
+    side = max(max(xs) - min(xs), max(ys) - min(ys))
+    module_px = side / modules
+    quiet = round(QUIET_MODULES * module_px)
+    left, top = math.floor(min(xs)), math.floor(min(ys))
+    right, bottom = math.ceil(max(xs)), math.ceil(max(ys))
+    code = image.crop((max(0, left), max(0, top), min(image.width, right),
+                       min(image.height, bottom)))
+    # the quiet zone is painted white, whatever surrounds the code in the picture
+    size = max(code.width, code.height) + 2 * quiet
+    white = 255 if image.mode == "L" else WHITE
+    canvas = Image.new(image.mode, (size, size), white)
+    canvas.paste(code, (quiet, quiet))
+    return FoundCode(found.text, modules, canvas)
 
 
 def _span(position) -> float:

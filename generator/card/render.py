@@ -329,31 +329,14 @@ class CardRenderer:
         return TextOp(x, y, w, h, fit, font, colour, align, valign, letter_spacing)
 
     def picture(self, path: Path, box_mm: tuple[float, float], fit: str) -> EmbeddedImage:
+        """A logo or artwork file sized for a `box_mm` (width, height) box, once per file, size
+        and fit in this run. Raises ImageProblem (again, for each use, when it did once)."""
         key = (str(path), round(box_mm[0], 3), round(box_mm[1], 3), fit)
-        cached = self._pictures.get(key)
-        if cached is None:
-            try:
-                cached = images.load_picture(path, box_mm, fit=fit)
-            except ImageProblem as exc:
-                cached = exc
-            self._pictures[key] = cached
-        if isinstance(cached, ImageProblem):
-            raise cached
-        return cached
+        return _once(self._pictures, key, lambda: images.load_picture(path, box_mm, fit=fit))
 
     def qr_picture(self, path: Path) -> FoundCode:
         """The QR code found in a picture, once per file and run. Raises ImageProblem."""
-        key = str(path)
-        found = self._codes.get(key)
-        if found is None:
-            try:
-                found = find_code(path)
-            except ImageProblem as exc:
-                found = exc
-            self._codes[key] = found
-        if isinstance(found, ImageProblem):
-            raise found
-        return found
+        return _once(self._codes, str(path), lambda: find_code(path))
 
     def resolve(self, element: CompiledElement, key: str, value: str) -> Path:
         """A file named by an element. Written in the layout itself (artwork), a relative path
@@ -365,6 +348,21 @@ class CardRenderer:
         template = element.templates.get(key)
         from_data = template is not None and template._plain is None
         return path.resolve() if from_data else self.layout.folder / path
+
+
+def _once(cache: dict, key, make):
+    """`make()` the first time `key` is asked for in this run (`cache` belongs to the run); an
+    ImageProblem it raised is remembered too and raised again at each later use."""
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = make()
+        except ImageProblem as exc:
+            found = exc
+        cache[key] = found
+    if isinstance(found, ImageProblem):
+        raise found
+    return found
 
 
 # ------------------------------------------------------------------------------ geometry

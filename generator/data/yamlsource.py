@@ -304,31 +304,27 @@ class _Streamer(_Builder):
             if anchor is not None:
                 self.anchors[anchor] = node
             return node
-        tag = event.tag
         if cls is yaml.SequenceStartEvent:
-            node = yaml.SequenceNode(_SEQ if tag is None or tag == "!" else tag, [],
-                                     event.start_mark, None, flow_style=event.flow_style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            while True:
-                item = self.get()
-                if item.__class__ is yaml.SequenceEndEvent:
-                    node.end_mark = item.end_mark
-                    return node
-                node.value.append(self.node(item))
-        if cls is yaml.MappingStartEvent:
-            node = yaml.MappingNode(_MAP if tag is None or tag == "!" else tag, [],
-                                    event.start_mark, None, flow_style=event.flow_style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            while True:
-                key = self.get()
-                if key.__class__ is yaml.MappingEndEvent:
-                    node.end_mark = key.end_mark
-                    return node
-                key_node = self.node(key)
-                node.value.append((key_node, self.node(self.get())))
-        raise _Unusual
+            mapping, node_cls, default_tag, end = False, yaml.SequenceNode, _SEQ, \
+                yaml.SequenceEndEvent
+        elif cls is yaml.MappingStartEvent:
+            mapping, node_cls, default_tag, end = True, yaml.MappingNode, _MAP, \
+                yaml.MappingEndEvent
+        else:
+            raise _Unusual
+        tag = event.tag
+        node = node_cls(default_tag if tag is None or tag == "!" else tag, [],
+                        event.start_mark, None, flow_style=event.flow_style)
+        if anchor is not None:
+            self.anchors[anchor] = node
+        while True:
+            item = self.get()
+            if item.__class__ is end:
+                node.end_mark = item.end_mark
+                return node
+            child = self.node(item)
+            # a mapping's value follows its key: (key node, value node) pairs
+            node.value.append((child, self.node(self.get())) if mapping else child)
 
     def built(self, event) -> Any:
         """The value of an anchored node or an alias, through the nodes."""
@@ -348,12 +344,7 @@ class _Streamer(_Builder):
         if cls is yaml.MappingStartEvent:
             return self.event_mapping(event, top)
         if cls is yaml.SequenceStartEvent:
-            tag = event.tag
-            if not (tag is None or tag == "!" or tag == _SEQ):
-                raise _Unusual
-            mark = event.start_mark
-            out = MarkedList()
-            out.file, out.pos = self.file, (mark.line + 1, mark.column + 1)
+            out = self.opened(event, MarkedList, _SEQ)
             positions = out.item_pos = []
             get = self.get
             records = self.records if top or section is not None else None
@@ -378,6 +369,18 @@ class _Streamer(_Builder):
                     handed = len(out)
         raise _Unusual
 
+    def opened(self, start, cls: type, plain_tag: str):
+        """An empty `cls` (MarkedList or MarkedDict) for the collection that the event `start`
+        opens, placed at its line and column (1-based); _Unusual when it carries a tag other
+        than `plain_tag` (the composer then says what is wrong)."""
+        tag = start.tag
+        if not (tag is None or tag == "!" or tag == plain_tag):
+            raise _Unusual
+        mark = start.start_mark
+        out = cls()
+        out.file, out.pos = self.file, (mark.line + 1, mark.column + 1)
+        return out
+
     def event_scalar(self, event, tag: str) -> Any:
         if tag == _STR:
             return event.value
@@ -393,12 +396,7 @@ class _Streamer(_Builder):
                                            style=event.style))
 
     def event_mapping(self, start, top: bool = False) -> MarkedDict:
-        tag = start.tag
-        if not (tag is None or tag == "!" or tag == _MAP):
-            raise _Unusual
-        mark = start.start_mark
-        out = MarkedDict()
-        out.file, out.pos = self.file, (mark.line + 1, mark.column + 1)
+        out = self.opened(start, MarkedDict, _MAP)
         key_pos = out.key_pos = {}
         merged: list = []
         get = self.get

@@ -54,6 +54,8 @@ def test_installed_copy_runs_outside_checkout(installed, tmp_path):
     assert result.returncode == 0, result.stderr
     made = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert made, "demo wrote nothing"
+    warnings = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(warnings) == len(set(warnings)), f"a warning said twice:\n{result.stderr}"
     for line in result.stdout.splitlines():
         if line.startswith("wrote "):
             assert Path(tmp_path, line[6:]).stat().st_size > 0 or Path(line[6:]).exists()

@@ -67,10 +67,11 @@ def _output_kind(output: str | None, fmt: str | None) -> tuple[str, bool, Path |
 
 def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         allow_unprintable: bool = False, *, selection=None, mask_phones: bool = False,
-        include_open: bool = True) -> str:
+        include_open: bool = True, say_open: bool = True) -> str:
     """Render one command's output; returns the line that says what was written.
     `selection` (orders.Selection) adds to `only`; follow-ups leave out open orders unless
-    `include_open`."""
+    `include_open`, and name them in a warning unless `say_open` is false (the demo's second
+    follow-up run, which would only repeat it)."""
     from ..fonts import font_set
     from ..orders import (Selection, WorkingCalendar, blank_context, iter_contexts,
                           open_orders, select_orders)
@@ -104,12 +105,12 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         orders = select_orders(dataset, selection)
         if not include_open:
             still_open = open_orders(orders)
-            if still_open:
+            if still_open and say_open:
                 skipped.append(Problem(_(
                     "{n} order(s) not completed yet get no follow-up sheet: {ids} "
                     "(--include-open prints them too)").format(
                     n=len(still_open), ids=", ".join(o.id for o in still_open))))
-                orders = [o for o in orders if o.completed is not None]
+            orders = [o for o in orders if o.completed is not None]
         if not orders:
             report_problems(skipped, prefix=warning_prefix())
             raise UserError(_("no work orders match the selection; nothing to print"))
@@ -340,6 +341,6 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
     for command, name, blank in jobs:
         target = out_dir / name
         run(KINDS[command], tuple(data), None, None, None, (), target, blank,
-            include_open=command != "follow-ups")
+            include_open=command != "follow-ups", say_open=name == "follow-ups.pdf")
         written.append(target)
     return written

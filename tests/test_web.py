@@ -563,3 +563,49 @@ def test_serve_runs_and_answers_only_this_machine(tmp_path):
         server.wait(timeout=20)
     log = server.stderr.read().decode()
     assert "GET /" not in log            # no access log
+
+
+# ------------------------------------------------------------------ previews at once
+def test_previews_asked_at_once_are_all_drawn_and_the_server_lives(tmp_path):
+    """A browser asks for a page's previews in parallel; PDFium is not thread-safe, so the
+    server draws them one at a time. Twenty-four at once, nothing loaded or cached yet, on a real server in its
+    own process (a crash in PDFium would kill it): every answer is a PNG and the server lives."""
+    import concurrent.futures
+    import os
+    import socket
+    import time
+
+    import httpx
+
+    folder = seed(tmp_path / "ws")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--no-browser", "--port", str(port),
+         "--workspace", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "FIELDPRINT_LANG": "en"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=120) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    http.get("/templates")   # a session, nothing drawn or loaded yet
+                    break
+                except httpx.TransportError:
+                    assert server.poll() is None and time.monotonic() < deadline, \
+                        server.stdout.read().decode()
+                    time.sleep(0.2)
+            urls = ([f"/cards/badges/preview/{i}.png?side={side}" for i in range(8)
+                     for side in ("front", "back")]
+                    + [f"/forms/work-orders/preview/{i}/0.png" for i in range(8)])
+            with concurrent.futures.ThreadPoolExecutor(len(urls)) as pool:
+                answers = list(pool.map(http.get, urls))
+        for url, answer in zip(urls, answers):
+            assert answer.status_code == 200, url
+            assert Image.open(io.BytesIO(answer.content)).width > 200, url
+        assert server.poll() is None, "the server died while drawing previews"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -33,15 +33,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from jinja2 import TemplateError, meta
+from jinja2 import TemplateError, meta, nodes
 from jinja2.sandbox import SecurityError
 
 from .docx_fonts import script_fonts
 from .errors import Location, Problem, UserError, display_path
 from .i18n import _
 from .context import order_shape
-from .templating import attribute_chains, environment, keys_at, missing_in, refused, \
-    reword_undefined
+from .templating import EXPRESSION_ERRORS, attribute_chains, environment, keys_at, missing_in, \
+    refused, reword_undefined
 from .output import atomic_batch, atomic_path, check_target
 from .errors import suggest
 
@@ -169,6 +169,8 @@ class WordTemplate:
         self.name = display_path(self.path)
         if not self.path.is_file():
             raise UserError(_("{name}: no such Word template").format(name=self.name))
+        from .data.archive import check_archive
+        check_archive(self.path, self.name, _("Word template"))
         try:
             data = self.path.read_bytes()
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -186,10 +188,14 @@ class WordTemplate:
         self.static: dict[str, _Entry] = {}
         self.compiled: dict[str, Any] = {}
         self.needs_fix_tables: set[str] = set()
+        self.warnings: list[Problem] = []   # full-width braces: said, the rest is printed
         sources: dict[str, str] = {}
         for name in names:
             blob = parts[name]
-            if _TEMPLATED.match(name) and (b"{{" in blob or b"{%" in blob or b"{#" in blob):
+            if _TEMPLATED.match(name):
+                self.warnings += _full_width_braces(blob, self.name, _part(name))
+            if _TEMPLATED.match(name) and (b"{{" in blob or b"{%" in blob or b"{#" in blob
+                                           or name == "word/document.xml"):
                 text = blob.decode("utf-8")
                 patched = self._docxtpl.patch_xml(text)
                 sources[name] = patched
@@ -234,6 +240,7 @@ class WordTemplate:
                                         Location(self.name), part)) from None
             names = meta.find_undeclared_variables(ast)
             self._names[name] = names
+            problems += _unescaped(ast, Location(self.name), part)
             if name != "word/document.xml":
                 self.header_names |= names
             for unknown in sorted(names - set(CONTEXT_NAMES) - set(self.env.globals)):
@@ -271,7 +278,7 @@ class WordTemplate:
             except TemplateError as exc:
                 raise UserError(Problem(f"{self.name}: {reword_undefined(str(exc))}",
                                         location, record)) from None
-            except (TypeError, ValueError, ArithmeticError) as exc:
+            except EXPRESSION_ERRORS as exc:
                 raise UserError(Problem(f"{self.name}: {exc}", location, record)) from None
             xml = script_fonts(_PARA_BACK.sub(r"<w:p\1", xml))   # rare hanzi, Uyghur
             if flags:
@@ -281,6 +288,7 @@ class WordTemplate:
                 xml = etree.tostring(tpl.fix_tables(xml), encoding="unicode")
                 xml = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + xml
             out[name] = xml.encode("utf-8")
+            _check_xml(out[name], self.name, name)
         return out
 
     def code_entries(self, context: dict, index: int, rename: dict[str, str] | None = None,
@@ -429,6 +437,57 @@ class WordTemplate:
 
 _LITERALS = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
 _LITERAL = re.compile("|".join(re.escape(k) for k in _LITERALS))
+
+
+_FULL_WIDTH = re.compile("[｛{][｛%]|[%｝][｝}]")
+_TAGS = re.compile(r"<[^<>]*+>")
+
+
+def _full_width_braces(blob: bytes, template: str, part: str) -> list[Problem]:
+    """｛｛ name ｝｝ typed on a Chinese keyboard is left as it is in the document: a warning
+    naming the part and the words around it (issue 15.8)."""
+    if "｛".encode() not in blob and "｝".encode() not in blob:
+        return []
+    text = _TAGS.sub("", blob.decode("utf-8", "replace"))
+    found = []
+    for m in _FULL_WIDTH.finditer(text):
+        if "｛" not in m[0] and "｝" not in m[0]:
+            continue
+        around = text[max(0, m.start() - 15):m.end() + 15].replace("\n", " ")
+        found.append(Problem(_(
+            "full-width braces {braces} (typed with a Chinese keyboard) are not template "
+            "code and print as they are: \u2026{around}\u2026 Type {{{{ }}}} with the English "
+            "keyboard").format(braces=m[0], around=around), Location(template), part))
+    return found[:20]
+
+
+def _unescaped(ast, where: Location, part: str) -> list[Problem]:
+    """|safe and {% autoescape false %} would put text from the data into the document's XML
+    unescaped: a .docx Word cannot open (issue 15.15). Refused."""
+    found = []
+    for node in ast.find_all((nodes.Filter, nodes.ScopedEvalContextModifier,
+                              nodes.EvalContextModifier)):
+        if isinstance(node, nodes.Filter) and node.name != "safe":
+            continue
+        found.append(Problem(_(
+            "the template uses {what} (line {line}), which would put the data's text into the "
+            "document's XML unescaped and make a file Word cannot open; remove it: text is "
+            "always printed as typed").format(
+                what="|safe" if isinstance(node, nodes.Filter) else "autoescape",
+                line=node.lineno), where, part))
+    return found
+
+
+def _check_xml(xml: bytes, template: str, part: str) -> None:
+    """Every part written parses as XML, or the document is not written."""
+    from lxml import etree
+    try:
+        etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        raise UserError(Problem(_(
+            "the filled-in template is not valid Word XML ({why}); nothing was written. Is "
+            "template code placed inside a Word field or tag?").format(why=exc),
+            Location(template), _part(part))) from None
 
 
 def _literal_braces(source: str) -> str:

@@ -17,11 +17,18 @@ from .errors import Problem, UserError
 from .i18n import _
 
 
-def check_target(path: Path, *, directory: bool = False, probe: bool = True) -> Path:
+def check_target(path: Path, *, directory: bool = False, probe: bool = True,
+                 inputs=None) -> Path:
     """Fail before any work is done when the output cannot be written; creates missing folders.
     `probe` creates and removes an empty file in the folder: permission bits do not tell (root
-    passes os.access, yet cannot create files in /proc, on a read-only mount, ...)."""
+    passes os.access, yet cannot create files in /proc, on a read-only mount, ...).
+
+    A device, pipe or socket is refused (issue 15.9: as root, renaming a finished PDF over
+    /dev/null replaced the machine's /dev/null), and so is any of `inputs` (the command's own
+    data, layout, template, photos: default, every path on the command line)."""
     path = Path(path)
+    _not_special(path)
+    refuse_inputs(path, _command_line_paths() if inputs is None else inputs)
     folder = path if directory else path.parent
     if not directory and path.is_dir():
         raise UserError(Problem(_("{path} is a folder; give a file name, e.g. {example}").format(
@@ -44,6 +51,59 @@ def check_target(path: Path, *, directory: bool = False, probe: bool = True) -> 
     return path
 
 
+def _not_special(path: Path) -> None:
+    import stat
+    try:
+        mode = os.stat(path).st_mode   # follows a link: a link to /dev/null is /dev/null
+    except OSError:
+        return
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return
+    kind = (_("a pipe (FIFO)") if stat.S_ISFIFO(mode) else _("a socket") if stat.S_ISSOCK(mode)
+            else _("a device"))
+    raise UserError(Problem(_(
+        "{path} is {kind}, not a file: fieldprint writes files only. Give a file name (a "
+        "report in a text format may also go to standard output: leave out -o, or -o -)"
+        ).format(path=path, kind=kind)))
+
+
+def refuse_inputs(target: Path, inputs) -> None:
+    """UserError when `target` is one of the files read to make it."""
+    try:
+        target_stat = os.stat(target)
+    except OSError:
+        return   # a new file is nobody's input
+    for given in inputs:
+        try:
+            same = os.path.samestat(target_stat, os.stat(given))
+        except OSError:
+            continue
+        if same:
+            raise UserError(Problem(_(
+                "{target} is also one of this command's inputs ({given}); writing the output "
+                "there would destroy it. Give the output another name").format(
+                    target=target, given=given)))
+
+
+def _command_line_paths() -> list[Path]:
+    """The paths the running command was given (DATA, --layout, --template, --policy ...)."""
+    try:
+        import click
+    except ImportError:  # pragma: no cover
+        return []
+    ctx = click.get_current_context(silent=True)
+    found: list[Path] = []
+    while ctx is not None:
+        for name, value in ctx.params.items():
+            if name in ("out", "output", "target", "png_dir", "directory"):
+                continue
+            for item in value if isinstance(value, (tuple, list)) else (value,):
+                if isinstance(item, (str, Path)) and str(item) not in ("", "-"):
+                    found.append(Path(item))
+        ctx = ctx.parent
+    return found
+
+
 def _mkstemp(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
     try:
         import tempfile
@@ -62,11 +122,27 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(fd)
     tmp_path = Path(tmp)
     try:
-        yield tmp_path
+        with _disk_full_is_user_error(target):
+            yield tmp_path
         _move_into_place(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+@contextmanager
+def _disk_full_is_user_error(target: Path) -> Iterator[None]:
+    """A full disk or quota while writing `target` is the user's to fix: UserError (the
+    previous file is kept, the temporary one removed by the caller); other OSErrors pass."""
+    try:
+        yield
+    except OSError as exc:
+        import errno
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise UserError(Problem(_("cannot write {target}: {why}; the previous file is "
+                                      "kept").format(target=target, why=exc.strerror))
+                            ) from None
+        raise
 
 
 def _move_into_place(tmp: Path, target: Path) -> None:
@@ -100,9 +176,9 @@ def atomic_batch(folder: Path) -> Iterator[Callable[[str, bytes], Path]]:
     def put(name: str, data: bytes) -> Path:
         target = folder / name
         fd, tmp = _mkstemp(folder, f".{name}.", ".part")
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
         staged.append((Path(tmp), target))
+        with _disk_full_is_user_error(target), os.fdopen(fd, "wb") as stream:
+            stream.write(data)
         return target
     try:
         yield put

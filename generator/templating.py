@@ -28,6 +28,13 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from .errors import UserError, suggest
 from .i18n import _
 
+# What an expression from a layout or template can raise besides the sandbox's own errors:
+# range(10**10) (OverflowError), 1/0, 10**5000 printed (ValueError), recursive macros
+# (RecursionError), include/import without a loader (TypeError), a missing key (LookupError).
+# Each is the layout's mistake: exit 2 naming the place, never a traceback (issue 15.14).
+EXPRESSION_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
+                     RecursionError)
+
 
 def _date(value, fmt: str = "%Y-%m-%d") -> str:
     if value is None or value == "":
@@ -124,6 +131,18 @@ def refused(where: str, exc: SecurityError) -> UserError:
                            where=where, reason=str(exc).rstrip(".")))
 
 
+def failed(where: str, source: str, exc: Exception) -> UserError:
+    """The UserError for an expression that failed while evaluated (one of EXPRESSION_ERRORS
+    or the sandbox's SecurityError), naming `where` and the expression."""
+    if isinstance(exc, SecurityError):
+        return refused(where, exc)
+    if isinstance(exc, RecursionError):
+        return UserError(_("{where}: the expression calls itself without end in {source!r}")
+                         .format(where=where, source=source))
+    return UserError(_("{where}: {message} in {source!r}").format(
+        where=where, message=reword_undefined(str(exc)), source=source))
+
+
 def reword_undefined(message: str) -> str:
     """"'dict object' has no attribute 'custmer'" -> "the data has no field 'custmer' here"."""
     m = re.match(r"^'[^']*' has no attribute '([^']*)'$", message)
@@ -148,7 +167,7 @@ class Expression:
         if self._plain is None:
             try:
                 self._template = environment().from_string(source)
-            except TemplateError as exc:
+            except EXPRESSION_ERRORS as exc:  # 10**5000 is folded (and fails) when compiled
                 raise UserError(_("{where}: cannot read the expression {source!r}: {error}").format(
                     where=where, source=source, error=exc)) from None
 
@@ -159,12 +178,8 @@ class Expression:
             return self._plain
         try:
             return self._template.render(context)
-        except SecurityError as exc:
-            raise refused(self.where, exc) from None
-        except TemplateError as exc:
-            raise UserError(_("{where}: {message} in {source!r}").format(
-                where=self.where, message=reword_undefined(str(exc)),
-                source=self.source)) from None
+        except (SecurityError, *EXPRESSION_ERRORS) as exc:
+            raise failed(self.where, self.source, exc) from None
 
 
 def variables(source: str) -> set[str]:

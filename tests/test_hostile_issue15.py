@@ -20,7 +20,7 @@ def english(monkeypatch):
     monkeypatch.setenv("FIELDPRINT_LANG", "en")
     set_language("en")
     yield
-    monkeypatch.delenv("FIELDPRINT_LANG")
+    monkeypatch.delenv("FIELDPRINT_LANG", raising=False)
     set_language()
 
 
@@ -378,3 +378,286 @@ def test_control_characters_from_data_never_reach_the_terminal(cli, tmp_path):
     assert result.code == 1
     assert "\x1b" not in result.out + result.err and "H\\x1b[2J-1" in result.out
 
+
+
+# ------------------------------------------------------------------ 9. output targets
+def test_output_to_a_fifo_or_device_is_refused(cli, tmp_path):
+    import os
+    register = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: H-1, kind: helmet, manufactured: 2025-01-01}
+        """)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for target in (fifo, "/dev/null"):
+        result = cli("equipment", register, "--as-of", "2026-01-01", "-o", target,
+                     "--format", "pdf")
+        assert result.code == 2, result
+        assert "not a file" in result.err
+    link = tmp_path / "null.pdf"
+    link.symlink_to("/dev/null")
+    result = cli("equipment", register, "--as-of", "2026-01-01", "-o", link)
+    assert result.code == 2 and "not a file" in result.err
+    import stat
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_output_to_standard_output_with_a_dash(cli, tmp_path):
+    register = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: H-1, kind: helmet, manufactured: 2025-01-01}
+        """)
+    result = cli("equipment", register, "--as-of", "2026-01-01", "-o", "-", "--format", "json")
+    assert result.code == 0, result
+    assert json.loads(result.out)["items"][0]["id"] == "H-1"
+    assert not (tmp_path / "-").exists()
+
+
+def test_output_naming_an_input_is_refused(cli, tmp_path, examples_copy):
+    register = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: H-1, kind: helmet, manufactured: 2025-01-01}
+        """)
+    before = register.read_bytes()
+    result = cli("equipment", register, "--as-of", "2026-01-01", "-o", register,
+                 "--format", "json")
+    assert result.code == 2 and "inputs" in result.err, result
+    assert register.read_bytes() == before
+    # a file the data names (a staff photo, here saved under a .pdf name)
+    photo = examples_copy / "photo.pdf"
+    photo.write_bytes(b"a photo")
+    staff = examples_copy / "staff.yaml"
+    staff.write_text(staff.read_text("utf-8").replace("staff:", "staff:\n  - {id: \"X1\", "
+                                                      "name: 王, photo: photo.pdf}", 1),
+                     encoding="utf-8")
+    result = cli("work-orders", examples_copy / "work_orders.yaml", staff, "-o", photo)
+    assert result.code == 2 and "inputs" in result.err, result
+    assert photo.read_bytes() == b"a photo"
+    # a Word template
+    template = _word(tmp_path / "t.docx", "客户：{{ order.customer.name }}")
+    before = template.read_bytes()
+    result = cli("work-orders", examples_copy / "work_orders.yaml", "--template", template,
+                 "-o", template)
+    assert result.code == 2 and "inputs" in result.err, result
+    assert template.read_bytes() == before
+
+
+# ------------------------------------------------------------------ 11. compressed input
+def _bomb(path, name, size):
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open(name, "w") as entry:
+            chunk = b" " * (1 << 20)
+            for _ in range(size >> 20):
+                entry.write(chunk)
+    return path
+
+
+def test_a_workbook_that_inflates_past_the_limit_is_refused_before_parsing(cli, tmp_path):
+    import time
+    path = _bomb(tmp_path / "equipment.xlsx", "xl/sharedStrings.xml", 300 << 20)
+    assert path.stat().st_size < 2_000_000
+    started = time.perf_counter()
+    result = cli("equipment", path)
+    assert time.perf_counter() - started < 10
+    assert result.code == 2, result
+    assert "MB" in result.err and "equipment.xlsx" in result.err
+
+
+def test_one_huge_shared_string_is_refused_by_its_ratio(cli, tmp_path):
+    path = _bomb(tmp_path / "staff.xlsx", "xl/sharedStrings.xml", 64 << 20)
+    result = cli("validate", path)
+    assert result.code == 2, result
+    assert "xl/sharedStrings.xml" in result.err
+
+
+def test_a_word_template_that_inflates_past_the_limit_is_refused(cli, tmp_path, examples_copy):
+    path = _bomb(tmp_path / "template.docx", "word/document.xml", 64 << 20)
+    result = cli("work-orders", examples_copy / "work_orders.yaml", "--template", path,
+                 "-o", tmp_path / "out.docx")
+    assert result.code == 2, result
+    assert "word/document.xml" in result.err
+
+
+def test_damaged_sheet_xml_and_entities_are_clear_errors(cli, tmp_path):
+    import zipfile
+    good = workbook(tmp_path / "good.xlsx", [("花名册", [("工号", "姓名"), ("SZ1", "王")])])
+    for name, replace in [
+            ("broken.xlsx", lambda x: x[: x.index(b"<row") + 30]),
+            ("entities.xlsx", lambda x: x.replace(
+                b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                               b'<!ENTITY b "&a;&a;&a;&a;&a;">]><worksheet', 1))]:
+        target = tmp_path / name
+        with zipfile.ZipFile(good) as src, zipfile.ZipFile(target, "w") as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename.startswith("xl/worksheets/sheet"):
+                    data = replace(data)
+                dst.writestr(info, data)
+        result = cli("validate", target)
+        assert result.code == 2, result
+        assert "Traceback" not in result.err and name in result.err
+
+
+# ------------------------------------------------------------------ 12. fonts
+def test_a_font_path_naming_a_device_a_fifo_or_garbage_is_a_clear_error(cli, tmp_path,
+                                                                         examples_copy):
+    import os
+    fifo = tmp_path / "font.ttf"
+    os.mkfifo(fifo)
+    garbage = tmp_path / "garbage.ttf"
+    garbage.write_bytes(b"\x00\x01\x00\x00" + b"junk" * 100)
+    real = __import__("generator.fonts", fromlist=["default_font_path"]).default_font_path()
+    truncated = tmp_path / "truncated.ttf"
+    truncated.write_bytes(real.read_bytes()[:50_000])
+    for font in ("/dev/zero", fifo, garbage, truncated):
+        company = examples_copy / "company.yaml"
+        text = company.read_text("utf-8")
+        company.write_text(text + f"\nfonts: {{regular: \"{font}\"}}\n", encoding="utf-8")
+        result = cli("equipment", examples_copy / "equipment.yaml", "--as-of", "2026-11-21",
+                     "-o", tmp_path / "r.pdf")
+        company.write_text(text, encoding="utf-8")
+        assert result.code == 2, (font, result)
+        assert "Traceback" not in result.err and "font" in result.err, result.err
+
+
+# ------------------------------------------------------------------ 14. layouts that crash
+@pytest.mark.parametrize("expression", [
+    "{% for i in range(10**10) %}{{ i }}{% endfor %}",
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "{% include 'x.html' %}",
+    "{{ 1/0 }}",
+    "{{ 10**5000 }}",
+])
+def test_card_layout_expressions_that_crash_are_clear_errors(cli, tmp_path, expression):
+    from card_helpers import make_data, person
+    path = tmp_path / "layout.yaml"
+    quoted = expression.replace('"', '\\"')
+    path.write_text(textwrap.dedent("""\
+        title: mine
+        width: 55
+        height: 90
+        front:
+        """) + f'  - {{type: text, x: 1, y: 20, width: 50, height: 5, text: "{quoted}"}}\n',
+                    encoding="utf-8")
+    data = make_data(tmp_path / "data", people=[person(1)])
+    result = cli("badges", data, "--layout", path, "--side", "front", "-o", tmp_path / "o.pdf")
+    assert result.code == 2, result
+    assert "Traceback" not in result.err and str(path) in result.err
+
+
+def test_a_control_character_in_the_xlsx_export_is_a_clear_error_or_kept(cli, tmp_path):
+    path = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: "H\\v1", kind: helmet, manufactured: 2025-01-01, note: "a\\x0bb"}
+        """)
+    result = cli("equipment", path, "--as-of", "2026-01-01", "-o", tmp_path / "r.xlsx")
+    assert result.code in (0, 2), result
+    assert "Traceback" not in result.err
+
+
+def test_disk_full_is_a_clear_error(cli, tmp_path, monkeypatch):
+    import errno
+    import generator.output as output
+    register = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: H-1, kind: helmet, manufactured: 2025-01-01}
+        """)
+    real = output.os.replace
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(output.os, "replace", full)
+    result = cli("equipment", register, "--as-of", "2026-01-01", "-o", tmp_path / "r.json")
+    monkeypatch.setattr(output.os, "replace", real)
+    assert result.code == 2, result
+    assert "No space left" in result.err and not list(tmp_path.glob(".r.json*"))
+
+
+# ------------------------------------------------------------------ 15, 8. Word templates
+def _word(path, text):
+    import docx
+    document = docx.Document()
+    document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+def test_safe_in_a_word_template_is_refused(cli, tmp_path, examples_copy):
+    for text in ("客户：{{ order.customer.name|safe }}",
+                 "{% autoescape false %}{{ order.customer.name }}{% endautoescape %}"):
+        template = _word(tmp_path / "t.docx", text)
+        out = tmp_path / "o.docx"
+        result = cli("work-orders", examples_copy / "work_orders.yaml", "--template", template,
+                     "-o", out)
+        assert result.code == 2, result
+        assert "unescaped" in result.err and not out.exists()
+
+
+def test_full_width_braces_in_a_word_template_are_a_warning_with_the_place(cli, tmp_path,
+                                                                           examples_copy):
+    template = _word(tmp_path / "t.docx", "客户：｛｛ order.customer.name ｝｝")
+    result = cli("work-orders", examples_copy / "work_orders.yaml", "--template", template,
+                 "-o", tmp_path / "o.docx")
+    assert result.code == 0, result
+    assert "full-width" in result.err and "t.docx" in result.err and "document" in result.err
+
+
+# ------------------------------------------------------------------ 13. Ctrl-C, SIGTERM
+@pytest.mark.slow
+@pytest.mark.parametrize("sig, code", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_during_a_parallel_batch_stops_it_cleanly(tmp_path, sig, code):
+    """Ctrl-C reaches the whole process group, workers included: the pool stops, 'stopped'
+    is said once, no traceback, no .part file, the previous output intact."""
+    import os
+    import signal as signals
+    import subprocess
+    import sys
+    import time
+    from card_helpers import make_data, person
+    data = make_data(tmp_path / "data", people=[person(i) for i in range(1, 401)])
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "badges.pdf"
+    target.write_bytes(b"previous")
+    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "badges", str(data),
+                             "--jobs", "2", "-o", str(target)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True, env={**os.environ, "FIELDPRINT_LANG": "en"})
+    time.sleep(3)
+    os.killpg(proc.pid, getattr(signals, sig))
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # the hang the issue reports
+        os.killpg(proc.pid, signals.SIGKILL)
+        raise AssertionError("the run did not stop")
+    text = err.decode()
+    if proc.returncode == 0:            # it finished first: nothing to check but the file
+        assert target.read_bytes().startswith(b"%PDF")
+        return
+    assert proc.returncode == code, text
+    assert "Traceback" not in text and text.count("stopped") == 1, text
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in out.iterdir()] == ["badges.pdf"]
+
+
+def test_disk_full_while_writing_is_a_clear_error(cli, tmp_path, monkeypatch):
+    import errno
+    import generator.output as output
+    register = write(tmp_path / "equipment.yaml", """\
+        equipment:
+          - {id: H-1, kind: helmet, manufactured: 2025-01-01}
+        """)
+    target = tmp_path / "r.json"
+    target.write_text("previous")
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    real = output.Path.write_bytes
+    monkeypatch.setattr(output.Path, "write_bytes", full)
+    result = cli("equipment", register, "--as-of", "2026-01-01", "-o", target)
+    monkeypatch.setattr(output.Path, "write_bytes", real)
+    assert result.code == 2, result
+    assert "No space left" in result.err and target.read_text() == "previous"
+    assert not list(tmp_path.glob(".r.json*"))

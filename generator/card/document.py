@@ -36,6 +36,16 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the main process (issue 15.13): Ctrl-C reaches the
+    whole process group, and a worker that died of it printed its own traceback and left the
+    main process waiting for its result. The main process stops the pool (terminate() sends
+    SIGTERM, which a worker takes as it comes: the default action)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _work(job: PhotoJob) -> tuple[bytes | None, str | None, str | None]:
     """(JPEG, None, digest of the file) or (None, why, None): the file is read once, for the
     decoder and for the manifest's digest (`images.file_digest`)."""
@@ -66,7 +76,7 @@ class PhotoSource:
         if jobs > 1 and expected >= PARALLEL_FROM:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = context.Pool(min(jobs, expected))
+            self._pool = context.Pool(min(jobs, expected), initializer=_quiet_worker)
 
     def submit(self, job: PhotoJob) -> None:
         if job in self._pending:

@@ -57,7 +57,35 @@ def load(data: tuple[Path, ...], **options) -> Dataset:
     from ..data.dataset import load_dataset
     dataset = load_dataset(data, **options)
     report_problems(dataset.warnings, prefix="warning: ")
+    _output_is_not_read(ctx, dataset)
     return dataset
+
+
+OUTPUT_PARAMS = ("out", "output", "png_dir")
+
+
+def _output_is_not_read(ctx, dataset: Dataset) -> None:
+    """-o naming a photo, logo or font the data names is refused (issue 15.9); the files on
+    the command line itself are checked by output.check_target."""
+    from ..output import refuse_inputs
+    outputs = []
+    while ctx is not None:
+        outputs += [ctx.params.get(name) for name in OUTPUT_PARAMS if ctx.params.get(name)]
+        ctx = ctx.parent
+    if not outputs:
+        return
+    files = []
+    company = dataset.company
+    if company is not None:
+        files += [company.logo] + [q.image for q in company.qr_codes]
+        if company.fonts is not None:
+            files += [company.fonts.regular, company.fonts.bold]
+    for person in dataset.staff:
+        files += [person.photo, person.qr_image]
+    files = [f for f in files if f is not None]
+    for out in outputs:
+        if str(out) != "-":
+            refuse_inputs(Path(out), files)
 
 
 SHOW_AT_MOST = 100  # a thousand copies of one mistake help nobody

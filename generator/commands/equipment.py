@@ -187,6 +187,9 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
     from ..equipment import fails, render
     from ..equipment.report import status_word, summary_line
 
+    streamed = out is not None and str(out) == "-"   # -o -: standard output, as without -o
+    if streamed:
+        out = None
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out is not None else ""
         fmt = suffix if suffix in FORMATS else "table"
@@ -194,7 +197,12 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
             fmt = "table"
     from ..context import today
     as_of = as_of or today()
-    if out is None and FORMATS[fmt].binary:
+    binary = FORMATS[fmt].binary
+    if streamed and binary and click.get_binary_stream("stdout").isatty():
+        raise UserError(Problem(_("-o - writes {fmt} to standard output, which is a terminal "
+                                  "here; give a file name, or send it into a pipe").format(
+                                      fmt=fmt)))
+    if out is None and binary and not streamed:
         out = Path(f"equipment-{as_of.isoformat()}.{fmt}")
     if out is not None:
         check_target(out)  # before any work

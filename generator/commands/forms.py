@@ -192,6 +192,7 @@ def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance,
                 command=kind.command))
         template = content_dir("templates") / kind.template
     word = WordTemplate(Path(template))
+    report_problems(word.warnings, prefix=warning_prefix())
     if per_order:
         written, problems = word.write_each(records, output, _safe_name, advance, strict)
         return problems, _("wrote {files} into {folder}/").format(

@@ -303,6 +303,9 @@ def _read_workbook(file_path: Path, display: str, sheet: str | None, named: str 
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+
+    from .archive import check_archive
+    check_archive(file_path, display, _("workbook"))
     try:
         book = load_workbook(file_path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
@@ -312,8 +315,28 @@ def _read_workbook(file_path: Path, display: str, sheet: str | None, named: str 
                 error=type(exc).__name__), Location(display))) from None
     try:
         return _read_sheets(book, display, sheet, named, forced, extra)
+    except UserError:
+        raise
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # damaged sheet XML, entities, a part openpyxl cannot parse
+        if not _from_the_file(exc):
+            raise
+        raise UserError(Problem(_(
+            "cannot read this workbook: its content is damaged ({why}); open it in Excel and "
+            "save it again as .xlsx").format(why=f"{type(exc).__name__}: {exc}"[:200]),
+            Location(display))) from None
     finally:
         book.close()
+
+
+def _from_the_file(exc: Exception) -> bool:
+    """Raised inside the libraries that parse the workbook (openpyxl, lxml, expat, zipfile)
+    rather than in fieldprint's own code: the file's fault, not a bug of ours."""
+    import traceback
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = str(Path(__file__).resolve().parents[1])
+    return bool(frames) and not str(Path(frames[-1].filename).resolve()).startswith(ours)
 
 
 def _named_sheet(name: str) -> str | None:

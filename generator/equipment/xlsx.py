@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections import Counter
 
 from openpyxl import Workbook
@@ -21,6 +22,8 @@ from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh
 from .rules import STATUSES
 
 # Excel's own "good / neutral / bad" palette, so the colours read as they do elsewhere.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")   # openpyxl's ILLEGAL_CHARACTERS_RE
+
 STATUS_FILL = {
     "overdue": ("FFC7CE", "9C0006"),
     "due_today": ("F8CBAD", "833C0B"),
@@ -70,7 +73,11 @@ def to_xlsx(report: Report, advance=None) -> bytes:
     statuses = report.urgent_first()
 
     def text(value):
-        """Data text stays text: openpyxl would store '=…' as a formula Excel runs."""
+        """Data text stays text: openpyxl would store '=…' as a formula Excel runs. Control
+        characters a workbook cannot hold (a vertical tab typed in a name) are shown escaped,
+        \\x0b, as in the terminal (issue 15.14: openpyxl refused the whole file)."""
+        if value and _ILLEGAL.search(value):
+            value = _ILLEGAL.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
         if value and value[0] == "=":
             cell = WriteOnlyCell(ws, value=value)
             cell.data_type = "s"
@@ -134,7 +141,8 @@ def to_xlsx(report: Report, advance=None) -> bytes:
         if team[:1] == "=":
             name = WriteOnlyCell(summary, value=team)
             name.data_type = "s"
-        summary.append([name] + [c[k] for k in STATUSES] + [sum(c.values())])
+        summary.append([_ILLEGAL.sub(lambda m: f"\\x{ord(m[0]):02x}", name)]
+                       + [c[k] for k in STATUSES] + [sum(c.values())])
 
     if advance is not None:
         advance(len(statuses) % 1000)

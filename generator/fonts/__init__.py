@@ -22,6 +22,8 @@ fonts. Fonts are registered once per process (`pdfmetrics`); a chain is known by
 from __future__ import annotations
 
 import functools
+import os
+import stat
 import struct
 import unicodedata
 import zlib
@@ -206,26 +208,79 @@ class FontSet:
         return chain(self.face(bold)).primary
 
 
-def _font_problem(path: str, exc: Exception) -> UserError:
+def _font_problem(path: str, exc: Exception | str) -> UserError:
     return UserError(Problem(
         _("cannot use this font: {reason}. fieldprint needs a TrueType or OpenType font "
           "(.ttf, .otf, .ttc, .otc)").format(reason=exc), None, f"company.fonts ({path})"))
 
 
+def _damaged(path: str, exc: Exception) -> UserError:
+    return _font_problem(path, _("the file is damaged or not a font ({error})").format(
+        error=f"{type(exc).__name__}: {exc}"))
+
+
+MAX_FONT_BYTES = 128 * 1024 * 1024   # the largest CJK collections are ~120 MB (docs/security.md)
+
+# What fontTools and reportlab raise on a file that is not a font or is cut short.
+_FONT_ERRORS = (OSError, ValueError, KeyError, IndexError, TypeError, AssertionError,
+                AttributeError, EOFError, struct.error)
+
+
+def check_font_file(path: str) -> None:
+    """The checks photos get, before a font file is opened (issue 15.12): a regular file
+    (not a folder, a device such as /dev/zero, a pipe, a socket; links followed), not empty,
+    at most MAX_FONT_BYTES. Raises UserError naming company.fonts and the path."""
+    def fail(message: str) -> UserError:
+        return UserError(Problem(message, None, f"company.fonts ({path})"))
+    try:
+        info = os.stat(path)
+    except OSError:
+        raise fail(_("font file not found: {path}").format(path=path)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise fail(_("{path} is a folder, not a font file").format(path=path))
+    if not stat.S_ISREG(info.st_mode):
+        raise fail(_("{path} is a device or a pipe, not a font file").format(path=path))
+    if info.st_size == 0:
+        raise fail(_("{path} is empty (0 bytes), not a font").format(path=path))
+    if info.st_size > MAX_FONT_BYTES:
+        raise fail(_("{path} is {mb:,} MB; a font file may be at most {limit} MB").format(
+            path=path, mb=info.st_size // (1024 * 1024), limit=MAX_FONT_BYTES // (1024 * 1024)))
+
+
+def _open_font(path: str, index: int):
+    """fontTools' lazy view of one face, after check_font_file; a face whose table directory
+    points past the end of the file (a truncated download, a copy cut short) is refused here,
+    not when a glyph is first drawn. Raises UserError."""
+    from fontTools.ttLib import TTFont as OTFont
+    from fontTools.ttLib import TTLibError
+    check_font_file(path)
+    size = os.stat(path).st_size
+    try:
+        font = OTFont(path, fontNumber=index, lazy=True)
+        for tag, entry in font.reader.tables.items():
+            if entry.offset + entry.length > size:
+                font.close()
+                raise _font_problem(path, _(
+                    "the file is cut short (its {table} table ends past the end of the file); "
+                    "copy the font again").format(table=tag.strip()))
+    except (TTLibError, *_FONT_ERRORS) as exc:
+        raise _damaged(path, exc) from None
+    return font
+
+
 @functools.lru_cache(maxsize=None)
 def register(spec: FontFile) -> str:
     """Load and register one face once per process; its reportlab font name."""
-    from fontTools.ttLib import TTFont as OTFont
     from fontTools.ttLib import TTLibError
     from reportlab.pdfbase.ttfonts import TTFError
 
     stem = Path(spec.path).stem.replace(" ", "")
     name = (f"FP-{stem}-{spec.index}" + (f"-w{spec.weight}" if spec.weight else "")
             + f"-{zlib.crc32(spec.path.encode()) % 10**6}")
+    probe = _open_font(spec.path, spec.index)
+    plain = "glyf" in probe and "fvar" not in probe and spec.weight is None
+    probe.close()
     try:
-        probe = OTFont(spec.path, fontNumber=spec.index, lazy=True)
-        plain = "glyf" in probe and "fvar" not in probe and spec.weight is None
-        probe.close()
         if plain:     # a static TrueType font: reportlab reads and subsets it itself
             font = EmbeddedFont(name, spec.path, subfont_index=spec.index)
         else:
@@ -235,8 +290,8 @@ def register(spec: FontFile) -> str:
                 location = {"wght": spec.weight}
             font = EmbeddedFont(name, face=OutlineFace(spec.path, spec.index, location,
                                                        spec.style))
-    except (TTFError, TTLibError, OSError, ValueError, KeyError, struct.error) as exc:
-        raise _font_problem(spec.path, exc) from None
+    except (TTFError, TTLibError, *_FONT_ERRORS) as exc:
+        raise _damaged(spec.path, exc) from None
     font.fp_source = (spec.path, spec.index,
                       {"wght": spec.weight} if spec.weight is not None else None)
     pdfmetrics.registerFont(font)
@@ -251,13 +306,14 @@ def _register_chain(name: str, specs: list[FontFile]) -> str:
 
 
 def _has_weight_axis(path: str, index: int) -> bool:
-    from fontTools.ttLib import TTFont as OTFont
     from fontTools.ttLib import TTLibError
+    font = _open_font(path, index)
     try:
-        font = OTFont(path, fontNumber=index, lazy=True)
-    except (TTLibError, OSError, ValueError, KeyError, struct.error) as exc:
-        raise _font_problem(path, exc) from None
-    return "fvar" in font and any(a.axisTag == "wght" for a in font["fvar"].axes)
+        return "fvar" in font and any(a.axisTag == "wght" for a in font["fvar"].axes)
+    except (TTLibError, *_FONT_ERRORS) as exc:
+        raise _damaged(path, exc) from None
+    finally:
+        font.close()
 
 
 def default_chain() -> tuple[list[FontFile], list[FontFile]]:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jinja2 import TemplateError, UndefinedError
-from jinja2.sandbox import SecurityError
+from jinja2 import TemplateError
 
 from ..errors import UserError
 from ..i18n import _
-from ..templating import MissingUndefined, environment, refused, reword_undefined
+from ..templating import (EXPRESSION_ERRORS, MissingUndefined, environment, failed,
+                          reword_undefined)
 
 
 # The one meaning of missing values and of `a.b` (generator.templating); the names stay for
@@ -34,13 +34,7 @@ def form_environment(autoescape: bool = False):
 
 
 def _fail(where: str, source: str, exc: Exception) -> UserError:
-    if isinstance(exc, SecurityError):
-        return refused(where, exc)
-    message = str(exc)
-    if isinstance(exc, UndefinedError):
-        message = reword_undefined(message)
-    return UserError(_("{where}: {message} in {source!r}").format(
-        where=where, message=message, source=source))
+    return failed(where, source, exc)
 
 
 _DOTTED = re.compile(r"^\{\{-?\s*+([A-Za-z]\w*+(?:\.[A-Za-z]\w*+)*+)\s*+-?\}\}$")
@@ -76,7 +70,7 @@ class Text:
             self.path = tuple(m[1].split("."))
         try:
             self._template = form_environment().from_string(source)
-        except TemplateError as exc:
+        except EXPRESSION_ERRORS as exc:  # 10**5000 is folded (and fails) when compiled
             raise ValueError(_("cannot read the expression {source!r}: {error}").format(
                 source=source, error=exc)) from None
         if self.path is None:
@@ -106,7 +100,7 @@ class Text:
                 return "".join(out)
         try:
             return self._template.render(context)
-        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        except EXPRESSION_ERRORS as exc:
             raise _fail(self.where, self.source, exc) from None
 
     def __repr__(self) -> str:
@@ -218,7 +212,7 @@ class Value:
         self.path = tuple(text.split(".")) if _NAME_PATH.match(text) else None
         try:
             self._expr = form_environment().compile_expression(text, undefined_to_none=False)
-        except TemplateError as exc:
+        except EXPRESSION_ERRORS as exc:  # 10**5000 is folded (and fails) when compiled
             raise ValueError(_("cannot read the expression {source!r}: {error}").format(
                 source=source, error=exc)) from None
 
@@ -229,7 +223,7 @@ class Value:
                 return value
         try:
             result = self._expr(**context)
-        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        except EXPRESSION_ERRORS as exc:
             raise _fail(self.where, self.source, exc) from None
         if isinstance(result, FormUndefined):
             if result._soft():

@@ -137,12 +137,12 @@ def to_xlsx(report: Report, advance=None) -> bytes:
     summary.append(head + [title("合计")])
     for team in sorted(by_team):
         c = by_team[team]
+        team = _ILLEGAL.sub(lambda m: f"\\x{ord(m[0]):02x}", team)  # as in the cells
         name = team
         if team[:1] == "=":
             name = WriteOnlyCell(summary, value=team)
             name.data_type = "s"
-        summary.append([_ILLEGAL.sub(lambda m: f"\\x{ord(m[0]):02x}", name)]
-                       + [c[k] for k in STATUSES] + [sum(c.values())])
+        summary.append([name] + [c[k] for k in STATUSES] + [sum(c.values())])
 
     if advance is not None:
         advance(len(statuses) % 1000)

@@ -56,7 +56,7 @@ def load(data: tuple[Path, ...], **options) -> Dataset:
         options = {**ctx.meta.get(TABLE_OPTIONS, {}), **options}
     from ..data.dataset import load_dataset
     dataset = load_dataset(data, **options)
-    report_problems(dataset.warnings, prefix="warning: ")
+    report_problems(dataset.warnings, prefix=warning_prefix())
     _output_is_not_read(ctx, dataset)
     return dataset
 
@@ -78,8 +78,8 @@ def _output_is_not_read(ctx, dataset: Dataset) -> None:
     company = dataset.company
     if company is not None:
         files += [company.logo] + [q.image for q in company.qr_codes]
-        if company.fonts is not None:
-            files += [company.fonts.regular, company.fonts.bold]
+        for entry in company.fonts:
+            files += [entry.regular, entry.bold]
     for person in dataset.staff:
         files += [person.photo, person.qr_image]
     files = [f for f in files if f is not None]

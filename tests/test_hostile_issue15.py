@@ -606,11 +606,15 @@ def test_full_width_braces_in_a_word_template_are_a_warning_with_the_place(cli, 
 
 # ------------------------------------------------------------------ 13. Ctrl-C, SIGTERM
 @pytest.mark.slow
-@pytest.mark.parametrize("sig, code", [("SIGINT", 130), ("SIGTERM", 143)])
-def test_a_signal_during_a_parallel_batch_stops_it_cleanly(tmp_path, sig, code):
-    """Ctrl-C reaches the whole process group, workers included; SIGTERM the main process:
+@pytest.mark.parametrize("sig, code, group", [
+    ("SIGINT", 130, True),     # Ctrl-C: the terminal signals the whole process group
+    ("SIGTERM", 143, False),   # kill PID: the main process only
+    ("SIGTERM", 143, True),    # kill -TERM -PGID, systemd stopping a service: every process
+])
+def test_a_signal_during_a_parallel_batch_stops_it_cleanly(tmp_path, sig, code, group):
+    """The signal reaches the main process, or the whole process group, workers included:
     the pool stops, 'stopped' is said once, no traceback, no .part file, the previous output
-    intact."""
+    intact. A hang fails after 60 s."""
     import os
     import signal as signals
     import subprocess
@@ -626,11 +630,15 @@ def test_a_signal_during_a_parallel_batch_stops_it_cleanly(tmp_path, sig, code):
                              "--jobs", "2", "-o", str(target)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True, env={**os.environ, "FIELDPRINT_LANG": "en"})
-    time.sleep(3)
-    if sig == "SIGINT":   # Ctrl-C: the terminal signals the whole process group
-        os.killpg(proc.pid, signals.SIGINT)
-    else:                 # kill PID, a service manager: the main process
-        proc.send_signal(signals.SIGTERM)
+    deadline = time.monotonic() + 60
+    while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)      # until the photo workers have started
+    workers = _children(proc.pid)
+    time.sleep(0.5)           # and are busy
+    if group:
+        os.killpg(proc.pid, getattr(signals, sig))
+    else:
+        proc.send_signal(getattr(signals, sig))
     try:
         _, err = proc.communicate(timeout=60)
     except subprocess.TimeoutExpired:  # the hang the issue reports
@@ -644,6 +652,33 @@ def test_a_signal_during_a_parallel_batch_stops_it_cleanly(tmp_path, sig, code):
     assert "Traceback" not in text and text.count("stopped") == 1, text
     assert target.read_bytes() == b"previous"
     assert [p.name for p in out.iterdir()] == ["badges.pdf"]
+    assert len(workers) >= 2, "the pool never started: the test proves nothing"
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{pid}") and _state(pid) != "Z" for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived the run"
+        time.sleep(0.05)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    import os
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _state(pid: int) -> str:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
 
 
 def test_disk_full_while_writing_is_a_clear_error(cli, tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ whatever the number of workers.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,13 +38,26 @@ def default_jobs() -> int:
 
 
 def _quiet_worker() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the main process (issue 15.13): Ctrl-C reaches the
-    whole process group, and a worker that died of it printed its own traceback and left the
-    main process waiting for its result. The main process stops the pool (terminate() sends
-    SIGTERM, which a worker takes as it comes: the default action)."""
+    """Workers leave Ctrl-C and SIGTERM to the main process (issue 15.13). A terminal's Ctrl-C
+    and a service manager's stop (`kill -TERM -PGID`) reach the whole process group: a worker
+    that died of it printed its own traceback, or died holding the pool's task-queue lock, and
+    the main process then waited for ever in Pool.terminate(). The main process stops the
+    pool, whose workers it kills (_Pool)."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+class _Pool(multiprocessing.pool.Pool):
+    """multiprocessing's Pool whose terminate() stops the workers with SIGKILL: they ignore
+    SIGTERM (_quiet_worker), and one still decoding a photo would never read the pool's stop
+    sentinel (terminate() keeps the task queue's lock)."""
+
+    @staticmethod
+    def Process(ctx, *args, **kwds):
+        process = ctx.Process(*args, **kwds)
+        process.terminate = process.kill
+        return process
 
 
 def _work(job: PhotoJob) -> tuple[bytes | None, str | None, str | None]:
@@ -76,7 +90,8 @@ class PhotoSource:
         if jobs > 1 and expected >= PARALLEL_FROM:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = context.Pool(min(jobs, expected), initializer=_quiet_worker)
+            self._pool = _Pool(min(jobs, expected), initializer=_quiet_worker,
+                               context=context)
 
     def submit(self, job: PhotoJob) -> None:
         if job in self._pending:

@@ -24,6 +24,7 @@ add different messages merge without conflicts in the header.
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as _dt
 import functools
 import gettext
@@ -38,7 +39,11 @@ LANGUAGES = {"zh": "zh_CN", "en": "en"}   # what --lang takes -> the catalog's f
 DEFAULT = "zh"
 ENV = "FIELDPRINT_LANG"
 
-_current: dict[str, object] = {"lang": None, "translations": None}
+# The language of this context: a command sets it once; the web app sets it per request (each
+# request runs in its own context, so two users' languages never mix). Unset (a new thread, a
+# library caller), it is FIELDPRINT_LANG's, which set_language also writes for worker processes.
+_language: contextvars.ContextVar[str | None] = contextvars.ContextVar("fieldprint_language",
+                                                                        default=None)
 
 
 def resolve(lang: str | None = None) -> str:
@@ -52,32 +57,29 @@ def resolve(lang: str | None = None) -> str:
     return DEFAULT
 
 
-def set_language(lang: str | None = None) -> str:
-    """Switch every later message (ours and click's) to `lang` ('zh' or 'en'); returns the code."""
+def set_language(lang: str | None = None, *, process: bool = True) -> str:
+    """Switch every later message of this context (ours and, with `process`, click's and the
+    worker processes') to `lang` ('zh' or 'en'); returns the code. The web app passes
+    `process=False`: a request's language is its own."""
     code = resolve(lang)
-    folder = LANGUAGES[code]
-    _current["lang"] = code
-    os.environ[ENV] = code  # worker processes (photo decoding) speak the same language
-    _current["translations"] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[folder],
-                                                   fallback=True)
-    # click translates through the standard module's global domain and the LANGUAGE variable.
-    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
-    gettext.textdomain(DOMAIN)
-    os.environ["LANGUAGE"] = folder
+    _language.set(code)
+    if process:
+        folder = LANGUAGES[code]
+        os.environ[ENV] = code  # worker processes (photo decoding) speak the same language
+        # click translates through the standard module's global domain and LANGUAGE.
+        gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+        gettext.textdomain(DOMAIN)
+        os.environ["LANGUAGE"] = folder
     return code
 
 
 def language() -> str:
     """The current language code ('zh' or 'en')."""
-    if _current["lang"] is None:
-        set_language()
-    return _current["lang"]  # type: ignore[return-value]
+    return _language.get() or resolve()
 
 
 def _translations() -> gettext.NullTranslations:
-    if _current["translations"] is None:
-        set_language()
-    return _current["translations"]  # type: ignore[return-value]
+    return _catalog(language())
 
 
 @functools.lru_cache(maxsize=None)

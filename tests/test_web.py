@@ -2,6 +2,7 @@
 hostile uploads of issue 17. (The same paths in a real Chromium: test_web_browser.py.)"""
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import json
 import logging
@@ -13,13 +14,14 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import httpx
 import openpyxl
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
 from generator.web.uploads import Limits
-from web_helpers import EXAMPLES, client, csrf, download, photos_zip, run_job, seed
+from web_helpers import EXAMPLES, client, csrf, download, photos_zip, run_job, seed, served
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.chinese]   # the pages are checked in Chinese, their default
@@ -565,47 +567,38 @@ def test_serve_runs_and_answers_only_this_machine(tmp_path):
     assert "GET /" not in log            # no access log
 
 
-# ------------------------------------------------------------------ previews at once
+# ------------------------------------------------------------------ requests at once
 def test_previews_asked_at_once_are_all_drawn_and_the_server_lives(tmp_path):
     """A browser asks for a page's previews in parallel; PDFium is not thread-safe, so the
-    server draws them one at a time. Twenty-four at once, nothing loaded or cached yet, on a real server in its
-    own process (a crash in PDFium would kill it): every answer is a PNG and the server lives."""
-    import concurrent.futures
-    import os
-    import socket
-    import time
-
-    import httpx
-
-    folder = seed(tmp_path / "ws")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "--no-browser", "--port", str(port),
-         "--workspace", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, "FIELDPRINT_LANG": "en"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, timeout=120) as http:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    http.get("/templates")   # a session, nothing drawn or loaded yet
-                    break
-                except httpx.TransportError:
-                    assert server.poll() is None and time.monotonic() < deadline, \
-                        server.stdout.read().decode()
-                    time.sleep(0.2)
-            urls = ([f"/cards/badges/preview/{i}.png?side={side}" for i in range(8)
-                     for side in ("front", "back")]
-                    + [f"/forms/work-orders/preview/{i}/0.png" for i in range(8)])
-            with concurrent.futures.ThreadPoolExecutor(len(urls)) as pool:
-                answers = list(pool.map(http.get, urls))
+    server draws them one at a time. Twenty-four at once, nothing loaded or cached yet, on a real
+    server in its own process (a crash in PDFium would kill it): every answer is a PNG and the
+    server lives."""
+    with served(seed(tmp_path / "ws")) as (server, http):
+        http.get("/templates")   # a session, nothing drawn or loaded yet
+        urls = ([f"/cards/badges/preview/{i}.png?side={side}" for i in range(8)
+                 for side in ("front", "back")]
+                + [f"/forms/work-orders/preview/{i}/0.png" for i in range(8)])
+        with concurrent.futures.ThreadPoolExecutor(len(urls)) as pool:
+            answers = list(pool.map(http.get, urls))
         for url, answer in zip(urls, answers):
             assert answer.status_code == 200, url
             assert Image.open(io.BytesIO(answer.content)).width > 200, url
         assert server.poll() is None, "the server died while drawing previews"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+def test_two_users_at_once_each_read_their_own_language(tmp_path):
+    """One office worker reads the pages in English while another reads them in Chinese: the
+    language belongs to each request, not to the server process."""
+    with served(seed(tmp_path / "ws")) as (_server, english):
+        with httpx.Client(base_url=english.base_url, timeout=120) as chinese:
+            english.post("/lang", data={"csrf": csrf(english), "lang": "en", "back": "/"})
+            chinese.get("/")
+            asks = [(who, path) for _ in range(6) for who in (english, chinese)
+                    for path in ("/equipment", "/templates", "/company")]
+            with concurrent.futures.ThreadPoolExecutor(12) as pool:
+                pages = list(pool.map(lambda ask: ask[0].get(ask[1]).text, asks))
+    for (who, path), page in zip(asks, pages):
+        if who is english:
+            assert "Safety equipment" in page and "安全装备" not in page, path
+        else:
+            assert "安全装备" in page and "Safety equipment" not in page, path

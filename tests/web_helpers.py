@@ -1,13 +1,19 @@
 """What the web tests share: a workspace from the examples, a client, the CSRF token, jobs."""
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
 
+import httpx
 from starlette.testclient import TestClient
 
 from generator.web.app import Settings, create_app
@@ -32,7 +38,35 @@ def client(folder: Path, **settings) -> TestClient:
     return TestClient(create_app(Settings(folder, **settings)))
 
 
-def csrf(c: TestClient) -> str:
+@contextlib.contextmanager
+def served(folder: Path):
+    """`fieldprint serve` on `folder` in a process of its own, on a free local port: yields the
+    process and an httpx client for it (its base_url is the server's address)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--no-browser", "--port", str(port),
+         "--workspace", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "FIELDPRINT_LANG": "zh"})
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    http.get("/static/htmx.min.js")
+                    break
+                except httpx.TransportError:
+                    assert server.poll() is None and time.monotonic() < deadline, \
+                        server.stdout.read().decode()
+                    time.sleep(0.2)
+            yield server, http
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def csrf(c) -> str:
     page = c.get("/templates").text
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 

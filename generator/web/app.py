@@ -507,7 +507,7 @@ class _Gate:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         session = scope.get("session", {})
-        set_language(session.get("lang") or self.settings.lang)
+        set_language(session.get("lang") or self.settings.lang, process=False)
         path = scope["path"]
         if self.settings.require_login and not session.get("user") \
                 and path != "/login" and not path.startswith("/static/"):

@@ -43,7 +43,7 @@ def _photo_and_qr(args: tuple[str, str]) -> float:
         image.load()
         w2, h2 = image.size
         crop_w, crop_h = (h2 * ratio, float(h2)) if w2 / h2 > ratio else (float(w2), w2 / ratio)
-        left, top = (w2 - crop_w) / 2, (h2 - crop_h) * 0.2
+        left, top = (w2 - crop_w) / 2, (h2 - crop_h) * 0.3   # the photo element's default focus
         out = image.resize(target, Image.LANCZOS, box=(left, top, left + crop_w, top + crop_h),
                            reducing_gap=1.25)
         out.save(io.BytesIO(), "JPEG", quality=JPEG_QUALITY)

@@ -230,12 +230,14 @@ def dark_runs(rows: list) -> Iterator[tuple[int, int, int]]:
 
 
 def draw(canvas, left_pt: float, bottom_pt: float, size_pt: float, payload: str,
-         level: str = "M", colour=(0, 0, 0)) -> None:
+         level: str = "M", colour=(0, 0, 0), rows=None) -> None:
     """Draw a QR code with its quiet zone filling a square box (PDF points, bottom-left origin).
+    `rows`: the payload's `matrix` when already made (say, in a worker process).
 
     The quiet zone is left unpainted: put the code on a light background.
     """
-    rows = matrix(payload, level)
+    if rows is None:
+        rows = matrix(payload, level)
     n = len(rows)
     unit = size_pt / (n + 2 * QUIET_MODULES)
     origin_x = left_pt + QUIET_MODULES * unit

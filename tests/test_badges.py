@@ -222,6 +222,11 @@ def test_jobs_do_not_change_a_byte(tmp_path, cli):
     assert cli("badges", staff, "--jobs", "1", "-o", one).code == 0
     assert cli("badges", staff, "--jobs", "2", "-o", two).code == 0
     assert one.read_bytes() == two.read_bytes()
+    # the QR codes made in the workers scan as each person's link
+    import pypdfium2 as pdfium
+    pages = len(pdfium.PdfDocument(two))
+    found = {code for page in range(pages) for code in decode_qr(render(two, page, dpi=200))}
+    assert {p["qr"] for p in people} <= found
 
 
 def test_no_company_and_no_staff_are_clear_errors(tmp_path, cli):

@@ -1,10 +1,11 @@
 """Writing the cards into one PDF: pages in print order, photos decoded on the way.
 
-Photos are the expensive part (decoding a camera JPEG). They are processed in the order the
-pages need them, in worker processes when `jobs` > 1, and streamed: each JPEG is embedded and
-dropped, so memory does not grow with the number of people. Workers only turn files into
-JPEG bytes, deterministically; this process draws everything, so the PDF is byte-identical
-whatever the number of workers.
+Photos are the expensive part (decoding a camera JPEG), then each person's QR code (choosing
+its mask). Both are made in the order the pages need them, in worker processes when `jobs` > 1,
+and streamed: each JPEG is embedded and dropped, so memory does not grow with the number of
+people. Workers only turn files into JPEG bytes and payloads into QR matrices,
+deterministically; this process draws everything, so the PDF is byte-identical whatever the
+number of workers.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .. import qr
 from ..errors import Problem
 from ..i18n import _
 from ..fonts import FontSet
@@ -23,7 +25,7 @@ from ..units import pt
 from .draw import Painter
 from .images import EmbeddedImage, ImageProblem, PhotoJob, file_digest, process_photo
 from .impose import Page
-from .render import CardRenderer, PhotoOp, PreparedCard
+from .render import CardRenderer, PhotoOp, PreparedCard, QrOp
 
 PARALLEL_FROM = 8      # fewer photos than this are not worth starting workers for
 MARK_WIDTH = 0.25      # points
@@ -60,9 +62,20 @@ class _Pool(multiprocessing.pool.Pool):
         return process
 
 
-def _work(job: PhotoJob) -> tuple[bytes | None, str | None, str | None]:
-    """(JPEG, None, digest of the file) or (None, why, None): the file is read once, for the
-    decoder and for the manifest's digest (`images.file_digest`)."""
+@dataclass(frozen=True)
+class QrJob:
+    """One QR code's matrix (hashable): what a worker makes of a card's QrOp."""
+
+    payload: str
+    level: str
+
+
+def _work(job: PhotoJob | QrJob):
+    """A QrJob: its matrix (`qr.matrix`). A PhotoJob: (JPEG, None, digest of the file) or
+    (None, why, None): the file is read once, for the decoder and for the manifest's digest
+    (`images.file_digest`)."""
+    if type(job) is QrJob:
+        return qr.matrix.__wrapped__(job.payload, job.level)
     try:
         path = Path(job.path)
         data = path.read_bytes() if path.is_file() and path.stat().st_size else None
@@ -77,8 +90,8 @@ def _work(job: PhotoJob) -> tuple[bytes | None, str | None, str | None]:
 
 
 class PhotoSource:
-    """Photos processed as soon as their card is prepared, in worker processes when there are
-    enough of them, and handed over by job when the page needs them.
+    """Photos processed (and QR matrices made) as soon as their card is prepared, in worker
+    processes when there are enough of them, and handed over by job when the page needs them.
 
     Submitting while the rest of the cards are still being prepared keeps the workers busy
     from the start; each result is dropped once embedded, so memory stays flat.
@@ -93,13 +106,14 @@ class PhotoSource:
             self._pool = _Pool(min(jobs, expected), initializer=_quiet_worker,
                                context=context)
 
-    def submit(self, job: PhotoJob) -> None:
+    def submit(self, job: PhotoJob | QrJob) -> None:
         if job in self._pending:
             return
         self._pending[job] = (self._pool.apply_async(_work, (job,)) if self._pool is not None
                               else None)
 
-    def get(self, job: PhotoJob) -> tuple[bytes | None, str | None, str | None]:
+    def get(self, job: PhotoJob | QrJob):
+        """What `_work` makes of the job."""
         self.submit(job)
         result = self._pending.pop(job)
         return result.get() if result is not None else _work(job)
@@ -141,6 +155,7 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
         canvas.endForm(Resources=_form_resources(canvas))
 
     ready: dict[PhotoJob, EmbeddedImage | None] = {}
+    matrices: dict[QrJob, tuple] = {}          # this run's QR codes, each made once
     digests: dict[str, str] = {}
     failed: set[str] = set()
     problems: list[Problem] = []
@@ -200,6 +215,12 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
                     op.image = None
                     if image is not None and image._jpeg is not None:
                         ready[op.job] = image.drop_pixels()  # reportlab has its copy now
+                elif type(op) is QrOp:
+                    job = QrJob(op.payload, op.level)
+                    rows = matrices.get(job)
+                    if rows is None:
+                        rows = matrices[job] = photos.get(job)
+                    painter.qr(op, rows)
                 else:
                     painter.draw([op])
             canvas.restoreState()

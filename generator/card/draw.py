@@ -158,14 +158,15 @@ class Painter:
                 c.rect(x, y, w, h, stroke=1, fill=0)
             c.restoreState()
 
-    def qr(self, op: QrOp) -> None:
+    def qr(self, op: QrOp, rows=None) -> None:
+        """`rows`: the payload's matrix when already made (`qr.matrix`)."""
         x, y, size, _ = self.rect_pt(op.x, op.y, op.size, op.size)
         if op.background is not None:
             self.c.saveState()
             self.c.setFillColorRGB(*op.background)
             self.c.rect(x, y, size, size, stroke=0, fill=1)
             self.c.restoreState()
-        qr.draw(self.c, x, y, size, op.payload, op.level, op.colour)
+        qr.draw(self.c, x, y, size, op.payload, op.level, op.colour, rows)
 
     def barcode(self, op: BarcodeOp) -> None:
         x, y, w, h = self.rect_pt(op.x, op.y, op.w, op.h)

@@ -21,10 +21,10 @@ from ..fonts import font_set
 from ..i18n import _, pgettext
 from ..output import atomic_path, check_target
 from . import manifest as manifests
-from .document import PhotoSource, default_jobs, write_pdf
+from .document import PhotoSource, QrJob, default_jobs, write_pdf
 from .impose import Page, plan
 from .layout import CompiledLayout
-from .render import CardRenderer, PreparedCard
+from .render import CardRenderer, PhotoOp, PreparedCard, QrOp
 
 _OTHER_SIDE = {"front": "back", "back": "front"}
 
@@ -125,9 +125,11 @@ def prepare(run: CardRun, photos: PhotoSource | None = None
         cards.append(card)
         if photos is not None and not problems:
             for side in sides:
-                for op in card.photo_ops(side):
-                    if op.job is not None:
+                for op in card.sides.get(side, ()):
+                    if type(op) is PhotoOp and op.job is not None:
                         photos.submit(op.job)
+                    elif type(op) is QrOp:
+                        photos.submit(QrJob(op.payload, op.level))
     if problems:
         raise UserError([p for card in problems for p in card.problems])
     return renderer, cards, warnings, refused

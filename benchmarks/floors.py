@@ -6,8 +6,9 @@ the same run on the same machine (issue 19: honest floors).
   crop to the photo box, resize to 300 dpi, encode the JPEG that goes into the PDF — plus one
   QR matrix with the same encoder fieldprint uses (generator.qr.matrix, uncached); the CPU
   time of all workers summed;
-- work orders: reportlab drawing the same number of pages with the same text, a Code 128 and a
-  QR code, raw (no layout engine);
+- work orders: raw reportlab drawing exactly the ops fieldprint's engine lays out for each
+  order (every string, line, box, fill, the Code 128 and the QR code), one public canvas call
+  per op; the laying out itself is not timed;
 - register from YAML: libyaml's bare event parse of the same file (PyYAML's C parser, events
   only: no Python objects built from them). The CSV route is compared with the same floor.
 """
@@ -58,38 +59,54 @@ def badges_floor(staff_yaml: Path, cores: int) -> float:
         return sum(pool.map(_photo_and_qr, work, chunksize=8))
 
 
-def orders_floor(orders_yaml: Path) -> float:
-    """Raw reportlab: one page per order with the same strings, a Code 128 and a QR code."""
-    from reportlab.graphics.barcode.code128 import Code128
+def orders_floor(orders_yaml: Path, staff_yaml: Path, company_yaml: Path) -> float:
+    """Raw reportlab drawing exactly what fieldprint draws: each order is laid out by
+    fieldprint's engine first (not timed), then every op of its page - each string at its
+    place, size, weight and colour, each line, box, fill, tick box, the Code 128 bars and the
+    QR code (its matrix made here, as fieldprint makes it) - is drawn through reportlab's
+    public canvas API, one call per op (generator.form.plain_draw, the general path the fast
+    painter is tested against); only the drawing and the PDF's writing are timed."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
     from generator import qr
-    from generator.fonts import font_set
+    from generator.commands.common import load
+    from generator.context import order_shape
+    from generator.fonts import chain, font_set
+    from generator.form import Record, layout_record, load_form
+    from generator.form.cache import RunCache
+    from generator.form.plain_draw import PlainPainter
+    from generator.orders import WorkingCalendar, iter_contexts
 
-    orders = yaml.load(orders_yaml.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    orders = orders["work_orders"]
-    font = font_set().pdf_font()     # the CJK face every page prints in
+    dataset = load((orders_yaml, staff_yaml, company_yaml))
+    fonts = font_set(dataset.company)
+    layout = load_form("work-order", order_shape())
+    calendar = WorkingCalendar.for_company(dataset.company)
+    orders = dataset.work_orders
+    records = (Record(ctx, o.id) for o, ctx in
+               zip(orders, iter_contexts(dataset, orders, calendar)))
+    faces = {False: chain(fonts.regular).fonts[0], True: chain(fonts.bold).fonts[0]}
     # The command runs in a fresh process; so must the codes here: without this, a bigger
     # floor would find the QR matrices of a smaller one's orders (the same ids) cached.
     qr.matrix.cache_clear()
     qr.size_modules.cache_clear()
+    cache = RunCache()
+    H = layout.page.size_mm[1]
+    spent = 0.0
     start = time.process_time()
-    canvas = Canvas(io.BytesIO(), pagesize=A4, invariant=1, initialFontName=font)
-    for order in orders:
-        canvas.setFont(font, 10)
-        y = 780
-        texts = [order["id"], order["kind"], order["service"], str(order["received"])]
-        texts += [str(v) for v in order["customer"].values()]
-        texts += [order.get("fault") or order.get("prepare") or "", order["engineer"]]
-        texts += [f"{m['item']} {m['qty']} {m['unit']}" for m in order["materials"]]
-        for i, text in enumerate(texts * 2):  # labels and values
-            canvas.drawString(50, y - 18 * i, text)
-        Code128(order["id"], barHeight=30).drawOn(canvas, 380, 770)
-        qr.draw(canvas, 500, 740, 60, order["id"])
-        canvas.showPage()
+    canvas = Canvas(io.BytesIO(), pagesize=A4, invariant=1, initialFontName=faces[False])
+    painter = PlainPainter(canvas, fonts, H)
+    spent += time.process_time() - start
+    for record in records:
+        doc = layout_record(layout, record, fonts, cache)
+        start = time.process_time()
+        for ops in doc.pages:
+            painter.page(ops)
+            canvas.showPage()
+        spent += time.process_time() - start
+    start = time.process_time()
     canvas.save()
-    return time.process_time() - start
+    return spent + time.process_time() - start
 
 
 def yaml_floor(path: Path) -> float:

@@ -145,7 +145,7 @@ def main() -> None:
             orders = inputs.make_orders(work, n, people)
             pdf = out / f"orders-{n}.pdf"
             wall, cpu, mb, size = run_cli(["work-orders", orders, staff, company, "-o", pdf], pdf)
-            add(Row("work orders → PDF", n, wall, cpu, mb, size, floors.orders_floor(orders)))
+            add(Row("work orders → PDF", n, wall, cpu, mb, size, floors.orders_floor(orders, staff, company)))
     if "docx" in want:
         for n in sizes["docx"]:
             orders = inputs.make_orders(work, n, people)

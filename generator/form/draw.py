@@ -48,6 +48,12 @@ def _n(v: float) -> str:
     return "%.2f" % v
 
 
+def _scale(v: float) -> str:
+    """A module's width as a scaling factor: multiplied by up to a hundred modules, so five
+    decimals (two would shift a code's far edge by a sixth of a point)."""
+    return "%.5f" % v
+
+
 def code128_pattern(value: str) -> str | None:
     """Bar and space widths (in modules, bar first) of `value` as Code 128, quiet zones not
     included; None when Code 128 cannot carry the value (it encodes ASCII only)."""
@@ -367,7 +373,7 @@ class Painter:
         """Code 128 bars, in module units under a scaling matrix (whole numbers only)."""
         _, x, y, module, height, pattern = op
         H = self.page_h
-        rects = [f"q {_n(module * MM)} 0 0 {_n(height * MM)} {_n(x * MM)} "
+        rects = [f"q {_scale(module * MM)} 0 0 {_n(height * MM)} {_n(x * MM)} "
                  f"{_n((H - y - height) * MM)} cm 0 0 0 rg"]
         left = 0
         bar = True
@@ -391,7 +397,7 @@ class Painter:
         top = y + qrcodes.QUIET_MODULES * unit
         H = self.page_h
         # module (0, 0) is the top-left; y grows downwards in module units
-        out.append(f"q {_n(unit * MM)} 0 0 {_n(-unit * MM)} {_n(ox * MM)} {_n((H - top) * MM)} "
+        out.append(f"q {_scale(unit * MM)} 0 0 {_scale(-unit * MM)} {_n(ox * MM)} {_n((H - top) * MM)} "
                    "cm 0 0 0 rg")
         out.extend(f"{start} {r} {length} 1 re" for r, start, length in qrcodes.dark_runs(rows))
         out.append("f Q")

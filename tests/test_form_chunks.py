@@ -68,3 +68,34 @@ def test_chunked_writing_gives_the_pages_of_writing_at_once(cli, tmp_path, monke
             fonts[ref.idnum] = font["/BaseFont"]
     assert len(fonts) > 2 and len(set(fonts.values())) == len(fonts)
 
+
+
+def test_a_long_document_laid_out_streamed_gives_the_same_pages(monkeypatch):
+    """A team of the equipment register with thousands of items is laid out a page at a
+    time (its pages counted first); the pages, their ops and the PDF are those of laying it
+    out at once."""
+    from test_equipment_pdf import make_report
+
+    import generator.form.layout as layout_module
+    from generator.equipment import pdf as eqpdf
+    from generator.fonts import font_set
+    from generator.form import Record, layout_record, load_form
+    report = make_report(n_people=60)
+    layout, fonts = load_form(eqpdf.FORM), font_set()
+    contexts = list(eqpdf.form_contexts(report))
+    streamed_any = False
+    for ctx in contexts:
+        whole = layout_record(layout, Record(ctx), fonts)
+        monkeypatch.setattr(layout_module, "STREAM_PIECES", 0)
+        streamed = layout_record(layout, Record(ctx), fonts)
+        monkeypatch.setattr(layout_module, "STREAM_PIECES", 10 ** 9)
+        assert isinstance(whole.pages, list) and not isinstance(streamed.pages, list)
+        pages = list(streamed.pages)
+        assert streamed.page_count == whole.page_count == len(pages) == len(whole.pages)
+        assert pages == whole.pages
+        streamed_any = streamed_any or len(pages) > 1
+    assert streamed_any                       # a document of several pages was compared
+    monkeypatch.setattr(layout_module, "STREAM_PIECES", 10 ** 9)
+    at_once = eqpdf.to_pdf(report)
+    monkeypatch.setattr(layout_module, "STREAM_PIECES", 0)
+    assert eqpdf.to_pdf(report) == at_once    # byte for byte

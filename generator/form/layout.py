@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..errors import Problem
 from ..units import MM
@@ -28,12 +28,15 @@ from .values import Fixed
 
 @dataclass
 class Document:
-    """One record laid out: pages of ops, and what the record's data could not print."""
+    """One record laid out: pages of ops, and what the record's data could not print.
+    `pages` is a list, or for a long document laid out `streamed` an iterator that makes
+    each page when asked (`page_count` is known either way)."""
 
-    pages: list[list[tuple]]
+    pages: list[list[tuple]] | Iterator[list[tuple]]
     problems: list[Problem] = field(default_factory=list)     # warnings (codes left out)
     title: str = ""
     unprintable: list[Problem] = field(default_factory=list)  # text that cannot print as typed
+    page_count: int = 0
 
 
 # ------------------------------------------------------------------------------ pages
@@ -59,11 +62,17 @@ class Pager:
     """Places flows on pages; the first page gets the full header, the others a short one."""
 
     def __init__(self, geo: Geometry, first_header: Callable[[list], float],
-                 next_header: Callable[[list], float]):
+                 next_header: Callable[[list], float], *,
+                 finished: Callable[[list], None] | None = None, dry: bool = False):
+        """`finished(ops)`: told of each page once nothing more is added to it (the last
+        page: by `close`), which is then let go (`pages` keeps None in its place). `dry`:
+        only count pages: the pieces are placed without their ops."""
         self.geo = geo
         self.first_header = first_header
         self.next_header = next_header
-        self.pages: list[list[tuple]] = []
+        self.finished = finished
+        self.dry = dry
+        self.pages: list[list[tuple] | None] = []
         self.y = 0.0
         self.fresh = True
         self.body = 0.0
@@ -75,6 +84,9 @@ class Pager:
         return self.geo.body_bottom - self.y
 
     def new_page(self) -> None:
+        if self.finished is not None and self.pages:
+            self.finished(self.pages[-1])
+            self.pages[-1] = None
         ops: list[tuple] = []
         self.pages.append(ops)
         header = self.first_header if len(self.pages) == 1 else self.next_header
@@ -98,9 +110,16 @@ class Pager:
         """The body height of a page after the first."""
         return self.geo.body_bottom - self.next_header([])
 
+    def close(self) -> None:
+        """The document is complete: its last page is finished."""
+        if self.finished is not None and self.pages and self.pages[-1] is not None:
+            self.finished(self.pages[-1])
+            self.pages[-1] = None
+
     def place(self, piece: Piece) -> None:
         self.last = (len(self.pages), len(self.pages[-1]), piece)
-        piece.draw_at(self.pages[-1], self.geo.left, self.y)
+        if not self.dry:
+            piece.draw_at(self.pages[-1], self.geo.left, self.y)
         self.y += piece.height
 
     def _take_last_along(self, flow: Flow) -> None:
@@ -295,28 +314,71 @@ def _pattern_modules(pattern: str) -> int:
 
 
 # ------------------------------------------------------------------------------ document
+STREAM_PIECES = 2000   # a document of more pieces (table rows...) is laid out streamed
+
+
 def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
-                    header_parts: HeaderParts) -> Document:
+                    header_parts: HeaderParts, streamed: bool | None = None) -> Document:
+    """One record's document. `streamed` (default: when it has more than STREAM_PIECES
+    pieces, say a team's 80,000 items): its pages are counted first (pieces placed without
+    their ops), then made one at a time as `pages` is iterated, each let go once drawn, so a
+    document of any length takes the memory of one page. The pages are the same either way
+    (tests/test_form_chunks.py)."""
     w, h = layout.page.size_mm
     mg = layout.page.margins
     geo = Geometry(w, h, mg.left, mg.right, mg.top, mg.bottom)
-    pager = Pager(geo,
-                  lambda ops: first_header(ts, geo, layout.header, header_parts, ops),
-                  lambda ops: next_header(ts, geo, layout.header, header_parts, ops))
     builder = BlockBuilder(ts, geo.width)
     flows = builder.flows(layout.blocks, ctx)
-    for i, flow in enumerate(flows):
-        if not flow.join:
-            end = i + 1
-            while end < len(flows) and flows[end].join:
-                end += 1
-            pager.keep_section(flows[i:end])
-        pager.add(flow)
     foot = ts.value(layout.footer.text, ctx, "footer") if layout.footer.text else ""
-    total = len(pager.pages)
-    for number, ops in enumerate(pager.pages, 1):
-        footer(ts, geo, layout.footer, foot, number, total, ops)
-    return Document(pager.pages, ts.problems, header_parts.title, ts.unprintable)
+    if streamed is None:
+        streamed = sum(len(flow.pieces) for flow in flows) > STREAM_PIECES
+
+    def paginate(**how) -> Pager:
+        pager = Pager(geo,
+                      lambda ops: first_header(ts, geo, layout.header, header_parts, ops),
+                      lambda ops: next_header(ts, geo, layout.header, header_parts, ops),
+                      **how)
+        for i, flow in enumerate(flows):
+            if not flow.join:
+                end = i + 1
+                while end < len(flows) and flows[end].join:
+                    end += 1
+                pager.keep_section(flows[i:end])
+            pager.add(flow)
+            yield
+        pager.close()
+
+    if not streamed:
+        pages: list[list[tuple]] = []
+        for _ in paginate(finished=pages.append):
+            pass
+        for number, ops in enumerate(pages, 1):
+            footer(ts, geo, layout.footer, foot, number, len(pages), ops)
+        return Document(pages, ts.problems, header_parts.title, ts.unprintable, len(pages))
+    total = 0
+
+    def count(_ops) -> None:
+        nonlocal total
+        total += 1
+
+    for _ in paginate(finished=count, dry=True):
+        pass
+
+    def stream() -> Iterator[list[tuple]]:
+        done: list[list[tuple]] = []
+        number = 0
+        for _ in paginate(finished=done.append):
+            while done:
+                ops = done.pop(0)
+                number += 1
+                footer(ts, geo, layout.footer, foot, number, total, ops)
+                yield ops
+        for ops in done:
+            number += 1
+            footer(ts, geo, layout.footer, foot, number, total, ops)
+            yield ops
+
+    return Document(stream(), ts.problems, header_parts.title, ts.unprintable, total)
 
 
 def today_text(day: dt.date | None) -> str:

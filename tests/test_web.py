@@ -316,6 +316,16 @@ def test_company_form_saves_company_yaml(ws, c):
     assert saved["qr_codes"] == [{"caption": "公众号", "data": "https://x.example"}]
     assert saved["workdays"] == [__import__("datetime").date(2027, 2, 7)]  # kept
     assert list((ws / ".history").glob("*company.yaml"))
+    text = (ws / "company.yaml").read_text()
+    for comment in ("# quoted: phone numbers are text, never numbers",   # the office's notes
+                    "# A fictional company; copy this file and put your own details in.",
+                    "# relative to this file"):
+        assert comment in text
+    assert 'hotline: "10000"' in text and "unit:" not in text   # quotes kept; emptied: gone
+    c.post("/company", data={"csrf": csrf(c), "name": "新公司", "hotline": "10000"})
+    again = (ws / "company.yaml").read_text()
+    assert again.count("fieldprint serve") == 1 and "# quoted: phone numbers" in again
+    assert "website" not in again
 
 
 def test_company_form_refuses_what_commands_would(c, ws):

@@ -1,14 +1,19 @@
 """The 公司信息 page: the company section as a form, saved as WORKSPACE/company.yaml.
 
-Keys the form does not show (columns, holidays, …) are kept as they were. The new file is
-validated the way every command reads it before it replaces the old one (kept in history).
+Keys the form does not show (columns, holidays, …) are kept as they were, and so are the file's
+comments, quoting and key order (ruamel.yaml's round trip): the office's notes survive a save.
+The new file is validated the way every command reads it before it replaces the old one (kept
+in history).
 """
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError as RoundTripError
 
 from ..data.dataset import load_dataset
 from ..errors import Problem, UserError
@@ -95,8 +100,7 @@ def save_company(ws: Workspace, values: dict, uploads: dict, limits: Limits) -> 
         section["fonts"] = fonts
     if problems:
         raise UserError(problems)
-    text = yaml.safe_dump({"company": section}, allow_unicode=True, sort_keys=False,
-                          width=1000)
+    text = _edited(ws, section)
     # validate in a scratch copy of the folder's view: the new file beside the new files
     with tempfile.TemporaryDirectory(dir=ws.private) as scratch:
         scratch = Path(scratch)
@@ -116,5 +120,34 @@ def save_company(ws: Workspace, values: dict, uploads: dict, limits: Limits) -> 
     for stored, content in files:
         (ws.root / stored).parent.mkdir(exist_ok=True)
         ws.replace(stored, content)
-    ws.replace("company.yaml", ("# " + _("Written by fieldprint serve; the previous version is "
-                                       "in .history/") + "\n" + text).encode("utf-8"))
+    header = "# " + _("Written by fieldprint serve; the previous version is in .history/") + "\n"
+    ws.replace("company.yaml", (text if text.startswith(header) else header + text).encode(
+        "utf-8"))
+
+
+def _edited(ws: Workspace, section: dict) -> str:
+    """company.yaml's text with its company section made equal to `section`: changed keys set,
+    keys no longer there removed, everything else (comments, quotes, order, a flat file without
+    `company:`) as it was. A file that does not read as YAML is written anew."""
+    rt = YAML()
+    rt.preserve_quotes = True
+    rt.width = 1000
+    rt.indent(mapping=2, sequence=4, offset=2)
+    try:
+        document = rt.load(ws.company_file.read_text(encoding="utf-8-sig")) \
+            if ws.company_file.is_file() else None
+    except (RoundTripError, UnicodeDecodeError):
+        document = None
+    if not isinstance(document, dict):
+        document = {"company": {}}
+    target = document.get("company", document)
+    if not isinstance(target, dict):
+        document["company"] = target = {}
+    for key in [k for k in target if k not in section]:
+        del target[key]
+    for key, value in section.items():
+        if key not in target or target[key] != value:
+            target[key] = value
+    out = io.StringIO()
+    rt.dump(document, out)
+    return out.getvalue()

@@ -281,3 +281,19 @@ def test_a_file_saved_with_a_byte_order_mark_reads_the_same(tmp_path):
     ds = load_dataset([path])
     assert ds.staff[0].name == "王五" and ds.staff[0].phone == "0123"
     assert [str(w.location) for w in ds.warnings] == [f"{path}:2:31"]
+
+
+@pytest.mark.parametrize("section, text", [
+    ("company", COMPANY), ("phrases", "phrases:\n  title: 服务用语\n  sections: []\n")])
+def test_a_second_company_or_phrases_section_is_named_with_both_files(tmp_path, monkeypatch,
+                                                                    section, text):
+    monkeypatch.setenv("FIELDPRINT_LANG", "en")
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(text, encoding="utf-8")
+    second.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as exc:
+        load_dataset([first, second])
+    messages = [str(p) for p in exc.value.problems]
+    assert any(m.startswith(f"{second}:") and f"a second {section} section (the first is in "
+               f"{first}); keep one" in m for m in messages), messages
+

@@ -358,28 +358,48 @@ def _locate(raw: Any, loc: tuple) -> Location | None:
 
 def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
                  keep_incomplete: bool = False, **table_options) -> Dataset:
-    """Read, merge and validate data files. Raises UserError listing every problem.
+    """Read, merge and validate data files (YAML, CSV, XLSX sheets): read → validate →
+    build, each step below. Raises UserError listing every problem (file, line, record,
+    field) at once.
 
+    missing_files: "error" (a photo or file a record names must exist), or "ignore".
     keep_incomplete: an equipment record with a problem of its own (no dates, a holder not
     on the staff list ...) does not stop the load: it goes to `Dataset.incomplete` with its
     problems (the safety report lists it as invalid). Problems of files and of other
-    sections still raise."""
-    return _load_dataset(paths, missing_files=missing_files,
-                         keep_incomplete=keep_incomplete, **table_options)
-
-
-def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
-                  keep_incomplete: bool = False, **table_options) -> Dataset:
+    sections still raise. `table_options` go to the spreadsheet reader (sheet, header row)."""
     paths = [Path(p) for p in paths]
     if not paths:
         raise UserError(_("name at least one data file, e.g. examples/staff.yaml"))
     problems: list[Problem] = []
+    read_ahead = {path: _ReadAhead(_context(path, missing_files, [])) for path in paths}
+    collected, table_warnings = _read(paths, read_ahead, table_options, problems)
+    data = Dataset(files=paths, warnings=table_warnings)
+    _validate_single(data, collected, missing_files, problems)
+    _build_lists(data, collected, read_ahead, missing_files, keep_incomplete, problems)
+    if problems:
+        raise UserError(problems)
+    return data
+
+
+def _context(path: Path, missing_files: str, warnings: list) -> dict:
+    """The validation context of the records of the file `path`: relative file names are read
+    from its folder; warnings are appended to `warnings`."""
+    return {"base": path.parent, "missing_files": missing_files, "warnings": warnings}
+
+
+# ------------------------------------------------------------------------------ step 1: read
+def _read(paths: list[Path], read_ahead: dict, table_options: dict,
+          problems: list[Problem]) -> tuple[dict[str, list[tuple[Path, Any]]], list[Problem]]:
+    """Read: every file's sections as raw values, {section: [(file, raw value)]} in the order of
+    the files, and the spreadsheets' warnings. The problems of a file that cannot be read are
+    added to `problems`.
+
+    YAML files are read first, so that the company's spreadsheet headers (company.columns) are
+    known when the spreadsheets are read. When no file gives a company, a company.yaml beside
+    the first file is read; when work orders or equipment come without staff, a staff.yaml
+    beside it (their engineers and holders are staff ids)."""
     collected: dict[str, list[tuple[Path, Any]]] = {name: [] for name in SECTIONS}
-    # Two passes: YAML first, so that the company's spreadsheet headers (company.columns)
-    # are known when the spreadsheets are read; records stay in the order of the files.
     read: dict[int, dict[str, Any]] = {}
-    ahead = {path: _ReadAhead({"base": path.parent, "missing_files": missing_files,
-                               "warnings": []}) for path in paths}
     for spreadsheets in (False, True):
         if spreadsheets:
             table_options["columns"] = _company_columns(collected["company"])
@@ -387,75 +407,73 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
             if _is_table(path) != spreadsheets:
                 continue
             try:
-                read[i] = read_sections(path, ahead[path], **table_options)
+                read[i] = read_sections(path, read_ahead[path], **table_options)
             except UserError as exc:
                 problems.extend(exc.problems)
             if not spreadsheets:
                 collected["company"].extend((path, c) for n, c in read.get(i, {}).items()
                                             if n == "company")
-        if not spreadsheets and not collected["company"] and paths:
-            beside = paths[0].parent / "company.yaml"
-            if beside.is_file() and beside.resolve() not in {p.resolve() for p in paths}:
-                try:
-                    collected["company"].append((beside, read_sections(beside)["company"]))
-                except UserError as exc:
-                    problems.extend(exc.problems)
+        if not spreadsheets and not collected["company"]:
+            _read_beside(paths, "company", collected, problems)
     table_warnings: list[Problem] = []
     for i in sorted(read):
         for name, content in read[i].items():
             if name != "company":
                 collected.setdefault(name, []).append((paths[i], content))
             table_warnings.extend(getattr(content, "warnings", ()))
-    # staff.yaml beside the first file resolves engineers and holders when no staff is given
-    beside = paths[0].parent / "staff.yaml"
-    if (not collected["staff"] and (collected["work_orders"] or collected["equipment"])
-            and beside.is_file() and beside.resolve() not in {p.resolve() for p in paths}):
-        try:
-            collected["staff"].append((beside, read_sections(beside)["staff"]))
-        except UserError as exc:
-            problems.extend(exc.problems)
-        except KeyError:
-            pass
+    if not collected["staff"] and (collected["work_orders"] or collected["equipment"]):
+        _read_beside(paths, "staff", collected, problems)
     if collected.get("checks"):  # equipment checks from a spreadsheet of their own
         from .tables import attach_checks
         attach_checks(collected, problems)
+    return collected, table_warnings
 
-    data = Dataset(files=paths, warnings=table_warnings)
-    context_for = lambda path: {"base": path.parent, "missing_files": missing_files,  # noqa: E731
-                                "warnings": data.warnings}
-    if len(collected["company"]) > 1:
-        second_path, second = collected["company"][1]
-        problems.append(Problem(
-            _("a second company section (the first is in {file}); keep one").format(
-                file=collected["company"][0][0]), _locate(second, ()) or Location(str(second_path))))
+
+def _read_beside(paths: list[Path], section: str, collected: dict, problems: list) -> None:
+    """The `section` of `<section>.yaml` beside the first file (company.yaml, staff.yaml),
+    when there is one that was not named; nothing when it has no such section."""
+    beside = paths[0].parent / f"{section}.yaml"
+    if not beside.is_file() or beside.resolve() in {p.resolve() for p in paths}:
+        return
+    try:
+        collected[section].append((beside, read_sections(beside)[section]))
+    except UserError as exc:
+        problems.extend(exc.problems)
+    except KeyError:
+        pass
+
+
+# -------------------------------------------------------------------------- step 2: validate
+def _validate_single(data: Dataset, collected: dict, missing_files: str,
+                     problems: list[Problem]) -> None:
+    """Validate the sections that are one record, company and phrases, into `data`: the first
+    of each; a second one is a problem."""
+    for section, model in (("company", Company), ("phrases", PhraseBook)):
+        found = collected[section]
+        if len(found) > 1:
+            second_path, second = found[1]
+            problems.append(Problem(
+                _("a second {section} section (the first is in {file}); keep one").format(
+                    section=section, file=found[0][0]),
+                _locate(second, ()) or Location(str(second_path))))
+        if found:
+            path, raw = found[0]
+            setattr(data, section, validate_record(
+                raw, model, section, None, _context(path, missing_files, data.warnings),
+                problems))
     if collected["company"]:
-        path, raw = collected["company"][0]
-        data.company = validate_record(raw, Company, "company", None, context_for(path),
-                                       problems)
-        data._company_raw = (path, raw)
-    if len(collected["phrases"]) > 1:
-        second_path, second = collected["phrases"][1]
-        problems.append(Problem(
-            f"a second phrases section (the first is in {collected['phrases'][0][0]}); "
-            "keep one", _locate(second, ()) or Location(str(second_path))))
-    if collected["phrases"]:
-        path, raw = collected["phrases"][0]
-        data.phrases = validate_record(raw, PhraseBook, "phrases", None, context_for(path),
-                                       problems)
+        data._company_raw = collected["company"][0]
 
-    unknown_refs: list[Problem] = []  # engineers and holders not on the staff list
-    unchecked_staff: set[str] = set()  # ids of staff records that did not validate
-    any_refs = False
+
+def _build_lists(data: Dataset, collected: dict, read_ahead: dict, missing_files: str,
+                 keep_incomplete: bool, problems: list[Problem]) -> None:
+    """Validate and build the list sections into `data`, staff first (work orders and
+    equipment name staff ids), a chunk of records at a time: each raw record is let go once
+    validated (its place can still be found), so a big file's raw values and its models are
+    not all in memory at once."""
+    links = _Links()
     for section in LIST_SECTIONS:
-        if section == "batch_checks":
-            batches = {(i.kind, i.batch) for i in data.equipment if i.batch is not None}
-            batches |= {(i.kind, i.batch) for _pos, i, _found in data.incomplete if i.batch is not None}
-        seen: dict[str, tuple] = {}  # id -> (its list or None, its index)
-        out = getattr(data, section)
-        ref = REFERENCES.get(section)
-        staff_ids = {p.id for p in data.staff} if ref else None  # staff come first
-        if ref:  # people whose own record has a problem (said already) are on the list too
-            staff_ids |= unchecked_staff
+        builder = _ListBuilder(data, section, links, keep_incomplete, problems)
         for path, records in collected[section]:
             if records is None:
                 continue
@@ -464,108 +482,152 @@ def _load_dataset(paths: Iterable[str | Path], *, missing_files: str,
                                           "starting with '- '").format(section=section),
                                         _locate(records, ()), section))
                 continue
-            context = context_for(path)
-            model = MODELS[section]
-            early = ahead.get(path) or _ReadAhead(context)  # validated while read
-            clean = clean_validator(model)
-            located = records if isinstance(records, MarkedList) else None
-            # the list says where its items are from their positions (YAML), or (spreadsheets)
-            # from each item itself, which is then kept, emptied
-            by_position = located is not None and type(records).location is MarkedList.location
-            field_sets: dict[frozenset, set] = {}
-            placed: list[tuple[str, int]] = []
-            data._places.append((section, located, placed))
-            # A few thousand records at a time; each raw record is let go once validated (its
-            # place can still be found), so a big file's raw values and its models are not
-            # all in memory at once.
-            for start in range(0, len(records), CHUNK):
-                chunk = records[start:start + CHUNK]
-                valid = _validate_clean(chunk, model, context)  # None for those validated early
-                for offset, raw in enumerate(chunk):
-                    index = start + offset
-                    if type(raw) is model:  # validated while the file was read
-                        record = raw
-                    elif valid is not None:
-                        record = valid[offset]
-                        _share_fields_set(record, field_sets)
-                    else:
-                        before = len(problems)
-                        record = validate_record(raw, model, section, index, context, problems,
-                                                 clean)
-                        if record is None and keep_incomplete and section == "equipment":
-                            data.incomplete.append((len(out), stand_in(raw, index),
-                                                    problems[before:]))
-                            del problems[before:]
-                            continue
-                    if record is None:
-                        staff_id = raw.get("id") if isinstance(raw, dict) else None
-                        if section == "staff" and staff_id is not None:
-                            unchecked_staff.add(str(getattr(staff_id, "raw", staff_id))
-                                                .strip(SPACE))
-                        continue
-                    if section == "batch_checks":
-                        if (record.kind, record.batch) not in batches:
-                            known = sorted({b for k, b in batches if k == record.kind})
-                            problems.append(Problem(
-                                _("no {kind} of batch {batch!r} in the equipment register"
-                                  "{hint}; a batch check counts for the items of its batch")
-                                .format(kind=record.kind.replace("_", " "), batch=record.batch,
-                                        hint=suggest(record.batch, known)),
-                                _locate(raw, ("batch",)) or (records.location(index)
-                                                             if located is not None else None),
-                                _path(section, index, ("batch",))))
-                            continue
-                        out.append(record)
-                        continue
-                    if record.id in seen:
-                        first_list, first_index = seen[record.id]
-                        first = (first_list.location(first_index) if first_list is not None
-                                 else None)
-                        origin = records.location(index) if located is not None else None
-                        problems.append(Problem(
-                            (_("duplicate id {id!r} (first at {place}); every record needs its "
-                               "own id") if first else
-                             _("duplicate id {id!r}; every record needs its own id")).format(
-                                id=record.id, place=first),
-                            _locate(raw, ("id",)) or origin, _path(section, index, ("id",))))
-                        continue
-                    seen[record.id] = (located, index)
-                    placed.append((record.id, index))
-                    if ref:
-                        value = getattr(record, ref)
-                        if value is not None:
-                            any_refs = True
-                            if staff_ids and value not in staff_ids:
-                                target = unknown_refs
-                                if keep_incomplete and section == "equipment":
-                                    target = []
-                                    data.incomplete.append((len(out), record, target))
-                                target.append(Problem(
-                                    _("{field} {value!r} is not on the staff list").format(
-                                        field=ref, value=value) + suggest(value, staff_ids),
-                                    _locate(raw, (ref,)) or early.ref_place(records,
-                                                                            section, index),
-                                    _path(section, index, (ref,))))
-                                if target is not unknown_refs:
-                                    continue
-                    out.append(record)
-                if by_position or located is None:
-                    records[start:start + CHUNK] = [None] * len(chunk)
-                else:
-                    for raw in chunk:
-                        if isinstance(raw, dict):
-                            raw.clear()
-                del chunk, valid
-
-    # references between sections: engineers and holders must be on the staff list
-    if not data.staff and any_refs:
+            context = _context(path, missing_files, data.warnings)
+            builder.add_list(records, context, read_ahead.get(path) or _ReadAhead(context))
+    if not data.staff and links.any_refs:
         data.warnings.append(Problem(_(
             "no staff list given, so engineers and holders are printed as IDs only; "
             "add staff.yaml to show names and teams")))
-    problems.extend(unknown_refs)
-    if problems:
-        raise UserError(problems)
-    return data
+    problems.extend(links.unknown_refs)
+
+
+@dataclass
+class _Links:
+    """What the list sections tell each other while they are built."""
+
+    unknown_refs: list[Problem] = field(default_factory=list)  # not on the staff list
+    unchecked_staff: set[str] = field(default_factory=set)     # staff ids that did not validate
+    any_refs: bool = False                                     # an engineer or holder named
+
+
+class _ListBuilder:
+    """One list section (staff, work_orders, equipment, batch_checks) of `data`, built from
+    its lists of raw records: validated (`validated`), then added (`add`) once checked
+    against the rest: ids unique, engineers and holders on the staff list, batch checks for
+    batches in the register."""
+
+    def __init__(self, data: Dataset, section: str, links: _Links, keep_incomplete: bool,
+                 problems: list[Problem]):
+        self.data, self.section, self.links, self.problems = data, section, links, problems
+        self.model = MODELS[section]
+        self.out = getattr(data, section)
+        self.ref = REFERENCES.get(section)
+        self.keep_apart = keep_incomplete and section == "equipment"
+        self.seen: dict[str, tuple] = {}  # id -> (its list or None, its index)
+        self.staff_ids: set[str] | None = None
+        if self.ref:  # staff come first; people whose own record has a problem count too
+            self.staff_ids = {p.id for p in data.staff} | links.unchecked_staff
+        self.batches: set[tuple] = set()
+        if section == "batch_checks":
+            self.batches = ({(i.kind, i.batch) for i in data.equipment if i.batch is not None}
+                            | {(i.kind, i.batch) for _pos, i, _found in data.incomplete
+                               if i.batch is not None})
+
+    def add_list(self, records: list, context: dict, early: _ReadAhead) -> None:
+        """Validate and add the raw `records` of one file (some may have been validated while
+        the file was read, by `early`)."""
+        located = records if isinstance(records, MarkedList) else None
+        # the list says where its items are from their positions (YAML), or (spreadsheets)
+        # from each item itself, which is then kept, emptied
+        by_position = located is not None and type(records).location is MarkedList.location
+        field_sets: dict[frozenset, set] = {}
+        placed: list[tuple[str, int]] = []
+        self.data._places.append((self.section, located, placed))
+        for start in range(0, len(records), CHUNK):
+            chunk = records[start:start + CHUNK]
+            # one record validated, then added, then the next: the problems come in order
+            for index, raw, record, own in self.validated(chunk, start, context, field_sets):
+                self.add(index, raw, record, own, records, located, placed, early)
+            if by_position or located is None:
+                records[start:start + CHUNK] = [None] * len(chunk)
+            else:
+                for raw in chunk:
+                    if isinstance(raw, dict):
+                        raw.clear()
+            del chunk
+
+    def validated(self, chunk: list, start: int, context: dict, field_sets: dict):
+        """Validate: (index, raw, record, own problems) for each raw record of `chunk`, the
+        records from `start` on. `record` is its model, or None when it does not validate;
+        its problems are then in `problems`, or (equipment kept apart, keep_incomplete) in
+        `own`. A generator: each record is validated when the one before has been added."""
+        model = self.model
+        valid = _validate_clean(chunk, model, context)  # None for those validated early
+        clean = clean_validator(model)
+        for offset, raw in enumerate(chunk):
+            index = start + offset
+            own = None
+            if type(raw) is model:  # validated while the file was read
+                record = raw
+            elif valid is not None:
+                record = valid[offset]
+                _share_fields_set(record, field_sets)
+            else:
+                before = len(self.problems)
+                record = validate_record(raw, model, self.section, index, context,
+                                         self.problems, clean)
+                if record is None and self.keep_apart:
+                    own = self.problems[before:]
+                    del self.problems[before:]
+            yield index, raw, record, own
+
+    def add(self, index: int, raw: Any, record: Any, own: list | None, records: list,
+            located: MarkedList | None, placed: list, early: _ReadAhead) -> None:
+        """Build: `record` (index `index` of `records`) added to its list, unless a check
+        against the rest refuses it: a problem in `problems` (or, for equipment kept apart,
+        the item in `Dataset.incomplete`)."""
+        section, problems = self.section, self.problems
+        if record is None:
+            if own is not None:
+                self.data.incomplete.append((len(self.out), stand_in(raw, index), own))
+                return
+            staff_id = raw.get("id") if isinstance(raw, dict) else None
+            if section == "staff" and staff_id is not None:
+                self.links.unchecked_staff.add(str(getattr(staff_id, "raw", staff_id))
+                                               .strip(SPACE))
+            return
+        origin = lambda: records.location(index) if located is not None else None  # noqa: E731
+        if section == "batch_checks":
+            if (record.kind, record.batch) not in self.batches:
+                known = sorted({b for k, b in self.batches if k == record.kind})
+                problems.append(Problem(
+                    _("no {kind} of batch {batch!r} in the equipment register"
+                      "{hint}; a batch check counts for the items of its batch")
+                    .format(kind=record.kind.replace("_", " "), batch=record.batch,
+                            hint=suggest(record.batch, known)),
+                    _locate(raw, ("batch",)) or origin(), _path(section, index, ("batch",))))
+                return
+            self.out.append(record)
+            return
+        if record.id in self.seen:
+            first_list, first_index = self.seen[record.id]
+            first = first_list.location(first_index) if first_list is not None else None
+            problems.append(Problem(
+                (_("duplicate id {id!r} (first at {place}); every record needs its "
+                   "own id") if first else
+                 _("duplicate id {id!r}; every record needs its own id")).format(
+                    id=record.id, place=first),
+                _locate(raw, ("id",)) or origin(), _path(section, index, ("id",))))
+            return
+        self.seen[record.id] = (located, index)
+        placed.append((record.id, index))
+        if self.ref:
+            value = getattr(record, self.ref)
+            if value is not None:
+                self.links.any_refs = True
+                if self.staff_ids and value not in self.staff_ids:
+                    target = self.links.unknown_refs
+                    if self.keep_apart:
+                        target = []
+                        self.data.incomplete.append((len(self.out), record, target))
+                    target.append(Problem(
+                        _("{field} {value!r} is not on the staff list").format(
+                            field=self.ref, value=value) + suggest(value, self.staff_ids),
+                        _locate(raw, (self.ref,)) or early.ref_place(records, section, index),
+                        _path(section, index, (self.ref,))))
+                    if target is not self.links.unknown_refs:
+                        return
+        self.out.append(record)
 
 
 def stand_in(raw: Any, index: int) -> EquipmentItem:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ..errors import Location, Problem, UserError
 from ..i18n import _
 from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Company, EquipmentItem,
-                     Person, PhraseBook, WorkOrder, clean_list_validator, clean_validator)
+                     Person, PhraseBook, WorkOrder, clean_list_validator)
 from ..errors import suggest
 from .sources import read_sections
 from .yamlsource import MarkedList, locate
@@ -229,22 +229,14 @@ def _inner_model(annotation) -> type | None:
 
 # ------------------------------------------------------------------------------- validation
 def validate_record(raw: Any, model: type, section: str, index: int | None,
-                    context: dict, problems: list[Problem], clean=None):
-    """One record through its model; problems appended with file:line and path.
-
-    `clean`: `models.clean_validator(model)`, tried first (a plain dict validates faster than
-    a located one); a record it refuses goes through the model, which says why."""
+                    context: dict, problems: list[Problem]):
+    """One record (`raw`, a mapping from a data file) through its model (the reference route):
+    the model instance, or None with its problems appended to `problems`, each with file:line
+    and its path ('staff[3].photo'); warnings go to context["warnings"] likewise."""
     warnings = context.setdefault("warnings", [])
     warnings_before = len(warnings)
-    result = None
-    if clean is not None and isinstance(raw, dict):
-        try:
-            result = clean.validate_python(dict(raw), context=context)
-        except ValidationError:
-            del warnings[warnings_before:]  # said again by the model
     try:
-        if result is None:
-            result = model.model_validate(raw, context=context)
+        result = model.model_validate(raw, context=context)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
@@ -281,8 +273,9 @@ def _value_path(raw: Any, where: Location | None) -> tuple | None:
 
 
 def _validate_clean(records: list, model: type, context: dict) -> list | None:
-    """Every record of a list at once through `clean_list_validator`, when all are clean and
-    none gives a warning; else None, and `validate_record` takes them one by one."""
+    """Every record of a list at once through the fast route (`clean_list_validator`), when
+    all are clean and none gives a warning; else None, and `validate_record` takes them one by
+    one through the model, saying where each problem and warning is."""
     if not all(isinstance(raw, dict) for raw in records):
         return None
     warnings = context.setdefault("warnings", [])
@@ -553,7 +546,6 @@ class _ListBuilder:
         `own`. A generator: each record is validated when the one before has been added."""
         model = self.model
         valid = _validate_clean(chunk, model, context)  # None for those validated early
-        clean = clean_validator(model)
         for offset, raw in enumerate(chunk):
             index = start + offset
             own = None
@@ -565,7 +557,7 @@ class _ListBuilder:
             else:
                 before = len(self.problems)
                 record = validate_record(raw, model, self.section, index, context,
-                                         self.problems, clean)
+                                         self.problems)
                 if record is None and self.keep_apart:
                     own = self.problems[before:]
                     del self.problems[before:]

@@ -44,7 +44,7 @@ RESULT_LABELS = {"pass": "合格", "fail": "不合格"}
 # What is stripped from both ends of a text: Unicode's White_Space, as the models' own
 # `str_strip_whitespace` strips. Python's str.strip() also takes U+001C-U+001F (separators,
 # control characters that print nothing), which would make the same text read differently by
-# the two routes a record can take through validation (see clean_validator).
+# the two routes a record can take through validation (see clean_list_validator).
 SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
          "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
@@ -111,7 +111,7 @@ def _labelled(labels: dict[str, str], words: dict[str, tuple[str, ...]] | None =
             value = value.strip(SPACE)
             return by_label.get(value, value)
         return value
-    convert.labels = labels  # type: ignore[attr-defined]  (see clean_validator)
+    convert.labels = labels  # type: ignore[attr-defined]  (see clean_list_validator)
     return convert
 
 
@@ -400,10 +400,12 @@ _CLEANERS = (_as_text, _date, _month_or_date)
 _clean_validators: dict[Any, Any] = {}
 
 
-def clean_validator(model: type[Model]):
-    """A validator giving the same `model` instance as `model.model_validate` whenever it
-    succeeds, but without calling Python for values that are already clean; on a failure the
-    caller validates the record again with `model.model_validate`, which says what is wrong.
+def clean_list_validator(model: type[Model]):
+    """A validator of a list of records (plain dicts) giving the same `model` instances as
+    `model.model_validate` on each, whenever it succeeds, but without calling Python for values
+    that are already clean; on a failure (or a warning) the caller validates the records again,
+    one by one, with `model.model_validate`, which says what is wrong and where. Property-tested
+    against the model (tests/test_validation_routes.py).
 
     Text, dates and coded fields take their values through Python BeforeValidators
     (`_as_text`, `_date`, `_labelled`), which cost more than the rest of validating a record.
@@ -412,24 +414,12 @@ def clean_validator(model: type[Model]):
     the strict form of the schema it feeds: a `str` (stripped by the model's config, as
     `_as_text` strips), a `date` (not a datetime, not text), the code's literal. A value the
     strict form refuses ('2023-05', 安全帽, 00123 typed as a number) goes through the Python
-    validator as before, warnings included. Only the error messages differ, which is why a
-    failure is validated again by the model.
+    validator as before, warnings included. Only the error messages differ.
     """
     validator = _clean_validators.get(model)
     if validator is None:
-        from pydantic_core import SchemaValidator
-        validator = _clean_validators[model] = SchemaValidator(
-            _without_cleaners(model.__pydantic_core_schema__))
-    return validator
-
-
-def clean_list_validator(model: type[Model]):
-    """`clean_validator` for a whole list of records in one call."""
-    key = (model, list)
-    validator = _clean_validators.get(key)
-    if validator is None:
         from pydantic_core import SchemaValidator, core_schema
-        validator = _clean_validators[key] = SchemaValidator(core_schema.list_schema(
+        validator = _clean_validators[model] = SchemaValidator(core_schema.list_schema(
             _without_cleaners(model.__pydantic_core_schema__)))
     return validator
 

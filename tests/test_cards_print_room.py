@@ -180,6 +180,15 @@ def test_copies_and_sort_for_badges(tmp_path, cli):
     assert wrong.code == 2 and "三班" in wrong.err and "一班" in wrong.err
 
 
+def test_sort_by_name_is_pinyin_order(tmp_path, cli):
+    names = ["王建国", "张伟", "李娜", "阿依古丽", "Chen Ming", "赵敏", "陈静"]
+    staff = make_data(tmp_path, people=[person(i, name=n) for i, n in enumerate(names, 1)])
+    pdf = tmp_path / "n.pdf"
+    assert cli("badges", staff, "--side", "front", "--sort", "name", "-o", pdf).code == 0
+    order = [names[int(r["id"][1:]) - 1] for r in _manifest(tmp_path / "n.csv")]
+    assert order == ["阿依古丽", "Chen Ming", "陈静", "李娜", "王建国", "张伟", "赵敏"]
+
+
 # ------------------------------------------------------------------------ card printers
 def test_cr80_pages_carry_the_bleed_round_the_trim(tmp_path, cli):
     staff = make_data(tmp_path, 2)

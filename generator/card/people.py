@@ -30,14 +30,28 @@ def by_team(people: list, team: str | None) -> list:
 
 
 def sorted_people(people: list, key: str | None) -> list:
-    """People in data order (None), or by team (then data order), id or name. Stable."""
+    """People in data order (None), or by team (then data order; no team last), id or name.
+    Stable. Names go in pinyin order (李 before 王, as in a Chinese staff list), by each
+    character's common reading (pypinyin), so a polyphonic surname (曾 zēng, 单 shàn) goes by
+    its common reading, as Excel's pinyin sort does; names in Latin letters go among them by
+    their letters. UserError for an unknown key."""
     if not key:
         return list(people)
     if key not in SORT_KEYS:
         raise UserError(Problem(_("--sort {key}: use one of {keys}").format(
             key=key, keys=", ".join(SORT_KEYS))))
-    return sorted(people, key=lambda p: (getattr(p, key) or "") if key != "team"
-                  else (p.team is None, p.team or ""))
+    if key == "name":
+        return sorted(people, key=lambda p: pinyin_key(p.name or ""))
+    if key == "id":
+        return sorted(people, key=lambda p: p.id or "")
+    return sorted(people, key=lambda p: (p.team is None, p.team or ""))
+
+
+def pinyin_key(text: str) -> tuple:
+    """A sort key putting Chinese text in pinyin order (syllables with tone numbers, then the
+    characters themselves to separate homophones); Latin letters case-folded among them."""
+    from pypinyin import Style, lazy_pinyin
+    return [syllable.casefold() for syllable in lazy_pinyin(text, style=Style.TONE3)], text
 
 
 @dataclass

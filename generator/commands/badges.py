@@ -65,7 +65,8 @@ def card_options(*, duplex: bool, copies: int):
             only_option,
             option("--team", metavar=_l("TEAM"), help=_l("Only the people of this team.")),
             option("--sort", type=SORTS,
-                   help=_l("Print order (default: the order of the data).")),
+                   help=_l("Print order (default: the order of the data); names go in "
+                           "pinyin order.")),
             option("--photos", "photo_dir", type=click.Path(path_type=Path),
                    metavar=_l("FOLDER"),
                    help=_l("A folder of photos named by employee ID or name (SZ10023.jpg, "

@@ -157,9 +157,9 @@ def test_alias_bomb_refused_quickly(tmp_path):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     path = tmp_path / "staff.yaml"
     path.write_text("\n".join(lines) + "\n")
-    start = time.perf_counter()
+    start = time.process_time()   # CPU time: the same on a busy machine
     assert any("alias bomb" in p for p in problems_of(path))
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
 
 
 def test_messages_have_no_traceback_for_usage_errors(cli):

@@ -4,6 +4,7 @@ never modified."""
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import subprocess
 import sys
@@ -42,15 +43,28 @@ def _big_batch(folder: Path, n: int = 2000) -> list[Path]:
     return [folder / "work_orders.yaml", folder / "staff.yaml", folder / "company.yaml"]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a running process has used, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 KILL_BATCH = 20_000   # orders: about 40 s of work, so a signal after 3 s lands mid-run
 
 
 def kill_mid_batch(target: Path, data: list[Path], sig: int) -> tuple[int, bytes]:
-    """Start `work-orders` on `data` writing `target`, send `sig` after 3 s; (exit code, stderr)."""
+    """Start `work-orders` on `data` writing `target`, send `sig` once it has used 2 s of CPU
+    (well into the batch: start-up takes a fraction of that; on a busy machine a fixed wall-clock
+    wait could land in Python's start-up, before the command runs); (exit code, stderr)."""
     cmd = [sys.executable, "-m", "generator.cli", "work-orders", *map(str, data), "-o",
            str(target)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(3.0)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline and _cpu_seconds(proc.pid) < 2:
+        time.sleep(0.05)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
     return proc.returncode, err

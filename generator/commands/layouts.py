@@ -1,7 +1,6 @@
 """`fieldprint layouts`: list and copy the built-in layouts and templates."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
@@ -62,6 +61,7 @@ def list_layouts():
       fieldprint badges staff.yaml --layout my-layouts/badges/badge.yaml"""))
 @argument("directory", type=click.Path(path_type=Path), metavar=_l("FOLDER"))
 def export(directory: Path):
+    import shutil
     check_target(directory, directory=True)
     copied = 0
     for folder, path, _kind in builtin_files():

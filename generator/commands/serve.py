@@ -1,8 +1,6 @@
 """`fieldprint serve`: the office's print desk in the browser (generator/web)."""
 from __future__ import annotations
 
-import threading
-import webbrowser
 from pathlib import Path
 
 import click
@@ -63,6 +61,8 @@ def serve(host, port, workspace, no_browser, set_password, max_upload_mb):
     click.echo(_("fieldprint serve: {url} (workspace {ws}); stop with Ctrl+C").format(
         url=url, ws=ws.root), err=True)
     if not no_browser:
+        import threading
+        import webbrowser
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     # no access log: request paths and addresses stay out of the log (personal data)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning",

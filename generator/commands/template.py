@@ -7,7 +7,6 @@ templates and the examples look the same.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -16,7 +15,6 @@ from typing import Any, Iterable
 
 import click
 
-from ..data import headers as H
 from ..errors import Problem, UserError
 from ..i18n import _, _l
 from ..output import fixed_zip, write_bytes
@@ -78,6 +76,7 @@ VALIDATION_ROWS = 2000  # drop-down lists and formats reach this far down
 
 
 def fields(section: str) -> list[str]:
+    from ..data import headers as H
     return list(H.COLUMNS[section])
 
 
@@ -92,6 +91,7 @@ def xlsx_bytes(sheets: Iterable[tuple[str, str, list[str], list[list[Any]]]], *,
                hints: bool = True) -> bytes:
     """A workbook: for each (sheet title, section, fields, rows) a sheet with Chinese headers,
     drop-down lists for codes, text format on text columns, date formats on date columns."""
+    from ..data import headers as H
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -157,6 +157,8 @@ def xlsx_bytes(sheets: Iterable[tuple[str, str, list[str], list[list[Any]]]], *,
 
 def csv_text(section: str, names: list[str], rows: list[list[Any]]) -> str:
     """CSV with Chinese headers; dates written 2026-11-21 and 2026-11-21 09:12."""
+    from ..data import headers as H
+    import csv
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([H.header_for(section, f) for f in names])
@@ -210,6 +212,7 @@ def template_bytes(section: str, suffix: str) -> bytes:
         help=_l("What the spreadsheet is for, when the file name does not say."))
 @option("--force", is_flag=True, help=_l("Replace the file if it exists."))
 def template(target: Path, section: str | None, force: bool):
+    from ..data import headers as H
     from ..data.tables import section_from_name
     if not target.suffix and target.name.lower().replace("-", "_") in H.TABLE_SECTIONS:
         target = target.with_name(target.name + ".xlsx")  # fieldprint template staff

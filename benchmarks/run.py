@@ -81,18 +81,35 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+def _own_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) of the process itself so far, not its children."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return None
+
+
+LAST_MAIN_CPU: list[float] = [0.0]   # the main process's own CPU in the last run_cli
+
+
 def run_cli(args: list, out: Path) -> tuple[float, float, float, int]:
     """Run `fieldprint ARGS` in a fresh process: (wall s, CPU s, peak MB, output bytes).
-    CPU is the child's user + system time including the workers it waited for."""
+    CPU is the child's user + system time including the workers it waited for; the main
+    process's own share (its last reading before it ended) is left in LAST_MAIN_CPU."""
     cmd = [sys.executable, "-m", "generator.cli", "--quiet", *map(str, args)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             cwd=HERE.parent)
     peak = 0
+    main_cpu = 0.0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kb(proc.pid))
+        main_cpu = _own_cpu(proc.pid) or main_cpu
         time.sleep(0.02)
+    LAST_MAIN_CPU[0] = main_cpu
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -133,11 +150,15 @@ def main() -> None:
             pdf = out / f"badges-{n}.pdf"
             wall, cpu, mb, size = run_cli(["badges", group, "--side", "both", "--sheet", "a4",
                                            "-o", pdf], pdf)
-            note = ""
+            # the main process draws while the workers decode: with its own CPU m of the
+            # total c, n cores can at best finish in max(m, c / n)
+            main = LAST_MAIN_CPU[0]
+            note = (f"main process {main:.2f} s of the CPU: {cores} cores can give at most "
+                    f"{cpu / max(main, cpu / cores):.2f} × one core's speed")
             if n == sizes["badges"][1] and cores > 1:   # what the second core gives
                 one = run_cli(["badges", group, "--side", "both", "--sheet", "a4", "--jobs",
                                "1", "-o", pdf], pdf)[0]
-                note = f"{cores} cores {one / wall:.2f} × one core's speed"
+                note += f"; measured (wall) {one / wall:.2f} ×"
             add(Row("badges, both sides, A4", n, wall, cpu, mb, size,
                     floors.badges_floor(group, cores), note))
     if "orders" in want:

@@ -232,7 +232,8 @@ def dark_runs(rows: list) -> Iterator[tuple[int, int, int]]:
 def draw(canvas, left_pt: float, bottom_pt: float, size_pt: float, payload: str,
          level: str = "M", colour=(0, 0, 0), rows=None) -> None:
     """Draw a QR code with its quiet zone filling a square box (PDF points, bottom-left origin).
-    `rows`: the payload's `matrix` when already made (say, in a worker process).
+    `rows`: the payload's `matrix` when already made (say, in a worker process; any rows
+    whose items are true for a dark module, bytes of 0 and 1 included).
 
     The quiet zone is left unpainted: put the code on a light background.
     """

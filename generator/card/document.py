@@ -71,11 +71,11 @@ class QrJob:
 
 
 def _work(job: PhotoJob | QrJob):
-    """A QrJob: its matrix (`qr.matrix`). A PhotoJob: (JPEG, None, digest of the file) or
+    """A QrJob: its matrix (`qr.matrix`, each row as bytes). A PhotoJob: (JPEG, None, digest of the file) or
     (None, why, None): the file is read once, for the decoder and for the manifest's digest
     (`images.file_digest`)."""
-    if type(job) is QrJob:
-        return qr.matrix.__wrapped__(job.payload, job.level)
+    if type(job) is QrJob:   # rows as bytes of 0 and 1: 2 KB a code where bools take 10
+        return tuple(bytes(row) for row in qr.matrix.__wrapped__(job.payload, job.level))
     try:
         path = Path(job.path)
         data = path.read_bytes() if path.is_file() and path.stat().st_size else None

@@ -11,7 +11,14 @@ punctuation and the like; JIS X 4051 calls them kinsoku):
   the whole line is the one exception, cut between characters;
 - no line starts with closing punctuation (``，。、；：？！）】」』`` …) and no line ends with
   opening punctuation (``（【「『`` …): they stay with their neighbour;
-- spaces at a break are dropped; a newline always breaks.
+- spaces at a break are dropped; a newline always breaks;
+- among the places these rules allow, a line prefers to end where a word ends
+  (`preferred_breaks`): after the parts of an organisation's name (…有限公司 / 园区分公司 /
+  湖东片区 / 智慧家庭 / 服务中心 / 第二营业部), after a clause's punctuation or a space, before
+  an opening bracket. A line that would end inside a word ends instead at the last such
+  place on it, if the line is still at least `ROOM` (half) full; else it is filled to the
+  end as the rules allow (a break between two hanzi is always allowed: GB/T 15834 and the
+  line-start rules forbid only breaks before closing and after opening punctuation).
 
 Widths are given per code point in any unit (1/1000 em in practice) with `spacing` added
 between characters (letter spacing, same unit).
@@ -26,6 +33,26 @@ NO_START = frozenset("，。、；：？！）】」』〕〉》〗〙〛’”�
                      "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
                      ".,;:?!)]}»›%‰℃°′″")
 NO_END = frozenset("（【「『〔〈《〖〘〚‘“([{«‹$¥￥£€#")
+
+
+# The words of Chinese organisation names (units, branches, teams of an installation and
+# repair company), longest first where they overlap. A line may end before or after each; a
+# name is cut into them greedily from the left (forward maximum matching). Words that begin
+# with a suffix below (市场, 区域, 部门 ...) are here so that the suffix inside them is no end.
+UNIT_WORDS = frozenset("""
+股份有限公司 有限责任公司 有限公司 分公司 子公司 公司 集团 总部 总公司
+服务中心 客服中心 维护中心 运营中心 营业中心 中心 营业部 营业厅 营业所 服务部 服务站
+分局 支局 片区 园区 工业园区 开发区 高新区 新区 社区 街道 小区 网格 网格站
+智慧家庭 家庭 装维 装维部 装移 维护 客服 班组 通信 工程 电信 移动 联通 广电 铁通
+市场 市场部 区域 部门 组织 站点 局端 处理 会员 店铺 厂家 院校 所有 科技 技术
+""".split())
+_LONGEST_WORD = max(map(len, UNIT_WORDS))
+# Single characters that end a unit's name or a part of it (苏州市 / 吴中区 / 二班).
+UNIT_SUFFIXES = frozenset("省市县区镇乡村部处科室组班站所局队厅院馆店厂团会社场")
+# After these a line ends well: the end of a clause.
+CLAUSE_ENDS = frozenset("，。、；：？！）】」』〕〉》〗…,.;:?!)]")
+_NAME_LAST = UNIT_SUFFIXES | frozenset("司心团")
+ROOM = 0.5   # a line ends early at a word's end only if it stays this full (of its width)
 
 
 def is_cjk(ch: str) -> bool:
@@ -51,6 +78,51 @@ def may_break(text: str, i: int) -> bool:
             j -= 1
         return not (j > 0 and text[j - 1].isdigit() and after.isdigit())
     return is_cjk(before) or is_cjk(after)
+
+
+WORD_END, NAME_END = 1, 2   # how well a line ends at a place: a word ends, a name or clause ends
+
+
+def preferred_breaks(para: str) -> dict[int, int]:
+    """The places i (0 < i < len(para), a line ending between para[i-1] and para[i]) where a
+    line ends well, each with how well: NAME_END after a name or a part of one (a UNIT_WORDS
+    word or a UNIT_SUFFIXES character ending in one of UNIT_SUFFIXES or 司心团: …有限公司,
+    园区分公司, 服务中心, 吴中区), after a clause's punctuation (CLAUSE_ENDS) or a space, and
+    before opening punctuation; WORD_END before and after any other UNIT_WORDS word (智慧家庭).
+    Only where `may_break` also allows is a place used."""
+    good: dict[int, int] = {}
+    n = len(para)
+    i = 0
+    while i < n:
+        for size in range(min(_LONGEST_WORD, n - i), 1, -1):
+            word = para[i:i + size]
+            if word in UNIT_WORDS:
+                good.setdefault(i, WORD_END)
+                good[i + size] = NAME_END if word[-1] in _NAME_LAST else WORD_END
+                i += size
+                break
+        else:
+            if para[i] in UNIT_SUFFIXES:
+                good[i + 1] = NAME_END
+            i += 1
+    for i in range(1, n):
+        if para[i - 1] == " " or para[i - 1] in CLAUSE_ENDS or para[i] in NO_END:
+            good[i] = NAME_END
+    good.pop(0, None)
+    good.pop(n, None)
+    return good
+
+
+def well_ended(text: str, lines: list[str]) -> int:
+    """How many of `lines` (the lines `wrap` made of `text`, one paragraph), the last one
+    aside, end where a name or a clause ends (NAME_END in `preferred_breaks`)."""
+    good = preferred_breaks(text)
+    count, pos = 0, 0
+    for line in lines[:-1]:
+        pos = text.find(line, pos) + len(line)
+        if good.get(pos) == NAME_END or text[pos:pos + 1] == " ":
+            count += 1
+    return count
 
 
 def segments_by_rule(para: str) -> list[str]:
@@ -107,7 +179,8 @@ def wrap(text: str, widths: Mapping[int, float], default: float, limit: float,
     `widths` maps code points to widths (`default` for the others); a line of n characters
     is their sum plus ``spacing * (n - 1)``. Lines carry no spaces at either end of a break;
     an empty paragraph gives an empty line. A line may exceed `limit` only when it is a
-    single character wider than the limit.
+    single character wider than the limit. A line that would end inside a word ends at the
+    last `preferred_breaks` place on it instead, when it is still `ROOM` full.
     """
     lines: list[str] = []
     for para in text.split("\n"):
@@ -121,17 +194,17 @@ def _width(piece: str, widths: Mapping[int, float], default: float, spacing: flo
 
 
 def _wrap_para(para: str, widths, default, limit, spacing) -> list[str]:
+    room = ROOM * limit
     limit = limit + 1e-9 * max(1.0, abs(limit))
     get = widths.get
     units = [get(ord(c), default) for c in para]
     total = sum(units) + spacing * max(0, len(para) - 1)
     if total <= limit:
         return [para]                       # fits: as typed
-    lines: list[str] = []
-    line: str | None = None                 # the current line, without trailing spaces
-    line_w = 0.0                            # its width
-    pending = ""                            # the spaces after it (dropped at a break)
-    pending_w = 0.0                         # their widths (spacing included)
+    # the pieces between the places a line may end: [text, the spaces after it, their widths
+    # (spacing included), where the piece starts in `para` (None: part of a word too wide for
+    # a line, which is a line of its own)]
+    pieces: list[tuple[str, str, float, float, int | None]] = []
     lead = len(para) - len(para.lstrip(" "))
     pos = lead
     for seg in segments(para[lead:]):       # each starts with a character that is no space
@@ -141,26 +214,67 @@ def _wrap_para(para: str, widths, default, limit, spacing) -> list[str]:
         pos += len(seg)
         core_w = sum(units[start:start + len(core)]) + spacing * (len(core) - 1)
         tail_w = sum(units[start + len(core):pos]) + spacing * len(tail)
-        if line is not None:
-            trial_w = line_w + pending_w + spacing + core_w
-            if trial_w <= limit:
-                line, line_w = line + pending + core, trial_w
-                pending, pending_w = tail, tail_w
-                continue
-            lines.append(line)
-        if not lines and line is None and lead:
-            core = para[:lead] + core       # the first line keeps its leading spaces
+        if not pieces and lead:             # the first line keeps its leading spaces
+            core = para[:lead] + core
             core_w += sum(units[:lead]) + spacing * lead
         while len(core) > 1 and core_w > limit:
             head = _longest_head(core, widths, default, spacing, limit)
-            lines.append(head.rstrip(" "))  # a word wider than the line: cut it
+            pieces.append((head.rstrip(" "), "", 0.0, 0.0, None))  # a word wider than the line
             core = core[len(head):].lstrip(" ") or core[len(head):]
             core_w = _width(core, widths, default, spacing)
-        line, line_w = core, core_w
-        pending, pending_w = tail, tail_w
-    if line is not None:
-        lines.append(line)
+        pieces.append((core, tail, core_w, tail_w, start))
+    n = len(pieces)
+    good = preferred_breaks(para)
+    # From the last piece back, for each piece k: where the line starting there ends (the piece
+    # after it) so that the rest takes the fewest lines and, among those, ends the fewest lines
+    # badly (inside a word, or early at a word's end with the line less than ROOM full), a
+    # word's end counting against a name's; among equals the longest line, as greedy filling
+    # would. The fewest lines are the greedy fill's: a preference never adds a line.
+    stop = [n] * (n + 1)
+    cost = [(0, 0)] * (n + 1)               # (lines, bad ends) from piece k on
+    for k in range(n - 1, -1, -1):
+        best = None
+        for end, width in _fill(pieces, k, limit, spacing):
+            if end == n:
+                bad = 0
+            else:
+                at = pieces[end][4]
+                how = good.get(at, 0) if at is not None and width >= room else 0
+                bad = 0 if how == NAME_END else 1 if how == WORD_END else 3
+            lines_after, bad_after = cost[end]
+            trial = (lines_after + 1, bad_after + bad)
+            if best is None or trial <= best:   # <=: the longer line among equals
+                best, stop[k] = trial, end
+        cost[k] = best
+    lines: list[str] = []
+    k = 0
+    while k < n:
+        parts = []
+        for m in range(k, stop[k]):
+            parts.append(pieces[m][0])
+            if m < stop[k] - 1:
+                parts.append(pieces[m][1])
+        lines.append("".join(parts))
+        k = stop[k]
     return lines or [""]
+
+
+def _fill(pieces: list, k: int, limit: float, spacing: float) -> list[tuple[int, float]]:
+    """The places a line starting at piece k may end, as far as it fits: (the piece after it,
+    the line's width) for each; at least the piece itself (a line of one piece)."""
+    core, tail, line_w, pending_w, start = pieces[k]
+    out = [(k + 1, line_w)]
+    if start is None:                       # part of a word too wide for a line: alone
+        return out
+    pending_w = pieces[k][3]
+    for e in range(k + 1, len(pieces)):
+        core, tail, core_w, tail_w, start = pieces[e]
+        trial_w = line_w + pending_w + spacing + core_w
+        if start is None or trial_w > limit:
+            break
+        line_w, pending_w = trial_w, tail_w
+        out.append((e + 1, line_w))
+    return out
 
 
 def _longest_head(word: str, widths, default, spacing, limit) -> str:

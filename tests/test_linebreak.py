@@ -14,7 +14,7 @@ from generator.fonts import chain, font_set
 from generator.form.text import metrics
 from generator.form.cache import RunCache
 from generator.form.typeset import Typesetter
-from generator.linebreak import NO_END, NO_START, segments, wrap
+from generator.linebreak import NO_END, NO_START, ROOM, preferred_breaks, segments, wrap
 from generator.units import MM
 
 PIECES = ["苏州", "吴韵", "通信", "工程", "有限公司", "沿岸", "智慧家庭", "服务中心", "，", "。",
@@ -88,3 +88,73 @@ def test_the_regular_expression_finds_the_places_the_rule_allows(text):
     """`segments` (one regular expression) against `segments_by_rule` (may_break per
     character), the general path it stands for."""
     assert linebreak.segments(text) == linebreak.segments_by_rule(text)
+
+
+def _greedy(text: str, limit: float) -> list[str]:
+    """Lines filled as full as the per-character rule (`may_break`) allows: the reference."""
+    lines, line = [], ""
+    for seg in linebreak.segments_by_rule(text):
+        if line and _width((line + seg).rstrip(" ")) > limit:
+            lines.append(line.rstrip(" "))
+            line = seg
+        else:
+            line += seg
+    return lines + [line]
+
+
+def _bad_ends(text: str, lines: list[str], limit: float) -> int:
+    """Lines (the last aside) ending inside a word, or early (less than ROOM full) at a word's
+    end: 3 each; at a word's end that is no name's or clause's: 1."""
+    good, bad, pos = preferred_breaks(text), 0, 0
+    for line in lines[:-1]:
+        start = text.find(line, pos)
+        pos = start + len(line)
+        how = good.get(pos, 0) if _width(line) >= ROOM * limit else 0
+        if text[pos:pos + 1] == " ":
+            how = linebreak.NAME_END
+        bad += 0 if how == linebreak.NAME_END else 1 if how == linebreak.WORD_END else 3
+    return bad
+
+
+@given(text=texts, extra=st.floats(min_value=0, max_value=20000))
+def test_word_ends_are_preferred_without_adding_a_line(text, extra):
+    """Against filling each line as full as the per-character rule allows: the same number of
+    lines, never more lines ending badly (inside a word, early, at a weaker place)."""
+    limit = _widest_segment(text) + extra        # every segment fits a line: no forced cuts
+    lines = wrap(text, CHAIN.widths, CHAIN.default_width, limit)
+    reference = _greedy(text, limit)
+    assert len(lines) == len(reference), (lines, reference)
+    assert _bad_ends(text, lines, limit) <= _bad_ends(text, reference, limit), (lines, reference)
+
+
+UNIT = "某某市沿岸智慧家庭服务中心"
+
+
+def test_a_long_unit_name_wraps_where_its_words_end():
+    """Issue 12: '…沿岸智 / 慧家庭…'. Wherever the lines have room (as many lines as filling
+    them full would take), 智慧家庭 and 服务中心 stay whole."""
+    for chars in (4, 5, 6, 8, 9, 10, 11, 12):      # at 7, two lines need a break in a word
+        lines = wrap(UNIT, {}, 1000, chars * 1000)
+        assert "".join(lines) == UNIT
+        assert all(len(line) <= chars for line in lines)
+        for line in lines[:-1]:
+            assert line.endswith(("市", "沿岸", "智慧家庭", "服务中心")), (chars, lines)
+    assert wrap(UNIT, {}, 1000, 10_000) == ["某某市沿岸智慧家庭", "服务中心"]
+
+
+def test_without_room_a_line_still_breaks_between_hanzi():
+    """The standard allows a break between any two hanzi: a word is split rather than a line
+    added (7 characters a line: two lines of 13 characters need a break inside a word)."""
+    assert wrap(UNIT, {}, 1000, 7_000) == ["某某市沿岸智慧", "家庭服务中心"]
+
+
+def test_a_badge_prints_the_unit_name_in_whole_words(tmp_path, cli):
+    from card_helpers import make_data, person, text as pdf_text
+    staff = make_data(tmp_path, people=[person(1, unit=UNIT * 2)])
+    pdf = tmp_path / "b.pdf"
+    assert cli("badges", staff, "--side", "front", "-o", pdf).code == 0
+    printed = [line.strip() for line in pdf_text(pdf).splitlines() if "沿岸" in line
+               or "家庭" in line or "中心" in line]
+    assert "".join(printed).replace(" ", "").count(UNIT) == 2, printed
+    for line in printed[:-1]:
+        assert not line.endswith(("智", "智慧", "智慧家", "服", "服务", "服务中")), printed

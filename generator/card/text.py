@@ -116,6 +116,19 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
     if fits:
         if balance and len(lines) > 1 and "\n" not in text:
             lines = _balanced(text, font_name, current, width, len(lines), letter_spacing)
+            # a name cut inside a word (…智 / 慧家庭…) may end its lines where its parts end
+            # one or two steps smaller: take the first size that ends more lines well
+            score = linebreak.well_ended(text, lines)
+            for smaller in (current - _STEP, current - 2 * _STEP):
+                if score == len(lines) - 1 or smaller < low - 1e-9:
+                    break
+                trial = attempt(smaller)
+                if trial[3] and len(trial[0]) == len(lines):
+                    better = _balanced(text, font_name, smaller, width, len(lines),
+                                       letter_spacing)
+                    if linebreak.well_ended(text, better) > score:
+                        current, lines, leading = smaller, better, trial[1]
+                        break
         return Fit(tuple(lines), current, leading, True)
     if len(lines) > max_lines:
         reason = ngettext("needs {n} lines at {size:g} pt, the box allows {allowed} line of "
@@ -130,14 +143,10 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
     return Fit(tuple(lines), current, leading, False, reason)
 
 
-# A line that ends after one of these reads naturally: the end of an organisation's name
-# (…公司 / 园区分公司), a place, a clause.
-GOOD_ENDS = set("司部心区局所站队组班处院室厅团会店厂社场馆中，、；：。！？ ")
-
-
 def _balanced(text, font_name, size, width, n, letter_spacing) -> list[str]:
     """`n` lines of similar length (the narrowest width that still gives n lines), unless a
-    slightly wider wrap lets every line end at a natural point (…有限公司 / 园区分公司)."""
+    slightly wider wrap lets more lines end where a word ends (…有限公司 / 园区分公司:
+    `linebreak.preferred_breaks`)."""
     lo, hi = width / n, width
     best = wrap(text, font_name, size, width, letter_spacing)
     for _ in range(12):
@@ -149,7 +158,7 @@ def _balanced(text, font_name, size, width, n, letter_spacing) -> list[str]:
             lo = mid
 
     def natural(lines) -> int:
-        return sum(1 for line in lines[:-1] if line and line[-1] in GOOD_ENDS)
+        return linebreak.well_ended(text, lines)
 
     if natural(best) == len(best) - 1:
         return best

@@ -63,6 +63,10 @@ BUG = 70  # EX_SOFTWARE (sysexits.h)
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The `fieldprint` command: runs it with `argv` (the process's arguments when None) and exits
+    with its code: 0 done, 1 a condition asked for (--fail-on), 2 the user's input is wrong (a
+    message, no traceback), 3 some records refused (--skip-invalid), 130/143 stopped (Ctrl-C,
+    SIGTERM), 70 a bug (its traceback)."""
     if argv is None:
         _tune_gc()
     console.prepare()

@@ -27,6 +27,8 @@ def plain(model: BaseModel | None) -> dict[str, Any] | None:
 
 
 def company_context(company) -> dict[str, Any]:
+    """The company as template values (a plain dict; empty without a company), with `consult_phone`
+    (the hotline when none is given) and `display_name` (short name or name)."""
     if company is None:
         return {}
     out = plain(company)
@@ -36,6 +38,8 @@ def company_context(company) -> dict[str, Any]:
 
 
 def person_context(person, company=None) -> dict[str, Any]:
+    """A person as template values (a plain dict), with `unit` (the company's unit or name when the
+    person has none) and `stars_text` (★★★☆☆, empty without stars)."""
     out = plain(person)
     if not out.get("unit") and company is not None:
         out["unit"] = company.unit or company.name
@@ -86,4 +90,5 @@ def today() -> dt.date:
 
 
 def base_context(dataset, as_of: dt.date | None = None) -> dict[str, Any]:
+    """What every template sees: `company` and `today` (`as_of`, or today's date)."""
     return {"company": company_context(dataset.company), "today": as_of or today()}

@@ -177,6 +177,7 @@ def _lp(context: str, message: str) -> LazyText:
 
 
 def is_lazy(value: object) -> bool:
+    """Whether `value` is a lazy message (`_l`), translated when shown."""
     return isinstance(value, LazyText)
 
 
@@ -239,16 +240,20 @@ def extract():
 
 
 def po_path(folder: str = "zh_CN") -> Path:
+    """The message catalog (.po) of a language folder (zh_CN)."""
     return LOCALE_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def read_po(path: Path):
+    """The catalog at `path` (babel's Catalog). Raises OSError when it cannot be read."""
     from babel.messages.pofile import read_po as _read_po
     with open(path, "rb") as f:
         return _read_po(f, locale=path.parent.parent.name, domain=DOMAIN)
 
 
 def write_po(path: Path, catalog) -> None:
+    """Write `catalog` to `path` the same way every time (fixed dates, sorted, no locations, no
+    obsolete entries), so that a rerun changes nothing."""
     from babel.messages.pofile import write_po as _write_po
     catalog.creation_date = FIXED_DATE
     catalog.revision_date = FIXED_DATE
@@ -281,6 +286,7 @@ def update() -> None:
 
 
 def compile_all() -> None:
+    """Compile each language's .po into its .mo beside it."""
     for folder in LANGUAGES.values():
         path = po_path(folder)
         if path.exists():

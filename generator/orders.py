@@ -227,6 +227,7 @@ def _deadline_texts(d: dict[str, Any]) -> dict[str, str]:
 
 # ------------------------------------------------------------------------------ contexts
 def blank_person() -> dict[str, Any]:
+    """A person with every field empty, for forms printed blank or for an unassigned order."""
     return {key: None for key in _PERSON_KEYS}
 
 
@@ -262,6 +263,10 @@ def mask_customer(ctx: dict[str, Any]) -> dict[str, Any]:
 def order_context(order: WorkOrder, calendar: WorkingCalendar,
                   arrive_early_minutes: int = ARRIVE_EARLY_MINUTES,
                   mask_phones: bool = False) -> dict[str, Any]:
+    """A work order as template values (a plain dict) with its printed texts: labels of its kind,
+    service, cause and rating, dates and appointment as printed, and `mask_phones` hiding the
+    middle digits of phone numbers; arrival time `arrive_early_minutes` before the appointment
+    (working days from `calendar`)."""
     out = plain(order)
     for m in out["materials"]:
         m["qty"] = _qty_text(m["qty"])

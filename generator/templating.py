@@ -126,6 +126,7 @@ def environment(autoescape: bool = False) -> SandboxedEnvironment:
 
 
 def refused(where: str, exc: SecurityError) -> UserError:
+    """The UserError for a template the sandbox refused, naming `where` (file:line)."""
     return UserError(_("{where}: refused by the sandbox: {reason}. Layouts and "
                        "templates may only read the data, not Python internals").format(
                            where=where, reason=str(exc).rstrip(".")))
@@ -233,6 +234,7 @@ def missing_in(shape: dict, dotted: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def keys_at(shape: dict, dotted: tuple[str, ...]) -> list[str]:
+    """The keys at a dotted path of a context's shape (nested dicts), empty when there are none."""
     node: Any = shape
     for step in dotted:
         node = node.get(step) if isinstance(node, dict) else None

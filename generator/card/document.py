@@ -33,6 +33,8 @@ SIDE_LABELS = {"front": "正面", "back": "背面"}
 
 
 def default_jobs() -> int:
+    """How many worker processes prepare photos by default: the cores this process may run on (at
+    least 1)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -141,6 +143,11 @@ class Written:
 def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], pages: list[Page],
               *, title: str, fonts: FontSet, photos: PhotoSource | None = None,
               sheet_label: str = "", progress: Callable[[int], None] | None = None) -> Written:
+    """Draw `cards` on `pages` (sheets from card.impose; sizes in mm) into a PDF at `target` (the
+    caller's temporary path, see output.py). Photos come from `photos` (decoded in workers) or
+    are decoded here. Returns the pages, the problems (photos that cannot be decoded, when
+    placeholders are not allowed), the warnings and the photos' digests. `progress(n)` is called
+    as cards are drawn. Raises OSError when the file cannot be written."""
     layout = renderer.layout
     card_w, card_h = layout.size
     bleed = layout.model.bleed

@@ -79,6 +79,8 @@ class EmbeddedImage:
 
 
 def digest(*parts) -> str:
+    """A short stable name (24 hex digits of SHA-1) of `parts` (bytes, or anything with a str), for
+    naming images by content in the PDF and the manifest."""
     h = hashlib.sha1()
     for part in parts:
         h.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))

@@ -166,6 +166,8 @@ def execute(run: CardRun, pdf: Path | None, png_dir: Path | None,
 
 
 def manifest_path(run: CardRun, pdf: Path | None, png_dir: Path | None) -> Path | None:
+    """Where the manifest (the list of cards printed, CSV) of `run` goes: the path it names, beside
+    `pdf` with .csv, or None (no manifest asked for, or PNGs only: not a print run)."""
     if run.manifest is False:
         return None
     if isinstance(run.manifest, Path):

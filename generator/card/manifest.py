@@ -75,6 +75,8 @@ class Hasher:
 
 
 def rows(pages, cards: list[PreparedCard], layout: str, hasher: Hasher) -> list[dict]:
+    """One manifest row per card slot of `pages`, in print order: sheet and slot numbers, side, the
+    person's id and name, the layout's name and the card's hash (`hasher`)."""
     out = []
     for page in pages:
         for slot in page.slots:

@@ -62,6 +62,8 @@ class Fit:
 
 
 def block_height(n_lines: int, size: float, leading: float, font_name: str) -> float:
+    """The height in points of `n_lines` lines of text at `size` pt, `leading` pt apart, from the
+    first line's ascent to the last line's descent in the font `font_name`."""
     ascent, descent = ascent_descent(font_name)
     return (ascent - descent) * size + (n_lines - 1) * leading
 

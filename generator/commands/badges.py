@@ -19,6 +19,7 @@ PARTIAL = 3     # exit code: --skip-invalid printed the valid cards and listed t
 
 
 def layout_option(default: str):
+    """The --layout option of the card commands, `default` the built-in layout's name."""
     return option("--layout", "layout", default=default, show_default=True,
                   metavar=_l("NAME|FILE"),
                   help=_l("A built-in layout by name (see `fieldprint layouts list`) or an "

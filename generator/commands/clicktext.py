@@ -59,6 +59,8 @@ def _set_language(ctx: click.Context, param: click.Parameter, value):
 
 
 def lang_option(func):
+    """The --lang zh|en option (eager: it sets the language before the other options' help and
+    messages are made)."""
     return click.option(
         "--lang", is_eager=True, expose_value=False,
         callback=_set_language, cls=Option, metavar="zh|en",
@@ -166,18 +168,22 @@ Group.group_class = Group
 
 
 def command(name=None, **attrs):
+    """`click.command` with this package's Command class (translated help, Chinese-aware wrapping)."""
     return click.command(name, cls=Command, **attrs)
 
 
 def group(name=None, **attrs):
+    """`click.group` with this package's Group class (translated help, Chinese-aware wrapping)."""
     return click.group(name, cls=Group, **attrs)
 
 
 def option(*decls, **attrs):
+    """`click.option` with this package's Option class (translated help and metavars)."""
     return click.option(*decls, cls=Option, **attrs)
 
 
 def argument(*decls, **attrs):
+    """`click.argument` with this package's Argument class (translated metavars)."""
     return click.argument(*decls, cls=Argument, **attrs)
 
 

@@ -44,6 +44,7 @@ def data_argument(func):
 
 
 def only_option(func):
+    """The --only ID option (repeatable) of the commands that print records."""
     return option("--only", "only", multiple=True, metavar="ID",
                   help=_l("Only these records, by ID (repeat: --only SZ10023 --only "
                           "SZ10024)."))(func)

@@ -17,6 +17,7 @@ KINDS = (("badges", "*.yaml", _l("card layout (badges, service cards)")),
 
 
 def builtin_files():
+    """The built-in layouts and templates: (folder, path, kind) for each, by folder and name."""
     for folder, pattern, kind in KINDS:
         for path in sorted(content_dir(folder).glob(pattern)):
             yield folder, path, kind

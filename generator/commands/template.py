@@ -76,6 +76,7 @@ VALIDATION_ROWS = 2000  # drop-down lists and formats reach this far down
 
 
 def fields(section: str) -> list[str]:
+    """The column names (English keys) of a section's spreadsheet template, in order."""
     from ..data import headers as H
     return list(H.COLUMNS[section])
 
@@ -178,6 +179,8 @@ def _csv_cell(value: Any) -> str:
 
 
 def example_rows(section: str) -> tuple[list[str], list[list[Any]]]:
+    """A section's template columns and one example row (values or None), for the blank
+    spreadsheets `fieldprint template` writes."""
     names = fields(section)
     return names, [[EXAMPLES[section].get(f) for f in names]]
 

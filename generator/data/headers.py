@@ -101,6 +101,8 @@ CHECK_SHEETS = {"checks", "check", "检查记录", "检测记录", "检查", "�
 BATCH_CHECK_SHEETS = {"batch_checks", "batchchecks", "批次抽检", "批次抽检记录", "批次检测"}
 # codes with Chinese labels, for the template's drop-down lists: section -> field -> labels
 def choices() -> dict[str, dict[str, list[str]]]:
+    """The values a spreadsheet cell may hold, by section and column (the Chinese labels of coded
+    fields), for the drop-down lists of the templates."""
     from .models import (CAUSE_LABELS, CHECK_TYPE_LABELS, EQUIPMENT_LABELS, KIND_LABELS,
                          RATING_LABELS, RESULT_LABELS, SERVICE_LABELS)
     return {
@@ -144,6 +146,8 @@ def header_for(section: str, field: str) -> str:
 
 
 def kind_of(section: str, field: str) -> str:
+    """How a section's column becomes a value (text, date, month, datetime ...: COLUMNS). Raises
+    KeyError for an unknown section or column."""
     return COLUMNS[section][field][0]
 
 

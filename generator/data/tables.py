@@ -113,6 +113,7 @@ def split_sheet(path: Path) -> tuple[Path, str | None]:
 
 
 def section_from_name(path: Path) -> str | None:
+    """The section a spreadsheet holds, from its file name (staff.csv, 工单.xlsx ...), or None."""
     stem = path.stem.lower().replace("-", "_").replace(" ", "_")
     return SECTION_NAMES.get(stem)
 

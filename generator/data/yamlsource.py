@@ -615,6 +615,8 @@ def yaml_problem(text: str) -> str:
 
 
 def warn_if_pure_python() -> None:
+    """Warn (a Python warning) when PyYAML runs without libyaml's C loader: large files then load
+    about 3 times slower."""
     if not C_LOADER:
         warnings.warn("PyYAML has no libyaml C loader here; large files load about 3x slower. "
                       "Install PyYAML wheels from PyPI to get it.", stacklevel=2)

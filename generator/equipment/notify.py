@@ -76,6 +76,8 @@ class Message:
 
 # ------------------------------------------------------------------------------ labels
 def app_name(app: str) -> str:
+    """The chat application's name for people ('wecom' -> 企业微信 / WeCom). Raises KeyError for an
+    unknown app."""
     return {"wecom": _("WeCom"), "dingtalk": _("DingTalk"), "feishu": _("Feishu")}[app]
 
 
@@ -153,6 +155,8 @@ def item_line(report: Report, s: Status) -> str:
 
 
 def title(report: Report, team: str | None) -> str:
+    """The title of a chat message about `report`: company, date and, for one team's group, the
+    team."""
     company = report.company
     who = (company.short_name or company.name) if company is not None else ""
     text = _("Safety equipment to check, {date}").format(date=report.as_of.isoformat())

@@ -53,6 +53,8 @@ def status_word(status: str, code: str | None = None) -> str:
 
 
 def kind_word(kind: str, code: str | None = None) -> str:
+    """The name of an equipment kind ('helmet' -> 安全帽) in language `code` (the current one by
+    default)."""
     return in_language(code or language(), KIND_WORDS[kind])
 
 
@@ -63,10 +65,12 @@ def action_in(status: Status, code: str | None = None) -> str:
 
 
 def action_en(status: Status) -> str:
+    """What to do about an item (its status), in English."""
     return action_in(status, "en")
 
 
 def action_zh(status: Status) -> str:
+    """What to do about an item (its status), in Chinese."""
     return action_in(status, "zh")
 
 
@@ -211,6 +215,8 @@ def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[t
 # The Chinese CSV (the default): Chinese headers and words first, then the codes as in the
 # JSON for tools. Each entry: (header, index in a `rows` tuple).
 def csv_layout_zh() -> list[tuple[str, int]]:
+    """The Chinese CSV's columns: (header, index into CSV_COLUMNS) each; -1 the kind's label, -2
+    the date the period is counted from."""
     i = {name: n for n, name in enumerate(CSV_COLUMNS)}
     return [(_lp("csv", "ID"), i["id"]), (_lp("csv", "kind"), -1),
             (_lp("csv", "status"), i["status_zh"]), (_lp("csv", "due"), i["due"]),
@@ -306,6 +312,8 @@ def table_headers() -> tuple[str, ...]:
 
 
 def summary_line(report: Report) -> str:
+    """The report's one-line count by status ('50 items as of 2026-11-21: 21 fine, ...'), and the
+    line about items made after that date when there are any."""
     counts = report.summary
     total = sum(counts.values())
     parts = [_("{n} {status}").format(n=counts[k], status=status_word(k))

@@ -150,6 +150,7 @@ class Status:
 
 
 def urgent_first(statuses: Iterable[Status]) -> list[Status]:
+    """`statuses` sorted most urgent first (overdue, due today, due soon ..., then by due date)."""
     return sorted(statuses, key=Status.sort_key)
 
 

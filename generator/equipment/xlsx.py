@@ -43,6 +43,9 @@ STATUS_COLUMN = 7  # 1-based, for the colour
 
 
 def to_xlsx(report: Report, advance=None) -> bytes:
+    """The report as an Excel workbook (bytes): the status sheet, frozen header, widths in
+    characters, the same for every run of the same data and date. `advance(1000)` is called
+    every 1,000 rows."""
     wb = Workbook(write_only=True)
     stamp = dt.datetime.combine(report.as_of, dt.time())
     wb.properties.creator = "fieldprint"

@@ -49,6 +49,8 @@ _INVISIBLE = {"\n", "\r", "\t", "\u200b", "\u200c", "\u200d", "\ufeff"}
 
 
 def package_file(package: str, name: str) -> Path:
+    """The path of the file `name` inside the installed package `package` (fonts shipped as
+    packages). Raises ModuleNotFoundError when the package is not installed."""
     return Path(str(resources.files(package) / name))
 
 

@@ -159,6 +159,8 @@ def _display(path: Path) -> str:
 
 # ------------------------------------------------------------------------------ rendering
 def header_parts(layout: FormLayout, ts: Typesetter, ctx: dict) -> HeaderParts:
+    """The header's parts for one record: title, number, QR text and Code 128 bars (None when the
+    number cannot be a barcode: a problem is added to `ts.problems`)."""
     spec = layout.header
     number = ts.value(spec.number, ctx, spec.number_label or "number")
     qr = ""
@@ -326,5 +328,6 @@ def _compress_last_page(canvas) -> None:
 
 
 def page_size_pt(layout: FormLayout) -> tuple[float, float]:
+    """The layout's page size (width, height) in points, from its millimetres."""
     w, h = layout.page.size_mm
     return pt(w), pt(h)

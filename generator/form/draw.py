@@ -34,6 +34,7 @@ FORMS = 64   # form XObjects per document (backgrounds and grids shared by pages
 
 @functools.lru_cache(maxsize=256)
 def colour(hex_: str):
+    """A reportlab colour from '#rrggbb'. Raises ValueError for anything else."""
     return HexColor(hex_)
 
 

@@ -195,6 +195,8 @@ class HeaderParts:
 
 def first_header(ts: Typesetter, geo: Geometry, spec: m.Header, parts: HeaderParts,
                  ops: list) -> float:
+    """Lay out the first page's header (title, number, barcode, QR) into `ops`; returns the y (mm
+    from the page's top) where the content starts below it."""
     style = ts.style
     x0, y0, width = geo.left, geo.top, geo.width
     h = spec.height
@@ -267,6 +269,8 @@ def first_header(ts: Typesetter, geo: Geometry, spec: m.Header, parts: HeaderPar
 
 def next_header(ts: Typesetter, geo: Geometry, spec: m.Header, parts: HeaderParts,
                 ops: list) -> float:
+    """Lay out the short header of the following pages ('title（续）' and the number) into `ops`;
+    returns the y (mm from the page's top) where the content starts below it."""
     style = ts.style
     x0, y0, width = geo.left, geo.top, geo.width
     size = style.font_size + 0.5
@@ -281,6 +285,8 @@ def next_header(ts: Typesetter, geo: Geometry, spec: m.Header, parts: HeaderPart
 
 def footer(ts: Typesetter, geo: Geometry, spec: m.Footer, text: str, page: int, pages: int,
            ops: list) -> None:
+    """Lay out the footer (rule, `text`, 'page N of M') of page `page` of `pages` into `ops`; the
+    text is shortened to the room left beside the page numbers."""
     style = ts.style
     x0, width = geo.left, geo.width
     rule = geo.page_h - geo.bottom + 4.0
@@ -382,4 +388,5 @@ def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
 
 
 def today_text(day: dt.date | None) -> str:
+    """A date as printed on forms (2026-11-21), empty for None."""
     return "" if day is None else f"{day:%Y-%m-%d}"

@@ -141,6 +141,8 @@ class Metrics:
 
 @functools.lru_cache(maxsize=None)
 def metrics(font_name: str) -> Metrics:
+    """The widths (1/1000 em) and vertical metrics of the font `font_name` with its fallbacks, the
+    characters it prints and its widest glyphs. Raises KeyError for a font not registered."""
     fonts = chain(font_name)
     widths = fonts.widths
     printable = frozenset(ch for ch in map(chr, widths) if ch.isprintable() and ch not in _DROP)

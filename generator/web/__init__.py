@@ -9,5 +9,6 @@ from __future__ import annotations
 
 
 def create_app(*args, **kwargs):
+    """The web application (see web.app.create_app), imported only when asked for."""
     from .app import create_app as make
     return make(*args, **kwargs)

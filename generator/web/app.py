@@ -94,6 +94,8 @@ async def _too_large(limit, scope, receive, send):
 
 # ------------------------------------------------------------------------------- the app
 def create_app(workspace: Path | Settings, **options) -> Starlette:
+    """The `fieldprint serve` application (Starlette) for a workspace folder (or Settings): pages,
+    uploads, previews, print jobs, login and CSRF protection."""
     settings = workspace if isinstance(workspace, Settings) else Settings(Path(workspace),
                                                                           **options)
     ws = Workspace(settings.workspace)

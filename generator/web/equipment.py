@@ -27,6 +27,8 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 
 def load_report(ws: Workspace, as_of: dt.date | None):
+    """The equipment report of the workspace's register as of `as_of` (today by default). Raises
+    UserError when there is no register, or its data has problems."""
     dataset = ws.load("equipment", "staff")
     if not dataset.equipment:
         raise UserError(_("no equipment register yet: upload the register (台账)"))
@@ -147,6 +149,8 @@ def _append_csv(ws: Workspace, rows: list[list]) -> None:
 
 
 def report_file(ws: Workspace, fmt: str, as_of: dt.date | None) -> tuple[str, bytes, str]:
+    """The report as a download: (file name, content, media type) for `fmt` (pdf, xlsx, csv, json,
+    ics). Raises UserError like load_report."""
     report = load_report(ws, as_of)
     content = render(report, fmt)
     return f"equipment-{report.as_of.isoformat()}.{fmt}", content, MEDIA[fmt]

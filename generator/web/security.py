@@ -48,6 +48,7 @@ def secret_key(private: Path) -> str:
 
 
 def password_file(private: Path) -> Path:
+    """Where the workspace's password hash is kept."""
     return private / "password"
 
 
@@ -58,11 +59,14 @@ def set_password(private: Path, password: str) -> None:
 
 
 def password_hash(private: Path) -> str | None:
+    """The stored password hash (argon2), or None when no password is set."""
     path = password_file(private)
     return path.read_text().strip() if path.is_file() else None
 
 
 def check_password(stored: str | None, password: str) -> bool:
+    """Whether `password` matches the `stored` hash (False when either is empty or the hash is
+    broken)."""
     if not stored or not password:
         return False
     try:
@@ -80,5 +84,6 @@ def csrf_token(session: dict) -> str:
 
 
 def csrf_ok(session: dict, sent: str | None) -> bool:
+    """Whether the form's token `sent` is the session's (compared in constant time)."""
     token = session.get("csrf")
     return bool(token and sent and hmac.compare_digest(str(token), str(sent)))

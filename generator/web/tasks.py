@@ -58,6 +58,7 @@ def load_staff(ws: Workspace) -> Staff:
 
 
 def problem_text(problem: Problem) -> str:
+    """A problem as the web page shows it (file:line: record: message)."""
     return str(problem)
 
 
@@ -93,6 +94,8 @@ def _layout_path(ws: Workspace, name: str):
 
 
 def card_pdf(params: dict, folder: Path, progress: Callable[[int, int], None]):
+    """A print job: the cards' PDF in `folder`; returns (file name, a line for the page). Raises
+    UserError when the data has problems."""
     from ..card import execute
     run, people = _card_run(params)
     from dataclasses import replace
@@ -102,6 +105,8 @@ def card_pdf(params: dict, folder: Path, progress: Callable[[int, int], None]):
 
 
 def card_pngs(params: dict, folder: Path, progress: Callable[[int, int], None]):
+    """A print job: one PNG per person and side, zipped in `folder`; returns (file name, a line for
+    the page). Raises UserError when the data has problems."""
     from ..card import execute
     from dataclasses import replace
     run, people = _card_run({**params, "sheet": "none", "copies": 1, "start": 1})
@@ -161,6 +166,8 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
 
 
 def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
+    """A print job: the forms (PDF, or Word files zipped) in `folder`; returns (file name, a line
+    for the page). Raises UserError when the data has problems."""
     ws = Workspace(Path(params["workspace"]))
     kind = params["kind"]
     layout, records, fonts, orders = form_records(ws, kind, params.get("orders"),

@@ -267,7 +267,23 @@ def _options(func):
     return data_argument(func)
 
 
-@command("work-orders", help=_l("""Print work-order sheets (装维工单, A4) for the engineers on the
+def _form_command(kind: str, help_text, *extra_options):
+    """The command printing the forms of `kind` (a key of KINDS) with the forms' options and
+    `extra_options` (click option decorators, whose values go to `run` by name)."""
+    def callback(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
+                 engineers, teams, received_from, received_to, mask_phones, **more):
+        said = run(KINDS[kind], data, fmt, layout_name, template, only, output, blank,
+                   allow_unprintable, mask_phones=mask_phones,
+                   selection=_selection(engineers, teams, received_from, received_to), **more)
+        click.echo(terminal_text(said))
+    callback.__name__ = kind.replace("-", "_")
+    for decorate in reversed(extra_options):
+        callback = decorate(callback)
+    return command(kind, help=help_text)(_options(callback))
+
+
+work_orders = _form_command(
+    "work-orders", _l("""Print work-order sheets (装维工单, A4) for the engineers on the
     job: customer, appointment, engineer, the deadlines of the service standard, the departure
     checklist, the on-site record and signatures.
 
@@ -278,16 +294,9 @@ def _options(func):
       fieldprint work-orders examples/work_orders.yaml examples/staff.yaml -o orders.pdf
       fieldprint work-orders examples/*.yaml --only WO-20261121-0001 -o one.pdf
       fieldprint work-orders examples/*.yaml -o orders.docx"""))
-@_options
-def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
-                engineers, teams, received_from, received_to, mask_phones):
-    said = run(KINDS["work-orders"], data, fmt, layout_name, template, only, output, blank,
-               allow_unprintable, mask_phones=mask_phones,
-               selection=_selection(engineers, teams, received_from, received_to))
-    click.echo(terminal_text(said))
 
-
-@command("confirmations", help=_l("""Print service confirmation forms (服务确认书, A4) for the
+confirmations = _form_command(
+    "confirmations", _l("""Print service confirmation forms (服务确认书, A4) for the
     customer to sign at the end of a visit: the order, the fault cause, satisfaction, opinions,
     signatures, the service promise and hotlines.
 
@@ -295,32 +304,18 @@ def work_orders(data, fmt, layout_name, template, only, output, blank, allow_unp
     Examples:
       fieldprint confirmations examples/work_orders.yaml examples/staff.yaml -o confirm.pdf
       fieldprint confirmations examples/company.yaml --blank -o pad.pdf"""))
-@_options
-def confirmations(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
-                  engineers, teams, received_from, received_to, mask_phones):
-    said = run(KINDS["confirmations"], data, fmt, layout_name, template, only, output, blank,
-               allow_unprintable, mask_phones=mask_phones,
-               selection=_selection(engineers, teams, received_from, received_to))
-    click.echo(terminal_text(said))
 
-
-@command("follow-ups", help=_l("""Print follow-up sheets (回访单, A5) for whoever calls or visits
+follow_ups = _form_command(
+    "follow-ups", _l("""Print follow-up sheets (回访单, A5) for whoever calls or visits
     the customer after an order. Only completed orders get one, unless --include-open.
 
     \b
     Examples:
       fieldprint follow-ups examples/work_orders.yaml examples/staff.yaml -o follow-ups.pdf
-      fieldprint follow-ups examples/*.yaml --only WO-20261121-0001 -o one.pdf"""))
-@_options
-@option("--include-open", is_flag=True,
-        help=_l("Print sheets for orders not completed yet too (left out, with a warning "
-                "naming them, by default)."))
-def follow_ups(data, fmt, layout_name, template, only, output, blank, allow_unprintable,
-               engineers, teams, received_from, received_to, mask_phones, include_open):
-    said = run(KINDS["follow-ups"], data, fmt, layout_name, template, only, output, blank,
-               allow_unprintable, mask_phones=mask_phones, include_open=include_open,
-               selection=_selection(engineers, teams, received_from, received_to))
-    click.echo(terminal_text(said))
+      fieldprint follow-ups examples/*.yaml --only WO-20261121-0001 -o one.pdf"""),
+    option("--include-open", is_flag=True,
+           help=_l("Print sheets for orders not completed yet too (left out, with a warning "
+                   "naming them, by default).")))
 
 
 COMMANDS = [work_orders, confirmations, follow_ups]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -28,6 +29,7 @@ from .impose import Page
 from .render import CardRenderer, PhotoOp, PreparedCard, QrOp
 
 PARALLEL_FROM = 8      # fewer photos than this are not worth starting workers for
+CHUNK_PAGES = 250      # pages (sheets) per part of a big run: ~2,000 cards
 MARK_WIDTH = 0.25      # points
 SIDE_LABELS = {"front": "正面", "back": "背面"}
 
@@ -142,24 +144,39 @@ class Written:
 
 def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], pages: list[Page],
               *, title: str, fonts: FontSet, photos: PhotoSource | None = None,
-              sheet_label: str = "", progress: Callable[[int], None] | None = None) -> Written:
+              sheet_label: str = "", progress: Callable[[int], None] | None = None,
+              chunk_pages: int | None = None) -> Written:
     """Draw `cards` on `pages` (sheets from card.impose; sizes in mm) into a PDF at `target` (the
     caller's temporary path, see output.py). Photos come from `photos` (decoded in workers) or
     are decoded here. Returns the pages, the problems (photos that cannot be decoded, when
     placeholders are not allowed), the warnings and the photos' digests. `progress(n)` is called
-    as cards are drawn. Raises OSError when the file cannot be written."""
+    as cards are drawn. Raises OSError when the file cannot be written.
+
+    More than `chunk_pages` (default CHUNK_PAGES) pages are drawn in parts of that many, each
+    saved to a temporary file as soon as it is full and joined at the end
+    (generator/pdfjoin.py): reportlab keeps a document's pages, photos included, until it is
+    saved, and 5,000 people's badges would all sit in memory. A run of one part is
+    reportlab's own file, as it always was."""
     layout = renderer.layout
     card_w, card_h = layout.size
     bleed = layout.model.bleed
-    first_size = pages[0].size if pages else layout.size
-    canvas = new_canvas(str(target), first_size, font=fonts.pdf_font(), title=title)
-    painter = Painter(canvas, card_h)
+    chunk = chunk_pages or CHUNK_PAGES
+    spool = tempfile.TemporaryDirectory(prefix="fieldprint-") if len(pages) > chunk else None
+    parts: list[Path] = []
 
-    # shared runs (the same on every card) become form objects, defined before the first page
-    for form in renderer.forms():
-        canvas.beginForm(form.name, pt(-bleed), pt(-bleed), pt(card_w + bleed), pt(card_h + bleed))
-        painter.draw(form.ops)
-        canvas.endForm(Resources=_form_resources(canvas))
+    def begin(first_size: tuple[float, float]):
+        path = target if spool is None else Path(spool.name) / f"part-{len(parts):05d}.pdf"
+        parts.append(path)
+        canvas = new_canvas(str(path), first_size, font=fonts.pdf_font(), title=title)
+        painter = Painter(canvas, card_h)
+        # shared runs (the same on every card) become form objects, defined before the
+        # first page (of each part)
+        for form in renderer.forms():
+            canvas.beginForm(form.name, pt(-bleed), pt(-bleed), pt(card_w + bleed),
+                             pt(card_h + bleed))
+            painter.draw(form.ops)
+            canvas.endForm(Resources=_form_resources(canvas))
+        return canvas, painter
 
     ready: dict[PhotoJob, EmbeddedImage | None] = {}
     matrices: dict[QrJob, tuple] = {}          # this run's QR codes, each made once
@@ -194,7 +211,15 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
                     failed.add(op.who.label)
         return ready[op.job]
 
+    canvas = painter = None
+    in_part = 0
     for number, page in enumerate(pages, 1):
+        if canvas is None:
+            canvas, painter = begin(page.size)
+            in_part = 0
+            # a photo embedded in an earlier part is embedded again (its pixels were let go);
+            # one that could not be read stays a known failure
+            ready = {job: image for job, image in ready.items() if image is None}
         canvas.setPageSize((pt(page.size[0]), pt(page.size[1])))
         page_h = pt(page.size[1])
         if page.trim is not None:
@@ -242,11 +267,23 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
         if shifted:
             canvas.restoreState()
         canvas.showPage()
+        in_part += 1
+        if spool is not None and in_part >= chunk:
+            canvas.save()              # this part is written: its pages and photos go
+            canvas = painter = None
         if progress:
             progress(number)
     if own_source:
         photos.close()
-    canvas.save()
+    if canvas is None and not parts:   # no pages: an empty document, as before
+        canvas, painter = begin(layout.size)
+    if canvas is not None:
+        canvas.save()
+    if spool is not None:              # (on an error, the folder goes with its object)
+        from ..pdfjoin import join     # parts joined page by page: memory stays flat
+        with open(target, "wb") as out:
+            join(parts, out)
+        spool.cleanup()
     return Written(pages, problems, warnings, digests, failed)
 
 

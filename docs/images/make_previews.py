@@ -1,7 +1,7 @@
 """The README's pictures: a badge and a service card (front and back), the bilingual badge, the
-printer calibration sheet, the first page of each built-in form and of the equipment report, from
-the bundled examples, rendered by pypdfium2
-(the PNG is the print). Run from the repository:
+printer calibration sheet, the first page of each built-in form, the equipment report's page of
+items with no team, from the bundled examples, rendered by pypdfium2 (the PNG is the print).
+Run from the repository:
 
     python docs/images/make_previews.py          # every picture
     python docs/images/make_previews.py notify   # only the chat message (docs/notify.md)
@@ -81,6 +81,16 @@ def wecom_markdown_html(content: str) -> str:
     return "\n".join(out)
 
 
+def page_with(pdf: Path, *words: str) -> int:
+    """The index of the first page of `pdf` whose text holds every one of `words`."""
+    document = pdfium.PdfDocument(pdf)
+    for index in range(len(document)):
+        text = document[index].get_textpage().get_text_range()
+        if all(word in text for word in words):
+            return index
+    raise SystemExit(f"no page of {pdf} says {words}")
+
+
 def chat_preview(tmp: Path) -> None:
     """docs/images/notify-wecom.png: the example's WeCom message (as of 2026-11-21), drawn by
     headless Chromium in a mock chat window. A rendering, not a screenshot of the app."""
@@ -153,7 +163,9 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "generator.cli", "equipment",
                         EX / "equipment.yaml", "--as-of", "2026-11-21", "--format", "pdf",
                         "-o", out], check=True, cwd=ROOT)
-        png(out, HERE / "equipment-report.png", dpi=60, page=1)
+        # the page of the items with no team: an item in stock (库存未发放), a helmet kept by
+        # its batch's passing sample, an invalid record, one scrapped with its batch
+        png(out, HERE / "equipment-report.png", dpi=60, page=page_with(out, "（未分班组）", "持有人"))
         soffice = shutil.which("soffice")
         chinese = shutil.which("fc-list") and subprocess.run(
             ["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip()

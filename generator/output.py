@@ -175,6 +175,7 @@ def atomic_batch(folder: Path) -> Iterator[Callable[[str, bytes], Path]]:
 
     def put(name: str, data: bytes) -> Path:
         target = folder / name
+        _not_special(target)   # a FIFO or device already in the folder under that name
         fd, tmp = _mkstemp(folder, f".{name}.", ".part")
         staged.append((Path(tmp), target))
         with _disk_full_is_user_error(target), os.fdopen(fd, "wb") as stream:

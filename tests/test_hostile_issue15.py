@@ -681,6 +681,24 @@ def _state(pid: int) -> str:
         return "Z"
 
 
+def test_a_fifo_in_the_folder_of_one_word_file_per_order_is_refused(cli, tmp_path,
+                                                                    examples_copy):
+    """-o FOLDER/ writes one .docx per order: a pipe (or device) already there under an
+    order's name is not replaced by the rename."""
+    import os
+    import stat
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    fifo = folder / "WO-20261121-0001.docx"
+    os.mkfifo(fifo)
+    result = cli("work-orders", examples_copy / "work_orders.yaml", "--only",
+                 "WO-20261121-0001", "--format", "docx", "-o", f"{folder}/")
+    assert result.code == 2, result
+    assert "WO-20261121-0001.docx" in result.err and "Traceback" not in result.err
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in folder.iterdir()) == ["WO-20261121-0001.docx"]
+
+
 def test_disk_full_while_writing_is_a_clear_error(cli, tmp_path, monkeypatch):
     import errno
     import generator.output as output

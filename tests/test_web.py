@@ -279,6 +279,19 @@ def test_recording_a_check_writes_the_register(ws, c):
     assert bad.status_code == 422 and len(problems_table(bad.text)) == 3
 
 
+def test_a_note_with_a_control_character_is_refused_and_the_register_kept(ws, c):
+    """A workbook cannot hold a vertical tab: openpyxl refused the whole save (issue 15.14)."""
+    before = (ws / "equipment.xlsx").read_bytes()
+    r = c.post("/equipment/checks", data={"csrf": csrf(c), "target": "item", "item": "H-0007",
+                                          "date": "2026-11-20", "type": "test",
+                                          "result": "pass", "note": "盖\x0b子\x1b[2J"})
+    assert r.status_code == 422
+    rows = [" ".join(row) for row in problems_table(r.text)]
+    assert any("\\x0b" in row and "\\x1b" in row for row in rows), rows
+    assert "\x1b" not in r.text
+    assert (ws / "equipment.xlsx").read_bytes() == before
+
+
 def test_a_check_beside_a_yaml_register_goes_to_checks_csv(ws, c):
     (ws / "equipment.xlsx").unlink()
     (ws / "equipment.yaml").write_bytes((EXAMPLES / "equipment.yaml").read_bytes())

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections import Counter
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -22,8 +22,6 @@ from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh
 from .rules import STATUSES
 
 # Excel's own "good / neutral / bad" palette, so the colours read as they do elsewhere.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")   # openpyxl's ILLEGAL_CHARACTERS_RE
-
 STATUS_FILL = {
     "overdue": ("FFC7CE", "9C0006"),
     "due_today": ("F8CBAD", "833C0B"),
@@ -40,6 +38,14 @@ COLUMNS = (("编号", 14), ("种类", 10), ("持有人", 10), ("工号", 10), ("
            ("状态", 10), ("到期日", 12), ("剩余天数", 9), ("计算起点", 9), ("在用天数", 9),
            ("处理", 11), ("说明", 60), ("status", 14), ("action", 8))
 STATUS_COLUMN = 7  # 1-based, for the colour
+
+
+def _storable(value: str | None) -> str | None:
+    """Control characters a workbook cannot hold (a vertical tab typed in a name) shown
+    escaped, \\x0b, as in the terminal (issue 15.14: openpyxl refused the whole file)."""
+    if value and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
+    return value
 
 
 def to_xlsx(report: Report, advance=None) -> bytes:
@@ -76,11 +82,9 @@ def to_xlsx(report: Report, advance=None) -> bytes:
     statuses = report.urgent_first()
 
     def text(value):
-        """Data text stays text: openpyxl would store '=…' as a formula Excel runs. Control
-        characters a workbook cannot hold (a vertical tab typed in a name) are shown escaped,
-        \\x0b, as in the terminal (issue 15.14: openpyxl refused the whole file)."""
-        if value and _ILLEGAL.search(value):
-            value = _ILLEGAL.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
+        """Data text stays text: openpyxl would store '=…' as a formula Excel runs; control
+        characters are shown escaped (_storable)."""
+        value = _storable(value)
         if value and value[0] == "=":
             cell = WriteOnlyCell(ws, value=value)
             cell.data_type = "s"
@@ -140,7 +144,7 @@ def to_xlsx(report: Report, advance=None) -> bytes:
     summary.append(head + [title("合计")])
     for team in sorted(by_team):
         c = by_team[team]
-        team = _ILLEGAL.sub(lambda m: f"\\x{ord(m[0]):02x}", team)  # as in the cells
+        team = _storable(team)  # as in the cells
         name = team
         if team[:1] == "=":
             name = WriteOnlyCell(summary, value=team)

@@ -16,7 +16,7 @@ from ..dates import parse_date
 from ..equipment import DEFAULT_POLICY, build_report, render
 from ..equipment.report import KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, action_zh
 from ..equipment.rules import STATUSES
-from ..errors import Problem, UserError
+from ..errors import Problem, UserError, terminal_text
 from ..i18n import _
 from .tasks import where_parts
 from .workspace import Workspace
@@ -106,9 +106,16 @@ def record_check(ws: Workspace, values: dict) -> str:
         if not items:
             problems.append(Problem(_("no item {id} in the register").format(id=item or "?"),
                                     path="item"))
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as controls
+    note = (values.get("note") or "").strip()
+    if controls.search(note):
+        # a workbook cannot hold them (openpyxl refused the whole save: issue 15.14)
+        problems.append(Problem(_("the note holds a control character ({chars}); type it "
+                                  "again without it").format(
+            chars=terminal_text("".join(dict.fromkeys(controls.findall(note))))),
+            path="note"))
     if problems:
         raise UserError(problems)
-    note = (values.get("note") or "").strip()
     rows = [[i, day.isoformat(), CHECK_TYPE_LABELS[kind], RESULT_LABELS[result], note]
             for i in items]
     if register.suffix == ".xlsx":

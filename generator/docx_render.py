@@ -208,7 +208,7 @@ class WordTemplate:
             try:
                 self.compiled[name] = self.env.from_string(
                     _literal_braces(_PARA.sub(r"\n<w:p\1", patched)))
-            except TemplateError as exc:
+            except EXPRESSION_ERRORS as exc:
                 raise UserError(_("{name}: {part}: the template's Jinja2 code is broken: {error}")
                                 .format(name=self.name, part=_part(name), error=exc)) from None
         # headers and footers that differ per order: they show order data or the codes
@@ -234,11 +234,11 @@ class WordTemplate:
             part = _part(name)
             try:
                 ast = self.env.parse(xml)
-            except TemplateError as exc:
+                names = meta.find_undeclared_variables(ast)   # compiles: 10**5000 fails here
+            except EXPRESSION_ERRORS as exc:
                 raise UserError(Problem(_("the template's Jinja2 code is broken: {error}").format(
-                                            error=exc.message),
+                                            error=getattr(exc, "message", None) or exc),
                                         Location(self.name), part)) from None
-            names = meta.find_undeclared_variables(ast)
             self._names[name] = names
             problems += _unescaped(ast, Location(self.name), part)
             if name != "word/document.xml":

@@ -30,10 +30,11 @@ from .i18n import _
 
 # What an expression from a layout or template can raise besides the sandbox's own errors:
 # range(10**10) (OverflowError), 1/0, 10**5000 printed (ValueError), recursive macros
-# (RecursionError), include/import without a loader (TypeError), a missing key (LookupError).
+# (RecursionError), include/import without a loader (TypeError), a missing key (LookupError),
+# a filter's own checks (truncate(-5): AssertionError).
 # Each is the layout's mistake: exit 2 naming the place, never a traceback (issue 15.14).
 EXPRESSION_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
-                     RecursionError)
+                     RecursionError, AssertionError)
 
 
 def _date(value, fmt: str = "%Y-%m-%d") -> str:
@@ -245,16 +246,17 @@ def name_problems(source: str, shape: dict, local: Iterable[str] = ()) -> list[s
     """What an expression reads that a context of this shape never has: unknown top-level
     names (other than `local` ones, bound by the layout itself: a table's `row`) and unknown
     fields of known ones. Messages without a place; the caller adds file:line."""
+    from jinja2 import meta
     try:
         ast = environment().parse(source)
-    except TemplateError:
+        undeclared = meta.find_undeclared_variables(ast)   # compiles: 10**5000 fails here
+    except EXPRESSION_ERRORS:
         return []            # reported where it is compiled
-    from jinja2 import meta
 
     local = set(local)
     known = sorted(set(shape) | local)
     out = []
-    for name in sorted(meta.find_undeclared_variables(ast) - local - set(shape)
+    for name in sorted(undeclared - local - set(shape)
                        - set(environment().globals)):
         out.append(_("unknown name {name!r}{hint} (known: {known})").format(
             name=name, hint=suggest(name, known), known=", ".join(known)))

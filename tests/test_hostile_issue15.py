@@ -487,7 +487,14 @@ def test_damaged_sheet_xml_and_entities_are_clear_errors(cli, tmp_path):
             ("broken.xlsx", lambda x: x[: x.index(b"<row") + 30]),
             ("entities.xlsx", lambda x: x.replace(
                 b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-                               b'<!ENTITY b "&a;&a;&a;&a;&a;">]><worksheet', 1))]:
+                               b'<!ENTITY b "&a;&a;&a;&a;&a;">]><worksheet', 1)),
+            # the DOCTYPE behind a long comment, or in a part written in UTF-16
+            ("behind-a-comment.xlsx", lambda x: x.replace(
+                b"<worksheet", b"<!--" + b" " * 100_000 + b'--><!DOCTYPE x [<!ENTITY a "a">]>'
+                               b"<worksheet", 1)),
+            ("utf16.xlsx", lambda x: x.replace(b'encoding="UTF-8"', b'encoding="UTF-16"').replace(
+                b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "a">]><worksheet', 1
+                ).decode("utf-8").encode("utf-16"))]:
         target = tmp_path / name
         with zipfile.ZipFile(good) as src, zipfile.ZipFile(target, "w") as dst:
             for info in src.infolist():

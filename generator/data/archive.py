@@ -6,6 +6,8 @@ directory gives it, so the directory's numbers bound the work.
 """
 from __future__ import annotations
 
+import codecs
+import re
 import zipfile
 from pathlib import Path
 
@@ -37,14 +39,55 @@ def check_archive(path: Path, display: str | None = None, what: str = "workbook"
 
 
 def _doctype(archive: zipfile.ZipFile, infos) -> str | None:
-    """The first XML part that starts with a DOCTYPE (where entities are declared), or None.
-    The declaration comes before the root element: its first 4 KB tell."""
+    """The first XML part with a DOCTYPE (where entities are declared), or None. The
+    declaration can only stand in the prolog, before the root element; the prolog is read
+    whole, however long its comments, in the part's encoding (UTF-8, or UTF-16/32 by its
+    byte-order mark, as XML parsers read it)."""
     for info in infos:
-        if info.filename.endswith((".xml", ".rels")):
+        if info.filename.endswith((".xml", ".rels", ".vml")):
             with archive.open(info) as part:
-                if b"<!DOCTYPE" in part.read(4096).upper():
+                if _prolog_has_doctype(part):
                     return info.filename
     return None
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+         (b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"))   # UTF-16 without a mark
+
+
+def _prolog_has_doctype(part, chunk: int = 1 << 16) -> bool:
+    """Whether the XML in the binary stream `part` declares a DOCTYPE before its root element
+    (read in chunks; each comment or processing instruction scanned once)."""
+    head = part.read(4)
+    encoding = next((name for mark, name in _BOMS if head.startswith(mark)), "utf-8")
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    text = decoder.decode(head).lstrip("\ufeff")
+
+    def more() -> bool:
+        nonlocal text
+        data = part.read(chunk)
+        if data:
+            text += decoder.decode(data)
+        return bool(data)
+
+    while True:
+        text = text.lstrip()
+        while len(text) < 9 and more():
+            text = text.lstrip()
+        if text.startswith("<!DOCTYPE"):
+            return True
+        ends = {"<?": "?>", "<!--": "-->"}
+        start = next((s for s in ends if text.startswith(s)), None)
+        if start is None:
+            return False         # the root element (no DOCTYPE after it), or not XML at all
+        close = ends[start]
+        text = text[len(start):]
+        while (end := text.find(close)) < 0:
+            text = text[len(text) - len(close) + 1:]   # a terminator may straddle chunks
+            if not more():
+                return False
+        text = text[end + len(close):]
 
 
 def _check_sizes(infos, where: Location, what: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -518,15 +519,41 @@ def test_a_font_path_naming_a_device_a_fifo_or_garbage_is_a_clear_error(cli, tmp
     real = __import__("generator.fonts", fromlist=["default_font_path"]).default_font_path()
     truncated = tmp_path / "truncated.ttf"
     truncated.write_bytes(real.read_bytes()[:50_000])
-    for font in ("/dev/zero", fifo, garbage, truncated):
-        company = examples_copy / "company.yaml"
-        text = company.read_text("utf-8")
-        company.write_text(text + f"\nfonts: {{regular: \"{font}\"}}\n", encoding="utf-8")
+    empty = tmp_path / "empty.ttf"
+    empty.write_bytes(b"")
+    link = tmp_path / "link.ttf"
+    link.symlink_to("/dev/zero")
+    big = tmp_path / "big.ttf"
+    with open(big, "wb") as stream:          # sparse: 129 MB on paper, nothing on disk
+        stream.truncate(129 * 1024 * 1024)
+    cut_in_the_middle = tmp_path / "half.ttf"
+    whole = real.read_bytes()
+    cut_in_the_middle.write_bytes(whole[:len(whole) // 2])
+    # a static TrueType font damaged inside its glyphs: found only when the glyphs are
+    # copied into the PDF (was exit 70 from reportlab's subsetting)
+    import reportlab
+    from fontTools.ttLib import TTFont
+    vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    glyf = TTFont(str(vera), lazy=True).reader.tables["glyf"]
+    damaged = bytearray(vera.read_bytes())
+    for i in range(glyf.offset + 8, glyf.offset + 4000):
+        damaged[i] = (i * 37) % 256
+    inside = tmp_path / "inside.ttf"
+    inside.write_bytes(bytes(damaged))
+    company = examples_copy / "company.yaml"
+    text = company.read_text("utf-8")
+    assert text.startswith("#") and "\ncompany:\n" in text and "\n  fonts:" not in text
+    for font in ("/dev/zero", fifo, garbage, truncated, empty, link, big, cut_in_the_middle,
+                 tmp_path, inside):
+        # a key of the company section (the file ends inside it)
+        company.write_text(text.rstrip("\n") + f"\n  fonts: {{regular: \"{font}\"}}\n",
+                           encoding="utf-8")
         result = cli("equipment", examples_copy / "equipment.yaml", "--as-of", "2026-11-21",
                      "-o", tmp_path / "r.pdf")
         company.write_text(text, encoding="utf-8")
         assert result.code == 2, (font, result)
-        assert "Traceback" not in result.err and "font" in result.err, result.err
+        assert "Traceback" not in result.err and "company.fonts" in result.err, result.err
+        assert str(font) in result.err, result.err
 
 
 # ------------------------------------------------------------------ 14. layouts that crash

@@ -81,6 +81,19 @@ class EmbeddedFont(TTFont):
         self._asciiReadable = False
         self.shapable = False
 
+    def _subset(self, doc, base: str, subset: list[int]):
+        """The subset's font objects; a glyph table found damaged only now, when the glyphs
+        are copied (a font corrupted inside, not cut short), is a UserError naming the file
+        (issue 15.12), not a crash."""
+        from reportlab.pdfbase.ttfonts import TTFError
+
+        from . import _FONT_ERRORS, _damaged
+        try:
+            return self.face.addSubsetObjects(doc, base, subset)
+        except (TTFError, *_FONT_ERRORS) as exc:
+            path = getattr(self, "fp_source", None)
+            raise _damaged(path[0] if path else self.fontName, exc) from None
+
     def addObjects(self, doc) -> None:
         """reportlab's `TTFont.addObjects` with `to_unicode_cmap` (see the module doc)."""
         try:
@@ -104,7 +117,7 @@ class EmbeddedFont(TTFont):
             if doc.compression:
                 cmap.filters = [pdfdoc.PDFZCompress]
             font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
-            font.FontDescriptor = face.addSubsetObjects(doc, base, subset)
+            font.FontDescriptor = self._subset(doc, base, subset)
             doc.Reference(font, internal)
             doc.idToObject["BasicFonts"].dict[internal] = font
         del self.state[doc]

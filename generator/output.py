@@ -122,7 +122,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(fd)
     tmp_path = Path(tmp)
     try:
-        with _disk_full_is_user_error(target):
+        with disk_full_is_user_error(target):
             yield tmp_path
         _move_into_place(tmp_path, target)
     finally:
@@ -131,7 +131,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def _disk_full_is_user_error(target: Path) -> Iterator[None]:
+def disk_full_is_user_error(target: Path) -> Iterator[None]:
     """A full disk or quota while writing `target` is the user's to fix: UserError (the
     previous file is kept, the temporary one removed by the caller); other OSErrors pass."""
     try:
@@ -178,7 +178,7 @@ def atomic_batch(folder: Path) -> Iterator[Callable[[str, bytes], Path]]:
         _not_special(target)   # a FIFO or device already in the folder under that name
         fd, tmp = _mkstemp(folder, f".{name}.", ".part")
         staged.append((Path(tmp), target))
-        with _disk_full_is_user_error(target), os.fdopen(fd, "wb") as stream:
+        with disk_full_is_user_error(target), os.fdopen(fd, "wb") as stream:
             stream.write(data)
         return target
     try:

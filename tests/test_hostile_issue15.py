@@ -769,6 +769,49 @@ def test_a_fifo_in_the_folder_of_one_word_file_per_order_is_refused(cli, tmp_pat
     assert sorted(p.name for p in folder.iterdir()) == ["WO-20261121-0001.docx"]
 
 
+@pytest.mark.parametrize("beside", ["company.yaml", "staff.yaml"])
+def test_o_naming_a_file_found_beside_the_data_is_refused(cli, examples_copy, beside):
+    """company.yaml and staff.yaml are read from beside the register without being named:
+    inputs all the same (the report was written over company.yaml, exit 0)."""
+    target = examples_copy / beside
+    before = target.read_bytes()
+    result = cli("equipment", examples_copy / "equipment.yaml", "--as-of", "2026-11-21",
+                 "-o", target)
+    assert result.code == 2, result
+    assert beside in result.err and "input" in result.err
+    assert target.read_bytes() == before
+
+
+def test_a_full_temporary_folder_while_a_long_form_batch_spills_is_a_clear_error(
+        cli, tmp_path, monkeypatch):
+    """A batch of forms longer than a chunk is kept in the system's temporary folder until
+    joined; that folder being full is exit 2, not a crash (issue 15.14)."""
+    import errno
+    import generator.form as engine
+    from conftest import EXAMPLES
+    real_render, real_write = engine.render_pdf, Path.write_bytes
+
+    def in_chunks(*a, **k):
+        k["chunk_pages"] = 2
+        return real_render(*a, **k)
+
+    def full(self, data):
+        if self.name.startswith("part-"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
+    monkeypatch.setattr(engine, "render_pdf", in_chunks)
+    monkeypatch.setattr(Path, "write_bytes", full)
+    target = tmp_path / "orders.pdf"
+    target.write_bytes(b"previous")
+    result = cli("work-orders", EXAMPLES / "work_orders.yaml", EXAMPLES / "staff.yaml",
+                 "-o", target)
+    monkeypatch.setattr(Path, "write_bytes", real_write)
+    assert result.code == 2, result
+    assert "No space left" in result.err and "Traceback" not in result.err
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["orders.pdf"]
+
+
 def test_disk_full_while_writing_is_a_clear_error(cli, tmp_path, monkeypatch):
     import errno
     import generator.output as output

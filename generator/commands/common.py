@@ -66,8 +66,9 @@ OUTPUT_PARAMS = ("out", "output", "png_dir")
 
 
 def _output_is_not_read(ctx, dataset: Dataset) -> None:
-    """-o naming a photo, logo or font the data names is refused (issue 15.9); the files on
-    the command line itself are checked by output.check_target."""
+    """-o naming a file the data was read from (company.yaml found beside it too) or a photo,
+    logo or font the data names is refused (issue 15.9); the files on the command line itself
+    are checked by output.check_target, before any work."""
     from ..output import refuse_inputs
     outputs = []
     while ctx is not None:
@@ -75,7 +76,7 @@ def _output_is_not_read(ctx, dataset: Dataset) -> None:
         ctx = ctx.parent
     if not outputs:
         return
-    files = []
+    files = list(dataset.read)   # a company.yaml found beside the data is an input too
     company = dataset.company
     if company is not None:
         files += [company.logo] + [q.image for q in company.qr_codes]

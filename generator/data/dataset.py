@@ -40,6 +40,9 @@ class Dataset:
     incomplete: list[tuple[int, EquipmentItem, list[Problem]]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    # every file read: `files` and a company.yaml or staff.yaml found beside them (-o may not
+    # name any of them: issue 15.9)
+    read: list[Path] = field(default_factory=list)
     # where each record starts, as loading left it: [(section, list, [(id, index)])]
     _places: list = field(default_factory=list, repr=False, compare=False)
     _origins: dict = field(default_factory=dict, repr=False, compare=False)
@@ -366,7 +369,9 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     problems: list[Problem] = []
     read_ahead = {path: _ReadAhead(_context(path, missing_files, [])) for path in paths}
     collected, table_warnings = _read(paths, read_ahead, table_options, problems)
-    data = Dataset(files=paths, warnings=table_warnings)
+    beside = [path for section in ("company", "staff") for path, _raw in collected[section]]
+    data = Dataset(files=paths, warnings=table_warnings,
+                   read=list(dict.fromkeys([*paths, *beside])))
     _validate_single(data, collected, missing_files, problems)
     _build_lists(data, collected, read_ahead, missing_files, keep_incomplete, problems)
     if problems:

@@ -25,7 +25,7 @@ from ..content import find_layout
 from ..errors import Location, Problem, UserError
 from ..fonts import FontSet
 from ..layoutfile import load_layout
-from ..output import atomic_path
+from ..output import atomic_path, disk_full_is_user_error
 from ..pdf import new_canvas
 from ..templating import name_problems
 from ..units import pt
@@ -258,7 +258,8 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
         if not spool:
             spool.append(tempfile.TemporaryDirectory(prefix="fieldprint-"))
         path = Path(spool[0].name) / f"part-{len(parts):05d}.pdf"
-        path.write_bytes(last.pop())
+        with disk_full_is_user_error(path):   # the system's temporary folder may be full
+            path.write_bytes(last.pop())
         parts.append(path)
 
     def finish():

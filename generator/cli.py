@@ -71,12 +71,15 @@ def main(argv: list[str] | None = None) -> None:
         _tune_gc()
     console.prepare()
     set_language(_lang_in(sys.argv[1:] if argv is None else argv))
-    previous = _on_sigterm()
+    previous = _on_stop_signals()
     try:
         code = _run(argv)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        # called in-process (tests), the caller's handlers go back; the process itself ends
+        # with them set, so a Ctrl-C pressed late changes nothing
+        if argv is not None:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
     _exit(code, argv)
 
 
@@ -88,7 +91,7 @@ def _run(argv: list[str] | None) -> int:
         common.report_problems(exc.problems)
         return 2
     except (click.exceptions.Abort, KeyboardInterrupt) as exc:
-        # click turns Ctrl-C into Abort; SIGTERM arrives as Terminated (see _on_sigterm)
+        # click turns Ctrl-C into Abort; SIGTERM arrives as Terminated (see _on_stop_signals)
         cause = exc if isinstance(exc, KeyboardInterrupt) else (exc.__context__ or exc)
         click.echo(_("stopped; no output file was left half-written."), err=True)
         return 143 if isinstance(cause, Terminated) else 130
@@ -105,16 +108,25 @@ def _run(argv: list[str] | None) -> int:
     return result if isinstance(result, int) else 0
 
 
-def _on_sigterm():
-    """SIGTERM stops a run as Ctrl-C does (temporary files removed, worker processes
-    stopped), with exit code 143. Returns the handler it replaced (None when it cannot be
-    set: not in the main thread)."""
-    def terminated(signum, frame):
-        raise Terminated()
+def _on_stop_signals() -> dict:
+    """Ctrl-C (SIGINT) and SIGTERM stop a run the same way: raised where the program is, as
+    KeyboardInterrupt or Terminated (exit 130, 143), so temporary files are removed and worker
+    processes stopped. The first one stops the run; later ones (Ctrl-C pressed again, a
+    service manager repeating SIGTERM) are ignored until the cleanup is done and "stopped"
+    said once: raised again, they cut the cleanup short or killed the process after the
+    message. Returns the handlers it replaced, to put back (none when it cannot set them:
+    not in the main thread)."""
+    def stop(signum, frame):
+        for each in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(each, signal.SIG_IGN)
+        raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+    replaced = {}
     try:
-        return signal.signal(signal.SIGTERM, terminated)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            replaced[signum] = signal.signal(signum, stop)
     except ValueError:
-        return None
+        pass
+    return {signum: handler for signum, handler in replaced.items() if handler is not None}
 
 
 def _tune_gc() -> None:

@@ -676,12 +676,14 @@ def test_full_width_braces_in_a_word_template_are_a_warning_with_the_place(cli, 
 
 # ------------------------------------------------------------------ 13. Ctrl-C, SIGTERM
 @pytest.mark.slow
-@pytest.mark.parametrize("sig, code, group", [
-    ("SIGINT", 130, True),     # Ctrl-C: the terminal signals the whole process group
-    ("SIGTERM", 143, False),   # kill PID: the main process only
-    ("SIGTERM", 143, True),    # kill -TERM -PGID, systemd stopping a service: every process
+@pytest.mark.parametrize("sig, code, group, times", [
+    ("SIGINT", 130, True, 1),     # Ctrl-C: the terminal signals the whole process group
+    ("SIGTERM", 143, False, 1),   # kill PID: the main process only
+    ("SIGTERM", 143, True, 1),    # kill -TERM -PGID, systemd stopping a service: every process
+    ("SIGINT", 130, True, 3),     # Ctrl-C pressed again while the pool stops
+    ("SIGKILL", -9, False, 1),    # the main process killed: its workers must not stay behind
 ])
-def test_a_signal_during_a_parallel_batch_stops_it_cleanly(tmp_path, sig, code, group):
+def test_a_signal_during_a_parallel_batch_stops_it_cleanly(tmp_path, sig, code, group, times):
     """The signal reaches the main process, or the whole process group, workers included:
     the pool stops, 'stopped' is said once, no traceback, no .part file, the previous output
     intact. A hang fails after 60 s."""
@@ -705,10 +707,12 @@ def test_a_signal_during_a_parallel_batch_stops_it_cleanly(tmp_path, sig, code, 
         time.sleep(0.05)      # until the photo workers have started
     workers = _children(proc.pid)
     time.sleep(0.5)           # and are busy
-    if group:
-        os.killpg(proc.pid, getattr(signals, sig))
-    else:
-        proc.send_signal(getattr(signals, sig))
+    for _ in range(times):
+        if group:
+            os.killpg(proc.pid, getattr(signals, sig))
+        else:
+            proc.send_signal(getattr(signals, sig))
+        time.sleep(0.05)
     try:
         _, err = proc.communicate(timeout=60)
     except subprocess.TimeoutExpired:  # the hang the issue reports
@@ -719,9 +723,10 @@ def test_a_signal_during_a_parallel_batch_stops_it_cleanly(tmp_path, sig, code, 
         assert target.read_bytes().startswith(b"%PDF")
         return
     assert proc.returncode == code, text
-    assert "Traceback" not in text and text.count("stopped") == 1, text
     assert target.read_bytes() == b"previous"
-    assert [p.name for p in out.iterdir()] == ["badges.pdf"]
+    if sig != "SIGKILL":      # (SIGKILL leaves its hidden .part behind: docs/security.md)
+        assert "Traceback" not in text and text.count("stopped") == 1, text
+        assert [p.name for p in out.iterdir()] == ["badges.pdf"]
     assert len(workers) >= 2, "the pool never started: the test proves nothing"
     deadline = time.monotonic() + 10
     while any(os.path.exists(f"/proc/{pid}") and _state(pid) != "Z" for pid in workers):

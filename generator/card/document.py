@@ -48,10 +48,19 @@ def _quiet_worker() -> None:
     and a service manager's stop (`kill -TERM -PGID`) reach the whole process group: a worker
     that died of it printed its own traceback, or died holding the pool's task-queue lock, and
     the main process then waited for ever in Pool.terminate(). The main process stops the
-    pool, whose workers it kills (_Pool)."""
+    pool, whose workers it kills (_Pool). As they ignore SIGTERM, a worker whose main process
+    is gone (killed with SIGKILL, say) is killed by the kernel (Linux), never left behind."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    parent = os.getppid()
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):   # not Linux: the main process still stops the pool
+        return
+    if os.getppid() != parent:          # the main process died before prctl
+        os._exit(1)
 
 
 class _Pool(multiprocessing.pool.Pool):
@@ -123,13 +132,24 @@ class PhotoSource:
         return result.get() if result is not None else _work(job)
 
     def close(self, cancel: bool = False) -> None:
+        """Stop the workers: when their work is done, or at once (`cancel`: Ctrl-C, SIGTERM, an
+        error). A second Ctrl-C or SIGTERM waits until the pool is stopped (it would leave
+        workers that ignore both behind) and is then raised."""
         if self._pool is not None:
-            if cancel:
-                self._pool.terminate()
-            else:
-                self._pool.close()
-            self._pool.join()
-            self._pool = None
+            import signal
+            stops = {signal.SIGINT, signal.SIGTERM}
+            held = (signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+                    if cancel and hasattr(signal, "pthread_sigmask") else None)
+            try:
+                if cancel:
+                    self._pool.terminate()
+                else:
+                    self._pool.close()
+                self._pool.join()
+            finally:
+                self._pool = None
+                if held is not None:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
         self._pending.clear()
 
 

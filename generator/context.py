@@ -73,14 +73,6 @@ def card_shape() -> dict[str, Any]:
                         "forbidden_title": None}}
 
 
-def order_shape() -> dict[str, Any]:
-    """What a work order, confirmation or follow-up reads (forms and Word templates)."""
-    from .orders import blank_context
-    shape = blank_context(None)
-    shape["company"] = company_shape()
-    return shape
-
-
 def today() -> dt.date:
     """Today, or the day SOURCE_DATE_EPOCH names (reproducible builds and tests)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")

@@ -39,7 +39,7 @@ from jinja2.sandbox import SecurityError
 from .docx_fonts import script_fonts
 from .errors import Location, Problem, UserError, display_path
 from .i18n import _
-from .context import order_shape
+from .orders import order_shape
 from .templating import EXPRESSION_ERRORS, attribute_chains, environment, keys_at, missing_in, \
     refused, reword_undefined
 from .output import atomic_batch, atomic_path, check_target

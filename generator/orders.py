@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from .context import base_context, person_context, plain
+from .context import base_context, company_shape, person_context, plain
 from .errors import Problem, UserError, suggest
 from .i18n import _
 from .holidays import statutory_holidays
@@ -375,6 +375,14 @@ class Selection:
     def __bool__(self) -> bool:
         return bool(self.only or self.engineers or self.teams or self.received_from
                     or self.received_to)
+
+
+def order_shape() -> dict[str, Any]:
+    """What a work order, confirmation or follow-up reads (forms and Word templates): every
+    key a context can have, for the load-time check of names."""
+    shape = blank_context(None)
+    shape["company"] = company_shape()
+    return shape
 
 
 def select_orders(dataset, selection: Selection) -> list[WorkOrder]:

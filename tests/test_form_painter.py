@@ -119,7 +119,7 @@ def test_the_fast_painter_draws_what_the_general_path_draws(ops):
 def test_the_built_in_work_order_looks_the_same_either_way(tmp_path):
     from conftest import EXAMPLES
     from generator.commands.common import load
-    from generator.context import order_shape
+    from generator.orders import order_shape
     from generator.form import Record, layout_record, load_form
     from generator.orders import WorkingCalendar, iter_contexts
     dataset = load((EXAMPLES / "work_orders.yaml", EXAMPLES / "staff.yaml",

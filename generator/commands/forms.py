@@ -3,34 +3,18 @@ as one print-ready PDF or as Word documents."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from ..errors import Problem, UserError, terminal_text
+from ..form_kinds import KINDS, Kind
 from ..i18n import _, _l, _lp, ngettext
 from ..output import check_target
 from .clicktext import Words, command, option
 from .common import (data_argument, date_value, load, only_option, report_problems,
                      warning_prefix)
-
-
-@dataclass(frozen=True)
-class Kind:
-    command: str         # work-orders
-    layout: str          # built-in form layout name
-    template: str | None  # built-in Word template
-    noun: str            # "work order" (what the progress line and labels say, see _noun)
-    title: str           # 装维工单
-
-
-KINDS = {
-    "work-orders": Kind("work-orders", "work-order", "work_order.docx", "work order", "装维工单"),
-    "confirmations": Kind("confirmations", "confirmation", "confirmation.docx",
-                          "confirmation form", "服务确认书"),
-    "follow-ups": Kind("follow-ups", "follow-up", "follow_up.docx", "follow-up sheet", "回访单"),
-}
 
 
 def _count(n: int, noun: str) -> str:
@@ -146,7 +130,7 @@ class _Records:
 
 def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool, advance,
          strict: bool):
-    from ..context import order_shape
+    from ..orders import order_shape
     from ..form import Record, layout_record, load_form, render_pdf
     from ..form.cache import RunCache
     layout = load_form(layout_name or kind.layout, order_shape())

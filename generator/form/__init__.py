@@ -75,7 +75,7 @@ def load_form(name_or_path: str | Path, shape: dict[str, Any] | None = None) -> 
     and labelled with file:line for runtime messages. Parsed once per process (again when
     the file changes).
 
-    `shape` (generator.context.order_shape() for the order forms) is every key the records'
+    `shape` (generator.orders.order_shape() for the order forms) is every key the records'
     contexts can have: a name the layout reads that it lacks (a typo) is a UserError with
     file:line, all of them at once. Raises UserError for a layout that is not valid."""
     path = Path(find_layout(str(name_or_path), "forms")).resolve()

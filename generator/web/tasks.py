@@ -21,8 +21,8 @@ CARD_KINDS = {
     "service-cards": ("service-card", "service card", 10, True),
 }
 def _form_kinds() -> dict:
-    """kind -> (form layout, Word template or None, title): the CLI's table of form kinds."""
-    from ..commands.forms import KINDS
+    """kind -> (form layout, Word template or None, title), from generator.form_kinds."""
+    from ..form_kinds import KINDS
     return {name: (k.layout, k.template, k.title) for name, k in KINDS.items()}
 
 
@@ -160,7 +160,7 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
     contexts = iter_contexts(dataset, orders, calendar, mask_phones=mask_phones)
     records = [Record(ctx, f"work_orders {o.id}", dataset.origins.get(("work_orders", o.id)))
                for o, ctx in zip(orders, contexts)]
-    from ..context import order_shape
+    from ..orders import order_shape
     return (load_form(FORM_KINDS[kind][0], order_shape()), records, font_set(dataset.company),
             orders)
 

@@ -92,20 +92,39 @@ def _run(argv: list[str] | None) -> int:
         return 2
     except (click.exceptions.Abort, KeyboardInterrupt) as exc:
         # click turns Ctrl-C into Abort; SIGTERM arrives as Terminated (see _on_stop_signals)
-        cause = exc if isinstance(exc, KeyboardInterrupt) else (exc.__context__ or exc)
-        click.echo(_("stopped; no output file was left half-written."), err=True)
-        return 143 if isinstance(cause, Terminated) else 130
+        return _stopped(exc if isinstance(exc, KeyboardInterrupt) else (exc.__context__ or exc))
     except click.ClickException as exc:
         exc.message = terminal_text(exc.message)
         exc.show()
         return 2 if exc.exit_code == 2 else exc.exit_code
-    except Exception:  # a bug: its traceback, and a code no user error or --fail-on gives
+    except Exception as exc:  # a bug: its traceback, and a code no user error or --fail-on gives
+        interrupt = _interrupt_behind(exc)
+        if interrupt is not None:   # raised while the run was being stopped: it was stopped
+            return _stopped(interrupt)
         traceback.print_exc()
         click.echo(_("fieldprint stopped on a bug (the traceback above), not on your data; "
                      "nothing was written. Please report it with the command you ran."),
                    err=True)
         return BUG
     return result if isinstance(result, int) else 0
+
+
+def _stopped(cause: BaseException) -> int:
+    """Say "stopped" once; 143 for SIGTERM (Terminated), else 130 (Ctrl-C)."""
+    click.echo(_("stopped; no output file was left half-written."), err=True)
+    return 143 if isinstance(cause, Terminated) else 130
+
+
+def _interrupt_behind(exc: BaseException) -> BaseException | None:
+    """The Ctrl-C (KeyboardInterrupt) or SIGTERM (Terminated) during whose handling `exc` was
+    raised (a library cleaning up after the interrupt can raise its own error), or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, KeyboardInterrupt):   # Terminated is one too
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _on_stop_signals() -> dict:

@@ -136,3 +136,24 @@ def test_spreadsheets_are_byte_identical_across_runs(examples_copy, tmp_path, cl
         runs.append((report.read_bytes(), template.read_bytes()))
         time.sleep(1.1)
     assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("interrupt, code", [(KeyboardInterrupt, 130), ("Terminated", 143)])
+def test_an_error_raised_while_stopping_is_a_stop_not_a_bug(monkeypatch, capsys, interrupt,
+                                                            code):
+    """A library cleaning up after Ctrl-C or SIGTERM may raise its own error (a file closed
+    under it): the user stopped the run, so it is exit 130/143 and 'stopped', no traceback."""
+    from generator import cli as entry
+    from generator.errors import Terminated
+    interrupt = Terminated if interrupt == "Terminated" else interrupt
+
+    def stopped_while_writing(**_):
+        try:
+            raise interrupt()
+        except KeyboardInterrupt:
+            raise ValueError("I/O operation on closed file")
+
+    monkeypatch.setattr(entry.cli, "main", stopped_while_writing)
+    assert entry._run(["work-orders"]) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "stopped" in err

@@ -34,6 +34,7 @@ from .text import Fit, fit_text
 
 MIN_BAR_MM = 0.19   # narrowest Code 128 bar that scans reliably from print
 CAPTION_GAP = 0.6   # mm between a QR code and its caption
+FITS_KEPT = 4096    # fitted texts a renderer remembers (see CardRenderer._fits)
 
 
 # ------------------------------------------------------------------------------ operations
@@ -197,6 +198,9 @@ class CardRenderer:
         self.base = {**(context or {}), "company": company_context(company),
                      "today": as_of or today()}
         self._pictures: dict[tuple, EmbeddedImage | ImageProblem] = {}
+        # text fitted to a box, by everything fit_text depends on: the unit, team, hotline
+        # repeat on every card of a run (bounded: a big run's names do not pile up)
+        self._fits: dict[tuple, Fit] = {}
         self.static_problems: list[Problem] = []
         self.static_warnings: list[Problem] = []
         self._runs: dict[str, list] = {}      # side -> [FormOp | [CompiledElement...]]
@@ -316,8 +320,15 @@ class CardRenderer:
                     chars=describe_chars(missing), text=text), field_name))
             return None
         x, y, w, h = box
-        fit = fit_text(text, font, w, h, size=size, min_size=min_size, max_lines=lines,
-                       line_height=line_height, letter_spacing=letter_spacing, balance=balance)
+        key = (text, font, w, h, size, min_size, lines, line_height, letter_spacing, balance)
+        fit = self._fits.get(key)
+        if fit is None:
+            fit = fit_text(text, font, w, h, size=size, min_size=min_size, max_lines=lines,
+                           line_height=line_height, letter_spacing=letter_spacing,
+                           balance=balance)
+            if len(self._fits) >= FITS_KEPT:
+                self._fits.clear()
+            self._fits[key] = fit
         if not fit.fits:
             problems.append(who.problem(
                 element, _("{text!r} does not fit in its box ({w} × {h} mm) even at "

@@ -71,12 +71,11 @@ def orders_floor(orders_yaml: Path, staff_yaml: Path, company_yaml: Path) -> flo
 
     from generator import qr
     from generator.commands.common import load
-    from generator.context import order_shape
     from generator.fonts import chain, font_set
     from generator.form import Record, layout_record, load_form
     from generator.form.cache import RunCache
     from generator.form.plain_draw import PlainPainter
-    from generator.orders import WorkingCalendar, iter_contexts
+    from generator.orders import WorkingCalendar, iter_contexts, order_shape
 
     dataset = load((orders_yaml, staff_yaml, company_yaml))
     fonts = font_set(dataset.company)

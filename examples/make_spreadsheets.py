@@ -23,7 +23,7 @@ if not (HERE.parent / "generator").is_dir():  # pragma: no cover - an installed 
 sys.path.insert(0, str(HERE.parent))
 
 from generator.data import headers as H  # noqa: E402
-from generator.commands.template import SHEET_TITLES, csv_text, xlsx_bytes  # noqa: E402
+from generator.data.blank_sheets import SHEET_TITLES, csv_text, xlsx_bytes  # noqa: E402
 from generator.data.models import (CAUSE_LABELS, CHECK_TYPE_LABELS, EQUIPMENT_LABELS,  # noqa: E402
                               KIND_LABELS, RATING_LABELS, RESULT_LABELS, SERVICE_LABELS)
 from generator.data.tables import format_materials  # noqa: E402

@@ -426,7 +426,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         return page(request, "templates.html")
 
     async def template_file(request: Request):
-        from ..commands.template import template_bytes
+        from ..data.blank_sheets import template_bytes
         section = request.path_params["section"]
         if section not in ("staff", "work_orders", "equipment"):
             return _not_found()

@@ -29,7 +29,7 @@ from .impose import Page
 from .render import CardRenderer, PhotoOp, PreparedCard, QrOp
 
 PARALLEL_FROM = 8      # fewer photos than this are not worth starting workers for
-CHUNK_PAGES = 250      # pages (sheets) per part of a big run: ~2,000 cards
+CHUNK_PAGES = 100      # pages (sheets) per part of a big run: ~800 cards
 MARK_WIDTH = 0.25      # points
 SIDE_LABELS = {"front": "正面", "back": "背面"}
 

@@ -94,3 +94,26 @@ def suggest(word: str, choices) -> str:
     import difflib
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return _("; did you mean {word!r}?").format(word=close[0]) if close else ""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file operation, in the user's language: the common cases
+    (missing, exists, no permission, disk full, read-only, a file where a folder should be …)
+    translated, anything else the system's own words."""
+    import errno
+
+    from .i18n import _
+    reasons = {
+        errno.ENOENT: lambda: _("no such file or folder"),
+        errno.EEXIST: lambda: _("a file of that name is already there"),
+        errno.EACCES: lambda: _("permission denied (open in another program, or read-only?)"),
+        errno.EPERM: lambda: _("permission denied (open in another program, or read-only?)"),
+        errno.ENOSPC: lambda: _("the disk is full"),
+        errno.EROFS: lambda: _("the disk is read-only"),
+        errno.ENOTDIR: lambda: _("a part of the path is a file, not a folder"),
+        errno.EISDIR: lambda: _("it is a folder"),
+        errno.ENAMETOOLONG: lambda: _("the name is too long"),
+        errno.EBUSY: lambda: _("in use by another program"),
+    }
+    reason = reasons.get(exc.errno)
+    return reason() if reason else (exc.strerror or str(exc))

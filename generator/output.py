@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import Problem, UserError
+from .errors import Problem, UserError, os_reason
 from .i18n import _
 
 
@@ -40,7 +40,7 @@ def check_target(path: Path, *, directory: bool = False, probe: bool = True,
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(Problem(_("cannot create the folder {folder}: {reason}").format(
-            folder=folder, reason=exc.strerror))) from None
+            folder=folder, reason=os_reason(exc)))) from None
     if not os.access(folder, os.W_OK):
         raise UserError(Problem(_("cannot write into {folder}: permission denied").format(
             folder=folder)))
@@ -110,7 +110,7 @@ def _mkstemp(folder: Path, prefix: str, suffix: str) -> tuple[int, str]:
         return tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     except OSError as exc:
         raise UserError(Problem(_("cannot write into {folder}: {reason}").format(
-            folder=folder, reason=exc.strerror))) from None
+            folder=folder, reason=os_reason(exc)))) from None
 
 
 @contextmanager
@@ -140,7 +140,7 @@ def disk_full_is_user_error(target: Path) -> Iterator[None]:
         import errno
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             raise UserError(Problem(_("cannot write {target}: {why}; the previous file is "
-                                      "kept").format(target=target, why=exc.strerror))
+                                      "kept").format(target=target, why=os_reason(exc)))
                             ) from None
         raise
 
@@ -153,7 +153,7 @@ def _move_into_place(tmp: Path, target: Path) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         raise UserError(Problem(_("cannot write {path}: {reason}").format(
-            path=target, reason=exc.strerror))) from None
+            path=target, reason=os_reason(exc)))) from None
 
 
 def write_bytes(target: Path, data: bytes) -> None:

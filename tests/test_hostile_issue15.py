@@ -642,7 +642,7 @@ def test_disk_full_is_a_clear_error(cli, tmp_path, monkeypatch):
     result = cli("equipment", register, "--as-of", "2026-01-01", "-o", tmp_path / "r.json")
     monkeypatch.setattr(output.os, "replace", real)
     assert result.code == 2, result
-    assert "No space left" in result.err and not list(tmp_path.glob(".r.json*"))
+    assert "the disk is full" in result.err and not list(tmp_path.glob(".r.json*"))
 
 
 # ------------------------------------------------------------------ 15, 8. Word templates
@@ -812,7 +812,7 @@ def test_a_full_temporary_folder_while_a_long_form_batch_spills_is_a_clear_error
                  "-o", target)
     monkeypatch.setattr(Path, "write_bytes", real_write)
     assert result.code == 2, result
-    assert "No space left" in result.err and "Traceback" not in result.err
+    assert "the disk is full" in result.err and "Traceback" not in result.err
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["orders.pdf"]
 
@@ -834,5 +834,5 @@ def test_disk_full_while_writing_is_a_clear_error(cli, tmp_path, monkeypatch):
     result = cli("equipment", register, "--as-of", "2026-01-01", "-o", target)
     monkeypatch.setattr(output.Path, "write_bytes", real)
     assert result.code == 2, result
-    assert "No space left" in result.err and target.read_text() == "previous"
+    assert "the disk is full" in result.err and target.read_text() == "previous"
     assert not list(tmp_path.glob(".r.json*"))

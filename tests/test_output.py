@@ -157,3 +157,16 @@ def test_an_error_raised_while_stopping_is_a_stop_not_a_bug(monkeypatch, capsys,
     assert entry._run(["work-orders"]) == code
     err = capsys.readouterr().err
     assert "Traceback" not in err and "stopped" in err
+
+
+@pytest.mark.chinese
+def test_the_systems_refusal_is_said_in_chinese(tmp_path, cli):
+    """"File exists" and "No such file or directory" were printed as the system said them,
+    in English, inside a Chinese message."""
+    data = _big_batch(tmp_path, 1)
+    blocker = tmp_path / "badges.pdf"
+    blocker.write_text("a file, not a folder")
+    result = cli("work-orders", *data, "-o", blocker / "x.pdf")
+    assert result.code == 2, result
+    assert "File exists" not in result.err and "Not a directory" not in result.err
+    assert "文件" in result.err and "badges.pdf" in result.err

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import qr
-from ..errors import Problem
+from ..errors import Problem, os_reason
 from ..i18n import _
 from ..fonts import FontSet
 from ..pdf import new_canvas
@@ -97,9 +97,10 @@ def _work(job: PhotoJob | QrJob):
     except ImageProblem as exc:
         return None, str(exc), None
     except MemoryError:
-        return None, f"{job.path} is too large to decode here", None
+        return None, _("{path} is too large to decode here").format(path=job.path), None
     except OSError as exc:
-        return None, f"cannot read {job.path}: {exc.strerror or exc}", None
+        return None, _("cannot read {path}: {reason}").format(path=job.path,
+                                                            reason=os_reason(exc)), None
 
 
 class PhotoSource:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..errors import os_reason
 from ..i18n import _
 from ..units import px
 
@@ -124,8 +125,8 @@ def _open(path: Path, data: bytes | None = None) -> Image.Image:
         raise ImageProblem(_("{path} is not a picture fieldprint can read{hint}; use JPEG or "
                              "PNG").format(path=path, hint=hint)) from None
     except OSError as exc:
-        raise ImageProblem(_("cannot read {path}: {reason}").format(path=path,
-                                                                  reason=exc)) from None
+        raise ImageProblem(_("cannot read {path}: {reason}").format(
+            path=path, reason=os_reason(exc))) from None
     w, h = image.size
     if w * h > MAX_PIXELS:
         image.close()

@@ -15,7 +15,7 @@ import hashlib
 import io
 from pathlib import Path
 
-from ..errors import Location, Problem, UserError
+from ..errors import Location, Problem, UserError, os_reason
 from ..i18n import _
 from ..output import write_bytes
 from .images import EmbeddedImage, PhotoJob, file_digest
@@ -104,7 +104,7 @@ def read(path: Path) -> dict[tuple[str, str], str]:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise UserError(Problem(_("cannot read the manifest: {error}").format(
-            error=exc.strerror or exc), Location(str(path)))) from None
+            error=os_reason(exc)), Location(str(path)))) from None
     except UnicodeDecodeError:
         raise UserError(Problem(_("not a manifest written by fieldprint (not UTF-8 text)"),
                                 Location(str(path)))) from None

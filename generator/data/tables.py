@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 from . import headers as H
 from ..dates import parse_date, parse_datetime
 from .models import SPACE
-from ..errors import Location, Problem, UserError, suggest
+from ..errors import Location, Problem, UserError, os_reason, suggest
 from ..i18n import _
 from .yamlsource import MarkedDict, MarkedList
 
@@ -191,7 +191,7 @@ def decode_csv(path: Path, display: str, encoding: str | None) -> tuple[str, str
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(Problem(_("cannot read: {reason}").format(reason=exc.strerror),
+        raise UserError(Problem(_("cannot read: {reason}").format(reason=os_reason(exc)),
                                 Location(display))) from None
     if raw.startswith(b"PK\x03\x04"):
         raise UserError(Problem(_("this is an Excel workbook, not CSV text; name it .xlsx"),

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from ..errors import Location, Problem, UserError
+from ..errors import Location, Problem, UserError, os_reason
 from ..i18n import N_, _
 
 try:
@@ -465,7 +465,7 @@ def read_text(path: Path) -> bytes:
     except FileNotFoundError:
         raise UserError(Problem(_("file not found"), Location(str(path)))) from None
     except OSError as exc:
-        raise UserError(Problem(_("cannot read: {reason}").format(reason=exc.strerror),
+        raise UserError(Problem(_("cannot read: {reason}").format(reason=os_reason(exc)),
                                 Location(str(path)))) from None
     if b"\x00" in raw[:8192]:
         raise UserError(Problem(_("this is a binary file, not YAML text (an Excel file must "

@@ -474,7 +474,7 @@ def test_validate_warns_about_everything_badges_would_refuse(tmp_path, cli):
     result = cli("validate", staff)                         # the data is right: exit 0
     assert result.code == 0, result
     assert "T00002" in result.err and "T00003" in result.err and "T00004" in result.err
-    assert "3 people's badges would be refused" in result.out
+    assert "3 people's badges would be refused" in result.out and "OK" not in result.out
 
 
 # ------------------------------------------------------------------------ output suffixes

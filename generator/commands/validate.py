@@ -35,14 +35,17 @@ def validate(data):
         raise
     refused = _badge_problems(dataset)
     report_problems(order_warnings(dataset), prefix=warning_prefix())
-    company = dataset.company.name if dataset.company else _("no company")
-    click.echo(terminal_text(_("OK: {company}; {staff} staff, {orders} work orders, {items} "
-                               "equipment items.").format(
-        company=company, staff=len(dataset.staff), orders=len(dataset.work_orders),
-        items=len(dataset.equipment))))
-    if refused:
-        click.echo(_("{n} people's badges would be refused as the data stands (see the warnings "
-                     "above): fix them before printing").format(n=refused))
+    counts = dict(company=dataset.company.name if dataset.company else _("no company"),
+                  staff=len(dataset.staff), orders=len(dataset.work_orders),
+                  items=len(dataset.equipment))
+    if refused:   # the data reads, but it is not "OK": some badges cannot print
+        click.echo(terminal_text(_(
+            "{company}; {staff} staff, {orders} work orders, {items} equipment items: the "
+            "data reads, but {n} people's badges would be refused as it stands (see the "
+            "warnings above); fix them before printing").format(n=refused, **counts)))
+    else:
+        click.echo(terminal_text(_("OK: {company}; {staff} staff, {orders} work orders, "
+                                   "{items} equipment items.").format(**counts)))
 
 
 _FILE_FIELDS = {"photo", "qr_image", "logo", "image", "regular", "bold"}   # fields naming files

@@ -625,3 +625,10 @@ def test_two_users_at_once_each_read_their_own_language(tmp_path):
             assert "Safety equipment" in page and "安全装备" not in page, path
         else:
             assert "安全装备" in page and "Safety equipment" not in page, path
+
+
+def test_every_built_in_card_layout_is_offered(c):
+    """The web menu offers what the command line offers: the bilingual layouts too."""
+    assert 'value="badge-bilingual"' in c.get("/cards/badges").text
+    assert 'value="service-card-bilingual"' in c.get("/cards/service-cards").text
+    assert 'max="1000"' in c.get("/cards/badges").text     # copies: the CLI's limit

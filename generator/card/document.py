@@ -31,7 +31,7 @@ from .render import CardRenderer, PhotoOp, PreparedCard, QrOp
 PARALLEL_FROM = 8      # fewer photos than this are not worth starting workers for
 CHUNK_PAGES = 100      # pages (sheets) per part of a big run: ~800 cards
 MARK_WIDTH = 0.25      # points
-SIDE_LABELS = {"front": "正面", "back": "背面"}
+SIDE_LABELS = {"front": "正面", "back": "反面"}   # the words of docs/术语表.md
 
 
 def default_jobs() -> int:

@@ -507,8 +507,9 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
         return [PhotoOp(x, y, w, h, None, m.radius, el.colours.get("border"), m.border_width, who)]
 
     if not source:
-        return placeholder(_("no photo given (add photo: photos/<id>.jpg to the staff "
-                             "record)"))
+        return placeholder(_("no photo given: fill in the 照片 (photo) column or field with "
+                             "the picture's file, e.g. photos/<id>.jpg, or pass --photos "
+                             "FOLDER with pictures named by 工号 or 姓名"))
     path = r.resolve(el, "source", source)
     try:
         _size, low = images.probe_photo(path, (w, h))

@@ -242,8 +242,8 @@ class _PageProgress:
     one double-sided card instead.
 
     Built-in layouts: badge (75 × 100 mm, the default), badge-insert (55 × 90 mm, the card
-    inside a 75 × 100 mm holder), badge-insert-landscape (90 × 55 mm) and cr80 (85.6 × 54 mm,
-    for card printers).
+    inside a 75 × 100 mm holder), badge-insert-landscape (90 × 55 mm), cr80 (85.6 × 54 mm,
+    for card printers) and badge-bilingual (the Uyghur name, name_ug, under the Chinese one).
 
     \b
     Examples:

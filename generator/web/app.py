@@ -37,9 +37,11 @@ from .workspace import Workspace
 HERE = Path(__file__).parent
 log = logging.getLogger("fieldprint.web")
 
-CARD_LAYOUTS = {"badges": ["badge", "badge-insert", "badge-insert-landscape", "cr80"],
-                "service-cards": ["service-card"]}
+CARD_LAYOUTS = {"badges": ["badge", "badge-insert", "badge-insert-landscape", "cr80",
+                           "badge-bilingual"],
+                "service-cards": ["service-card", "service-card-bilingual"]}
 CARDS_PER_PAGE = 60
+MAX_COPIES = 1000   # as the command line's --copies
 
 
 @dataclass
@@ -303,7 +305,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                   "sheet": _choice(form.get("sheet"), ["a4", "none"]),
                   "people": [str(p) for p in form.getlist("people")],
                   "allow_missing_photos": bool(form.get("allow_missing_photos")),
-                  "copies": _int(form.get("copies"), CARD_KINDS[kind][2], 1, 100),
+                  "copies": _int(form.get("copies"), CARD_KINDS[kind][2], 1, MAX_COPIES),
                   "start": _int(form.get("start"), 1, 1, 100),
                   "duplex": bool(form.get("duplex")),
                   "lang": language()}

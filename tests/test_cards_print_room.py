@@ -116,7 +116,7 @@ def test_badges_default_to_single_sided_front_sheets_then_back_sheets(tmp_path, 
     from pypdf import PdfReader
     labels = [page.extract_text() for page in PdfReader(str(pdf)).pages]
     assert all("单面打印" in label and "双面" not in label for label in labels)
-    assert "正面" in labels[0] and "背面" in labels[2]
+    assert "正面" in labels[0] and "反面" in labels[2]
 
 
 @pytest.mark.parametrize("duplex", [False, True])

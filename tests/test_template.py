@@ -34,7 +34,18 @@ def test_templates_load_as_they_are(cli, folder):
     assert [m.item for m in order.materials] == ["皮线光缆", "光纤冷接子"]
     item = data.equipment[0]
     assert (item.kind, item.holder, len(item.checks)) == ("helmet", "SZ10023", 1)
-    assert data.warnings == []
+    # the example rows load, each with a warning so that none prints unnoticed
+    examples = [str(w) for w in data.warnings]
+    assert len(examples) == 5 and all("the template's example row" in w for w in examples)
+    assert any("staff.xlsx[花名册]:R2" in w for w in examples)
+
+
+def test_a_forgotten_example_row_is_said_by_validate(cli, folder):
+    """A new user filled in the template below its example row and printed: 王建国, the
+    sample person, would have had a badge. validate names the row to delete."""
+    assert cli("template", folder / "staff.xlsx").code == 0
+    result = cli("validate", folder / "staff.xlsx")
+    assert "example row" in result.err and "R2" in result.err
 
 
 def test_xlsx_template_headers_lists_and_formats(cli, folder):

@@ -13,6 +13,7 @@ import os
 from typing import Any, Iterable
 
 from ..output import fixed_zip
+from . import headers as H
 
 SHEET_TITLES = {"staff": "花名册", "work_orders": "工单", "equipment": "台账", "checks": "检查记录",
                 "batch_checks": "批次抽检"}
@@ -22,7 +23,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "staff": {"id": "SZ10023", "name": "王建国", "unit": "苏州某某通信工程有限公司",
               "team": "园区装维一班", "title": "智慧家庭工程师", "phone": "13800000000",
               "photo": None, "qr": "https://u.wechat.com/example", "qr_image": None,
-              "stars": 4, "gender": "男", "note": None},
+              "stars": 4, "gender": "男", "note": H.EXAMPLE_NOTE},
     "work_orders": {"id": "WO-20261121-0001", "kind": "修障", "service": "宽带",
                     "received": dt.datetime(2026, 11, 21, 9, 12),
                     "customer.name": "李女士", "customer.phone": "13900000000",
@@ -32,14 +33,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                     "appointment.end": dt.datetime(2026, 11, 21, 16, 0), "engineer": "SZ10023",
                     "completed": None, "materials": "皮线光缆 20 米；光纤冷接子 2 个",
                     "work_done": None, "speed_test": None, "cause": None, "rating": None,
-                    "note": None},
+                    "note": H.EXAMPLE_NOTE},
     "equipment": {"id": "H-0001", "kind": "安全帽", "holder": "SZ10023", "batch": "B2506-A",
                   "manufactured": dt.date(2025, 6, 10), "in_service": dt.date(2025, 7, 1),
-                  "retired": None, "note": None},
+                  "retired": None, "note": H.EXAMPLE_NOTE},
     "checks": {"item": "H-0001", "date": dt.date(2026, 6, 20), "type": "外观检查",
-               "result": "合格", "note": None},
+               "result": "合格", "note": H.EXAMPLE_NOTE},
     "batch_checks": {"batch": "B2506-A", "kind": "安全帽", "date": dt.date(2026, 9, 25),
-                     "type": "检测", "result": "合格", "sampled": 3, "note": None},
+                     "type": "检测", "result": "合格", "sampled": 3, "note": H.EXAMPLE_NOTE},
 }
 
 # What each column wants, shown as the header cell's comment.
@@ -70,7 +71,6 @@ VALIDATION_ROWS = 2000  # drop-down lists and formats reach this far down
 
 def fields(section: str) -> list[str]:
     """The column names (English keys) of a section's spreadsheet template, in order."""
-    from . import headers as H
     return list(H.COLUMNS[section])
 
 
@@ -85,7 +85,6 @@ def xlsx_bytes(sheets: Iterable[tuple[str, str, list[str], list[list[Any]]]], *,
                hints: bool = True) -> bytes:
     """A workbook: for each (sheet title, section, fields, rows) a sheet with Chinese headers,
     drop-down lists for codes, text format on text columns, date formats on date columns."""
-    from . import headers as H
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -151,7 +150,6 @@ def xlsx_bytes(sheets: Iterable[tuple[str, str, list[str], list[list[Any]]]], *,
 
 def csv_text(section: str, names: list[str], rows: list[list[Any]]) -> str:
     """CSV with Chinese headers; dates written 2026-11-21 and 2026-11-21 09:12."""
-    from . import headers as H
     import csv
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

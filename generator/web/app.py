@@ -356,7 +356,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                 return {"orders": [], "problems": [where_parts(p) for p in exc.problems]}
         data = await run_in_threadpool(context)
         return page(request, "forms.html", kind=kind, kinds=FORM_KINDS,
-                    has_word=FORM_KINDS[kind][1] is not None,
+                    has_word=FORM_KINDS[kind].template is not None,
                     flash=request.session.pop("flash", None), **data)
 
     async def form_preview(request: Request):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Location, Problem, UserError
+from ..form_kinds import KINDS as FORM_KINDS
 from ..i18n import _
 from .workspace import Workspace
 
@@ -20,13 +21,7 @@ CARD_KINDS = {
     "badges": ("badge", "badge", 1, False),
     "service-cards": ("service-card", "service card", 10, True),
 }
-def _form_kinds() -> dict:
-    """kind -> (form layout, Word template or None, title), from generator.form_kinds."""
-    from ..form_kinds import KINDS
-    return {name: (k.layout, k.template, k.title) for name, k in KINDS.items()}
 
-
-FORM_KINDS = _form_kinds()
 
 
 @dataclass
@@ -161,7 +156,7 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
     records = [Record(ctx, f"work_orders {o.id}", dataset.origins.get(("work_orders", o.id)))
                for o, ctx in zip(orders, contexts)]
     from ..orders import order_shape
-    return (load_form(FORM_KINDS[kind][0], order_shape()), records, font_set(dataset.company),
+    return (load_form(FORM_KINDS[kind].layout, order_shape()), records, font_set(dataset.company),
             orders)
 
 
@@ -180,7 +175,7 @@ def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
     if params.get("format") == "docx":
         from ..content import content_dir
         from ..docx_render import WordTemplate
-        template = FORM_KINDS[kind][1]
+        template = FORM_KINDS[kind].template
         if template is None:
             raise UserError(_("there is no Word template for this form; download the PDF"))
         word = WordTemplate(content_dir("templates") / template)
@@ -190,7 +185,7 @@ def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
         return name, _("{n} documents").format(n=len(records))
     from ..form import render_pdf
     name = f"{kind}.pdf"
-    result = render_pdf(layout, records, folder / name, fonts, title=FORM_KINDS[kind][2],
+    result = render_pdf(layout, records, folder / name, fonts, title=FORM_KINDS[kind].title,
                         on_document=advance)
     return name, _("{n} documents, {pages} pages").format(n=result.documents, pages=result.pages)
 

@@ -5,7 +5,6 @@ already translated so that the card's bottom-left corner is at (0, 0) in points.
 """
 from __future__ import annotations
 
-from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 
@@ -169,6 +168,7 @@ class Painter:
         qr.draw(self.c, x, y, size, op.payload, op.level, op.colour, rows)
 
     def barcode(self, op: BarcodeOp) -> None:
+        from reportlab.graphics.barcode.code128 import Code128   # with reportlab.platypus
         x, y, w, h = self.rect_pt(op.x, op.y, op.w, op.h)
         modules = Code128(op.data, barWidth=1, quiet=0, humanReadable=0).width
         code = Code128(op.data, barWidth=w / modules, barHeight=h, quiet=0, humanReadable=0)

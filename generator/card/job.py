@@ -14,17 +14,18 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import Location, Problem, UserError
 from ..fonts import font_set
 from ..i18n import _, pgettext
 from ..output import atomic_path, check_target
-from . import manifest as manifests
-from .document import PhotoSource, QrJob, default_jobs, write_pdf
-from .impose import Page, plan
 from .layout import CompiledLayout
 from .render import CardRenderer, PhotoOp, PreparedCard, QrOp
+
+if TYPE_CHECKING:   # drawing, imposing and the manifest are imported by execute, not by check
+    from .document import PhotoSource
+    from .impose import Page
 
 _OTHER_SIDE = {"front": "back", "back": "front"}
 
@@ -116,6 +117,8 @@ def prepare(run: CardRun, photos: PhotoSource | None = None
     if sides == ("back",) and renderer.side_is_shared("back"):
         people = people[:1]            # the company's card: the same for everyone
     cards, refused = [], []
+    if photos is not None:
+        from .document import QrJob
     for person in people:
         card = renderer.prepare(person, run.origins.get(person.id))
         warnings.extend(card.warnings)
@@ -155,6 +158,7 @@ def execute(run: CardRun, pdf: Path | None, png_dir: Path | None,
         check_target(pdf)
     if png_dir is not None:
         check_target(png_dir, directory=True)
+    from .document import PhotoSource, default_jobs
     photos = PhotoSource(run.jobs or default_jobs(), len(run.people))
     try:
         return _execute(run, pdf, png_dir, progress, photos)
@@ -176,6 +180,7 @@ def manifest_path(run: CardRun, pdf: Path | None, png_dir: Path | None) -> Path 
 
 
 def _execute(run, pdf, png_dir, progress, photos) -> RunResult:
+    from . import manifest as manifests
     renderer, prepared, warnings, refused = prepare(run, photos)
     sides = renderer.sides
     hashes = manifests.Hasher()
@@ -260,6 +265,8 @@ class _LateProblems(Exception):
 def _render(run, renderer, prepared, path: Path, png_dir, photos, hashes, warnings, progress):
     """Plan and draw `prepared` (copies included) into the PDF at `path`, PNGs too:
     (pages, cards, pngs). Raises _LateProblems when a photo fails while drawing."""
+    from .document import write_pdf
+    from .impose import plan
     sides = renderer.sides
     cards = [card for card in prepared for _ in range(run.copies)]
     if not cards:

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics.barcode.code128 import Code128
-
 from .. import qr
 from ..context import company_context, person_context, today
 from ..errors import Location, Problem, UserError
@@ -621,6 +619,7 @@ def _barcode(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warn
                                           "letters, digits and ASCII punctuation").format(
             data=data)))
         return []
+    from reportlab.graphics.barcode.code128 import Code128   # with reportlab.platypus: 50 ms
     modules = Code128(data, barWidth=1, quiet=0, humanReadable=0).width
     if w / modules < MIN_BAR_MM:
         problems.append(who.problem(

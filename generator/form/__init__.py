@@ -21,25 +21,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from typing import TYPE_CHECKING
+
 from ..content import find_layout
 from ..errors import Location, Problem, UserError
-from ..fonts import FontSet
 from ..layoutfile import load_layout
-from ..output import atomic_path, disk_full_is_user_error
-from ..pdf import new_canvas
 from ..templating import name_problems
-from ..units import pt
 from ..data.yamlsource import load_yaml, locate
-from . import model
-from .cache import RunCache
-from .draw import Painter, code128_pattern
-from .layout import Document, HeaderParts, layout_document
-from .model import FormLayout
-from .text import metrics
-from .typeset import Typesetter
 from .values import Text, Value
 
+if TYPE_CHECKING:
+    from ..fonts import FontSet
+    from .cache import RunCache
+    from .layout import Document, HeaderParts
+    from .model import FormLayout
+    from .typeset import Typesetter
+
+# The model, the layout and the drawing (pydantic, reportlab) are imported where they are
+# first used: the card engine reads its expressions through generator.form.values, and
+# `fieldprint validate` checks badges without ever laying out a form.
+
 __all__ = ["FormLayout", "Record", "RenderResult", "load_form", "layout_record", "render_pdf"]
+
+
+def __getattr__(name: str):
+    """`generator.form.FormLayout`, imported when first asked for (see above)."""
+    if name == "FormLayout":
+        from .model import FormLayout
+        return FormLayout
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # Pages per reportlab document before it is saved and a new one started. reportlab keeps a
 # whole document in memory until it saves; with each page compressed as soon as it is done
@@ -91,6 +101,7 @@ def load_form(name_or_path: str | Path, shape: dict[str, Any] | None = None) -> 
 
 @functools.lru_cache(maxsize=16)
 def _load_form(path: Path, mtime_ns: int) -> FormLayout:
+    from .model import FormLayout
     layout = load_layout(path, FormLayout)
     _annotate(layout, path)
     return layout
@@ -99,6 +110,8 @@ def _load_form(path: Path, mtime_ns: int) -> FormLayout:
 def _walk(layout: FormLayout, visit: Callable[[Any, tuple, frozenset], None]) -> None:
     """`visit(value, loc, local)` for every Text and Value of a layout: its path in the file,
     and the names the layout binds there (a table's or group's `as`, and `index`)."""
+    from . import model
+
     def walk(obj: Any, loc: tuple, local: frozenset) -> None:
         if isinstance(obj, (Text, Value)):
             visit(obj, loc, local)
@@ -161,6 +174,8 @@ def _display(path: Path) -> str:
 def header_parts(layout: FormLayout, ts: Typesetter, ctx: dict) -> HeaderParts:
     """The header's parts for one record: title, number, QR text and Code 128 bars (None when the
     number cannot be a barcode: a problem is added to `ts.problems`)."""
+    from .draw import code128_pattern
+    from .layout import HeaderParts
     spec = layout.header
     number = ts.value(spec.number, ctx, spec.number_label or "number")
     qr = ""
@@ -195,6 +210,9 @@ def layout_record(layout: FormLayout, record: Record, fonts: FontSet,
 
     `cache`: what the records of one batch share (generator.form.cache); a new one when not
     given. Raises UserError (naming the record) when a layout value fails for it."""
+    from .layout import layout_document
+    from .text import metrics
+    from .typeset import Typesetter
     ts = Typesetter(layout, metrics(fonts.regular), metrics(fonts.bold),
                     record.label, record.location, cache)
     try:
@@ -211,6 +229,7 @@ def layout_record(layout: FormLayout, record: Record, fonts: FontSet,
 def _documents(layout: FormLayout, records: Iterable[Record], fonts: FontSet,
                result: RenderResult, on_document: Callable[[], None] | None,
                strict: bool) -> Iterator[Document]:
+    from .cache import RunCache
     cache = RunCache()
     for record in records:
         doc = layout_record(layout, record, fonts, cache)
@@ -235,6 +254,9 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
     are warnings and print as empty boxes (controls left out).
     `on_document` is called after each document (a progress bar).
     """
+    from ..output import atomic_path, disk_full_is_user_error
+    from ..pdf import new_canvas
+    from .draw import Painter
     result = RenderResult()
     page_w, page_h = layout.page.size_mm
     title = title or layout.name
@@ -330,5 +352,6 @@ def _compress_last_page(canvas) -> None:
 
 def page_size_pt(layout: FormLayout) -> tuple[float, float]:
     """The layout's page size (width, height) in points, from its millimetres."""
+    from ..units import pt
     w, h = layout.page.size_mm
     return pt(w), pt(h)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 
-from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFFormXObject
@@ -60,6 +59,7 @@ def code128_pattern(value: str) -> str | None:
     included; None when Code 128 cannot carry the value (it encodes ASCII only)."""
     if not value or not value.isascii() or not value.isprintable():
         return None
+    from reportlab.graphics.barcode.code128 import Code128   # with reportlab.platypus: 50 ms
     code = Code128(value, quiet=0, barWidth=1)
     code.validate()
     if not code.valid:

@@ -183,11 +183,14 @@ def _make_chain(name: str, fonts: tuple[str, ...]) -> Chain:
     owner: dict[int, str] = {}
     for i, font_name in enumerate(fonts):
         face = pdfmetrics.getFont(font_name).face
-        for cp, width in face.charWidths.items():
-            if cp not in widths and cp in face.charToGlyph:
-                widths[cp] = width
-                if i:
-                    owner[cp] = font_name
+        mapped, sized = face.charToGlyph, face.charWidths
+        if not widths and sized.keys() <= mapped.keys():
+            new = sized               # the first face, as it is (a CJK face: 65,000 entries)
+        else:
+            new = {cp: width for cp, width in sized.items() if cp not in widths and cp in mapped}
+        widths.update(new)
+        if i:
+            owner.update(dict.fromkeys(new, font_name))
     first = pdfmetrics.getFont(fonts[0]).face
     return Chain(name, fonts, widths, float(first.defaultWidth), first.ascent, first.descent,
                  owner, frozenset(map(chr, owner)))

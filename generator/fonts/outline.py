@@ -19,14 +19,6 @@ import struct
 import threading
 from pathlib import Path
 
-from fontTools.fontBuilder import FontBuilder
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.recordingPen import DecomposingRecordingPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import TTFont as OTFont
-from fontTools.ttLib import newTable
-from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
-from fontTools.ttLib.tables._g_l_y_f import Glyph
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
 
@@ -92,6 +84,7 @@ class OutlineFace(pdfmetrics.TypeFace):
 
     def _open(self):
         if self._font is None:
+            from fontTools.ttLib import TTFont as OTFont
             self._font = OTFont(self.filename, fontNumber=self._index, lazy=True)
         return self._font
 
@@ -166,6 +159,11 @@ class OutlineFace(pdfmetrics.TypeFace):
         return {g: self._glyphs[g] for g in gids}
 
     def _convert(self, gid: int):
+        # fontTools' pens and builder are imported when a glyph is first converted: a face
+        # whose metrics are cached measures text (fieldprint validate) without them
+        from fontTools.pens.cu2quPen import Cu2QuPen
+        from fontTools.pens.recordingPen import DecomposingRecordingPen
+        from fontTools.pens.ttGlyphPen import TTGlyphPen
         if self._glyphset is None:
             font = self._open()
             self._glyphset = font.getGlyphSet(location=self._location or None,
@@ -188,6 +186,10 @@ class OutlineFace(pdfmetrics.TypeFace):
             return self._make_subset(subset)
 
     def _make_subset(self, subset: list[int]) -> bytes:
+        from fontTools.fontBuilder import FontBuilder
+        from fontTools.ttLib import newTable
+        from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+        from fontTools.ttLib.tables._g_l_y_f import Glyph
         order = [".notdef"]
         codes: dict[int, str] = {}
         name_of = {0: ".notdef"}

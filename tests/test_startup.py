@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ HEAVY = ("pydantic", "yaml", "babel", "reportlab", "PIL", "openpyxl", "pypdf", "
 
 PROBE = """
 import sys
+from pathlib import Path
 from generator.cli import main
 try:
     main({args!r})
@@ -31,3 +33,34 @@ def test_help_imports_no_heavy_library(args):
     loaded = result.stdout.rsplit("LOADED:", 1)[1].strip()
     assert "Usage" in result.stdout or "用法" in result.stdout
     assert loaded == "", f"imported for {args}: {loaded}"
+
+
+VALIDATE_PROBE = """
+import sys
+from pathlib import Path
+from generator.cli import main
+try:
+    main(["validate", "examples/company.yaml", "examples/staff.yaml", "examples/work_orders.yaml",
+          "examples/equipment.yaml"])
+except SystemExit as exc:
+    print("EXIT:", exc.code)
+print("LOADED:" + " ".join(sorted(m for m in sys.modules if m.startswith({prefixes!r}))))
+"""
+
+# What `fieldprint validate` never needs: it checks the badges (fonts, text fitting, photos and
+# QR codes read, not drawn) and the orders without laying out or drawing anything.
+NOT_FOR_VALIDATE = ("reportlab.graphics", "reportlab.platypus", "reportlab.pdfgen",
+                    "generator.card.document", "generator.card.draw", "generator.card.impose",
+                    "generator.card.manifest", "generator.form.model", "generator.form.layout",
+                    "generator.form.draw", "fontTools.fontBuilder", "fontTools.pens.cu2quPen",
+                    "multiprocessing.pool", "openpyxl", "pypdf", "docxtpl", "pypdfium2")
+
+
+def test_validate_imports_no_drawing_engine():
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c",
+                             VALIDATE_PROBE.format(prefixes=NOT_FOR_VALIDATE)],
+                            capture_output=True, text=True, timeout=120, cwd=root)
+    assert "EXIT: 0" in result.stdout, result.stdout + result.stderr
+    loaded = result.stdout.rsplit("LOADED:", 1)[1].split()
+    assert loaded == [], f"imported by validate: {loaded}"

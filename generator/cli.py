@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import traceback
 
 import click
 
@@ -101,6 +100,7 @@ def _run(argv: list[str] | None) -> int:
         interrupt = _interrupt_behind(exc)
         if interrupt is not None:   # raised while the run was being stopped: it was stopped
             return _stopped(interrupt)
+        import traceback   # (with tokenize and linecache: not for a run that goes well)
         traceback.print_exc()
         click.echo(_("fieldprint stopped on a bug (the traceback above), not on your data; "
                      "nothing was written. Please report it with the command you ran."),

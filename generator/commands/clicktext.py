@@ -272,16 +272,20 @@ def _atoms(text: str) -> list[str]:
 
 def _fill(text: str, width: int, initial: str = "", subsequent: str = "") -> str:
     lines, line, indent = [], "", initial
+    used = display_width(indent)     # columns of indent + line, without its trailing space
     for atom in _atoms(text):
         if atom.isspace():
             if line:
                 line += " "
             continue
-        if line and display_width(indent + line.rstrip(" ") + (" " if line.endswith(" ") else "")
-                                  + atom) > width:
+        gap = 1 if line.endswith(" ") else 0
+        atom_width = display_width(atom)
+        if line and used + gap + atom_width > width:
             lines.append(indent + line.rstrip(" "))
             line, indent = "", subsequent
+            used, gap = display_width(indent), 0
         line += atom
+        used += gap + atom_width
     if line or not lines:
         lines.append(indent + line.rstrip(" "))
     return "\n".join(lines)

@@ -18,8 +18,13 @@ from .data.yamlsource import load_yaml
 
 
 @functools.lru_cache(maxsize=32)
+def _source(path: Path, mtime: float):
+    return load_yaml(path)
+
+
+@functools.lru_cache(maxsize=32)
 def _load(path: Path, mtime: float, model: type):
-    raw = load_yaml(path)
+    raw = _source(path, mtime)
     problems: list = []
     layout = validate_record(raw, model, path.stem, None,
                              {"base": path.parent, "missing_files": "error", "warnings": []},
@@ -33,6 +38,14 @@ def load_layout(path: Path, model: type):
     """A validated layout; parsed once per process (and again only if the file changed)."""
     path = Path(path).resolve()
     return _load(path, path.stat().st_mtime, model)
+
+
+def layout_source(path: Path):
+    """The layout file's YAML as `load_layout` read it: mappings and lists that know their
+    file, line and column (`locate`), for messages about the layout's values. Read once per
+    process (and again only if the file changed); shared, so read it and never change it."""
+    path = Path(path).resolve()
+    return _source(path, path.stat().st_mtime)
 
 
 def typed_model(value: Any, types: dict[str, type], what: str) -> type:

@@ -15,11 +15,11 @@ from typing import Any, Callable
 
 from ..content import find_layout
 from ..errors import Problem, UserError
-from ..layoutfile import load_layout
+from ..layoutfile import layout_source, load_layout
 from ..context import card_shape
 from ..form.values import Value
 from ..templating import Expression, name_problems, variables
-from ..data.yamlsource import load_yaml, locate
+from ..data.yamlsource import locate
 from .model import SIDES, BoxElement, CardLayout, Element, LineElement, QrElement, parse_hex
 
 EDGE_TOLERANCE = 0.01  # mm
@@ -85,7 +85,7 @@ def load_card_layout(name_or_path: str | Path) -> CompiledLayout:
 @functools.lru_cache(maxsize=16)
 def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
     model: CardLayout = load_layout(path, CardLayout)
-    raw = load_yaml(path)
+    raw = layout_source(path)
     problems: list[Problem] = []
     sides: dict[str, list[CompiledElement]] = {}
     for side in SIDES:

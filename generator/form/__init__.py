@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 
 from ..content import find_layout
 from ..errors import Location, Problem, UserError
-from ..layoutfile import load_layout
+from ..layoutfile import layout_source, load_layout
 from ..templating import name_problems
-from ..data.yamlsource import load_yaml, locate
+from ..data.yamlsource import locate
 from .values import Text, Value
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def _walk(layout: FormLayout, visit: Callable[[Any, tuple, frozenset], None]) ->
 
 
 def _annotate(layout: FormLayout, path: Path) -> None:
-    raw = load_yaml(path)
+    raw = layout_source(path)
     shown = _display(path)
 
     def visit(obj, loc, local):

@@ -4,17 +4,67 @@
 overdue"); 130 stopped by Ctrl-C, 143 by SIGTERM (nothing half-written is left behind)."""
 from __future__ import annotations
 
+import importlib
 import signal
 import sys
+from collections.abc import MutableMapping
 
 import click
 
 from . import __version__, console
 from .errors import Terminated, UserError, terminal_text
 from .i18n import _, _l, set_language
-from .commands import (badges, calibrate, common, demo, equipment, forms, layouts, phrase_cards,
-                       serve, service_cards, template, validate)
+from .commands import common
 from .commands.clicktext import Option, group, option
+
+# Every command, by name: the module of generator.commands that defines it (in its COMMANDS).
+# A module is imported when one of its commands is asked for: `fieldprint validate` does not
+# import the printing commands; `fieldprint --help` lists them all, so it imports them all.
+COMMANDS = {"validate": "validate", "badges": "badges", "service-cards": "service_cards",
+            "phrase-cards": "phrase_cards", "calibrate": "calibrate", "work-orders": "forms",
+            "confirmations": "forms", "follow-ups": "forms", "equipment": "equipment",
+            "template": "template", "layouts": "layouts", "demo": "demo", "serve": "serve"}
+
+
+class LazyCommands(MutableMapping):
+    """A click group's `commands` (name -> click.Command) whose modules are imported when a
+    command is first looked up. Its names are known without importing anything; looking up
+    one imports the module that defines it (`modules`: name -> module of
+    generator.commands). Raises LookupError when a module does not define the command the
+    table says it does (the table is wrong: a bug)."""
+
+    def __init__(self, modules: dict[str, str]):
+        self._modules = dict(modules)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        found = self._loaded.get(name)
+        if found is None:
+            module = importlib.import_module(f"{__package__}.commands.{self._modules[name]}")
+            for command in module.COMMANDS:
+                self._loaded.setdefault(command.name, command)
+            if name not in self._loaded:
+                raise LookupError(f"generator.commands.{self._modules[name]} has no command "
+                                  f"{name!r}")
+            found = self._loaded[name]
+        return found
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+        self._modules.setdefault(name, "")
+
+    def __delitem__(self, name: str) -> None:
+        del self._modules[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules
 
 
 @group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -39,10 +89,7 @@ def cli(quiet: bool) -> None:
     pass
 
 
-for module in (validate, badges, service_cards, phrase_cards, calibrate, forms, equipment,
-               template, layouts, demo, serve):
-    for command in module.COMMANDS:
-        cli.add_command(command)
+cli.commands = LazyCommands(COMMANDS)
 
 
 def _lang_in(argv: list[str]) -> str | None:

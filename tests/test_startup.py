@@ -53,7 +53,9 @@ NOT_FOR_VALIDATE = ("reportlab.graphics", "reportlab.platypus", "reportlab.pdfge
                     "generator.card.document", "generator.card.draw", "generator.card.impose",
                     "generator.card.manifest", "generator.form.model", "generator.form.layout",
                     "generator.form.draw", "fontTools.fontBuilder", "fontTools.pens.cu2quPen",
-                    "multiprocessing.pool", "openpyxl", "pypdf", "docxtpl", "pypdfium2")
+                    "multiprocessing.pool", "openpyxl", "pypdf", "docxtpl", "pypdfium2",
+                    "generator.commands.badges", "generator.commands.forms",
+                    "generator.commands.equipment", "generator.commands.demo")
 
 
 def test_validate_imports_no_drawing_engine():
@@ -64,3 +66,29 @@ def test_validate_imports_no_drawing_engine():
     assert "EXIT: 0" in result.stdout, result.stdout + result.stderr
     loaded = result.stdout.rsplit("LOADED:", 1)[1].split()
     assert loaded == [], f"imported by validate: {loaded}"
+
+
+def test_every_command_is_in_the_table_of_commands():
+    """cli.COMMANDS (what `fieldprint` imports lazily) names every command of every module of
+    generator/commands that exports COMMANDS, with its module, and nothing else."""
+    import importlib
+
+    from generator.cli import COMMANDS
+    root = Path(__file__).resolve().parent.parent / "generator" / "commands"
+    defined = {}
+    for path in sorted(root.glob("*.py")):
+        module = importlib.import_module(f"generator.commands.{path.stem}")
+        for command in getattr(module, "COMMANDS", ()):
+            defined[command.name] = path.stem
+    assert COMMANDS == defined
+
+
+def test_lazy_commands_behave_as_a_mapping_of_commands():
+    from generator.cli import COMMANDS, LazyCommands
+    commands = LazyCommands(COMMANDS)
+    assert sorted(commands) == sorted(COMMANDS) and len(commands) == len(COMMANDS)
+    assert "validate" in commands and "nope" not in commands
+    assert commands["work-orders"].name == "work-orders"
+    assert commands.get("nope") is None
+    with pytest.raises(LookupError, match="has no command 'ghost'"):
+        LazyCommands({"ghost": "validate"})["ghost"]

@@ -193,17 +193,38 @@ def _width(piece: str, widths: Mapping[int, float], default: float, spacing: flo
     return sum([get(ord(c), default) for c in piece]) + spacing * max(0, len(piece) - 1)
 
 
-def _wrap_para(para: str, widths, default, limit, spacing) -> list[str]:
-    room = ROOM * limit
-    limit = limit + 1e-9 * max(1.0, abs(limit))
+def line_count(text: str, widths: Mapping[int, float], default: float, limit: float,
+               spacing: float = 0.0) -> int:
+    """How many lines `wrap` makes of `text` (same arguments), without choosing where they
+    end: the fewest lines are the greedy fill's, each line taking as much as fits. For
+    searching a width (a card's balanced lines); `wrap` is the reference
+    (tests/test_linebreak.py)."""
+    count = 0
+    held = _tolerant(limit)
+    for para in text.split("\n"):
+        pieces = _pieces(para, widths, default, held, spacing) or ()
+        k = lines = 0
+        while k < len(pieces):
+            k = _fill(pieces, k, held, spacing)[-1][0]
+            lines += 1
+        count += lines or 1                 # a paragraph that fits (or is empty): one line
+    return count
+
+
+def _tolerant(limit: float) -> float:
+    """The width a line is held to: `limit` and a rounding error more."""
+    return limit + 1e-9 * max(1.0, abs(limit))
+
+
+def _pieces(para: str, widths, default, limit, spacing) -> list | None:
+    """None when `para` fits in `limit` as typed; else the pieces between the places a line
+    may end: (text, the spaces after it, their widths (spacing included), where the piece
+    starts in `para`, or None for part of a word too wide for a line: a line of its own)."""
     get = widths.get
     units = [get(ord(c), default) for c in para]
     total = sum(units) + spacing * max(0, len(para) - 1)
     if total <= limit:
-        return [para]                       # fits: as typed
-    # the pieces between the places a line may end: [text, the spaces after it, their widths
-    # (spacing included), where the piece starts in `para` (None: part of a word too wide for
-    # a line, which is a line of its own)]
+        return None
     pieces: list[tuple[str, str, float, float, int | None]] = []
     lead = len(para) - len(para.lstrip(" "))
     pos = lead
@@ -223,6 +244,15 @@ def _wrap_para(para: str, widths, default, limit, spacing) -> list[str]:
             core = core[len(head):].lstrip(" ") or core[len(head):]
             core_w = _width(core, widths, default, spacing)
         pieces.append((core, tail, core_w, tail_w, start))
+    return pieces
+
+
+def _wrap_para(para: str, widths, default, limit, spacing) -> list[str]:
+    room = ROOM * limit
+    limit = _tolerant(limit)
+    pieces = _pieces(para, widths, default, limit, spacing)
+    if pieces is None:
+        return [para]                       # fits: as typed
     n = len(pieces)
     good = preferred_breaks(para)
     # From the last piece back, for each piece k: where the line starting there ends (the piece

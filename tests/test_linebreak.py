@@ -158,3 +158,12 @@ def test_a_badge_prints_the_unit_name_in_whole_words(tmp_path, cli):
     assert "".join(printed).replace(" ", "").count(UNIT) == 2, printed
     for line in printed[:-1]:
         assert not line.endswith(("智", "智慧", "智慧家", "服", "服务", "服务中")), printed
+
+
+@given(text=st.lists(st.sampled_from(PIECES + ["\n", "      "]), min_size=0, max_size=25)
+       .map("".join), width=st.floats(min_value=0, max_value=20000),
+       spacing=st.sampled_from([0.0, 40.0, -20.0]))
+def test_the_line_count_is_the_number_of_lines_wrap_makes(text, width, spacing):
+    """linebreak.line_count (greedy, for a card's search of a balanced width) against wrap."""
+    assert linebreak.line_count(text, CHAIN.widths, CHAIN.default_width, width, spacing) == \
+        len(wrap(text, CHAIN.widths, CHAIN.default_width, width, spacing))

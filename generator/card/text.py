@@ -50,6 +50,14 @@ def wrap(text: str, font_name: str, size: float, width: float,
     return linebreak.wrap(text, widths, default, width / scale, letter_spacing / scale)
 
 
+def line_count(text: str, font_name: str, size: float, width: float,
+               letter_spacing: float = 0.0) -> int:
+    """How many lines `wrap` makes (same arguments), without making them."""
+    widths, default, _, _ = _metrics(font_name)
+    scale = size / 1000
+    return linebreak.line_count(text, widths, default, width / scale, letter_spacing / scale)
+
+
 @dataclass(frozen=True)
 class Fit:
     """The result of fitting text into a box."""
@@ -77,11 +85,11 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
     height = height_mm * MM
     low = size if min_size is None else min_size
 
-    def attempt(current: float):
-        lines = wrap(text, font_name, current, width, letter_spacing)
+    def attempt(current: float):     # (lines needed, leading, height, fits): no lines made
+        count = line_count(text, font_name, current, width, letter_spacing)
         leading = current * line_height
-        tall = block_height(len(lines), current, leading, font_name)
-        return lines, leading, tall, len(lines) <= max_lines and tall <= height + 0.01
+        tall = block_height(count, current, leading, font_name)
+        return count, leading, tall, count <= max_lines and tall <= height + 0.01
 
     # sizes are tried on a 0.5 pt grid from `size` down to `min_size`; the largest that fits
     # is found by bisection (a smaller size never needs more lines)
@@ -114,10 +122,10 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
                 current, result = best
     else:
         current = size
-    lines, leading, tall, fits = result
+    count, leading, tall, fits = result
     if fits:
-        if balance and len(lines) > 1 and "\n" not in text:
-            lines = _balanced(text, font_name, current, width, len(lines), letter_spacing)
+        if balance and count > 1 and "\n" not in text:
+            lines = _balanced(text, font_name, current, width, count, letter_spacing)
             # a name cut inside a word (…智 / 慧家庭…) may end its lines where its parts end
             # one or two steps smaller: take the first size that ends more lines well
             score = linebreak.well_ended(text, lines)
@@ -125,13 +133,16 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
                 if score == len(lines) - 1 or smaller < low - 1e-9:
                     break
                 trial = attempt(smaller)
-                if trial[3] and len(trial[0]) == len(lines):
+                if trial[3] and trial[0] == len(lines):
                     better = _balanced(text, font_name, smaller, width, len(lines),
                                        letter_spacing)
                     if linebreak.well_ended(text, better) > score:
                         current, lines, leading = smaller, better, trial[1]
                         break
+        else:
+            lines = wrap(text, font_name, current, width, letter_spacing)
         return Fit(tuple(lines), current, leading, True)
+    lines = wrap(text, font_name, current, width, letter_spacing)
     if len(lines) > max_lines:
         reason = ngettext("needs {n} lines at {size:g} pt, the box allows {allowed} line of "
                           "{width:g} mm", "needs {n} lines at {size:g} pt, the box allows "
@@ -150,14 +161,13 @@ def _balanced(text, font_name, size, width, n, letter_spacing) -> list[str]:
     slightly wider wrap lets more lines end where a word ends (…有限公司 / 园区分公司:
     `linebreak.preferred_breaks`)."""
     lo, hi = width / n, width
-    best = wrap(text, font_name, size, width, letter_spacing)
     for _ in range(12):
         mid = (lo + hi) / 2
-        lines = wrap(text, font_name, size, mid, letter_spacing)
-        if len(lines) <= n:
-            best, hi = lines, mid
+        if line_count(text, font_name, size, mid, letter_spacing) <= n:
+            hi = mid
         else:
             lo = mid
+    best = wrap(text, font_name, size, hi, letter_spacing)
 
     def natural(lines) -> int:
         return linebreak.well_ended(text, lines)

@@ -156,28 +156,73 @@ def reword_undefined(message: str) -> str:
     return message
 
 
-class Expression:
-    """A compiled layout value: '{{ person.name }}' or plain text with no braces."""
+# `{{ a.b.c }}`, a bare dotted name: the common layout value, read straight from the context's
+# dicts by `lookup` (the template, the reference, renders whatever that cannot say)
+DOTTED = re.compile(r"^\{\{-?\s*+([A-Za-z]\w*+(?:\.[A-Za-z]\w*+)*+)\s*+-?\}\}$")
+MISSING = object()
 
-    __slots__ = ("source", "where", "_template", "_plain")
+
+def lookup(context: dict, path: tuple[str, ...]) -> Any:
+    """The value at `path` (('order', 'customer', 'name')) of a context of plain dicts, as a
+    template reads it: None when a step on the way is None (the rest prints as nothing);
+    MISSING when only the template can say (a key the dict lacks: maybe a method; a value
+    that is not a plain dict)."""
+    obj: Any = context
+    for step in path:
+        if obj is None:
+            return None
+        if type(obj) is not dict:
+            return MISSING
+        obj = obj.get(step, MISSING)
+        if obj is MISSING:
+            return MISSING
+    return obj
+
+
+class Expression:
+    """A compiled layout value: '{{ person.name }}' or plain text with no braces.
+
+    A bare dotted name is read from the context (`lookup`) and its template compiled only when
+    a value needs it (not text, not None): a card layout loads without compiling most of its
+    values (tests/test_form_fast_paths.py compares both ways)."""
+
+    __slots__ = ("source", "where", "_template", "_plain", "_path")
 
     def __init__(self, source: str, where: str):
         self.source = source
         self.where = where
         self._plain = None if ("{{" in source or "{%" in source) else source
         self._template = None
-        if self._plain is None:
-            try:
-                self._template = environment().from_string(source)
-            except EXPRESSION_ERRORS as exc:  # 10**5000 is folded (and fails) when compiled
-                raise UserError(_("{where}: cannot read the expression {source!r}: {error}").format(
-                    where=where, source=source, error=exc)) from None
+        self._path = None
+        if self._plain is not None:
+            return
+        match = DOTTED.match(source)
+        if match is None:
+            self._template = self._compile()
+        else:   # parsed now, so that a mistake is still found when the layout is loaded
+            self._path = tuple(match[1].split("."))
+            self._compile(environment().parse)
+
+    def _compile(self, how=None):
+        try:
+            return (how or environment().from_string)(self.source)
+        except EXPRESSION_ERRORS as exc:  # 10**5000 is folded (and fails) when compiled
+            raise UserError(_("{where}: cannot read the expression {source!r}: {error}").format(
+                where=self.where, source=self.source, error=exc)) from None
 
     def render(self, context: dict) -> str:
         """The text for one context. Raises UserError naming `where` when the expression
         fails (a name the context lacks, the sandbox refusing)."""
         if self._plain is not None:
             return self._plain
+        if self._path is not None:
+            value = lookup(context, self._path)
+            if value is None:
+                return ""
+            if type(value) is str:
+                return value
+            if self._template is None:
+                self._template = self._compile()
         try:
             return self._template.render(context)
         except (SecurityError, *EXPRESSION_ERRORS) as exc:

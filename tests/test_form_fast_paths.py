@@ -254,3 +254,33 @@ def test_one_line_fast_path_agrees_with_wrapping():
         width, size = rnd.uniform(5, 60), rnd.choice([8, 9.5, 12])
         m = ts.regular
         assert ts.wrap(text, width, size) == m.wrap(text, max(width, 1.0), size), (text, width)
+
+
+# ------------------------------------------------------------------------------ card values
+CARD_SOURCES = ["{{ a }}", "{{ a.b }}", "{{ a.b.c }}", "{{- a.items -}}", "{{ a.keys }}",
+                "{{ order.deadlines.first_reply_text }}", "{{ engineer.name }}\n",
+                "{{ company.name }}", "{{ nobody.name }}", "{{ a.nope.deeper }}"]
+
+
+@given(source=st.sampled_from(CARD_SOURCES), ctx=GENERATED)
+def test_a_card_value_read_without_jinja_gives_what_jinja_gives(source, ctx):
+    """templating.Expression reads a bare dotted name from the context (its template compiled
+    only for a value that needs it); the template is the reference."""
+    from generator.errors import UserError
+    from generator.templating import Expression
+    expected = jinja(source, ctx)
+    try:
+        got = Expression(source, "here").render(ctx)
+    except UserError:
+        got = UserError
+    if isinstance(expected, str):
+        assert got == expected
+    else:                # an error: reported through the template, as a UserError
+        assert got is UserError
+
+
+def test_a_card_value_that_cannot_be_read_is_refused_when_loaded():
+    from generator.errors import UserError
+    from generator.templating import Expression
+    with pytest.raises(UserError, match="cannot read the expression"):
+        Expression("{{ not.x }}", "badge.yaml:3")

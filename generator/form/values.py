@@ -20,6 +20,9 @@ from ..errors import UserError
 from ..i18n import _
 from ..templating import (EXPRESSION_ERRORS, MissingUndefined, environment, failed,
                           reword_undefined)
+from ..templating import DOTTED as _DOTTED
+from ..templating import MISSING as _MISS
+from ..templating import lookup as _lookup
 
 
 # The one meaning of missing values and of `a.b` (generator.templating); the names stay for
@@ -37,8 +40,6 @@ def _fail(where: str, source: str, exc: Exception) -> UserError:
     return failed(where, source, exc)
 
 
-_DOTTED = re.compile(r"^\{\{-?\s*+([A-Za-z]\w*+(?:\.[A-Za-z]\w*+)*+)\s*+-?\}\}$")
-_MISS = object()
 _NAME_PATH = re.compile(r"^[A-Za-z]\w*(?:\.[A-Za-z]\w*)*$")
 
 
@@ -177,19 +178,6 @@ def _run(plan: list, context: dict, out: list[str]) -> bool:
                 return False
             out.append(value)
     return True
-
-
-def _lookup(context: dict, path: tuple[str, ...]) -> Any:
-    obj: Any = context
-    for step in path:
-        if obj is None:
-            return None
-        if type(obj) is not dict:
-            return _MISS
-        obj = obj.get(step, _MISS)
-        if obj is _MISS:
-            return _MISS
-    return obj
 
 
 class Value:

@@ -92,3 +92,15 @@ def test_lazy_commands_behave_as_a_mapping_of_commands():
     assert commands.get("nope") is None
     with pytest.raises(LookupError, match="has no command 'ghost'"):
         LazyCommands({"ghost": "validate"})["ghost"]
+
+
+def test_a_font_read_before_is_not_opened_again(tmp_path):
+    """The default fonts, read once into the user's font cache, are not opened and checked
+    again by fontTools on later runs (the cache is kept only for a file that passed)."""
+    import os
+    probe = ("import sys; from generator.fonts import font_set; font_set(); "
+             "print('TTLIB', 'fontTools.ttLib' in sys.modules)")
+    env = dict(os.environ, FIELDPRINT_CACHE_DIR=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           timeout=300, env=env) for _ in range(2)]
+    assert [r.stdout.split()[-1:] for r in runs] == [["True"], ["False"]], runs

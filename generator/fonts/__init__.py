@@ -231,6 +231,14 @@ _FONT_ERRORS = (OSError, ValueError, KeyError, IndexError, TypeError, AssertionE
                 AttributeError, EOFError, struct.error)
 
 
+def _library_errors() -> tuple:
+    """_FONT_ERRORS and the errors of fontTools and reportlab's TrueType reader, imported when
+    asked for (a face read before needs no fontTools at all)."""
+    from fontTools.ttLib import TTLibError
+    from reportlab.pdfbase.ttfonts import TTFError
+    return (TTFError, TTLibError, *_FONT_ERRORS)
+
+
 def check_font_file(path: str) -> None:
     """The checks photos get, before a font file is opened (issue 15.12): a regular file
     (not a folder, a device such as /dev/zero, a pipe, a socket; links followed), not empty,
@@ -276,26 +284,30 @@ def _open_font(path: str, index: int):
 @functools.lru_cache(maxsize=None)
 def register(spec: FontFile) -> str:
     """Load and register one face once per process; its reportlab font name."""
-    from fontTools.ttLib import TTLibError
-    from reportlab.pdfbase.ttfonts import TTFError
+    from .cache import FaceCache, face_key
 
     stem = Path(spec.path).stem.replace(" ", "")
     name = (f"FP-{stem}-{spec.index}" + (f"-w{spec.weight}" if spec.weight else "")
             + f"-{zlib.crc32(spec.path.encode()) % 10**6}")
-    probe = _open_font(spec.path, spec.index)
-    plain = "glyf" in probe and "fvar" not in probe and spec.weight is None
-    probe.close()
+    location = {"wght": spec.weight} if spec.weight is not None else None
+    check_font_file(spec.path)
+    # a face read before (the default chain, every run) is not opened again to be checked:
+    # its cache is kept only for a file that passed (fontTools is not even imported)
+    known = FaceCache.known(face_key(spec.path, spec.index, location))
+    if known is None:
+        probe = _open_font(spec.path, spec.index)
+        plain = "glyf" in probe and "fvar" not in probe and spec.weight is None
+        probe.close()
+    else:
+        plain = False  # only the faces OutlineFace reads are cached
     try:
         if plain:     # a static TrueType font: reportlab reads and subsets it itself
             font = EmbeddedFont(name, spec.path, subfont_index=spec.index)
         else:
             from .outline import OutlineFace
-            location = None
-            if spec.weight is not None:
-                location = {"wght": spec.weight}
             font = EmbeddedFont(name, face=OutlineFace(spec.path, spec.index, location,
-                                                       spec.style))
-    except (TTFError, TTLibError, *_FONT_ERRORS) as exc:
+                                                       spec.style, cache=known))
+    except _library_errors() as exc:   # (evaluated only when something was raised)
         raise _damaged(spec.path, exc) from None
     font.fp_source = (spec.path, spec.index,
                       {"wght": spec.weight} if spec.weight is not None else None)

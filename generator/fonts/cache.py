@@ -77,6 +77,23 @@ class FaceCache:
         except (OSError, sqlite3.Error):
             self._db = None
 
+    @classmethod
+    def known(cls, key: str, folder: Path | None = None) -> FaceCache | None:
+        """The cache of a face read before (its metrics are kept), or None; creates nothing.
+        A face is cached only once it was opened and read without error, so a known key says
+        the file (its size, its first and last megabyte: its table directory) is one that
+        was checked then."""
+        folder = cache_dir() if folder is None else folder
+        if folder is None or not (folder / f"{key}.sqlite").is_file():
+            return None
+        cache = cls(key, folder)
+        try:
+            found = cache._db is not None and cache._db.execute(
+                "SELECT 1 FROM meta WHERE k = 'metrics'").fetchone() is not None
+        except sqlite3.Error:
+            found = False
+        return cache if found else None
+
     def metrics(self) -> dict | None:
         if self._db is None:
             return None

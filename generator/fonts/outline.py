@@ -49,14 +49,16 @@ class OutlineFace(pdfmetrics.TypeFace):
     """
 
     def __init__(self, path: str | Path, index: int = 0, location: dict | None = None,
-                 style: str = "", cache_folder: Path | None = None):
+                 style: str = "", cache_folder: Path | None = None,
+                 cache: FaceCache | None = None):
         pdfmetrics.TypeFace.__init__(self, None)
         self.filename = str(path)
         self._index = index
         self._location = dict(location or {})
         self._font = None
         self._glyphset = None
-        self._cache = FaceCache(face_key(self.filename, index, self._location), cache_folder)
+        self._cache = cache or FaceCache(face_key(self.filename, index, self._location),
+                                         cache_folder)
         info = self._cache.metrics()
         if info is None:
             info = self._read_metrics(style)

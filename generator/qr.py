@@ -10,6 +10,7 @@ ANDs and bit counts; the scores are qrcode's own (its quirks included), the choi
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import Iterator
 
@@ -175,14 +176,39 @@ def matrix(payload: str, level: str = "M") -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(row) for row in code.modules)
 
 
+# bits of one chunk's data by its mode (qrcode.util.QRData.write, counted, not written)
+_DATA_BITS = {
+    _util.MODE_NUMBER: lambda n: 10 * (n // 3) + (0, 4, 7)[n % 3],
+    _util.MODE_ALPHA_NUM: lambda n: 11 * (n // 2) + 6 * (n % 2),
+    _util.MODE_8BIT_BYTE: lambda n: 8 * n,
+}
+
+
+def _version(chunks: list, level: int) -> int:
+    """qrcode.QRCode.best_fit of these data chunks, by arithmetic on their lengths instead of
+    writing every bit into a buffer; `tests/test_qr.py` holds it to best_fit."""
+    limits = _util.BIT_LIMIT_TABLE[level]
+    start = 1
+    while True:
+        sizes = _util.mode_sizes_for_version(start)
+        needed = sum(4 + sizes[c.mode] + _DATA_BITS[c.mode](len(c.data)) for c in chunks)
+        version = bisect.bisect_left(limits, needed, start)
+        if version == 41:
+            raise DataOverflowError()
+        if sizes is _util.mode_sizes_for_version(version):
+            return version
+        start = version
+
+
 @functools.lru_cache(maxsize=65536)
 def size_modules(payload: str, level: str = "M") -> int:
-    """The side of a payload's code in modules, without building it: choosing the mask (most
-    of the cost) is skipped, so checking a thousand payloads takes milliseconds."""
+    """The side of a payload's code in modules, without building it (the version qrcode's
+    best fit chooses, counted from the lengths of its data chunks); ValueError when it is too
+    long for any QR code."""
     code = qrcode.QRCode(error_correction=_LEVELS[level], border=0)
     code.add_data(payload.encode("utf-8"))
     try:
-        version = code.best_fit()
+        version = _version(code.data_list, code.error_correction)
     except (DataOverflowError, ValueError):  # qrcode says "Invalid version (was 41...)"
         raise ValueError(f"too long for a QR code ({len(payload.encode('utf-8'))} bytes)") from None
     return version * 4 + 17
@@ -229,24 +255,29 @@ def dark_runs(rows: list) -> Iterator[tuple[int, int, int]]:
                 c += 1
 
 
+def module_rects(rows: list) -> tuple[int, str]:
+    """A matrix as `draw` takes it: its side in modules, and its dark modules as PDF path
+    operators in module units, one `re` per run of dark modules, module (0, 0) the unit
+    square at the origin and rows going up the y axis (`draw` flips them)."""
+    return len(rows), " ".join([f"{start} {r} {length} 1 re"
+                                for r, start, length in dark_runs(rows)])
+
+
 def draw(canvas, left_pt: float, bottom_pt: float, size_pt: float, payload: str,
-         level: str = "M", colour=(0, 0, 0), rows=None) -> None:
+         level: str = "M", colour=(0, 0, 0), rects: tuple[int, str] | None = None) -> None:
     """Draw a QR code with its quiet zone filling a square box (PDF points, bottom-left origin).
-    `rows`: the payload's `matrix` when already made (say, in a worker process; any rows
-    whose items are true for a dark module, bytes of 0 and 1 included).
+    `rects`: the payload's `module_rects` when already made (say, in a worker process).
 
     The quiet zone is left unpainted: put the code on a light background.
     """
-    if rows is None:
-        rows = matrix(payload, level)
-    n = len(rows)
+    from reportlab.pdfgen.pathobject import PDFPathObject
+
+    n, operators = rects if rects is not None else module_rects(matrix(payload, level))
     unit = size_pt / (n + 2 * QUIET_MODULES)
-    origin_x = left_pt + QUIET_MODULES * unit
-    top = bottom_pt + size_pt - QUIET_MODULES * unit
-    path = canvas.beginPath()
-    for r, start, length in dark_runs(rows):
-        path.rect(origin_x + start * unit, top - (r + 1) * unit, length * unit, unit)
     canvas.saveState()
+    # module (0, 0) at the top-left corner inside the quiet zone, y growing downwards
+    canvas.transform(unit, 0, 0, -unit, left_pt + QUIET_MODULES * unit,
+                     bottom_pt + size_pt - QUIET_MODULES * unit)
     canvas.setFillColorRGB(*colour)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.drawPath(PDFPathObject(code=[operators]), stroke=0, fill=1)
     canvas.restoreState()

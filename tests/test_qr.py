@@ -72,3 +72,52 @@ def test_every_mask_is_chosen_somewhere_and_scores_match_qrcode():
 def test_too_long_is_a_value_error():
     with pytest.raises(ValueError, match="too long"):
         qr.matrix("x" * 5000)
+
+
+@pytest.mark.parametrize("level", ["M", "Q", "H"])
+def test_size_counted_from_lengths_is_qrcodes_best_fit(level):
+    """size_modules counts the bits; qrcode's best_fit writes them. Lengths up to past
+    the version 9/10 and 26/27 boundaries, where the length fields grow, for each kind."""
+    rnd = random.Random(level)
+    kinds = ["0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 $%*+-./:", "abcxyz?&=",
+             "装维工单", None]
+    checked = 0
+    for n in list(range(1, 330, 3)) + [rnd.randint(330, 2900) for _ in range(20)]:
+        for kind in kinds:
+            payload = ("".join(rnd.choice(rnd.choice(kinds[:4])) for _ in range(n)) if kind is None
+                       else "".join(rnd.choice(kind) for _ in range(n)))
+            code = qrcode.QRCode(error_correction=qr._LEVELS[level], border=0)
+            code.add_data(payload.encode("utf-8"))
+            try:
+                expected = code.best_fit() * 4 + 17
+            except Exception:
+                with pytest.raises(ValueError, match="too long"):
+                    qr.size_modules.__wrapped__(payload, level)
+                continue
+            assert qr.size_modules.__wrapped__(payload, level) == expected, (level, payload)
+            checked += 1
+    assert checked > 500
+
+
+def test_drawn_modules_are_the_matrix():
+    """qr.draw on a reportlab canvas, rendered: the centre of every module is dark exactly
+    where the matrix says, the quiet zone light."""
+    import io
+
+    import pypdfium2
+    from reportlab.pdfgen.canvas import Canvas
+
+    for payload in ["WO-20261129-00042", "https://u.wechat.example.cn/staff/P00001?k=7919"]:
+        rows = qr.matrix(payload)
+        n = len(rows) + 2 * qr.QUIET_MODULES
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=(100, 100))
+        qr.draw(canvas, 10, 20, 70, payload)
+        canvas.save()
+        image = pypdfium2.PdfDocument(buffer.getvalue())[0].render(scale=8).to_pil().convert("L")
+        for r in range(-qr.QUIET_MODULES, len(rows) + qr.QUIET_MODULES):
+            for c in range(-qr.QUIET_MODULES, len(rows) + qr.QUIET_MODULES):
+                x = (10 + 70 * (c + qr.QUIET_MODULES + 0.5) / n) * 8
+                y = (100 - 20 - 70 + 70 * (r + qr.QUIET_MODULES + 0.5) / n) * 8
+                dark = 0 <= r < len(rows) and 0 <= c < len(rows) and rows[r][c]
+                assert (image.getpixel((int(x), int(y))) < 128) == bool(dark), (payload, r, c)

@@ -3,7 +3,7 @@
 Photos are the expensive part (decoding a camera JPEG), then each person's QR code (choosing
 its mask). Both are made in the order the pages need them, in worker processes when `jobs` > 1,
 and streamed: each JPEG is embedded and dropped, so memory does not grow with the number of
-people. Workers only turn files into JPEG bytes and payloads into QR matrices,
+people. Workers only turn files into JPEG bytes and payloads into QR codes (their dark modules as path operators),
 deterministically; this process draws everything, so the PDF is byte-identical whatever the
 number of workers.
 """
@@ -77,18 +77,18 @@ class _Pool(multiprocessing.pool.Pool):
 
 @dataclass(frozen=True)
 class QrJob:
-    """One QR code's matrix (hashable): what a worker makes of a card's QrOp."""
+    """One QR code (hashable): what a worker makes of a card's QrOp."""
 
     payload: str
     level: str
 
 
 def _work(job: PhotoJob | QrJob):
-    """A QrJob: its matrix (`qr.matrix`, each row as bytes). A PhotoJob: (JPEG, None, digest of the file) or
+    """A QrJob: its `qr.module_rects` (the matrix made and drawn as path operators). A PhotoJob: (JPEG, None, digest of the file) or
     (None, why, None): the file is read once, for the decoder and for the manifest's digest
     (`images.file_digest`)."""
-    if type(job) is QrJob:   # rows as bytes of 0 and 1: 2 KB a code where bools take 10
-        return tuple(bytes(row) for row in qr.matrix.__wrapped__(job.payload, job.level))
+    if type(job) is QrJob:
+        return qr.module_rects(qr.matrix.__wrapped__(job.payload, job.level))
     try:
         path = Path(job.path)
         data = path.read_bytes() if path.is_file() and path.stat().st_size else None
@@ -200,7 +200,7 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
         return canvas, painter
 
     ready: dict[PhotoJob, EmbeddedImage | None] = {}
-    matrices: dict[QrJob, tuple] = {}          # this run's QR codes, each made once
+    matrices: dict[QrJob, tuple[int, str]] = {}          # this run's QR codes, each made once
     digests: dict[str, str] = {}
     failed: set[str] = set()
     problems: list[Problem] = []
@@ -270,10 +270,10 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
                         ready[op.job] = image.drop_pixels()  # reportlab has its copy now
                 elif type(op) is QrOp:
                     job = QrJob(op.payload, op.level)
-                    rows = matrices.get(job)
-                    if rows is None:
-                        rows = matrices[job] = photos.get(job)
-                    painter.qr(op, rows)
+                    rects = matrices.get(job)
+                    if rects is None:
+                        rects = matrices[job] = photos.get(job)
+                    painter.qr(op, rects)
                 else:
                     painter.draw([op])
             canvas.restoreState()

@@ -157,15 +157,15 @@ class Painter:
                 c.rect(x, y, w, h, stroke=1, fill=0)
             c.restoreState()
 
-    def qr(self, op: QrOp, rows=None) -> None:
-        """`rows`: the payload's matrix when already made (`qr.matrix`)."""
+    def qr(self, op: QrOp, rects=None) -> None:
+        """`rects`: the payload's `qr.module_rects` when already made."""
         x, y, size, _ = self.rect_pt(op.x, op.y, op.size, op.size)
         if op.background is not None:
             self.c.saveState()
             self.c.setFillColorRGB(*op.background)
             self.c.rect(x, y, size, size, stroke=0, fill=1)
             self.c.restoreState()
-        qr.draw(self.c, x, y, size, op.payload, op.level, op.colour, rows)
+        qr.draw(self.c, x, y, size, op.payload, op.level, op.colour, rects)
 
     def barcode(self, op: BarcodeOp) -> None:
         from reportlab.graphics.barcode.code128 import Code128   # with reportlab.platypus

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import hashlib
 import io
 from pathlib import Path
@@ -30,6 +31,7 @@ class Hasher:
     def __init__(self):
         self._files: dict[str, str] = {}
         self._cards: dict[tuple[int, str], str] = {}
+        self._forms: dict[int, tuple[FormOp, bytes]] = {}  # the op kept: its id stays its own
 
     def know(self, digests: dict[str, str]) -> None:
         """Digests already taken (photo path -> file_digest), e.g. while the photos were
@@ -52,26 +54,36 @@ class Hasher:
         if found is None:
             h = hashlib.sha256()
             for op in card.sides.get(side, ()):
-                self._op(h, op)
+                h.update(self._op(op))
             found = self._cards[key] = h.hexdigest()[:16]
         return found
 
-    def _op(self, h, op) -> None:
+    def _op(self, op) -> bytes:
+        """What the hash takes of one drawing op: its kind, then each field's repr and a NUL;
+        the ops of a form (drawn alike on every card) once, then remembered."""
         if isinstance(op, FormOp):
-            for inner in op.ops:
-                self._op(h, inner)
-            return
-        h.update(type(op).__name__.encode())
-        for f in dataclasses.fields(op):
-            value = getattr(op, f.name)
-            if f.name in ("who", "image") and isinstance(op, PhotoOp):
-                continue
+            kept = self._forms.get(id(op))
+            if kept is None:
+                kept = self._forms[id(op)] = (op, b"".join(map(self._op, op.ops)))
+            return kept[1]
+        out = [type(op).__name__.encode()]
+        for name in _hashed_fields(type(op)):
+            value = getattr(op, name)
             if isinstance(value, PhotoJob):
                 value = (self.file(value.path), value.box_mm, value.focus, value.background)
             elif isinstance(value, EmbeddedImage):
                 value = value.key
-            h.update(repr(value).encode("utf-8", "surrogatepass"))
-            h.update(b"\0")
+            out.append(repr(value).encode("utf-8", "surrogatepass"))
+            out.append(b"\0")
+        return b"".join(out)
+
+
+@functools.cache
+def _hashed_fields(kind: type) -> tuple[str, ...]:
+    """The fields of an op class that its hash covers: all but a photo's record and its
+    decoded image (the photo counts by its file's digest)."""
+    skip = ("who", "image") if kind is PhotoOp else ()
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in skip)
 
 
 def rows(pages, cards: list[PreparedCard], layout: str, hasher: Hasher) -> list[dict]:

@@ -391,8 +391,7 @@ class Painter:
         """Vector QR from generator.qr's matrix, quiet zone inside the box (left unpainted);
         drawn in module units under a scaling matrix, one rectangle per run of dark modules."""
         _, x, y, size, payload = op
-        rows = qrcodes.matrix(payload)
-        n = len(rows)
+        n, rects = qrcodes.module_rects(qrcodes.matrix(payload))
         unit = size / (n + 2 * qrcodes.QUIET_MODULES)
         ox = x + qrcodes.QUIET_MODULES * unit
         top = y + qrcodes.QUIET_MODULES * unit
@@ -400,7 +399,7 @@ class Painter:
         # module (0, 0) is the top-left; y grows downwards in module units
         out.append(f"q {_scale(unit * MM)} 0 0 {_scale(-unit * MM)} {_n(ox * MM)} {_n((H - top) * MM)} "
                    "cm 0 0 0 rg")
-        out.extend(f"{start} {r} {length} 1 re" for r, start, length in qrcodes.dark_runs(rows))
+        out.append(rects)
         out.append("f Q")
 
 

@@ -1,4 +1,4 @@
-"""The form engine's fast paths give exactly what the general code gives: values read without
+"""The form engine's fast paths (and the cards' values, read the same way) give exactly what the general code gives: values read without
 Jinja2, rows drawn from cached geometry, table rows without a Cell per value, one-line values
 not wrapped. Each is compared with the general (or the original) code on many inputs."""
 from __future__ import annotations
@@ -16,6 +16,7 @@ from generator.form.pieces import Cell, Row, TableRow, TableShape
 from generator.form.text import metrics
 from generator.form.typeset import Typesetter
 from generator.form.values import FormUndefined, Text, form_environment
+from generator.templating import Expression
 
 FONTS = font_set()
 
@@ -60,10 +61,15 @@ def jinja(source: str, ctx: dict):
 
 
 def fast(source: str, ctx: dict):
-    try:
-        return Text(source)(ctx)
-    except Exception as exc:
-        return type(exc)
+    """What the forms' Text and the cards' Expression give (each a text, or its error's type):
+    both take the fast path of generator.templating."""
+    out = []
+    for value in (lambda: Text(source)(ctx), lambda: Expression(source, "test").render(ctx)):
+        try:
+            out.append(value())
+        except Exception as exc:
+            out.append(type(exc))
+    return out
 
 
 @pytest.mark.parametrize("source", TEMPLATES)
@@ -74,9 +80,9 @@ def test_templates_run_without_jinja_give_what_jinja_gives(source):
         expected = jinja(source, ctx)
         if expected is not str and not isinstance(expected, str):
             # an error: the engine reports it through the template (a UserError naming it)
-            assert not isinstance(fast(source, ctx), str), (source, ctx)
+            assert not any(isinstance(got, str) for got in fast(source, ctx)), (source, ctx)
             continue
-        assert fast(source, ctx) == expected, (source, ctx)
+        assert fast(source, ctx) == [expected, expected], (source, ctx)
 
 
 LEAVES = st.one_of(st.sampled_from(VALUES), st.text(max_size=6), st.integers(), st.none())
@@ -98,9 +104,9 @@ def test_the_fast_path_gives_what_jinja_gives_on_generated_contexts(source, ctx)
     """The general path (Jinja2) is the reference for the values read without it."""
     expected = jinja(source, ctx)
     if isinstance(expected, str):
-        assert fast(source, ctx) == expected
+        assert fast(source, ctx) == [expected, expected]
     else:                # an error: the fast path fails too (through the template)
-        assert not isinstance(fast(source, ctx), str)
+        assert not any(isinstance(got, str) for got in fast(source, ctx))
 
 
 def test_templates_of_the_built_in_layouts_give_what_jinja_gives():
@@ -125,7 +131,31 @@ def test_templates_of_the_built_in_layouts_give_what_jinja_gives():
             ctx.update(today=None, blank=False, team=None, report={}, row={}, m={})
             expected = jinja(source, ctx)
             if isinstance(expected, str):
-                assert fast(source, ctx) == expected, (source, ctx)
+                assert fast(source, ctx) == [expected, expected], (source, ctx)
+
+
+def test_values_of_the_built_in_card_layouts_give_what_jinja_gives():
+    from pathlib import Path
+
+    from generator.card.layout import load_card_layout
+    sources = set()
+    for path in sorted((Path(__file__).parent.parent / "badges").glob("*.yaml")):
+        for elements in load_card_layout(path).sides.values():
+            for element in elements:
+                sources.update(e.source for e in element.templates.values()
+                               if e._plain is None)
+    assert len(sources) > 30
+    rnd = random.Random(11)
+    keys = ("name", "id", "unit", "title", "hotline", "display_name", "partner_label",
+            "complaint_phone", "moment", "caption", "qr_codes", "stars", "say")
+    for source in sorted(sources):
+        for _ in range(40):
+            ctx = {name: rnd.choice([None, {k: rnd.choice(VALUES) for k in keys}])
+                   for name in ("company", "person", "item", "phrases")}
+            ctx["index"] = rnd.choice([1, "1", None])
+            expected = jinja(source, ctx)
+            if isinstance(expected, str):
+                assert fast(source, ctx)[1] == expected, (source, ctx)
 
 
 def test_undefined_attribute_of_nothing_is_soft():

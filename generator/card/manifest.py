@@ -61,20 +61,20 @@ class Hasher:
     def _op(self, op) -> bytes:
         """What the hash takes of one drawing op: its kind, then each field's repr and a NUL;
         the ops of a form (drawn alike on every card) once, then remembered."""
-        if isinstance(op, FormOp):
+        kind = type(op)
+        if kind is FormOp:
             kept = self._forms.get(id(op))
             if kept is None:
                 kept = self._forms[id(op)] = (op, b"".join(map(self._op, op.ops)))
             return kept[1]
-        out = [type(op).__name__.encode()]
-        for name in _hashed_fields(type(op)):
+        out = [kind.__name__.encode()]
+        for name in _hashed_fields(kind):
             value = getattr(op, name)
-            if isinstance(value, PhotoJob):
+            if type(value) is PhotoJob:  # neither class has subclasses
                 value = (self.file(value.path), value.box_mm, value.focus, value.background)
-            elif isinstance(value, EmbeddedImage):
+            elif type(value) is EmbeddedImage:
                 value = value.key
-            out.append(repr(value).encode("utf-8", "surrogatepass"))
-            out.append(b"\0")
+            out += (repr(value).encode("utf-8", "surrogatepass"), b"\0")
         return b"".join(out)
 
 

@@ -5,9 +5,10 @@ Built on the shared sandboxed environment and its one rule for missing values
 too, a name the context lacks is an error; a key of the data wins over a dict method.
 
 `{{ order.customer.name }}` - a bare dotted name, the common case - is read straight from
-the context dicts (20 times faster than a template render); everything else is a template.
-The general path (the template) is the reference: tests/test_form_fast_paths.py checks on
-generated inputs that both give the same.
+the context dicts (20 times faster than a template render), and so are words with dotted
+names and if/else on them (generator.templating.plan, shared with the cards' values);
+everything else is a template. The general path (the template) is the reference:
+tests/test_form_fast_paths.py checks on generated inputs that both give the same.
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from jinja2 import TemplateError
 
 from ..errors import UserError
 from ..i18n import _
-from ..templating import (EXPRESSION_ERRORS, MissingUndefined, environment, failed,
-                          reword_undefined)
+from ..templating import (EXPRESSION_ERRORS, MissingUndefined, environment, failed, plan,
+                          reword_undefined, run_plan)
 from ..templating import DOTTED as _DOTTED
 from ..templating import MISSING as _MISS
 from ..templating import lookup as _lookup
@@ -75,7 +76,7 @@ class Text:
             raise ValueError(_("cannot read the expression {source!r}: {error}").format(
                 source=source, error=exc)) from None
         if self.path is None:
-            self._plan = _plan(source)
+            self._plan = plan(source)
 
     @property
     def is_plain(self) -> bool:
@@ -97,7 +98,7 @@ class Text:
                 return value
         elif self._plan is not None:
             out: list[str] = []
-            if _run(self._plan, context, out):
+            if run_plan(self._plan, context, out):
                 return "".join(out)
         try:
             return self._template.render(context)
@@ -106,78 +107,6 @@ class Text:
 
     def __repr__(self) -> str:
         return f"Text({self.source!r})"
-
-
-# Templates made only of words, `{{ a.b }}` and `{% if a.b %}…{% else %}…{% endif %}` (most
-# layout values: "{% if x %}{{ x }} 前{% endif %}") are run without Jinja2 when every name
-# they read is text or nothing: the same result (None prints as nothing, a missing attribute
-# of nothing is empty and false), ten times faster. Anything else - a number, a date, a name
-# the context lacks - and the template itself renders, with its errors.
-_IF = object()
-_PLAIN_TESTS = (str, int, float, bool, list, tuple, dict)
-
-
-def _plan(source: str) -> list | None:
-    from jinja2 import nodes
-    try:
-        tree = form_environment().parse(source)
-    except TemplateError:
-        return None
-
-    def path(node) -> tuple[str, ...] | None:
-        steps = []
-        while isinstance(node, nodes.Getattr):
-            steps.append(node.attr)
-            node = node.node
-        if not isinstance(node, nodes.Name) or node.ctx != "load":
-            return None
-        steps.append(node.name)
-        steps.reverse()
-        return tuple(steps)
-
-    def body(items) -> list | None:
-        out: list = []
-        for node in items:
-            if isinstance(node, nodes.Output):
-                for child in node.nodes:
-                    if isinstance(child, nodes.TemplateData):
-                        out.append(child.data)
-                    else:
-                        p = path(child)
-                        if p is None:
-                            return None
-                        out.append(p)
-            elif isinstance(node, nodes.If) and not node.elif_:
-                test, then, other = path(node.test), body(node.body), body(node.else_)
-                if test is None or then is None or other is None:
-                    return None
-                out.append((_IF, test, then, other))
-            else:
-                return None
-        return out
-
-    return body(tree.body)
-
-
-def _run(plan: list, context: dict, out: list[str]) -> bool:
-    """Run a plan (see _plan) into `out`; False when the template must render instead."""
-    for part in plan:
-        if type(part) is str:
-            out.append(part)
-        elif part[0] is _IF:
-            value = _lookup(context, part[1])
-            if value is _MISS or (value is not None and type(value) not in _PLAIN_TESTS):
-                return False
-            if not _run(part[2] if value else part[3], context, out):
-                return False
-        else:
-            value = _lookup(context, part)
-            if value is None:
-                continue
-            if type(value) is not str:
-                return False
-            out.append(value)
-    return True
 
 
 class Value:

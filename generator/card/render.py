@@ -350,13 +350,14 @@ class CardRenderer:
     def resolve(self, element: CompiledElement, key: str, value: str) -> Path:
         """A file named by an element. Written in the layout itself (artwork), a relative path
         is read from the layout's folder; from the data, it was already resolved against the
-        data file that names it."""
+        data file that names it (made absolute here, as written: no link is followed, so
+        messages name the file the user named)."""
         path = Path(value).expanduser()
         if path.is_absolute():
             return path
         template = element.templates.get(key)
         from_data = template is not None and template._plain is None
-        return path.resolve() if from_data else self.layout.folder / path
+        return path.absolute() if from_data else self.layout.folder / path
 
 
 def _once(cache: dict, key, make):

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.data import yamlsource
-from generator.data.yamlsource import MarkedDict, MarkedList, _Builder, _Loader, _Streamer
+from generator.data.yamlsource import (MarkedDict, MarkedList, _Builder, _Loader, _Streamer,
+                                       line_column)
 from generator.errors import UserError
 
 SCALARS = st.one_of(
@@ -42,11 +43,14 @@ def composed(text: bytes):
 def shape(value):
     """A value with its marks, as comparable plain data."""
     if isinstance(value, MarkedDict):
-        return ("map", value.pos, [(type(k).__name__, k, value.key_pos[k], shape(v))
-                                   for k, v in value.items()])
+        return ("map", line_column(value.pos), [
+            (type(k).__name__, k, line_column(value.key_pos[k]), shape(v))
+            for k, v in value.items()])
     if isinstance(value, MarkedList):
-        return ("seq", value.pos, value.item_pos, [shape(v) for v in value])
-    return (type(value).__name__, getattr(value, "raw", None), value)
+        return ("seq", line_column(value.pos), [line_column(m) for m in value.item_pos],
+                [shape(v) for v in value])
+    return (type(value).__name__, getattr(value, "raw", None), getattr(value, "loc", None),
+            value)
 
 
 @given(value=VALUES, flow=st.booleans(), width=st.sampled_from([20, 80, 1000]))
@@ -89,3 +93,48 @@ def test_what_the_parser_refuses_is_still_said_by_the_composed_route(tmp_path):
     with pytest.raises(UserError) as info:
         yamlsource.load_yaml(path)
     assert f"{path}:3:1" in str(info.value)
+
+
+# Scalars as they are written (plain, quoted, tagged, anchored), for the event builder's
+# inline reading of keys and values (`_Streamer.event_mapping`): the text decides, so the
+# text is generated, not dumped.
+WRITTEN = st.sampled_from([
+    "id", "holder", "1", "007", "0x1F", "1e3", "3.14", "-7", "+1", ".5", "1_000", "12:30",
+    "true", "yes", "No", "off", "on", "null", "~", "Null", "''", '""', "'1'", '"true"',
+    "2026-11-21", "2026-1-2", "2026-11-21 09:00:00", "2026-11-21T09:00:00+08:00",
+    "2026-02-30", "2023-05", "'2026-11-21'", "!!str 1", "!!int '7'", "! 1", "=", "<b>",
+    ".inf", "-.INF", "王建国", "'王 建国'", "a b", "E-000001", "B2023-00",
+])
+
+
+@st.composite
+def written_mappings(draw):
+    """A block list of mappings, written as text: keys and values from WRITTEN, sometimes a
+    merge of an earlier anchored item, sometimes a repeated key."""
+    lines = ["equipment:"]
+    for index in range(draw(st.integers(1, 6))):
+        keys = draw(st.lists(WRITTEN, min_size=1, max_size=5))
+        anchor = f" &a{index}" if index == 0 and draw(st.booleans()) else ""
+        lines.append(f"  -{anchor}")
+        if index and draw(st.integers(0, 4)) == 0:
+            lines.append("    <<: *a0" if "&a0" in lines[1] else "    <<: {merged: 1}")
+        for key in keys:
+            lines.append(f"    {key}: {draw(WRITTEN)}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@given(text=written_mappings())
+def test_keys_and_values_read_inline_are_read_as_the_composer_reads_them(text):
+    try:
+        expected, expected_problems = composed(text)
+    except UserError as exc:   # '=' or '<<' as a value: a tag that is not allowed
+        with pytest.raises(UserError) as info:
+            streamed(text)
+        assert str(info.value) == str(exc)
+        return
+    try:
+        data, problems = streamed(text)
+    except yamlsource._Unusual:
+        return  # left to the composed route (a tag, an alias it cannot place)
+    assert shape(data) == shape(expected)
+    assert problems == expected_problems

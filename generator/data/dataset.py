@@ -15,7 +15,7 @@ from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Company, Equ
                      Person, PhraseBook, WorkOrder, clean_list_validator)
 from ..errors import suggest
 from .sources import read_sections
-from .yamlsource import MarkedList, locate
+from .yamlsource import MarkedList, line_column, locate
 
 LIST_SECTIONS = ("staff", "work_orders", "equipment", "batch_checks")
 MODELS = {"staff": Person, "work_orders": WorkOrder, "equipment": EquipmentItem,
@@ -324,7 +324,7 @@ class _ReadAhead:
             places = self.ref_pos.setdefault(section, array("I"))
             places.extend([0] * (2 * start - len(places)))  # batches left raw: none
             for raw in batch:
-                places.extend(raw.key_pos.get(ref, (0, 0)))
+                places.extend(line_column(raw.key_pos.get(ref)))
         items[start:] = valid
 
     def ref_place(self, records: MarkedList, section: str, index: int) -> Location | None:

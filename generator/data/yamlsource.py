@@ -52,26 +52,34 @@ _STEP = {b"[": 1, b"{": 1, b"]": -1, b"}": -1}
 
 
 class MarkedDict(dict):
-    """A mapping that knows the file and the position of itself and of each of its keys."""
+    """A mapping that knows the file and the position of itself and of each of its keys.
+
+    `pos` and the values of `key_pos` are the parser's marks (yaml.Mark: `line` and `column`
+    counted from 0), kept as the parser made them: a big register has millions of keys, and a
+    mark costs nothing more to keep than a tuple made from it would."""
 
     __slots__ = ("file", "pos", "key_pos")
 
     def location(self, key: Any = None) -> Location:
-        line, col = self.key_pos.get(key, self.pos) if key is not None else self.pos
-        return Location(self.file, line, col)
+        mark = self.key_pos.get(key, self.pos) if key is not None else self.pos
+        return Location(self.file, mark.line + 1, mark.column + 1)
 
 
 class MarkedList(list):
-    """A sequence that knows the file and the position of itself and of each item."""
+    """A sequence that knows the file and the position (a yaml.Mark, as in MarkedDict) of
+    itself and of each item."""
 
     __slots__ = ("file", "pos", "item_pos")
 
     def location(self, index: int | None = None) -> Location:
-        if index is not None and 0 <= index < len(self.item_pos):
-            line, col = self.item_pos[index]
-        else:
-            line, col = self.pos
-        return Location(self.file, line, col)
+        mark = (self.item_pos[index] if index is not None and 0 <= index < len(self.item_pos)
+                else self.pos)
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+
+def line_column(mark: Any) -> tuple[int, int]:
+    """(line, column), counted from 1, of a mark of MarkedDict/MarkedList; (0, 0) for None."""
+    return (0, 0) if mark is None else (mark.line + 1, mark.column + 1)
 
 
 class MarkedInt(int):
@@ -144,15 +152,15 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self.check_tag(node, "seq")
             out = MarkedList(self.build(item) for item in node.value)
-            out.file, out.pos = self.file, (node.start_mark.line + 1, node.start_mark.column + 1)
-            out.item_pos = [(i.start_mark.line + 1, i.start_mark.column + 1) for i in node.value]
+            out.file, out.pos = self.file, node.start_mark
+            out.item_pos = [item.start_mark for item in node.value]
             return out
         self.check_tag(node, "map")
         return self.mapping(node)
 
     def mapping(self, node: yaml.MappingNode) -> MarkedDict:
         out = MarkedDict()
-        out.file, out.pos = self.file, (node.start_mark.line + 1, node.start_mark.column + 1)
+        out.file, out.pos = self.file, node.start_mark
         out.key_pos = {}
         merged: list[MarkedDict] = []
         for key_node, value_node in node.value:
@@ -166,10 +174,11 @@ class _Builder:
                                         self.loc(key_node)))
             if key in out:
                 first = out.key_pos[key]
-                self.problems.append(Problem(_duplicate_key(key, first[0]), self.loc(key_node)))
+                self.problems.append(Problem(_duplicate_key(key, first.line + 1),
+                                             self.loc(key_node)))
                 continue
             out[key] = self.build(value_node)
-            out.key_pos[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out.key_pos[key] = key_node.start_mark
         for extra in merged:
             if not isinstance(extra, MarkedDict):
                 raise UserError(Problem(_("'<<' must merge a mapping"), self.loc(node)))
@@ -221,6 +230,11 @@ class _Unusual(Exception):
 
 
 _STR, _NULL, _SEQ, _MAP, _MERGE = (_TAG + k for k in ("str", "null", "seq", "map", "merge"))
+# plain scalars whose value the text alone decides (`_Streamer.plain_value`)
+_BY_TEXT = frozenset(_TAG + k for k in ("str", "null", "bool", "timestamp"))
+_UNSEEN, _SLOW, _MERGE_KEY = object(), object(), object()   # markers of _Streamer
+ScalarEvent, MappingStartEvent = yaml.ScalarEvent, yaml.MappingStartEvent
+MappingEndEvent, SequenceEndEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
 class _Streamer(_Builder):
@@ -250,6 +264,7 @@ class _Streamer(_Builder):
             raise _Unusual  # resolvers that look past the first character: compose
         self.first_chars = frozenset(resolvers)  # plain scalars starting otherwise are str
         self.plain_tags: dict[str, str] = {}
+        self.plain: dict[str, Any] = {}      # see plain_value
         self.stamps: dict[str, Any] = {}
 
     def load(self) -> tuple[bool, Any]:
@@ -339,46 +354,51 @@ class _Streamer(_Builder):
         cls = event.__class__
         if event.anchor is not None:  # an anchor, or an alias (whose anchor is its name)
             return self.built(event)
-        if cls is yaml.ScalarEvent:
+        if cls is ScalarEvent:
             return self.event_scalar(event, self.scalar_tag(event))
-        if cls is yaml.MappingStartEvent:
+        if cls is MappingStartEvent:
             return self.event_mapping(event, top)
         if cls is yaml.SequenceStartEvent:
-            out = self.opened(event, MarkedList, _SEQ)
-            positions = out.item_pos = []
-            get = self.get
-            records = self.records if top or section is not None else None
-            handed = 0  # records before this index have been handed to `records`
-            while True:
-                item = get()
-                if item.__class__ is yaml.SequenceEndEvent:
-                    if records is not None and handed:  # a long list: the rest too
-                        records(section, out, handed)
-                    return out
-                if item.anchor is not None:  # built from the node: positioned where it is
-                    node = self.node(item)
-                    self.keep.append(node)
-                    mark = node.start_mark
-                    out.append(self.build(node))
-                else:
-                    mark = item.start_mark
-                    out.append(self.value(item))
-                positions.append((mark.line + 1, mark.column + 1))
-                if records is not None and len(out) - handed == RECORD_BATCH:
-                    records(section, out, handed)
-                    handed = len(out)
+            return self.event_sequence(event, section,
+                                       self.records if top or section is not None else None)
         raise _Unusual
+
+    def event_sequence(self, start, section: str | None, records) -> MarkedList:
+        """The list that the event `start` opens; handed to `records` in batches while it is
+        read, when that is given (see load_yaml)."""
+        out = self.opened(start, MarkedList, _SEQ)
+        positions = out.item_pos = []
+        get = self.get
+        handed = 0  # records before this index have been handed to `records`
+        while True:
+            item = get()
+            cls = item.__class__
+            if cls is SequenceEndEvent:
+                if records is not None and handed:  # a long list: the rest too
+                    records(section, out, handed)
+                return out
+            if item.anchor is not None:  # built from the node: positioned where it is
+                node = self.node(item)
+                self.keep.append(node)
+                positions.append(node.start_mark)
+                out.append(self.build(node))
+            else:
+                positions.append(item.start_mark)
+                out.append(self.event_mapping(item) if cls is MappingStartEvent
+                           else self.value(item))
+            if records is not None and len(out) - handed == RECORD_BATCH:
+                records(section, out, handed)
+                handed = len(out)
 
     def opened(self, start, cls: type, plain_tag: str):
         """An empty `cls` (MarkedList or MarkedDict) for the collection that the event `start`
-        opens, placed at its line and column (1-based); _Unusual when it carries a tag other
-        than `plain_tag` (the composer then says what is wrong)."""
+        opens, placed at its mark; _Unusual when it carries a tag other than `plain_tag` (the
+        composer then says what is wrong)."""
         tag = start.tag
         if not (tag is None or tag == "!" or tag == plain_tag):
             raise _Unusual
-        mark = start.start_mark
         out = cls()
-        out.file, out.pos = self.file, (mark.line + 1, mark.column + 1)
+        out.file, out.pos = self.file, start.start_mark
         return out
 
     def event_scalar(self, event, tag: str) -> Any:
@@ -395,54 +415,86 @@ class _Streamer(_Builder):
         return self.scalar(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
                                            style=event.style))
 
+    def plain_value(self, event) -> Any:
+        """The value of a plain scalar (no tag, no anchor, not quoted) whose first character
+        may make it more than text, remembered in `plain` for the next time the same text
+        comes when the text alone decides it (text, null, a boolean, a date); _SLOW, also
+        remembered, for the others (a number keeps its own place; '<<' and the like are for
+        `scalar_tag` and `event_scalar`)."""
+        tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        value = self.plain[event.value] = (self.event_scalar(event, tag) if tag in _BY_TEXT
+                                           else _SLOW)
+        return value
+
+    def other_key(self, event) -> tuple[Any, Any]:
+        """(key, its mark) for a key that is not a plain or quoted scalar without tag or anchor,
+        or whose text makes it a number or '<<' (_MERGE_KEY then)."""
+        if event.__class__ is ScalarEvent and event.anchor is None:
+            tag = self.scalar_tag(event)
+            return (_MERGE_KEY if tag == _MERGE else self.event_scalar(event, tag),
+                    event.start_mark)
+        node = self.node(event)
+        self.keep.append(node)
+        if node.tag == _MERGE:
+            return _MERGE_KEY, node.start_mark
+        key = self.build(node)
+        if isinstance(key, (list, dict)):
+            raise _Unusual
+        return key, node.start_mark
+
     def event_mapping(self, start, top: bool = False) -> MarkedDict:
-        out = self.opened(start, MarkedDict, _MAP)
+        """The mapping that the event `start` opens. Its keys and scalar values are read here,
+        without a call per event, when they are plain or quoted without tag or anchor (almost
+        always); anything else goes through `other_key` and `value`."""
+        tag = start.tag
+        if not (tag is None or tag == "!" or tag == _MAP):
+            raise _Unusual
+        out = MarkedDict()
+        out.file, out.pos = self.file, start.start_mark
         key_pos = out.key_pos = {}
         merged: list = []
-        get = self.get
-        first_chars, plain_tags = self.first_chars, self.plain_tags
+        get, plain, first_chars = self.get, self.plain, self.first_chars
         while True:
             event = get()
-            cls = event.__class__
-            if cls is yaml.MappingEndEvent:
-                break
-            if cls is yaml.ScalarEvent and event.anchor is None:
-                tag = event.tag
-                if tag is None and event.implicit[0]:  # a plain key: most often a word
-                    key = event.value
-                    if key[:1] in first_chars:
-                        tag = plain_tags.get(key) or self.scalar_tag(event)
-                        if tag != _MERGE:      # '<<' is no value: it merges (below)
-                            key = self.event_scalar(event, tag)
-                    else:
-                        tag = _STR
-                        key = intern(key)  # one 'holder' for every record, not one each
-                else:
-                    tag = self.scalar_tag(event)
-                    if tag != _MERGE:
-                        key = self.event_scalar(event, tag)
+            if event.__class__ is ScalarEvent and event.anchor is None and event.tag is None:
+                key = event.value
                 mark = event.start_mark
+                if event.implicit[0]:  # plain: most often a word
+                    if key[:1] in first_chars:
+                        key = plain.get(key, _UNSEEN)
+                        if key is _UNSEEN:
+                            key = self.plain_value(event)
+                        if key is _SLOW:
+                            key, mark = self.other_key(event)
+                    else:
+                        key = intern(key)  # one 'holder' for every record, not one each
+            elif event.__class__ is MappingEndEvent:
+                break
             else:
-                node = self.node(event)
-                self.keep.append(node)
-                tag, mark = node.tag, node.start_mark
-                if tag != _MERGE:
-                    key = self.build(node)
-            if tag == _MERGE:
+                key, mark = self.other_key(event)
+            if key is _MERGE_KEY:  # '<<' is no value: it merges (below)
                 value = self.value(get())
                 merged.extend(value if isinstance(value, list) else [value])
                 continue
-            if isinstance(key, (list, dict)):
-                raise _Unusual
             if key in out:
-                first = key_pos[key]
                 self.problems.append(Problem(
-                    _duplicate_key(key, first[0]),
+                    _duplicate_key(key, key_pos[key].line + 1),
                     Location(self.file, mark.line + 1, mark.column + 1)))
                 self.keep.append(self.node(get()))  # composed (its anchors count), not built
                 continue
-            out[key] = self.value(get(), section=key if top and isinstance(key, str) else None)
-            key_pos[key] = (mark.line + 1, mark.column + 1)
+            event = get()
+            if event.__class__ is ScalarEvent and event.anchor is None and event.tag is None:
+                value = event.value
+                if event.implicit[0] and value[:1] in first_chars:
+                    value = plain.get(value, _UNSEEN)
+                    if value is _UNSEEN:
+                        value = self.plain_value(event)
+                    if value is _SLOW:
+                        value = self.event_scalar(event, self.scalar_tag(event))
+            else:
+                value = self.value(event, section=key if top and isinstance(key, str) else None)
+            out[key] = value
+            key_pos[key] = mark
         for extra in merged:
             if not isinstance(extra, MarkedDict):
                 raise _Unusual

@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from generator.data.models import EquipmentItem, Person, WorkOrder, clean_list_validator
 
 TEXT = st.one_of(st.sampled_from(["王建国", " 陈晓峰 ", "SZ10023", "", "\u3000园区\u3000", "a\x1fb",
-                                  "园区装维一班", "<b>&{{x}}"]),
+                                  "园区装维一班", "<b>&{{x}}", "1.38E+10", " 8.61381e+12 ",
+                                  "1e5", "-1,5E3", "E-000123", "+7", "00123", "e5", "1.38E+1000"]),
                  st.text(max_size=8))
 DATES = st.one_of(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
                   st.sampled_from(["2025-03", "2026-11-21", "2026/11/21", "2026-02-30", "",

@@ -408,13 +408,15 @@ def clean_list_validator(model: type[Model]):
     against the model (tests/test_validation_routes.py).
 
     Text, dates and coded fields take their values through Python BeforeValidators
-    (`_as_text`, `_date`, `_labelled`), which cost more than the rest of validating a record.
+    (`_as_text`, `_date`, `_labelled`), and identifiers through `_not_scientific` after,
+    which cost more than the rest of validating a record.
     Most values of a big register or spreadsheet need none of them: text is already a `str`, a
     date a `date`, a code written as the code. Here each of those validators is tried after
     the strict form of the schema it feeds: a `str` (stripped by the model's config, as
     `_as_text` strips), a `date` (not a datetime, not text), the code's literal. A value the
     strict form refuses ('2023-05', 安全帽, 00123 typed as a number) goes through the Python
-    validator as before, warnings included. Only the error messages differ.
+    validator as before, warnings included; so does an identifier that `_NOT_SCIENTIFIC` does
+    not prove is not in scientific notation. Only the error messages differ.
     """
     validator = _clean_validators.get(model)
     if validator is None:
@@ -424,12 +426,27 @@ def clean_list_validator(model: type[Model]):
     return validator
 
 
+# Text that `_not_scientific` surely lets through, as a pattern pydantic-core checks without
+# Python: it does not start with a sign or digit, or it has no E. An identifier of a big
+# register (E-000123, SZ10023, 00123) is checked so; the rest goes through the function.
+_NOT_SCIENTIFIC = r"^(?:[^+\-0-9]|[^eE]*$)"
+
+
 def _without_cleaners(schema: Any) -> Any:
     """The schema with a strict, Python-free first choice before each cleaning validator."""
     if isinstance(schema, list):
         return [_without_cleaners(s) for s in schema]
     if not isinstance(schema, dict):
         return schema
+    if schema.get("type") == "function-after" and \
+            schema["function"]["function"] is _not_scientific:
+        inner = _without_cleaners(schema["schema"])
+        as_before = {**schema, "schema": inner}
+        first = inner["choices"][0] if inner.get("type") == "union" else {}
+        if first.get("type") != "str" or "pattern" in first:
+            return as_before
+        return {"type": "union", "choices": [{**first, "pattern": _NOT_SCIENTIFIC}, as_before],
+                "mode": "left_to_right"}
     if schema.get("type") == "function-before":
         inner = _without_cleaners(schema["schema"])
         function = schema["function"]["function"]

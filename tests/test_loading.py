@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from generator.data.dataset import load_dataset
@@ -297,3 +299,51 @@ def test_a_second_company_or_phrases_section_is_named_with_both_files(tmp_path, 
     assert any(m.startswith(f"{second}:") and f"a second {section} section (the first is in "
                f"{first}); keep one" in m for m in messages), messages
 
+
+
+def _through_add(self, chunk, valid, start, records, located, placed, early):
+    """`_ListBuilder.add_clean` as the general route does it: `add`, record by record."""
+    for offset, (raw, record) in enumerate(zip(chunk, valid)):
+        self.add(start + offset, raw, record, None, records, located, placed, early)
+
+
+def _loaded(paths, keep_incomplete):
+    try:
+        ds = load_dataset(paths, missing_files="ignore", keep_incomplete=keep_incomplete)
+    except UserError as exc:
+        return str(exc)
+    return ([(i.id, i.holder, ds.where("equipment", i.id)) for i in ds.equipment],
+            [(pos, item.id, [str(p) for p in found]) for pos, item, found in ds.incomplete],
+            [str(w) for w in ds.warnings])
+
+
+@settings(max_examples=15)
+@given(ids=st.lists(st.sampled_from(["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8"]),
+                    min_size=1, max_size=14),
+       holders=st.lists(st.sampled_from(["SZ001", "SZ002", "SZ009", None]), min_size=14,
+                        max_size=14),
+       keep=st.booleans(), csv=st.booleans(), staff=st.booleans())
+def test_clean_records_are_added_as_one_by_one(tmp_path_factory, monkeypatch, ids, holders,
+                                               keep, csv, staff):
+    """A clean chunk's models are added without a call per record (`add_clean`); duplicates
+    and holders not on the staff list are said as `add` says them one by one."""
+    import generator.data.dataset as dataset
+    folder = tmp_path_factory.mktemp("register")
+    if staff:
+        (folder / "staff.yaml").write_text(STAFF, encoding="utf-8")
+    if csv:
+        rows = [f"{i},helmet,{h or ''},2024-01-15" for i, h in zip(ids, holders)]
+        path = folder / "equipment.csv"
+        path.write_text("id,kind,holder,in_service\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    else:
+        rows = [f"  - {{id: {i}, kind: helmet, in_service: 2024-01-15"
+                + (f", holder: {h}}}" if h else "}") for i, h in zip(ids, holders)]
+        path = folder / "equipment.yaml"
+        path.write_text("equipment:\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(dataset, "CHUNK", 3)
+    monkeypatch.setattr("generator.data.yamlsource.RECORD_BATCH", 3)
+    paths = [folder / "staff.yaml", path] if staff else [path]
+    fast = _loaded(paths, keep)
+    with monkeypatch.context() as patch:  # undone before the next example
+        patch.setattr(dataset._ListBuilder, "add_clean", _through_add)
+        assert fast == _loaded(paths, keep)

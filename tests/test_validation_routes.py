@@ -88,3 +88,18 @@ def test_a_list_through_the_fast_schema_gives_each_records_model(records):
     except ValidationError:
         return
     assert got == [through_model(Person, raw)[0] for raw in records]
+
+
+@given(records=st.lists(equipment, max_size=12))
+def test_records_giving_the_same_fields_share_one_fields_set_that_reads_the_same(records):
+    from generator.data.dataset import _share_fields_sets
+    valid = [r for r in (through_model(EquipmentItem, raw)[0] for raw in records) if r]
+    expected = [set(r.model_fields_set) for r in valid]
+    field_sets: dict = {}
+    _share_fields_sets(valid, field_sets)
+    _share_fields_sets(valid, field_sets)  # a second list of the same section
+    assert [r.model_fields_set for r in valid] == expected
+    for a in valid:
+        for b in valid:
+            assert (a.model_fields_set is b.model_fields_set) == (
+                a.model_fields_set == b.model_fields_set)

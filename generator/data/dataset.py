@@ -317,8 +317,7 @@ class _ReadAhead:
         valid = _validate_clean(batch, model, self.context)
         if valid is None:
             return
-        for record in valid:
-            _share_fields_set(record, self.field_sets)
+        _share_fields_sets(valid, self.field_sets)
         ref = REFERENCES.get(section)
         if ref:
             places = self.ref_pos.setdefault(section, array("I"))
@@ -335,15 +334,21 @@ class _ReadAhead:
         return None
 
 
-def _share_fields_set(record: Any, field_sets: dict) -> None:
+def _share_fields_sets(records: list, field_sets: dict) -> None:
     """Records that give the same fields share one `model_fields_set`. pydantic gives every
     instance a set of its own (728 bytes for six names: over half of an equipment item's
     memory); the models are frozen, and pydantic copies the set before changing it
-    (`model_copy`), so one set per combination of fields reads the same."""
-    fields = record.__pydantic_fields_set__
-    shared = field_sets.setdefault(frozenset(fields), fields)
-    if shared is not fields:
-        object.__setattr__(record, "__pydantic_fields_set__", shared)
+    (`model_copy`), so one set per combination of fields reads the same. `field_sets` holds
+    the shared sets of one list, by their fields."""
+    shared = None   # the last record's: most often the next one's too
+    set_field = object.__setattr__
+    for record in records:
+        fields = record.__pydantic_fields_set__
+        if fields != shared:
+            shared = field_sets.setdefault(frozenset(fields), fields)
+            if shared is fields:
+                continue
+        set_field(record, "__pydantic_fields_set__", shared)
 
 
 def _locate(raw: Any, loc: tuple) -> Location | None:
@@ -533,9 +538,13 @@ class _ListBuilder:
         self.data._places.append((self.section, located, placed))
         for start in range(0, len(records), CHUNK):
             chunk = records[start:start + CHUNK]
-            # one record validated, then added, then the next: the problems come in order
-            for index, raw, record, own in self.validated(chunk, start, context, field_sets):
-                self.add(index, raw, record, own, records, located, placed, early)
+            valid = self.clean(chunk, context, field_sets)
+            if valid is not None and self.section != "batch_checks":
+                self.add_clean(chunk, valid, start, records, located, placed, early)
+            else:
+                # one record validated, then added, then the next: the problems come in order
+                for index, raw, record, own in self.validated(chunk, start, context, valid):
+                    self.add(index, raw, record, own, records, located, placed, early)
             if by_position or located is None:
                 records[start:start + CHUNK] = [None] * len(chunk)
             else:
@@ -544,13 +553,24 @@ class _ListBuilder:
                         raw.clear()
             del chunk
 
-    def validated(self, chunk: list, start: int, context: dict, field_sets: dict):
-        """Validate: (index, raw, record, own problems) for each raw record of `chunk`, the
-        records from `start` on. `record` is its model, or None when it does not validate;
-        its problems are then in `problems`, or (equipment kept apart, keep_incomplete) in
-        `own`. A generator: each record is validated when the one before has been added."""
+    def clean(self, chunk: list, context: dict, field_sets: dict) -> list | None:
+        """The models of the raw records of `chunk` when every one is clean (validated while
+        the file was read, or now by the fast route), else None."""
         model = self.model
-        valid = _validate_clean(chunk, model, context)  # None for those validated early
+        if all(type(raw) is model for raw in chunk):
+            return chunk
+        valid = _validate_clean(chunk, model, context)  # None when some were validated early
+        if valid is not None:
+            _share_fields_sets(valid, field_sets)
+        return valid
+
+    def validated(self, chunk: list, start: int, context: dict, valid: list | None):
+        """Validate: (index, raw, record, own problems) for each raw record of `chunk`, the
+        records from `start` on, `valid` their models when `clean`. `record` is its model, or
+        None when it does not validate; its problems are then in `problems`, or (equipment
+        kept apart, keep_incomplete) in `own`. A generator: each record is validated when the
+        one before has been added."""
+        model = self.model
         for offset, raw in enumerate(chunk):
             index = start + offset
             own = None
@@ -558,7 +578,6 @@ class _ListBuilder:
                 record = raw
             elif valid is not None:
                 record = valid[offset]
-                _share_fields_set(record, field_sets)
             else:
                 before = len(self.problems)
                 record = validate_record(raw, model, self.section, index, context,
@@ -567,6 +586,31 @@ class _ListBuilder:
                     own = self.problems[before:]
                     del self.problems[before:]
             yield index, raw, record, own
+
+    def add_clean(self, chunk: list, valid: list, start: int, records: list,
+                  located: MarkedList | None, placed: list, early: _ReadAhead) -> None:
+        """`add` for the models `valid` of a clean `chunk` (records from `start` on) of a list
+        section other than batch_checks, without a call per record: those that `add` would
+        simply append are appended here, the others (a duplicate id, an engineer or holder
+        not on the staff list) go through `add`, which says why. tests/test_loading.py checks
+        that both give the same."""
+        seen, out, ref, staff_ids = self.seen, self.out, self.ref, self.staff_ids
+        any_refs = False
+        index = start
+        for raw, record in zip(chunk, valid):
+            record_id = record.id
+            value = getattr(record, ref) if ref else None
+            if record_id in seen or (value is not None and staff_ids
+                                     and value not in staff_ids):
+                self.add(index, raw, record, None, records, located, placed, early)
+            else:
+                seen[record_id] = (located, index)
+                placed.append((record_id, index))
+                any_refs = any_refs or value is not None
+                out.append(record)
+            index += 1
+        if any_refs:
+            self.links.any_refs = True
 
     def add(self, index: int, raw: Any, record: Any, own: list | None, records: list,
             located: MarkedList | None, placed: list, early: _ReadAhead) -> None:

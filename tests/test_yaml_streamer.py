@@ -47,8 +47,8 @@ def shape(value):
             (type(k).__name__, k, line_column(value.key_pos[k]), shape(v))
             for k, v in value.items()])
     if isinstance(value, MarkedList):
-        return ("seq", line_column(value.pos), [line_column(m) for m in value.item_pos],
-                [shape(v) for v in value])
+        return ("seq", line_column(value.pos),
+                [str(value.location(i)) for i in range(len(value))], [shape(v) for v in value])
     return (type(value).__name__, getattr(value, "raw", None), getattr(value, "loc", None),
             value)
 

@@ -22,8 +22,9 @@ class Location:
         where = self.file
         if self.sheet is not None:
             where += f"[{self.sheet}]"
-            if self.line is not None:
-                where += f":R{self.line}"
+            if self.line is not None:  # the row as the spreadsheet numbers it
+                from .i18n import _
+                where += _(" row {row}").format(row=self.line)
         elif self.line is not None:
             where += f":{self.line}"
             if self.column is not None:

@@ -112,7 +112,7 @@ def test_xlsx_error_names_file_sheet_row_and_header(folder):
     rows.append(["SZ100", "王建国", "photos/x.jpg"])
     workbook(folder / "staff.xlsx", rows, title="花名册")
     [message] = problems_of([folder / "staff.xlsx"])
-    assert message == f"{folder / 'staff.xlsx'}[花名册]:R14 照片: file not found: photos/x.jpg"
+    assert message == f"{folder / 'staff.xlsx'}[花名册] row 14 照片: file not found: photos/x.jpg"
 
 
 def test_title_row_merged_headers_empty_rows_and_trailing_spaces(folder):
@@ -132,14 +132,14 @@ def test_title_row_merged_headers_empty_rows_and_trailing_spaces(folder):
     assert (first.id, first.name, first.phone, first.qr, first.stars) == (
         "SZ001", "王建国", "13800000000", "https://u.wechat.com/a", 4)
     assert (second.id, second.name, second.phone, second.stars) == ("SZ002", "李秀英", "13900000000", 3)
-    assert str(data.origins[("staff", "SZ002")]) == f"{folder / 'staff.xlsx'}[花名册]:R7"
+    assert str(data.origins[("staff", "SZ002")]) == f"{folder / 'staff.xlsx'}[花名册] row 7"
 
 
 def test_merged_header_over_a_data_column_names_the_cell(folder):
     rows = [["工号", "姓名", None], ["SZ001", "王", "建国"]]
     workbook(folder / "staff.xlsx", rows, title="花名册", merges=["B1:C1"])
     [message] = problems_of([folder / "staff.xlsx"])
-    assert message.startswith(f"{folder / 'staff.xlsx'}[花名册]:R1: C1 is an empty header")
+    assert message.startswith(f"{folder / 'staff.xlsx'}[花名册] row 1: C1 is an empty header")
     assert "merged header cell" in message and "row 2" in message
 
 
@@ -181,8 +181,8 @@ def test_bad_date_names_the_cell(folder):
     workbook(folder / "equipment.xlsx", rows, title="台账")
     messages = problems_of([folder / "equipment.xlsx"])
     where = f"{folder / 'equipment.xlsx'}[台账]"
-    assert f"{where}:R2 启用日期: impossible date: '2024/2/30' (no such day in the calendar)" in messages
-    assert any(m.startswith(f"{where}:R3 启用日期: '2023-05' has no day") for m in messages)
+    assert f"{where} row 2 启用日期: impossible date: '2024/2/30' (no such day in the calendar)" in messages
+    assert any(m.startswith(f"{where} row 3 启用日期: '2023-05' has no day") for m in messages)
 
 
 def test_sheet_by_name(folder):
@@ -198,7 +198,7 @@ def test_missing_required_column_is_reported_once(folder):
     workbook(folder / "staff.xlsx", [["工号", "单位"]] + [[f"SZ{i}", "x"] for i in range(50)],
              title="花名册")
     [message] = problems_of([folder / "staff.xlsx"])
-    assert message == (f"{folder / 'staff.xlsx'}[花名册]:R1: no column for 'name' (姓名); "
+    assert message == (f"{folder / 'staff.xlsx'}[花名册] row 1: no column for 'name' (姓名); "
                        "the headers in row 1 are: 工号, 单位")
 
 
@@ -352,9 +352,9 @@ def test_check_errors_name_their_sheet_and_header(folder):
                                                       ["H-9", "2026-10-01", "检测", "合格"]]})
     messages = problems_of([folder / "equipment.xlsx"])
     where = f"{folder / 'equipment.xlsx'}[检查记录]"
-    assert f"{where}:R3 设备编号: equipment 'H-9' is not in the equipment register; did you mean " \
+    assert f"{where} row 3 设备编号: equipment 'H-9' is not in the equipment register; did you mean " \
            "'H-1'?" in messages
-    assert f"{where}:R2 结果: 'maybe' is not allowed here; write one of 合格 (pass)、不合格 (fail)" \
+    assert f"{where} row 2 结果: 'maybe' is not allowed here; write one of 合格 (pass)、不合格 (fail)" \
         in messages
 
 
@@ -404,7 +404,7 @@ def test_normalize():
 def test_location_with_header():
     loc = Location("staff.xlsx", 14, sheet="花名册", header="照片")
     assert str(Problem("file not found: photos/x.jpg", loc, "staff[13].photo")) == \
-        "staff.xlsx[花名册]:R14 照片: file not found: photos/x.jpg"
+        "staff.xlsx[花名册] row 14 照片: file not found: photos/x.jpg"
     assert str(Location("w.csv", 3, header="类型")) == "w.csv:3 类型"
 
 

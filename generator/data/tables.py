@@ -4,7 +4,7 @@
 for both. Each record is a `TableRecord`: a MarkedDict whose `location(key)` names the file, the
 sheet, the row and the column header, so a problem prints as
 
-    staff.xlsx[花名册]:R14 照片: file not found: photos/x.jpg
+    staff.xlsx[花名册] row 14 照片: file not found: photos/x.jpg
 
 The header row is found among the first rows (title rows above it are skipped); headers are
 matched through the table in `generator.headers` plus the company's own `columns:`. Cells become

@@ -141,6 +141,8 @@ def _run(argv: list[str] | None) -> int:
         return _stopped(exc if isinstance(exc, KeyboardInterrupt) else (exc.__context__ or exc))
     except click.ClickException as exc:
         exc.message = terminal_text(exc.message)
+        said = exc.format_message  # click joins a suggestion with a space: none after 。
+        exc.format_message = lambda: said().replace("。 ", "。")
         exc.show()
         return 2 if exc.exit_code == 2 else exc.exit_code
     except Exception as exc:  # a bug: its traceback, and a code no user error or --fail-on gives

@@ -38,7 +38,7 @@ def test_chinese_is_the_default_for_click_words_too(cli):
     assert "Usage" not in result.out and "Options" not in result.out
     bad = cli("badgs")
     assert bad.code == 2
-    assert "错误：没有 'badgs' 这个命令。" in bad.err and "您是不是想输入 'badges'？" in bad.err
+    assert "错误：没有 'badgs' 这个命令。您是不是想输入 'badges'？" in bad.err  # no space after 。
     assert "Error" not in bad.err and "Did you mean" not in bad.err
 
 

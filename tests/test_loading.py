@@ -116,6 +116,25 @@ def test_all_errors_at_once(data):
     assert len(problems_of(data / "staff.yaml")) >= 3
 
 
+
+@pytest.mark.parametrize("command", ["validate", "badges"])
+def test_every_problem_of_the_staff_list_at_once(data, cli, command):
+    """A record with a missing photo and a bad field that also repeats an id: the photo, the
+    field and the duplicate id, in one run, whichever command reads it (badges used to say
+    the field, then the duplicate on the next run, then the photo on the third)."""
+    broken = STAFF.replace('"SZ002"', '"SZ001"').replace("    name: 李秀英",
+                                                         "    name: 李秀英\n    stars: 7\n"
+                                                         "    photo: photos/nobody.jpg")
+    (data / "staff.yaml").write_text(broken, encoding="utf-8")
+    result = cli(command, data / "staff.yaml",
+                 *(["-o", data / "b.pdf"] if command == "badges" else []))
+    assert result.code == 2, result.err
+    assert "staff[2].photo: file not found: photos/nobody.jpg" in result.err
+    assert "staff[2].stars:" in result.err
+    assert "staff[2].id: duplicate id 'SZ001' (first at" in result.err
+    assert "3 problems found" in result.err
+    assert not (data / "b.pdf").exists()
+
 @pytest.mark.parametrize("content, expected", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "this is a binary file"),
     ("staff:\n  - id: 张三\n".encode("gbk"), "not UTF-8 text"),

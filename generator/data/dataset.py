@@ -618,16 +618,18 @@ class _ListBuilder:
         against the rest refuses it: a problem in `problems` (or, for equipment kept apart,
         the item in `Dataset.incomplete`)."""
         section, problems = self.section, self.problems
+        origin = lambda: records.location(index) if located is not None else None  # noqa: E731
         if record is None:
             if own is not None:
                 self.data.incomplete.append((len(self.out), stand_in(raw, index), own))
                 return
-            staff_id = raw.get("id") if isinstance(raw, dict) else None
-            if section == "staff" and staff_id is not None:
-                self.links.unchecked_staff.add(str(getattr(staff_id, "raw", staff_id))
-                                               .strip(SPACE))
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            if raw_id is not None:  # its other problems and a duplicate id: all at once
+                raw_id = str(getattr(raw_id, "raw", raw_id)).strip(SPACE)
+                if section == "staff":
+                    self.links.unchecked_staff.add(raw_id)
+                self.first_use(raw_id, raw, index, located, origin)
             return
-        origin = lambda: records.location(index) if located is not None else None  # noqa: E731
         if section == "batch_checks":
             if (record.kind, record.batch) not in self.batches:
                 known = sorted({b for k, b in self.batches if k == record.kind})
@@ -640,17 +642,8 @@ class _ListBuilder:
                 return
             self.out.append(record)
             return
-        if record.id in self.seen:
-            first_list, first_index = self.seen[record.id]
-            first = first_list.location(first_index) if first_list is not None else None
-            problems.append(Problem(
-                (_("duplicate id {id!r} (first at {place}); every record needs its "
-                   "own id") if first else
-                 _("duplicate id {id!r}; every record needs its own id")).format(
-                    id=record.id, place=first),
-                _locate(raw, ("id",)) or origin(), _path(section, index, ("id",))))
+        if not self.first_use(record.id, raw, index, located, origin):
             return
-        self.seen[record.id] = (located, index)
         placed.append((record.id, index))
         if self.ref:
             value = getattr(record, self.ref)
@@ -669,6 +662,24 @@ class _ListBuilder:
                     if target is not self.links.unknown_refs:
                         return
         self.out.append(record)
+
+    def first_use(self, record_id: str, raw: Any, index: int, located: MarkedList | None,
+                  origin) -> bool:
+        """True the first time `record_id` is seen in this section; else a problem naming
+        the first place (a record that failed its own checks counts too: every problem of the
+        data is said at once)."""
+        if record_id not in self.seen:
+            self.seen[record_id] = (located, index)
+            return True
+        first_list, first_index = self.seen[record_id]
+        first = first_list.location(first_index) if first_list is not None else None
+        self.problems.append(Problem(
+            (_("duplicate id {id!r} (first at {place}); every record needs its "
+               "own id") if first else
+             _("duplicate id {id!r}; every record needs its own id")).format(
+                id=record_id, place=first),
+            _locate(raw, ("id",)) or origin(), _path(self.section, index, ("id",))))
+        return False
 
 
 def stand_in(raw: Any, index: int) -> EquipmentItem:

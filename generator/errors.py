@@ -53,14 +53,16 @@ class Problem:
 
 
 class UserError(Exception):
-    """The input or the command line is wrong; carries every problem found, not only the first."""
+    """The input or the command line is wrong; carries every problem found, not only the first,
+    and the warnings found on the way (`warnings`), to be said with them."""
 
-    def __init__(self, problems: list[Problem] | Problem | str):
+    def __init__(self, problems: list[Problem] | Problem | str, warnings=()):
         if isinstance(problems, str):
             problems = [Problem(problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems = list(problems)
+        self.warnings: list[Problem] = list(warnings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

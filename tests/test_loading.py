@@ -135,6 +135,20 @@ def test_every_problem_of_the_staff_list_at_once(data, cli, command):
     assert "3 problems found" in result.err
     assert not (data / "b.pdf").exists()
 
+
+@pytest.mark.parametrize("command", ["validate", "badges", "work-orders"])
+def test_warnings_are_said_with_the_problems(data, cli, command):
+    """An id read as text (00123) is a warning; a bad field in the same file is a problem:
+    both in the one run, not the warning only once the problem is fixed."""
+    broken = STAFF.replace('"SZ002"', "00123").replace("    name: 李秀英",
+                                                       "    name: 李秀英\n    stars: 7")
+    (data / "staff.yaml").write_text(broken, encoding="utf-8")
+    result = cli(command, data / "staff.yaml",
+                 *(["-o", data / "b.pdf"] if command != "validate" else []))
+    assert result.code == 2, result.err
+    assert "warning: " in result.err and "00123 was read as text '00123'" in result.err
+    assert "staff[2].stars:" in result.err and "1 problem found" in result.err
+
 @pytest.mark.parametrize("content, expected", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "this is a binary file"),
     ("staff:\n  - id: 张三\n".encode("gbk"), "not UTF-8 text"),

@@ -128,12 +128,8 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
         raise UserError(Problem(_("--start is for A4 sheets; with --sheet none every card has "
                                   "its own page")))
     compiled = load_card_layout(layout)          # a broken layout fails before the data is read
-    try:
-        dataset = load(data, missing_files="ignore")  # photos are checked per person, by name
-    except UserError:
-        if not allow_missing_photos and photo_dir is None:
-            load(data, missing_files="error")  # the data's missing photos said at once too
-        raise
+    dataset = load(data, missing_files="ignore",  # photos are checked per person, by name
+                   files_said_with_problems=not allow_missing_photos and photo_dir is None)
     company = dataset.require_company()
     people = sorted_people(by_team(select(dataset.staff, only, "staff"), team), sort)
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}

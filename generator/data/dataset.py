@@ -379,8 +379,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
                    read=list(dict.fromkeys([*paths, *beside])))
     _validate_single(data, collected, missing_files, problems)
     _build_lists(data, collected, read_ahead, missing_files, keep_incomplete, problems)
-    if problems:
-        raise UserError(problems)
+    if problems:  # with the warnings: everything is said at once
+        raise UserError(problems, warnings=data.warnings)
     return data
 
 

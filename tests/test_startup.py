@@ -14,7 +14,6 @@ HEAVY = ("pydantic", "yaml", "babel", "reportlab", "PIL", "openpyxl", "pypdf", "
 
 PROBE = """
 import sys
-from pathlib import Path
 from generator.cli import main
 try:
     main({args!r})
@@ -37,15 +36,15 @@ def test_help_imports_no_heavy_library(args):
 
 VALIDATE_PROBE = """
 import sys
-from pathlib import Path
 from generator.cli import main
 try:
-    main(["validate", "examples/company.yaml", "examples/staff.yaml", "examples/work_orders.yaml",
-          "examples/equipment.yaml"])
+    main({args!r})
 except SystemExit as exc:
     print("EXIT:", exc.code)
 print("LOADED:" + " ".join(sorted(m for m in sys.modules if m.startswith({prefixes!r}))))
 """
+VALIDATE = ["validate", "examples/company.yaml", "examples/staff.yaml", "examples/work_orders.yaml",
+            "examples/equipment.yaml"]
 
 # What `fieldprint validate` never needs: it checks the badges (fonts, text fitting, photos and
 # QR codes read, not drawn) and the orders without laying out or drawing anything.
@@ -61,7 +60,7 @@ NOT_FOR_VALIDATE = ("reportlab.graphics", "reportlab.platypus", "reportlab.pdfge
 def test_validate_imports_no_drawing_engine():
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, "-c",
-                             VALIDATE_PROBE.format(prefixes=NOT_FOR_VALIDATE)],
+                             VALIDATE_PROBE.format(args=VALIDATE, prefixes=NOT_FOR_VALIDATE)],
                             capture_output=True, text=True, timeout=120, cwd=root)
     assert "EXIT: 0" in result.stdout, result.stdout + result.stderr
     loaded = result.stdout.rsplit("LOADED:", 1)[1].split()
@@ -104,3 +103,16 @@ def test_a_font_read_before_is_not_opened_again(tmp_path):
     runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                            timeout=300, env=env) for _ in range(2)]
     assert [r.stdout.split()[-1:] for r in runs] == [["True"], ["False"]], runs
+
+
+def test_help_imports_none_of_the_work_behind_the_commands():
+    """`fieldprint --help` lists every command (so imports their modules) but not what they
+    use when they run: writing files, dates, built-in content, data, the engines."""
+    prefixes = ("generator.output", "generator.dates", "generator.content", "generator.data",
+                "generator.card", "generator.form.", "generator.fonts", "generator.orders")
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c",
+                             VALIDATE_PROBE.format(args=["--help"], prefixes=prefixes)],
+                            capture_output=True, text=True, timeout=120, cwd=root)
+    assert "EXIT: 0" in result.stdout, result.stdout + result.stderr
+    assert result.stdout.rsplit("LOADED:", 1)[1].split() == []

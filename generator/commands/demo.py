@@ -5,9 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..content import content_dir
 from ..i18n import _, _l
-from ..output import check_target
 from .clicktext import command, option
 from . import badges, equipment, forms, phrase_cards, service_cards
 
@@ -26,6 +24,8 @@ ARTIFACTS = (badges, service_cards, phrase_cards, forms, equipment)
         default=Path("fieldprint-demo"), show_default=True, metavar=_l("FOLDER"),
         help=_l("Folder for the files (created if missing)."))
 def demo(out: Path):
+    from ..content import content_dir
+    from ..output import check_target
     check_target(out, directory=True)
     examples = content_dir("examples")
     written: list[Path] = []

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..dates import parse_date
 from ..errors import Problem, UserError, terminal_text
 from ..i18n import _, _l, _lp, ngettext
-from ..output import check_target, write_bytes
 from .clicktext import Range, Words, command, option
 from .common import data_argument, date_value, load, report_problems, warning_prefix
 
@@ -186,6 +184,7 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
                allow_unprintable, notify=(), notify_secret=None, notify_always=False):
     from ..equipment import fails, render
     from ..equipment.report import status_word, summary_line
+    from ..output import check_target, write_bytes
 
     streamed = out is not None and str(out) == "-"   # -o -: standard output, as without -o
     if streamed:
@@ -298,6 +297,7 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
     if not register.is_file():
         return []
     from ..equipment import render
+    from ..output import write_bytes
     report = make_report((register,), DEMO_AS_OF, None, None)
     written = []
     for fmt in ("pdf", "xlsx", "json", "ics"):

@@ -11,7 +11,6 @@ import click
 from ..errors import Problem, UserError, terminal_text
 from ..form_kinds import KINDS, Kind
 from ..i18n import _, _l, _lp, ngettext
-from ..output import check_target
 from .clicktext import Words, command, option
 from .common import (data_argument, date_value, load, only_option, report_problems,
                      warning_prefix)
@@ -59,6 +58,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
     from ..fonts import font_set
     from ..orders import (Selection, WorkingCalendar, blank_context, iter_contexts,
                           open_orders, select_orders)
+    from ..output import check_target
 
     fmt, per_order, output = _output_kind(None if output is None else str(output), fmt)
     if fmt == "pdf" and template is not None:

@@ -5,9 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..content import content_dir
 from ..i18n import _, _l, ngettext
-from ..output import check_target
 from .clicktext import argument, command, group
 from .columns import pad
 
@@ -18,6 +16,7 @@ KINDS = (("badges", "*.yaml", _l("card layout (badges, service cards)")),
 
 def builtin_files():
     """The built-in layouts and templates: (folder, path, kind) for each, by folder and name."""
+    from ..content import content_dir
     for folder, pattern, kind in KINDS:
         for path in sorted(content_dir(folder).glob(pattern)):
             yield folder, path, kind
@@ -63,6 +62,8 @@ def list_layouts():
 @argument("directory", type=click.Path(path_type=Path), metavar=_l("FOLDER"))
 def export(directory: Path):
     import shutil
+
+    from ..output import check_target
     check_target(directory, directory=True)
     copied = 0
     for folder, path, _kind in builtin_files():

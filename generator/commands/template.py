@@ -9,7 +9,6 @@ import click
 
 from ..errors import Problem, UserError
 from ..i18n import _, _l
-from ..output import write_bytes
 from .clicktext import argument, command, option
 from .common import SECTIONS
 
@@ -49,6 +48,7 @@ def template(target: Path, section: str | None, force: bool):
         raise UserError(Problem(_("{path} exists; pass --force to replace it").format(
             path=target)))
     from ..data.blank_sheets import template_bytes
+    from ..output import write_bytes
     write_bytes(target, template_bytes(section, suffix))
     click.echo(_("wrote {path} ({section}): fill it in, delete the example row, then e.g. "
                  "fieldprint validate {path}").format(path=target,

@@ -252,6 +252,15 @@ def run_plan(steps: list, context: dict, out: list[str]) -> bool:
     return True
 
 
+def dotted_text(context: dict, path: tuple[str, ...]) -> str | None:
+    """What `{{ a.b }}` prints, read from the context (`lookup`): "" for None, a text as it is;
+    None when only its template can say (a number, a date, a key the data lacks …)."""
+    value = lookup(context, path)
+    if value is None:
+        return ""
+    return value if type(value) is str else None
+
+
 class Expression:
     """A compiled layout value: '{{ person.name }}' or plain text with no braces.
 
@@ -291,11 +300,9 @@ class Expression:
         if self._plain is not None:
             return self._plain
         if self._path is not None:
-            value = lookup(context, self._path)
-            if value is None:
-                return ""
-            if type(value) is str:
-                return value
+            text = dotted_text(context, self._path)
+            if text is not None:
+                return text
             if self._template is None:
                 self._template = self._compile()
         elif self._plan is not None:

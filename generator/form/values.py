@@ -23,6 +23,7 @@ from ..templating import (EXPRESSION_ERRORS, MissingUndefined, environment, fail
                           reword_undefined, run_plan)
 from ..templating import DOTTED as _DOTTED
 from ..templating import MISSING as _MISS
+from ..templating import dotted_text
 from ..templating import lookup as _lookup
 
 
@@ -91,11 +92,9 @@ class Text:
         if self._template is None:
             return self.source
         if self.path is not None:
-            value = _lookup(context, self.path)
-            if value is None:
-                return ""
-            if type(value) is str:
-                return value
+            text = dotted_text(context, self.path)
+            if text is not None:
+                return text
         elif self._plan is not None:
             out: list[str] = []
             if run_plan(self._plan, context, out):

@@ -15,7 +15,6 @@ import datetime as _dt
 import re
 import warnings
 from array import array
-from sys import intern
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -270,6 +269,7 @@ class _Streamer(_Builder):
         self.first_chars = frozenset(resolvers)  # plain scalars starting otherwise are str
         self.plain_tags: dict[str, str] = {}
         self.plain: dict[str, Any] = {}      # see plain_value
+        self.words: dict[str, str] = {}      # keys that are text however written, kept once
         self.stamps: dict[str, Any] = {}
 
     def load(self) -> tuple[bool, Any]:
@@ -460,21 +460,25 @@ class _Streamer(_Builder):
         out.file, out.pos = self.file, start.start_mark
         key_pos = out.key_pos = {}
         merged: list = []
-        get, plain, first_chars = self.get, self.plain, self.first_chars
+        get, plain, first_chars, words = self.get, self.plain, self.first_chars, self.words
         while True:
             event = get()
             if event.__class__ is ScalarEvent and event.anchor is None and event.tag is None:
-                key = event.value
+                text = event.value
                 mark = event.start_mark
-                if event.implicit[0]:  # plain: most often a word
-                    if key[:1] in first_chars:
-                        key = plain.get(key, _UNSEEN)
-                        if key is _UNSEEN:
-                            key = self.plain_value(event)
-                        if key is _SLOW:
-                            key, mark = self.other_key(event)
-                    else:
-                        key = intern(key)  # one 'holder' for every record, not one each
+                key = words.get(text)   # a word seen as a key before: most keys are
+                if key is not None:
+                    pass
+                elif event.implicit[0] and text[:1] in first_chars:  # plain: may be more
+                    key = plain.get(text, _UNSEEN)
+                    if key is _UNSEEN:
+                        key = self.plain_value(event)
+                    if key is _SLOW:
+                        key, mark = self.other_key(event)
+                elif text[:1] not in first_chars:  # text, whether plain or quoted
+                    key = words[text] = text  # one 'holder' for every record, not one each
+                else:
+                    key = text  # quoted: text, but the same plain text may be more
             elif event.__class__ is MappingEndEvent:
                 break
             else:

@@ -459,11 +459,12 @@ class _Streamer(_Builder):
         out = MarkedDict()
         out.file, out.pos = self.file, start.start_mark
         key_pos = out.key_pos = {}
-        merged: list = []
+        merged = None
         get, plain, first_chars, words = self.get, self.plain, self.first_chars, self.words
+        scalar, merge_key = ScalarEvent, _MERGE_KEY
         while True:
             event = get()
-            if event.__class__ is ScalarEvent and event.anchor is None and event.tag is None:
+            if event.__class__ is scalar and event.anchor is None and event.tag is None:
                 text = event.value
                 mark = event.start_mark
                 key = words.get(text)   # a word seen as a key before: most keys are
@@ -483,9 +484,9 @@ class _Streamer(_Builder):
                 break
             else:
                 key, mark = self.other_key(event)
-            if key is _MERGE_KEY:  # '<<' is no value: it merges (below)
+            if key is merge_key:  # '<<' is no value: it merges (below)
                 value = self.value(get())
-                merged.extend(value if isinstance(value, list) else [value])
+                merged = (merged or []) + (value if isinstance(value, list) else [value])
                 continue
             if key in out:
                 self.problems.append(Problem(
@@ -494,7 +495,7 @@ class _Streamer(_Builder):
                 self.keep.append(self.node(get()))  # composed (its anchors count), not built
                 continue
             event = get()
-            if event.__class__ is ScalarEvent and event.anchor is None and event.tag is None:
+            if event.__class__ is scalar and event.anchor is None and event.tag is None:
                 value = event.value
                 if event.implicit[0] and value[:1] in first_chars:
                     value = plain.get(value, _UNSEEN)
@@ -506,7 +507,7 @@ class _Streamer(_Builder):
                 value = self.value(event, section=key if top and isinstance(key, str) else None)
             out[key] = value
             key_pos[key] = mark
-        for extra in merged:
+        for extra in merged or ():
             if not isinstance(extra, MarkedDict):
                 raise _Unusual
             for key, value in extra.items():

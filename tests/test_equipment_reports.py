@@ -390,3 +390,44 @@ def test_json_one_item_per_line_even_with_hostile_text():
     assert [i["id"] for i in doc["items"]] == ["a", "b\n}"]
     assert doc["items"][0]["batch"] == 'x}, {"id": "evil"'
     assert len(text.splitlines()) == 4 + len(items) + 3
+
+
+def _json_reference(report) -> str:
+    """The JSON of the contract through json.dumps, one item per line (the general route that
+    report.to_json writes by hand)."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    items = [dumps({"id": s.item.id, "kind": s.item.kind, "holder": s.item.holder,
+                    "batch": s.item.batch, "status": s.status,
+                    "due": s.due.isoformat() if s.due else None, "basis": s.basis,
+                    "in_service_days": s.in_service_days, "action": s.action,
+                    "reason": s.reason}) for s in report.statuses]
+    body = ",\n    ".join(items)
+    return (f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n  "items": ['
+            + (f"\n    {body}\n  " if items else "")
+            + f'],\n  "summary": {dumps(report.summary)},\n'
+            f'  "made_after_as_of": {report.made_after}\n}}\n')
+
+
+def test_json_is_what_json_dumps_writes():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.data.models import EquipmentItem
+    from generator.equipment import Report, assess
+    words = st.one_of(st.sampled_from(["SZ1", "SZ2", "B1", "test", 'x"}\n', "王", "\u2028"]),
+                      st.text(max_size=5))
+    items = st.builds(
+        dict, id=words, kind=st.sampled_from(["helmet", "insulated_shoes"]),
+        holder=st.one_of(st.none(), words), batch=st.one_of(st.none(), words),
+        manufactured=st.dates(dt.date(2020, 1, 1), dt.date(2027, 1, 1)),
+        in_service=st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2027, 1, 1))),
+        retired=st.one_of(st.none(), st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1))))
+
+    @settings(max_examples=30)
+    @given(st.lists(items, max_size=8))
+    def check(raws):
+        register = [EquipmentItem.model_construct(**raw, checks=[], note=None) for raw in raws]
+        statuses = assess(register, AS_OF)
+        report = Report(AS_OF, statuses, made_after=len(register) - len(statuses))
+        assert render(report, "json").decode() == _json_reference(report)
+    check()

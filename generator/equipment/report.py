@@ -147,6 +147,8 @@ def to_json(report: Report) -> str:
     """
     text = json.encoder.encode_basestring  # the C encoder json.dumps uses (ensure_ascii=False)
     reasons: dict[tuple, str] = {}         # a register has few distinct reasons
+    # holders, batches, due dates and actions repeat: each distinct one is written once
+    written: dict[Any, str] = {None: "null"}
     lines = []
     append = lines.append
     for s in report.statuses:
@@ -154,16 +156,21 @@ def to_json(report: Report) -> str:
         reason = reasons.get(why)
         if reason is None:
             reason = reasons[why] = text(s.reason) if why else "null"
-        holder, batch = item.holder, item.batch
-        append(f'{{"id": {text(item.id)}, "kind": "{item.kind}", '
-               f'"holder": {"null" if holder is None else text(holder)}, '
-               f'"batch": {"null" if batch is None else text(batch)}, '
-               f'"status": "{s.status}", '
-               f'"due": {"null" if due is None else chr(34) + due.isoformat() + chr(34)}, '
+        holder, batch = written.get(item.holder), written.get(item.batch)
+        if holder is None:
+            holder = written[item.holder] = text(item.holder)
+        if batch is None:
+            batch = written[item.batch] = text(item.batch)
+        due_text, action_text = written.get(due), written.get(action)
+        if due_text is None:
+            due_text = written[due] = f'"{due.isoformat()}"'
+        if action_text is None:
+            action_text = written[action] = text(action)
+        append(f'{{"id": {text(item.id)}, "kind": "{item.kind}", "holder": {holder}, '
+               f'"batch": {batch}, "status": "{s.status}", "due": {due_text}, '
                f'"basis": "{s.basis}", '
                f'"in_service_days": {"null" if days is None else int(days)}, '
-               f'"action": {"null" if action is None else chr(34) + action + chr(34)}, '
-               f'"reason": {reason}}}')
+               f'"action": {action_text}, "reason": {reason}}}')
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     head = f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n  "items": ['
     tail = (f'],\n  "summary": {dumps(report.summary)},\n'

@@ -125,7 +125,10 @@ def test_photos_are_matched_by_name_and_leftovers_listed(ws, c):
 
 
 def test_a_sheet_with_mistakes_lists_sheet_row_and_column(ws, c):
+    """The two rows with mistakes are listed (sheet, row, column); the 13 other people are
+    still previewed, and nothing prints until the sheet is fixed."""
     book = openpyxl.load_workbook(ws / "staff.xlsx")
+    wrong = [book.active["A4"].value, book.active["A6"].value]
     book.active["I4"] = 9          # 星级 out of range, row 4
     book.active["A6"] = None       # 工号 missing, row 6
     out = io.BytesIO()
@@ -135,7 +138,13 @@ def test_a_sheet_with_mistakes_lists_sheet_row_and_column(ws, c):
     rows = problems_table(r.text)
     assert [row[1:4] for row in rows] == [["花名册", "4", "星级"], ["花名册", "6", "工号"]]
     assert "工作表" in r.text and "行" in r.text and "列" in r.text
-    assert '<figure class="card' not in r.text
+    shown = re.findall(r'name="people" value="([^"]+)"', r.text)
+    assert len(shown) == 13 and not set(wrong) & set(shown)
+    # the left-out person's photo is still theirs; only the one whose 工号 was emptied is unused
+    assert f"{wrong[0]}.jpg" not in r.text and f"{wrong[1]}.jpg" in r.text
+    assert r.text.count('<figure class="card') >= 13
+    fragment = run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "pdf"})
+    assert "/download" not in fragment and "星级" in fragment
 
 
 def test_png_zip_and_manifest(c):

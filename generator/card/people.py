@@ -5,6 +5,7 @@ folder. Messages name files and people so HR can fix the folder in one go.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,12 +78,15 @@ class PhotoMatch:
         return out
 
 
-def match_photos(people: list, folder: Path, everyone: list | None = None) -> PhotoMatch:
+def match_photos(people: list, folder: Path, everyone: list | None = None,
+                 also_named: Iterable[str] = ()) -> PhotoMatch:
     """Photos from a folder the way HR keeps them: `工号.jpg` or `姓名.jpg` (any common picture
     suffix, any case), for the people whose record gives no photo. A person whose id or name
     matches two files, or a name shared by two people, is left unmatched and reported. A file
     is reported unused only when it names nobody in `everyone` (the whole staff list, when
-    `people` is a team or a few IDs). Raises UserError when the folder does not exist."""
+    `people` is a team or a few IDs), nor any id or name of `also_named` (people left out of
+    the list for a mistake in their record). Raises UserError when the folder does not
+    exist."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(Problem(_("--photos {folder}: no such folder").format(folder=folder)))
@@ -134,6 +138,8 @@ def match_photos(people: list, folder: Path, everyone: list | None = None) -> Ph
     for other in everyone or ():
         used.update(files.get(other.id.casefold(), []))
         used.update(files.get(other.name.casefold(), []))
+    for name in also_named:
+        used.update(files.get(name.casefold(), []))
     result.unused_files = [p for group in files.values() for p in group if p not in used]
     result.unused_files.sort()
     # people who were only ambiguous are reported once, as ambiguous

@@ -38,6 +38,10 @@ class Dataset:
     # holder not on the staff list), kept aside for the report's `invalid` section:
     # [(their place among `equipment`, a stand-in item with what could be read, problems)]
     incomplete: list[tuple[int, EquipmentItem, list[Problem]]] = field(default_factory=list)
+    # load_dataset(keep_valid_staff=True): the problems of the staff records left out, and
+    # the ids and names they give (a photo named so is theirs, not unused)
+    refused_staff: list[Problem] = field(default_factory=list)
+    left_out_names: set[str] = field(default_factory=set)
     warnings: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     # every file read: `files` and a company.yaml or staff.yaml found beside them (-o may not
@@ -358,7 +362,8 @@ def _locate(raw: Any, loc: tuple) -> Location | None:
 
 
 def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
-                 keep_incomplete: bool = False, **table_options) -> Dataset:
+                 keep_incomplete: bool = False, keep_valid_staff: bool = False,
+                 **table_options) -> Dataset:
     """Read, merge and validate data files (YAML, CSV, XLSX sheets): read → validate →
     build, each step below. Raises UserError listing every problem (file, line, record,
     field) at once.
@@ -367,7 +372,9 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     keep_incomplete: an equipment record with a problem of its own (no dates, a holder not
     on the staff list ...) does not stop the load: it goes to `Dataset.incomplete` with its
     problems (the safety report lists it as invalid). Problems of files and of other
-    sections still raise. `table_options` go to the spreadsheet reader (sheet, header row)."""
+    sections still raise. keep_valid_staff: likewise, a staff record with a problem of its own
+    is left out, its problems in `Dataset.refused_staff` (the web previews the others).
+    `table_options` go to the spreadsheet reader (sheet, header row)."""
     paths = [Path(p) for p in paths]
     if not paths:
         raise UserError(_("name at least one data file, e.g. examples/staff.yaml"))
@@ -378,7 +385,10 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     data = Dataset(files=paths, warnings=table_warnings,
                    read=list(dict.fromkeys([*paths, *beside])))
     _validate_single(data, collected, missing_files, problems)
-    _build_lists(data, collected, read_ahead, missing_files, keep_incomplete, problems)
+    kept_apart = {"equipment"} if keep_incomplete else set()
+    if keep_valid_staff:
+        kept_apart.add("staff")
+    _build_lists(data, collected, read_ahead, missing_files, kept_apart, problems)
     if problems:  # with the warnings: everything is said at once
         raise UserError(problems, warnings=data.warnings)
     return data
@@ -469,14 +479,14 @@ def _validate_single(data: Dataset, collected: dict, missing_files: str,
 
 
 def _build_lists(data: Dataset, collected: dict, read_ahead: dict, missing_files: str,
-                 keep_incomplete: bool, problems: list[Problem]) -> None:
+                 kept_apart: set[str], problems: list[Problem]) -> None:
     """Validate and build the list sections into `data`, staff first (work orders and
     equipment name staff ids), a chunk of records at a time: each raw record is let go once
     validated (its place can still be found), so a big file's raw values and its models are
     not all in memory at once."""
     links = _Links()
     for section in LIST_SECTIONS:
-        builder = _ListBuilder(data, section, links, keep_incomplete, problems)
+        builder = _ListBuilder(data, section, links, section in kept_apart, problems)
         for path, records in collected[section]:
             if records is None:
                 continue
@@ -509,13 +519,13 @@ class _ListBuilder:
     against the rest: ids unique, engineers and holders on the staff list, batch checks for
     batches in the register."""
 
-    def __init__(self, data: Dataset, section: str, links: _Links, keep_incomplete: bool,
+    def __init__(self, data: Dataset, section: str, links: _Links, keep_apart: bool,
                  problems: list[Problem]):
         self.data, self.section, self.links, self.problems = data, section, links, problems
         self.model = MODELS[section]
         self.out = getattr(data, section)
         self.ref = REFERENCES.get(section)
-        self.keep_apart = keep_incomplete and section == "equipment"
+        self.keep_apart = keep_apart  # a record's own problems leave it out, not the load
         self.seen: dict[str, tuple] = {}  # id -> (its list or None, its index)
         self.staff_ids: set[str] | None = None
         if self.ref:  # staff come first; people whose own record has a problem count too
@@ -567,9 +577,9 @@ class _ListBuilder:
     def validated(self, chunk: list, start: int, context: dict, valid: list | None):
         """Validate: (index, raw, record, own problems) for each raw record of `chunk`, the
         records from `start` on, `valid` their models when `clean`. `record` is its model, or
-        None when it does not validate; its problems are then in `problems`, or (equipment
-        kept apart, keep_incomplete) in `own`. A generator: each record is validated when the
-        one before has been added."""
+        None when it does not validate; its problems are then in `problems`, or (a section
+        kept apart: keep_incomplete, keep_valid_staff) in `own`. A generator: each record is
+        validated when the one before has been added."""
         model = self.model
         for offset, raw in enumerate(chunk):
             index = start + offset
@@ -620,7 +630,7 @@ class _ListBuilder:
         section, problems = self.section, self.problems
         origin = lambda: records.location(index) if located is not None else None  # noqa: E731
         if record is None:
-            if own is not None:
+            if own is not None and section == "equipment":
                 self.data.incomplete.append((len(self.out), stand_in(raw, index), own))
                 return
             raw_id = raw.get("id") if isinstance(raw, dict) else None
@@ -628,7 +638,13 @@ class _ListBuilder:
                 raw_id = str(getattr(raw_id, "raw", raw_id)).strip(SPACE)
                 if section == "staff":
                     self.links.unchecked_staff.add(raw_id)
-                self.first_use(raw_id, raw, index, located, origin)
+                if own is None:
+                    self.first_use(raw_id, raw, index, located, origin)
+            if own is not None:   # a person left out (keep_valid_staff)
+                self.data.refused_staff.extend(own)
+                name = raw.get("name") if isinstance(raw, dict) else None
+                self.data.left_out_names.update(str(v).strip(SPACE) for v in (raw_id, name)
+                                                if v is not None)
             return
         if section == "batch_checks":
             if (record.kind, record.batch) not in self.batches:

@@ -39,14 +39,17 @@ class Staff:
 
 def load_staff(ws: Workspace) -> Staff:
     """Company and staff from the workspace, photos resolved; UserError when the data itself
-    is wrong (every problem)."""
-    dataset = ws.load("staff")
+    is wrong (every problem). A person whose own record has a problem is left out, the
+    problem among `problems` (which stop printing): the others can still be previewed."""
+    dataset = ws.load("staff", keep_valid_staff=True)
     if not dataset.staff:
+        if dataset.refused_staff:
+            raise UserError(dataset.refused_staff)
         raise UserError(_("no staff yet: upload the staff sheet (花名册)"))
     if dataset.company is None:
         raise UserError(_("no company details yet: fill in the 公司信息 page first"))
     people, refused, missing, match = ws.resolve_photos(dataset)
-    problems = ws.confine_company(dataset.company) + refused
+    problems = dataset.refused_staff + ws.confine_company(dataset.company) + refused
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
     return Staff(dataset.company, people, origins, problems, missing, match,
                  list(dataset.warnings))

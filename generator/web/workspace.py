@@ -128,9 +128,11 @@ class Workspace:
             shutil.copy2(path, keep)
 
     # -------------------------------------------------------------------------- loading
-    def load(self, *sections: str) -> Dataset:
-        """The company and the named sections, validated; UserError with every problem.
-        Photos, logos and fonts are not required here; `confine` checks them."""
+    def load(self, *sections: str, keep_valid_staff: bool = False) -> Dataset:
+        """The company and the named sections, validated; UserError with every problem (but,
+        keep_valid_staff, those of staff records: they are left out, their problems in
+        `Dataset.refused_staff`). Photos, logos and fonts are not required here; `confine`
+        checks them."""
         paths = []
         if self.company_file.is_file():
             paths.append(self.company_file)
@@ -144,7 +146,7 @@ class Workspace:
                     paths.append(checks)
         if not paths:
             raise UserError(_("the workspace has no data yet: upload the files first"))
-        return load_dataset(paths, missing_files="ignore")
+        return load_dataset(paths, missing_files="ignore", keep_valid_staff=keep_valid_staff)
 
     def resolve_photos(self, dataset: Dataset
                        ) -> tuple[list, list[Problem], list[Problem], PhotoMatch]:
@@ -177,7 +179,7 @@ class Workspace:
             people.append(person if photo == person.photo
                           else person.model_copy(update={"photo": photo}))
         if self.photos_dir.is_dir():
-            found = match_photos(people, self.photos_dir)
+            found = match_photos(people, self.photos_dir, also_named=dataset.left_out_names)
         else:
             found = PhotoMatch(list(people))
         people, missing = [], []

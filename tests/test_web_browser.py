@@ -176,7 +176,10 @@ def test_a_sheet_with_mistakes_shows_sheet_row_and_column_in_chinese(tmp_path, b
                 for tr in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
         assert [r[1:4] for r in rows] == [["花名册", "4", "星级"], ["花名册", "7", "姓名"]]
         assert "需要修改的问题（2）" in table.text
-        assert not browser.find_elements(By.CSS_SELECTOR, "figure.card")
+        # the two people with mistakes are left out; the 13 others are previewed
+        assert len(browser.find_elements(By.CSS_SELECTOR, "figure.card")) >= 13
+        people = browser.find_elements(By.CSS_SELECTOR, 'input[name="people"]')
+        assert len(people) == 13
 
 
 def test_equipment_dashboard_counts_equal_the_cli_summary(tmp_path, browser):

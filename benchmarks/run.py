@@ -10,7 +10,9 @@ Inputs are generated (no downloads) and cached in benchmarks/work/. Each job run
 `fieldprint` process; printed per job and size: wall time, CPU time (user + system of the
 process and every worker it ran), CPU ms per item, peak RSS of the whole process tree, output
 size, the floor's CPU time (benchmarks/floors.py) and the CPU ratio; then, per job, how the cost
-per item at the largest size compares with the smallest. The same table goes to
+per item at the largest size compares with the smallest. The `startup` job times
+`fieldprint --help` and `fieldprint validate examples/*.yaml` (the median of STARTUP_RUNS
+whole-process runs) beside `python -c pass`. The same table goes to
 benchmarks/work/results.md.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -43,7 +46,8 @@ SIZES = {
     "quick": {"badges": (10, 20, 40), "orders": (100, 200, 400), "docx": (10, 20, 40),
               "equipment-json": (1000, 2000, 5000), "equipment-pdf": (500, 1000, 2000)},
 }
-JOBS = tuple(SIZES["full"])
+JOBS = (*SIZES["full"], "startup")
+STARTUP_RUNS = 15   # start-up: the median of this many whole-process runs
 
 
 @dataclass
@@ -120,6 +124,26 @@ def run_cli(args: list, out: Path) -> tuple[float, float, float, int]:
     return wall, cpu, peak / 1024, size
 
 
+def startup(cmd: list) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MB) of a short command: the median of STARTUP_RUNS runs, after
+    one that writes the bytecode cache a pip-installed fieldprint has (this machine's
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module on every run)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    walls, cpus, peaks = [], [], []
+    for _ in range(STARTUP_RUNS + 1):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                cwd=HERE.parent, env=env)
+        _pid, status, usage = os.wait4(proc.pid, 0)   # this process's own figures
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}")
+        walls.append(time.perf_counter() - start)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        peaks.append(usage.ru_maxrss / 1024)
+    return (statistics.median(walls[1:]), statistics.median(cpus[1:]), max(peaks[1:]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
@@ -191,6 +215,16 @@ def main() -> None:
             wall, cpu, mb, size = run_cli(["equipment", csv_path, staff, "--as-of", "2026-11-21",
                                            "-o", result], result)
             add(Row("equipment CSV → PDF", n, wall, cpu, mb, size))
+
+    if "startup" in want:
+        examples = sorted((HERE.parent / "examples").glob("*.yaml"))
+        floor = startup([sys.executable, "-c", "pass"])[1]
+        for label, args in (("fieldprint --help", ["--help"]),
+                            ("fieldprint validate examples/*.yaml", ["validate", *examples])):
+            wall, cpu, mb = startup([sys.executable, "-m", "generator.cli", *map(str, args)])
+            add(Row(label, 1, wall, cpu, mb, 0, floor,
+                    f"median of {STARTUP_RUNS} runs, bytecode cached as after pip install; "
+                    "floor: python -c pass"))
 
     lines = [f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
              f"{platform.platform()}", "",

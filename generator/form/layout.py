@@ -138,6 +138,12 @@ class Pager:
         self.fresh = False
 
     def add(self, flow: Flow) -> None:
+        for _ in self.adding(flow):
+            pass
+
+    def adding(self, flow: Flow) -> Iterator[None]:
+        """`add`, step by step: yields after each piece is placed, so that a page finished
+        meanwhile can be drawn and let go before the rest of a long table is placed."""
         if not flow.pieces:
             return
         if flow.page_break and not self.fresh:
@@ -174,6 +180,7 @@ class Pager:
             self.place(piece)
             self.fresh = False
             placed += 1
+            yield
 
     def _break(self, flow: Flow, placed: int) -> None:
         self.new_page()
@@ -350,8 +357,7 @@ def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
                 while end < len(flows) and flows[end].join:
                     end += 1
                 pager.keep_section(flows[i:end])
-            pager.add(flow)
-            yield
+            yield from pager.adding(flow)
         pager.close()
 
     if not streamed:

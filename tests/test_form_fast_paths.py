@@ -272,6 +272,11 @@ def test_table_rows_draw_what_rows_of_cells_draw():
         cells_row = Row(ts, shape.cells(lines, fills), 5.6, 3.9)
         assert row.height == cells_row.height
         assert ops == reference_row_ops(cells_row, x, y)
+        # kept compact (a tuple of texts), it still gives back the row of cells it stands
+        # for: what a split of it (a row taller than the room left) starts from
+        again: list[tuple] = []
+        row.row().draw(again, x, y)
+        assert again == ops and row.lines == lines
 
 
 # ------------------------------------------------------------------------------ wrapping

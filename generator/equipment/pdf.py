@@ -9,9 +9,11 @@ the engine prints it without a template render). A company can print its own ver
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import Counter
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Iterator
 
 from ..errors import Problem
@@ -144,31 +146,64 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
     }
     yield {**shared, "team": None}
     width = len(str(len(ctx["groups"])))
+    texts: dict = {}   # the same dates and day counts on many rows: one string each
     for number, group in enumerate(ctx["groups"], start=1):
         counts = "，".join(f"{STATUS_ZH[k]} {n}" for k, n in
                           sorted(group["counts"].items(), key=lambda kv: URGENCY[kv[0]]) if n)
-        rows = []
-        for holder in group["holders"]:
-            who = (f"{holder['name']}（{holder['holder']}）" if holder["name"]
-                   else holder["holder"] or NO_HOLDER)
-            person = report.people.get(holder["holder"]) if holder["holder"] else None
-            if person is not None and person.name_ug:      # a Uyghur name beneath
-                who += "\n" + person.name_ug
-            for s in holder["items"]:
-                item, due = s.item, s.due
-                rows.append({
-                    "holder": who, "id": item.id, "kind": KIND_ZH[item.kind],
-                    "batch": item.batch or "", "status": STATUS_ZH[s.status],
-                    "status_code": s.status, "fill": fill[s.status],
-                    "due": due.isoformat() if due else "",
-                    "days_left": "" if due is None else str((due - as_of).days),
-                    "in_service_days": "" if s.in_service_days is None
-                    else str(s.in_service_days),
-                    "action": action_zh(s), "reason": s.reason_zh or ""})
-                who = ""
+        rows = TeamRows(group["total"], _team_rows, report, group["holders"], fill, texts)
         yield {**shared, "team": {
             "team": group["team"], "number": f"{number:0{width}d}", "total": str(group["total"]),
             "title": f"{group['team']}　{group['total']} 件：{counts}", "rows": rows}}
+
+
+class TeamRows(Sequence):
+    """A team's table rows (dicts of text), made each time they are read: the form engine
+    reads them once, so an 80,000-item team's rows are never all in memory at once. The
+    same rows as a list of them (`list(rows)`)."""
+
+    def __init__(self, count: int, make, *args):
+        self._count, self._make, self._args = count, make, args
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        return self._make(*self._args)
+
+    def __getitem__(self, index):
+        return list(self)[index]
+
+
+def _team_rows(report: Report, holders: list[dict], fill: dict[str, str],
+               texts: dict) -> Iterator[dict[str, str]]:
+    """The rows of one team's table: its holders' items, the holder named on the first."""
+    as_of = report.as_of
+    for holder in holders:
+        who = (f"{holder['name']}（{holder['holder']}）" if holder["name"]
+               else holder["holder"] or NO_HOLDER)
+        person = report.people.get(holder["holder"]) if holder["holder"] else None
+        if person is not None and person.name_ug:      # a Uyghur name beneath
+            who += "\n" + person.name_ug
+        for s in holder["items"]:
+            item, due = s.item, s.due
+            days = s.in_service_days
+            yield {
+                "holder": who, "id": item.id, "kind": KIND_ZH[item.kind],
+                "batch": item.batch or "", "status": STATUS_ZH[s.status],
+                "status_code": s.status, "fill": fill[s.status],
+                "due": "" if due is None else _text(texts, due),
+                "days_left": "" if due is None else _text(texts, (due - as_of).days),
+                "in_service_days": "" if days is None else _text(texts, days),
+                "action": action_zh(s), "reason": s.reason_zh or ""}
+            who = ""
+
+
+def _text(texts: dict, value: dt.date | int) -> str:
+    """A date as 2026-11-21 or a number as text: one string per value for the run."""
+    hit = texts.get(value)
+    if hit is None:
+        hit = texts[value] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return hit
 
 
 def to_pdf(report: Report, layout: str | Path | None = None) -> bytes:

@@ -424,9 +424,11 @@ def _fill(value: str) -> str | None:
 
 
 def _require_list(items: Any, expr) -> None:
+    """A list, tuple or other sequence (rows made as they are read), not a text."""
+    from collections.abc import Sequence
     from ..errors import UserError
     from ..i18n import _
-    if not isinstance(items, (list, tuple)):
+    if not isinstance(items, (list, tuple, Sequence)) or isinstance(items, (str, bytes)):
         raise UserError(_("{where}: {source!r} should give a list, not {kind}").format(
             where=expr.where, source=expr.source, kind=type(items).__name__))
 

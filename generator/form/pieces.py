@@ -10,6 +10,7 @@ from .typeset import Typesetter
 
 
 class Piece:
+    __slots__ = ()               # TableRow keeps its attributes in slots (others: a __dict__)
     height: float = 0.0
     keep_with_next: bool = False
     memo: dict | None = None     # ops drawn at each position, for pieces reused across records
@@ -235,37 +236,61 @@ class TableShape:
 
 class TableRow(Piece):
     """A body row of a table (see TableShape): drawn as Row draws it, without a Cell per
-    value when every value is one line (a 100,000-item register)."""
+    value when every value is one line (a 100,000-item register).
+
+    A team's table may hold 80,000 of these until its pages are counted and drawn, so a row
+    of one-line values keeps only a tuple of its texts (None for a value with no line) and
+    its fills (None when it has none)."""
+
+    __slots__ = ("shape", "texts", "fills", "height", "keep_with_next", "memo", "_lines")
 
     def __init__(self, shape: TableShape, lines: list[list[str]], fills: list[str | None]):
         self.shape = shape
-        self.lines = lines
-        self.fills = fills
+        self.keep_with_next = False
+        self.memo = None
         n = max(map(len, lines), default=0)
         self.height = max(shape.min_height, n * shape.line_h + 2 * PAD)
-        self.single = n <= 1
+        if n <= 1:
+            self.texts = tuple([ls[0] if ls else None for ls in lines])
+            self._lines = None
+        else:
+            self.texts = None
+            self._lines = lines
+        self.fills = tuple(fills) if any(fills) else None
+
+    @property
+    def single(self) -> bool:
+        return self.texts is not None
+
+    @property
+    def lines(self) -> list[list[str]]:
+        if self.texts is None:
+            return self._lines
+        return [[t] if t is not None else [] for t in self.texts]
 
     def row(self) -> Row:
         shape = self.shape
-        return Row(shape.ts, shape.cells(self.lines, self.fills), shape.min_height, shape.line_h)
+        fills = list(self.fills) if self.fills is not None else [None] * len(shape.xs)
+        return Row(shape.ts, shape.cells(self.lines, fills), shape.min_height, shape.line_h)
 
     def draw(self, ops: list, x: float, y: float) -> None:
-        if not self.single:
+        texts = self.texts
+        if texts is None:
             self.row().draw(ops, x, y)
             return
         shape = self.shape
         h = self.height
         text_x, half, base_off, top, bottom, verticals = shape.placed(x, h)
         fills = self.fills
-        if any(fills):
+        if fills is not None:
             for cx, w, fill in zip(shape.xs, shape.widths, fills):
                 if fill:
                     ops.append((RECT, x + cx, y, w, h, fill, None, 0))
         base = (y + half) + base_off
         size, colour = shape.size, shape.colour
-        for ax, lines, align in zip(text_x, self.lines, shape.aligns):
-            if lines and lines[0]:
-                ops.append((TEXT, ax, base, lines[0], size, False, colour, align, 0.0))
+        for ax, text, align in zip(text_x, texts, shape.aligns):
+            if text:
+                ops.append((TEXT, ax, base, text, size, False, colour, align, 0.0))
         border = shape.border
         yb = y + h
         for a, b in top:

@@ -234,8 +234,9 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
             cannot = unprintable(report)
             if cannot and not allow_unprintable:
                 raise UserError(cannot)
+            # written to -o as it is made (content None); to standard output as bytes
             content, problems = render_pdf_report(report, layout, bar.advance,
-                                                  strict=not allow_unprintable)
+                                                  strict=not allow_unprintable, target=out)
             if cannot:
                 problems = cannot + [p for p in problems
                                      if not p.message.startswith("the font cannot print")]
@@ -247,7 +248,8 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
             stream.write(content)
             stream.flush()
     else:
-        write_bytes(out, content)
+        if content is not None:
+            write_bytes(out, content)
         click.echo(terminal_text(_("wrote {path}: {summary}").format(
             path=out, summary=summary_line(report))), err=True)
 

@@ -212,11 +212,14 @@ def to_pdf(report: Report, layout: str | Path | None = None) -> bytes:
 
 
 def render_pdf_report(report: Report, layout: str | Path | None = None, advance=None,
-                      strict: bool = False) -> tuple[bytes, list[Problem]]:
+                      strict: bool = False, target: Path | None = None
+                      ) -> tuple[bytes | None, list[Problem]]:
     """The report through the form engine: the built-in layout, or `layout` (a name or a
     file). Returns the PDF and what could not print as it should (e.g. missing glyphs), or
     when `strict` raises UserError for text that cannot print as typed.
-    `advance(n)` is told of the items of each document laid out (a progress line)."""
+    `advance(n)` is told of the items of each document laid out (a progress line).
+    With `target`, the PDF is written there atomically as it is joined (a 500,000-item
+    report is never in memory whole) and None is returned in its place."""
     from ..form import Record, load_form, render_pdf
     form = load_form(layout or FORM)
     fonts = font_set(report.company)
@@ -233,6 +236,7 @@ def render_pdf_report(report: Report, layout: str | Path | None = None, advance=
         if advance is not None and sizes:
             advance(sizes.pop(0))
 
-    result = render_pdf(form, records(), out, fonts, on_document=done, strict=strict,
+    result = render_pdf(form, records(), out if target is None else target, fonts,
+                        on_document=done, strict=strict,
                         title=f"安全防护用品检测台账 {report.as_of.isoformat()}")
-    return out.getvalue(), result.problems
+    return (out.getvalue() if target is None else None), result.problems

@@ -470,3 +470,41 @@ def test_any_text_round_trips_through_csv(tmp_path_factory, team, note):
     from generator.data.models import SPACE
     assert person.team == (team.strip(SPACE) or None)   # Unicode White_Space, not str.strip
     assert person.note == (note.strip(SPACE) or None)
+
+
+# ------------------------------------------------------------------------------ memory
+def test_a_big_registers_rows_are_let_go_of_and_still_located(tmp_path):
+    """A register's rows, once validated, leave only their row numbers (LocatedList.
+    keep_rows_only); every location said afterwards, and a duplicate's 'first at', is the one
+    the row itself gave (the general path), also past the first batch validated and with a
+    blank line between rows."""
+    from generator.data import dataset as dataset_module
+    lines = ["编号,种类,持有人,批次,生产日期"]
+    n = dataset_module.CHUNK + 300
+    for i in range(n):
+        if i == 100:
+            lines.append(",,,,")                        # an empty row: not a record
+        lines.append(f"E{i:05d},安全帽,,B{i % 7},2025-0{1 + i % 9}")
+    path = tmp_path / "equipment.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    records = read_table(path)["equipment"]
+    expected = [records.location(i) for i in range(len(records))] + [records.location(None)]
+    assert expected[150].line == 153                    # header, 150 rows, the empty one
+    records.keep_rows_only(0, len(records))
+    assert all(r is None for r in records)
+    assert [records.location(i) for i in range(len(records))] + \
+        [records.location(None)] == expected
+
+    dataset = load_dataset((path,), missing_files="ignore")
+    assert len(dataset.equipment) == n
+    for i in (0, 99, 100, 4000, n - 1):
+        row = i + 2 + (i >= 100)
+        assert dataset.where("equipment", f"E{i:05d}") == f"{path}:{row}"
+
+    lines.append(lines[151])                            # E00149 again, after every batch
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        load_dataset((path,), missing_files="ignore")
+    said = str(err.value)
+    assert f"duplicate id 'E00149' (first at {path}:152)" in said and f":{n + 3}" in said

@@ -513,6 +513,24 @@ class _Links:
     any_refs: bool = False                                     # an engineer or holder named
 
 
+class _Placed:
+    """The records added from one list: their ids and indices in it, side by side (16 bytes
+    a record where an (id, index) tuple took 72). Iterating gives (id, index) pairs."""
+
+    __slots__ = ("ids", "indices")
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.indices = array("q")
+
+    def append(self, record_id: str, index: int) -> None:
+        self.ids.append(record_id)
+        self.indices.append(index)
+
+    def __iter__(self):
+        return zip(self.ids, self.indices)
+
+
 class _ListBuilder:
     """One list section (staff, work_orders, equipment, batch_checks) of `data`, built from
     its lists of raw records: validated (`validated`), then added (`add`) once checked
@@ -541,10 +559,10 @@ class _ListBuilder:
         the file was read, by `early`)."""
         located = records if isinstance(records, MarkedList) else None
         # the list says where its items are from their positions (YAML), or (spreadsheets)
-        # from each item itself, which is then kept, emptied
+        # from each item itself, which then leaves only its row number (or is kept, emptied)
         by_position = located is not None and type(records).location is MarkedList.location
         field_sets: dict[frozenset, set] = {}
-        placed: list[tuple[str, int]] = []
+        placed = _Placed()
         self.data._places.append((self.section, located, placed))
         for start in range(0, len(records), CHUNK):
             chunk = records[start:start + CHUNK]
@@ -557,11 +575,14 @@ class _ListBuilder:
                     self.add(index, raw, record, own, records, located, placed, early)
             if by_position or located is None:
                 records[start:start + CHUNK] = [None] * len(chunk)
+            elif hasattr(records, "keep_rows_only"):   # a table's rows: their numbers only
+                del chunk
+                records.keep_rows_only(start, start + CHUNK)
             else:
                 for raw in chunk:
                     if isinstance(raw, dict):
                         raw.clear()
-            del chunk
+            chunk = None
 
     def clean(self, chunk: list, context: dict, field_sets: dict) -> list | None:
         """The models of the raw records of `chunk` when every one is clean (validated while
@@ -598,7 +619,7 @@ class _ListBuilder:
             yield index, raw, record, own
 
     def add_clean(self, chunk: list, valid: list, start: int, records: list,
-                  located: MarkedList | None, placed: list, early: _ReadAhead) -> None:
+                  located: MarkedList | None, placed: _Placed, early: _ReadAhead) -> None:
         """`add` for the models `valid` of a clean `chunk` (records from `start` on) of a list
         section other than batch_checks, without a call per record: those that `add` would
         simply append are appended here, the others (a duplicate id, an engineer or holder
@@ -615,7 +636,7 @@ class _ListBuilder:
                 self.add(index, raw, record, None, records, located, placed, early)
             else:
                 seen[record_id] = (located, index)
-                placed.append((record_id, index))
+                placed.append(record_id, index)
                 any_refs = any_refs or value is not None
                 out.append(record)
             index += 1
@@ -623,7 +644,7 @@ class _ListBuilder:
             self.links.any_refs = True
 
     def add(self, index: int, raw: Any, record: Any, own: list | None, records: list,
-            located: MarkedList | None, placed: list, early: _ReadAhead) -> None:
+            located: MarkedList | None, placed: _Placed, early: _ReadAhead) -> None:
         """Build: `record` (index `index` of `records`) added to its list, unless a check
         against the rest refuses it: a problem in `problems` (or, for equipment kept apart,
         the item in `Dataset.incomplete`)."""
@@ -660,7 +681,7 @@ class _ListBuilder:
             return
         if not self.first_use(record.id, raw, index, located, origin):
             return
-        placed.append((record.id, index))
+        placed.append(record.id, index)
         if self.ref:
             value = getattr(record, self.ref)
             if value is not None:

@@ -17,6 +17,8 @@ checks.csv of their own; `attach_checks` puts them into the equipment records.
 """
 from __future__ import annotations
 
+from array import array
+
 import codecs
 import csv
 import datetime as dt
@@ -83,22 +85,53 @@ class CellRecord(MarkedDict):
 
 
 class LocatedList(MarkedList):
-    """Records that each know their own location (rows of a table, checks from several sheets)."""
+    """Records that each know their own location (rows of a table, checks from several sheets).
 
-    __slots__ = ("where", "warnings", "section")
+    Once validated, a table's records can be let go of (`keep_rows_only`): each then leaves
+    only its row number (8 bytes where the emptied record took 120), and `location` still
+    says the same."""
+
+    __slots__ = ("where", "warnings", "section", "rows", "rows_info")
 
     def location(self, index: int | None = None) -> Location:
         if index is not None and 0 <= index < len(self):
             item = self[index]
+            if item is None and self.rows is not None and index < len(self.rows) \
+                    and self.rows[index] >= 0:
+                info = self.rows_info
+                return Location(info.file, self.rows[index], None, info.sheet)
             if item.__class__ is TableRecord or hasattr(item, "location"):
                 return item.location()
         return self.where
+
+    def keep_rows_only(self, start: int, stop: int) -> None:
+        """Let go of records `start` to `stop` (validated), keeping where each row was; a
+        record from another sheet than the first let go of is kept, emptied."""
+        rows = self.rows
+        if rows is None:
+            rows = self.rows = array("q")
+        if len(rows) < stop:
+            rows.extend([-1] * (stop - len(rows)))
+        for index in range(start, min(stop, len(self))):
+            item = self[index]
+            if item.__class__ is not TableRecord or item.row is None or item.prefix:
+                if isinstance(item, dict):
+                    item.clear()
+                continue
+            if self.rows_info is None:
+                self.rows_info = item.info
+            if item.info is self.rows_info:
+                rows[index] = item.row
+                self[index] = None
+            else:
+                item.clear()
 
 
 def _located_list(items: Iterable, where: Location) -> LocatedList:
     out = LocatedList(items)
     out.file, out.pos, out.item_pos = where.file, (where.line, None), []
     out.where, out.warnings, out.section = where, [], None
+    out.rows = out.rows_info = None
     return out
 
 

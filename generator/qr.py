@@ -165,7 +165,10 @@ def best_mask(version: int, data: list[int]) -> int:
     return best
 
 
-@functools.lru_cache(maxsize=4096)
+# A payload is drawn again soon after, if at all (a header on each page of one order, the
+# company's code on every card): a few hundred remembered do that; 4,096 held ~18 MB of
+# tuples through a 50,000-order batch, each order's code drawn once.
+@functools.lru_cache(maxsize=256)
 def matrix(payload: str, level: str = "M") -> tuple[tuple[bool, ...], ...]:
     """The module matrix (no border) of a payload; ValueError when it is too long for any QR."""
     code = qrcode.QRCode(error_correction=_LEVELS[level], border=0)
@@ -200,7 +203,7 @@ def _version(chunks: list, level: int) -> int:
         start = version
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)   # a record's check, then its drawing: soon after
 def size_modules(payload: str, level: str = "M") -> int:
     """The side of a payload's code in modules, without building it (the version qrcode's
     best fit chooses, counted from the lengths of its data chunks); ValueError when it is too

@@ -103,3 +103,55 @@ def test_records_giving_the_same_fields_share_one_fields_set_that_reads_the_same
         for b in valid:
             assert (a.model_fields_set is b.model_fields_set) == (
                 a.model_fields_set == b.model_fields_set)
+
+
+def test_loaded_orders_share_their_models_fields_sets_and_read_as_validated_alone(tmp_path):
+    """Loading shares one fields set per combination of given fields, also among the models
+    inside a record (customer, appointment, materials: dataset._share_fields_sets); each still
+    reads what validating its record on its own says (model_validate, the reference)."""
+    import random
+
+    import yaml
+
+    from generator.data.dataset import load_dataset
+    rnd = random.Random(19)
+    orders = []
+    for i in range(300):
+        customer = {"name": f"客户{i}", "address": f"星湖街{i}号"}
+        if rnd.random() < 0.5:
+            customer["phone"] = f"138{i:08d}"
+        order = {"id": f"WO-{i}", "kind": rnd.choice(["install", "repair"]),
+                 "service": "broadband", "received": dt.datetime(2026, 11, 1, 9, i % 60),
+                 "customer": customer}
+        if rnd.random() < 0.7:
+            order["appointment"] = {"start": dt.datetime(2026, 11, 2, 14),
+                                    **({"end": dt.datetime(2026, 11, 2, 16)}
+                                       if rnd.random() < 0.5 else {})}
+        if rnd.random() < 0.7:
+            order["materials"] = [{"item": "皮线光缆", "qty": rnd.randint(1, 50),
+                                   **({"unit": "米"} if rnd.random() < 0.5 else {})}
+                                  for _ in range(rnd.randint(1, 3))]
+        orders.append(order)
+    path = tmp_path / "orders.yaml"
+    path.write_text(yaml.safe_dump({"work_orders": orders}, allow_unicode=True),
+                    encoding="utf-8")
+    loaded = load_dataset((path,)).work_orders
+    assert len(loaded) == len(orders)
+
+    def sets(model):
+        yield type(model), model.model_fields_set
+        for name in ("customer", "appointment"):
+            inner = getattr(model, name, None)
+            if inner is not None:
+                yield from sets(inner)
+        for inner in getattr(model, "materials", None) or ():
+            yield from sets(inner)
+
+    distinct = {}
+    for order, raw in zip(loaded, orders):
+        alone = WorkOrder.model_validate(raw)
+        assert order == alone
+        assert [s for _, s in sets(order)] == [s for _, s in sets(alone)]
+        for _, fields in sets(order):
+            distinct.setdefault(frozenset(fields), set()).add(id(fields))
+    assert all(len(ids) == 1 for ids in distinct.values())   # one set per combination

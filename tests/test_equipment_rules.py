@@ -390,3 +390,43 @@ def test_policy_file_errors_have_file_and_line(tmp_path):
     text = str(info.value)
     assert f"{path}:2:1" in text and "warn_day" in text and "warn_days" in text
     assert f"{path}:3:" in text and "shoes_test_months" in text
+
+
+def test_a_register_assessed_whole_gives_each_items_own_status_with_shared_values():
+    """assess() shares the reasons, due dates and day counts that recur between items; every
+    status still says what assess_one says of its item alone (the general path), on a
+    generated register with tests, visual checks and failing batches."""
+    import random
+    from dataclasses import fields
+
+    from generator.data.models import BatchCheck
+    rnd = random.Random(19)
+    as_of = D("2026-11-21")
+    items = []
+    for i in range(600):
+        start = as_of - dt.timedelta(days=rnd.randint(-20, 1400))
+        checks = [rnd.choice([tst, visual])(str(start + dt.timedelta(days=rnd.randint(0, 900))),
+                                            rnd.choice(["pass", "fail"]))
+                  for _ in range(rnd.choice([0, 0, 0, 1, 2]))]
+        dates = rnd.choice([{"manufactured": str(start)},
+                            {"in_service": str(start + dt.timedelta(days=20))},
+                            {"manufactured": str(start),
+                             "in_service": str(start + dt.timedelta(days=20))}])
+        items.append(item(f"E{i}", rnd.choice(["helmet", "insulated_shoes"]),
+                          batch=f"B{i % 9}", **dates,
+                          checks=[c for c in checks if D(c["date"]) >= start]))
+    batch_checks = [BatchCheck(batch=f"B{b}", kind="helmet", date=D("2026-06-01"),
+                               type="test", result=result)
+                    for b, result in ((1, "pass"), (2, "fail"), (4, "pass"))]
+    whole = assess(items, as_of, DEFAULT_POLICY, batch_checks)
+    kept = [it for it in items if not (it.manufactured and it.manufactured > as_of)]
+    failures = batch_failures(kept, as_of, batch_checks)
+    from generator.equipment.rules import batch_samples
+    samples = batch_samples(batch_checks)
+    names = [f.name for f in fields(whole[0])]
+    assert len(whole) == len(kept) > 500
+    for status, it in zip(whole, kept):
+        alone = assess_one(it, as_of, DEFAULT_POLICY, failures, samples)
+        assert [getattr(status, n) for n in names] == [getattr(alone, n) for n in names]
+    assert len({id(s.why) for s in whole}) == len({s.why for s in whole})
+    assert len({id(s.due) for s in whole if s.due}) == len({s.due for s in whole if s.due})

@@ -124,6 +124,17 @@ def run_cli(args: list, out: Path) -> tuple[float, float, float, int]:
     return wall, cpu, peak / 1024, size
 
 
+# Runs a command and prints its own CPU seconds, peak RSS (KB) and wall seconds. Started from
+# this small process, the command's peak is its own: a child forked straight from the
+# benchmark (which holds gigabytes by then) counts the benchmark's memory as its peak.
+_MEASURE = """import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, wall, code)"""
+
+
 def startup(cmd: list) -> tuple[float, float, float]:
     """(wall s, CPU s, peak MB) of a short command: the median of STARTUP_RUNS runs, after
     one that writes the bytecode cache a pip-installed fieldprint has (this machine's
@@ -131,16 +142,14 @@ def startup(cmd: list) -> tuple[float, float, float]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     walls, cpus, peaks = [], [], []
     for _ in range(STARTUP_RUNS + 1):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                cwd=HERE.parent, env=env)
-        _pid, status, usage = os.wait4(proc.pid, 0)   # this process's own figures
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}")
-        walls.append(time.perf_counter() - start)
-        cpus.append(usage.ru_utime + usage.ru_stime)
-        peaks.append(usage.ru_maxrss / 1024)
+        out = subprocess.run([sys.executable, "-c", _MEASURE, *map(str, cmd)], cwd=HERE.parent,
+                             env=env, capture_output=True, text=True, check=True).stdout
+        cpu, peak_kb, wall, code = out.split()
+        if code != "0":
+            raise SystemExit(f"failed ({code}): {' '.join(map(str, cmd))}")
+        walls.append(float(wall))
+        cpus.append(float(cpu))
+        peaks.append(int(peak_kb) / 1024)
     return (statistics.median(walls[1:]), statistics.median(cpus[1:]), max(peaks[1:]))
 
 

@@ -619,3 +619,14 @@ def test_the_engine_is_a_function_of_people_and_options(tmp_path):
     assert sorted(p.name for p in (tmp_path / "png").iterdir()) == [
         "T00001-front.png", "T00002-front.png", "T00003-front.png"]
     assert not (tmp_path / "api.csv").exists()
+
+
+def test_validate_says_badges_need_the_company_before_badges_does(cli, tmp_path):
+    """A staff list without company details read 'OK' in validate, then badges refused it:
+    validate says it first (a warning naming what to add), and does not say OK."""
+    staff = tmp_path / "staff.yaml"
+    staff.write_text('staff:\n  - id: "SZ001"\n    name: 王建国\n', encoding="utf-8")
+    result = cli("validate", staff)
+    assert result.code == 0, result
+    assert "warning: " in result.err and "no company given" in result.err
+    assert "OK" not in result.out and "1 people's badges would be refused" in result.out

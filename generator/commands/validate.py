@@ -66,8 +66,14 @@ def _badge_problems(dataset, skip_missing_photos: bool = False) -> int:
     """Warn, person by person, about everything `fieldprint badges` (default layout) would
     refuse: a missing photo or QR code, a name that does not fit. Returns how many people.
     `skip_missing_photos`: photo files that do not exist were already reported."""
-    if dataset is None or dataset.company is None or not dataset.staff:
+    if dataset is None or not dataset.staff:
         return 0
+    if dataset.company is None:   # badges cannot print without it: said now, not by badges
+        try:
+            dataset.require_company()
+        except UserError as exc:
+            report_problems(exc.problems, prefix=warning_prefix())
+        return len(dataset.staff)
     from ..card import CardRun, check, load_card_layout
     people = dataset.staff
     run = CardRun(load_card_layout("badge"), dataset.company, people,

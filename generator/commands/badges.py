@@ -302,7 +302,7 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
         target = out_dir / "badges-bilingual.pdf"
         execute(CardRun(load_card_layout("badge-bilingual"), company, uyghur, origins,
                         sides=("front",), sheet="none", allow_missing_photos=True,
-                        what="badge"), target, None)
+                        manifest=False, what="badge"), target, None)
         written.append(target)
     return written
 

@@ -60,7 +60,8 @@ def demo(examples_dir: Path, out_dir: Path) -> list[Path]:
         bilingual = out_dir / "service-cards-bilingual.pdf"
         execute(CardRun(load_card_layout("service-card-bilingual"), company, uyghur,
                         {p.id: dataset.origins.get(("staff", p.id)) for p in uyghur},
-                        sides=("front",), sheet="none", what="service card"), bilingual, None)
+                        sides=("front",), sheet="none", manifest=False, what="service card"),
+                bilingual, None)
         written.append(bilingual)
     return written
 

@@ -630,3 +630,16 @@ def test_validate_says_badges_need_the_company_before_badges_does(cli, tmp_path)
     assert result.code == 0, result
     assert "warning: " in result.err and "no company given" in result.err
     assert "OK" not in result.out and "1 people's badges would be refused" in result.out
+
+
+def test_validate_says_a_missing_logo_once(cli, tmp_path):
+    """company.yaml copied without its logo: the data error names it; the badge check does
+    not say it again as a warning with another path."""
+    (tmp_path / "company.yaml").write_text(
+        "company:\n  name: 苏州测试通信工程有限公司\n  hotline: \"10000\"\n  logo: logo.png\n",
+        encoding="utf-8")
+    staff = tmp_path / "staff.yaml"
+    staff.write_text('staff:\n  - id: "SZ001"\n    name: 王建国\n', encoding="utf-8")
+    result = cli("validate", staff)
+    assert result.code == 2, result
+    assert result.err.count("logo.png") == 1 and "1 problem found" in result.err

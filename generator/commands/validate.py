@@ -65,7 +65,8 @@ def _quietly_loaded(data):
 def _badge_problems(dataset, skip_missing_photos: bool = False) -> int:
     """Warn, person by person, about everything `fieldprint badges` (default layout) would
     refuse: a missing photo or QR code, a name that does not fit. Returns how many people.
-    `skip_missing_photos`: photo files that do not exist were already reported."""
+    `skip_missing_photos`: photo files (and the company's logo) that do not exist were
+    already reported."""
     if dataset is None or not dataset.staff:
         return 0
     if dataset.company is None:   # badges cannot print without it: said now, not by badges
@@ -83,8 +84,11 @@ def _badge_problems(dataset, skip_missing_photos: bool = False) -> int:
     if skip_missing_photos:
         gone = {f"{p.id} {p.name}" for p in people
                 if p.photo is not None and not p.photo.exists()}
+        logo = dataset.company.logo
+        logo_gone = logo is not None and not logo.exists()
         problems = [p for p in problems
-                    if not (p.path.split(":")[0] in gone and ": photo" in p.path)]
+                    if not (p.path.split(":")[0] in gone and ": photo" in p.path)
+                    and not (logo_gone and p.path.startswith("company.logo"))]
     report_problems(problems, prefix=warning_prefix())
     return len({p.path.split(":")[0] for p in problems if p.path})
 

@@ -597,6 +597,18 @@ def test_skip_invalid_also_refuses_a_photo_found_broken_while_drawing(tmp_path, 
     assert "T00002.jpg" in result.err
 
 
+def test_skip_invalid_also_refuses_a_person_whose_row_is_wrong(tmp_path, cli):
+    """A wrong value in the data (星级 9) refuses that person, like a card that cannot print:
+    a new user's --skip-invalid printed nothing and exited 2."""
+    staff = make_data(tmp_path, people=[person(1), person(2, stars=9), person(3)])
+    pdf = tmp_path / "s.pdf"
+    result = cli("badges", staff, "--skip-invalid", "--side", "front", "-o", pdf)
+    assert result.code == 3, result
+    assert "refused: " in result.err and "staff[2].stars: 9 is out of range" in result.err
+    assert "printed 2 people; refused 1" in result.err
+    assert [r["id"] for r in _manifest(pdf.with_suffix(".csv"))] == ["T00001", "T00003"]
+    assert cli("badges", staff, "--side", "front", "-o", pdf).code == 2
+
 def test_the_company_back_card_is_nobodys_in_the_manifest(tmp_path, cli):
     staff = make_data(tmp_path, 2)
     assert cli("badges", staff, "--side", "back", "--copies", "2", "-o",

@@ -129,7 +129,8 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                                   "its own page")))
     compiled = load_card_layout(layout)          # a broken layout fails before the data is read
     dataset = load(data, missing_files="ignore",  # photos are checked per person, by name
-                   files_said_with_problems=not allow_missing_photos and photo_dir is None)
+                   files_said_with_problems=not allow_missing_photos and photo_dir is None,
+                   keep_valid_staff=skip_invalid)  # a wrong row refuses its person only
     company = dataset.require_company()
     people = sorted_people(by_team(select(dataset.staff, only, "staff"), team), sort)
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
@@ -152,19 +153,18 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                   company_origin=dataset.company_location, jobs=jobs, what=what)
     result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix=warning_prefix())
-    if result.skipped:
-        report_problems(result.skipped, prefix=_("refused: "))
+    report_problems(dataset.refused_staff + result.skipped, prefix=_("refused: "))
+    refused = result.skipped_people + len({p.path.split(".")[0] for p in dataset.refused_staff})
     if changed_since is not None:
         click.echo(_("{n} unchanged since {manifest}, left out").format(
             n=result.unchanged, manifest=changed_since))
     if not result.pages:
         click.echo(_("no card to print; nothing was written."))
-        return PARTIAL if result.skipped_people else 0
+        return PARTIAL if refused else 0
     _summary(result, compiled, what, side, sheet, duplex, copies, output, png_dir)
-    if result.skipped_people:
+    if refused:
         click.echo(_("printed {printed} people; refused {refused} (listed above with the "
-                     "reason)").format(printed=result.people, refused=result.skipped_people),
-                   err=True)
+                     "reason)").format(printed=result.people, refused=refused), err=True)
         return PARTIAL
     return 0
 

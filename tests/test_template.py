@@ -92,3 +92,20 @@ def test_template_mistakes(cli, folder):
     assert (folder / "checks.xlsx").is_file()
     result = cli("template", folder / "staff.pdf")
     assert result.code == 2 and ".xlsx or .csv" in result.err
+
+
+def test_a_company_file_to_fill_in(cli, tmp_path):
+    """After pip install there is no examples/ folder: `template company.yaml` writes the
+    company details to fill in (the bundled example's, its logo line commented out), and the
+    message for a missing company says so."""
+    staff = tmp_path / "staff.yaml"
+    staff.write_text('staff:\n  - id: "SZ001"\n    name: 王建国\n', encoding="utf-8")
+    before = cli("validate", staff)
+    assert "fieldprint template company.yaml" in before.err
+    result = cli("template", tmp_path / "company.yaml")
+    assert result.code == 0, result
+    text = (tmp_path / "company.yaml").read_text(encoding="utf-8")
+    assert "company:" in text and "hotline:" in text and "\n  # logo: " in text
+    after = cli("validate", staff)
+    assert after.code == 0 and "no company given" not in after.err, after
+    assert cli("template", tmp_path / "company.yaml").code == 2      # exists: --force

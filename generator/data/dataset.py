@@ -90,7 +90,8 @@ class Dataset:
             first = self.files[0] if self.files else Path("data.yaml")
             raise UserError(Problem(_(
                 "no company given: add a 'company:' section, or a company.yaml beside "
-                "{file} (see examples/company.yaml)").format(file=first.name),
+                "{file} (fieldprint template company.yaml writes one to fill in)").format(
+                    file=first.name),
                 Location(str(first))))
         return self.company
 

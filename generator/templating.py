@@ -261,6 +261,19 @@ def dotted_text(context: dict, path: tuple[str, ...]) -> str | None:
     return value if type(value) is str else None
 
 
+def fast_text(context: dict, path: tuple[str, ...] | None, steps: list | None) -> str | None:
+    """What a value prints without Jinja2: its bare dotted name's (`dotted_text`), else its
+    `plan`'s; None when only the template can say. The one fast path of the card and form
+    engines' values (templating.Expression, form.values.Text)."""
+    if path is not None:
+        return dotted_text(context, path)
+    if steps is not None:
+        out: list[str] = []
+        if run_plan(steps, context, out):
+            return "".join(out)
+    return None
+
+
 class Expression:
     """A compiled layout value: '{{ person.name }}' or plain text with no braces.
 
@@ -299,16 +312,11 @@ class Expression:
         fails (a name the context lacks, the sandbox refusing)."""
         if self._plain is not None:
             return self._plain
-        if self._path is not None:
-            text = dotted_text(context, self._path)
-            if text is not None:
-                return text
-            if self._template is None:
-                self._template = self._compile()
-        elif self._plan is not None:
-            out: list[str] = []
-            if run_plan(self._plan, context, out):
-                return "".join(out)
+        text = fast_text(context, self._path, self._plan)
+        if text is not None:
+            return text
+        if self._template is None:   # a bare dotted name's, compiled when first needed
+            self._template = self._compile()
         try:
             return self._template.render(context)
         except (SecurityError, *EXPRESSION_ERRORS) as exc:

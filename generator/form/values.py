@@ -19,11 +19,10 @@ from jinja2 import TemplateError
 
 from ..errors import UserError
 from ..i18n import _
-from ..templating import (EXPRESSION_ERRORS, MissingUndefined, environment, failed, plan,
-                          reword_undefined, run_plan)
+from ..templating import (EXPRESSION_ERRORS, MissingUndefined, environment, failed, fast_text,
+                          plan, reword_undefined)
 from ..templating import DOTTED as _DOTTED
 from ..templating import MISSING as _MISS
-from ..templating import dotted_text
 from ..templating import lookup as _lookup
 
 
@@ -91,14 +90,9 @@ class Text:
     def __call__(self, context: dict) -> str:
         if self._template is None:
             return self.source
-        if self.path is not None:
-            text = dotted_text(context, self.path)
-            if text is not None:
-                return text
-        elif self._plan is not None:
-            out: list[str] = []
-            if run_plan(self._plan, context, out):
-                return "".join(out)
+        text = fast_text(context, self.path, self._plan)
+        if text is not None:
+            return text
         try:
             return self._template.render(context)
         except EXPRESSION_ERRORS as exc:

@@ -556,6 +556,28 @@ def test_a_font_path_naming_a_device_a_fifo_or_garbage_is_a_clear_error(cli, tmp
         assert str(font) in result.err, result.err
 
 
+
+def test_a_font_file_that_cannot_be_read_is_a_clear_error(tmp_path, monkeypatch):
+    """A font without read permission (chmod 000 for a user who is not root): its cache key
+    reads the file first; the refusal is said, naming the file, not a traceback."""
+    import builtins
+
+    from generator import fonts
+    from generator.errors import UserError
+    real = fonts.default_font_path()
+    locked = tmp_path / "locked.otf"
+    locked.write_bytes(real.read_bytes()[:200_000])
+    opened = builtins.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return opened(path, *args, **kwargs)
+    monkeypatch.setattr(builtins, "open", refuse)
+    with pytest.raises(UserError) as error:
+        fonts.register(fonts.FontFile(str(locked), 0, None, "Regular"))
+    assert "permission denied" in str(error.value) and str(locked) in str(error.value)
+
 # ------------------------------------------------------------------ 14. layouts that crash
 CRASHING = [
     "{% for i in range(10**10) %}{{ i }}{% endfor %}",

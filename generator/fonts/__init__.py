@@ -33,7 +33,7 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 
-from ..errors import Problem, UserError
+from ..errors import Problem, UserError, os_reason
 from ..i18n import _
 from .embed import EmbeddedFont
 from .shaping import HAS_RTL, RTL_RUN, Shaped, Shaper
@@ -292,8 +292,11 @@ def register(spec: FontFile) -> str:
     location = {"wght": spec.weight} if spec.weight is not None else None
     check_font_file(spec.path)
     # a face read before (the default chain, every run) is not opened again to be checked:
-    # its cache is kept only for a file that passed (fontTools is not even imported)
-    known = FaceCache.known(face_key(spec.path, spec.index, location))
+    # its cache is kept only for a file that passed (only fontTools' version is imported)
+    try:
+        known = FaceCache.known(face_key(spec.path, spec.index, location))
+    except OSError as exc:   # a file that cannot be read (no permission): said, not a crash
+        raise _font_problem(spec.path, os_reason(exc)) from None
     if known is None:
         probe = _open_font(spec.path, spec.index)
         plain = "glyf" in probe and "fvar" not in probe and spec.weight is None

@@ -85,12 +85,10 @@ class EmbeddedFont(TTFont):
         """The subset's font objects; a glyph table found damaged only now, when the glyphs
         are copied (a font corrupted inside, not cut short), is a UserError naming the file
         (issue 15.12), not a crash."""
-        from reportlab.pdfbase.ttfonts import TTFError
-
-        from . import _FONT_ERRORS, _damaged
+        from . import _damaged, _library_errors
         try:
             return self.face.addSubsetObjects(doc, base, subset)
-        except (TTFError, *_FONT_ERRORS) as exc:
+        except _library_errors() as exc:
             path = getattr(self, "fp_source", None)
             raise _damaged(path[0] if path else self.fontName, exc) from None
 

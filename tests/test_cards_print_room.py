@@ -608,6 +608,18 @@ def test_skip_invalid_also_refuses_a_person_whose_row_is_wrong(tmp_path, cli):
     assert "printed 2 people; refused 1" in result.err
     assert [r["id"] for r in _manifest(pdf.with_suffix(".csv"))] == ["T00001", "T00003"]
     assert cli("badges", staff, "--side", "front", "-o", pdf).code == 2
+    # with --photos, the refused person's photo is still theirs, not an unused file
+    folder = tmp_path / "photos"
+    people = [person(1), person(2, stars=9), person(3)]
+    for record in people:
+        record.pop("photo", None)
+    staff = make_data(tmp_path, people=people, photos=False)
+    for i in (1, 2, 3):
+        make_photo(folder / f"T{i:05d}.jpg")
+    result = cli("badges", staff, "--skip-invalid", "--side", "front", "--photos", folder,
+                 "-o", pdf)
+    assert result.code == 3, result
+    assert "no one on the staff list" not in result.err, result.err
 
 def test_the_company_back_card_is_nobodys_in_the_manifest(tmp_path, cli):
     staff = make_data(tmp_path, 2)

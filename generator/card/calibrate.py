@@ -78,11 +78,11 @@ def _page(c, side: str, shift: tuple[float, float], fonts) -> None:
     line(cx - CROSS_ARM, cy, cx + CROSS_ARM, cy)
     line(cx, cy - CROSS_ARM, cx, cy + CROSS_ARM)
     c.circle(*at(cx, cy), pt(3), stroke=1, fill=0)
-    name = "正面" if side == "front" else "背面"
+    name = "正面" if side == "front" else "反面"
     text(cx + CROSS_ARM + 3, cy - 2, f"{name}十字：中心应距本面左边 {CROSS:g} mm、上边 {CROSS:g} mm",
          size=9, bold=True)
     text(cx + CROSS_ARM + 3, cy + 3, "量出实际距离 a（左）、b（上），"
-         + ("正面偏移 --offset" if side == "front" else "背面偏移 --back-offset")
+         + ("正面偏移 --offset" if side == "front" else "反面偏移 --back-offset")
          + f" = {CROSS:g}-a,{CROSS:g}-b", size=8)
     if side == "front":
         # the rulers: 100 mm each way
@@ -108,14 +108,14 @@ def _page(c, side: str, shift: tuple[float, float], fonts) -> None:
         lines = [
             "打印机校准页 —— 用 A4 纸、双面打印（长边翻转）、按实际大小（100%）打印本页。",
             "1. 用直尺量两把标尺：都应正好 100 mm。不是 100 mm 说明打印时被缩放了：在打印对话框选“实际大小”。",
-            "2. 在正面和背面各量十字中心到该面左边、上边的距离 a、b，算出偏移（毫米，可为负数、可带小数）。",
+            "2. 在正面和反面各量十字中心到该面左边、上边的距离 a、b，算出偏移（毫米，可为负数、可带小数）。",
             "3. 打印工号牌、服务卡时加上 --offset X,Y 和 --back-offset X,Y，或写进 company.yaml：",
             "      printer: {offset: \"X,Y\", back_offset: \"X,Y\"}",
             "4. 再用 fieldprint calibrate --offset X,Y --back-offset X,Y 打印一次核对：十字应正好在 30 mm 处。",
             "5. 虚线框距纸边 5.5 mm：若虚线打不全，说明打印机的不可打印边距超过 5 mm。",
-            "背面十字对着光看应与正面十字重合（双面对准）。",
+            "反面十字对着光看应与正面十字重合（双面对准）。",
         ]
         for i, s in enumerate(lines):
             text(48, 110 + i * 7, s, size=8 if i else 10, bold=(i == 0))
     else:
-        text(W / 2, H / 2, "背面（长边翻转后在正面的背后）", size=12, bold=True, centre=True)
+        text(W / 2, H / 2, "反面（长边翻转后在正面的背后）", size=12, bold=True, centre=True)

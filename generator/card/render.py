@@ -174,9 +174,6 @@ class PreparedCard:
     ident: str = ""                 # the person's id and name, for the manifest
     name: str = ""
 
-    def photo_ops(self, side: str) -> list[PhotoOp]:
-        return [op for op in self.sides.get(side, ()) if isinstance(op, PhotoOp)]
-
 
 # ------------------------------------------------------------------------------ renderer
 class CardRenderer:

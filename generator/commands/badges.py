@@ -135,7 +135,8 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
     people = sorted_people(by_team(select(dataset.staff, only, "staff"), team), sort)
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
     if photo_dir is not None:
-        matched = match_photos(people, photo_dir, everyone=dataset.staff)
+        matched = match_photos(people, photo_dir, everyone=dataset.staff,
+                               also_named=dataset.left_out_names)
         people = matched.people
         report_problems(matched.warnings(photo_dir, origins), prefix=warning_prefix())
         click.echo(_("matched {n} photos in {folder}").format(n=matched.matched,

@@ -304,7 +304,7 @@ class _ReadAhead:
 
     A batch of clean records (no problem, no warning) is replaced by its models at once, so a
     big file's raw values and its models never all exist together; any other batch stays raw
-    for `_load_dataset`, which says where each problem is. Where an early record names its
+    for `load_dataset`, which says where each problem is. Where an early record names its
     engineer or holder is kept, for the message if that person is not on the staff list."""
 
     def __init__(self, context: dict):

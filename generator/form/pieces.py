@@ -259,10 +259,6 @@ class TableRow(Piece):
         self.fills = tuple(fills) if any(fills) else None
 
     @property
-    def single(self) -> bool:
-        return self.texts is not None
-
-    @property
     def lines(self) -> list[list[str]]:
         if self.texts is None:
             return self._lines

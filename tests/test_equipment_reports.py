@@ -431,3 +431,26 @@ def test_json_is_what_json_dumps_writes():
         report = Report(AS_OF, statuses, made_after=len(register) - len(statuses))
         assert render(report, "json").decode() == _json_reference(report)
     check()
+
+
+def test_a_teams_rows_read_as_a_list_reads(tmp_path):
+    """TeamRows makes a team's rows each time they are read; read by index, reversed, sliced
+    or searched (a company's own layout may), it gives what the list of its rows gives, and
+    reversing 80,000 rows makes them once, not once per row."""
+    from generator.equipment.pdf import TeamRows
+    made = []
+
+    def rows(n):
+        made.append(n)
+        for i in range(n):
+            yield {"id": f"H-{i}"}
+    for n in (1, 2, 7):
+        team, plain = TeamRows(n, rows, n), list(rows(n))
+        for i in range(-n, n):
+            assert team[i] == plain[i]
+        assert list(reversed(team)) == plain[::-1] and team[1:] == plain[1:]
+        assert team.index(plain[-1]) == n - 1 and plain[0] in team
+        with pytest.raises(IndexError):
+            team[n]
+    made.clear()
+    assert len(list(reversed(TeamRows(80_000, rows, 80_000)))) == 80_000 and len(made) == 1

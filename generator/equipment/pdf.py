@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from collections import Counter
 from pathlib import Path
 from collections.abc import Sequence
@@ -171,7 +172,12 @@ class TeamRows(Sequence):
         return self._make(*self._args)
 
     def __getitem__(self, index):
+        if isinstance(index, int) and 0 <= index < self._count:   # one row: made up to it
+            return next(itertools.islice(self, index, None))
         return list(self)[index]
+
+    def __reversed__(self) -> Iterator[dict[str, str]]:   # once, not a row at a time
+        return reversed(list(self))
 
 
 def _team_rows(report: Report, holders: list[dict], fill: dict[str, str],

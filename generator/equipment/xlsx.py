@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..errors import terminal_text
 from ..output import fixed_zip
 from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh
 from .rules import STATUSES
@@ -44,7 +45,7 @@ def _storable(value: str | None) -> str | None:
     """Control characters a workbook cannot hold (a vertical tab typed in a name) shown
     escaped, \\x0b, as in the terminal (issue 15.14: openpyxl refused the whole file)."""
     if value and ILLEGAL_CHARACTERS_RE.search(value):
-        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: terminal_text(m[0]), value)
     return value
 
 

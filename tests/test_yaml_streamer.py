@@ -138,3 +138,20 @@ def test_keys_and_values_read_inline_are_read_as_the_composer_reads_them(text):
         return  # left to the composed route (a tag, an alias it cannot place)
     assert shape(data) == shape(expected)
     assert problems == expected_problems
+
+
+def test_without_libyaml_the_kept_marks_hold_no_copy_of_the_text(tmp_path, monkeypatch):
+    """PyYAML's own loader (a PyYAML built without libyaml) puts the whole decoded text in
+    every mark; the marks a loaded file keeps hold none, and still say line and column, and
+    a file read through it loads as through libyaml."""
+    text = "staff:\n  - id: SZ1\n    name: 王建国\n  - {id: SZ2, name: 李}\n".encode()
+    path = tmp_path / "staff.yaml"
+    path.write_bytes(text)
+    expected = shape(yamlsource.load_yaml(path))
+    monkeypatch.setattr(yamlsource, "_Loader", yamlsource._PythonLoader)
+    data = yamlsource.load_yaml(path)
+    assert shape(data) == expected
+    marks = [data.pos, *data.key_pos.values(), data["staff"].pos,
+             *(m for item in data["staff"] for m in (item.pos, *item.key_pos.values()))]
+    assert all(m.buffer is None for m in marks)
+    assert line_column(data["staff"][0].key_pos["name"]) == (3, 5)

@@ -25,11 +25,22 @@ from yaml.constructor import SafeConstructor
 from ..errors import Location, Problem, UserError, os_reason
 from ..i18n import N_, _
 
+
+
+class _PythonLoader(yaml.SafeLoader):
+    """PyYAML's own loader, for a PyYAML built without libyaml. Its marks carry no copy of
+    the text (PyYAML's hold the whole decoded file): the positions kept in MarkedDict and
+    MarkedList outlive the load, and would keep a big file's text for the whole run."""
+
+    def get_mark(self):
+        return yaml.Mark(self.name, self.index, self.line, self.column, None, None)
+
+
 try:
     _Loader = yaml.CSafeLoader
     C_LOADER = True
 except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Loader = _PythonLoader
     C_LOADER = False
 
 # Nodes built through aliases, at most: a few thousand records sharing anchors stay far
@@ -453,11 +464,7 @@ class _Streamer(_Builder):
         """The mapping that the event `start` opens. Its keys and scalar values are read here,
         without a call per event, when they are plain or quoted without tag or anchor (almost
         always); anything else goes through `other_key` and `value`."""
-        tag = start.tag
-        if not (tag is None or tag == "!" or tag == _MAP):
-            raise _Unusual
-        out = MarkedDict()
-        out.file, out.pos = self.file, start.start_mark
+        out = self.opened(start, MarkedDict, _MAP)
         key_pos = out.key_pos = {}
         merged = None
         get, plain, first_chars, words = self.get, self.plain, self.first_chars, self.words

@@ -200,7 +200,7 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
         return canvas, painter
 
     ready: dict[PhotoJob, EmbeddedImage | None] = {}
-    matrices: dict[QrJob, tuple[int, str]] = {}          # this run's QR codes, each made once
+    matrices: dict[QrJob, tuple[int, str]] = {}          # this part's QR codes, each made once
     digests: dict[str, str] = {}
     failed: set[str] = set()
     problems: list[Problem] = []
@@ -241,6 +241,7 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
             # a photo embedded in an earlier part is embedded again (its pixels were let go);
             # one that could not be read stays a known failure
             ready = {job: image for job, image in ready.items() if image is None}
+            matrices.clear()    # a code drawn again in a later part is made again
         canvas.setPageSize((pt(page.size[0]), pt(page.size[1])))
         page_h = pt(page.size[1])
         if page.trim is not None:

@@ -187,6 +187,48 @@ def test_the_font_cache_gives_the_same_bytes_as_converting(tmp_path):
     assert list((tmp_path / "cache" / "fonts").glob("*.sqlite"))
 
 
+@pytest.mark.parametrize("weight", [None, 700])
+def test_a_face_from_the_cache_measures_and_maps_as_one_read_from_the_file(tmp_path, weight):
+    """The cache keeps the widths ready for measuring and the character map and advances
+    apart (read only to make a PDF): a face made from it has the same metrics as one read
+    from the file, and so does one whose cache lost the map (read from the file again)."""
+    import sqlite3
+
+    from generator.fonts import NOTO_ARABIC, package_file
+    from generator.fonts.outline import OutlineFace
+    path = str(package_file(*NOTO_ARABIC[:2]))
+    location = {"wght": weight} if weight else None
+    read = OutlineFace(path, 0, location, "Bold", cache_folder=tmp_path)
+    cached = OutlineFace(path, 0, location, "Bold", cache_folder=tmp_path)
+    assert cached.__dict__.get("_glyph_map") is None          # not read until asked for
+    fields = ("charWidths", "defaultWidth", "ascent", "descent", "capHeight", "bbox", "name",
+              "charToGlyph", "_advance")
+    assert [getattr(cached, f) for f in fields] == [getattr(read, f) for f in fields]
+    scale = 1000.0 / read._upem     # as reportlab and the code before the cache kept widths
+    assert read.charWidths == {cp: read._advance[g] * scale
+                               for cp, g in read.charToGlyph.items()}
+    for db in tmp_path.glob("*.sqlite"):
+        with sqlite3.connect(db) as con:
+            con.execute("DELETE FROM meta WHERE k = 'glyph_map'")
+    lost = OutlineFace(path, 0, location, "Bold", cache_folder=tmp_path)
+    assert [getattr(lost, f) for f in fields] == [getattr(read, f) for f in fields]
+
+
+def test_fonts_read_for_measuring_are_the_fonts_drawn():
+    """font_set(embed=False) (fieldprint validate) reads the faces without reportlab; a later
+    font_set registers those very faces to draw, with the same chains."""
+    import generator.fonts as fonts
+    measured = font_set(None, embed=False)
+    widths = {name: dict(chain(name).widths) for name in (measured.regular, measured.bold)}
+    drawn = font_set(None)
+    assert drawn == measured
+    from reportlab.pdfbase import pdfmetrics
+    for name in (drawn.regular, drawn.bold):
+        assert chain(name).widths == widths[name]
+        for font_name in chain(name).fonts:
+            assert pdfmetrics.getFont(font_name).face is fonts._face(font_name)
+
+
 def test_word_names_fonts_that_have_the_characters(examples_copy, tmp_path):
     """Rare hanzi in SimSun-ExtB (East Asian), a Uyghur name in Microsoft Uighur (complex
     script, right to left); the engineer's name and a customer's name as typed."""

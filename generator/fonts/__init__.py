@@ -18,6 +18,8 @@ per record and field before rendering (`missing_chars`).
 
 Every glyph of every PDF comes from an embedded font; nothing falls back to the PDF base-14
 fonts. Fonts are registered once per process (`pdfmetrics`); a chain is known by its name.
+Measuring needs no reportlab: `font_set(embed=False)` (what `fieldprint validate` checks)
+reads the faces' metrics only, and reportlab is imported when a font is registered to draw.
 """
 from __future__ import annotations
 
@@ -31,11 +33,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-
 from ..errors import Problem, UserError, os_reason
 from ..i18n import _
-from .embed import EmbeddedFont
 from .shaping import HAS_RTL, RTL_RUN, Shaped, Shaper
 
 # (package, file inside it, face index in the collection)
@@ -144,8 +143,7 @@ class Chain:
     def _shaper(self, font_name: str) -> Shaper:
         shaper = self._shapers.get(font_name)
         if shaper is None:
-            shaper = self._shapers[font_name] = Shaper(font_name,
-                                                       pdfmetrics.getFont(font_name))
+            shaper = self._shapers[font_name] = Shaper(font_name, _face(font_name))
         return shaper
 
     def runs(self, text: str) -> list[tuple[str, str]]:
@@ -167,6 +165,18 @@ class Chain:
 
 
 _CHAINS: dict[str, Chain] = {}   # name -> chain, registered once per process like fonts
+_FACES: dict[str, object] = {}    # font name -> its face, read once per process like fonts
+_EMBEDDED: set[str] = set()       # the font names registered with reportlab
+
+
+def _face(font_name: str):
+    """The face (metrics, `fp_source`) of a font read by `load`, or of a font registered
+    with reportlab by name."""
+    face = _FACES.get(font_name)
+    if face is None:
+        from reportlab.pdfbase import pdfmetrics
+        face = pdfmetrics.getFont(font_name).face
+    return face
 
 
 def chain(name: str) -> Chain:
@@ -182,16 +192,20 @@ def _make_chain(name: str, fonts: tuple[str, ...]) -> Chain:
     widths: dict[int, float] = {}
     owner: dict[int, str] = {}
     for i, font_name in enumerate(fonts):
-        face = pdfmetrics.getFont(font_name).face
-        mapped, sized = face.charToGlyph, face.charWidths
-        if not widths and sized.keys() <= mapped.keys():
+        face = _face(font_name)
+        sized = face.charWidths
+        # an OutlineFace's widths are all of mapped characters: its character map (only
+        # subsetting needs it) is not read to see that
+        mapped = None if getattr(face, "widths_mapped", False) else face.charToGlyph
+        if not widths and (mapped is None or sized.keys() <= mapped.keys()):
             new = sized               # the first face, as it is (a CJK face: 65,000 entries)
         else:
-            new = {cp: width for cp, width in sized.items() if cp not in widths and cp in mapped}
+            new = {cp: width for cp, width in sized.items()
+                   if cp not in widths and (mapped is None or cp in mapped)}
         widths.update(new)
         if i:
             owner.update(dict.fromkeys(new, font_name))
-    first = pdfmetrics.getFont(fonts[0]).face
+    first = _face(fonts[0])
     return Chain(name, fonts, widths, float(first.defaultWidth), first.ascent, first.descent,
                  owner, frozenset(map(chr, owner)))
 
@@ -283,7 +297,29 @@ def _open_font(path: str, index: int):
 
 @functools.lru_cache(maxsize=None)
 def register(spec: FontFile) -> str:
-    """Load and register one face once per process; its reportlab font name."""
+    """Load and register one face once per process (`load`, then reportlab's registration,
+    for drawing); its reportlab font name."""
+    name = load(spec)
+    if name not in _EMBEDDED:
+        from reportlab.pdfbase import pdfmetrics
+
+        from .embed import EmbeddedFont
+        face = _FACES[name]
+        try:
+            font = EmbeddedFont(name, face=face)
+        except _library_errors() as exc:   # (evaluated only when something was raised)
+            raise _damaged(spec.path, exc) from None
+        font.fp_source = face.fp_source
+        pdfmetrics.registerFont(font)
+        _EMBEDDED.add(name)
+    return name
+
+
+@functools.lru_cache(maxsize=None)
+def load(spec: FontFile) -> str:
+    """Read one face once per process, for measuring (its metrics: from the user's font
+    cache for a face read before, without reportlab); its font name. A plain TrueType
+    file is read by reportlab itself, and so registered at once. Raises UserError."""
     from .cache import FaceCache, face_key
 
     stem = Path(spec.path).stem.replace(" ", "")
@@ -303,25 +339,32 @@ def register(spec: FontFile) -> str:
         probe.close()
     else:
         plain = False  # only the faces OutlineFace reads are cached
+    source = (spec.path, spec.index, {"wght": spec.weight} if spec.weight is not None else None)
     try:
         if plain:     # a static TrueType font: reportlab reads and subsets it itself
+            from reportlab.pdfbase import pdfmetrics
+
+            from .embed import EmbeddedFont
             font = EmbeddedFont(name, spec.path, subfont_index=spec.index)
+            font.fp_source = font.face.fp_source = source
+            pdfmetrics.registerFont(font)
+            _EMBEDDED.add(name)
+            face = font.face
         else:
             from .outline import OutlineFace
-            font = EmbeddedFont(name, face=OutlineFace(spec.path, spec.index, location,
-                                                       spec.style, cache=known))
+            face = OutlineFace(spec.path, spec.index, location, spec.style, cache=known)
+            face.fp_source = source
     except _library_errors() as exc:   # (evaluated only when something was raised)
         raise _damaged(spec.path, exc) from None
-    font.fp_source = (spec.path, spec.index,
-                      {"wght": spec.weight} if spec.weight is not None else None)
-    pdfmetrics.registerFont(font)
+    _FACES[name] = face
     return name
 
 
-def _register_chain(name: str, specs: list[FontFile]) -> str:
-    if name not in _CHAINS:
-        fonts = tuple(dict.fromkeys(register(spec) for spec in specs))
-        _CHAINS[name] = _make_chain(name, fonts)
+def _register_chain(name: str, specs: list[FontFile], embed: bool = True) -> str:
+    if name not in _CHAINS or embed:
+        fonts = tuple(dict.fromkeys((register if embed else load)(spec) for spec in specs))
+        if name not in _CHAINS:
+            _CHAINS[name] = _make_chain(name, fonts)
     return name
 
 
@@ -347,12 +390,14 @@ def default_chain() -> tuple[list[FontFile], list[FontFile]]:
     return [cjk, arabic], [cjk_bold, arabic_bold]
 
 
-def font_set(company=None) -> FontSet:
+def font_set(company=None, embed: bool = True) -> FontSet:
     """The fonts for a company: its own (`company.fonts`, first) before the default chain.
 
     A company entry without a bold file draws bold text with its variable font at weight 700
     when the file has a weight axis, else with its regular file (never a stroked outline).
-    Raises UserError for a file that is not a usable font.
+    `embed` False: for measuring and checking only (no reportlab registration; a later
+    font_set with `embed` registers them). Raises UserError for a file that is not a usable
+    font.
     """
     regular, bold = default_chain()
     entries = getattr(company, "fonts", None) or []
@@ -370,8 +415,8 @@ def font_set(company=None) -> FontSet:
             own_bold.append(reg)
     key = "|".join(f"{f.path}#{f.index}" for f in own_regular + own_bold)
     suffix = f"-{zlib.crc32(key.encode())}" if key else ""
-    return FontSet(_register_chain("FP-regular" + suffix, own_regular + regular),
-                   _register_chain("FP-bold" + suffix, own_bold + bold))
+    return FontSet(_register_chain("FP-regular" + suffix, own_regular + regular, embed),
+                   _register_chain("FP-bold" + suffix, own_bold + bold, embed))
 
 
 def missing_chars(text: str, font_name: str) -> list[str]:

@@ -24,7 +24,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-VERSION = 1
+VERSION = 2   # 2: the widths kept ready for measuring, the character map apart
 _CHUNK = 1 << 20
 
 
@@ -95,17 +95,28 @@ class FaceCache:
         return cache if found else None
 
     def metrics(self) -> dict | None:
+        """What measuring text needs (widths by code point, ascent ...), or None."""
+        return self._meta("metrics")
+
+    def glyph_map(self) -> dict | None:
+        """What subsetting needs besides the glyphs (the character map, the advances), or
+        None; read only when a PDF is made."""
+        return self._meta("glyph_map")
+
+    def _meta(self, key: str) -> dict | None:
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT v FROM meta WHERE k = 'metrics'").fetchone()
+            row = self._db.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
             return marshal.loads(row[0]) if row else None
         except (sqlite3.Error, ValueError, EOFError, TypeError):
             return None
 
-    def save_metrics(self, metrics: dict) -> None:
-        self._write("INSERT OR REPLACE INTO meta VALUES ('metrics', ?)",
-                    [(marshal.dumps(metrics),)])
+    def save_metrics(self, metrics: dict, glyph_map: dict) -> None:
+        """Both at once (one transaction): a face with metrics has its glyph map too."""
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [("glyph_map", marshal.dumps(glyph_map)),
+                     ("metrics", marshal.dumps(metrics))])
 
     def glyphs(self, gids: list[int]) -> dict[int, bytes]:
         if self._db is None or not gids:

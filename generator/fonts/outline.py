@@ -14,13 +14,11 @@ the subset.
 """
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import threading
 from pathlib import Path
-
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFontFace
 
 from .cache import FaceCache, face_key
 
@@ -37,21 +35,29 @@ def _header(data: bytes) -> tuple[int, int, int, int, int, int]:
     return contours, x0, y0, x1, y1, points
 
 
-class OutlineFace(pdfmetrics.TypeFace):
+class OutlineFace:
     """One face of an OpenType file (`index` in a collection), at `location` of its axes
     (e.g. ``{"wght": 700}``) or at its default instance; read with fontTools, its metrics
     and converted glyphs kept in the user's font cache (`cache.py`) when there is one.
 
-    Attributes as reportlab's `TTFontFace`: `charToGlyph` (code point -> glyph id),
-    `charWidths` (code point -> 1/1000 em), `ascent`, `descent` (the typographic ones: the
-    ideographic em box of a CJK font), `capHeight`, `bbox`, `name` (bytes).
+    Attributes as reportlab's `TTFontFace` (and its `TypeFace`): `charToGlyph` (code point
+    -> glyph id), `charWidths` (code point -> 1/1000 em), `ascent`, `descent` (the
+    typographic ones: the ideographic em box of a CJK font), `capHeight`, `bbox`, `name`
+    (bytes). Measuring needs only `charWidths` (every one of a mapped character), so a face
+    read before is made from the cache without reportlab, and its character map and advances
+    (for subsetting) are read when a PDF first needs them.
     Raises fontTools/OS errors for a file that is not a font; the caller words them.
     """
+
+    widths_mapped = True      # every code point of charWidths is in charToGlyph
 
     def __init__(self, path: str | Path, index: int = 0, location: dict | None = None,
                  style: str = "", cache_folder: Path | None = None,
                  cache: FaceCache | None = None):
-        pdfmetrics.TypeFace.__init__(self, None)
+        # what reportlab's TypeFace sets (reportlab is imported only for drawing)
+        self.glyphNames, self.glyphWidths, self.familyName = [], {}, None
+        self.bold = self.italic = self.builtIn = 0
+        self.requiredEncoding = None
         self.filename = str(path)
         self._index = index
         self._location = dict(location or {})
@@ -61,16 +67,15 @@ class OutlineFace(pdfmetrics.TypeFace):
                                          cache_folder)
         info = self._cache.metrics()
         if info is None:
-            info = self._read_metrics(style)
-            self._cache.save_metrics(info)
+            info, glyph_map = self._read_metrics(style)
+            self._cache.save_metrics(info, glyph_map)
+            self.__dict__["_glyph_map"] = glyph_map
         self._cff = info["cff"]
         self._upem = info["upem"]
         scale = 1000.0 / self._upem
-        self.charToGlyph = info["cmap"]
         self.glyphToChar: dict[int, list[int]] = {}
-        advances = self._advance = info["advances"]
-        self.charWidths = {cp: advances[g] * scale for cp, g in self.charToGlyph.items()}
-        self.defaultWidth = advances[0] * scale
+        self.charWidths = info["widths"]
+        self.defaultWidth = info["default"]
         ascent, descent, gap = self._vertical = info["vertical"]
         self.ascent = round(ascent * scale)
         self.descent = round(descent * scale)
@@ -84,32 +89,58 @@ class OutlineFace(pdfmetrics.TypeFace):
         self._glyphs: dict[int, object] = {}   # glyph id -> converted TrueType glyph
         self._lock = threading.Lock()
 
+    @functools.cached_property
+    def _glyph_map(self) -> dict:
+        """{"cmap": code point -> glyph id, "advances": by glyph id, font units}: from the
+        cache, or read again when it lost them."""
+        found = self._cache.glyph_map()
+        return found if found is not None else self._read_glyph_map(self._open())
+
+    @functools.cached_property
+    def charToGlyph(self) -> dict[int, int]:
+        return self._glyph_map["cmap"]
+
+    @functools.cached_property
+    def _advance(self) -> list[float]:
+        return self._glyph_map["advances"]
+
+    def getFontFiles(self) -> list[str]:   # as reportlab's TypeFace
+        return []
+
     def _open(self):
         if self._font is None:
             from fontTools.ttLib import TTFont as OTFont
             self._font = OTFont(self.filename, fontNumber=self._index, lazy=True)
         return self._font
 
-    def _read_metrics(self, style: str) -> dict:
-        font = self._open()
+    def _read_glyph_map(self, font) -> dict:
         cmap = font.getBestCmap() or {}
         order = font.getGlyphOrder()
         gid = {name: i for i, name in enumerate(order)}
+        return {"cmap": {cp: gid[name] for cp, name in cmap.items()},
+                "advances": self._advances(font, order)}
+
+    def _read_metrics(self, style: str) -> tuple[dict, dict]:
+        """(what measuring needs, the glyph map) read from the font file."""
+        font = self._open()
+        glyph_map = self._read_glyph_map(font)
+        advances = glyph_map["advances"]
         os2, head = font["OS/2"], font["head"]
+        scale = 1000.0 / head.unitsPerEm
         ps = font["name"].getDebugName(6) or Path(self.filename).stem
         if self._location:
             ps = ps.split("-")[0] + "-" + (style or "Instance")
         return {
             "cff": "CFF " in font or "CFF2" in font,
             "upem": head.unitsPerEm,
-            "cmap": {cp: gid[name] for cp, name in cmap.items()},
-            "advances": self._advances(font, order),
+            "widths": {cp: advances[g] * scale for cp, g in glyph_map["cmap"].items()},
+            "default": advances[0] * scale,
             "vertical": (os2.sTypoAscender, os2.sTypoDescender, getattr(os2, "sTypoLineGap", 0)),
             "cap": getattr(os2, "sCapHeight", 0),
             "bbox": (head.xMin, head.yMin, head.xMax, head.yMax),
             "stemv": 50 + int((os2.usWeightClass / 65.0) ** 2),
             "name": ps.replace(" ", "").encode("ascii", "replace"),
-        }
+        }, glyph_map
 
     # -------------------------------------------------------------------- metrics
     def _advances(self, font, order) -> list[float]:
@@ -144,6 +175,7 @@ class OutlineFace(pdfmetrics.TypeFace):
         return self.charWidths.get(code, self.defaultWidth)
 
     def addSubsetObjects(self, doc, fontname, subset):
+        from reportlab.pdfbase.ttfonts import TTFontFace
         return TTFontFace.addSubsetObjects(self, doc, fontname, subset)
 
     # -------------------------------------------------------------------- subsetting

@@ -48,13 +48,14 @@ class Shaped:
 
 
 class Shaper:
-    """HarfBuzz for one registered font (its file, face and instance)."""
+    """HarfBuzz for one font: `face` is its face (`fp_source`: its file, face index and
+    instance; `charToGlyph`, `charWidths`)."""
 
-    def __init__(self, font_name: str, embedded):
+    def __init__(self, font_name: str, face):
         import uharfbuzz as hb
-        path, index, location = embedded.fp_source
+        path, index, location = face.fp_source
         self.name = font_name
-        self.face = embedded.face
+        self.face = face
         blob = hb.Blob.from_file_path(path)
         hb_face = hb.Face(blob, index)
         self._hb = hb

@@ -1,7 +1,9 @@
 """Join PDF files written by reportlab into one, streaming: one part in memory at a time.
 
-A big batch is drawn in parts of a few thousand pages (generator.form.render_pdf), each saved
-by reportlab to a temporary file; this module copies their objects into one file, renumbered,
+A big batch is drawn in parts (generator.form.render_pdf: a few thousand form pages;
+generator.card.document.write_pdf: a hundred sheets of cards), each a whole reportlab document
+saved to a temporary file as soon as it is full (`Spool`); `join` copies their objects into one
+file, renumbered,
 under one page tree, so memory stays flat however many pages there are (issue 19). It reads
 only what reportlab writes: a classic cross-reference table, no object streams, each object
 `N 0 obj ... endobj`, references `N 0 R` outside streams. Each part keeps its own font
@@ -16,8 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tempfile
 from pathlib import Path
 from typing import BinaryIO, Iterable
+
+from .output import disk_full_is_user_error
 
 _REF = re.compile(rb"(\d+) 0 R\b")
 _STREAM = re.compile(rb"stream\r?\n")
@@ -26,6 +31,57 @@ _SUBSET = re.compile(rb"/([A-Z]{6})\+")   # a font subset's tag, as in /AAAAAB+W
 
 class JoinError(ValueError):
     """A part is not in the shape reportlab writes."""
+
+
+class Spool:
+    """The parts of one PDF, kept in a temporary folder until `join_into` writes them as one.
+
+        with Spool() as spool:
+            canvas = new_canvas(str(spool.next_path()), ...)   # a part drawn straight to its file
+            ...
+            spool.save(canvas)
+            spool.add(data)                                     # or a part already in memory
+            spool.join_into(out)
+
+    The folder (in the system's temporary folder) is made when the first part needs it and
+    removed, parts and all, when the `with` block ends, error or not. A full disk while a part
+    is saved is a UserError naming the part (generator.output.disk_full_is_user_error)."""
+
+    def __init__(self) -> None:
+        self.parts: list[Path] = []      # in page order
+        self._folder: tempfile.TemporaryDirectory | None = None
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def next_path(self) -> Path:
+        """The file of the next part (a new name in the temporary folder, made if need be)."""
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="fieldprint-")
+        path = Path(self._folder.name) / f"part-{len(self.parts):05d}.pdf"
+        self.parts.append(path)
+        return path
+
+    def save(self, canvas) -> None:
+        """Save the reportlab canvas made on the latest `next_path()`: its part is complete."""
+        with disk_full_is_user_error(self.parts[-1]):
+            canvas.save()
+
+    def add(self, data: bytes) -> None:
+        """A complete part (a reportlab PDF's bytes), written as the next part."""
+        path = self.next_path()
+        with disk_full_is_user_error(path):   # the system's temporary folder may be full
+            path.write_bytes(data)
+
+    def join_into(self, out: BinaryIO) -> int:
+        """The parts' pages, in order, as one PDF written to `out` (see `join`); the number of
+        pages."""
+        return join(self.parts, out)
 
 
 def _trailer(data: bytes) -> tuple[dict[int, int], int, int, bytes]:

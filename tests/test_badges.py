@@ -2,6 +2,8 @@
 names and IDs in the text, QR codes that scan, counts of sheets, duplex alignment, exit codes."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PIL import Image
 
@@ -273,3 +275,38 @@ def test_a_big_run_written_in_parts_gives_the_pages_of_one_document(tmp_path, cl
         found.update(decode_qr(render(parts, i, dpi=200)))
     assert {p["qr"] for p in people} <= found
     assert whole.with_suffix(".csv").read_text("utf-8") == parts.with_suffix(".csv").read_text("utf-8")
+
+
+def test_a_full_temporary_folder_while_a_big_run_saves_its_parts_is_a_clear_error(
+        tmp_path, cli, monkeypatch):
+    """A big run's parts wait in the system's temporary folder until joined; that folder
+    filling up is exit 2 naming the part, not a traceback; the previous file is kept and the
+    parts are removed (issue 15.14, as for forms)."""
+    import errno
+    import tempfile
+
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+
+    from generator.card import document
+    staff = make_data(tmp_path, people=[person(i + 1) for i in range(12)])
+    real_save = PDFDocument.SaveToFile
+
+    def full(self, filename, canvas):
+        if Path(str(filename)).name.startswith("part-00001"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(self, filename, canvas)
+    spool = tmp_path / "system-temp"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    monkeypatch.setattr(document, "CHUNK_PAGES", 2)
+    monkeypatch.setattr(PDFDocument, "SaveToFile", full)
+    target = tmp_path / "out" / "badges.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"previous")
+    result = cli("badges", staff, "--jobs", "1", "-o", target)
+    assert result.code == 2, result
+    assert "the disk is full" in result.err and "part-00001.pdf" in result.err
+    assert "Traceback" not in result.err
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in target.parent.iterdir()] == ["badges.pdf"]
+    assert list(spool.iterdir()) == []          # the parts saved before are gone too

@@ -826,9 +826,14 @@ def test_a_full_temporary_folder_while_a_long_form_batch_spills_is_a_clear_error
         if self.name.startswith("part-"):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(self, data)
+    import tempfile
+    spool = tmp_path / "system-temp"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
     monkeypatch.setattr(engine, "render_pdf", in_chunks)
     monkeypatch.setattr(Path, "write_bytes", full)
-    target = tmp_path / "orders.pdf"
+    target = tmp_path / "out" / "orders.pdf"
+    target.parent.mkdir()
     target.write_bytes(b"previous")
     result = cli("work-orders", EXAMPLES / "work_orders.yaml", EXAMPLES / "staff.yaml",
                  "-o", target)
@@ -836,7 +841,8 @@ def test_a_full_temporary_folder_while_a_long_form_batch_spills_is_a_clear_error
     assert result.code == 2, result
     assert "the disk is full" in result.err and "Traceback" not in result.err
     assert target.read_bytes() == b"previous"
-    assert [p.name for p in tmp_path.iterdir()] == ["orders.pdf"]
+    assert [p.name for p in target.parent.iterdir()] == ["orders.pdf"]
+    assert list(spool.iterdir()) == []          # the temporary folder of the parts is gone
 
 
 def test_disk_full_while_writing_is_a_clear_error(cli, tmp_path, monkeypatch):

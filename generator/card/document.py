@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -165,29 +164,37 @@ class Written:
 
 def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], pages: list[Page],
               *, title: str, fonts: FontSet, photos: PhotoSource | None = None,
-              sheet_label: str = "", progress: Callable[[int], None] | None = None,
-              chunk_pages: int | None = None) -> Written:
+              sheet_label: str = "", progress: Callable[[int], None] | None = None) -> Written:
     """Draw `cards` on `pages` (sheets from card.impose; sizes in mm) into a PDF at `target` (the
     caller's temporary path, see output.py). Photos come from `photos` (decoded in workers) or
     are decoded here. Returns the pages, the problems (photos that cannot be decoded, when
     placeholders are not allowed), the warnings and the photos' digests. `progress(n)` is called
     as cards are drawn. Raises OSError when the file cannot be written.
 
-    More than `chunk_pages` (default CHUNK_PAGES) pages are drawn in parts of that many, each
-    saved to a temporary file as soon as it is full and joined at the end
-    (generator/pdfjoin.py): reportlab keeps a document's pages, photos included, until it is
-    saved, and 5,000 people's badges would all sit in memory. A run of one part is
-    reportlab's own file, as it always was."""
+    More than CHUNK_PAGES pages are drawn in parts of that many, each saved to a temporary
+    file as soon as it is full and joined at the end (generator.pdfjoin.Spool): reportlab
+    keeps a document's pages, photos included, until it is saved, and 5,000 people's badges
+    would all sit in memory. A run of one part is reportlab's own file, as it always was.
+    Raises UserError when the system's temporary folder fills up while a part is saved."""
+    from ..pdfjoin import Spool
+    with Spool() as spool:         # its folder is removed at the end, error or not
+        return _write_pages(target, renderer, cards, pages, spool, title=title, fonts=fonts,
+                            photos=photos, sheet_label=sheet_label, progress=progress,
+                            chunk=CHUNK_PAGES)
+
+
+def _write_pages(target: Path, renderer: CardRenderer, cards: list[PreparedCard],
+                 pages: list[Page], spool, *, title: str, fonts: FontSet,
+                 photos: PhotoSource | None, sheet_label: str,
+                 progress: Callable[[int], None] | None, chunk: int) -> Written:
+    """write_pdf's work; parts (when there are more than `chunk` pages) in `spool`."""
     layout = renderer.layout
     card_w, card_h = layout.size
     bleed = layout.model.bleed
-    chunk = chunk_pages or CHUNK_PAGES
-    spool = tempfile.TemporaryDirectory(prefix="fieldprint-") if len(pages) > chunk else None
-    parts: list[Path] = []
+    in_parts = len(pages) > chunk
 
     def begin(first_size: tuple[float, float]):
-        path = target if spool is None else Path(spool.name) / f"part-{len(parts):05d}.pdf"
-        parts.append(path)
+        path = spool.next_path() if in_parts else target
         canvas = new_canvas(str(path), first_size, font=fonts.pdf_font(), title=title)
         painter = Painter(canvas, card_h)
         # shared runs (the same on every card) become form objects, defined before the
@@ -290,22 +297,22 @@ def write_pdf(target: Path, renderer: CardRenderer, cards: list[PreparedCard], p
             canvas.restoreState()
         canvas.showPage()
         in_part += 1
-        if spool is not None and in_part >= chunk:
-            canvas.save()              # this part is written: its pages and photos go
+        if in_parts and in_part >= chunk:
+            spool.save(canvas)         # this part is written: its pages and photos go
             canvas = painter = None
         if progress:
             progress(number)
     if own_source:
         photos.close()
-    if canvas is None and not parts:   # no pages: an empty document, as before
-        canvas, painter = begin(layout.size)
-    if canvas is not None:
+    if not in_parts:
+        if canvas is None:             # no pages: an empty document, as before
+            canvas, painter = begin(layout.size)
         canvas.save()
-    if spool is not None:              # (on an error, the folder goes with its object)
-        from ..pdfjoin import join     # parts joined page by page: memory stays flat
+    else:                              # parts joined page by page: memory stays flat
+        if canvas is not None:
+            spool.save(canvas)
         with open(target, "wb") as out:
-            join(parts, out)
-        spool.cleanup()
+            spool.join_into(out)
     return Written(pages, problems, warnings, digests, failed)
 
 

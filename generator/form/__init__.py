@@ -10,7 +10,7 @@ compiled once when the layout is loaded.
 
 Pipeline: layout (generator.form.layout, with blocks, pieces and typeset: pure, pages of the
 drawing ops in generator.form.ops, in mm) -> draw (generator.form.draw: reportlab canvas) ->
-write (here: chunks of pages, joined with pypdf, written atomically).
+write (here: parts of pages, joined by generator.pdfjoin, written atomically).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import io
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from typing import TYPE_CHECKING
 
@@ -51,10 +51,6 @@ def __getattr__(name: str):
         return FormLayout
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-# Pages per reportlab document before it is saved and a new one started. reportlab keeps a
-# whole document in memory until it saves; with each page compressed as soon as it is done
-# (see _compress_last_page) a form page costs ~5 KB there, so one document holds a large
-# batch and joining (pypdf, ~0.3 ms a page) is only needed beyond this many pages.
 # Pages drawn into one reportlab document before it is saved (to a temporary file) and a new
 # one begun; the parts are joined at the end (generator.pdfjoin). Memory stays flat: about
 # 15 KB a page while its part is open. A batch of at most this many pages is reportlab's own
@@ -254,20 +250,21 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
     are warnings and print as empty boxes (controls left out).
     `on_document` is called after each document (a progress bar).
     """
-    from ..output import atomic_path, disk_full_is_user_error
+    from ..output import atomic_path
     from ..pdf import new_canvas
+    from ..pdfjoin import Spool
     from .draw import Painter
     result = RenderResult()
     page_w, page_h = layout.page.size_mm
     title = title or layout.name
-    parts: list[Path] = []           # finished parts spilled to disk, in order
     last: list[bytes] = []           # the latest finished part, still in memory
-    spool: list = []                 # the temporary folder of the parts, once needed
     canvas = painter = None
     in_chunk = 0
 
     def start():
         nonlocal canvas, painter, in_chunk
+        if last:                       # more than one part: the one before goes to disk
+            spool.add(last.pop())
         buffer = io.BytesIO()
         canvas = new_canvas(buffer, (page_w, page_h), font=fonts.pdf_font(), title=title,
                             subject=layout.description)
@@ -275,22 +272,18 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
         painter = Painter(canvas, fonts, page_h)
         in_chunk = 0
 
-    def spill():
-        import tempfile
-        if not spool:
-            spool.append(tempfile.TemporaryDirectory(prefix="fieldprint-"))
-        path = Path(spool[0].name) / f"part-{len(parts):05d}.pdf"
-        with disk_full_is_user_error(path):   # the system's temporary folder may be full
-            path.write_bytes(last.pop())
-        parts.append(path)
-
     def finish():
         canvas.save()
-        if last:
-            spill()
         last.append(canvas._fieldprint_buffer.getvalue())
 
-    try:
+    def write(put: Callable[[BinaryIO], object]) -> None:
+        if isinstance(target, io.BytesIO):
+            put(target)
+        else:
+            with atomic_path(Path(target)) as tmp, open(tmp, "wb") as out:
+                put(out)
+
+    with Spool() as spool:
         for doc in _documents(layout, records, fonts, result, on_document, strict):
             if result.unprintable:
                 continue               # failing: lay out the rest only to report it all
@@ -311,24 +304,12 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
             raise UserError(result.unprintable)
         if not last:
             raise UserError("nothing to print: no records were given")
-        if not parts:                  # one part: reportlab's own file, as is
-            if isinstance(target, io.BytesIO):
-                target.write(last[0])
-            else:
-                with atomic_path(Path(target)) as tmp:
-                    tmp.write_bytes(last[0])
-            return result
-        spill()
-        from ..pdfjoin import join     # parts joined page by page: memory stays flat
-        if isinstance(target, io.BytesIO):
-            join(parts, target)
-        else:
-            with atomic_path(Path(target)) as tmp, open(tmp, "wb") as out:
-                join(parts, out)
-        return result
-    finally:
-        if spool:
-            spool[0].cleanup()
+        if not spool.parts:            # one part: reportlab's own file, as is
+            write(lambda out: out.write(last[0]))
+        else:                          # parts joined page by page: memory stays flat
+            spool.add(last.pop())
+            write(spool.join_into)
+    return result
 
 
 def _compress_last_page(canvas) -> None:

@@ -52,6 +52,14 @@ class Problem:
         return ": ".join(parts)
 
 
+@dataclass(frozen=True)
+class MissingFile(Problem):
+    """A file the data names (a photo, a logo, a QR picture, a font) that does not exist, or is a
+    folder: `file` is the path as the data resolved it (generator.data.models `_file`)."""
+
+    file: str = ""
+
+
 class UserError(Exception):
     """The input or the command line is wrong; carries every problem found, not only the first,
     and the warnings found on the way (`warnings`), to be said with them."""

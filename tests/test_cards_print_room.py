@@ -621,6 +621,20 @@ def test_skip_invalid_also_refuses_a_person_whose_row_is_wrong(tmp_path, cli):
     assert result.code == 3, result
     assert "no one on the staff list" not in result.err, result.err
 
+
+def test_skip_invalid_says_every_reason_a_refused_person_has(tmp_path, cli):
+    """A person refused for a wrong row whose photo is missing too is refused with both
+    reasons, so both are fixed in one round (the photo was left unsaid until the next run)."""
+    staff = make_data(tmp_path, people=[person(1), person(2, stars=9, photo="photos/none.jpg"),
+                                        person(3)])
+    (tmp_path / "photos" / "none.jpg").unlink()
+    pdf = tmp_path / "s.pdf"
+    result = cli("badges", staff, "--skip-invalid", "--side", "front", "-o", pdf)
+    assert result.code == 3, result
+    assert "staff[2].stars: 9 is out of range" in result.err
+    assert "staff[2].photo: file not found: photos/none.jpg" in result.err
+    assert "printed 2 people; refused 1" in result.err
+
 def test_the_company_back_card_is_nobodys_in_the_manifest(tmp_path, cli):
     staff = make_data(tmp_path, 2)
     assert cli("badges", staff, "--side", "back", "--copies", "2", "-o",

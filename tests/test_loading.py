@@ -136,6 +136,49 @@ def test_every_problem_of_the_staff_list_at_once(data, cli, command):
     assert not (data / "b.pdf").exists()
 
 
+@pytest.mark.parametrize("command", ["validate", "badges"])
+@pytest.mark.parametrize("other_problem", [True, False])
+def test_the_data_is_read_once_and_a_missing_photo_said_with_the_rest(data, cli, monkeypatch,
+                                                                    command, other_problem):
+    """A missing photo is said with the data's other problems, and validate checks the
+    badges of data whose only problem is a missing file: from one reading of the data
+    (missing_files="apart" keeps the files apart), not one per kind of message."""
+    import generator.data.dataset as dataset
+    real, calls = dataset.load_dataset, []
+
+    def counted(*a, **k):
+        calls.append(k.get("missing_files"))
+        return real(*a, **k)
+    monkeypatch.setattr(dataset, "load_dataset", counted)
+    broken = STAFF.replace("photos/SZ001.jpg", "photos/nobody.jpg")
+    if other_problem:
+        broken = broken.replace("    name: 李秀英", "    name: 李秀英\n    stars: 7")
+    (data / "staff.yaml").write_text(broken, encoding="utf-8")
+    result = cli(command, data / "staff.yaml",
+                 *(["-o", data / "b.pdf"] if command == "badges" else []))
+    assert result.code == 2, result.err
+    assert calls == ["apart"]
+    photo = "staff[1].photo: file not found: photos/nobody.jpg"
+    if other_problem or command == "validate":
+        assert photo in result.err
+        assert ("staff[2].stars:" in result.err) == other_problem
+    else:   # the card says it, by the person's name
+        assert "SZ001 王建国: photo (front): file not found" in result.err
+    assert result.err.count("nobody.jpg") == 1           # said once, not again by the card
+
+
+def test_validate_says_a_missing_qr_picture_once(data, cli):
+    """A file already said to be missing is not said again by the badge check (the check is
+    told which files were said, CardRun.missing_said)."""
+    (data / "staff.yaml").write_text(STAFF.replace("    name: 李秀英", "    name: 李秀英\n"
+                                                   "    qr_image: codes/none.png"),
+                                     encoding="utf-8")
+    result = cli("validate", data / "staff.yaml")
+    assert result.code == 2, result.err
+    assert "staff[2].qr_image: file not found: codes/none.png" in result.err
+    assert result.err.count("none.png") == 1 and "1 problem found" in result.err
+
+
 @pytest.mark.parametrize("command", ["validate", "badges", "work-orders"])
 def test_warnings_are_said_with_the_problems(data, cli, command):
     """An id read as text (00123) is a warning; a bad field in the same file is a problem:

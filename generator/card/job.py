@@ -48,6 +48,8 @@ class CardRun:
     manifest: where to write the manifest (None: beside the PDF, FILE.csv, and none for PNGs
     only; False: nowhere).
     company_origin: (path inside the company section) -> its Location, for messages.
+    missing_said: files already said to be missing (`fieldprint validate`: by the data's
+    loading); what shows them is left out without saying it again.
     """
 
     layout: CompiledLayout
@@ -71,6 +73,7 @@ class CardRun:
     jobs: int = 0                      # 0: every core
     what: str = "card"                 # "badge", "service card": for the sheet's label
     context: dict = field(default_factory=dict)   # more names for the layout (phrases)
+    missing_said: frozenset[Path] = frozenset()
 
 
 @dataclass
@@ -109,7 +112,8 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, embed: bool = Tr
     renderer = CardRenderer(run.layout, run.company, fonts, sides=sides, context=run.context,
                             allow_missing_photos=run.allow_missing_photos,
                             allow_missing_qr=run.allow_missing_qr,
-                            company_origin=run.company_origin)
+                            company_origin=run.company_origin,
+                            missing_said=run.missing_said)
     problems = list(renderer.static_problems)
     warnings = list(renderer.static_warnings)
     if problems:

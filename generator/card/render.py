@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .. import qr
 from ..context import company_context, person_context, today
@@ -182,13 +182,16 @@ class CardRenderer:
     def __init__(self, layout: CompiledLayout, company, fonts: FontSet, *,
                  sides: tuple[str, ...] = ("front", "back"), allow_missing_photos: bool = False,
                  allow_missing_qr: bool = False, company_origin=None, as_of=None,
-                 context: dict | None = None):
+                 context: dict | None = None, missing_said: Iterable[Path] = ()):
         self.layout = layout
         self.company = company
         self.fonts = fonts
         self.sides = sides
         self.allow_missing_photos = allow_missing_photos
         self.allow_missing_qr = allow_missing_qr
+        # files already said to be missing (by the data's loading, in `fieldprint validate`):
+        # an element showing one is left out (a photo: its placeholder), not said again
+        self.missing_said = frozenset(Path(p).absolute() for p in missing_said)
         self._codes: dict[str, FoundCode | ImageProblem] = {}
         self.base = {**(context or {}), "company": company_context(company),
                      "today": as_of or today()}
@@ -478,8 +481,11 @@ def _image(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
     if not source:
         return []
     x, y, w, h = box
+    path = r.resolve(el, "source", source)
+    if path in r.missing_said:
+        return []
     try:
-        picture = r.picture(r.resolve(el, "source", source), (w, h), m.fit)
+        picture = r.picture(path, (w, h), m.fit)
     except ImageProblem as exc:
         problems.append(who.problem(el, str(exc)))
         return []
@@ -492,8 +498,10 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
     source = r._value(el, "source", ctx)
     background = tuple(round(c * 255) for c in el.colours["background"])
 
-    def placeholder(why: str):
-        if r.allow_missing_photos:
+    def placeholder(why: str | None):
+        if why is None:                # the file was said to be missing already
+            pass
+        elif r.allow_missing_photos:
             warnings.append(who.problem(el, _("{why}; printed a placeholder instead").format(
                 why=why), "photo"))
         else:
@@ -507,6 +515,8 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
                              "the picture's file, e.g. photos/<id>.jpg, or pass --photos "
                              "FOLDER with pictures named by 工号 or 姓名"))
     path = r.resolve(el, "source", source)
+    if path in r.missing_said:
+        return placeholder(None)
     try:
         _size, low = images.probe_photo(path, (w, h))
     except ImageProblem as exc:
@@ -542,6 +552,8 @@ def _qr(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings)
                         el.colours.get("background")))
     elif image_source:
         path = r.resolve(el, "image", image_source)
+        if path in r.missing_said:
+            return []
         try:
             found = r.qr_picture(path)
         except ImageProblem as exc:

@@ -128,8 +128,10 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
         raise UserError(Problem(_("--start is for A4 sheets; with --sheet none every card has "
                                   "its own page")))
     compiled = load_card_layout(layout)          # a broken layout fails before the data is read
-    dataset = load(data, missing_files="ignore",  # photos are checked per person, by name
-                   files_said_with_problems=not allow_missing_photos and photo_dir is None,
+    # photos are checked per person, by name; a missing one is said with the data's other
+    # problems when there are some (unless a placeholder is allowed, or --photos names them)
+    said = "apart" if not allow_missing_photos and photo_dir is None else "ignore"
+    dataset = load(data, missing_files=said,
                    keep_valid_staff=skip_invalid)  # a wrong row refuses its person only
     company = dataset.require_company()
     people = sorted_people(by_team(select(dataset.staff, only, "staff"), team), sort)

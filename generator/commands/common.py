@@ -50,27 +50,19 @@ def only_option(func):
                           "SZ10024)."))(func)
 
 
-def load(data: tuple[Path, ...], *, files_said_with_problems: bool = False,
-         **options) -> Dataset:
-    """Load and validate, printing warnings (with the problems too, when there are any);
-    UserError propagates to the CLI's exit 2. files_said_with_problems: loading with
-    missing_files="ignore" (the command checks the files itself, by name), a file the data
-    names that is missing is said with the data's other problems when there are some."""
+def load(data: tuple[Path, ...], **options) -> Dataset:
+    """Load and validate (`options` go to load_dataset, e.g. missing_files="apart": the
+    command says the missing files itself, by name), printing warnings (with the problems
+    too, when there are any); UserError propagates to the CLI's exit 2."""
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         options = {**ctx.meta.get(TABLE_OPTIONS, {}), **options}
     from ..data.dataset import load_dataset
     try:
         dataset = load_dataset(data, **options)
-    except UserError as exc:
-        error = exc
-        if files_said_with_problems:
-            try:
-                load_dataset(data, **{**options, "missing_files": "error"})
-            except UserError as fuller:
-                error = fuller
+    except UserError as error:
         report_problems(error.warnings, prefix=warning_prefix())
-        raise error from None
+        raise
     report_problems(dataset.warnings, prefix=warning_prefix())
     _output_is_not_read(ctx, dataset)
     return dataset

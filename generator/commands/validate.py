@@ -24,16 +24,12 @@ from .common import data_argument, load, report_problems, warning_prefix
 @data_argument
 def validate(data):
     from ..orders import order_warnings
-    try:
-        dataset = load(data)
-    except UserError as exc:
-        # only files named by the data are missing: the records still get their badges
-        # checked, so everything is fixed in one round (any other problem stops here: the
-        # data is read once more only when that is cheap and useful)
-        if all(p.path.rsplit(".", 1)[-1] in _FILE_FIELDS for p in exc.problems):
-            _badge_problems(_quietly_loaded(data), skip_missing_photos=True)
-        raise
-    refused = _badge_problems(dataset)
+    # a file the data names that is missing leaves its record loaded: the badges are checked
+    # too, so everything is fixed in one round
+    dataset = load(data, missing_files="apart")
+    refused = _badge_problems(dataset, said=dataset.missing)
+    if dataset.missing:
+        raise UserError(dataset.missing)
     report_problems(order_warnings(dataset), prefix=warning_prefix())
     counts = dict(company=dataset.company.name if dataset.company else _("no company"),
                   staff=len(dataset.staff), orders=len(dataset.work_orders),
@@ -48,26 +44,11 @@ def validate(data):
                                    "{items} equipment items.").format(**counts)))
 
 
-_FILE_FIELDS = {"photo", "qr_image", "logo", "image", "regular", "bold"}   # fields naming files
-
-
-def _quietly_loaded(data):
-    from ..data.dataset import load_dataset
-    ctx = click.get_current_context(silent=True)
-    from .common import TABLE_OPTIONS
-    options = ctx.meta.get(TABLE_OPTIONS, {}) if ctx is not None else {}
-    try:
-        return load_dataset(data, missing_files="ignore", **options)
-    except UserError:
-        return None
-
-
-def _badge_problems(dataset, skip_missing_photos: bool = False) -> int:
+def _badge_problems(dataset, said=()) -> int:
     """Warn, person by person, about everything `fieldprint badges` (default layout) would
     refuse: a missing photo or QR code, a name that does not fit. Returns how many people.
-    `skip_missing_photos`: photo files (and the company's logo) that do not exist were
-    already reported."""
-    if dataset is None or not dataset.staff:
+    `said`: the MissingFile problems already reported (their files are not said again)."""
+    if not dataset.staff:
         return 0
     if dataset.company is None:   # badges cannot print without it: said now, not by badges
         try:
@@ -75,20 +56,15 @@ def _badge_problems(dataset, skip_missing_photos: bool = False) -> int:
         except UserError as exc:
             report_problems(exc.problems, prefix=warning_prefix())
         return len(dataset.staff)
+    from pathlib import Path
+
     from ..card import CardRun, check, load_card_layout
     people = dataset.staff
     run = CardRun(load_card_layout("badge"), dataset.company, people,
                   origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
-                  company_origin=dataset.company_location)
+                  company_origin=dataset.company_location,
+                  missing_said=frozenset(Path(p.file) for p in said))
     problems = check(run)
-    if skip_missing_photos:
-        gone = {f"{p.id} {p.name}" for p in people
-                if p.photo is not None and not p.photo.exists()}
-        logo = dataset.company.logo
-        logo_gone = logo is not None and not logo.exists()
-        problems = [p for p in problems
-                    if not (p.path.split(":")[0] in gone and ": photo" in p.path)
-                    and not (logo_gone and p.path.startswith("company.logo"))]
     report_problems(problems, prefix=warning_prefix())
     return len({p.path.split(":")[0] for p in problems if p.path})
 

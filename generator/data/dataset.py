@@ -9,10 +9,10 @@ from typing import Any, Iterable, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Location, Problem, UserError
+from ..errors import Location, MissingFile, Problem, UserError
 from ..i18n import _
 from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Company, EquipmentItem,
-                     Person, PhraseBook, WorkOrder, clean_list_validator)
+                     FileMissing, Person, PhraseBook, WorkOrder, clean_list_validator)
 from ..errors import suggest
 from .sources import read_sections
 from .yamlsource import MarkedList, line_column, locate
@@ -42,6 +42,9 @@ class Dataset:
     # the ids and names they give (a photo named so is theirs, not unused)
     refused_staff: list[Problem] = field(default_factory=list)
     left_out_names: set[str] = field(default_factory=set)
+    # load_dataset(missing_files="apart"): the files the data names that do not exist, when
+    # nothing else is wrong (the records naming them are loaded)
+    missing: list[MissingFile] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     # every file read: `files` and a company.yaml or staff.yaml found beside them (-o may not
@@ -240,20 +243,24 @@ def validate_record(raw: Any, model: type, section: str, index: int | None,
                     context: dict, problems: list[Problem]):
     """One record (`raw`, a mapping from a data file) through its model (the reference route):
     the model instance, or None with its problems appended to `problems`, each with file:line
-    and its path ('staff[3].photo'); warnings go to context["warnings"] likewise."""
+    and its path ('staff[3].photo'); warnings go to context["warnings"] likewise. A file the
+    record names that does not exist is a `MissingFile` problem; with context["missing_files"]
+    "apart", a record whose only problems are such files is valid all the same."""
     warnings = context.setdefault("warnings", [])
     warnings_before = len(warnings)
     try:
         result = model.model_validate(raw, context=context)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            loc = tuple(error["loc"])
-            where = _locate(raw, loc)
-            message = _reword(error, model)
-            if error["type"] == "missing" and where is not None and where.header:
-                message = _("required, but the cell is empty")  # the header names the field
-            problems.append(Problem(message, where, _path(section, index, loc)))
         result = None
+        said = _said(exc, raw, model, section, index)
+        problems.extend(said)
+        if context.get("missing_files") == "apart" and all(type(p) is MissingFile
+                                                           for p in said):
+            del warnings[warnings_before:]           # said again by the second pass
+            try:
+                result = model.model_validate(raw, context={**context, "missing_files": "ignore"})
+            except ValidationError as exc:           # a check of the whole record, once whole
+                problems.extend(_said(exc, raw, model, section, index))
     for i in range(warnings_before, len(context["warnings"])):
         w = context["warnings"][i]
         if not w.path.startswith(section):
@@ -263,6 +270,25 @@ def validate_record(raw: Any, model: type, section: str, index: int | None,
             context["warnings"][i] = Problem(w.message, w.location or _locate(raw, loc),
                                              _path(section, index, loc))
     return result
+
+
+def _said(exc: ValidationError, raw: Any, model: type, section: str, index: int | None
+          ) -> list[Problem]:
+    """The problems of a record that did not validate, each with its place and path."""
+    said = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        where = _locate(raw, loc)
+        message = _reword(error, model)
+        if error["type"] == "missing" and where is not None and where.header:
+            message = _("required, but the cell is empty")  # the header names the field
+        missing = error.get("ctx", {}).get("error")
+        if isinstance(missing, FileMissing):
+            said.append(MissingFile(message, where, _path(section, index, loc),
+                                    str(missing.path)))
+        else:
+            said.append(Problem(message, where, _path(section, index, loc)))
+    return said
 
 
 def _value_path(raw: Any, where: Location | None) -> tuple | None:
@@ -394,7 +420,9 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     build, each step below. Raises UserError listing every problem (file, line, record,
     field) at once.
 
-    missing_files: "error" (a photo or file a record names must exist), or "ignore".
+    missing_files: "error" (a photo or file a record names must exist), "ignore", or "apart"
+    (a missing file does not stop the load: it is in `Dataset.missing`, for the caller to
+    say, and said with the other problems when there are some).
     keep_incomplete: an equipment record with a problem of its own (no dates, a holder not
     on the staff list ...) does not stop the load: it goes to `Dataset.incomplete` with its
     problems (the safety report lists it as invalid). Problems of files and of other
@@ -415,6 +443,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     if keep_valid_staff:
         kept_apart.add("staff")
     _build_lists(data, collected, read_ahead, missing_files, kept_apart, problems)
+    if missing_files == "apart" and all(type(p) is MissingFile for p in problems):
+        data.missing, problems = problems, []
     if problems:  # with the warnings: everything is said at once
         raise UserError(problems, warnings=data.warnings)
     return data

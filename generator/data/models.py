@@ -115,8 +115,17 @@ def _labelled(labels: dict[str, str], words: dict[str, tuple[str, ...]] | None =
     return convert
 
 
+class FileMissing(ValueError):
+    """A file a record names does not exist (or is a folder): `path`, as resolved."""
+
+    def __init__(self, why: str, path: Path):
+        super().__init__(why)
+        self.path = path
+
+
 def _file(value: Any, info: ValidationInfo) -> Any:
-    """A path relative to the data file that names it; must exist unless the caller says not."""
+    """A path relative to the data file that names it; must exist (FileMissing) unless the
+    context's missing_files is "ignore" (see load_dataset)."""
     if value is None or value == "":
         return None
     if not isinstance(value, (str, Path)):
@@ -125,14 +134,10 @@ def _file(value: Any, info: ValidationInfo) -> Any:
     path = Path(value)
     if not path.is_absolute():
         path = Path(context.get("base", ".")) / path
-    mode = context.get("missing_files", "error")
-    if mode != "ignore" and not path.is_file():
+    if context.get("missing_files", "error") != "ignore" and not path.is_file():
         why = (_("is a folder, not a file: {path}") if path.is_dir()
                else _("file not found: {path}")).format(path=value)
-        if mode == "warn":
-            context.setdefault("warnings", []).append(Problem(why, None, info.field_name or ""))
-        else:
-            raise ValueError(why)
+        raise FileMissing(why, path)
     return path
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..errors import Problem
 from ..units import MM
@@ -346,51 +346,37 @@ def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
     if streamed is None:
         streamed = sum(len(flow.pieces) for flow in flows) > STREAM_PIECES
 
-    def paginate(**how) -> Pager:
+    def made(**how) -> Iterator[list[tuple]]:
+        """Each page's ops as soon as the page is complete (`how`: Pager's options)."""
+        done: list[list[tuple]] = []
         pager = Pager(geo,
                       lambda ops: first_header(ts, geo, layout.header, header_parts, ops),
                       lambda ops: next_header(ts, geo, layout.header, header_parts, ops),
-                      **how)
+                      finished=done.append, **how)
         for i, flow in enumerate(flows):
             if not flow.join:
                 end = i + 1
                 while end < len(flows) and flows[end].join:
                     end += 1
                 pager.keep_section(flows[i:end])
-            yield from pager.adding(flow)
+            for _ in pager.adding(flow):
+                yield from done
+                done.clear()
         pager.close()
+        yield from done
 
-    if not streamed:
-        pages: list[list[tuple]] = []
-        for _ in paginate(finished=pages.append):
-            pass
+    def footed(pages: Iterable[list[tuple]], total: int) -> Iterator[list[tuple]]:
         for number, ops in enumerate(pages, 1):
-            footer(ts, geo, layout.footer, foot, number, len(pages), ops)
-        return Document(pages, ts.problems, header_parts.title, ts.unprintable, len(pages))
-    total = 0
-
-    def count(_ops) -> None:
-        nonlocal total
-        total += 1
-
-    for _ in paginate(finished=count, dry=True):
-        pass
-
-    def stream() -> Iterator[list[tuple]]:
-        done: list[list[tuple]] = []
-        number = 0
-        for _ in paginate(finished=done.append):
-            while done:
-                ops = done.pop(0)
-                number += 1
-                footer(ts, geo, layout.footer, foot, number, total, ops)
-                yield ops
-        for ops in done:
-            number += 1
             footer(ts, geo, layout.footer, foot, number, total, ops)
             yield ops
 
-    return Document(stream(), ts.problems, header_parts.title, ts.unprintable, total)
+    if not streamed:
+        pages = list(made())
+        return Document(list(footed(pages, len(pages))), ts.problems, header_parts.title,
+                        ts.unprintable, len(pages))
+    total = sum(1 for _ in made(dry=True))   # counted first: "共 N 页" is on every page
+    return Document(footed(made(), total), ts.problems, header_parts.title, ts.unprintable,
+                    total)
 
 
 def today_text(day: dt.date | None) -> str:

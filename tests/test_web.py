@@ -641,3 +641,7 @@ def test_every_built_in_card_layout_is_offered(c):
     assert 'value="badge-bilingual"' in c.get("/cards/badges").text
     assert 'value="service-card-bilingual"' in c.get("/cards/service-cards").text
     assert 'max="1000"' in c.get("/cards/badges").text     # copies: the CLI's limit
+    from generator.card_kinds import CARD_LAYOUTS
+    from generator.content import builtin_names
+    offered = [name for names in CARD_LAYOUTS.values() for name in names]
+    assert sorted(offered) == [n for n in builtin_names("badges", ".yaml") if n != "phrase-card"]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..card_kinds import MAX_COPIES
 from ..errors import Problem, UserError
 from ..i18n import _, _l, _lp, ngettext
 from .clicktext import Range, Words, command, option
@@ -59,7 +60,7 @@ def card_options(*, duplex: bool, copies: int):
             option("--start", type=Range(min=1), default=1, metavar=_l("N"),
                    help=_l("Start at slot N of the first sheet (fronts and backs alike), "
                            "to use up a partly used sheet.")),
-            option("--copies", type=Range(min=1, max=1000), default=copies,
+            option("--copies", type=Range(min=1, max=MAX_COPIES), default=copies,
                    show_default=True, metavar=_l("N"),
                    help=_l("Cards per person. With --side back and a back that is the "
                            "same for everyone, N backs in all.")),

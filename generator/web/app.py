@@ -25,6 +25,7 @@ from starlette.responses import (FileResponse, HTMLResponse, PlainTextResponse,
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..card_kinds import CARD_LAYOUTS, MAX_COPIES
 from ..errors import Problem, UserError
 from ..i18n import _, language, set_language
 from . import security
@@ -37,11 +38,7 @@ from .workspace import Workspace
 HERE = Path(__file__).parent
 log = logging.getLogger("fieldprint.web")
 
-CARD_LAYOUTS = {"badges": ["badge", "badge-insert", "badge-insert-landscape", "cr80",
-                           "badge-bilingual"],
-                "service-cards": ["service-card", "service-card-bilingual"]}
 CARDS_PER_PAGE = 60
-MAX_COPIES = 1000   # as the command line's --copies
 
 
 @dataclass
@@ -228,7 +225,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         start = _int(request.query_params.get("from"), 0)
         context = await run_in_threadpool(_cards_context, kind, layout_name, start)
         return page(request, "cards.html", kind=kind, layouts=_layout_titles(kind),
-                    layout=layout_name, flash=request.session.pop("flash", None),
+                    layout=layout_name, max_copies=MAX_COPIES, flash=request.session.pop("flash", None),
                     notes=request.session.pop("notes", []), **context)
 
     def _cards_context(kind, layout_name, start):

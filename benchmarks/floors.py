@@ -84,7 +84,7 @@ def orders_floor(orders_yaml: Path, staff_yaml: Path, company_yaml: Path) -> flo
     orders = dataset.work_orders
     records = (Record(ctx, o.id) for o, ctx in
                zip(orders, iter_contexts(dataset, orders, calendar)))
-    faces = {False: chain(fonts.regular).fonts[0], True: chain(fonts.bold).fonts[0]}
+    regular = chain(fonts.regular).fonts[0]
     # The command runs in a fresh process; so must the codes here: without this, a bigger
     # floor would find the QR matrices of a smaller one's orders (the same ids) cached.
     qr.matrix.cache_clear()
@@ -93,7 +93,7 @@ def orders_floor(orders_yaml: Path, staff_yaml: Path, company_yaml: Path) -> flo
     H = layout.page.size_mm[1]
     spent = 0.0
     start = time.process_time()
-    canvas = Canvas(io.BytesIO(), pagesize=A4, invariant=1, initialFontName=faces[False])
+    canvas = Canvas(io.BytesIO(), pagesize=A4, invariant=1, initialFontName=regular)
     painter = PlainPainter(canvas, fonts, H)
     spent += time.process_time() - start
     for record in records:

@@ -1,7 +1,9 @@
 """The `fieldprint` command. Only this module turns exceptions into exit codes:
 0 done; 1 the command ran and found what --fail-on asks about; 2 bad input or usage;
-70 a bug in fieldprint (its traceback is printed: it can never look like exit 1, "items
-overdue"); 130 stopped by Ctrl-C, 143 by SIGTERM (nothing half-written is left behind)."""
+3 some records refused (--skip-invalid printed the others); 4 a chat group could not be
+told (equipment --notify); 70 a bug in fieldprint (its traceback is printed: it can never
+look like exit 1, "items overdue"); 130 stopped by Ctrl-C, 143 by SIGTERM (nothing
+half-written is left behind)."""
 from __future__ import annotations
 
 import importlib
@@ -111,8 +113,9 @@ BUG = 70  # EX_SOFTWARE (sysexits.h)
 def main(argv: list[str] | None = None) -> None:
     """The `fieldprint` command: runs it with `argv` (the process's arguments when None) and exits
     with its code: 0 done, 1 a condition asked for (--fail-on), 2 the user's input is wrong (a
-    message, no traceback), 3 some records refused (--skip-invalid), 130/143 stopped (Ctrl-C,
-    SIGTERM), 70 a bug (its traceback)."""
+    message, no traceback), 3 some records refused (--skip-invalid), 4 a chat group could not
+    be told (equipment --notify), 130/143 stopped (Ctrl-C, SIGTERM), 70 a bug (its
+    traceback)."""
     if argv is None:
         _tune_gc()
     console.prepare()

@@ -75,10 +75,16 @@ def card_shape() -> dict[str, Any]:
 
 def today() -> dt.date:
     """Today, or the day SOURCE_DATE_EPOCH names (reproducible builds and tests)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+    return source_date() or dt.date.today()
+
+
+def source_date() -> dt.date | None:
+    """The day (UTC) that SOURCE_DATE_EPOCH names, in seconds since 1970; None when it is not
+    set (or not a number of seconds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
 
 
 def base_context(dataset, as_of: dt.date | None = None) -> dict[str, Any]:

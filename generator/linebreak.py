@@ -51,7 +51,7 @@ _LONGEST_WORD = max(map(len, UNIT_WORDS))
 UNIT_SUFFIXES = frozenset("省市县区镇乡村部处科室组班站所局队厅院馆店厂团会社场")
 # After these a line ends well: the end of a clause.
 CLAUSE_ENDS = frozenset("，。、；：？！）】」』〕〉》〗…,.;:?!)]")
-_NAME_LAST = UNIT_SUFFIXES | frozenset("司心团")
+_NAME_LAST = UNIT_SUFFIXES | frozenset("司心")   # 公司, 中心 too
 ROOM = 0.5   # a line ends early at a word's end only if it stays this full (of its width)
 
 
@@ -296,7 +296,6 @@ def _fill(pieces: list, k: int, limit: float, spacing: float) -> list[tuple[int,
     out = [(k + 1, line_w)]
     if start is None:                       # part of a word too wide for a line: alone
         return out
-    pending_w = pieces[k][3]
     for e in range(k + 1, len(pieces)):
         core, tail, core_w, tail_w, start = pieces[e]
         trial_w = line_w + pending_w + spacing + core_w

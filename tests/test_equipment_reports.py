@@ -291,6 +291,33 @@ def test_cli_bad_data_exit_2_with_line(cli, tmp_path):
     assert "H-2 (invalid)" in result.err and "H-3 (invalid)" in result.err
 
 
+def test_incomplete_records_keep_their_place_among_items_made_later(tmp_path):
+    """An incomplete record is listed where it is in the register, items manufactured after
+    the as-of day (left out) counted or not, wherever they fall: the order of the register
+    with the later ones left out."""
+    import random
+
+    from generator.data.dataset import load_dataset
+    from generator.equipment.report import build_report
+    from generator.equipment.rules import DEFAULT_POLICY, made_after
+    as_of = dt.date(2026, 1, 1)
+    rows = {"ok": "{{id: {id}, kind: helmet, manufactured: 2025-06}}",
+            "later": "{{id: {id}, kind: helmet, manufactured: 2026-06}}",
+            "bad": "{{id: {id}, kind: hat, manufactured: 2025-06}}"}
+    rng = random.Random(7)
+    for trial in range(30):
+        kinds = [rng.choice(list(rows)) for _ in range(rng.randint(1, 12))]
+        path = tmp_path / f"equipment-{trial}.yaml"
+        path.write_text("equipment:\n" + "".join(
+            "  - " + rows[k].format(id=f"E-{i}") + "\n" for i, k in enumerate(kinds)))
+        dataset = load_dataset([path], keep_incomplete=True)
+        report = build_report(dataset, as_of, DEFAULT_POLICY)
+        expected = [f"E-{i}" for i, k in enumerate(kinds) if k != "later"]
+        assert [s.item.id for s in report.statuses] == expected, kinds
+        assert report.made_after == kinds.count("later") == sum(
+            made_after(item, as_of) for item in dataset.equipment)
+
+
 def test_cli_no_equipment_exit_2(cli, tmp_path):
     (tmp_path / "staff.yaml").write_text(STAFF)
     result = cli("equipment", tmp_path / "staff.yaml")

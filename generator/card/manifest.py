@@ -31,7 +31,7 @@ class Hasher:
     def __init__(self):
         self._files: dict[str, str] = {}
         self._cards: dict[tuple[int, str], str] = {}
-        self._forms: dict[int, tuple[FormOp, bytes]] = {}  # the op kept: its id stays its own
+        self._forms: dict[str, bytes] = {}   # by FormOp.name: one renderer's, named once
 
     def know(self, digests: dict[str, str]) -> None:
         """Digests already taken (photo path -> file_digest), e.g. while the photos were
@@ -63,10 +63,10 @@ class Hasher:
         the ops of a form (drawn alike on every card) once, then remembered."""
         kind = type(op)
         if kind is FormOp:
-            kept = self._forms.get(id(op))
+            kept = self._forms.get(op.name)
             if kept is None:
-                kept = self._forms[id(op)] = (op, b"".join(map(self._op, op.ops)))
-            return kept[1]
+                kept = self._forms[op.name] = b"".join(map(self._op, op.ops))
+            return kept
         out = [kind.__name__.encode()]
         for name in _hashed_fields(kind):
             value = getattr(op, name)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from typing import Any, Iterable
 
 from ..output import fixed_zip
@@ -75,10 +74,10 @@ def fields(section: str) -> list[str]:
 
 
 def _stamp() -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
-    return dt.datetime(2026, 1, 1)
+    """When the workbook says it was made: the day SOURCE_DATE_EPOCH names, else a fixed day,
+    so that a template is the same bytes whenever it is written (fixed_zip keeps the day)."""
+    from ..context import source_date
+    return dt.datetime.combine(source_date() or dt.date(2026, 1, 1), dt.time())
 
 
 def xlsx_bytes(sheets: Iterable[tuple[str, str, list[str], list[list[Any]]]], *,

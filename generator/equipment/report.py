@@ -107,20 +107,24 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
     """Assess a loaded Dataset's register, its batch checks, and the records kept aside as
     incomplete (`load_dataset(keep_incomplete=True)`): those are `invalid`, with their
     problems as the reason, in their place in the register."""
-    from .rules import assess, made_after
-    statuses = assess(dataset.equipment, as_of, policy, dataset.batch_checks)
-    left_out = len(dataset.equipment) - len(statuses)  # assess leaves out those made_after
+    from .rules import assess
+    register = dataset.equipment
+    statuses = assess(register, as_of, policy, dataset.batch_checks)
+    left_out = len(register) - len(statuses)  # assess leaves out those made_after
     if dataset.incomplete:
-        # positions are among all of dataset.equipment; those made later are not in statuses
-        shift = [0]
-        for item in dataset.equipment:
-            shift.append(shift[-1] + made_after(item, as_of))
+        # positions are among all of the register's items; those made later are not in
+        # statuses, which keep the register's order: `kept` counts those that are, up to each
+        kept = looked = 0
         for offset, (position, item, problems) in enumerate(dataset.incomplete):
+            while looked < position:
+                at = kept + offset
+                if at < len(statuses) and statuses[at].item is register[looked]:
+                    kept += 1
+                looked += 1
             text = "; ".join(_problem_text(p) for p in problems)
             basis = "manufactured" if item.kind == "helmet" else "in_service"
-            statuses.insert(position - shift[position] + offset,
-                            Status(item, "invalid", None, basis, None, None,
-                                   ("text", text, text)))
+            statuses.insert(kept + offset, Status(item, "invalid", None, basis, None, None,
+                                                  ("text", text, text)))
     return Report(as_of, statuses, policy,
                   {p.id: p for p in dataset.staff}, dataset.company,
                   lambda section, record_id: dataset.origins.get((section, record_id)),

@@ -310,3 +310,24 @@ def test_a_full_temporary_folder_while_a_big_run_saves_its_parts_is_a_clear_erro
     assert target.read_bytes() == b"previous"
     assert [p.name for p in target.parent.iterdir()] == ["badges.pdf"]
     assert list(spool.iterdir()) == []          # the parts saved before are gone too
+
+
+def test_a_full_disk_while_drawing_the_pngs_only_is_a_clear_error(tmp_path, cli, monkeypatch):
+    """PNGs only (--png without -o) are cut from a PDF drawn in a scratch folder among them:
+    a full disk there is exit 2, not a traceback, and the scratch folder goes."""
+    import errno
+
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+    staff = make_data(tmp_path, 2)
+    real_save = PDFDocument.SaveToFile
+
+    def full(self, filename, canvas):
+        if Path(str(filename)).name == "cards.pdf":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(self, filename, canvas)
+    monkeypatch.setattr(PDFDocument, "SaveToFile", full)
+    pngs = tmp_path / "pngs"
+    result = cli("badges", staff, "--jobs", "1", "--png", pngs)
+    assert result.code == 2, result
+    assert "the disk is full" in result.err and "Traceback" not in result.err
+    assert list(pngs.iterdir()) == []

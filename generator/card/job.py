@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from ..errors import Location, Problem, UserError
 from ..fonts import font_set
 from ..i18n import _, pgettext
-from ..output import atomic_path, check_target
+from ..output import atomic_path, check_target, disk_full_is_user_error
 from .layout import CompiledLayout
 from .render import CardRenderer, PhotoOp, PreparedCard, QrOp
 
@@ -216,8 +216,9 @@ def _execute(run, pdf, png_dir, progress, photos) -> RunResult:
                                         hashes)
                     if not cards:
                         raise _Nothing()
-            else:
-                with tempfile.TemporaryDirectory(dir=png_dir) as scratch:
+            else:   # PNGs only: cut from a PDF drawn in a scratch folder among them
+                with disk_full_is_user_error(png_dir), \
+                        tempfile.TemporaryDirectory(dir=png_dir) as scratch:
                     pages, cards, pngs = _render(run, renderer, prepared,
                                                  Path(scratch) / "cards.pdf", png_dir, photos,
                                                  hashes, warnings, progress)

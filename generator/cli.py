@@ -15,7 +15,7 @@ import click
 
 from . import __version__, console
 from .errors import Terminated, UserError, terminal_text
-from .i18n import _, _l, set_language
+from .i18n import _, _l, set_language, words
 from .commands import common
 from .commands.clicktext import Option, group, option
 
@@ -144,8 +144,8 @@ def _run(argv: list[str] | None) -> int:
         return _stopped(exc if isinstance(exc, KeyboardInterrupt) else (exc.__context__ or exc))
     except click.ClickException as exc:
         exc.message = terminal_text(exc.message)
-        said = exc.format_message  # click joins a suggestion with a space: none after 。
-        exc.format_message = lambda: said().replace("。 ", "。")
+        said = _said(exc)
+        exc.format_message = lambda: said
         exc.show()
         return 2 if exc.exit_code == 2 else exc.exit_code
     except Exception as exc:  # a bug: its traceback, and a code no user error or --fail-on gives
@@ -159,6 +159,18 @@ def _run(argv: list[str] | None) -> int:
                    err=True)
         return BUG
     return result if isinstance(result, int) else 0
+
+
+def _said(exc: click.ClickException) -> str:
+    """click's message, with its "did you mean" (a command or an option typed wrong) in the
+    user's language: the closest first, said as a list ('validate' 或 'calibrate'), no space
+    after a Chinese 。 (click sorts them and joins them with English commas)."""
+    possibilities = getattr(exc, "possibilities", None)   # NoSuchCommand, NoSuchOption
+    if not possibilities:
+        return exc.format_message().replace("。 ", "。")
+    hint = _("Did you mean {choices}?").format(choices=words([repr(p) for p in possibilities],
+                                                             "or"))
+    return f"{exc.message} {hint}".replace("。 ", "。")
 
 
 def _stopped(cause: BaseException) -> int:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UserError
-from .i18n import _
+from .errors import UserError, suggest
+from .i18n import _, words
 
 _PACKAGE = Path(__file__).resolve().parent
 FOLDERS = ("forms", "badges", "templates", "examples")
@@ -39,7 +39,8 @@ def find_layout(name_or_path: str, folder: str, suffix: str = ".yaml") -> Path:
     candidate = content_dir(folder) / f"{name_or_path}{suffix}"
     if candidate.is_file():
         return candidate
-    known = ", ".join(builtin_names(folder, suffix)) or "none"
-    raise UserError(_("no built-in layout called {name!r} in {folder}/ (known: {known}); "
+    names = builtin_names(folder, suffix)
+    raise UserError(_("no built-in layout called {name!r} in {folder}/{hint} (known: {known}); "
                       "give a name from `fieldprint layouts list` or a file path").format(
-                          name=name_or_path, folder=folder, known=known))
+                          name=name_or_path, folder=folder, hint=suggest(name_or_path, names),
+                          known=words(names) or "-"))

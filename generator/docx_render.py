@@ -38,7 +38,7 @@ from jinja2.sandbox import SecurityError
 
 from .docx_fonts import script_fonts
 from .errors import Location, Problem, UserError, display_path
-from .i18n import _
+from .i18n import _, words
 from .orders import order_shape
 from .templating import EXPRESSION_ERRORS, attribute_chains, environment, keys_at, missing_in, \
     refused, reword_undefined
@@ -72,10 +72,10 @@ def clean_context(value: Any, path: str, problems: list[Problem], record: str,
         if not _XML_BAD.search(value):
             return value
         bad = sorted({f"U+{ord(c):04X}" for c in _XML_BAD.findall(value)})
-        problems.append(Problem(
-            f"has characters a Word document cannot hold ({', '.join(bad)}: control "
-            "characters, usually pasted from another program); remove them "
-            "(--allow-unprintable leaves them out)", location, f"{record}: {path}"))
+        problems.append(Problem(_(
+            "has characters a Word document cannot hold ({chars}: control characters, usually "
+            "pasted from another program); remove them (--allow-unprintable leaves them "
+            "out)").format(chars=words(bad)), location, f"{record}: {path}"))
         return _XML_BAD.sub("", value)
     if isinstance(value, dict):
         return {k: clean_context(v, f"{path}.{k}" if path else k, problems, record, location,
@@ -244,17 +244,19 @@ class WordTemplate:
             if name != "word/document.xml":
                 self.header_names |= names
             for unknown in sorted(names - set(CONTEXT_NAMES) - set(self.env.globals)):
-                problems.append(Problem(
-                    f"the template uses {unknown!r}, which fieldprint does not provide"
-                    f"{suggest(unknown, CONTEXT_NAMES)} (known: {', '.join(CONTEXT_NAMES)})",
+                problems.append(Problem(_(
+                    "the template uses {name!r}, which fieldprint does not provide{hint} "
+                    "(known: {known})").format(name=unknown, hint=suggest(unknown, CONTEXT_NAMES),
+                                               known=words(CONTEXT_NAMES)),
                     Location(self.name), part))
             for dotted in attribute_chains(ast, CONTEXT_NAMES):
                 missing = missing_in(sample, dotted)
                 if missing:
                     known = keys_at(sample, missing[:-1])
-                    problems.append(Problem(
-                        f"the template uses {'.'.join(missing)!r}, which fieldprint does not "
-                        f"provide{suggest(missing[-1], known)}", Location(self.name), part))
+                    problems.append(Problem(_(
+                        "the template uses {name!r}, which fieldprint does not provide{hint}")
+                        .format(name=".".join(missing), hint=suggest(missing[-1], known)),
+                        Location(self.name), part))
         if problems:
             raise UserError(list(dict.fromkeys(problems)))
 
@@ -298,6 +300,7 @@ class WordTemplate:
         entries: `word/media/fieldprint-<kind>-<index>.png` and each part's .rels pointing at
         them; `rename` gives a part's name in the output when it is not the template's."""
         from .docx_codes import blank_png, code128_png, qr_png
+        from .form.draw import no_barcode
         order = context.get("order") or {}
         number = str(order.get("id") or "")
         out: list[_Entry] = []
@@ -312,9 +315,7 @@ class WordTemplate:
                     if png is None:
                         if problems is not None:
                             problems.append(Problem(
-                                f"the number {number!r} has characters a Code 128 barcode "
-                                "cannot carry (letters, digits and ASCII signs only); printed "
-                                "without the barcode", location, f"{record}: order.id"))
+                                no_barcode(number), location, f"{record}: order.id"))
                         png = blank_png()
                     made[kind] = f"media/fieldprint-{kind}-{index}.png"
                     out.append(_entry(f"word/{made[kind]}", png))

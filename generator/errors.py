@@ -99,12 +99,15 @@ def terminal_text(text: str, *, one_line: bool = False) -> str:
     return text.translate(table)
 
 
-def suggest(word: str, choices) -> str:
-    """'; did you mean 'x'?' for the closest of `choices` to `word`, or ''."""
+def suggest(word: str, choices, say=None) -> str:
+    """'; did you mean 'x'?' for the closest of `choices` to `word`, or ''. `say`: how the
+    chosen one is shown (a choice typed in English, shown in the user's language)."""
     from .i18n import _
     import difflib
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return _("; did you mean {word!r}?").format(word=close[0]) if close else ""
+    if not close:
+        return ""
+    return _("; did you mean {word!r}?").format(word=say(close[0]) if say else close[0])
 
 
 def os_reason(exc: OSError) -> str:

@@ -105,6 +105,14 @@ def pgettext(context: str, message: str) -> str:
     return _translations().pgettext(context, message)
 
 
+def words(items, style: str = "standard") -> str:
+    """`items` as a list in the current language, by Babel's (CLDR) list patterns:
+    "a, b, and c" / "a、b和c"; style "or": "a, b, or c" / "a、b或c". For the names, files and
+    choices a message lists (not code: a list of ids in a URL or a CSV stays comma-separated)."""
+    from babel.lists import format_list
+    return format_list([str(item) for item in items], style=style, locale=LANGUAGES[language()])
+
+
 class LazyText:
     """A text translated each time it is used (what `_l` and `_lp` make): `_func(*_args)`.
     Behaves as the str of the current language: str(), format(), +, %, comparisons, len, in,

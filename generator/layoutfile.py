@@ -13,7 +13,7 @@ from typing import Any
 from .data.dataset import validate_record
 from .errors import UserError
 from .errors import suggest
-from .i18n import _
+from .i18n import _, words
 from .data.yamlsource import load_yaml
 
 
@@ -55,13 +55,13 @@ def typed_model(value: Any, types: dict[str, type], what: str) -> type:
     if not isinstance(value, dict):
         raise ValueError(_("should be {article} {what}: a mapping starting with 'type:' "
                            "({types})").format(article="an" if what[0] in "aeiou" else "a",
-                                              what=what, types=", ".join(types)))
+                                              what=what, types=words(types, "or")))
     kind = value.get("type")
     if kind is None:
         raise ValueError(_("this {what} has no 'type'; use one of {types}").format(
-            what=what, types=", ".join(types)))
+            what=what, types=words(types, "or")))
     model = types.get(kind) if isinstance(kind, str) else None
     if model is None:
         raise ValueError(_("unknown {what} type {kind!r}{hint}; use one of {types}").format(
-            what=what, kind=kind, hint=suggest(str(kind), types), types=", ".join(types)))
+            what=what, kind=kind, hint=suggest(str(kind), types), types=words(types, "or")))
     return model

@@ -43,7 +43,7 @@ from typing import Any, Iterable, Iterator
 
 from .context import base_context, company_shape, person_context, plain
 from .errors import Problem, UserError, suggest
-from .i18n import _
+from .i18n import _, words
 from .holidays import statutory_holidays
 from .data.models import (CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS, Company, Person,
                      WorkOrder)
@@ -123,7 +123,7 @@ class WorkingCalendar:
     def warnings(self) -> list[Problem]:
         if not self.unknown_years:
             return []
-        years = ", ".join(str(y) for y in sorted(self.unknown_years))
+        years = words(sorted(self.unknown_years))
         return [Problem(
             _("the official holiday calendar for {years} is not known to the installed "
               "chinese-calendar {version}; the 'records within 5 working days' deadlines of "

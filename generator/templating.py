@@ -26,7 +26,7 @@ from jinja2 import StrictUndefined, TemplateError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .errors import UserError, suggest
-from .i18n import _
+from .i18n import _, words
 
 # What an expression from a layout or template can raise besides the sandbox's own errors:
 # range(10**10) (OverflowError), 1/0, 10**5000 printed (ValueError), recursive macros
@@ -398,7 +398,7 @@ def name_problems(source: str, shape: dict, local: Iterable[str] = ()) -> list[s
     for name in sorted(undeclared - local - set(shape)
                        - set(environment().globals)):
         out.append(_("unknown name {name!r}{hint} (known: {known})").format(
-            name=name, hint=suggest(name, known), known=", ".join(known)))
+            name=name, hint=suggest(name, known), known=words(known)))
     for dotted in attribute_chains(ast, shape):
         missing = missing_in(shape, dotted)
         if missing:

@@ -233,3 +233,36 @@ def test_the_detector_finds_english_and_lets_names_through():
     assert english_left("Usage: fieldprint", names) == ["Usage"]
     assert chinese_left("wrote 工号牌.pdf: 3 badges (工号牌 75×100)", []) == []
     assert chinese_left("错误: x", []) == ["错误: x"]
+
+
+# What a user reads is made by these: their message must come from the catalog (_("...")),
+# not be an English literal written in place (the layout checks, a sheet's name and the Word
+# templates' checks were English in the Chinese interface).
+_SAYS = {"Problem", "UserError", "BadParameter", "UsageError", "ClickException"}
+
+
+def _english_literal(node) -> bool:
+    import ast
+    if isinstance(node, ast.JoinedStr):   # f"..." with words in it (f"{where}: {exc}" is not)
+        return any(isinstance(part, ast.Constant) and part.value.strip(" :;,.()")
+                   for part in node.values)
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(node.value.strip())
+    if isinstance(node, ast.BinOp):
+        return _english_literal(node.left) or _english_literal(node.right)
+    return False
+
+
+def test_every_message_in_the_code_goes_through_the_catalog():
+    import ast
+    found = []
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = getattr(func, "id", None) or getattr(func, "attr", None)
+            if name in _SAYS and _english_literal(node.args[0]):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: "
+                             f"{ast.unparse(node.args[0])[:80]}")
+    assert not found, "messages written in place, not through _():\n" + "\n".join(found)

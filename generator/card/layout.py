@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from ..content import find_layout
 from ..errors import Problem, UserError
+from ..i18n import _, words
 from ..layoutfile import layout_source, load_layout
 from ..context import card_shape
 from ..form.values import Value
@@ -132,8 +133,8 @@ def _compile_element(layout: CardLayout, element: Element, side: str, index: int
         out.when = _expression(element.when, f"{where}.when")
         names |= variables("{{ " + out.when.expression + " }}")
     if element.each and not isinstance(element, BoxElement):
-        problems.append(Problem("'each' repeats an element across its box (x, y, width, "
-                                "height); a line has none", at("each"), f"{path}.each"))
+        problems.append(Problem(_("'each' repeats an element across its box (x, y, width, "
+                                  "height); a line has none"), at("each"), f"{path}.each"))
     elif element.each:
         out.each = _expression(element.each, f"{where}.each")
         names |= variables("{{ " + out.each.expression + " }}")
@@ -151,13 +152,14 @@ def _compile_element(layout: CardLayout, element: Element, side: str, index: int
         for colour in values:
             hex_value = colour if colour.startswith("#") else layout.colours.get(colour)
             if hex_value is None:
-                known = ", ".join(layout.colours) or "none defined"
-                problems.append(Problem(f"unknown colour {colour!r}; use '#rrggbb' or a name "
-                                        f"from 'colours' ({known})", at(key), f"{path}.{key}"))
+                problems.append(Problem(_(
+                    "unknown colour {colour!r}; use '#rrggbb' or a name from 'colours' "
+                    "({known})").format(colour=colour, known=words(layout.colours) or "-"),
+                    at(key), f"{path}.{key}"))
                 hex_value = "#000000"
             resolved.append(parse_hex(hex_value))
         if isinstance(value, list) and not 1 <= len(resolved) <= 2:
-            problems.append(Problem("give one colour, or two for a gradient", at(key),
+            problems.append(Problem(_("give one colour, or two for a gradient"), at(key),
                                     f"{path}.{key}"))
         out.colours[key] = resolved if isinstance(value, list) else resolved[0]
 
@@ -191,29 +193,31 @@ def _check_names(element: Element, at: Callable, path: str, problems: list[Probl
 def _check_bounds(layout: CardLayout, element: Element, path: str, at: Callable,
                   problems: list[Problem]) -> None:
     w, h, b = layout.width, layout.height, layout.bleed
-    size = f"the card is {w:g} × {h:g} mm" + (f" with {b:g} mm bleed" if b else "")
+    size = (_("the card is {w:g} × {h:g} mm with {b:g} mm bleed") if b else
+            _("the card is {w:g} × {h:g} mm")).format(w=w, h=h, b=b)
+
+    def outside(key: str, value: float) -> None:
+        problems.append(Problem(_("{key} {value:g} mm is outside the card ({size})").format(
+            key=key, value=value, size=size), at(key), f"{path}.{key}"))
+
     if isinstance(element, BoxElement):
-        checks = (("x", element.x, -b), ("y", element.y, -b))
-        for key, value, low in checks:
-            if value < low - EDGE_TOLERANCE:
-                problems.append(Problem(f"{key} {value:g} mm is outside the card ({size})",
-                                        at(key), f"{path}.{key}"))
+        for key, value in (("x", element.x), ("y", element.y)):
+            if value < -b - EDGE_TOLERANCE:
+                outside(key, value)
         if element.x + element.width > w + b + EDGE_TOLERANCE:
-            problems.append(Problem(
-                f"x {element.x:g} + width {element.width:g} = {element.x + element.width:g} mm "
-                f"goes past the card's right edge ({size})", at("width"), f"{path}.width"))
+            problems.append(Problem(_(
+                "x {x:g} + width {width:g} = {end:g} mm goes past the card's right edge "
+                "({size})").format(x=element.x, width=element.width,
+                                   end=element.x + element.width, size=size),
+                at("width"), f"{path}.width"))
         if element.y + element.height > h + b + EDGE_TOLERANCE:
-            problems.append(Problem(
-                f"y {element.y:g} + height {element.height:g} = {element.y + element.height:g} mm "
-                f"goes past the card's bottom edge ({size})", at("height"), f"{path}.height"))
+            problems.append(Problem(_(
+                "y {y:g} + height {height:g} = {end:g} mm goes past the card's bottom edge "
+                "({size})").format(y=element.y, height=element.height,
+                                   end=element.y + element.height, size=size),
+                at("height"), f"{path}.height"))
     elif isinstance(element, LineElement):
-        for key in ("x1", "x2"):
+        for key, limit in (("x1", w), ("x2", w), ("y1", h), ("y2", h)):
             value = getattr(element, key)
-            if not -b - EDGE_TOLERANCE <= value <= w + b + EDGE_TOLERANCE:
-                problems.append(Problem(f"{key} {value:g} mm is outside the card ({size})",
-                                        at(key), f"{path}.{key}"))
-        for key in ("y1", "y2"):
-            value = getattr(element, key)
-            if not -b - EDGE_TOLERANCE <= value <= h + b + EDGE_TOLERANCE:
-                problems.append(Problem(f"{key} {value:g} mm is outside the card ({size})",
-                                        at(key), f"{path}.{key}"))
+            if not -b - EDGE_TOLERANCE <= value <= limit + b + EDGE_TOLERANCE:
+                outside(key, value)

@@ -17,7 +17,7 @@ import io
 from pathlib import Path
 
 from ..errors import Location, Problem, UserError, os_reason
-from ..i18n import _
+from ..i18n import _, words
 from ..output import write_bytes
 from .images import EmbeddedImage, PhotoJob, file_digest
 from .render import FormOp, PhotoOp, PreparedCard
@@ -123,7 +123,7 @@ def read(path: Path) -> dict[tuple[str, str], str]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or not {"id", "side", "hash"} <= set(reader.fieldnames):
         raise UserError(Problem(_("not a manifest written by fieldprint: it needs the columns "
-                                  "{columns}").format(columns=", ".join(COLUMNS)),
+                                  "{columns}").format(columns=words(COLUMNS)),
                                 Location(str(path), 1)))
     found: dict[tuple[str, str], str] = {}
     for row in reader:

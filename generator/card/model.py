@@ -32,7 +32,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationI
 from ..layoutfile import typed_model
 from ..data.models import Text
 from ..errors import suggest
-from ..i18n import _
+from ..i18n import _, words
 
 # ------------------------------------------------------------------------------ units
 _UNITS = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
@@ -118,11 +118,12 @@ class Element(_Model):
             unknown = [k for k in data if k not in cls.model_fields]
             if unknown:
                 kind = data.get("type")
-                what = f"a {kind} element" if isinstance(kind, str) else "this element"
+                what = (_("a {kind} element").format(kind=kind) if isinstance(kind, str)
+                        else _("this element"))
                 key = unknown[0]
                 raise ValueError(_("unknown field {key!r} in {what}{hint} (known: {known})").format(
                     key=key, what=what, hint=suggest(str(key), cls.model_fields),
-                    known=", ".join(cls.model_fields)))
+                    known=words(cls.model_fields)))
         return data
 
 

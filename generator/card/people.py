@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Location, Problem, UserError, suggest
-from ..i18n import _
+from ..i18n import _, words
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif"}
 SORT_KEYS = ("team", "id", "name")
@@ -26,7 +26,7 @@ def by_team(people: list, team: str | None) -> list:
         teams = sorted({p.team for p in people if p.team})
         raise UserError(Problem(_("--team {team}: nobody is in that team{hint} (teams: "
                                   "{teams})").format(team=team, hint=suggest(team, teams),
-                                                     teams=", ".join(teams) or "-")))
+                                                     teams=words(teams) or "-")))
     return chosen
 
 
@@ -40,7 +40,7 @@ def sorted_people(people: list, key: str | None) -> list:
         return list(people)
     if key not in SORT_KEYS:
         raise UserError(Problem(_("--sort {key}: use one of {keys}").format(
-            key=key, keys=", ".join(SORT_KEYS))))
+            key=key, keys=words(SORT_KEYS, "or"))))
     if key == "name":
         return sorted(people, key=lambda p: pinyin_key(p.name or ""))
     if key == "id":
@@ -122,7 +122,7 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
             continue
         if len(found) > 1:
             result.ambiguous.append(Problem(_("{files} all match {who}; keep one of them").format(
-                files=", ".join(p.name for p in found), who=who),
+                files=words(p.name for p in found), who=who),
                 Location(str(found[0])), f"{who}: photo"))
             used.update(found)
             result.people.append(person)

@@ -281,8 +281,8 @@ class CardRenderer:
         if items is None:
             return []
         if isinstance(items, (str, bytes, dict)) or not hasattr(items, "__iter__"):
-            raise UserError(f"{element.where}.each: {element.model.each!r} should give a list, "
-                            f"not {type(items).__name__}")
+            raise UserError(_("{where}.each: {each!r} should give a list, not {kind}").format(
+                where=element.where, each=element.model.each, kind=type(items).__name__))
         items = list(items)
         ops: list = []
         for index, (item, cell) in enumerate(zip(items, _cells(element, len(items)))):

@@ -23,7 +23,8 @@ import unicodedata
 import click
 from click.utils import strip_ansi
 
-from ..i18n import LANGUAGES, _, _l, in_language, is_lazy, language, set_language
+from ..errors import suggest
+from ..i18n import LANGUAGES, _, _l, in_language, is_lazy, language, set_language, words
 
 
 def _text(value):
@@ -209,11 +210,14 @@ class Words(click.Choice):
         return aliases
 
     def convert(self, value, param, ctx):
-        key = self._aliases().get(str(value).strip().casefold())
+        typed = str(value).strip().casefold()
+        aliases = self._aliases()
+        key = aliases.get(typed)
         if key is not None:
             return key
-        self.fail(_("{value!r} is not one of: {choices}.").format(
-            value=value, choices=", ".join(self.shown())), param, ctx)
+        hint = suggest(typed, aliases, say=lambda alias: self.word(aliases[alias]))
+        self.fail(_("{value!r} is not one of: {choices}{hint}").format(
+            value=value, choices=words(self.shown(), "or"), hint=hint), param, ctx)
 
     def shown(self) -> list[str]:
         return [self.word(key) for key in self.words]
@@ -222,7 +226,7 @@ class Words(click.Choice):
         return "[" + "|".join(self.shown()) + "]"
 
     def get_missing_message(self, param, ctx) -> str:
-        return _("Choose from: {choices}").format(choices=", ".join(self.shown()))
+        return _("Choose from: {choices}").format(choices=words(self.shown(), "or"))
 
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem

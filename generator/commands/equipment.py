@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import Problem, UserError, terminal_text
-from ..i18n import _, _l, _lp, ngettext
+from ..i18n import _, _l, _lp, ngettext, words
 from .clicktext import Range, Words, command, option
 from .common import data_argument, date_value, load, report_problems, warning_prefix
 
@@ -220,7 +220,7 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
                              notify_always)
         missed = unrouted(report, targets)
         if missed:
-            shown = ", ".join(s.id for s in missed[:10])
+            shown = words(s.id for s in missed[:10])
             notify_problems.append(Problem(_(
                 "{count} items needing attention belong to no team that has a group, so no "
                 "group hears about them: {ids}").format(

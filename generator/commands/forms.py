@@ -10,7 +10,7 @@ import click
 
 from ..errors import Problem, UserError, terminal_text
 from ..form_kinds import KINDS, Kind
-from ..i18n import _, _l, _lp, ngettext
+from ..i18n import _, _l, _lp, ngettext, words
 from .clicktext import Words, command, option
 from .common import (data_argument, date_value, load, only_option, report_problems,
                      warning_prefix)
@@ -85,7 +85,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         if not dataset.work_orders:
             raise UserError(_("no work orders in {files}: add a 'work_orders:' section (see "
                               "examples/work_orders.yaml), or use --blank for empty "
-                              "forms").format(files=", ".join(str(d) for d in data)))
+                              "forms").format(files=words(data)))
         orders = select_orders(dataset, selection)
         if not include_open:
             still_open = open_orders(orders)
@@ -93,7 +93,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
                 skipped.append(Problem(_(
                     "{n} order(s) not completed yet get no follow-up sheet: {ids} "
                     "(--include-open prints them too)").format(
-                    n=len(still_open), ids=", ".join(o.id for o in still_open))))
+                    n=len(still_open), ids=words(o.id for o in still_open))))
             orders = [o for o in orders if o.completed is not None]
         if not orders:
             report_problems(skipped, prefix=warning_prefix())

@@ -10,7 +10,7 @@ from typing import Any, Iterable, get_args
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Location, MissingFile, Problem, UserError
-from ..i18n import _
+from ..i18n import _, words
 from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Company, EquipmentItem,
                      FileMissing, Person, PhraseBook, WorkOrder, clean_list_validator)
 from ..errors import suggest
@@ -209,7 +209,7 @@ def unknown_field_message(model: type, loc: tuple) -> str:
     key = str(loc[-1])
     fields = _fields_at(model, loc[:-1])
     return (_("unknown field {field!r}").format(field=key) + suggest(key, fields)
-            + (_(" (known: {fields})").format(fields=", ".join(fields)) if fields else ""))
+            + (_(" (known: {fields})").format(fields=words(fields)) if fields else ""))
 
 
 def _fields_at(model: type, loc: tuple) -> list[str]:

@@ -16,7 +16,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 
 from ..dates import parse_date, parse_datetime
 from ..errors import Problem
-from ..i18n import _
+from ..i18n import _, words
 
 # ---------------------------------------------------------------- labels printed for codes
 KIND_LABELS = {"install": "装机", "move": "移机", "repair": "修障"}
@@ -94,7 +94,7 @@ def _known_service(value: str, info: ValidationInfo) -> str:
             info.context.setdefault("warnings", []).append(Problem(
                 _("{value!r} is not a service fieldprint knows; did you mean {close!r}? It is "
                   "printed as typed (services: {services}, or their Chinese names)").format(
-                    value=value, close=close[0], services=", ".join(SERVICE_LABELS)),
+                    value=value, close=close[0], services=words(SERVICE_LABELS)),
                 None, info.field_name or ""))
     return value
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Problem, UserError, suggest
-from ..i18n import _
+from ..i18n import _, words
 from .models import SECTIONS
 from .yamlsource import MarkedDict, MarkedList, load_yaml
 
@@ -57,7 +57,7 @@ def read_sections(path: Path, records=None, **table_options) -> dict[str, Any]:
     if section_from_name(path) == "company" and "company" not in data:
         return {"company": data}  # company.yaml may hold the company's fields directly
     problems = [Problem(_("unknown section {key!r}").format(key=key) + suggest(key, SECTIONS)
-                        + _(" (sections: {sections})").format(sections=", ".join(SECTIONS)),
+                        + _(" (sections: {sections})").format(sections=words(SECTIONS)),
                         data.location(key))
                 for key in data if key not in SECTIONS]
     if problems:

@@ -31,7 +31,7 @@ from . import headers as H
 from ..dates import parse_date, parse_datetime
 from .models import SPACE
 from ..errors import Location, Problem, UserError, os_reason, suggest
-from ..i18n import _
+from ..i18n import _, words
 from .yamlsource import MarkedDict, MarkedList
 
 HEADER_SCAN_ROWS = 10          # the header row is looked for among this many first rows
@@ -166,7 +166,7 @@ def read_table(path: Path, *, section: str | None = None, encoding: str | None =
         section = SECTION_NAMES.get(section.lower().replace("-", "_"))
         if section is None:
             raise UserError(Problem(_("--section must be one of {sections}").format(
-                sections=", ".join(H.TABLE_SECTIONS)), Location(display)))
+                sections=words(H.TABLE_SECTIONS, "or")), Location(display)))
     extra, problems = company_columns(columns)
     if problems:
         raise UserError(problems)
@@ -200,7 +200,7 @@ def company_columns(columns: Any) -> tuple[dict[str, dict[str, str]], list[Probl
         if section not in H.COLUMNS:
             problems.append(Problem(_("columns: unknown section {section!r}").format(
                 section=section) + suggest(section, H.COLUMNS) + _(" (sections: {sections})")
-                .format(sections=", ".join(H.COLUMNS)), where, "company.columns"))
+                .format(sections=words(H.COLUMNS)), where, "company.columns"))
             continue
         if not isinstance(mapping, dict):
             continue  # the Company model reports the wrong shape
@@ -212,7 +212,7 @@ def company_columns(columns: Any) -> tuple[dict[str, dict[str, str]], list[Probl
                     _("column {header!r}: {field!r} is not a {section} field").format(
                         header=header, field=field, section=section)
                     + suggest(field, H.COLUMNS[section])
-                    + _(" (fields: {fields})").format(fields=", ".join(H.COLUMNS[section])),
+                    + _(" (fields: {fields})").format(fields=words(H.COLUMNS[section])),
                     loc, f"company.columns.{section}"))
                 continue
             extra.setdefault(section, {})[str(getattr(header, "raw", header))] = field
@@ -394,8 +394,9 @@ def _read_sheets(book, display: str, sheet: str | None, named: str | None, force
     names = book.sheetnames
     if sheet is not None:
         if sheet not in names:
-            raise UserError(Problem(f"no sheet named {sheet!r}{suggest(sheet, names)} "
-                                    f"(sheets: {', '.join(names)})", Location(display)))
+            raise UserError(Problem(_("no sheet named {sheet!r}{hint} (sheets: {sheets})")
+                                    .format(sheet=sheet, hint=suggest(sheet, names),
+                                            sheets=words(names)), Location(display)))
         main = sheet
     else:
         main = next((n for n in names if _named_sheet(n) is None), names[0])
@@ -480,7 +481,7 @@ def _header_sample(head: list[tuple[int, tuple]]) -> str:
     for _n, cells in head:
         texts = [_cell_text(c.value) for c in cells if _cell_text(c.value)]
         if texts:
-            shown = ", ".join(texts[:8])
+            shown = words(texts[:8])
             return _clip(shown, 200)
     return ""
 
@@ -885,7 +886,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             "(staff.csv, work_orders.csv, equipment.csv, checks.csv) or pass --section").format(
                 sections=_(" and ").join(exc.sections)), where)) from None
     if found is None:
-        sample = ", ".join(t for t in texts[0] if t) or _("(none)")
+        sample = words(t for t in texts[0] if t) or _("(none)")
         what = section or _("staff, work_orders, equipment or checks")
         raise UserError(Problem(_(
             "no column header of {section} found in the first {n} rows (first row: {sample}); "
@@ -911,7 +912,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
         problems.append(Problem(_(
             "no column for {field!r} ({hint}); the headers in row {row} are: {headers}").format(
                 field=field, hint=hint, row=header_row,
-                headers=", ".join(t for t in texts[index] if t)), info.location(header_row)))
+                headers=words(t for t in texts[index] if t)), info.location(header_row)))
     if problems:
         raise UserError(problems)
     if unknown:
@@ -932,7 +933,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             warnings.append(Problem(
                 _("columns not used: {columns} (not {section} fields; to use one, map it in "
                   "company.yaml: columns: {{{section}: {{{first}: FIELD}}}})").format(
-                    columns=", ".join(unused), section=section, first=unused[0]),
+                    columns=words(unused), section=section, first=unused[0]),
                 info.location(header_row)))
 
     plan = []

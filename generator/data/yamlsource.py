@@ -547,7 +547,8 @@ def read_text(path: Path) -> bytes:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise UserError(Problem(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            _("not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8").format(
+                byte=raw[exc.start]),
             Location(str(path), line))) from None
 
 

@@ -34,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import Problem, UserError, os_reason
-from ..i18n import _
+from ..i18n import _, words
 from .shaping import HAS_RTL, RTL_RUN, Shaped, Shaper
 
 # (package, file inside it, face index in the collection)
@@ -434,4 +434,4 @@ def missing_chars(text: str, font_name: str) -> list[str]:
 
 def describe_chars(chars: list[str]) -> str:
     """'𠮷' (U+20BB7), ... for messages."""
-    return ", ".join(f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})" for ch in chars)
+    return words(f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})" for ch in chars)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..content import find_layout
 from ..errors import Location, Problem, UserError
+from ..i18n import _
 from ..layoutfile import layout_source, load_layout
 from ..templating import name_problems
 from ..data.yamlsource import locate
@@ -170,7 +171,7 @@ def _display(path: Path) -> str:
 def header_parts(layout: FormLayout, ts: Typesetter, ctx: dict) -> HeaderParts:
     """The header's parts for one record: title, number, QR text and Code 128 bars (None when the
     number cannot be a barcode: a problem is added to `ts.problems`)."""
-    from .draw import code128_pattern
+    from .draw import code128_pattern, no_barcode
     from .layout import HeaderParts
     spec = layout.header
     number = ts.value(spec.number, ctx, spec.number_label or "number")
@@ -183,16 +184,14 @@ def header_parts(layout: FormLayout, ts: Typesetter, ctx: dict) -> HeaderParts:
     if spec.barcode and number:
         bars = code128_pattern(number)
         if bars is None:
-            ts.problems.append(Problem(
-                f"the number {number!r} has characters a Code 128 barcode cannot carry "
-                "(letters, digits and ASCII signs only); printed without the barcode",
-                ts.location, f"{ts.record}: {spec.number_label or 'number'}"))
+            ts.problems.append(Problem(no_barcode(number), ts.location,
+                                       f"{ts.record}: {spec.number_label or 'number'}"))
     if qr:
         from ..qr import fit_problem
         why = fit_problem(qr, min(spec.height, 26.0))
         if why:
-            ts.problems.append(Problem(f"{why}; printed without the QR code", ts.location,
-                                       f"{ts.record}: QR code"))
+            ts.problems.append(Problem(_("{why}; printed without the QR code").format(why=why),
+                                       ts.location, f"{ts.record}: QR code"))
             qr = ""
     return HeaderParts(company=ts.value(spec.company, ctx, "company"),
                        title=ts.value(spec.title, ctx, "title"),
@@ -303,7 +302,7 @@ def render_pdf(layout: FormLayout, records: Iterable[Record], target: Path | io.
         if result.unprintable:
             raise UserError(result.unprintable)
         if not last:
-            raise UserError("nothing to print: no records were given")
+            raise UserError(_("nothing to print: no records were given"))
         if not spool.parts:            # one part: reportlab's own file, as is
             write(lambda out: out.write(last[0]))
         else:                          # parts joined page by page: memory stays flat

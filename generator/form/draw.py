@@ -69,6 +69,13 @@ def code128_pattern(value: str) -> str | None:
     return code.decomposed.translate(_MODULES)
 
 
+def no_barcode(value: str) -> str:
+    """Why `value` is printed without its Code 128 barcode (code128_pattern gave None)."""
+    from ..i18n import _
+    return _("the number {number!r} has characters a Code 128 barcode cannot carry (letters, "
+             "digits and ASCII signs only); printed without the barcode").format(number=value)
+
+
 # Code128.decompose writes bar widths as letters (A = 1 module, bars upper case, spaces lower)
 _MODULES = {ord(c): str(ord(c) - (64 if c.isupper() else 96))
             for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}

@@ -79,10 +79,11 @@ class LazyCommands(MutableMapping):
     \b
     Examples:
       fieldprint demo -o out                        every artifact from the bundled examples
-      fieldprint validate examples/*.yaml           check the data, list every problem
-      fieldprint badges examples/staff.yaml -o badges.pdf
-      fieldprint work-orders examples/work_orders.yaml examples/staff.yaml -o orders.pdf
-      fieldprint equipment examples/equipment.yaml --as-of 2026-11-21"""))
+      fieldprint template staff.xlsx                a staff sheet to fill in, in Excel
+      fieldprint validate staff.xlsx                check the data, list every problem
+      fieldprint badges staff.xlsx -o badges.pdf
+      fieldprint work-orders work_orders.xlsx staff.xlsx -o orders.pdf
+      fieldprint equipment equipment.xlsx --as-of 2026-11-21"""))
 @click.version_option(__version__, prog_name="fieldprint", cls=Option,
                       message=_l("%(prog)s, version %(version)s"),
                       help=_l("Show the version and exit."))

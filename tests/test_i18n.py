@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import shutil
 
 import pytest
 
@@ -18,6 +19,15 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 def test_every_message_has_a_chinese_translation_and_the_mo_is_fresh():
     """What CI checks: `python -m generator.i18n update`, translate, `... compile`."""
     assert i18n.problems() == []
+
+
+def test_the_chinese_messages_say_nin_to_the_user_never_ni():
+    """One register, the polite one an office expects (the new-user trial found both)."""
+    catalog = i18n.read_po(i18n.po_path())
+    texts = [t for m in catalog if m.id
+             for t in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert [t for t in texts if "你" in t] == []
+    assert any("您" in t for t in texts)
 
 
 def test_catalog_files_are_deterministic():
@@ -129,9 +139,44 @@ def test_choices_are_typed_in_chinese_or_english(cli, tmp_path, side, sheet):
 def test_a_wrong_choice_is_said_in_chinese_with_the_chinese_words(cli, tmp_path):
     result = cli("badges", EXAMPLES / "staff.yaml", "--side", "上面", "-o", tmp_path / "b.pdf")
     assert result.code == 2
-    assert "'--side' 的值不对：'上面' 不是可选的值，请写：正面, 反面, 两面。" in result.err
+    assert "'--side' 的值不对：'上面' 不是可选的值，请写：正面、反面或两面\n" in result.err
     english = cli("--lang", "en", "badges", EXAMPLES / "staff.yaml", "--side", "up")
-    assert "'up' is not one of: front, back, both." in english.err
+    assert "'up' is not one of: front, back, or both\n" in english.err
+
+
+@pytest.mark.chinese
+def test_a_choice_typed_wrong_gets_the_closest_in_the_users_words(cli, tmp_path):
+    """The new-user trial: `--side bothh` listed 正面, 反面, 两面 with English commas and no
+    suggestion; a command typed wrong offered 'calibrate', 'validate' (sorted, not closest
+    first)."""
+    side = cli("badges", EXAMPLES / "staff.yaml", "--side", "bothh", "-o", tmp_path / "b.pdf")
+    assert side.code == 2
+    assert "请写：正面、反面或两面；您是不是想写 '两面'？" in side.err
+    command = cli("valdate")
+    assert "没有 'valdate' 这个命令。您是不是想输入 'validate'或'calibrate'？" in command.err
+    layout = cli("badges", EXAMPLES / "staff.yaml", "--layout", "badgee", "-o", tmp_path / "b.pdf")
+    assert layout.code == 2 and "没有名为 'badgee' 的内置版式；您是不是想写 'badge'？" in layout.err
+    assert "badge、badge-bilingual" in layout.err
+    # (in one process, --lang en stays until the end of the test)
+    english = cli("--lang", "en", "badges", EXAMPLES / "staff.yaml", "--side", "frnt")
+    assert "front, back, or both; did you mean 'front'?" in english.err
+    option = cli("--lang", "en", "badges", EXAMPLES / "staff.yaml", "--sied", "front")
+    assert "No such option '--sied'. Did you mean '--side', '--sheet', or '--bleed'?" in option.err
+
+
+@pytest.mark.chinese
+def test_a_badge_problem_names_the_field_as_the_staff_sheet_does(cli, tmp_path):
+    """照片（正面）, 二维码（正面） in Chinese (the trial found `photo (正面)`), photo (front) in
+    English."""
+    staff = tmp_path / "staff.yaml"
+    staff.write_text('staff:\n  - id: "SZ001"\n    name: 王建国\n    qr: https://example.com/a\n',
+                     encoding="utf-8")
+    shutil.copy(EXAMPLES / "company.yaml", tmp_path / "company.yaml")
+    shutil.copy(EXAMPLES / "logo.png", tmp_path / "logo.png")
+    chinese = cli("validate", staff)
+    assert "SZ001 王建国: 照片（正面）: 没有照片" in chinese.err, chinese
+    english = cli("--lang", "en", "validate", staff)
+    assert "SZ001 王建国: photo (front): no photo given" in english.err, english
 
 
 @pytest.mark.chinese

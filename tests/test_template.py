@@ -1,11 +1,22 @@
 """`fieldprint template`: spreadsheets to start from, that load as they are."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import openpyxl
 import pytest
 
 from generator.data import headers as H
 from generator.data.dataset import load_dataset
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
 
 
 @pytest.fixture
@@ -109,3 +120,32 @@ def test_a_company_file_to_fill_in(cli, tmp_path):
     after = cli("validate", staff)
     assert after.code == 0 and "no company given" not in after.err, after
     assert cli("template", tmp_path / "company.yaml").code == 2      # exists: --force
+
+
+def test_a_phrases_file_to_adapt(cli, tmp_path):
+    """`template phrases.yaml` writes the standard's phrases (the bundled example) for the
+    pocket card; the message for missing phrases names it (a pip user has no examples/)."""
+    staff = tmp_path / "staff.yaml"
+    shutil.copy(EXAMPLES / "company.yaml", tmp_path / "company.yaml")
+    shutil.copy(EXAMPLES / "logo.png", tmp_path / "logo.png")
+    staff.write_text('staff:\n  - id: "SZ001"\n    name: 王建国\n', encoding="utf-8")
+    before = cli("phrase-cards", staff, "-o", tmp_path / "p.pdf")
+    assert before.code == 2 and "fieldprint template phrases.yaml" in before.err, before
+    assert cli("template", tmp_path / "phrases.yaml").code == 0
+    text = (tmp_path / "phrases.yaml").read_text(encoding="utf-8")
+    assert text == (EXAMPLES / "phrases.yaml").read_text(encoding="utf-8")
+    after = cli("phrase-cards", tmp_path / "phrases.yaml", staff, "-o", tmp_path / "p.pdf")
+    assert after.code == 0, after
+    text = pdf_text(tmp_path / "p.pdf")
+    assert "装维服务用语" in text and "王建国" in text and "【公司】" not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_help_names_the_examples_folder(cli, lang):
+    """After pip install there is no examples/ folder: the help's examples name the files a
+    user has (staff.xlsx ...), and the template command that writes them."""
+    from generator.cli import cli as group
+    for name in group.commands:
+        text = cli("--lang", lang, name, "--help").out
+        assert "examples/" not in text, name
+    assert "fieldprint template staff.xlsx" in cli("--lang", lang, "--help").out

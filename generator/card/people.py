@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..data.headers import field_word
 from ..errors import Location, Problem, UserError, suggest
 from ..i18n import _, words
 
@@ -115,7 +116,7 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
                 "{file}: {count} people are called {name}; name the photo by employee ID "
                 "({id}.jpg)").format(file=by_name[0].name, count=names[person.name.casefold()],
                                      name=person.name, id=person.id),
-                Location(str(by_name[0])), f"{who}: photo"))
+                Location(str(by_name[0])), f"{who}: {field_word('staff', 'photo')}"))
             used.update(by_name)
             result.people.append(person)
             result.unmatched_people.append(person)
@@ -123,7 +124,7 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
         if len(found) > 1:
             result.ambiguous.append(Problem(_("{files} all match {who}; keep one of them").format(
                 files=words(p.name for p in found), who=who),
-                Location(str(found[0])), f"{who}: photo"))
+                Location(str(found[0])), f"{who}: {field_word('staff', 'photo')}"))
             used.update(found)
             result.people.append(person)
             result.unmatched_people.append(person)

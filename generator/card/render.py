@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 from .. import qr
 from ..context import company_context, person_context, today
+from ..data.headers import field_word
 from ..errors import Location, Problem, UserError
 from ..fonts import FontSet, describe_chars, missing_chars
 from ..i18n import _, pgettext
@@ -142,14 +143,15 @@ class Who:
 
     def problem(self, element: CompiledElement, message: str, field_name: str | None = None) -> Problem:
         what = field_name or element.label
-        if what.startswith("person."):  # the staff record's own key, as the user wrote it
+        if what.startswith("person."):  # the staff record's field: 照片 (photo in English)
             what = what[len("person."):]
         side = pgettext("--side", element.side)  # 正面 / front
         location = self.location
-        if self.origin is not None:
+        if self.origin is not None:   # the company: YAML keys, where they are
             location = self.origin(_data_path(what)) or location
-            return Problem(message, location, f"{what} ({side})")
-        return Problem(message, location, f"{self.label}: {what} ({side})")
+            return Problem(message, location, _("{field} ({side})").format(field=what, side=side))
+        return Problem(message, location, self.label + ": " + _("{field} ({side})").format(
+            field=field_word("staff", what), side=side))
 
 
 _STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")

@@ -252,7 +252,7 @@ class _PageProgress:
 
     \b
     Examples:
-      fieldprint badges examples/staff.yaml -o badges.pdf
+      fieldprint badges staff.xlsx -o badges.pdf
       fieldprint badges staff.yaml --layout badge-insert --only SZ10023 --side front
       fieldprint badges staff.yaml --side back --copies 20
       fieldprint badges staff.yaml --layout cr80 --sheet none --bleed -o cards.pdf"""))

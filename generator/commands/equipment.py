@@ -97,7 +97,8 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
     if not dataset.equipment and not dataset.incomplete:
         raise UserError(Problem(_(
             "no equipment in the data: add an 'equipment:' section, one entry per helmet or "
-            "pair of insulated shoes (see examples/equipment.yaml)")))
+            "pair of insulated shoes (fieldprint template equipment.xlsx writes a register to "
+            "fill in)")))
     return build_report(dataset, as_of, policy)
 
 
@@ -136,10 +137,10 @@ FAIL_ON = Words({"due-soon": _lp("--fail-on", "due-soon"),
 
     \b
     Examples:
-      fieldprint equipment examples/equipment.yaml --as-of 2026-11-21
-      fieldprint equipment examples/equipment.yaml -o report.pdf
+      fieldprint equipment equipment.xlsx --as-of 2026-11-21
+      fieldprint equipment equipment.xlsx -o report.pdf
       fieldprint equipment register.csv staff.yaml --format json -o status.json
-      fieldprint equipment examples/equipment.yaml --fail-on overdue --format ics -o due.ics
+      fieldprint equipment equipment.xlsx --fail-on overdue --format ics -o due.ics
       fieldprint equipment register.yaml -o report.pdf --notify wecom:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY"""))
 @data_argument
 @option("--as-of", "as_of", metavar=_l("YYYY-MM-DD"), callback=date_value,

@@ -83,9 +83,9 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         records = _Records([("blank", blank_context(dataset), None)], 1)
     else:
         if not dataset.work_orders:
-            raise UserError(_("no work orders in {files}: add a 'work_orders:' section (see "
-                              "examples/work_orders.yaml), or use --blank for empty "
-                              "forms").format(files=words(data)))
+            raise UserError(_("no work orders in {files}: add a 'work_orders:' section or "
+                              "sheet (fieldprint template work_orders.xlsx writes one to fill "
+                              "in), or use --blank for empty forms").format(files=words(data)))
         orders = select_orders(dataset, selection)
         if not include_open:
             still_open = open_orders(orders)
@@ -275,9 +275,9 @@ work_orders = _form_command(
 
     \b
     Examples:
-      fieldprint work-orders examples/work_orders.yaml examples/staff.yaml -o orders.pdf
-      fieldprint work-orders examples/*.yaml --only WO-20261121-0001 -o one.pdf
-      fieldprint work-orders examples/*.yaml -o orders.docx"""))
+      fieldprint work-orders work_orders.xlsx staff.xlsx -o orders.pdf
+      fieldprint work-orders work_orders.xlsx staff.xlsx --only WO-20261121-0001 -o one.pdf
+      fieldprint work-orders work_orders.xlsx staff.xlsx -o orders.docx"""))
 
 confirmations = _form_command(
     "confirmations", _l("""Print service confirmation forms (服务确认书, A4) for the
@@ -286,8 +286,8 @@ confirmations = _form_command(
 
     \b
     Examples:
-      fieldprint confirmations examples/work_orders.yaml examples/staff.yaml -o confirm.pdf
-      fieldprint confirmations examples/company.yaml --blank -o pad.pdf"""))
+      fieldprint confirmations work_orders.xlsx staff.xlsx -o confirm.pdf
+      fieldprint confirmations company.yaml --blank -o pad.pdf"""))
 
 follow_ups = _form_command(
     "follow-ups", _l("""Print follow-up sheets (回访单, A5) for whoever calls or visits
@@ -295,8 +295,8 @@ follow_ups = _form_command(
 
     \b
     Examples:
-      fieldprint follow-ups examples/work_orders.yaml examples/staff.yaml -o follow-ups.pdf
-      fieldprint follow-ups examples/*.yaml --only WO-20261121-0001 -o one.pdf"""),
+      fieldprint follow-ups work_orders.xlsx staff.xlsx -o follow-ups.pdf
+      fieldprint follow-ups work_orders.xlsx staff.xlsx --only WO-20261121-0001 -o one.pdf"""),
     option("--include-open", is_flag=True,
            help=_l("Print sheets for orders not completed yet too (left out, with a warning "
                    "naming them, by default).")))

@@ -23,7 +23,8 @@ def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jo
         first = dataset.files[0] if dataset.files else Path("data.yaml")
         raise UserError(Problem(_(
             "no phrases given: add a 'phrases:' section (what to say at each moment of a "
-            "visit and what never to say; see examples/phrases.yaml) to the data files"),
+            "visit and what never to say) to the data files; fieldprint template phrases.yaml "
+            "writes the standard's phrases to adapt"),
             None, str(first)))
     return CardRun(compiled, company, people,
                    origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
@@ -39,7 +40,7 @@ def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jo
 
     \b
     Examples:
-      fieldprint phrase-cards examples/phrases.yaml examples/staff.yaml -o phrase-cards.pdf
+      fieldprint phrase-cards phrases.yaml staff.xlsx -o phrase-cards.pdf
       fieldprint phrase-cards phrases.yaml staff.yaml --only SZ10023 --sheet none"""))
 @data_argument
 @layout_option("phrase-card")

@@ -21,7 +21,7 @@ from .common import data_argument
 
     \b
     Examples:
-      fieldprint service-cards examples/staff.yaml -o service-cards.pdf
+      fieldprint service-cards staff.xlsx -o service-cards.pdf
       fieldprint service-cards staff.yaml --only SZ10023 --copies 20
       fieldprint service-cards staff.yaml --sheet none --copies 1 --png cards/"""))
 @data_argument

@@ -19,14 +19,16 @@ from .common import SECTIONS
     FILE is staff.xlsx, work_orders.xlsx, equipment.xlsx (with a 检查记录 sheet for the
     checks) or checks.xlsx; .csv works too (UTF-8 with BOM, opens in Excel). Fill it in,
     delete the example row, then give it to any command: fieldprint badges staff.xlsx.
-    company.yaml gives the company's details (name, hotline, logo ...) to fill in.
+    company.yaml gives the company's details (name, hotline, logo ...) to fill in;
+    phrases.yaml the service standard's phrases for the pocket card, to adapt.
 
     \b
     Examples:
       fieldprint template staff.xlsx
       fieldprint template 花名册.xlsx --section staff
       fieldprint template equipment.xlsx --force
-      fieldprint template company.yaml"""))
+      fieldprint template company.yaml
+      fieldprint template phrases.yaml"""))
 @argument("target", type=click.Path(path_type=Path), metavar=_l("FILE"))
 @option("--section", type=SECTIONS,
         help=_l("What the spreadsheet is for, when the file name does not say."))
@@ -37,11 +39,11 @@ def template(target: Path, section: str | None, force: bool):
     if not target.suffix and target.name.lower().replace("-", "_") in H.TABLE_SECTIONS:
         target = target.with_name(target.name + ".xlsx")  # fieldprint template staff
     suffix = target.suffix.lower()
-    if suffix in (".yaml", ".yml") and (section or target.stem.lower()) == "company":
-        return _company_file(target, force)
+    if suffix in (".yaml", ".yml") and (section or target.stem.lower()) in YAML_FILES:
+        return _yaml_file(target, (section or target.stem.lower()), force)
     if suffix not in (".xlsx", ".csv"):
         raise UserError(Problem(_("{file}: a template is a .xlsx or .csv file (or "
-                                  "company.yaml)").format(file=target.name)))
+                                  "company.yaml, phrases.yaml)").format(file=target.name)))
     section = section or section_from_name(target)
     if section is None:
         raise UserError(Problem(_(
@@ -59,18 +61,27 @@ def template(target: Path, section: str | None, force: bool):
                                                       section=SECTIONS.word(section)))
 
 
-def _company_file(target: Path, force: bool) -> None:
-    """company.yaml to fill in: the bundled example's, every field with its comment, its
-    logo line left commented out (the example's logo file is not copied)."""
+YAML_FILES = ("company", "phrases")   # the bundled examples a user starts from
+
+
+def _yaml_file(target: Path, name: str, force: bool) -> None:
+    """company.yaml or phrases.yaml to fill in: the bundled example's, with its comments;
+    the company's logo line left commented out (the example's logo file is not copied)."""
     from ..content import content_dir
     from ..output import write_bytes
     if target.exists() and not force:
         raise UserError(Problem(_("{path} exists; pass --force to replace it").format(
             path=target)))
-    text = (content_dir("examples") / "company.yaml").read_text(encoding="utf-8")
-    write_bytes(target, text.replace("\n  logo: ", "\n  # logo: ").encode("utf-8"))
-    click.echo(_("wrote {path}: put your company's details in it (and a logo file, if "
-                 "any), then keep it beside your data files").format(path=target))
+    text = (content_dir("examples") / f"{name}.yaml").read_text(encoding="utf-8")
+    if name == "company":
+        write_bytes(target, text.replace("\n  logo: ", "\n  # logo: ").encode("utf-8"))
+        click.echo(_("wrote {path}: put your company's details in it (and a logo file, if "
+                     "any), then keep it beside your data files").format(path=target))
+    else:
+        write_bytes(target, text.encode("utf-8"))
+        click.echo(_("wrote {path}: the phrases of the service standard, to adapt to your "
+                     "company; then fieldprint phrase-cards {path} staff.xlsx").format(
+                         path=target))
 
 
 COMMANDS = [template]

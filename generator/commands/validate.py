@@ -19,7 +19,7 @@ from .common import data_argument, load, report_problems, warning_prefix
 
     \b
     Examples:
-      fieldprint validate examples/*.yaml
+      fieldprint validate staff.xlsx work_orders.xlsx
       fieldprint validate 花名册.xlsx 工单.csv --section work_orders"""))
 @data_argument
 def validate(data):

@@ -149,6 +149,14 @@ def header_for(section: str, field: str) -> str:
     return COLUMNS[section][field][1][0]
 
 
+def field_word(section: str, field: str) -> str:
+    """How a message names a field of `section`: in Chinese the header templates write (照片),
+    in English the field's own name (photo); a name not in the table as it is."""
+    from ..i18n import language
+    columns = COLUMNS.get(section, {})
+    return columns[field][1][0] if field in columns and language() == "zh" else field
+
+
 def kind_of(section: str, field: str) -> str:
     """How a section's column becomes a value (text, date, month, datetime ...: COLUMNS). Raises
     KeyError for an unknown section or column."""

@@ -14,7 +14,7 @@ class Location:
 
     file: str
     line: int | None = None
-    column: int | None = None
+    column: int | None = None  # in a spreadsheet or CSV, the header's column (1 = A): for order
     sheet: str | None = None  # spreadsheets: the sheet name; line is then the row
     header: str | None = None  # spreadsheets and CSV: the column's header as the file writes it
 
@@ -27,7 +27,7 @@ class Location:
                 where += _(" row {row}").format(row=self.line)
         elif self.line is not None:
             where += f":{self.line}"
-            if self.column is not None:
+            if self.column is not None and not self.header:   # the header names the column
                 where += f":{self.column}"
         if self.header:
             where += f" {self.header}"
@@ -58,6 +58,23 @@ class MissingFile(Problem):
     folder: `file` is the path as the data resolved it (generator.data.models `_file`)."""
 
     file: str = ""
+
+
+def in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """`problems` as a person reads the files: file by file (in the order each first
+    appears), then by line (or row) and column; those with no place come together where the
+    first of them was. Stable: problems at the same place keep their order."""
+    files: dict = {}
+    for problem in problems:
+        where = problem.location
+        files.setdefault(None if where is None else (where.file, where.sheet), len(files))
+
+    def key(problem: Problem):
+        where = problem.location
+        if where is None:
+            return (files[None], 0, 0)
+        return (files[(where.file, where.sheet)], where.line or 0, where.column or 0)
+    return sorted(problems, key=key)
 
 
 class UserError(Exception):

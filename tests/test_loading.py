@@ -423,3 +423,41 @@ def test_clean_records_are_added_as_one_by_one(tmp_path_factory, monkeypatch, id
     with monkeypatch.context() as patch:  # undone before the next example
         patch.setattr(dataset._ListBuilder, "add_clean", _through_add)
         assert fast == _loaded(paths, keep)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_problems_are_said_in_the_order_of_the_sheet(tmp_path, suffix):
+    """Row by row, and in a row column by column, whichever check found them (the trial saw
+    a photo before the 工号 column, and a duplicate id after everything else)."""
+    rows = [["姓名", "工号", "星级", "照片"],
+            ["王建国", "A1", "3", ""],
+            ["", "A2", "九", "nope.jpg"],
+            ["李秀英", "A1", "7", "gone.jpg"]]
+    path = tmp_path / f"staff{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    else:
+        import openpyxl
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    (tmp_path / "company.yaml").write_text(COMPANY, encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_dataset([path])
+    said = [(p.location.line, p.location.header) for p in caught.value.problems]
+    assert said == [(3, "姓名"), (3, "星级"), (3, "照片"), (4, "工号"), (4, "星级"), (4, "照片")]
+    first = str(caught.value.problems[0])   # the column is for order: the header names it
+    assert first.endswith(f"staff{suffix}:3 姓名: required, but the cell is empty"
+                          if suffix == ".csv" else
+                          f"staff{suffix}[Sheet] row 3 姓名: required, but the cell is empty")
+
+
+def test_in_reading_order_keeps_files_apart_and_the_rest_stable():
+    from generator.errors import Location, Problem, in_reading_order
+    b2, a9, a1, none, a1_again = (Problem("b2", Location("b.yaml", 2, 1)),
+                                  Problem("a9", Location("a.yaml", 9, 3)),
+                                  Problem("a1", Location("a.yaml", 1, 5)),
+                                  Problem("no place"),
+                                  Problem("a1 again", Location("a.yaml", 1, 5)))
+    assert in_reading_order([b2, a9, a1, none, a1_again]) == [b2, a1, a1_again, a9, none]

@@ -9,7 +9,7 @@ from typing import Any, Iterable, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Location, MissingFile, Problem, UserError
+from ..errors import Location, MissingFile, Problem, UserError, in_reading_order
 from ..i18n import _, words
 from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Company, EquipmentItem,
                      FileMissing, Person, PhraseBook, WorkOrder, clean_list_validator)
@@ -443,9 +443,10 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     if keep_valid_staff:
         kept_apart.add("staff")
     _build_lists(data, collected, read_ahead, missing_files, kept_apart, problems)
+    problems = in_reading_order(problems)   # everything at once, in the files' order
     if missing_files == "apart" and all(type(p) is MissingFile for p in problems):
         data.missing, problems = problems, []
-    if problems:  # with the warnings: everything is said at once
+    if problems:  # with the warnings
         raise UserError(problems, warnings=data.warnings)
     return data
 

@@ -49,15 +49,16 @@ SECTION_NAMES = {"staff": "staff", "work_orders": "work_orders", "workorders": "
 class TableInfo:
     """What all rows of one table share: where it is and which header each field came from."""
 
-    __slots__ = ("file", "sheet", "headers")
+    __slots__ = ("file", "sheet", "headers", "columns")
 
     def __init__(self, file: str, sheet: str | None):
         self.file = file
         self.sheet = sheet
         self.headers: dict[str, str] = {}      # field path ("customer.name") -> header as written
+        self.columns: dict[str, int] = {}      # header as written -> its column (1 = A)
 
     def location(self, row: int | None = None, header: str | None = None) -> Location:
-        return Location(self.file, row, sheet=self.sheet, header=header)
+        return Location(self.file, row, self.columns.get(header), self.sheet, header)
 
 
 class TableRecord(MarkedDict):
@@ -72,7 +73,7 @@ class TableRecord(MarkedDict):
             return Location(info.file, self.row, None, info.sheet)
         header = info.headers.get(self.prefix + key if key.__class__ is str else
                                   self.prefix + str(key))
-        return Location(info.file, self.row, None, info.sheet, header)
+        return Location(info.file, self.row, info.columns.get(header), info.sheet, header)
 
 
 class CellRecord(MarkedDict):
@@ -895,6 +896,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
     index, section, fields, shown, unknown, blank = found
     header_row = head[index][0]
     info.headers = {field: shown[c] for c, field in sorted(fields.items())}
+    info.columns = {shown[c]: c + 1 for c in sorted(fields, reverse=True)}   # the first one
     for field, text in list(info.headers.items()):  # customer, appointment: their first column
         if "." in field:
             info.headers.setdefault(field.rpartition(".")[0], text)

@@ -15,7 +15,9 @@ from .common import data_argument, load, report_problems, warning_prefix
     Also warns, person by person, about what `fieldprint badges` would refuse (a missing photo
     or QR code, a name too long for the badge), so everything is fixed in one round.
 
-    Exits 0 when all is well, 2 when something must be fixed.
+    Exits 2 when the data must be fixed (nothing can print from it), else 0: what only the
+    badges would refuse is a warning, as the photos may come later (badges --photos) and the
+    other documents print without them.
 
     \b
     Examples:

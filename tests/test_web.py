@@ -350,6 +350,28 @@ def test_company_form_saves_company_yaml(ws, c):
     assert "website" not in again
 
 
+def test_company_form_changes_only_what_the_user_changed(ws, c):
+    """The form shows the file as the commands read it (010 as written, not YAML 1.1's octal
+    8), and a save leaves every field the user did not touch as the file writes it; the header
+    of a save in the other language is replaced, not added to (it was compared with the header
+    of the current language)."""
+    original = ("company:\n  name: 旧公司\n  hotline: 10000\n  complaint_phone: 010\n"
+                "  workdays: [2027-02-07]\n  website: https://old.example\n")
+    (ws / "company.yaml").write_text(original, encoding="utf-8")
+    page = c.get("/company").text
+    assert 'value="010"' in page
+    fields = {"name": "新公司", "hotline": "10000", "complaint_phone": "010",
+              "website": "https://old.example"}
+    assert c.post("/company", data={"csrf": csrf(c), **fields}).status_code == 200
+    saved = (ws / "company.yaml").read_text(encoding="utf-8")
+    assert saved.endswith(original.replace("旧公司", "新公司"))   # every other line as it was
+    c.post("/lang", data={"csrf": csrf(c), "lang": "en", "back": "/company"})
+    assert c.post("/company", data={"csrf": csrf(c), **fields, "name": "新公司 2"}).status_code == 200
+    again = (ws / "company.yaml").read_text(encoding="utf-8")
+    assert again.count("fieldprint serve") == 1 and again.startswith("# Written by fieldprint")
+    assert again.endswith(original.replace("旧公司", "新公司 2"))
+
+
 def test_company_form_refuses_what_commands_would(c, ws):
     before = (ws / "company.yaml").read_bytes()
     r = c.post("/company", data={"csrf": csrf(c), "name": "", "qr_caption_1": "x"},

@@ -107,10 +107,17 @@ def pgettext(context: str, message: str) -> str:
 
 def words(items, style: str = "standard") -> str:
     """`items` as a list in the current language, by Babel's (CLDR) list patterns:
-    "a, b, and c" / "a、b和c"; style "or": "a, b, or c" / "a、b或c". For the names, files and
-    choices a message lists (not code: a list of ids in a URL or a CSV stays comma-separated)."""
+    "a, b, and c" / "a、b和c"; style "or": "a, b, or c" / "a、b或c"; style "plain", for what
+    is shown rather than said (a row's cells, the first ids of many): "a, b, c" / "a、b、c".
+    For the names, files and choices a message lists (a list in a CSV stays as it is)."""
     from babel.lists import format_list
-    return format_list([str(item) for item in items], style=style, locale=LANGUAGES[language()])
+    texts = [str(item) for item in items]
+    locale = LANGUAGES[language()]
+    if style != "plain":
+        return format_list(texts, style=style, locale=locale)
+    from babel import Locale
+    middle = Locale.parse(locale).list_patterns["standard"]["middle"]   # "{0}, {1}"
+    return functools.reduce(middle.format, texts) if texts else ""
 
 
 class LazyText:

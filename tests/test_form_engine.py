@@ -73,7 +73,7 @@ def test_unknown_key_is_reported_with_file_and_line(tmp_path):
         load_form(path)
     text = str(err.value)
     assert f"{path}:{line_of(path, 'colour')}" in text
-    assert "unknown field 'colour'" in text and "known: label, value, span, bold" in text
+    assert "unknown field 'colour'" in text and "known: label, value, span, and bold" in text
 
 
 def test_unknown_block_type_and_bad_values_all_reported(tmp_path):

@@ -249,7 +249,7 @@ def test_items_of_teams_without_a_group_are_named(cli, apps, tmp_path):
     data = write(tmp_path, DATA.replace("staff:", groups + "staff:", 1))
     result = run(cli, data, "--format", "json", "--notify", "company")
     assert result.code == 0, result
-    assert "注意：3 项需要处理的物品所属班组没有对应的群，没有群会收到：H-02, S-01, H-03" in result.err
+    assert "注意：3 项需要处理的物品所属班组没有对应的群，没有群会收到：H-02、S-01、H-03" in result.err
 
 
 def test_company_without_notify_list_is_a_usage_error(cli, apps, tmp_path):

@@ -221,7 +221,7 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
                              notify_always)
         missed = unrouted(report, targets)
         if missed:
-            shown = words(s.id for s in missed[:10])
+            shown = words((s.id for s in missed[:10]), "plain")
             notify_problems.append(Problem(_(
                 "{count} items needing attention belong to no team that has a group, so no "
                 "group hears about them: {ids}").format(

@@ -482,7 +482,7 @@ def _header_sample(head: list[tuple[int, tuple]]) -> str:
     for _n, cells in head:
         texts = [_cell_text(c.value) for c in cells if _cell_text(c.value)]
         if texts:
-            shown = words(texts[:8])
+            shown = words(texts[:8], "plain")
             return _clip(shown, 200)
     return ""
 
@@ -887,7 +887,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             "(staff.csv, work_orders.csv, equipment.csv, checks.csv) or pass --section").format(
                 sections=_(" and ").join(exc.sections)), where)) from None
     if found is None:
-        sample = words(t for t in texts[0] if t) or _("(none)")
+        sample = words((t for t in texts[0] if t), "plain") or _("(none)")
         what = section or _("staff, work_orders, equipment or checks")
         raise UserError(Problem(_(
             "no column header of {section} found in the first {n} rows (first row: {sample}); "
@@ -914,7 +914,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
         problems.append(Problem(_(
             "no column for {field!r} ({hint}); the headers in row {row} are: {headers}").format(
                 field=field, hint=hint, row=header_row,
-                headers=words(t for t in texts[index] if t)), info.location(header_row)))
+                headers=words((t for t in texts[index] if t), "plain")), info.location(header_row)))
     if problems:
         raise UserError(problems)
     if unknown:
@@ -935,7 +935,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             warnings.append(Problem(
                 _("columns not used: {columns} (not {section} fields; to use one, map it in "
                   "company.yaml: columns: {{{section}: {{{first}: FIELD}}}})").format(
-                    columns=words(unused), section=section, first=unused[0]),
+                    columns=words(unused, "plain"), section=section, first=unused[0]),
                 info.location(header_row)))
 
     plan = []

@@ -434,4 +434,5 @@ def missing_chars(text: str, font_name: str) -> list[str]:
 
 def describe_chars(chars: list[str]) -> str:
     """'𠮷' (U+20BB7), ... for messages."""
-    return words(f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})" for ch in chars)
+    return words((f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})" for ch in chars),
+                 "plain")

@@ -37,3 +37,17 @@ def test_exported_layouts_work_with_layout_option(tmp_path, cli):
     assert result.code == 0 and out.stat().st_size > 0, result
     again = cli("layouts", "export", tmp_path / "mine")  # never overwrites an edited copy
     assert again.code == 0 and "kept" in again.out
+
+
+def test_export_never_writes_through_a_link(tmp_path, cli):
+    """A link in the folder, even a broken one, is kept: copying onto it wrote the layout
+    wherever it pointed, outside the folder."""
+    mine = tmp_path / "mine" / "badges"
+    mine.mkdir(parents=True)
+    outside = tmp_path / "outside.yaml"
+    (mine / "badge.yaml").symlink_to(outside)
+    result = cli("layouts", "export", tmp_path / "mine")
+    assert result.code == 0, result
+    assert not outside.exists() and (mine / "badge.yaml").is_symlink()
+    assert f"kept {mine / 'badge.yaml'}" in result.out
+    assert (mine / "cr80.yaml").is_file()

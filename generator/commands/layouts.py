@@ -61,23 +61,24 @@ def list_layouts():
       fieldprint badges staff.yaml --layout my-layouts/badges/badge.yaml"""))
 @argument("directory", type=click.Path(path_type=Path), metavar=_l("FOLDER"))
 def export(directory: Path):
-    import shutil
+    import os
 
-    from ..output import check_target
+    from ..output import check_target, write_bytes
     check_target(directory, directory=True)
     copied = 0
     for folder, path, _kind in builtin_files():
         target = directory / folder / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
+        # a link is kept too, even a broken one: copying would write wherever it points
+        if os.path.lexists(target):
             click.echo(_("kept {path} (already there)").format(path=target))
             continue
-        shutil.copy2(path, target)
+        write_bytes(target, path.read_bytes())
         copied += 1
         # artwork a layout refers to travels with it
         for asset in sorted(path.parent.glob(f"{path.stem}.*")):
-            if asset != path and not (target.parent / asset.name).exists():
-                shutil.copy2(asset, target.parent / asset.name)
+            if asset != path and not os.path.lexists(target.parent / asset.name):
+                write_bytes(target.parent / asset.name, asset.read_bytes())
     click.echo(ngettext("copied {n} file into {folder}", "copied {n} files into {folder}",
                         copied).format(n=copied, folder=directory))
 

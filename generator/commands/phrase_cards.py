@@ -24,7 +24,7 @@ def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jo
         raise UserError(Problem(_(
             "no phrases given: add a 'phrases:' section (what to say at each moment of a "
             "visit and what never to say) to the data files; fieldprint template phrases.yaml "
-            "writes the standard's phrases to adapt"),
+            "writes example phrases to put in your own words"),
             None, str(first)))
     return CardRun(compiled, company, people,
                    origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},

@@ -20,7 +20,8 @@ from .common import SECTIONS
     checks) or checks.xlsx; .csv works too (UTF-8 with BOM, opens in Excel). Fill it in,
     delete the example row, then give it to any command: fieldprint badges staff.xlsx.
     company.yaml gives the company's details (name, hotline, logo ...) to fill in;
-    phrases.yaml the service standard's phrases for the pocket card, to adapt.
+    phrases.yaml example phrases for the pocket card, one for each moment of a visit the
+    service standard names, to put in the company's own words.
 
     \b
     Examples:
@@ -79,8 +80,9 @@ def _yaml_file(target: Path, name: str, force: bool) -> None:
                      "any), then keep it beside your data files").format(path=target))
     else:
         write_bytes(target, text.encode("utf-8"))
-        click.echo(_("wrote {path}: the phrases of the service standard, to adapt to your "
-                     "company; then fieldprint phrase-cards {path} staff.xlsx").format(
+        click.echo(_("wrote {path}: example phrases for each moment of a visit the service "
+                     "standard names; put them in your company's words, then fieldprint "
+                     "phrase-cards {path} staff.xlsx").format(
                          path=target))
 
 

@@ -243,7 +243,7 @@ def test_no_company_and_no_staff_are_clear_errors(tmp_path, cli):
 def test_help_has_an_example(cli):
     result = cli("badges", "--help")
     assert result.code == 0
-    assert "fieldprint badges examples/staff.yaml" in result.out
+    assert "fieldprint badges staff.xlsx" in result.out
     assert "--allow-missing-photos" in result.out and "--sheet" in result.out
 
 

@@ -346,7 +346,7 @@ def test_cli_default_as_of_from_source_date_epoch(cli, data, monkeypatch):
 
 def test_cli_help_has_an_example(cli):
     result = cli("equipment", "--help")
-    assert result.code == 0 and "fieldprint equipment examples/equipment.yaml" in result.out
+    assert result.code == 0 and "fieldprint equipment equipment.xlsx" in result.out
 
 
 def test_cli_pdf_without_output_gets_a_name(cli, data, tmp_path, monkeypatch):

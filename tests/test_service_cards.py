@@ -100,5 +100,5 @@ def test_the_examples_and_png(tmp_path, cli):
 
 def test_help_has_an_example(cli):
     result = cli("service-cards", "--help")
-    assert result.code == 0 and "fieldprint service-cards examples/staff.yaml" in result.out
+    assert result.code == 0 and "fieldprint service-cards staff.xlsx" in result.out
     assert "--copies" in result.out

@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import httpx
+import httpx2
 import openpyxl
 import pytest
 from PIL import Image
@@ -592,7 +592,7 @@ def test_serve_runs_and_answers_only_this_machine(tmp_path):
     import socket
     import time
 
-    import httpx
+    import httpx2
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -604,15 +604,15 @@ def test_serve_runs_and_answers_only_this_machine(tmp_path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+                page = httpx2.get(f"http://127.0.0.1:{port}/", timeout=5)
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 assert server.poll() is None, server.stderr.read().decode()
                 assert time.monotonic() < deadline, "serve did not start"
                 time.sleep(0.2)
         assert page.status_code == 200 and "打印台" in page.text
         assert "server" not in page.headers
-        rebound = httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"})
+        rebound = httpx2.get(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"})
         assert rebound.status_code == 400
     finally:
         server.terminate()
@@ -644,7 +644,7 @@ def test_two_users_at_once_each_read_their_own_language(tmp_path):
     """One office worker reads the pages in English while another reads them in Chinese: the
     language belongs to each request, not to the server process."""
     with served(seed(tmp_path / "ws")) as (_server, english):
-        with httpx.Client(base_url=english.base_url, timeout=120) as chinese:
+        with httpx2.Client(base_url=english.base_url, timeout=120) as chinese:
             english.post("/lang", data={"csrf": csrf(english), "lang": "en", "back": "/"})
             chinese.get("/")
             asks = [(who, path) for _ in range(6) for who in (english, chinese)

@@ -13,7 +13,7 @@ import time
 import zipfile
 from pathlib import Path
 
-import httpx
+import httpx2
 from starlette.testclient import TestClient
 
 from generator.web.app import Settings, create_app
@@ -41,7 +41,7 @@ def client(folder: Path, **settings) -> TestClient:
 @contextlib.contextmanager
 def served(folder: Path):
     """`fieldprint serve` on `folder` in a process of its own, on a free local port: yields the
-    process and an httpx client for it (its base_url is the server's address)."""
+    process and an httpx2 client for it (its base_url is the server's address)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -50,13 +50,13 @@ def served(folder: Path):
          "--workspace", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         env={**os.environ, "FIELDPRINT_LANG": "zh"})
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
             deadline = time.monotonic() + 60
             while True:
                 try:
                     http.get("/static/htmx.min.js")
                     break
-                except httpx.TransportError:
+                except httpx2.TransportError:
                     assert server.poll() is None and time.monotonic() < deadline, \
                         server.stdout.read().decode()
                     time.sleep(0.2)

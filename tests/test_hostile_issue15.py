@@ -864,3 +864,20 @@ def test_disk_full_while_writing_is_a_clear_error(cli, tmp_path, monkeypatch):
     assert result.code == 2, result
     assert "the disk is full" in result.err and target.read_text() == "previous"
     assert not list(tmp_path.glob(".r.json*"))
+
+
+@pytest.mark.parametrize("xml, declared", [
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><x/>', True),
+    (b'<?xml version="1.0"?><!--' + b" " * 200_000 + b'--><!DOCTYPE x><x/>', True),
+    (b'<?xml version="1.0"?><?pi data?>\n<!DOCTYPE x SYSTEM "file:///etc/passwd"><x/>', True),
+    ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><x/>'.encode("utf-16"), True),
+    ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><x/>'.encode("utf-16-le"), True),
+    (b'<?xml version="1.0"?><x><!-- <!DOCTYPE x> --></x>', False),
+    (b'<?xml version="1.0"?><worksheet xmlns="urn:x"><row/></worksheet>', False),
+    (b"not xml at all", False), (b"", False)])
+def test_a_doctype_is_found_before_the_root_element_only(xml, declared):
+    """What Excel and Word never write: a DOCTYPE in a part's prolog, however it is hidden
+    (behind a long comment or a processing instruction, in UTF-16 with or without its mark)."""
+    import io
+    from generator.data.archive import _prolog_has_doctype
+    assert _prolog_has_doctype(io.BytesIO(xml), chunk=1000) is declared

@@ -6,8 +6,6 @@ directory gives it, so the directory's numbers bound the work.
 """
 from __future__ import annotations
 
-import codecs
-import re
 import zipfile
 from pathlib import Path
 
@@ -51,43 +49,38 @@ def _doctype(archive: zipfile.ZipFile, infos) -> str | None:
     return None
 
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-         (b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"))   # UTF-16 without a mark
+class _Doctype(Exception):
+    """The part declares a DOCTYPE."""
+
+
+class _Root(Exception):
+    """The part's root element starts: its prolog had no DOCTYPE."""
 
 
 def _prolog_has_doctype(part, chunk: int = 1 << 16) -> bool:
-    """Whether the XML in the binary stream `part` declares a DOCTYPE before its root element
-    (read in chunks; each comment or processing instruction scanned once)."""
-    head = part.read(4)
-    encoding = next((name for mark, name in _BOMS if head.startswith(mark)), "utf-8")
-    decoder = codecs.getincrementaldecoder(encoding)("replace")
-    text = decoder.decode(head).lstrip("\ufeff")
+    """Whether the XML in the binary stream `part` declares a DOCTYPE before its root element:
+    expat reads it in chunks (in the part's encoding, as any XML parser would) and stops at
+    the DOCTYPE, or at the root element; what is not XML has none."""
+    from xml.parsers import expat
 
-    def more() -> bool:
-        nonlocal text
-        data = part.read(chunk)
-        if data:
-            text += decoder.decode(data)
-        return bool(data)
+    def doctype(*_args):
+        raise _Doctype
 
-    while True:
-        text = text.lstrip()
-        while len(text) < 9 and more():
-            text = text.lstrip()
-        if text.startswith("<!DOCTYPE"):
-            return True
-        ends = {"<?": "?>", "<!--": "-->"}
-        start = next((s for s in ends if text.startswith(s)), None)
-        if start is None:
-            return False         # the root element (no DOCTYPE after it), or not XML at all
-        close = ends[start]
-        text = text[len(start):]
-        while (end := text.find(close)) < 0:
-            text = text[len(text) - len(close) + 1:]   # a terminator may straddle chunks
-            if not more():
-                return False
-        text = text[end + len(close):]
+    def root(*_args):
+        raise _Root
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        while data := part.read(chunk):
+            parser.Parse(data, False)
+        parser.Parse(b"", True)
+    except _Doctype:
+        return True
+    except (_Root, expat.ExpatError):
+        return False
+    return False
 
 
 def _check_sizes(infos, where: Location, what: str) -> None:

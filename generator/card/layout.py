@@ -204,18 +204,16 @@ def _check_bounds(layout: CardLayout, element: Element, path: str, at: Callable,
         for key, value in (("x", element.x), ("y", element.y)):
             if value < -b - EDGE_TOLERANCE:
                 outside(key, value)
-        if element.x + element.width > w + b + EDGE_TOLERANCE:
-            problems.append(Problem(_(
-                "x {x:g} + width {width:g} = {end:g} mm goes past the card's right edge "
-                "({size})").format(x=element.x, width=element.width,
-                                   end=element.x + element.width, size=size),
-                at("width"), f"{path}.width"))
-        if element.y + element.height > h + b + EDGE_TOLERANCE:
-            problems.append(Problem(_(
-                "y {y:g} + height {height:g} = {end:g} mm goes past the card's bottom edge "
-                "({size})").format(y=element.y, height=element.height,
-                                   end=element.y + element.height, size=size),
-                at("height"), f"{path}.height"))
+        for start, length, limit, past in (
+                ("x", "width", w, _("x {start:g} + width {length:g} = {end:g} mm goes past the "
+                                    "card's right edge ({size})")),
+                ("y", "height", h, _("y {start:g} + height {length:g} = {end:g} mm goes past "
+                                     "the card's bottom edge ({size})"))):
+            at_start, extent = getattr(element, start), getattr(element, length)
+            if at_start + extent > limit + b + EDGE_TOLERANCE:
+                problems.append(Problem(past.format(start=at_start, length=extent,
+                                                    end=at_start + extent, size=size),
+                                        at(length), f"{path}.{length}"))
     elif isinstance(element, LineElement):
         for key, limit in (("x1", w), ("x2", w), ("y1", h), ("y2", h)):
             value = getattr(element, key)

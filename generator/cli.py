@@ -138,7 +138,7 @@ def _run(argv: list[str] | None) -> int:
     try:
         result = cli.main(args=argv, prog_name="fieldprint", standalone_mode=False)
     except UserError as exc:
-        common.report_problems(exc.problems)
+        common.report_problems(exc.problems, checking=exc.checking)
         return 2
     except (click.exceptions.Abort, KeyboardInterrupt) as exc:
         # click turns Ctrl-C into Abort; SIGTERM arrives as Terminated (see _on_stop_signals)

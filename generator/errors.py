@@ -79,15 +79,19 @@ def in_reading_order(problems: list[Problem]) -> list[Problem]:
 
 class UserError(Exception):
     """The input or the command line is wrong; carries every problem found, not only the first,
-    and the warnings found on the way (`warnings`), to be said with them."""
+    and the warnings found on the way (`warnings`), to be said with them. `checking`: raised
+    by a command that only checks (validate), whose summary does not say "nothing was
+    written"."""
 
-    def __init__(self, problems: list[Problem] | Problem | str, warnings=()):
+    def __init__(self, problems: list[Problem] | Problem | str, warnings=(), *,
+                 checking: bool = False):
         if isinstance(problems, str):
             problems = [Problem(problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems = list(problems)
         self.warnings: list[Problem] = list(warnings)
+        self.checking = checking
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

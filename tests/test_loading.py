@@ -177,6 +177,9 @@ def test_validate_says_a_missing_qr_picture_once(data, cli):
     assert result.code == 2, result.err
     assert "staff[2].qr_image: file not found: codes/none.png" in result.err
     assert result.err.count("none.png") == 1 and "1 problem found" in result.err
+    assert result.err.endswith("1 problem found.\n")   # validate writes nothing anyway
+    badges = cli("badges", data / "staff.yaml", "-o", data / "b.pdf")
+    assert badges.err.endswith("problems found; nothing was written.\n"), badges
 
 
 @pytest.mark.parametrize("command", ["validate", "badges", "work-orders"])

@@ -104,10 +104,11 @@ def warning_prefix() -> str:
     return _("warning: ")
 
 
-def report_problems(problems: list[Problem], prefix: str = "") -> None:
+def report_problems(problems: list[Problem], prefix: str = "", checking: bool = False) -> None:
     """Print problems on stderr, at most SHOW_AT_MOST; without a prefix they are errors and a
-    summary line says nothing was written. Warnings pass `prefix=warning_prefix()` (the
-    English "warning: " is translated too)."""
+    summary line counts them and says nothing was written (only counts them when `checking`:
+    validate writes nothing anyway). Warnings pass `prefix=warning_prefix()` (the English
+    "warning: " is translated too)."""
     if prefix == "warning: ":
         prefix = warning_prefix()
     for problem in problems[:SHOW_AT_MOST]:
@@ -118,8 +119,13 @@ def report_problems(problems: list[Problem], prefix: str = "") -> None:
                                      more).format(n=more), err=True)
     if problems and not prefix:
         n = len(problems)
-        click.echo(ngettext("{n} problem found; nothing was written.",
-                            "{n} problems found; nothing was written.", n).format(n=n), err=True)
+        if checking:
+            click.echo(ngettext("{n} problem found.", "{n} problems found.", n).format(n=n),
+                       err=True)
+        else:
+            click.echo(ngettext("{n} problem found; nothing was written.",
+                                "{n} problems found; nothing was written.", n).format(n=n),
+                       err=True)
 
 
 def select(records: list, only: tuple[str, ...], section: str) -> list:

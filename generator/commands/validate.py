@@ -28,10 +28,13 @@ def validate(data):
     from ..orders import order_warnings
     # a file the data names that is missing leaves its record loaded: the badges are checked
     # too, so everything is fixed in one round
-    dataset = load(data, missing_files="apart")
-    refused = _badge_problems(dataset, said=dataset.missing)
-    if dataset.missing:
-        raise UserError(dataset.missing)
+    try:
+        dataset = load(data, missing_files="apart")
+        refused = _badge_problems(dataset, said=dataset.missing)
+        if dataset.missing:
+            raise UserError(dataset.missing)
+    except UserError as exc:   # said as found, not as "nothing was written"
+        raise UserError(exc.problems, exc.warnings, checking=True) from None
     report_problems(order_warnings(dataset), prefix=warning_prefix())
     counts = dict(company=dataset.company.name if dataset.company else _("no company"),
                   staff=len(dataset.staff), orders=len(dataset.work_orders),

@@ -372,6 +372,20 @@ def test_company_form_changes_only_what_the_user_changed(ws, c):
     assert again.endswith(original.replace("旧公司", "新公司 2"))
 
 
+def test_a_company_file_that_cannot_be_read_is_said_and_never_saved_over(ws, c):
+    """A company.yaml with a mistake (a key twice) was shown as an empty form, and a save
+    wrote a new file in its place."""
+    broken = (ws / "company.yaml").read_text(encoding="utf-8") + '  hotline: "95000"\n'
+    (ws / "company.yaml").write_text(broken, encoding="utf-8")
+    page = c.get("/company")
+    rows = problems_table(page.text)
+    assert rows and any("hotline" in " ".join(row) for row in rows), page.text
+    assert "保存会丢掉文件里原有的内容" in page.text
+    r = c.post("/company", data={"csrf": csrf(c), "name": "新公司", "hotline": "10000"})
+    assert r.status_code == 422 and problems_table(r.text)
+    assert (ws / "company.yaml").read_text(encoding="utf-8") == broken
+
+
 def test_company_form_refuses_what_commands_would(c, ws):
     before = (ws / "company.yaml").read_bytes()
     r = c.post("/company", data={"csrf": csrf(c), "name": "", "qr_caption_1": "x"},

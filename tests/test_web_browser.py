@@ -204,3 +204,38 @@ def test_equipment_dashboard_counts_equal_the_cli_summary(tmp_path, browser):
         overdue = browser.find_elements(By.CSS_SELECTOR, "#overdue tbody tr")
         assert len(overdue) == expected["overdue"] + expected["invalid"]
         assert all(row.find_elements(By.TAG_NAME, "td")[8].text for row in overdue)  # a reason
+
+
+def test_the_company_page_changes_only_the_field_typed_over(tmp_path, browser):
+    """公司信息 in Chromium: the office changes the hotline and saves; company.yaml keeps
+    every other line as it was (comments, 010 as written, a date), and the page shows the
+    new hotline."""
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws")
+    company = folder / "company.yaml"
+    company.write_text(company.read_text(encoding="utf-8").replace(
+        '  complaint_phone: "0512-6258 0001"\n',
+        "  complaint_phone: 010   # as written\n  workdays: [2027-02-07]\n", 1), encoding="utf-8")
+    before = company.read_text(encoding="utf-8")
+    hotline = next(line for line in before.splitlines() if line.strip().startswith("hotline:"))
+    with Server(folder) as url:
+        browser.get(url + "/company")
+        assert browser.find_element(By.NAME, "complaint_phone").get_attribute("value") == "010"
+        field = browser.find_element(By.NAME, "hotline")
+        field.clear()
+        field.send_keys("95000")
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.ID, "save-company").click()
+        wait(lambda: _stale(old), what="the page after saving")
+        assert browser.find_element(By.NAME, "hotline").get_attribute("value") == "95000"
+    after = company.read_text(encoding="utf-8").splitlines()
+    assert "fieldprint serve" in after[0]                    # the header a save writes
+    assert hotline.replace('"10000"', '"95000"') in after   # typed over, quotes and note kept
+    for kept in ("  complaint_phone: 010   # as written", "  workdays: [2027-02-07]",
+                 "# A fictional company; copy this file and put your own details in."):
+        assert kept in after
+    from generator.data.yamlsource import load_yaml
+    old, new = load_yaml(folder / ".history" / next(
+        p.name for p in (folder / ".history").iterdir()))["company"], load_yaml(company)["company"]
+    assert {k: v for k, v in new.items() if k != "hotline"} == \
+        {k: v for k, v in old.items() if k != "hotline"}      # every other value the same

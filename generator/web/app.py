@@ -171,7 +171,11 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def company(request: Request):
         from .company import company_fields, save_company
         if request.method == "GET":
-            return page(request, "company.html", values=company_fields(ws), problems=[])
+            try:
+                return page(request, "company.html", values=company_fields(ws), problems=[])
+            except UserError as exc:   # company.yaml cannot be read: said, not shown empty
+                return page(request, "company.html", values={},
+                            problems=[where_parts(p) for p in exc.problems])
         form = await posted(request)
         uploads = {k: (v.filename, await v.read()) for k, v in form.multi_items()
                    if isinstance(v, UploadFile) and v.filename}

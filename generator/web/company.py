@@ -17,7 +17,7 @@ from ruamel.yaml.error import YAMLError as RoundTripError
 
 from ..data.dataset import load_dataset
 from ..data.yamlsource import load_yaml
-from ..errors import Problem, UserError
+from ..errors import Location, Problem, UserError
 from ..i18n import LANGUAGES, N_, _, in_language
 from .uploads import FONT_SUFFIXES, Limits, check_picture, safe_name
 from .workspace import Workspace
@@ -31,13 +31,17 @@ HEADER = N_("Written by fieldprint serve; the previous version is in .history/")
 
 
 def _current(ws: Workspace) -> dict:
-    """The company section as the commands read it (numbers keep their text: 010)."""
+    """The company section as the commands read it (numbers keep their text: 010). UserError
+    when company.yaml cannot be read: the form is not shown empty, nor saved over the file."""
     if not ws.company_file.is_file():
         return {}
     try:
         data = load_yaml(ws.company_file)
-    except UserError:
-        return {}
+    except UserError as exc:
+        raise UserError([*exc.problems, Problem(_(
+            "the form cannot show company.yaml as it stands, and saving would lose what it "
+            "holds: correct it at the line named (or remove it to start again)"),
+            Location(ws.company_file.name))]) from None
     section = data.get("company", data) if isinstance(data, dict) else {}
     return section if isinstance(section, dict) else {}
 

@@ -270,8 +270,10 @@ def test_a_long_list_validated_while_read_gives_the_same_records(data, small_bat
                                                                   monkeypatch):
     import generator.data.dataset as dataset
     read_ahead, handed = dataset._ReadAhead.__call__, []
-    monkeypatch.setattr(dataset._ReadAhead, "__call__", lambda self, section, items, start: (
-        handed.append((section, start)), read_ahead(self, section, items, start)))
+    monkeypatch.setattr(dataset._ReadAhead, "__call__",
+                        lambda self, section, items, start, places: (
+                            handed.append((section, start)),
+                            read_ahead(self, section, items, start, places)))
     (data / "orders.yaml").write_text(_orders(11), encoding="utf-8")
     ds = load_dataset([data / "staff.yaml", data / "orders.yaml"])
     assert handed == [("work_orders", 0), ("work_orders", 4), ("work_orders", 8)]

@@ -98,28 +98,29 @@ def test_what_the_parser_refuses_is_still_said_by_the_composed_route(tmp_path):
 # Scalars as they are written (plain, quoted, tagged, anchored), for the event builder's
 # inline reading of keys and values (`_Streamer.event_mapping`): the text decides, so the
 # text is generated, not dumped.
-WRITTEN = st.sampled_from([
+WRITTEN_TEXTS = [
     "id", "holder", "1", "007", "0x1F", "1e3", "3.14", "-7", "+1", ".5", "1_000", "12:30",
     "true", "yes", "No", "off", "on", "null", "~", "Null", "''", '""', "'1'", '"true"',
     "2026-11-21", "2026-1-2", "2026-11-21 09:00:00", "2026-11-21T09:00:00+08:00",
     "2026-02-30", "2023-05", "'2026-11-21'", "!!str 1", "!!int '7'", "! 1", "=", "<b>",
     ".inf", "-.INF", "王建国", "'王 建国'", "a b", "E-000001", "B2023-00",
-])
+]
+WRITTEN = st.sampled_from(WRITTEN_TEXTS)
 
 
 @st.composite
-def written_mappings(draw):
-    """A block list of mappings, written as text: keys and values from WRITTEN, sometimes a
+def written_mappings(draw, items=st.integers(1, 6), written=WRITTEN):
+    """A block list of mappings, written as text: keys and values from `written`, sometimes a
     merge of an earlier anchored item, sometimes a repeated key."""
     lines = ["equipment:"]
-    for index in range(draw(st.integers(1, 6))):
-        keys = draw(st.lists(WRITTEN, min_size=1, max_size=5))
+    for index in range(draw(items)):
+        keys = draw(st.lists(written, min_size=1, max_size=5))
         anchor = f" &a{index}" if index == 0 and draw(st.booleans()) else ""
         lines.append(f"  -{anchor}")
         if index and draw(st.integers(0, 4)) == 0:
             lines.append("    <<: *a0" if "&a0" in lines[1] else "    <<: {merged: 1}")
         for key in keys:
-            lines.append(f"    {key}: {draw(WRITTEN)}")
+            lines.append(f"    {key}: {draw(written)}")
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -155,3 +156,45 @@ def test_without_libyaml_the_kept_marks_hold_no_copy_of_the_text(tmp_path, monke
              *(m for item in data["staff"] for m in (item.pos, *item.key_pos.values()))]
     assert all(m.buffer is None for m in marks)
     assert line_column(data["staff"][0].key_pos["name"]) == (3, 5)
+
+
+# without the tags the composed route refuses: most lists are read to the end
+UNTAGGED = st.sampled_from([w for w in WRITTEN_TEXTS if not w.startswith(("!", "="))])
+
+
+@given(text=written_mappings(st.integers(2, 8), UNTAGGED), batch=st.integers(1, 3),
+       replace=st.booleans())
+def test_a_section_handed_over_in_batches_reads_as_the_composer_reads_it(text, batch, replace):
+    """A long section's records reach the `records` hook as plain dicts, their keys' marks
+    beside them; what the hook leaves is the composed route's MarkedDicts, marks and all, and
+    what it replaces stays replaced."""
+    from unittest import mock
+
+    def hook(section, items, start, places):
+        assert section == "equipment" and len(places) == len(items) - start
+        for item, key_pos in zip(items[start:], places):
+            assert list(key_pos) == list(item)
+        if replace and start % 2 == 0:
+            items[start:] = [("seen", {k: line_column(m) for k, m in key_pos.items()})
+                             for key_pos in places]
+
+    try:
+        expected, expected_problems = composed(text)
+    except UserError:
+        return  # a tag that is not allowed: said by the composed route (test above)
+    with mock.patch.object(yamlsource, "RECORD_BATCH", batch):
+        try:
+            s = _Streamer("f.yaml", text, hook)
+            data = s.load()[1]
+        except yamlsource._Unusual:
+            return
+    items = expected["equipment"]
+    if replace:
+        # every full batch is handed over, and then the rest; a shorter list is not
+        for start in range(0, len(items) if len(items) >= batch else 0, batch):
+            if start % 2 == 0:
+                items[start:start + batch] = [
+                    ("seen", {k: line_column(m) for k, m in item.key_pos.items()})
+                    for item in items[start:start + batch]]
+    assert shape(data) == shape(expected)
+    assert s.problems == expected_problems

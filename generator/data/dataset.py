@@ -315,8 +315,9 @@ def _validate_clean(records: list, model: type, context: dict) -> list | None:
     warnings = context.setdefault("warnings", [])
     before = len(warnings)
     try:
-        valid = clean_list_validator(model).validate_python([dict(raw) for raw in records],
-                                                            context=context)
+        # a plain dict as it is: pydantic reads a dict's subclass (MarkedDict) slower
+        valid = clean_list_validator(model).validate_python(
+            [raw if raw.__class__ is dict else dict(raw) for raw in records], context=context)
     except ValidationError:
         valid = None
     if len(warnings) > before:  # said again, with each record's place, one by one
@@ -340,21 +341,21 @@ class _ReadAhead:
         # record where a tuple and a dictionary entry would take 200
         self.ref_pos: dict[str, array] = {}
 
-    def __call__(self, section: str | None, items: list, start: int) -> None:
+    def __call__(self, section: str | None, items: list, start: int, places: list) -> None:
+        """`places[i]`: the marks of the keys of items[start + i] (see load_yaml)."""
         model = MODELS.get(section)
         if model is None:
             return
-        batch = items[start:]
-        valid = _validate_clean(batch, model, self.context)
+        valid = _validate_clean(items[start:], model, self.context)
         if valid is None:
             return
         _share_fields_sets(valid, self.field_sets)
         ref = REFERENCES.get(section)
         if ref:
-            places = self.ref_pos.setdefault(section, array("I"))
-            places.extend([0] * (2 * start - len(places)))  # batches left raw: none
-            for raw in batch:
-                places.extend(line_column(raw.key_pos.get(ref)))
+            refs = self.ref_pos.setdefault(section, array("I"))
+            refs.extend([0] * (2 * start - len(refs)))  # batches left raw: none
+            for key_pos in places:
+                refs.extend(line_column(key_pos.get(ref)))
         items[start:] = valid
 
     def ref_place(self, records: MarkedList, section: str, index: int) -> Location | None:

@@ -24,8 +24,9 @@ def section_from_name(path: Path) -> str | None:
 
 
 def read_sections(path: Path, records=None, **table_options) -> dict[str, Any]:
-    """The sections one data file holds. `records(section, items, start)`: see load_yaml (here
-    the list of a file named after its section comes with that section's name)."""
+    """The sections one data file holds. `records(section, items, start, places)`: see
+    load_yaml (here the list of a file named after its section comes with that section's
+    name)."""
     suffix = path.suffix.lower()
     if path.is_dir():
         raise UserError(Problem(_("this is a folder, not a data file; name the files inside "
@@ -41,7 +42,8 @@ def read_sections(path: Path, records=None, **table_options) -> dict[str, Any]:
             Location(str(path))))
     if records is not None:
         named, hook = section_from_name(path), records
-        records = lambda section, items, start: hook(section or named, items, start)  # noqa: E731
+        records = lambda section, items, start, places: hook(  # noqa: E731
+            section or named, items, start, places)
     data = load_yaml(path, records=records)
     if isinstance(data, MarkedList):
         section = section_from_name(path)

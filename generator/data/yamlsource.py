@@ -381,40 +381,68 @@ class _Streamer(_Builder):
 
     def event_sequence(self, start, section: str | None, records) -> MarkedList:
         """The list that the event `start` opens; handed to `records` in batches while it is
-        read, when that is given (see load_yaml)."""
+        read, when that is given (see load_yaml). The mappings of such a list (a section's
+        records) are read as plain dicts, the marks of each one's keys kept apart in `places`
+        for `records` (a MarkedDict costs more to make, and pydantic reads it slower); those
+        `records` leaves as they are become MarkedDicts (`marked`)."""
         out = self.opened(start, MarkedList, _SEQ)
         at = out.item_pos = array("I")
         get = self.get
         handed = 0  # records before this index have been handed to `records`
+        places: list | None = None if records is None else []
+        starts: list = []  # the mark of each item from `handed` on
         while True:
             item = get()
             cls = item.__class__
             if cls is SequenceEndEvent:
-                if records is not None and handed:  # a long list: the rest too
-                    records(section, out, handed)
+                if records is not None:
+                    if handed:  # a long list: the rest too
+                        records(section, out, handed, places)
+                    self.marked(out, handed, places, starts)
                 return out
             if item.anchor is not None:  # built from the node: positioned where it is
                 node = self.node(item)
                 self.keep.append(node)
                 mark = node.start_mark
-                out.append(self.build(node))
+                value = self.build(node)
+                if places is not None:
+                    places.append(getattr(value, "key_pos", None))
             else:
                 mark = item.start_mark
-                out.append(self.event_mapping(item) if cls is MappingStartEvent
-                           else self.value(item))
+                if cls is not MappingStartEvent:
+                    value = self.value(item)
+                    if places is not None:
+                        places.append(None)
+                elif places is None:
+                    value = self.event_mapping(item)
+                else:
+                    value, key_pos = self.mapping_items(item)
+                    places.append(key_pos)
+            out.append(value)
             at.append(mark.line)
             at.append(mark.column)
-            if records is not None and len(out) - handed == RECORD_BATCH:
-                records(section, out, handed)
-                handed = len(out)
+            if records is not None:
+                starts.append(mark)
+                if len(out) - handed == RECORD_BATCH:
+                    records(section, out, handed, places)
+                    self.marked(out, handed, places, starts)
+                    handed = len(out)
+                    places, starts = [], []
+
+    def marked(self, out: MarkedList, start: int, places: list, starts: list) -> None:
+        """The plain dicts among the items of `out` from `start` on (those `records` left
+        raw) as MarkedDicts, with their keys' marks `places` and their own marks `starts`
+        (both counted from `start`)."""
+        for offset, value in enumerate(out[start:]):
+            if value.__class__ is dict:
+                value = out[start + offset] = MarkedDict(value)
+                value.file, value.pos, value.key_pos = self.file, starts[offset], places[offset]
 
     def opened(self, start, cls: type, plain_tag: str):
         """An empty `cls` (MarkedList or MarkedDict) for the collection that the event `start`
         opens, placed at its mark; _Unusual when it carries a tag other than `plain_tag` (the
         composer then says what is wrong)."""
-        tag = start.tag
-        if not (tag is None or tag == "!" or tag == plain_tag):
-            raise _Unusual
+        _check_plain_tag(start, plain_tag)
         out = cls()
         out.file, out.pos = self.file, start.start_mark
         return out
@@ -461,11 +489,20 @@ class _Streamer(_Builder):
         return key, node.start_mark
 
     def event_mapping(self, start, top: bool = False) -> MarkedDict:
-        """The mapping that the event `start` opens. Its keys and scalar values are read here,
-        without a call per event, when they are plain or quoted without tag or anchor (almost
-        always); anything else goes through `other_key` and `value`."""
-        out = self.opened(start, MarkedDict, _MAP)
-        key_pos = out.key_pos = {}
+        """The mapping that the event `start` opens (see `mapping_items`)."""
+        values, key_pos = self.mapping_items(start, top)
+        out = MarkedDict(values)
+        out.file, out.pos, out.key_pos = self.file, start.start_mark, key_pos
+        return out
+
+    def mapping_items(self, start, top: bool = False) -> tuple[dict, dict]:
+        """The mapping that the event `start` opens, as a plain dict and the marks of its keys
+        (a dict). Its keys and scalar values are read here, without a call per event, when
+        they are plain or quoted without tag or anchor (almost always); anything else goes
+        through `other_key` and `value`."""
+        _check_plain_tag(start, _MAP)
+        out: dict = {}
+        key_pos: dict = {}
         merged = None
         get, plain, first_chars, words = self.get, self.plain, self.first_chars, self.words
         scalar, merge_key = ScalarEvent, _MERGE_KEY
@@ -521,7 +558,15 @@ class _Streamer(_Builder):
                 if key not in out:
                     out[key] = value
                     key_pos[key] = extra.key_pos[key]
-        return out
+        return out, key_pos
+
+
+def _check_plain_tag(start, plain_tag: str) -> None:
+    """_Unusual when the collection that the event `start` opens carries a tag other than
+    `plain_tag` (the composer then says what is wrong)."""
+    tag = start.tag
+    if not (tag is None or tag == "!" or tag == plain_tag):
+        raise _Unusual
 
 
 def read_text(path: Path) -> bytes:
@@ -583,12 +628,15 @@ def _check_depth(text: bytes, name: str) -> None:
 def load_yaml(path: Path, display: str | None = None, records=None) -> Any:
     """Load one YAML file into marked values. An empty file is an error.
 
-    `records(section, items, start)`, if given, is called while a long list is read (more than
-    RECORD_BATCH items: the list of the document itself, section None, or of a key of its top
-    mapping, section that key), each time with the items read since the last call at
-    items[start:], which it may replace in place (dataset.py validates them there, so that a
-    big file's raw values and its models never all exist at once). A short list is returned
-    untouched, and so is everything when the file is read again to say what is wrong in it.
+    `records(section, items, start, places)`, if given, is called while a long list is read
+    (more than RECORD_BATCH items: the list of the document itself, section None, or of a key
+    of its top mapping, section that key), each time with the items read since the last call
+    at items[start:], which it may replace in place (dataset.py validates them there, so that
+    a big file's raw values and its models never all exist at once). The mappings among them
+    are plain dicts then; `places[i]` holds the marks of the keys of items[start + i] ({key:
+    mark}; None for an item that is no mapping). What it leaves in place becomes a MarkedDict
+    as in a short list, which is returned untouched, and so is everything when the file is
+    read again to say what is wrong in it.
     """
     name = display or str(path)
     text = read_text(path)

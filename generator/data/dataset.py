@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from array import array
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, get_args
 
@@ -15,7 +16,7 @@ from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Company, Equ
                      FileMissing, Person, PhraseBook, WorkOrder, clean_list_validator)
 from ..errors import suggest
 from .sources import read_sections
-from .yamlsource import MarkedList, line_column, locate
+from .yamlsource import MarkedList, locate
 
 LIST_SECTIONS = ("staff", "work_orders", "equipment", "batch_checks")
 MODELS = {"staff": Person, "work_orders": WorkOrder, "equipment": EquipmentItem,
@@ -354,8 +355,9 @@ class _ReadAhead:
         if ref:
             refs = self.ref_pos.setdefault(section, array("I"))
             refs.extend([0] * (2 * start - len(refs)))  # batches left raw: none
-            for key_pos in places:
-                refs.extend(line_column(key_pos.get(ref)))
+            marks = [key_pos.get(ref) for key_pos in places]   # line_column, inline:
+            refs.extend([n for mark in marks for n in (
+                (0, 0) if mark is None else (mark.line + 1, mark.column + 1))])
         items[start:] = valid
 
     def ref_place(self, records: MarkedList, section: str, index: int) -> Location | None:
@@ -585,6 +587,10 @@ class _Placed:
         self.ids.append(record_id)
         self.indices.append(index)
 
+    def extend(self, record_ids: list[str], indices: range) -> None:
+        self.ids.extend(record_ids)
+        self.indices.extend(indices)
+
     def __iter__(self):
         return zip(self.ids, self.indices)
 
@@ -684,6 +690,18 @@ class _ListBuilder:
         not on the staff list) go through `add`, which says why. tests/test_loading.py checks
         that both give the same."""
         seen, out, ref, staff_ids = self.seen, self.out, self.ref, self.staff_ids
+        ids = [record.id for record in valid]
+        refs = [value for record in valid
+                if (value := getattr(record, ref)) is not None] if ref else []
+        if seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids) and (
+                not staff_ids or staff_ids.issuperset(refs)):   # all appended: no loop
+            indices = range(start, start + len(ids))
+            seen.update(zip(ids, zip(repeat(located), indices)))
+            placed.extend(ids, indices)
+            out.extend(valid)
+            if refs:
+                self.links.any_refs = True
+            return
         any_refs = False
         index = start
         for raw, record in zip(chunk, valid):

@@ -500,7 +500,9 @@ class _Streamer(_Builder):
         (a dict). Its keys and scalar values are read here, without a call per event, when
         they are plain or quoted without tag or anchor (almost always); anything else goes
         through `other_key` and `value`."""
-        _check_plain_tag(start, _MAP)
+        tag = start.tag  # as _check_plain_tag, without a call per record
+        if not (tag is None or tag == "!" or tag == _MAP):
+            raise _Unusual
         out: dict = {}
         key_pos: dict = {}
         merged = None

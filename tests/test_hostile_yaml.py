@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from generator.data.yamlsource import ALIAS_BUDGET, MAX_DEPTH
@@ -197,3 +199,15 @@ def test_a_50_mb_file_loads_within_the_memory_budget(tmp_path):
     assert not measured["over_limit"], (
         f"peak RSS passed {BUDGET_MB} MB after {measured['seconds']:.1f} s (stopped there)")
     assert measured["code"] == 0, err
+
+
+@given(text=st.binary(max_size=60).map(lambda b: bytes(x % 3 + 9 for x in b)),
+       limit=st.integers(1, 6))
+def test_a_long_line_is_found_as_the_pattern_finds_it(text, limit):
+    """The nesting check's search for a line longer than MAX_DEPTH, by jumps from newline to
+    newline, finds what the regular expression finds (bytes 9-11: tabs, newlines and a
+    vertical tab)."""
+    import re
+
+    from generator.data.yamlsource import _has_long_line
+    assert _has_long_line(text, limit) == bool(re.search(rb"\n[^\n]{%d}" % limit, text))

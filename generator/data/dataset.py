@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from array import array
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, get_args
@@ -612,11 +613,15 @@ class _ListBuilder:
         self.staff_ids: set[str] | None = None
         if self.ref:  # staff come first; people whose own record has a problem count too
             self.staff_ids = {p.id for p in data.staff} | links.unchecked_staff
-        self.batches: set[tuple] = set()
-        if section == "batch_checks":
-            self.batches = ({(i.kind, i.batch) for i in data.equipment if i.batch is not None}
-                            | {(i.kind, i.batch) for _pos, i, _found in data.incomplete
-                               if i.batch is not None})
+
+    @cached_property
+    def batches(self) -> set[tuple]:
+        """(kind, batch) of every item of the register, for a batch check: made when the first
+        is added (the register is built by then), not for every register."""
+        data = self.data
+        return ({(i.kind, i.batch) for i in data.equipment if i.batch is not None}
+                | {(i.kind, i.batch) for _pos, i, _found in data.incomplete
+                   if i.batch is not None})
 
     def add_list(self, records: list, context: dict, early: _ReadAhead) -> None:
         """Validate and add the raw `records` of one file (some may have been validated while

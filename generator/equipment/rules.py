@@ -229,7 +229,9 @@ def assess(items: Iterable[EquipmentItem], as_of: dt.date,
     """The status of every item that existed on `as_of` (items manufactured later are left
     out: see `made_after`), in the order given. `batch_checks`: `BatchCheck`s. Linear in the
     register's size."""
-    items = [item for item in items if not made_after(item, as_of)]
+    # made on or before as_of (or no date): no call to made_after, which says so first
+    items = [item for item in items if (made := item.manufactured) is None or made <= as_of
+             or not made_after(item, as_of)]
     batch_checks = [c for c in batch_checks if c.date <= as_of]
     failures = batch_failures(items, as_of, batch_checks)
     samples = batch_samples(batch_checks) if policy.batch_checks_extend else {}

@@ -171,12 +171,16 @@ def test_a_section_handed_over_in_batches_reads_as_the_composer_reads_it(text, b
     from unittest import mock
 
     def hook(section, items, start, places):
-        assert section == "equipment" and len(places) == len(items) - start
-        for item, key_pos in zip(items[start:], places):
-            assert list(key_pos) == list(item)
+        assert section == "equipment" and places.raw == items[start:]
+        key_pos = [places.key_pos(i) for i in range(len(items) - start)]
+        for item, marks in zip(items[start:], key_pos):
+            assert list(marks) == list(item)
+        for key in ("id", "holder", "1", "<<"):   # each key's place, as the marks say
+            assert places.places_of(key) == [n for marks in key_pos for n in line_column(
+                marks.get(key))]
         if replace and start % 2 == 0:
-            items[start:] = [("seen", {k: line_column(m) for k, m in key_pos.items()})
-                             for key_pos in places]
+            items[start:] = [("seen", {k: line_column(m) for k, m in marks.items()})
+                             for marks in key_pos]
 
     try:
         expected, expected_problems = composed(text)

@@ -343,8 +343,8 @@ class _ReadAhead:
         # record where a tuple and a dictionary entry would take 200
         self.ref_pos: dict[str, array] = {}
 
-    def __call__(self, section: str | None, items: list, start: int, places: list) -> None:
-        """`places[i]`: the marks of the keys of items[start + i] (see load_yaml)."""
+    def __call__(self, section: str | None, items: list, start: int, places) -> None:
+        """`places`: where the keys of items[start:] are (yamlsource.Places)."""
         model = MODELS.get(section)
         if model is None:
             return
@@ -356,9 +356,7 @@ class _ReadAhead:
         if ref:
             refs = self.ref_pos.setdefault(section, array("I"))
             refs.extend([0] * (2 * start - len(refs)))  # batches left raw: none
-            marks = [key_pos.get(ref) for key_pos in places]   # line_column, inline:
-            refs.extend([n for mark in marks for n in (
-                (0, 0) if mark is None else (mark.line + 1, mark.column + 1))])
+            refs.extend(places.places_of(ref))
         items[start:] = valid
 
     def ref_place(self, records: MarkedList, section: str, index: int) -> Location | None:

@@ -251,6 +251,50 @@ ScalarEvent, MappingStartEvent = yaml.ScalarEvent, yaml.MappingStartEvent
 MappingEndEvent, SequenceEndEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
+class Places:
+    """Where the keys of a batch of a section's records are, for load_yaml's `records` hook:
+    `raw` the records as read, `numbers` the line and column (from 0) of each key of each
+    mapping among them, in the order of its keys, one after another (a mark and a dict
+    entry for every key of a register cost more than the rest of reading it)."""
+
+    __slots__ = ("raw", "numbers", "_starts")
+
+    def __init__(self, raw: list, numbers: array):
+        self.raw, self.numbers = raw, numbers
+        self._starts: list[int] | None = None
+
+    def key_pos(self, index: int) -> dict | None:
+        """{key: mark} of the keys of raw[index]; None when it is not a mapping."""
+        mapping = self.raw[index]
+        if not isinstance(mapping, dict):
+            return None
+        if self._starts is None:
+            self._starts = list(accumulate((2 * len(m) if isinstance(m, dict) else 0
+                                            for m in self.raw), initial=0))
+        at, numbers = self._starts[index], self.numbers
+        return {key: yaml.Mark("", 0, numbers[at + 2 * i], numbers[at + 2 * i + 1], None, None)
+                for i, key in enumerate(mapping)}
+
+    def places_of(self, key: Any) -> list[int]:
+        """Line and column, counted from 1, of `key` in each of `raw`, one after another; 0
+        and 0 where it has none. Read straight from `numbers` when every record is a mapping
+        with the same keys in the same order (a register: almost always)."""
+        raw, numbers = self.raw, self.numbers
+        orders = set(map(tuple, raw)) if set(map(type, raw)) == {dict} else ()
+        if len(orders) == 1:
+            order = next(iter(orders))
+            if key not in order:
+                return [0, 0] * len(raw)
+            step, at = 2 * len(order), 2 * order.index(key)
+            return [n + 1 for pair in zip(numbers[at::step], numbers[at + 1::step])
+                    for n in pair]
+        found = []
+        for index in range(len(raw)):
+            mark = (self.key_pos(index) or {}).get(key)
+            found.extend((0, 0) if mark is None else (mark.line + 1, mark.column + 1))
+        return found
+
+
 class _Streamer(_Builder):
     """Builds the same marked values as `_Builder`, from the parser's events as they come.
 
@@ -381,61 +425,61 @@ class _Streamer(_Builder):
     def event_sequence(self, start, section: str | None, records) -> MarkedList:
         """The list that the event `start` opens; handed to `records` in batches while it is
         read, when that is given (see load_yaml). The mappings of such a list (a section's
-        records) are read as plain dicts, the marks of each one's keys kept apart in `places`
-        for `records` (a MarkedDict costs more to make, and pydantic reads it slower); those
-        `records` leaves as they are become MarkedDicts (`marked`)."""
+        records) are read as plain dicts, the lines and columns of their keys kept apart as
+        numbers (`Places`: a MarkedDict, and a mark kept for every key, cost more to make,
+        and pydantic reads a plain dict faster); those `records` leaves as they are become
+        MarkedDicts (`marked`)."""
         out = self.opened(start, MarkedList, _SEQ)
         at = out.item_pos = array("I")
         get = self.get
         handed = 0  # records before this index have been handed to `records`
-        places: list | None = None if records is None else []
-        starts: list = []  # the mark of each item from `handed` on
+        numbers = None if records is None else array("I")   # see Places
         while True:
             item = get()
             cls = item.__class__
             if cls is SequenceEndEvent:
                 if records is not None:
+                    places = Places(out[handed:], numbers)
                     if handed:  # a long list: the rest too
                         records(section, out, handed, places)
-                    self.marked(out, handed, places, starts)
+                    self.marked(out, handed, places)
                 return out
             if item.anchor is not None:  # built from the node: positioned where it is
                 node = self.node(item)
                 self.keep.append(node)
                 mark = node.start_mark
                 value = self.build(node)
-                if places is not None:
-                    places.append(getattr(value, "key_pos", None))
+                if numbers is not None and isinstance(value, MarkedDict):
+                    for key in value:
+                        numbers.extend((value.key_pos[key].line, value.key_pos[key].column))
             else:
                 mark = item.start_mark
                 if cls is not MappingStartEvent:
                     value = self.value(item)
-                    if places is not None:
-                        places.append(None)
-                elif places is None:
-                    value = self.event_mapping(item)
                 else:
-                    value, key_pos = self.mapping_items(item)
-                    places.append(key_pos)
+                    value = self.mapping_items(item, numbers=numbers)[0] if numbers is not None \
+                        else self.event_mapping(item)
             out.append(value)
             at.append(mark.line)
             at.append(mark.column)
-            if records is not None:
-                starts.append(mark)
-                if len(out) - handed == RECORD_BATCH:
-                    records(section, out, handed, places)
-                    self.marked(out, handed, places, starts)
-                    handed = len(out)
-                    places, starts = [], []
+            if records is not None and len(out) - handed == RECORD_BATCH:
+                places = Places(out[handed:], numbers)
+                records(section, out, handed, places)
+                self.marked(out, handed, places)
+                handed = len(out)
+                numbers = array("I")
 
-    def marked(self, out: MarkedList, start: int, places: list, starts: list) -> None:
+    def marked(self, out: MarkedList, start: int, places: Places) -> None:
         """The plain dicts among the items of `out` from `start` on (those `records` left
-        raw) as MarkedDicts, with their keys' marks `places` and their own marks `starts`
-        (both counted from `start`)."""
+        raw) as MarkedDicts, placed as `places` says (counted from `start`) and as the list's
+        item_pos says."""
+        at = out.item_pos
         for offset, value in enumerate(out[start:]):
             if value.__class__ is dict:
-                value = out[start + offset] = MarkedDict(value)
-                value.file, value.pos, value.key_pos = self.file, starts[offset], places[offset]
+                index = start + offset
+                value = out[index] = MarkedDict(value)
+                value.file, value.key_pos = self.file, places.key_pos(offset)
+                value.pos = yaml.Mark(self.file, 0, at[2 * index], at[2 * index + 1], None, None)
 
     def opened(self, start, cls: type, plain_tag: str):
         """An empty `cls` (MarkedList or MarkedDict) for the collection that the event `start`
@@ -494,16 +538,21 @@ class _Streamer(_Builder):
         out.file, out.pos, out.key_pos = self.file, start.start_mark, key_pos
         return out
 
-    def mapping_items(self, start, top: bool = False) -> tuple[dict, dict]:
+    def mapping_items(self, start, top: bool = False,
+                      numbers: array | None = None) -> tuple[dict, dict | None]:
         """The mapping that the event `start` opens, as a plain dict and the marks of its keys
-        (a dict). Its keys and scalar values are read here, without a call per event, when
+        (a dict); or, given `numbers` (a section's record: see `Places`), with the line and
+        column of each key appended there instead, in the order of the keys, and None for the
+        marks. Its keys and scalar values are read here, without a call per event, when
         they are plain or quoted without tag or anchor (almost always); anything else goes
         through `other_key` and `value`."""
         tag = start.tag  # as _check_plain_tag, without a call per record
         if not (tag is None or tag == "!" or tag == _MAP):
             raise _Unusual
         out: dict = {}
-        key_pos: dict = {}
+        key_pos: dict | None = {} if numbers is None else None
+        base = 0 if numbers is None else len(numbers)
+        number = None if numbers is None else numbers.append
         merged = None
         get, plain, first_chars, words = self.get, self.plain, self.first_chars, self.words
         scalar, merge_key = ScalarEvent, _MERGE_KEY
@@ -534,8 +583,10 @@ class _Streamer(_Builder):
                 merged = (merged or []) + (value if isinstance(value, list) else [value])
                 continue
             if key in out:
+                first = (key_pos[key].line if key_pos is not None
+                         else numbers[base + 2 * list(out).index(key)])
                 self.problems.append(Problem(
-                    _duplicate_key(key, key_pos[key].line + 1),
+                    _duplicate_key(key, first + 1),
                     Location(self.file, mark.line + 1, mark.column + 1)))
                 self.keep.append(self.node(get()))  # composed (its anchors count), not built
                 continue
@@ -551,14 +602,23 @@ class _Streamer(_Builder):
             else:
                 value = self.value(event, section=key if top and isinstance(key, str) else None)
             out[key] = value
-            key_pos[key] = mark
+            if number is None:
+                key_pos[key] = mark
+            else:
+                number(mark.line)
+                number(mark.column)
         for extra in merged or ():
             if not isinstance(extra, MarkedDict):
                 raise _Unusual
             for key, value in extra.items():
                 if key not in out:
                     out[key] = value
-                    key_pos[key] = extra.key_pos[key]
+                    mark = extra.key_pos[key]
+                    if number is None:
+                        key_pos[key] = mark
+                    else:
+                        number(mark.line)
+                        number(mark.column)
         return out, key_pos
 
 
@@ -649,10 +709,9 @@ def load_yaml(path: Path, display: str | None = None, records=None) -> Any:
     of its top mapping, section that key), each time with the items read since the last call
     at items[start:], which it may replace in place (dataset.py validates them there, so that
     a big file's raw values and its models never all exist at once). The mappings among them
-    are plain dicts then; `places[i]` holds the marks of the keys of items[start + i] ({key:
-    mark}; None for an item that is no mapping). What it leaves in place becomes a MarkedDict
-    as in a short list, which is returned untouched, and so is everything when the file is
-    read again to say what is wrong in it.
+    are plain dicts then; `places` (a Places) says where their keys are. What it leaves in
+    place becomes a MarkedDict as in a short list, which is returned untouched, and so is
+    everything when the file is read again to say what is wrong in it.
     """
     name = display or str(path)
     text = read_text(path)

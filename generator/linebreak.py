@@ -182,10 +182,72 @@ def wrap(text: str, widths: Mapping[int, float], default: float, limit: float,
     single character wider than the limit. A line that would end inside a word ends at the
     last `preferred_breaks` place on it instead, when it is still `ROOM` full.
     """
-    lines: list[str] = []
-    for para in text.split("\n"):
-        lines.extend(_wrap_para(para, widths, default, limit, spacing))
-    return lines
+    return Paragraphs(text, widths, default, spacing).wrap(limit)
+
+
+class Paragraphs:
+    """`text` measured once, for wrapping it at many widths (a card's balanced lines try a
+    dozen): `wrap(limit)` and `line_count(limit)` are the module's `wrap` and `line_count` of
+    the same text, widths and spacing. What does not depend on the width - each character's
+    width, the places a line may end, the pieces between them when no word is wider than the
+    line, the preferred breaks - is found once."""
+
+    def __init__(self, text: str, widths: Mapping[int, float], default: float,
+                 spacing: float = 0.0):
+        self.text = text
+        self.spacing = spacing
+        self._paras = [_Para(para, widths, default, spacing) for para in text.split("\n")]
+
+    def wrap(self, limit: float) -> list[str]:
+        lines: list[str] = []
+        for para in self._paras:
+            lines.extend(_wrap_para(para, limit, self.spacing))
+        return lines
+
+    def line_count(self, limit: float) -> int:
+        count = 0
+        held = _tolerant(limit)
+        for para in self._paras:
+            pieces = para.pieces(held) or ()
+            k = lines = 0
+            while k < len(pieces):
+                k = _fill(pieces, k, held, self.spacing)[-1][0]
+                lines += 1
+            count += lines or 1             # a paragraph that fits (or is empty): one line
+        return count
+
+
+class _Para:
+    """One paragraph (no newline) of `Paragraphs`, measured."""
+
+    __slots__ = ("text", "widths", "default", "spacing", "units", "total", "_whole", "_widest",
+                 "_good")
+
+    def __init__(self, para: str, widths, default, spacing):
+        get = widths.get
+        self.text, self.widths, self.default, self.spacing = para, widths, default, spacing
+        self.units = [get(ord(c), default) for c in para]
+        self.total = sum(self.units) + spacing * max(0, len(para) - 1)
+        self._whole: list | None = None    # the pieces when no word needs cutting
+        self._widest = 0.0                 # the widest of their words
+        self._good: dict[int, int] | None = None
+
+    def pieces(self, limit: float) -> list | None:
+        """`_pieces` of this paragraph at `limit`."""
+        if self.total <= limit:
+            return None
+        if self._whole is None:
+            self._whole = _pieces(self, float("inf"))
+            self._widest = max((p[2] for p in self._whole), default=0.0)
+        if self._widest <= limit:          # no word is cut: the same pieces at any such width
+            return self._whole
+        return _pieces(self, limit)
+
+    @property
+    def good(self) -> dict[int, int]:
+        if self._good is None:
+            self._good = preferred_breaks(self.text)
+        return self._good
 
 
 def _width(piece: str, widths: Mapping[int, float], default: float, spacing: float) -> float:
@@ -199,16 +261,7 @@ def line_count(text: str, widths: Mapping[int, float], default: float, limit: fl
     end: the fewest lines are the greedy fill's, each line taking as much as fits. For
     searching a width (a card's balanced lines); `wrap` is the reference
     (tests/test_linebreak.py)."""
-    count = 0
-    held = _tolerant(limit)
-    for para in text.split("\n"):
-        pieces = _pieces(para, widths, default, held, spacing) or ()
-        k = lines = 0
-        while k < len(pieces):
-            k = _fill(pieces, k, held, spacing)[-1][0]
-            lines += 1
-        count += lines or 1                 # a paragraph that fits (or is empty): one line
-    return count
+    return Paragraphs(text, widths, default, spacing).line_count(limit)
 
 
 def _tolerant(limit: float) -> float:
@@ -216,15 +269,13 @@ def _tolerant(limit: float) -> float:
     return limit + 1e-9 * max(1.0, abs(limit))
 
 
-def _pieces(para: str, widths, default, limit, spacing) -> list | None:
-    """None when `para` fits in `limit` as typed; else the pieces between the places a line
-    may end: (text, the spaces after it, their widths (spacing included), where the piece
-    starts in `para`, or None for part of a word too wide for a line: a line of its own)."""
-    get = widths.get
-    units = [get(ord(c), default) for c in para]
-    total = sum(units) + spacing * max(0, len(para) - 1)
-    if total <= limit:
-        return None
+def _pieces(measured: _Para, limit: float) -> list:
+    """The pieces of a paragraph that does not fit in `limit` as typed, between the places a
+    line may end: (text, the spaces after it, their widths (spacing included), where the
+    piece starts in the paragraph, or None for part of a word too wide for a line: a line of
+    its own)."""
+    para, units, spacing = measured.text, measured.units, measured.spacing
+    widths, default = measured.widths, measured.default
     pieces: list[tuple[str, str, float, float, int | None]] = []
     lead = len(para) - len(para.lstrip(" "))
     pos = lead
@@ -247,14 +298,14 @@ def _pieces(para: str, widths, default, limit, spacing) -> list | None:
     return pieces
 
 
-def _wrap_para(para: str, widths, default, limit, spacing) -> list[str]:
+def _wrap_para(measured: _Para, limit: float, spacing: float) -> list[str]:
     room = ROOM * limit
     limit = _tolerant(limit)
-    pieces = _pieces(para, widths, default, limit, spacing)
+    pieces = measured.pieces(limit)
     if pieces is None:
-        return [para]                       # fits: as typed
+        return [measured.text]              # fits: as typed
     n = len(pieces)
-    good = preferred_breaks(para)
+    good = measured.good
     # From the last piece back, for each piece k: where the line starting there ends (the piece
     # after it) so that the rest takes the fewest lines and, among those, ends the fewest lines
     # badly (inside a word, or early at a word's end with the line less than ROOM full), a

@@ -323,8 +323,25 @@ class Expression:
             raise failed(self.where, self.source, exc) from None
 
 
+# words that are no name at the start of an expression (constants, operators)
+_NOT_NAMES = frozenset("true false none True False None not and or in is if else".split())
+
+
+def bare_path(source: str) -> tuple[str, ...] | None:
+    """('person', 'name') for `{{ person.name }}` (a bare dotted name that starts with a name,
+    no constant or operator): what the load-time checks read without Jinja2; else None."""
+    match = DOTTED.match(source)
+    if match is None:
+        return None
+    path = tuple(match[1].split("."))
+    return None if path[0] in _NOT_NAMES else path
+
+
 def variables(source: str) -> set[str]:
     """Top-level names an expression reads (for 'variable missing' checks)."""
+    path = bare_path(source)
+    if path is not None:
+        return {path[0]}
     ast = environment().parse(source)
     return {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"}
 
@@ -384,14 +401,32 @@ def keys_at(shape: dict, dotted: tuple[str, ...]) -> list[str]:
 def name_problems(source: str, shape: dict, local: Iterable[str] = ()) -> list[str]:
     """What an expression reads that a context of this shape never has: unknown top-level
     names (other than `local` ones, bound by the layout itself: a table's `row`) and unknown
-    fields of known ones. Messages without a place; the caller adds file:line."""
+    fields of known ones. Messages without a place; the caller adds file:line.
+
+    A bare dotted name (`bare_path`, most values) is checked without compiling it; the
+    compiled template's names are the reference (`parsed_name_problems`, tests)."""
+    path = bare_path(source)
+    if path is None:
+        return parsed_name_problems(source, shape, local)
+    chains = [path] if len(path) > 1 and path[0] in shape else []
+    return _unknown_names({path[0]}, chains, shape, local)
+
+
+def parsed_name_problems(source: str, shape: dict, local: Iterable[str] = ()) -> list[str]:
+    """`name_problems` from the compiled template: the general way."""
     from jinja2 import meta
     try:
         ast = environment().parse(source)
         undeclared = meta.find_undeclared_variables(ast)   # compiles: 10**5000 fails here
     except EXPRESSION_ERRORS:
         return []            # reported where it is compiled
+    return _unknown_names(undeclared, attribute_chains(ast, shape), shape, local)
 
+
+def _unknown_names(undeclared: set[str], chains: Iterable[tuple[str, ...]], shape: dict,
+                   local: Iterable[str]) -> list[str]:
+    """The messages of `name_problems`: the names read (`undeclared`) and the attribute
+    chains of known names (`chains`)."""
     local = set(local)
     known = sorted(set(shape) | local)
     out = []
@@ -399,7 +434,7 @@ def name_problems(source: str, shape: dict, local: Iterable[str] = ()) -> list[s
                        - set(environment().globals)):
         out.append(_("unknown name {name!r}{hint} (known: {known})").format(
             name=name, hint=suggest(name, known), known=words(known)))
-    for dotted in attribute_chains(ast, shape):
+    for dotted in chains:
         missing = missing_in(shape, dotted)
         if missing:
             out.append(_("the data has no field {field!r}{hint}").format(

@@ -158,6 +158,36 @@ def test_values_of_the_built_in_card_layouts_give_what_jinja_gives():
                 assert fast(source, ctx)[1] == expected, (source, ctx)
 
 
+def test_names_of_a_bare_dotted_value_are_checked_as_the_compiled_template_checks_them():
+    """A layout's `{{ a.b }}` values are checked for unknown names without compiling them
+    (`bare_path`); the messages are those of the compiled template's names, on the built-in
+    shapes, typos, locals, constants and operator words."""
+    from generator.context import card_shape
+    from generator.orders import order_shape
+    from generator.templating import bare_path, name_problems, parsed_name_problems, variables
+    roots = ["person", "persn", "company", "order", "item", "index", "today", "row", "range",
+             "loop", "none", "None", "true", "not", "if", "in", "x"]
+    steps = ["name", "nmae", "qr_codes", "customer", "items", "strip", "display_name", "a"]
+    rnd = random.Random(5)
+    sources = {"{{ %s }}" % root for root in roots}
+    for _ in range(400):
+        dotted = ".".join([rnd.choice(roots)] + rnd.sample(steps, rnd.randint(1, 3)))
+        sources.add(rnd.choice(["{{ %s }}", "{{%s}}", "{{- %s -}}", "{{ %s}}"]) % dotted)
+    checked = 0
+    for shape in (card_shape(), order_shape()):
+        for local in ((), ("item", "index"), ("row",)):
+            for source in sorted(sources):
+                expected = parsed_name_problems(source, shape, local)
+                assert name_problems(source, shape, local) == expected, (source, local)
+                if bare_path(source) is not None:
+                    checked += 1
+                    from generator.templating import environment, nodes
+                    ast = environment().parse(source)
+                    assert variables(source) == {n.name for n in ast.find_all(nodes.Name)
+                                                 if n.ctx == "load"}, source
+    assert checked > 1000
+
+
 def test_undefined_attribute_of_nothing_is_soft():
     assert isinstance(form_environment().undefined(obj=None, name="x"), FormUndefined)
 

@@ -167,3 +167,23 @@ def test_the_line_count_is_the_number_of_lines_wrap_makes(text, width, spacing):
     """linebreak.line_count (greedy, for a card's search of a balanced width) against wrap."""
     assert linebreak.line_count(text, CHAIN.widths, CHAIN.default_width, width, spacing) == \
         len(wrap(text, CHAIN.widths, CHAIN.default_width, width, spacing))
+
+
+@given(text=st.lists(st.sampled_from(PIECES + ["\n", "      ", "fieldprintfieldprint"]),
+                     min_size=0, max_size=25).map("".join),
+       limits=st.lists(st.floats(min_value=0, max_value=20000), min_size=1, max_size=6),
+       spacing=st.sampled_from([0.0, 40.0, -20.0]))
+def test_a_text_measured_once_wraps_at_every_width_as_a_text_measured_each_time(
+        text, limits, spacing):
+    """linebreak.Paragraphs keeps the pieces of a text whose words all fit and reuses them at
+    the next width (a card's balanced lines try a dozen): the pieces made at each width are
+    the reference, and so are the lines and counts of a text measured for that width alone."""
+    once = linebreak.Paragraphs(text, CHAIN.widths, CHAIN.default_width, spacing)
+    for limit in limits:
+        held = linebreak._tolerant(limit)
+        for para in once._paras:
+            if para.total > held:
+                assert para.pieces(held) == linebreak._pieces(para, held)
+        fresh = linebreak.Paragraphs(text, CHAIN.widths, CHAIN.default_width, spacing)
+        assert once.wrap(limit) == fresh.wrap(limit)
+        assert once.line_count(limit) == len(fresh.wrap(limit))

@@ -50,12 +50,32 @@ def wrap(text: str, font_name: str, size: float, width: float,
     return linebreak.wrap(text, widths, default, width / scale, letter_spacing / scale)
 
 
-def line_count(text: str, font_name: str, size: float, width: float,
-               letter_spacing: float = 0.0) -> int:
-    """How many lines `wrap` makes (same arguments), without making them."""
-    widths, default, _, _ = _metrics(font_name)
-    scale = size / 1000
-    return linebreak.line_count(text, widths, default, width / scale, letter_spacing / scale)
+class _Measured:
+    """`text` in `font_name` measured once for every size and width `fit_text` tries: its
+    `wrap` is this module's `wrap`, `line_count` how many lines it makes
+    (`linebreak.Paragraphs` at each letter spacing in font units: one for all sizes without
+    letter spacing)."""
+
+    def __init__(self, text: str, font_name: str, letter_spacing: float):
+        self.widths, self.default, _, _ = _metrics(font_name)
+        self.text, self.letter_spacing = text, letter_spacing
+        self._at: dict[float, linebreak.Paragraphs] = {}
+
+    def _paragraphs(self, scale: float) -> linebreak.Paragraphs:
+        spacing = self.letter_spacing / scale
+        found = self._at.get(spacing)
+        if found is None:
+            found = self._at[spacing] = linebreak.Paragraphs(self.text, self.widths,
+                                                              self.default, spacing)
+        return found
+
+    def wrap(self, size: float, width: float) -> list[str]:
+        scale = size / 1000
+        return self._paragraphs(scale).wrap(width / scale)
+
+    def line_count(self, size: float, width: float) -> int:
+        scale = size / 1000
+        return self._paragraphs(scale).line_count(width / scale)
 
 
 @dataclass(frozen=True)
@@ -84,9 +104,10 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
     width = width_mm * MM
     height = height_mm * MM
     low = size if min_size is None else min_size
+    measured = _Measured(text, font_name, letter_spacing)
 
     def attempt(current: float):     # (lines needed, leading, height, fits): no lines made
-        count = line_count(text, font_name, current, width, letter_spacing)
+        count = measured.line_count(current, width)
         leading = current * line_height
         tall = block_height(count, current, leading, font_name)
         return count, leading, tall, count <= max_lines and tall <= height + 0.01
@@ -125,7 +146,7 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
     count, leading, tall, fits = result
     if fits:
         if balance and count > 1 and "\n" not in text:
-            lines = _balanced(text, font_name, current, width, count, letter_spacing)
+            lines = _balanced(measured, current, width, count)
             # a name cut inside a word (…智 / 慧家庭…) may end its lines where its parts end
             # one or two steps smaller: take the first size that ends more lines well
             score = linebreak.well_ended(text, lines)
@@ -134,15 +155,14 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
                     break
                 trial = attempt(smaller)
                 if trial[3] and trial[0] == len(lines):
-                    better = _balanced(text, font_name, smaller, width, len(lines),
-                                       letter_spacing)
+                    better = _balanced(measured, smaller, width, len(lines))
                     if linebreak.well_ended(text, better) > score:
                         current, lines, leading = smaller, better, trial[1]
                         break
         else:
-            lines = wrap(text, font_name, current, width, letter_spacing)
+            lines = measured.wrap(current, width)
         return Fit(tuple(lines), current, leading, True)
-    lines = wrap(text, font_name, current, width, letter_spacing)
+    lines = measured.wrap(current, width)
     if len(lines) > max_lines:
         reason = ngettext("needs {n} lines at {size:g} pt, the box allows {allowed} line of "
                           "{width:g} mm", "needs {n} lines at {size:g} pt, the box allows "
@@ -156,18 +176,19 @@ def fit_text(text: str, font_name: str, width_mm: float, height_mm: float, *, si
     return Fit(tuple(lines), current, leading, False, reason)
 
 
-def _balanced(text, font_name, size, width, n, letter_spacing) -> list[str]:
+def _balanced(measured: _Measured, size: float, width: float, n: int) -> list[str]:
     """`n` lines of similar length (the narrowest width that still gives n lines), unless a
     slightly wider wrap lets more lines end where a word ends (…有限公司 / 园区分公司:
     `linebreak.preferred_breaks`)."""
     lo, hi = width / n, width
     for _ in range(12):
         mid = (lo + hi) / 2
-        if line_count(text, font_name, size, mid, letter_spacing) <= n:
+        if measured.line_count(size, mid) <= n:
             hi = mid
         else:
             lo = mid
-    best = wrap(text, font_name, size, hi, letter_spacing)
+    best = measured.wrap(size, hi)
+    text = measured.text
 
     def natural(lines) -> int:
         return linebreak.well_ended(text, lines)
@@ -176,7 +197,7 @@ def _balanced(text, font_name, size, width, n, letter_spacing) -> list[str]:
         return best
     chosen, score = best, natural(best)
     for step in range(1, 13):            # widths from the balanced one up to the full box
-        trial = wrap(text, font_name, size, hi + (width - hi) * step / 12, letter_spacing)
+        trial = measured.wrap(size, hi + (width - hi) * step / 12)
         if len(trial) == len(best) and natural(trial) > score:
             chosen, score = trial, natural(trial)
             if score == len(trial) - 1:

@@ -119,3 +119,31 @@ def test_help_imports_none_of_the_work_behind_the_commands():
                             capture_output=True, text=True, timeout=120, cwd=root)
     assert "EXIT: 0" in result.stdout, result.stdout + result.stderr
     assert result.stdout.rsplit("LOADED:", 1)[1].split() == []
+
+
+def test_validate_imports_with_the_collector_paused_and_leaves_it_running():
+    """validate imports its libraries with the cyclic garbage collector paused and freezes what
+    they made (generator/startup.py); the collector runs again for the data."""
+    probe = VALIDATE_PROBE.format(args=VALIDATE, prefixes=("nothing",)) + (
+        "import gc; print('GC', gc.isenabled(), gc.get_freeze_count() > 10000)")
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=120, cwd=root)
+    assert "EXIT: 0" in result.stdout, result.stdout + result.stderr
+    assert result.stdout.split("GC", 1)[1].split() == ["True", "True"]
+
+
+def test_importing_leaves_a_paused_collector_paused():
+    import gc
+
+    from generator.startup import importing
+    gc.disable()
+    try:
+        with importing():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with importing():
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -25,7 +25,11 @@ from .common import data_argument, load, report_problems, warning_prefix
       fieldprint validate 花名册.xlsx 工单.csv --section work_orders"""))
 @data_argument
 def validate(data):
-    from ..orders import order_warnings
+    from ..startup import importing
+    with importing():   # what validate uses, imported before the data is read
+        from ..card import check  # noqa: F401
+        from ..data.dataset import load_dataset  # noqa: F401
+        from ..orders import order_warnings
     # a file the data names that is missing leaves its record loaded: the badges are checked
     # too, so everything is fixed in one round
     try:

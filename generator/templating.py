@@ -280,7 +280,9 @@ class Expression:
     A bare dotted name is read from the context (`lookup`) and its template compiled only when
     a value needs it (not text, not None): a card layout loads without compiling most of its
     values. Words with dotted names and if/else on them follow their `plan` when every name
-    they read is text or nothing (tests/test_form_fast_paths.py compares both ways)."""
+    they read is text or nothing, and are compiled, like a bare name, only when a value needs
+    it: neither can fail to compile once parsed (tests/test_form_fast_paths.py compares both
+    ways)."""
 
     __slots__ = ("source", "where", "_template", "_plain", "_path", "_plan")
 
@@ -294,11 +296,13 @@ class Expression:
             return
         match = DOTTED.match(source)
         if match is None:
-            self._template = self._compile()
             self._plan = plan(source)
-        else:   # parsed now, so that a mistake is still found when the layout is loaded
+            if self._plan is None:
+                self._template = self._compile()
+        else:
             self._path = tuple(match[1].split("."))
-            self._compile(environment().parse)
+            if bare_path(source) is None:   # `{{ not.x }}`: parsed now, so that a mistake
+                self._compile(environment().parse)   # is found when the layout is loaded
 
     def _compile(self, how=None):
         try:
@@ -324,7 +328,7 @@ class Expression:
 
 
 # words that are no name at the start of an expression (constants, operators)
-_NOT_NAMES = frozenset("true false none True False None not and or in is if else".split())
+NOT_NAMES = frozenset("true false none True False None not and or in is if else".split())
 
 
 def bare_path(source: str) -> tuple[str, ...] | None:
@@ -334,7 +338,7 @@ def bare_path(source: str) -> tuple[str, ...] | None:
     if match is None:
         return None
     path = tuple(match[1].split("."))
-    return None if path[0] in _NOT_NAMES else path
+    return None if path[0] in NOT_NAMES else path
 
 
 def variables(source: str) -> set[str]:

@@ -167,7 +167,8 @@ def test_names_of_a_bare_dotted_value_are_checked_as_the_compiled_template_check
     from generator.templating import bare_path, name_problems, parsed_name_problems, variables
     roots = ["person", "persn", "company", "order", "item", "index", "today", "row", "range",
              "loop", "none", "None", "true", "not", "if", "in", "x"]
-    steps = ["name", "nmae", "qr_codes", "customer", "items", "strip", "display_name", "a"]
+    steps = ["name", "nmae", "qr_codes", "customer", "items", "strip", "display_name", "a",
+             "if", "not", "none", "in", "for", "is", "and", "true", "loop"]
     rnd = random.Random(5)
     sources = {"{{ %s }}" % root for root in roots}
     for _ in range(400):
@@ -183,6 +184,8 @@ def test_names_of_a_bare_dotted_value_are_checked_as_the_compiled_template_check
                     checked += 1
                     from generator.templating import environment, nodes
                     ast = environment().parse(source)
+                    environment().from_string(source)   # compiled when first needed: cannot fail
+                    form_environment().compile_expression(source.strip("{}- "))
                     assert variables(source) == {n.name for n in ast.find_all(nodes.Name)
                                                  if n.ctx == "load"}, source
     assert checked > 1000

@@ -19,8 +19,8 @@ from jinja2 import TemplateError
 
 from ..errors import UserError
 from ..i18n import _
-from ..templating import (EXPRESSION_ERRORS, MissingUndefined, environment, failed, fast_text,
-                          plan, reword_undefined)
+from ..templating import (EXPRESSION_ERRORS, NOT_NAMES, MissingUndefined, environment, failed,
+                          fast_text, plan, reword_undefined)
 from ..templating import DOTTED as _DOTTED
 from ..templating import MISSING as _MISS
 from ..templating import lookup as _lookup
@@ -120,17 +120,27 @@ class Value:
             text = m[1].strip()
         self.expression = text
         self.path = tuple(text.split(".")) if _NAME_PATH.match(text) else None
+        self._expr = None
+        if self.path is None or self.path[0] in NOT_NAMES:
+            self._expr = self._compiled()
+        # else a bare name (`company.logo`), read from the context; compiled when only the
+        # expression can say (a method, an object): it cannot fail to compile
+
+    def _compiled(self):
         try:
-            self._expr = form_environment().compile_expression(text, undefined_to_none=False)
+            return form_environment().compile_expression(self.expression,
+                                                         undefined_to_none=False)
         except EXPRESSION_ERRORS as exc:  # 10**5000 is folded (and fails) when compiled
             raise ValueError(_("cannot read the expression {source!r}: {error}").format(
-                source=source, error=exc)) from None
+                source=self.source, error=exc)) from None
 
     def __call__(self, context: dict) -> Any:
         if self.path is not None:
             value = _lookup(context, self.path)
             if value is not _MISS:
                 return value
+        if self._expr is None:
+            self._expr = self._compiled()
         try:
             result = self._expr(**context)
         except EXPRESSION_ERRORS as exc:

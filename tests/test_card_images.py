@@ -172,3 +172,32 @@ def test_pictures_that_need_no_change_stay_readable(tmp_path, mode):
     Image.new(mode, (100, 100)).save(tmp_path / "small.png")
     picture = load_picture(tmp_path / "small.png", (20, 20))
     assert len(picture.getRGBData()) >= 100 * 100
+
+
+def _truncated_png(folder):
+    Image.new("RGB", (800, 800), (10, 80, 200)).save(folder / "whole.png")
+    data = (folder / "whole.png").read_bytes()
+    (folder / "cut.png").write_bytes(data[: len(data) // 2])
+    return folder / "cut.png"
+
+
+@pytest.mark.parametrize("make", [
+    _file("empty.png", b""), _file("text.png", b"not a logo"),
+    _file("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>'), lambda d: d,
+    lambda d: d / "missing.png", lambda d: _huge_png_header(d / "bomb.png"), _truncated_png,
+    lambda d: make_photo(d / "logo.jpg"), lambda d: make_photo(d / "logo.png", fmt="PNG"),
+    lambda d: make_photo(d / "logo.gif", mode="P", fmt="GIF"),
+])
+def test_a_picture_checked_is_refused_or_passed_as_one_loaded_to_print(tmp_path, make):
+    """check_picture (fieldprint validate: nothing drawn) refuses what load_picture refuses,
+    with the same message, and passes what it prints."""
+    from generator.card.images import check_picture
+    path = make(tmp_path)
+    outcomes = []
+    for use in (lambda: load_picture(path, (8, 8)), lambda: check_picture(path)):
+        try:
+            use()
+            outcomes.append(None)
+        except ImageProblem as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]

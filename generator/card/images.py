@@ -286,15 +286,27 @@ def decode_picture(path: Path) -> Image.Image:
     """The whole picture at `path` decoded (full size, its own mode), turned upright by its
     EXIF orientation, and detached from the file, which is closed. Raises ImageProblem when
     the file is missing, empty, not a picture, too large (MAX_PIXELS) or cannot be decoded."""
-    path = Path(path)
-    opened = _open(path)
+    opened = _decoded(Path(path))
     try:
-        try:
-            opened.load()
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise ImageProblem(_("cannot decode {path} ({reason}); the file may be damaged")
-                               .format(path=path, reason=exc)) from None
         # a new image in every case (a copy when there is nothing to turn): it outlives the file
         return ImageOps.exif_transpose(opened)
     finally:
         opened.close()
+
+
+def check_picture(path: Path) -> None:
+    """What `decode_picture` (and so `load_picture`) checks, the whole file decoded, for a run
+    that draws nothing (`fieldprint validate`): nothing is turned, sized or kept. Raises
+    ImageProblem."""
+    _decoded(Path(path)).close()
+
+
+def _decoded(path: Path) -> Image.Image:
+    opened = _open(path)
+    try:
+        opened.load()
+    except (OSError, SyntaxError, ValueError) as exc:
+        opened.close()
+        raise ImageProblem(_("cannot decode {path} ({reason}); the file may be damaged")
+                           .format(path=path, reason=exc)) from None
+    return opened

@@ -92,13 +92,14 @@ class RunResult:
     shared_back: bool = False          # only backs, the same card for everyone
 
 
-def prepare(run: CardRun, photos: PhotoSource | None = None, *, embed: bool = True
+def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool = False
             ) -> tuple[CardRenderer, list[PreparedCard], list[Problem], list[PreparedCard]]:
     """Evaluate every card: (renderer, valid cards, warnings, refused cards). Raises UserError
     listing every problem of every person, unless `run.skip_invalid` (then problems of the
     layout or the company still stop the run). Photos are handed to `photos` as each card is
-    ready, so decoding starts while the rest are still being checked. `embed` False: the
-    fonts are read for measuring only (`check`: nothing will be drawn)."""
+    ready, so decoding starts while the rest are still being checked. `check_only`: nothing
+    will be drawn (`check`): the fonts are read for measuring only, pictures decoded only to
+    check them."""
     if not run.people:
         raise UserError(_("no staff to print: the data has no 'staff' records (or --only or "
                           "--team matched none)"))
@@ -108,12 +109,12 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, embed: bool = Tr
         raise UserError(_("the layout {layout} has no {side} side; use --side {other}").format(
             layout=run.layout.path.name, side=pgettext("--side", missing[0]),
             other=pgettext("--side", _OTHER_SIDE[missing[0]])))
-    fonts = font_set(run.company, embed=embed)
+    fonts = font_set(run.company, embed=not check_only)
     renderer = CardRenderer(run.layout, run.company, fonts, sides=sides, context=run.context,
                             allow_missing_photos=run.allow_missing_photos,
                             allow_missing_qr=run.allow_missing_qr,
                             company_origin=run.company_origin,
-                            missing_said=run.missing_said)
+                            missing_said=run.missing_said, check_only=check_only)
     problems = list(renderer.static_problems)
     warnings = list(renderer.static_warnings)
     if problems:
@@ -149,7 +150,7 @@ def check(run: CardRun) -> list[Problem]:
     fit, a character the font lacks)."""
     from dataclasses import replace
     try:
-        _, _cards, _warnings, refused = prepare(replace(run, skip_invalid=True), embed=False)
+        _, _cards, _warnings, refused = prepare(replace(run, skip_invalid=True), check_only=True)
     except UserError as exc:
         return list(exc.problems)
     return [p for card in refused for p in card.problems]

@@ -184,7 +184,8 @@ class CardRenderer:
     def __init__(self, layout: CompiledLayout, company, fonts: FontSet, *,
                  sides: tuple[str, ...] = ("front", "back"), allow_missing_photos: bool = False,
                  allow_missing_qr: bool = False, company_origin=None, as_of=None,
-                 context: dict | None = None, missing_said: Iterable[Path] = ()):
+                 context: dict | None = None, missing_said: Iterable[Path] = (),
+                 check_only: bool = False):
         self.layout = layout
         self.company = company
         self.fonts = fonts
@@ -194,6 +195,7 @@ class CardRenderer:
         # files already said to be missing (by the data's loading, in `fieldprint validate`):
         # an element showing one is left out (a photo: its placeholder), not said again
         self.missing_said = frozenset(Path(p).absolute() for p in missing_said)
+        self.check_only = check_only   # nothing will be drawn: pictures are only checked
         self._codes: dict[str, FoundCode | ImageProblem] = {}
         self.base = {**(context or {}), "company": company_context(company),
                      "today": as_of or today()}
@@ -339,9 +341,13 @@ class CardRenderer:
             return None
         return TextOp(x, y, w, h, fit, font, colour, align, valign, letter_spacing)
 
-    def picture(self, path: Path, box_mm: tuple[float, float], fit: str) -> EmbeddedImage:
+    def picture(self, path: Path, box_mm: tuple[float, float], fit: str) -> EmbeddedImage | None:
         """A logo or artwork file sized for a `box_mm` (width, height) box, once per file, size
-        and fit in this run. Raises ImageProblem (again, for each use, when it did once)."""
+        and fit in this run; None when the run only checks (`check_only`: the file decoded,
+        nothing sized). Raises ImageProblem (again, for each use, when it did once)."""
+        if self.check_only:
+            _once(self._pictures, str(path), lambda: images.check_picture(path) or True)
+            return None
         key = (str(path), round(box_mm[0], 3), round(box_mm[1], 3), fit)
         return _once(self._pictures, key, lambda: images.load_picture(path, box_mm, fit=fit))
 
@@ -490,6 +496,8 @@ def _image(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
         picture = r.picture(path, (w, h), m.fit)
     except ImageProblem as exc:
         problems.append(who.problem(el, str(exc)))
+        return []
+    if picture is None:   # checked only: nothing is drawn
         return []
     return [PictureOp(x, y, w, h, picture, picture.getSize(), m.fit, m.align, m.opacity)]
 

@@ -466,3 +466,25 @@ def test_in_reading_order_keeps_files_apart_and_the_rest_stable():
                                   Problem("no place"),
                                   Problem("a1 again", Location("a.yaml", 1, 5)))
     assert in_reading_order([b2, a9, a1, none, a1_again]) == [b2, a1, a1_again, a9, none]
+
+
+def test_list_and_mapping_fields_default_to_a_new_empty_one_each_time():
+    """The models' default factories (empty_list, empty_dict: cheaper for pydantic to inspect
+    than the builtins) give what list() and dict() give, a new one each time."""
+    import inspect
+
+    from generator.card import model as card_model
+    from generator.data import models
+    seen = 0
+    for module in (models, card_model):
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and issubclass(cls, models.BaseModel)):
+                continue
+            for name, info in cls.model_fields.items():
+                factory = info.default_factory
+                if factory in (models.empty_list, models.empty_dict):
+                    seen += 1
+                    first, second = factory(), factory()
+                    assert first == (list() if factory is models.empty_list else dict())
+                    assert first is not second, (cls, name)
+    assert seen >= 10

@@ -30,7 +30,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationI
                       WrapValidator, model_validator)
 
 from ..layoutfile import typed_model
-from ..data.models import Text
+from ..data.models import Text, empty_dict, empty_list
 from ..errors import suggest
 from ..i18n import _, words
 
@@ -277,10 +277,10 @@ class CardLayout(_Model):
     width: PositiveLength
     height: PositiveLength
     bleed: Length = Field(default=0.0, ge=0, le=5)
-    colours: dict[str, Colour] = Field(default_factory=dict)
+    colours: dict[str, Colour] = Field(default_factory=empty_dict)
     sheet: SheetSpec = Field(default_factory=SheetSpec)
     front: list[ElementField]
-    back: list[ElementField] = Field(default_factory=list)
+    back: list[ElementField] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
     def _palette(self):

@@ -10,14 +10,18 @@ that made them, so they are kept in one SQLite file per face in the user's cache
 - ``FIELDPRINT_CACHE_DIR`` names another folder; ``FIELDPRINT_CACHE_DIR=off`` turns it off.
 
 The key of a face is a hash of the file's size, its first and last megabyte, the face index,
-the instance, fontTools' version and `VERSION` (raise it when the conversion changes). A
+the instance, the installed fontTools (its package file, which names its version: read, not
+imported, so a face read before is measured without fontTools) and `VERSION` (raise it when
+the conversion changes). A
 fresh machine (or CI) starts empty and fills it as it prints; nothing depends on it being
 warm: a cached glyph is the same bytes as a converted one. A cache that cannot be written
 (read-only home, a full disk) is simply not used.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import marshal
 import os
 import sqlite3
@@ -42,9 +46,17 @@ def cache_dir() -> Path | None:
     return Path(base) / "fieldprint" / "fonts"
 
 
+@functools.lru_cache(maxsize=1)
+def _fonttools() -> str:
+    """A hash of fontTools' package file (`fontTools/__init__.py`, which holds its version):
+    what the cached conversions depend on, found without importing fontTools."""
+    spec = importlib.util.find_spec("fontTools")
+    with open(spec.origin, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
 def face_key(path: str, index: int, location: dict | None) -> str:
     """A hash naming one face of one font file at one instance (see the module doc)."""
-    import fontTools
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
@@ -52,7 +64,7 @@ def face_key(path: str, index: int, location: dict | None) -> str:
         if size > _CHUNK:
             fh.seek(max(_CHUNK, size - _CHUNK))
             digest.update(fh.read(_CHUNK))
-    digest.update(repr((size, index, sorted((location or {}).items()), fontTools.version,
+    digest.update(repr((size, index, sorted((location or {}).items()), _fonttools(),
                         VERSION)).encode())
     return digest.hexdigest()[:32]
 

@@ -26,7 +26,7 @@ between characters (letter spacing, same unit).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 # Characters that may not start a line, and characters that may not end one.
 NO_START = frozenset("，。、；：？！）】」』〕〉》〗〙〛’”…‥—～·・ー々〻"
@@ -182,7 +182,10 @@ def wrap(text: str, widths: Mapping[int, float], default: float, limit: float,
     single character wider than the limit. A line that would end inside a word ends at the
     last `preferred_breaks` place on it instead, when it is still `ROOM` full.
     """
-    return Paragraphs(text, widths, default, spacing).wrap(limit)
+    lines: list[str] = []
+    for para in text.split("\n"):
+        lines.extend(_wrap_para(_Para(para, widths, default, spacing, False), limit, spacing))
+    return lines
 
 
 class Paragraphs:
@@ -196,7 +199,8 @@ class Paragraphs:
                  spacing: float = 0.0):
         self.text = text
         self.spacing = spacing
-        self._paras = [_Para(para, widths, default, spacing) for para in text.split("\n")]
+        self._paras = [_Para(para, widths, default, spacing, True)
+                       for para in text.split("\n")]
 
     def wrap(self, limit: float) -> list[str]:
         lines: list[str] = []
@@ -205,43 +209,51 @@ class Paragraphs:
         return lines
 
     def line_count(self, limit: float) -> int:
-        count = 0
-        held = _tolerant(limit)
-        for para in self._paras:
-            pieces = para.pieces(held) or ()
-            k = lines = 0
-            while k < len(pieces):
-                k = _fill(pieces, k, held, self.spacing)[-1][0]
-                lines += 1
-            count += lines or 1             # a paragraph that fits (or is empty): one line
-        return count
+        return _line_count(self._paras, limit, self.spacing)
+
+
+def _line_count(paras: Iterable[_Para], limit: float, spacing: float) -> int:
+    count = 0
+    held = _tolerant(limit)
+    for para in paras:
+        pieces = para.pieces(held) or ()
+        k = lines = 0
+        while k < len(pieces):
+            k = _fill(pieces, k, held, spacing)[-1][0]
+            lines += 1
+        count += lines or 1                 # a paragraph that fits (or is empty): one line
+    return count
 
 
 class _Para:
-    """One paragraph (no newline) of `Paragraphs`, measured."""
+    """One paragraph (no newline), measured; `keep`: its pieces are kept for other widths
+    (`Paragraphs`), not for a text wrapped once (`wrap`)."""
 
     __slots__ = ("text", "widths", "default", "spacing", "units", "total", "_whole", "_widest",
-                 "_good")
+                 "_good", "_keep")
 
-    def __init__(self, para: str, widths, default, spacing):
+    def __init__(self, para: str, widths, default, spacing, keep: bool):
         get = widths.get
         self.text, self.widths, self.default, self.spacing = para, widths, default, spacing
+        self._keep = keep
         self.units = [get(ord(c), default) for c in para]
         self.total = sum(self.units) + spacing * max(0, len(para) - 1)
-        self._whole: list | None = None    # the pieces when no word needs cutting
-        self._widest = 0.0                 # the widest of their words
+        self._whole: list | None = None    # the pieces when no word is cut
+        self._widest = 0.0                 # the widest of them
         self._good: dict[int, int] | None = None
 
     def pieces(self, limit: float) -> list | None:
-        """`_pieces` of this paragraph at `limit`."""
+        """`_pieces` of this paragraph at `limit` (None: it fits as typed)."""
         if self.total <= limit:
             return None
-        if self._whole is None:
-            self._whole = _pieces(self, float("inf"))
-            self._widest = max((p[2] for p in self._whole), default=0.0)
-        if self._widest <= limit:          # no word is cut: the same pieces at any such width
-            return self._whole
-        return _pieces(self, limit)
+        whole = self._whole
+        if whole is not None and self._widest <= limit:
+            return whole
+        made = _pieces(self, limit)
+        if self._keep and whole is None and all(p[4] is not None for p in made):
+            # no word was cut: the same pieces at any width where the widest one fits
+            self._whole, self._widest = made, max((p[2] for p in made), default=0.0)
+        return made
 
     @property
     def good(self) -> dict[int, int]:
@@ -261,7 +273,8 @@ def line_count(text: str, widths: Mapping[int, float], default: float, limit: fl
     end: the fewest lines are the greedy fill's, each line taking as much as fits. For
     searching a width (a card's balanced lines); `wrap` is the reference
     (tests/test_linebreak.py)."""
-    return Paragraphs(text, widths, default, spacing).line_count(limit)
+    return _line_count((_Para(para, widths, default, spacing, False)
+                        for para in text.split("\n")), limit, spacing)
 
 
 def _tolerant(limit: float) -> float:

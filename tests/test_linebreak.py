@@ -177,13 +177,14 @@ def test_a_text_measured_once_wraps_at_every_width_as_a_text_measured_each_time(
         text, limits, spacing):
     """linebreak.Paragraphs keeps the pieces of a text whose words all fit and reuses them at
     the next width (a card's balanced lines try a dozen): the pieces made at each width are
-    the reference, and so are the lines and counts of a text measured for that width alone."""
+    the reference, and so are the lines and counts of the text wrapped once at that width."""
     once = linebreak.Paragraphs(text, CHAIN.widths, CHAIN.default_width, spacing)
     for limit in limits:
         held = linebreak._tolerant(limit)
         for para in once._paras:
             if para.total > held:
                 assert para.pieces(held) == linebreak._pieces(para, held)
-        fresh = linebreak.Paragraphs(text, CHAIN.widths, CHAIN.default_width, spacing)
-        assert once.wrap(limit) == fresh.wrap(limit)
-        assert once.line_count(limit) == len(fresh.wrap(limit))
+        lines = wrap(text, CHAIN.widths, CHAIN.default_width, limit, spacing)
+        assert once.wrap(limit) == lines
+        assert once.line_count(limit) == len(lines) == linebreak.line_count(
+            text, CHAIN.widths, CHAIN.default_width, limit, spacing)

@@ -89,8 +89,14 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
         from ..data.yamlsource import warn_if_pure_python
         warn_if_pure_python()
     # photos and logos play no part here: a missing one must not stop the safety report; nor
-    # does one incomplete record: it is listed as invalid, with its problems
-    dataset = load(tuple(data), missing_files="ignore", keep_incomplete=True)
+    # does one incomplete record: it is listed as invalid, with its problems; nor a wrong
+    # staff record: the person is left out, their items listed under their staff id
+    dataset = load(tuple(data), missing_files="ignore", keep_incomplete=True,
+                   keep_valid_staff=True)
+    if dataset.refused_staff:
+        report_problems(dataset.refused_staff, prefix=_(
+            "warning (person left out of the staff list; their items are listed under "
+            "their staff id): "))
     incomplete = [p for _pos, _item, problems in dataset.incomplete for p in problems]
     if incomplete:
         report_problems(incomplete, prefix=_("warning (listed as invalid): "))

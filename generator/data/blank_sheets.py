@@ -61,7 +61,7 @@ HINTS: dict[str, dict[str, str]] = {
                   "manufactured": "生产日期；可只写年月，如 2023-05",
                   "in_service": "启用日期（生产日期、启用日期至少填一个）"},
     "checks": {"item": "必填。设备编号（台账中的编号）", "date": "必填。检查日期",
-               "type": "必填。检测 / 外观检查", "result": "必填。合格 / 不合格"},
+               "type": "必填。检测（预防性试验、抽检）/ 外观检查", "result": "必填。合格 / 不合格"},
 }
 
 DATE_FORMATS = {"date": "yyyy-mm-dd", "month": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}

@@ -107,18 +107,21 @@ BATCH_CHECK_SHEETS = {"batch_checks", "batchchecks", "批次抽检", "批次抽�
 def choices() -> dict[str, dict[str, list[str]]]:
     """The values a spreadsheet cell may hold, by section and column (the Chinese labels of coded
     fields), for the drop-down lists of the templates."""
-    from .models import (CAUSE_LABELS, CHECK_TYPE_LABELS, EQUIPMENT_LABELS, KIND_LABELS,
-                         RATING_LABELS, RESULT_LABELS, SERVICE_LABELS)
+    from .models import (CAUSE_LABELS, CHECK_TYPE_LABELS, CHECK_TYPE_WORDS, EQUIPMENT_LABELS,
+                         KIND_LABELS, RATING_LABELS, RESULT_LABELS, SERVICE_LABELS)
+    # a test is 检测, or 预防性试验 as the standard says it for insulated shoes
+    check_types = [CHECK_TYPE_LABELS["test"], CHECK_TYPE_WORDS["test"][0],
+                   *(label for code, label in CHECK_TYPE_LABELS.items() if code != "test")]
     return {
         "work_orders": {"kind": list(KIND_LABELS.values()),
                         "service": list(SERVICE_LABELS.values()),
                         "cause": list(CAUSE_LABELS.values()),
                         "rating": list(RATING_LABELS.values())},
         "equipment": {"kind": list(EQUIPMENT_LABELS.values())},
-        "checks": {"type": list(CHECK_TYPE_LABELS.values()),
+        "checks": {"type": check_types,
                    "result": list(RESULT_LABELS.values())},
         "batch_checks": {"kind": list(EQUIPMENT_LABELS.values()),
-                         "type": list(CHECK_TYPE_LABELS.values()),
+                         "type": check_types,
                          "result": list(RESULT_LABELS.values())},
         "staff": {"stars": ["0", "1", "2", "3", "4", "5"]},
     }

@@ -37,6 +37,9 @@ RATING_LABELS = {"very_satisfied": "非常满意", "satisfied": "满意", "neutr
                  "dissatisfied": "不满意"}
 EQUIPMENT_LABELS = {"helmet": "安全帽", "insulated_shoes": "绝缘鞋"}
 CHECK_TYPE_LABELS = {"test": "检测", "visual": "外观检查"}
+# The other words for a test: the standard's own for the insulated-shoe test (预防性试验, as
+# the report says it) and for a helmet's spot-check test (抽检).
+CHECK_TYPE_WORDS = {"test": ("预防性试验", "试验", "抽检", "检验")}
 RESULT_LABELS = {"pass": "合格", "fail": "不合格"}
 
 
@@ -372,7 +375,8 @@ class WorkOrder(Model):
 # ---------------------------------------------------------------- equipment
 class Check(Model):
     date: Date
-    type: Annotated[Literal["test", "visual"], BeforeValidator(_labelled(CHECK_TYPE_LABELS))]
+    type: Annotated[Literal["test", "visual"],
+                    BeforeValidator(_labelled(CHECK_TYPE_LABELS, CHECK_TYPE_WORDS))]
     result: Annotated[Literal["pass", "fail"], BeforeValidator(_labelled(RESULT_LABELS))]
     note: Text | None = None
 
@@ -405,7 +409,8 @@ class BatchCheck(Model):
     kind: Annotated[Literal["helmet", "insulated_shoes"],
                     BeforeValidator(_labelled(EQUIPMENT_LABELS))]
     date: Date
-    type: Annotated[Literal["test", "visual"], BeforeValidator(_labelled(CHECK_TYPE_LABELS))]
+    type: Annotated[Literal["test", "visual"],
+                    BeforeValidator(_labelled(CHECK_TYPE_LABELS, CHECK_TYPE_WORDS))]
     result: Annotated[Literal["pass", "fail"], BeforeValidator(_labelled(RESULT_LABELS))]
     sampled: int | None = Field(default=None, ge=1)
     note: Text | None = None
@@ -493,7 +498,8 @@ def choices_text(model: type, field: str) -> str | None:
         labels = None
     if labels is None:
         return None
-    words = {"cause": CAUSE_WORDS, "kind": KIND_WORDS}.get(field, {}) if model is WorkOrder else {}
+    words = ({"cause": CAUSE_WORDS, "kind": KIND_WORDS}.get(field, {}) if model is WorkOrder
+             else {"type": CHECK_TYPE_WORDS}.get(field, {}))
     parts = []
     for code, label in labels.items():
         short = words.get(code, ())[:1]

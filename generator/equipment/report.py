@@ -121,21 +121,40 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
                 if at < len(statuses) and statuses[at].item is register[looked]:
                     kept += 1
                 looked += 1
-            text = "; ".join(_problem_text(p) for p in problems)
+            texts = [_problem_text(p) for p in problems]
             basis = "manufactured" if item.kind == "helmet" else "in_service"
-            statuses.insert(kept + offset, Status(item, "invalid", None, basis, None, None,
-                                                  ("text", text, text)))
+            statuses.insert(kept + offset, Status(
+                item, "invalid", None, basis, None, None,
+                ("text", "; ".join(t for t, _said in texts), "；".join(z for _t, z in texts))))
     return Report(as_of, statuses, policy,
                   {p.id: p for p in dataset.staff}, dataset.company,
                   lambda section, record_id: dataset.origins.get((section, record_id)),
                   left_out)
 
 
-def _problem_text(problem) -> str:
-    """A problem of an incomplete record, for its reason: the field and message, where."""
+def _problem_text(problem) -> tuple[str, str]:
+    """A problem of an incomplete record, for its reason: (the field path and message, where,
+    for the JSON: 'manufactured: … (equipment.yaml:3)'; the same for the people's formats,
+    with the field named as the file names it: a spreadsheet's column header as written,
+    else the template's header, '生产日期: … (equipment.xlsx[台账] row 4)'; a YAML key as
+    it is)."""
+    from dataclasses import replace
+
+    from ..data.headers import COLUMNS
     field = problem.path.partition(".")[2] if "." in problem.path else ""
-    where = f" ({problem.location})" if problem.location is not None else ""
-    return f"{field}: {problem.message}{where}" if field else f"{problem.message}{where}"
+    location = problem.location
+    where = f" ({location})" if location is not None else ""
+    text = f"{field}: {problem.message}{where}" if field else f"{problem.message}{where}"
+    if location is None or (location.header is None and location.sheet is None):
+        return text, text   # a YAML file (or no place): its keys are the field paths
+    header = location.header
+    if header is None and field:   # a column the sheet lacks: the template's header for it
+        section, _dot, name = field.rpartition(".")
+        section = "checks" if section.startswith("checks") else "equipment"
+        columns = COLUMNS[section]
+        header = columns[name][1][0] if name in columns else field
+    said = f"{problem.message} ({replace(location, header=None)})"
+    return text, f"{header}: {said}" if header else said
 
 
 # ---------------------------------------------------------------------------------- JSON

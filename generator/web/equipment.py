@@ -27,12 +27,22 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 
 def load_report(ws: Workspace, as_of: dt.date | None):
-    """The equipment report of the workspace's register as of `as_of` (today by default). Raises
-    UserError when there is no register, or its data has problems."""
-    dataset = ws.load("equipment", "staff")
-    if not dataset.equipment:
+    """The equipment report of the workspace's register as of `as_of` (today by default), as
+    `fieldprint equipment` makes it: a staff record with a problem of its own is left out (its
+    holder's items are listed under the staff id), an equipment record with one is listed as
+    invalid. Raises UserError when there is no register, or a problem that is not one
+    record's (a file that cannot be read, a duplicate id)."""
+    return _load(ws, as_of)[0]
+
+
+def _load(ws: Workspace, as_of: dt.date | None):
+    """`load_report`, and the problems of the records left out or listed as invalid."""
+    dataset = ws.load("equipment", "staff", keep_valid_staff=True, keep_incomplete=True)
+    if not dataset.equipment and not dataset.incomplete:
         raise UserError(_("no equipment register yet: upload the register (台账)"))
-    return build_report(dataset, as_of or today(), DEFAULT_POLICY)
+    warnings = dataset.refused_staff + [p for _pos, _item, problems in dataset.incomplete
+                                        for p in problems]
+    return build_report(dataset, as_of or today(), DEFAULT_POLICY), warnings
 
 
 def _row(report, s) -> dict:
@@ -49,7 +59,7 @@ def dashboard(ws: Workspace, as_of: dt.date | None) -> dict:
     """What the page shows: counts by status and by team, the overdue and due-soon lists
     first, every item with its reason."""
     try:
-        report = load_report(ws, as_of)
+        report, warnings = _load(ws, as_of)
     except UserError as exc:
         return {"report": None, "problems": [where_parts(p) for p in exc.problems],
                 "as_of": (as_of or today()).isoformat(), "statuses": STATUSES,
@@ -60,6 +70,7 @@ def dashboard(ws: Workspace, as_of: dt.date | None) -> dict:
         counts = teams.setdefault(row["team"], dict.fromkeys(STATUSES, 0))
         counts[row["status"]] += 1
     return {"report": report, "problems": [], "summary": report.summary,
+            "warnings": [where_parts(p) for p in warnings],
             "statuses": STATUSES, "status_zh": STATUS_ZH,
             "overdue": [r for r in rows if r["status"] in ("overdue", "invalid")],
             "due_soon": [r for r in rows if r["status"] in ("due_today", "due_soon")],

@@ -128,10 +128,12 @@ class Workspace:
             shutil.copy2(path, keep)
 
     # -------------------------------------------------------------------------- loading
-    def load(self, *sections: str, keep_valid_staff: bool = False) -> Dataset:
+    def load(self, *sections: str, keep_valid_staff: bool = False,
+             keep_incomplete: bool = False) -> Dataset:
         """The company and the named sections, validated; UserError with every problem (but,
         keep_valid_staff, those of staff records: they are left out, their problems in
-        `Dataset.refused_staff`). Photos, logos and fonts are not required here; `confine`
+        `Dataset.refused_staff`; keep_incomplete, those of equipment records: they are in
+        `Dataset.incomplete`). Photos, logos and fonts are not required here; `confine`
         checks them."""
         paths = []
         if self.company_file.is_file():
@@ -146,7 +148,8 @@ class Workspace:
                     paths.append(checks)
         if not paths:
             raise UserError(_("the workspace has no data yet: upload the files first"))
-        return load_dataset(paths, missing_files="ignore", keep_valid_staff=keep_valid_staff)
+        return load_dataset(paths, missing_files="ignore", keep_valid_staff=keep_valid_staff,
+                            keep_incomplete=keep_incomplete)
 
     def resolve_photos(self, dataset: Dataset
                        ) -> tuple[list, list[Problem], list[Problem], PhotoMatch]:

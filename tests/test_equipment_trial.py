@@ -1,0 +1,173 @@
+"""A new user's trial of the safety report on the template spreadsheets (issue 19's trial):
+a typo in the staff sheet does not stop it, its reasons name the columns as the sheet
+writes them, and the standard's words for a test are taken."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from web_helpers import EXAMPLES, client, seed
+
+AS_OF = "2026-11-30"
+
+
+def _edit(path: Path, sheet: str | None, cells: dict, rows: list | None = None) -> None:
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet] if sheet else book.active
+    for ref, value in cells.items():
+        ws[ref] = value
+    for row in rows or []:
+        ws.append(row)
+    book.save(path)
+
+
+def _row_of(path: Path, sheet: str | None, value: str) -> int:
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet] if sheet else book.active
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == value)
+
+
+@pytest.fixture
+def files(tmp_path) -> Path:
+    for name in ("equipment.xlsx", "staff.xlsx"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    return tmp_path
+
+
+def _staff_typos(folder: Path) -> tuple[str, str]:
+    """星级 9 for SZ10001, an empty 姓名 for SZ10023: (their ids)."""
+    staff = folder / "staff.xlsx"
+    _edit(staff, None, {f"I{_row_of(staff, None, 'SZ10001')}": 9,
+                        f"B{_row_of(staff, None, 'SZ10023')}": None})
+    return "SZ10001", "SZ10023"
+
+
+def _items(result) -> dict[str, dict]:
+    return {i["id"]: i for i in json.loads(result.out)["items"]}
+
+
+# --------------------------------------------------------------- 1. a staff sheet's typo
+def test_a_staff_typo_leaves_the_person_out_not_the_report(cli, files):
+    left_out = _staff_typos(files)
+    args = ("equipment", files / "equipment.xlsx", files / "staff.xlsx", "--as-of", AS_OF)
+    result = cli(*args, "--format", "json")
+    assert result.code == 0, result
+    assert "nothing was written" not in result.err
+    # each person's problem is said, as a warning naming the sheet, row and column
+    assert "warning (person left out" in result.err
+    assert "staff.xlsx[花名册] row" in result.err and "星级" in result.err and "姓名" in result.err
+    items = _items(result)
+    # their items are still listed, under the staff id, with their status from the dates
+    theirs = [i for i in items.values() if i["holder"] in left_out]
+    assert {i["holder"] for i in theirs} == set(left_out)
+    assert all(i["status"] != "invalid" for i in theirs)
+    # the same number of items as without the typo
+    clean = cli("equipment", EXAMPLES / "equipment.xlsx", EXAMPLES / "staff.xlsx", "--as-of",
+                AS_OF, "--format", "json")
+    assert set(items) == set(_items(clean))
+    table = cli(*args)
+    assert table.code == 0, table
+    line = next(x for x in table.out.splitlines() if x.startswith("H-0001 "))
+    assert "SZ10001" in line
+
+
+def test_an_unknown_holder_stays_visible_as_invalid(cli, files):
+    register = files / "equipment.xlsx"
+    _edit(register, "台账", {f"C{_row_of(register, '台账', 'H-0005')}": "SZ99999"})
+    result = cli("equipment", register, files / "staff.xlsx", "--as-of", AS_OF,
+                 "--format", "json")
+    assert result.code == 0, result
+    item = _items(result)["H-0005"]
+    assert item["status"] == "invalid" and item["holder"] == "SZ99999"
+    assert "SZ99999" in item["reason"]
+
+
+def test_a_file_problem_still_stops_the_report(cli, files):
+    (files / "staff.xlsx").write_bytes(b"not a workbook")
+    result = cli("equipment", files / "equipment.xlsx", files / "staff.xlsx", "--as-of", AS_OF)
+    assert result.code == 2 and "staff.xlsx" in result.err
+
+
+def test_web_dashboard_shows_the_report_and_the_staff_warnings(tmp_path):
+    ws = seed(tmp_path / "ws", photos=False)
+    _staff_typos(ws)
+    page = client(ws).get(f"/equipment?as_of={AS_OF}").text
+    assert 'id="summary"' in page and 'id="all"' in page       # the dashboard is there
+    assert 'id="warnings"' in page
+    warnings = page[page.index('id="warnings"'):page.index('id="summary"')]
+    assert "星级" in warnings and "姓名" in warnings and "花名册" in warnings
+    everything = page[page.index('id="all"'):]
+    row = next(r for r in everything.split("<tr") if "<td>H-0001</td>" in r)
+    assert "SZ10001" in row
+
+
+def test_web_dashboard_lists_an_incomplete_item_as_invalid(tmp_path):
+    ws = seed(tmp_path / "ws", photos=False)
+    register = ws / "equipment.xlsx"
+    _edit(register, "台账", {f"E{_row_of(register, '台账', 'H-0003')}": "2024-13-45"})
+    page = client(ws).get(f"/equipment?as_of={AS_OF}").text
+    assert 'id="summary"' in page
+    row = next(r for r in page[page.index('id="all"'):].split("<tr")
+               if "<td>H-0003</td>" in r)
+    assert 'status-invalid' in row and "生产日期" in row and "manufactured" not in row
+
+
+# ----------------------------------------------------- 2. reasons name the sheet's columns
+@pytest.mark.chinese
+def test_reasons_name_the_column_header_not_the_field_path(cli, files, tmp_path):
+    register = files / "equipment.xlsx"
+    _edit(register, "台账", {f"B{_row_of(register, '台账', 'H-0002')}": "头盔",
+                             f"E{_row_of(register, '台账', 'H-0003')}": "2024-13-45"})
+    _edit(register, "检查记录", {}, rows=[["H-0006", "2026-11-01", "检测", "好", None]])
+    args = ("equipment", register, files / "staff.xlsx", "--as-of", AS_OF)
+    table = cli(*args)
+    assert table.code == 0, table
+    lines = {x.split()[0]: x for x in table.out.splitlines() if x[:2] in ("H-", "S-")}
+    for item, header, path in (("H-0002", "类别", "kind:"), ("H-0003", "生产日期", "manufactured:"),
+                               ("H-0006", "结果", "result:")):
+        assert f"{header}: " in lines[item] and path not in lines[item], lines[item]
+    assert "checks[" not in table.out
+    # the PDF's 原因 column too
+    pdf = cli(*args, "-o", tmp_path / "r.pdf")
+    assert pdf.code == 0, pdf
+    from pypdf import PdfReader
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages)
+    assert "manufactured:" not in text and "checks[" not in text and "kind:" not in text
+    # the JSON keeps its field paths (its contract)
+    items = _items(cli(*args, "--format", "json"))
+    assert items["H-0003"]["reason"].startswith("manufactured: ")
+    assert items["H-0006"]["reason"].startswith("checks[")
+
+
+def test_a_yaml_register_keeps_its_keys_in_the_reason(cli, tmp_path):
+    path = tmp_path / "equipment.yaml"
+    path.write_text("equipment:\n  - {id: H-1, kind: helmet, manufactured: 2024-13-45}\n",
+                    encoding="utf-8")
+    result = cli("equipment", path, "--as-of", AS_OF)
+    assert result.code == 0, result
+    assert "manufactured: " in next(x for x in result.out.splitlines() if x.startswith("H-1"))
+
+
+# ---------------------------------------------------- 3. the standard's word for a test
+@pytest.mark.parametrize("word", ["预防性试验", "抽检"])
+def test_the_standards_word_for_a_test_is_a_test(cli, files, word):
+    register = files / "equipment.xlsx"
+    _edit(register, "检查记录", {}, rows=[["S-0004", "2026-11-25", word, "合格", None]])
+    result = cli("equipment", register, files / "staff.xlsx", "--as-of", AS_OF,
+                 "--format", "json")
+    assert result.code == 0, result
+    shoes = _items(result)["S-0004"]
+    assert shoes["status"] != "invalid", shoes
+    assert shoes["due"] == "2027-05-25"     # 6 months after the passing test
+
+
+def test_the_template_offers_the_standards_word(cli, tmp_path):
+    target = tmp_path / "equipment.xlsx"
+    assert cli("template", target).code == 0
+    book = openpyxl.load_workbook(target)
+    lists = [dv.formula1 for dv in book["检查记录"].data_validations.dataValidation]
+    assert any("预防性试验" in f and "检测" in f for f in lists), lists

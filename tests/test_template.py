@@ -81,7 +81,7 @@ def test_equipment_template_has_a_checks_sheet_with_lists(cli, folder):
     book = openpyxl.load_workbook(folder / "equipment.xlsx")
     assert book.sheetnames == ["台账", "检查记录", "批次抽检"]
     formulas = sorted(dv.formula1 for dv in book["检查记录"].data_validations.dataValidation)
-    assert formulas == ['"合格,不合格"', '"检测,外观检查"']
+    assert formulas == ['"合格,不合格"', '"检测,预防性试验,外观检查"']
     formulas = [dv.formula1 for dv in book["台账"].data_validations.dataValidation]
     assert formulas == ['"安全帽,绝缘鞋"']
 

@@ -65,13 +65,23 @@ def _quiet_worker() -> None:
 class _Pool(multiprocessing.pool.Pool):
     """multiprocessing's Pool whose terminate() stops the workers with SIGKILL: they ignore
     SIGTERM (_quiet_worker), and one still decoding a photo would never read the pool's stop
-    sentinel (terminate() keeps the task queue's lock)."""
+    sentinel (terminate() keeps the task queue's lock); and whose worker-minding thread
+    sleeps while results come in (_get_sentinels)."""
 
     @staticmethod
     def Process(ctx, *args, **kwds):
         process = ctx.Process(*args, **kwds)
         process.terminate = process.kill
         return process
+
+    def _get_sentinels(self):
+        """What wakes the pool's worker-minding thread besides a worker's exit: its own
+        notifier only (a close, a terminate, the last task done). The Pool also waits on the
+        results pipe, which stays readable until the result thread has read it: the minding
+        thread spun the whole time a result waited, 1.1 s of CPU in 1,000 badges (~4 % of the
+        run), and held the GIL from the drawing. Its workers never leave on their own (no
+        maxtasksperchild), so a result is no reason to look at them."""
+        return [self._change_notifier._reader]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,34 @@
+"""The card engine's worker pool (generator/card/document.py): what the workers hand back is
+what the main process would have made itself, and the pool, whose minding thread no longer
+wakes for every result (_Pool._get_sentinels), still hands every result over and stops."""
+from __future__ import annotations
+
+from card_helpers import make_photo
+
+from generator.card.document import PhotoSource, QrJob, _work
+from generator.card.images import PhotoJob
+
+
+def _jobs(tmp_path, n):
+    jobs = []
+    for i in range(n):
+        path = tmp_path / f"p{i}.jpg"
+        make_photo(path, size=(900, 1200), colour=(20 * i % 255, 100, 200))
+        jobs.append(PhotoJob(str(path), path.stat().st_mtime_ns, (25.0, 33.5), 0.3,
+                             (255, 255, 255)))
+        jobs.append(QrJob(f"https://example.cn/staff/{i}?k={i * 7919}", "M"))
+    jobs.append(PhotoJob(str(tmp_path / "missing.jpg"), 0, (25.0, 33.5), 0.3, (255, 255, 255)))
+    return jobs
+
+
+def test_the_workers_make_what_the_main_process_makes(tmp_path):
+    jobs = _jobs(tmp_path, 12)
+    source = PhotoSource(2, len(jobs))
+    assert source._pool is not None, "no workers: the test proves nothing"
+    try:
+        for job in jobs:
+            source.submit(job)
+        assert [source.get(job) for job in jobs] == [_work(job) for job in jobs]
+    finally:
+        source.close()
+

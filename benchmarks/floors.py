@@ -3,7 +3,10 @@ the same run on the same machine (issue 19: honest floors).
 
 - badges: per person, what printing a photo needs and nothing more — decode the camera JPEG at
   the same reduced scale fieldprint decodes it (Pillow draft mode, the same 300 dpi × 0.9 rule),
-  crop to the photo box, resize to 300 dpi, encode the JPEG that goes into the PDF — plus one
+  crop to the photo box, resize to 300 dpi (or keep the decoded pixels when fewer: fieldprint
+  never enlarges, and a 1/8 decode of a 4000 × 3000 photo gives 280 of the 295 columns; the
+  floor once enlarged them to 295, ~5 % more work than the badge does), encode the JPEG that
+  goes into the PDF — plus one
   QR matrix with the same encoder fieldprint uses (generator.qr.matrix, uncached); the CPU
   time of all workers summed;
 - work orders: raw reportlab drawing exactly the ops fieldprint's engine lays out for each
@@ -45,7 +48,11 @@ def _photo_and_qr(args: tuple[str, str]) -> float:
         w2, h2 = image.size
         crop_w, crop_h = (h2 * ratio, float(h2)) if w2 / h2 > ratio else (float(w2), w2 / ratio)
         left, top = (w2 - crop_w) / 2, (h2 - crop_h) * 0.3   # the photo element's default focus
-        out = image.resize(target, Image.LANCZOS, box=(left, top, left + crop_w, top + crop_h),
+        size = target
+        if crop_w < target[0]:   # fewer pixels than 300 dpi: fieldprint keeps them, never enlarges
+            out_w = max(1, round(crop_w))
+            size = (out_w, max(1, round(out_w * PHOTO_BOX_MM[1] / PHOTO_BOX_MM[0])))
+        out = image.resize(size, Image.LANCZOS, box=(left, top, left + crop_w, top + crop_h),
                            reducing_gap=1.25)
         out.save(io.BytesIO(), "JPEG", quality=JPEG_QUALITY)
     qr.matrix.__wrapped__(payload)   # the same encoder, not its per-run cache

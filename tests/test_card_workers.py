@@ -26,9 +26,11 @@ def test_the_workers_make_what_the_main_process_makes(tmp_path):
     source = PhotoSource(2, len(jobs))
     assert source._pool is not None, "no workers: the test proves nothing"
     try:
-        for job in jobs:
-            source.submit(job)
+        for i in range(0, len(jobs), 2):      # a card's photo and code: one task
+            source.submit(*jobs[i:i + 2])
+        source.submit(jobs[0], jobs[3])         # already waiting: not started again
         assert [source.get(job) for job in jobs] == [_work(job) for job in jobs]
+        assert not source._pending
     finally:
         source.close()
 

@@ -112,6 +112,11 @@ def _work(job: PhotoJob | QrJob):
                                                             reason=os_reason(exc)), None
 
 
+def _work_all(jobs: tuple) -> list:
+    """`_work` of each job, in order: one task for a worker."""
+    return [_work(job) for job in jobs]
+
+
 class PhotoSource:
     """Photos processed (and QR matrices made) as soon as their card is prepared, in worker
     processes when there are enough of them, and handed over by job when the page needs them.
@@ -122,24 +127,29 @@ class PhotoSource:
 
     def __init__(self, jobs: int, expected: int):
         self._pool = None
-        self._pending: dict[PhotoJob, object] = {}
+        self._pending: dict[PhotoJob | QrJob, tuple] = {}   # job -> (task or None, index)
         if jobs > 1 and expected >= PARALLEL_FROM:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._pool = _Pool(min(jobs, expected), initializer=_quiet_worker,
                                context=context)
 
-    def submit(self, job: PhotoJob | QrJob) -> None:
-        if job in self._pending:
+    def submit(self, *jobs: PhotoJob | QrJob) -> None:
+        """Start `jobs` (one card's photo and QR code, say) as one task for a worker: each task
+        costs the pool its round trip (~65 µs of CPU over three threads and a worker), once
+        for the card instead of once per job. Jobs already waiting are not started again."""
+        new = tuple(job for job in dict.fromkeys(jobs) if job not in self._pending)
+        if not new:
             return
-        self._pending[job] = (self._pool.apply_async(_work, (job,)) if self._pool is not None
-                              else None)
+        task = self._pool.apply_async(_work_all, (new,)) if self._pool is not None else None
+        for index, job in enumerate(new):
+            self._pending[job] = (task, index)
 
     def get(self, job: PhotoJob | QrJob):
         """What `_work` makes of the job."""
         self.submit(job)
-        result = self._pending.pop(job)
-        return result.get() if result is not None else _work(job)
+        task, index = self._pending.pop(job)
+        return task.get()[index] if task is not None else _work(job)
 
     def close(self, cancel: bool = False) -> None:
         """Stop the workers: when their work is done, or at once (`cancel`: Ctrl-C, SIGTERM, an

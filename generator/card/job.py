@@ -132,13 +132,11 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool
             (refused if run.skip_invalid else problems).append(card)
             continue
         cards.append(card)
-        if photos is not None and not problems:
-            for side in sides:
-                for op in card.sides.get(side, ()):
-                    if type(op) is PhotoOp and op.job is not None:
-                        photos.submit(op.job)
-                    elif type(op) is QrOp:
-                        photos.submit(QrJob(op.payload, op.level))
+        if photos is not None and not problems:   # the card's photos and codes: one task
+            photos.submit(*(op.job if type(op) is PhotoOp else QrJob(op.payload, op.level)
+                            for side in sides for op in card.sides.get(side, ())
+                            if (type(op) is PhotoOp and op.job is not None)
+                            or type(op) is QrOp))
     if problems:
         raise UserError([p for card in problems for p in card.problems])
     return renderer, cards, warnings, refused

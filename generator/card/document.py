@@ -129,6 +129,12 @@ class PhotoSource:
         self._pool = None
         self._pending: dict[PhotoJob | QrJob, tuple] = {}   # job -> (task or None, index)
         if jobs > 1 and expected >= PARALLEL_FROM:
+            # what every worker needs at its start, loaded once here before the fork
+            # instead of once in each worker: Pillow's JPEG/PNG readers and ctypes
+            # (_quiet_worker's prctl)
+            import ctypes  # noqa: F401
+            from PIL import Image
+            Image.preinit()
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._pool = _Pool(min(jobs, expected), initializer=_quiet_worker,

@@ -5,6 +5,8 @@ import datetime as dt
 import textwrap
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.equipment import (DEFAULT_POLICY, STATUSES, Policy, add_months, assess,
                                  assess_one, batch_failures, fails, load_policy, summary,
@@ -430,3 +432,57 @@ def test_a_register_assessed_whole_gives_each_items_own_status_with_shared_value
         assert [getattr(status, n) for n in names] == [getattr(alone, n) for n in names]
     assert len({id(s.why) for s in whole}) == len({s.why for s in whole})
     assert len({id(s.due) for s in whole if s.due}) == len({s.due for s in whole if s.due})
+
+
+@st.composite
+def _registers(draw):
+    """Items drawn from few dates, kinds, holders and batches (so that many agree on what
+    decides their status), some with checks or retired, and batch checks of those batches."""
+    days = st.sampled_from([D("2023-01-01"), D("2024-05-31"), D("2025-02-28"), D("2026-11-21"),
+                            D("2026-12-01"), None])
+    items = []
+    for i in range(draw(st.integers(1, 30))):
+        made = draw(days)
+        issued = draw(st.one_of(st.none(), days))   # often none: shoes in stock
+        checks = draw(st.lists(st.builds(
+            lambda day, kind, result: {"date": day, "type": kind, "result": result},
+            days.filter(lambda d: d is not None), st.sampled_from(["test", "visual"]),
+            st.sampled_from(["pass", "fail"])), max_size=2)) if draw(st.booleans()) else []
+        items.append(item(f"E{i}", draw(st.sampled_from(["helmet", "insulated_shoes"])),
+                          holder=draw(st.sampled_from(["SZ1", None])),
+                          batch=draw(st.sampled_from(["B1", "B2", None])),
+                          manufactured=made, in_service=issued or (None if made else D("2024-01-01")),
+                          retired=draw(st.sampled_from([None, None, None, D("2025-06-01")])),
+                          checks=checks))
+    from generator.data.models import BatchCheck
+    batch_checks = draw(st.lists(st.builds(
+        lambda batch, kind, result: BatchCheck(batch=batch, kind=kind, date=D("2025-06-01"),
+                                               type="test", result=result),
+        st.sampled_from(["B1", "B2"]), st.sampled_from(["helmet", "insulated_shoes"]),
+        st.sampled_from(["pass", "fail"])), max_size=2))
+    return items, batch_checks
+
+
+@given(register=_registers(), as_of=st.sampled_from([D("2026-11-21"), D("2025-01-01")]),
+       policy=st.sampled_from([DEFAULT_POLICY, Policy(extend_by_test=False),
+                               Policy(batch_checks_extend=False, warn_days=400)]))
+def test_items_that_agree_on_what_decides_them_are_assessed_as_each_alone(register, as_of,
+                                                                          policy):
+    """assess() assesses once the items whose status their kind, dates and holder alone decide
+    (no checks, not retired, no batch failure or sample); each status is still what
+    assess_one says of its item alone."""
+    from dataclasses import fields
+
+    from generator.equipment.rules import batch_samples, made_after
+    items, batch_checks = register
+    whole = assess(items, as_of, policy, batch_checks)
+    kept = [it for it in items if not made_after(it, as_of)]
+    checks = [c for c in batch_checks if c.date <= as_of]
+    failures = batch_failures(kept, as_of, checks)
+    samples = batch_samples(checks) if policy.batch_checks_extend else {}
+    assert len(whole) == len(kept)
+    for status, it in zip(whole, kept):
+        alone = assess_one(it, as_of, policy, failures, samples)
+        assert status.item is it
+        assert [getattr(status, f.name) for f in fields(status)] == \
+            [getattr(alone, f.name) for f in fields(alone)]

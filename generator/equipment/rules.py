@@ -239,16 +239,46 @@ def assess(items: Iterable[EquipmentItem], as_of: dt.date,
     # the run (a 500,000-item register: ~60 MB), as assess_one made them
     shared: dict = {}
     share = shared.setdefault
+    # An item with no checks, not retired, and whose batch no batch failure or sample names
+    # is assessed from its kind, dates and whether it has a holder alone (see `_plain_key`):
+    # those that agree on them get the same status, assessed once. A register's items are
+    # mostly such, and share a few thousand keys. tests/test_equipment_rules.py holds this
+    # to assess_one on generated registers.
+    assessed: dict[tuple, tuple] = {}
     out = []
     for item in items:
+        key = _plain_key(item, failures, samples)
+        if key is not None:
+            known = assessed.get(key)
+            if known is not None:
+                out.append(Status(item, *known))
+                continue
         status = assess_one(item, as_of, policy, failures, samples)
         status.why = share(status.why, status.why)
         if status.due is not None:
             status.due = share(status.due, status.due)
         if status.in_service_days is not None:
             status.in_service_days = share(status.in_service_days, status.in_service_days)
+        if key is not None:
+            assessed[key] = (status.status, status.due, status.basis, status.in_service_days,
+                             status.action, status.why, status.since)
         out.append(status)
     return out
+
+
+def _plain_key(item: EquipmentItem, failures: dict, samples: dict) -> tuple | None:
+    """What alone decides `assess_one` for an item with no checks, no retirement and no batch
+    failure or sample for its batch: its kind, dates, and whether it has a holder (shoes in
+    stock); None for any other item."""
+    if item.checks or item.retired is not None:
+        return None
+    batch = item.batch
+    if batch is not None and (failures or samples):
+        kind = item.kind
+        if (failures.get(batch if kind == "helmet" else ("insulated_shoes", batch)) is not None
+                or samples.get((kind, batch))):
+            return None
+    return (item.kind, item.manufactured, item.in_service, item.holder is None)
 
 
 def batch_samples(batch_checks: Iterable) -> dict[tuple[str, str], list]:

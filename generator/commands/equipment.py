@@ -19,6 +19,8 @@ DEMO_AS_OF = dt.date(2026, 11, 21)
 
 def _notify(ctx, param, values):
     """--notify KIND:URL (or 'company') -> a list of Target and/or the word 'company'."""
+    if not values:   # called without --notify too: nothing to import then
+        return []
     from ..equipment.notify import APPS, Target
     out: list = []
     for value in values:

@@ -442,9 +442,87 @@ def clean_list_validator(model: type[Model]):
     validator = _clean_validators.get(model)
     if validator is None:
         from pydantic_core import SchemaValidator, core_schema
-        validator = _clean_validators[model] = SchemaValidator(core_schema.list_schema(
-            _without_cleaners(model.__pydantic_core_schema__)))
+        whole = _without_cleaners(model.__pydantic_core_schema__)
+        validator = _clean_validators[model] = _DatesLater.of(
+            SchemaValidator(core_schema.list_schema(whole)), whole)
     return validator
+
+
+class _DatesLater:
+    """`validate_python` as the validator `whole`'s, for a model whose own fields read dates
+    from text (`_date`, `_month_or_date`: a Python call per value, a register's 'manufactured:
+    2023-05' in every record): a first validator (`first`) takes such text as it is, and
+    runs neither them nor the model's after-validators (`after`); then one loop over the
+    models reads each distinct text once with the same function, writes the date in its
+    field, and runs the after-validators. When a text is no date, or an after-validator
+    refuses, the records go through `whole`, which says so as before. Held to the model by
+    tests/test_validation_routes.py, like `whole`."""
+
+    __slots__ = ("whole", "first", "fields", "after")
+
+    def __init__(self, whole, first, fields: list, after: list):
+        self.whole, self.first, self.fields, self.after = whole, first, fields, after
+
+    @classmethod
+    def of(cls, whole, schema: dict):
+        """`whole` itself when the model (its core `schema`, cleaners tried after strict
+        forms) has no such field, or an after-validator that takes more than the model."""
+        from pydantic_core import SchemaValidator, core_schema
+        after = []
+        while schema.get("type") == "function-after":
+            if schema["function"]["type"] != "no-info":
+                return whole
+            after.insert(0, schema["function"]["function"])
+            schema = schema["schema"]
+        if schema.get("type") != "model" or schema["schema"].get("type") != "model-fields":
+            return whole
+        fields, first = [], {}
+        for name, field in schema["schema"]["fields"].items():
+            inner = field["schema"]
+            path = []
+            while inner.get("type") in ("default", "nullable"):
+                path.append(inner)
+                inner = inner["schema"]
+            choices = inner.get("choices", ()) if inner.get("type") == "union" else ()
+            cleaner = [c["function"]["function"] for c in choices
+                       if c.get("type") == "function-before"
+                       and c["function"]["function"] in (_date, _month_or_date)]
+            if not cleaner:
+                continue
+            fields.append((name, cleaner[0]))
+            taken = {**inner, "choices": [choices[0], {"type": "str", "strict": True},
+                                          *choices[1:]]}
+            for outer in reversed(path):
+                taken = {**outer, "schema": taken}
+            first[name] = {**field, "schema": taken}
+        if not fields:
+            return whole
+        model = {**schema, "schema": {**schema["schema"],
+                                      "fields": {**schema["schema"]["fields"], **first}}}
+        return cls(whole, SchemaValidator(core_schema.list_schema(model)), fields, after)
+
+    def validate_python(self, records: list, context: dict | None = None) -> list:
+        warnings = (context or {}).get("warnings")
+        before = len(warnings) if warnings is not None else 0
+        valid = self.first.validate_python(records, context=context)
+        fields = [(name, clean, {}) for name, clean in self.fields]  # each text read once
+        try:
+            for record in valid:
+                values = record.__dict__
+                for name, clean, read in fields:
+                    text = values[name]
+                    if text.__class__ is str:
+                        day = read.get(text, read)
+                        if day is read:
+                            day = read[text] = clean(text)
+                        values[name] = day
+                for check in self.after:
+                    check(record)
+        except ValueError:
+            if warnings is not None:   # said again by `whole`
+                del warnings[before:]
+            return self.whole.validate_python(records, context=context)
+        return valid
 
 
 # Text that `_not_scientific` surely lets through, as a pattern pydantic-core checks without

@@ -6,6 +6,7 @@ from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterable, get_args
 
@@ -312,13 +313,14 @@ def _validate_clean(records: list, model: type, context: dict) -> list | None:
     """Every record of a list at once through the fast route (`clean_list_validator`), when
     all are clean and none gives a warning; else None, and `validate_record` takes them one by
     one through the model, saying where each problem and warning is."""
-    if not all(isinstance(raw, dict) for raw in records):
+    if not all(map(isinstance, records, repeat(dict))):
         return None
     warnings = context.setdefault("warnings", [])
     before = len(warnings)
     try:
         # a plain dict as it is: pydantic reads a dict's subclass (MarkedDict) slower
         valid = clean_list_validator(model).validate_python(
+            records if set(map(type, records)) == {dict} else
             [raw if raw.__class__ is dict else dict(raw) for raw in records], context=context)
     except ValidationError:
         valid = None
@@ -365,6 +367,9 @@ class _ReadAhead:
         if 2 * index + 1 < len(places) and places[2 * index]:
             return Location(records.file, places[2 * index], places[2 * index + 1])
         return None
+
+
+_ID = attrgetter("id")
 
 
 def _share_fields_sets(records: list, field_sets: dict) -> None:
@@ -655,7 +660,7 @@ class _ListBuilder:
         """The models of the raw records of `chunk` when every one is clean (validated while
         the file was read, or now by the fast route), else None."""
         model = self.model
-        if all(type(raw) is model for raw in chunk):
+        if set(map(type, chunk)) == {model}:   # every one (a chunk is never empty)
             return chunk
         valid = _validate_clean(chunk, model, context)  # None when some were validated early
         if valid is not None:
@@ -693,9 +698,9 @@ class _ListBuilder:
         not on the staff list) go through `add`, which says why. tests/test_loading.py checks
         that both give the same."""
         seen, out, ref, staff_ids = self.seen, self.out, self.ref, self.staff_ids
-        ids = [record.id for record in valid]
-        refs = [value for record in valid
-                if (value := getattr(record, ref)) is not None] if ref else []
+        ids = list(map(_ID, valid))
+        refs = [value for value in map(attrgetter(ref), valid) if value is not None] \
+            if ref else []
         if seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids) and (
                 not staff_ids or staff_ids.issuperset(refs)):   # all appended: no loop
             indices = range(start, start + len(ids))

@@ -86,8 +86,8 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
     matches two files, or a name shared by two people, is left unmatched and reported. A file
     is reported unused only when it names nobody in `everyone` (the whole staff list, when
     `people` is a team or a few IDs), nor any id or name of `also_named` (people left out of
-    the list for a mistake in their record). Raises UserError when the folder does not
-    exist."""
+    the list for a mistake in their record), and is not the photo a record names. Raises
+    UserError when the folder does not exist."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(Problem(_("--photos {folder}: no such folder").format(folder=folder)))
@@ -104,8 +104,9 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
     for person in people:
         if person.photo is not None:
             result.people.append(person)
-            for candidates in (files.get(person.id.casefold(), []),):
-                used.update(candidates)       # the file is this person's, even if unused
+            used.update(files.get(person.id.casefold(), []))   # this person's, even if unused
+            named = files.get(Path(person.photo).stem.strip().casefold(), [])
+            used.update(p for p in named if _same_file(p, person.photo))   # the one it names
             continue
         by_id = files.get(person.id.casefold(), [])
         by_name = files.get(person.name.casefold(), [])
@@ -139,6 +140,9 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
     for other in everyone or ():
         used.update(files.get(other.id.casefold(), []))
         used.update(files.get(other.name.casefold(), []))
+        if other.photo is not None:
+            used.update(p for p in files.get(Path(other.photo).stem.strip().casefold(), [])
+                        if _same_file(p, other.photo))
     for name in also_named:
         used.update(files.get(name.casefold(), []))
     result.unused_files = [p for group in files.values() for p in group if p not in used]
@@ -148,3 +152,10 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
     result.unmatched_people = [p for p in result.unmatched_people
                                if f"{p.id} {p.name}" not in ambiguous_people]
     return result
+
+
+def _same_file(a: Path, b) -> bool:
+    try:
+        return Path(a).samefile(b)
+    except OSError:
+        return False

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
 from operator import attrgetter
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Iterable, get_args
 
 from pydantic import BaseModel, ValidationError
@@ -451,6 +451,7 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
         kept_apart.add("staff")
     _build_lists(data, collected, read_ahead, missing_files, kept_apart, problems)
     problems = in_reading_order(problems)   # everything at once, in the files' order
+    data.refused_staff = in_reading_order(data.refused_staff)
     if missing_files == "apart" and all(type(p) is MissingFile for p in problems):
         data.missing, problems = problems, []
     if problems:  # with the warnings
@@ -743,13 +744,9 @@ class _ListBuilder:
                 raw_id = str(getattr(raw_id, "raw", raw_id)).strip(SPACE)
                 if section == "staff":
                     self.links.unchecked_staff.add(raw_id)
-                if own is None:
-                    self.first_use(raw_id, raw, index, located, origin)
+                self.first_use(raw_id, raw, index, located, origin, into=own)
             if own is not None:   # a person left out (keep_valid_staff)
-                self.data.refused_staff.extend(own)
-                name = raw.get("name") if isinstance(raw, dict) else None
-                self.data.left_out_names.update(str(v).strip(SPACE) for v in (raw_id, name)
-                                                if v is not None)
+                self.leave_out(raw, raw_id, own)
             return
         if section == "batch_checks":
             if (record.kind, record.batch) not in self.batches:
@@ -763,7 +760,10 @@ class _ListBuilder:
                 return
             self.out.append(record)
             return
-        if not self.first_use(record.id, raw, index, located, origin):
+        apart = [] if self.keep_apart and section == "staff" else None
+        if not self.first_use(record.id, raw, index, located, origin, into=apart):
+            if apart is not None:   # the first of them is previewed, this one left out
+                self.leave_out(raw, record.id, apart)
             return
         placed.append(record.id, index)
         if self.ref:
@@ -784,17 +784,31 @@ class _ListBuilder:
                         return
         self.out.append(record)
 
+    def leave_out(self, raw: Any, raw_id: str | None, own: list[Problem]) -> None:
+        """A staff record left out (keep_valid_staff): its problems in
+        `Dataset.refused_staff`; its id, name and photo file's name in `left_out_names` (a
+        photo named after it is not unused)."""
+        self.data.refused_staff.extend(own)
+        if not isinstance(raw, dict):
+            return
+        names = [raw_id, raw.get("name")]
+        photo = raw.get("photo")
+        if photo is not None and not isinstance(photo, (dict, list)):
+            names.append(PurePath(str(getattr(photo, "raw", photo)).replace("\\", "/")).stem)
+        self.data.left_out_names.update(str(getattr(v, "raw", v)).strip(SPACE) for v in names
+                                        if v is not None)
+
     def first_use(self, record_id: str, raw: Any, index: int, located: MarkedList | None,
-                  origin) -> bool:
+                  origin, into: list[Problem] | None = None) -> bool:
         """True the first time `record_id` is seen in this section; else a problem naming
-        the first place (a record that failed its own checks counts too: every problem of the
-        data is said at once)."""
+        the first place, in `into` (default: `problems`). A record that failed its own checks
+        counts too: every problem of the data is said at once."""
         if record_id not in self.seen:
             self.seen[record_id] = (located, index)
             return True
         first_list, first_index = self.seen[record_id]
         first = first_list.location(first_index) if first_list is not None else None
-        self.problems.append(Problem(
+        (self.problems if into is None else into).append(Problem(
             (_("duplicate id {id!r} (first at {place}); every record needs its "
                "own id") if first else
              _("duplicate id {id!r}; every record needs its own id")).format(

@@ -17,6 +17,7 @@ import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -33,7 +34,7 @@ from .jobs import Jobs
 from .previews import Previews
 from .tasks import CARD_KINDS, FORM_KINDS, form_records, load_staff, where_parts
 from .uploads import Limits, check_data_file, photos_from_upload
-from .workspace import Workspace
+from .workspace import HISTORY, Workspace
 
 HERE = Path(__file__).parent
 log = logging.getLogger("fieldprint.web")
@@ -191,7 +192,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def upload(request: Request):
         section = request.path_params["section"]
         if section not in ("staff", "work_orders", "equipment", "photos"):
-            return _not_found()
+            raise HTTPException(status_code=404)
         form = await posted(request)
         files = [(f.filename or "", await f.read()) for f in form.getlist("files")
                  if isinstance(f, UploadFile) and f.filename]
@@ -209,8 +210,13 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                     raise UserError(_("upload one file for this list"))
                 name, content = files[0]
                 suffix = check_data_file(name, content)
-                await run_in_threadpool(ws.replace_section, section, suffix, content)
-                request.session["flash"] = _("{name} saved").format(name=Path(name).name)
+                kept = ws.data_file(section)
+                saved = await run_in_threadpool(ws.replace_section, section, suffix, content)
+                request.session["flash"] = (_(
+                    "{name} saved as {file}; the previous {old} is kept in {history}")
+                    if kept else _("{name} saved as {file}")).format(
+                    name=Path(name).name, file=saved.name, old=kept.name if kept else "",
+                    history=HISTORY + "/")
                 request.session["notes"] = []
         except UserError as exc:
             return await _message(request, back, exc.problems)
@@ -224,7 +230,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def cards(request: Request):
         kind = request.path_params["kind"]
         if kind not in CARD_KINDS:
-            return _not_found()
+            raise HTTPException(status_code=404)
         layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
         start = _int(request.query_params.get("from"), 0)
         context = await run_in_threadpool(_cards_context, kind, layout_name, start)
@@ -262,13 +268,13 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def card_preview(request: Request):
         kind = request.path_params["kind"]
         if kind not in CARD_KINDS:
-            return _not_found()
+            raise HTTPException(status_code=404)
         layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
         side = _choice(request.query_params.get("side"), ["front", "back"])
         index = request.path_params["index"]
         png = await run_in_threadpool(_card_preview, layout_name, side, index)
         if png is None:
-            return _not_found()
+            raise HTTPException(status_code=404)
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     def staff_now():
@@ -297,7 +303,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def card_job(request: Request):
         kind = request.path_params["kind"]
         if kind not in CARD_KINDS:
-            return _not_found()
+            raise HTTPException(status_code=404)
         form = await posted(request)
         what = _choice(form.get("what"), ["pdf", "png", "manifest"])
         params = {"workspace": str(ws.root), "kind": kind,
@@ -347,7 +353,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def forms(request: Request):
         kind = request.path_params["kind"]
         if kind not in FORM_KINDS:
-            return _not_found()
+            raise HTTPException(status_code=404)
 
         def context():
             try:
@@ -363,7 +369,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def form_preview(request: Request):
         kind = request.path_params["kind"]
         if kind not in FORM_KINDS:
-            return _not_found()
+            raise HTTPException(status_code=404)
         index, number = request.path_params["index"], request.path_params["page"]
 
         def make():
@@ -377,13 +383,13 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
             return previews.form_page(layout, records[index], fonts, number, key)[0]
         png = await run_in_threadpool(make)
         if png is None:
-            return _not_found()
+            raise HTTPException(status_code=404)
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     async def form_job(request: Request):
         kind = request.path_params["kind"]
         if kind not in FORM_KINDS:
-            return _not_found()
+            raise HTTPException(status_code=404)
         form = await posted(request)
         params = {"workspace": str(ws.root), "kind": kind,
                   "format": _choice(form.get("format"), ["pdf", "docx"]),
@@ -414,7 +420,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         from .equipment import report_file
         fmt = request.path_params["fmt"]
         if fmt not in ("xlsx", "pdf", "ics", "json", "csv"):
-            return _not_found()
+            raise HTTPException(status_code=404)
         as_of = _date(request.query_params.get("as_of"))
         try:
             name, content, media = await run_in_threadpool(report_file, ws, fmt, as_of)
@@ -432,7 +438,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         from ..data.blank_sheets import template_bytes
         section = request.path_params["section"]
         if section not in ("staff", "work_orders", "equipment"):
-            return _not_found()
+            raise HTTPException(status_code=404)
         content = await run_in_threadpool(template_bytes, section, ".xlsx")
         return Response(content, media_type="application/vnd.openxmlformats-officedocument."
                         "spreadsheetml.sheet", headers={
@@ -472,6 +478,9 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         return PlainTextResponse(_("This form has expired or did not come from this page; "
                                    "reload the page and try again."), status_code=403)
 
+    async def not_found(request, exc):
+        return page(request, "not_found.html", status=404)
+
     async def user_error(request, exc: UserError):
         return PlainTextResponse("\n".join(str(p) for p in exc.problems), status_code=422)
 
@@ -481,7 +490,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                    session_cookie="fieldprint", same_site="strict", https_only=settings.https,
                    max_age=12 * 3600),
         Middleware(_Gate, settings=settings),
-    ], exception_handlers={_Forbidden: forbidden, UserError: user_error},
+    ], exception_handlers={_Forbidden: forbidden, UserError: user_error,
+                           404: not_found},
         lifespan=_lifespan(jobs))
     app.state.settings, app.state.workspace, app.state.jobs = settings, ws, jobs
     app.state.previews = previews
@@ -573,7 +583,3 @@ def _mtime(path) -> float | None:
 
 def _company_key(ws: Workspace):
     return _mtime(ws.company_file)
-
-
-def _not_found() -> PlainTextResponse:
-    return PlainTextResponse(_("no such page"), status_code=404)

@@ -157,10 +157,12 @@ class Workspace:
         in the data must be inside the workspace, else it is refused (a problem, the file never
         opened); a person whose photo is not given, or not there, gets the one matched by 工号 or
         name in photos/ (`generator.card.people.match_photos`). Returns (people, refused,
-        missing, match): missing names the people left without a photo."""
+        missing, match): missing names the people left without a photo (for one whose named
+        file is not there: that file, as the sheet names it)."""
         from ..card.people import match_photos
         refused: list[Problem] = []
         refused_ids: set[str] = set()
+        gone: dict[str, Path] = {}
         people = []
         for person in dataset.staff:
             where = dataset.origins.get(("staff", person.id))
@@ -172,6 +174,7 @@ class Workspace:
                 refused_ids.add(person.id)
                 photo = None
             elif photo is not None and not Path(photo).is_file():
+                gone[person.id] = photo         # said below, unless photos/ has theirs
                 photo = None
             qr_image = getattr(person, "qr_image", None)
             if qr_image is not None and not self.inside(qr_image):
@@ -194,12 +197,25 @@ class Workspace:
                         "{who}: the photo {path} is outside the workspace; upload the photo "
                         "instead").format(who=_who(person), path=_shown(person.photo))))
                 person = person.model_copy(update={"photo": None})
+            elif person.photo is None and person.id in gone:
+                missing.append(_problem(where, "photo", _(
+                    "{who}: photo file not found: {path}; upload that file or correct the "
+                    "photo's name in the sheet").format(who=_who(person),
+                                                        path=self.written(gone[person.id]))))
             elif person.photo is None and person.id not in refused_ids:
                 missing.append(_problem(where, "photo", _(
                     "{who}: no photo; upload one named {id}.jpg or {name}.jpg").format(
                         who=_who(person), id=person.id, name=person.name)))
             people.append(person)
         return people, refused, missing, found
+
+    def written(self, path) -> str:
+        """A path as the data names it: relative to the workspace (where its files are)
+        when inside it."""
+        try:
+            return Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
 
     def confine_company(self, company) -> list[Problem]:
         """Problems for company files (logo, fonts, QR images) outside the workspace."""

@@ -147,6 +147,104 @@ def test_a_sheet_with_mistakes_lists_sheet_row_and_column(ws, c):
     assert "/download" not in fragment and "星级" in fragment
 
 
+def _sheet(rows: list[tuple]) -> bytes:
+    """A 花名册 of (工号, 姓名, 照片) rows, everything else as a new user fills it in."""
+    book = openpyxl.Workbook()
+    book.active.title = "花名册"
+    book.active.append(["工号", "姓名", "单位", "班组", "职务", "手机", "照片", "二维码"])
+    for i, (pid, name, photo) in enumerate(rows):
+        book.active.append([pid, name, "苏州吴韵通信", "一班", "工程师", f"1370000{i:04d}", photo,
+                            f"https://u.wechat.com/{pid}"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _trial(c, rows: list[tuple], photos: list[str]) -> str:
+    """Upload a sheet and photos named `photos` as a new user does; the page after."""
+    token = csrf(c)
+    c.post("/upload/staff", data={"csrf": token, "back": "/cards/badges"},
+           files={"files": ("花名册.xlsx", _sheet(rows))})
+    jpeg = (EXAMPLES / "photos" / "SZ10001.jpg").read_bytes()
+    return c.post("/upload/photos", data={"csrf": token, "back": "/cards/badges"},
+                  files=[("files", (name, jpeg)) for name in photos]).text
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    with client(seed(tmp_path / "ws", photos=False, staff=False)) as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize("second_name", [None, "赵六"])
+def test_a_duplicate_id_is_listed_as_the_cli_says_it(fresh, second_name):
+    """Whether the second SZ20003 row has problems of its own (no 姓名) or not, the page says
+    it repeats the 工号 of row 4, as `fieldprint badges` does; the others are previewed, and
+    nothing prints until the sheet is fixed."""
+    html = _trial(fresh, [("SZ20001", "张三", "photos/p1.jpg"), ("SZ20002", "李四", "photos/p2.jpg"),
+                          ("SZ20003", "王五", "photos/p3.jpg"),
+                          ("SZ20003", second_name, "photos/p4.jpg")],
+                  ["p1.jpg", "p2.jpg", "p3.jpg", "p4.jpg"])
+    rows = problems_table(html)
+    duplicate = [r for r in rows if r[3] == "工号"]
+    assert len(duplicate) == 1 and duplicate[0][1:3] == ["花名册", "5"]
+    assert "SZ20003" in duplicate[0][4] and "重复" in duplicate[0][4] and "第 4 行" in duplicate[0][4]
+    assert (["花名册", "5", "姓名"] in [r[1:4] for r in rows]) == (second_name is None)
+    assert re.findall(r'name="people" value="([^"]+)"', html) == ["SZ20001", "SZ20002", "SZ20003"]
+    fragment = run_job(fresh, "/cards/badges/jobs", {"csrf": csrf(fresh), "what": "pdf"})
+    assert "/download" not in fragment and "SZ20003" in fragment
+
+
+def test_a_photo_file_the_sheet_names_but_is_not_there_is_said_as_not_found(fresh):
+    html = _trial(fresh, [("SZ20001", "张三", "photos/p1.jpg"),
+                          ("SZ20003", "王五", "photos/nothere.jpg")], ["p1.jpg"])
+    rows = problems_table(html)
+    assert [r[1:4] for r in rows] == [["花名册", "3", "照片"]]
+    assert "找不到照片文件 photos/nothere.jpg" in rows[0][4] and "王五" in rows[0][4]
+    assert "没有照片" not in html
+    # a photo named by 工号 in photos/ is still the person's
+    jpeg = (EXAMPLES / "photos" / "SZ10001.jpg").read_bytes()
+    html = fresh.post("/upload/photos", data={"csrf": csrf(fresh), "back": "/cards/badges"},
+                      files={"files": ("SZ20003.jpg", jpeg)}).text
+    assert problems_table(html) == []
+
+
+def test_photos_named_in_the_photo_column_are_used_not_unused(fresh):
+    html = _trial(fresh, [("SZ20001", "张三", "photos/p1.jpg"), ("SZ20002", "李四", "p2.jpg"),
+                          ("SZ20003", "王五", "photos/P3.JPG"), ("SZ20004", None, "photos/p4.jpg")],
+                  ["p1.jpg", "p2.jpg", "P3.JPG", "p4.jpg", "stranger.jpg"])
+    assert "stranger.jpg" in html                                # named by nobody: listed
+    for name in ("p1.jpg", "P3.JPG", "p4.jpg"):       # named by a record (one left out): used
+        assert name not in html
+    assert "p2.jpg" in html            # the sheet names p2.jpg beside it, not in photos/
+    assert sorted(r[1:4] for r in problems_table(html)) == [["花名册", "3", "照片"],
+                                                            ["花名册", "5", "姓名"]]
+
+
+@pytest.mark.parametrize("lang, title, nav", [("zh", "找不到这个页面", "工号牌"),
+                                              ("en", "Page not found", "Badges")])
+def test_a_page_that_does_not_exist_answers_in_the_apps_language_and_style(c, lang, title,
+                                                                           nav):
+    c.post("/lang", data={"csrf": csrf(c), "lang": lang, "back": "/"})
+    for path in ("/nothing", "/cards/nothing", "/upload/nothing", "/cards/badges/preview/99.png"):
+        r = c.get(path) if "upload" not in path else c.post(path, data={"csrf": csrf(c)})
+        assert r.status_code == 404, path
+        assert title in r.text and nav in r.text and 'href="/"' in r.text, path
+        assert "Not Found" not in r.text
+
+
+def test_an_upload_says_where_the_file_went(ws, c):
+    r = c.post("/upload/staff", data={"csrf": csrf(c), "back": "/cards/badges"},
+               files={"files": ("花名册坏.xlsx", (EXAMPLES / "staff.xlsx").read_bytes())})
+    assert "花名册坏.xlsx 已保存为 staff.xlsx；原来的 staff.xlsx 已移到 .history/ 文件夹保存" \
+        in r.text
+    assert len(list((ws / ".history").glob("*staff.xlsx"))) == 1
+    (ws / "staff.xlsx").unlink()
+    r = c.post("/upload/staff", data={"csrf": csrf(c), "back": "/cards/badges"},
+               files={"files": ("花名册.csv", "工号,姓名\nSZ20001,张三\n".encode())})
+    assert "花名册.csv 已保存为 staff.csv" in r.text and "原来的" not in r.text
+
+
 def test_png_zip_and_manifest(c):
     token = csrf(c)
     archive = zipfile.ZipFile(io.BytesIO(download(c, run_job(

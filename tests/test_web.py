@@ -140,8 +140,9 @@ def test_a_sheet_with_mistakes_lists_sheet_row_and_column(ws, c):
     assert "工作表" in r.text and "行" in r.text and "列" in r.text
     shown = re.findall(r'name="people" value="([^"]+)"', r.text)
     assert len(shown) == 13 and not set(wrong) & set(shown)
-    # the left-out person's photo is still theirs; only the one whose 工号 was emptied is unused
-    assert f"{wrong[0]}.jpg" not in r.text and f"{wrong[1]}.jpg" in r.text
+    # the left-out people's photos are still theirs (the 照片 column of the row whose 工号 was
+    # emptied names its photo): neither is listed as unused
+    assert f"{wrong[0]}.jpg" not in r.text and f"{wrong[1]}.jpg" not in r.text
     assert r.text.count('<figure class="card') >= 13
     fragment = run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "pdf"})
     assert "/download" not in fragment and "星级" in fragment

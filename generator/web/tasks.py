@@ -211,7 +211,10 @@ def where_parts(problem: Problem) -> dict:
             column = COLUMNS[section][field][1][0]
         elif not column:
             column = field or problem.path
+    message = problem.message
+    if loc is not None and loc.file:   # another place in the workspace, as the file's name
+        message = message.replace(str(Path(loc.file).parent / "x")[:-1], "")
     return {"file": Path(loc.file).name if loc is not None else "",
             "sheet": (loc.sheet or "") if loc is not None else "",
             "row": (loc.line or "") if loc is not None else "",
-            "column": column, "record": record, "message": problem.message}
+            "column": column, "record": record, "message": message}

@@ -139,8 +139,8 @@ def disk_full_is_user_error(target: Path) -> Iterator[None]:
     except OSError as exc:
         import errno
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            raise UserError(Problem(_("cannot write {target}: {why}; the previous file is "
-                                      "kept").format(target=target, why=os_reason(exc)))
+            raise UserError(Problem(_("cannot write {target}: {why}; what was there is left "
+                                      "as it was").format(target=target, why=os_reason(exc)))
                             ) from None
         raise
 

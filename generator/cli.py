@@ -15,7 +15,7 @@ import click
 
 from . import __version__, console
 from .errors import Terminated, UserError, terminal_text
-from .i18n import _, _l, set_language, words
+from .i18n import _, _l, language, set_language, words
 from .commands import common
 from .commands.clicktext import Option, group, option
 
@@ -165,10 +165,14 @@ def _run(argv: list[str] | None) -> int:
 def _said(exc: click.ClickException) -> str:
     """click's message, with its "did you mean" (a command or an option typed wrong) in the
     user's language: the closest first, said as a list ('validate' 或 'calibrate'), no space
-    after a Chinese 。 (click sorts them and joins them with English commas)."""
+    after a Chinese 。 (click sorts them and joins them with English commas); in Chinese,
+    click's closing ASCII period is a 。."""
     possibilities = getattr(exc, "possibilities", None)   # NoSuchCommand, NoSuchOption
     if not possibilities:
-        return exc.format_message().replace("。 ", "。")
+        text = exc.format_message()
+        if language() == "zh" and text.endswith(".") and not text.endswith(".."):
+            text = text[:-1] + "。"    # click ends some with its own ASCII period
+        return text.replace("。 ", "。")
     hint = _("Did you mean {choices}?").format(choices=words([repr(p) for p in possibilities],
                                                              "or"))
     return f"{exc.message} {hint}".replace("。 ", "。")

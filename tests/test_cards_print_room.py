@@ -554,10 +554,15 @@ def test_photos_from_a_folder_by_id_or_name(tmp_path, cli):
     err = result.err
     assert "matched 2 photos" in err
     assert "nobody.png" in err
-    assert "T00003" in err and "no photo in" in err
-    assert "T00004.jpg" in err and "T00004.png" in err
+    assert "T00003" in err and "HR photos named T00003.jpg or " in err
+    assert "T00004.jpg, T00004.png all match" in err
+    said = err.splitlines()
+    assert len([line for line in said if "T00003" in line]) == 1      # once, by the card
+    assert len([line for line in said if "T00004.png" in line]) == 1
     refused = cli("badges", staff, "--photos", folder, "-o", pdf)
     assert refused.code == 2 and "T00003" in refused.err and "T00001" not in refused.err
+    assert len([line for line in refused.err.splitlines() if "T00003" in line]) == 1
+    assert "no photo given, and none in" in refused.err
     missing = cli("badges", staff, "--photos", tmp_path / "nowhere", "-o", pdf)
     assert missing.code == 2 and "nowhere" in missing.err
     # one person: the others' photos are theirs, not unused files

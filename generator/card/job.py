@@ -50,6 +50,8 @@ class CardRun:
     company_origin: (path inside the company section) -> its Location, for messages.
     missing_said: files already said to be missing (`fieldprint validate`: by the data's
     loading); what shows them is left out without saying it again.
+    photo_reasons: person id -> why they have no photo (`--photos`: none in the folder named
+    so), said instead of the general "no photo given".
     """
 
     layout: CompiledLayout
@@ -74,6 +76,7 @@ class CardRun:
     what: str = "card"                 # "badge", "service card": for the sheet's label
     context: dict = field(default_factory=dict)   # more names for the layout (phrases)
     missing_said: frozenset[Path] = frozenset()
+    photo_reasons: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,7 +117,8 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool
                             allow_missing_photos=run.allow_missing_photos,
                             allow_missing_qr=run.allow_missing_qr,
                             company_origin=run.company_origin,
-                            missing_said=run.missing_said, check_only=check_only)
+                            missing_said=run.missing_said, check_only=check_only,
+                            photo_reasons=run.photo_reasons)
     problems = list(renderer.static_problems)
     warnings = list(renderer.static_warnings)
     if problems:

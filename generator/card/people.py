@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..data.headers import field_word
 from ..errors import Location, Problem, UserError, suggest
 from ..i18n import _, words
 
@@ -61,22 +60,15 @@ class PhotoMatch:
     people: list                                   # with photos filled in where matched
     matched: int = 0
     unused_files: list[Path] = field(default_factory=list)
-    unmatched_people: list = field(default_factory=list)   # no photo given, none found
-    ambiguous: list[Problem] = field(default_factory=list)
+    # person id -> why the folder gave them no photo (none named so, or two that match): the
+    # card says it where it would say "no photo given" (CardRun.photo_reasons), once
+    reasons: dict[str, str] = field(default_factory=dict)
 
-    def warnings(self, folder: Path, origins: dict | None = None) -> list[Problem]:
-        """Every unmatched file and person, and every ambiguous match, as warnings."""
-        origins = origins or {}
-        out = list(self.ambiguous)
-        for path in self.unused_files:
-            out.append(Problem(_("no one on the staff list has this id or name (name the file "
-                                 "<id>.jpg or <name>.jpg)"), Location(str(path))))
-        for person in self.unmatched_people:
-            out.append(Problem(_("no photo in {folder} named {id}.jpg or {name}.jpg (any "
-                                 "picture suffix)").format(folder=folder, id=person.id,
-                                                           name=person.name),
-                               origins.get(person.id), f"{person.id} {person.name}: photo"))
-        return out
+    def warnings(self) -> list[Problem]:
+        """The files that name nobody, as warnings."""
+        return [Problem(_("no one on the staff list has this id or name (name the file "
+                          "<id>.jpg or <name>.jpg)"), Location(str(path)))
+                for path in self.unused_files]
 
 
 def match_photos(people: list, folder: Path, everyone: list | None = None,
@@ -111,28 +103,22 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
         by_id = files.get(person.id.casefold(), [])
         by_name = files.get(person.name.casefold(), [])
         found = by_id or by_name
-        who = f"{person.id} {person.name}"
         if by_name and not by_id and names[person.name.casefold()] > 1:
-            result.ambiguous.append(Problem(_(
-                "{file}: {count} people are called {name}; name the photo by employee ID "
-                "({id}.jpg)").format(file=by_name[0].name, count=names[person.name.casefold()],
-                                     name=person.name, id=person.id),
-                Location(str(by_name[0])), f"{who}: {field_word('staff', 'photo')}"))
+            result.reasons[person.id] = _(
+                "{folder}: {count} people are called {name}; name the photo {file} by employee "
+                "ID ({id}.jpg)").format(folder=folder, file=by_name[0].name, id=person.id,
+                                        count=names[person.name.casefold()], name=person.name)
             used.update(by_name)
-            result.people.append(person)
-            result.unmatched_people.append(person)
-            continue
-        if len(found) > 1:
-            result.ambiguous.append(Problem(_("{files} all match {who}; keep one of them").format(
-                files=words(p.name for p in found), who=who),
-                Location(str(found[0])), f"{who}: {field_word('staff', 'photo')}"))
+        elif len(found) > 1:
+            result.reasons[person.id] = _("{folder}: {files} all match; keep one of them").format(
+                folder=folder, files=words((p.name for p in found), "plain"))
             used.update(found)
+        elif not found:
+            result.reasons[person.id] = _(
+                "no photo given, and none in {folder} named {id}.jpg or {name}.jpg (any picture "
+                "suffix)").format(folder=folder, id=person.id, name=person.name)
+        if person.id in result.reasons:
             result.people.append(person)
-            result.unmatched_people.append(person)
-            continue
-        if not found:
-            result.people.append(person)
-            result.unmatched_people.append(person)
             continue
         used.add(found[0])
         result.matched += 1
@@ -147,10 +133,6 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
         used.update(files.get(name.casefold(), []))
     result.unused_files = [p for group in files.values() for p in group if p not in used]
     result.unused_files.sort()
-    # people who were only ambiguous are reported once, as ambiguous
-    ambiguous_people = {p.path.split(":")[0] for p in result.ambiguous}
-    result.unmatched_people = [p for p in result.unmatched_people
-                               if f"{p.id} {p.name}" not in ambiguous_people]
     return result
 
 

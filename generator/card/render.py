@@ -185,7 +185,7 @@ class CardRenderer:
                  sides: tuple[str, ...] = ("front", "back"), allow_missing_photos: bool = False,
                  allow_missing_qr: bool = False, company_origin=None, as_of=None,
                  context: dict | None = None, missing_said: Iterable[Path] = (),
-                 check_only: bool = False):
+                 check_only: bool = False, photo_reasons: dict[str, str] | None = None):
         self.layout = layout
         self.company = company
         self.fonts = fonts
@@ -196,6 +196,7 @@ class CardRenderer:
         # an element showing one is left out (a photo: its placeholder), not said again
         self.missing_said = frozenset(Path(p).absolute() for p in missing_said)
         self.check_only = check_only   # nothing will be drawn: pictures are only checked
+        self.photo_reasons = photo_reasons or {}   # person id -> why no photo (CardRun)
         self._codes: dict[str, FoundCode | ImageProblem] = {}
         self.base = {**(context or {}), "company": company_context(company),
                      "today": as_of or today()}
@@ -520,6 +521,9 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
                       "placeholder").format(why=why), "photo"))
         return [PhotoOp(x, y, w, h, None, m.radius, el.colours.get("border"), m.border_width, who)]
 
+    reason = r.photo_reasons.get((ctx.get("person") or {}).get("id"))
+    if not source and reason:
+        return placeholder(reason)
     if not source:
         return placeholder(_("no photo given: fill in the 照片 (photo) column or field with "
                              "the picture's file, e.g. photos/<id>.jpg, or pass --photos "

@@ -141,7 +141,7 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
         matched = match_photos(people, photo_dir, everyone=dataset.staff,
                                also_named=dataset.left_out_names)
         people = matched.people
-        report_problems(matched.warnings(photo_dir, origins), prefix=warning_prefix())
+        report_problems(matched.warnings(), prefix=warning_prefix())
         click.echo(_("matched {n} photos in {folder}").format(n=matched.matched,
                                                               folder=photo_dir), err=True)
     if output is None and png_dir is None:
@@ -154,7 +154,8 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                   back_offset=back_offset or (printer.back_offset if printer else (0.0, 0.0)),
                   allow_missing_photos=allow_missing_photos, allow_missing_qr=allow_missing_qr,
                   skip_invalid=skip_invalid, changed_since=changed_since, manifest=manifest,
-                  company_origin=dataset.company_location, jobs=jobs, what=what)
+                  company_origin=dataset.company_location, jobs=jobs, what=what,
+                  photo_reasons=matched.reasons if photo_dir is not None else {})
     result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix=warning_prefix())
     report_problems(dataset.refused_staff + result.skipped, prefix=_("refused: "))

@@ -162,7 +162,9 @@ def _reword(error: dict, model: type) -> str:
     if kind == "list_type":
         return _("should be a list (lines starting with '- '), not {value!r}").format(
             value=_short(value))
-    if kind in ("int_parsing", "int_type", "int_from_float", "float_parsing", "float_type"):
+    if kind == "int_from_float":   # 4.5 stars
+        return _("should be a whole number, not {value!r}").format(value=value)
+    if kind in ("int_parsing", "int_type", "float_parsing", "float_type"):
         return _("should be a number, not {value!r}").format(value=value)
     if kind.startswith("greater_than"):
         return _("{value!r} is out of range: it should be at least {limit}").format(

@@ -408,7 +408,7 @@ def select_orders(dataset, selection: Selection) -> list[WorkOrder]:
             problems.append(Problem(_("--team {team}: no engineer on the staff list is in "
                                       "that team{hint} (teams: {teams})").format(
                 team=wanted, hint=suggest(wanted, teams),
-                teams="、".join(sorted(teams)) or _("none given"))))
+                teams=words(sorted(teams), "plain") or _("none given"))))
     start, end = selection.received_from, selection.received_to
     if start is not None and end is not None and start > end:
         problems.append(Problem(_("--from {start} is after --to {end}").format(

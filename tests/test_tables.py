@@ -316,8 +316,8 @@ def test_work_order_errors_name_the_header(folder):
         encoding="utf-8")
     messages = problems_of([folder / "work_orders.csv"])
     where = folder / "work_orders.csv"
-    assert f"{where}:2 类型: '拆机' is not allowed here; write one of 装机 / 安装 (install)、" \
-        "移机 / 移装 (move)、修障 / 维修 (repair)" in messages
+    assert f"{where}:2 类型: '拆机' is not allowed here; write one of install (装机 / 安装), " \
+        "move (移机 / 移装), or repair (修障 / 维修)" in messages
     assert f"{where}:2 预约时间: the appointment ends before it starts" in messages
 
 
@@ -354,7 +354,7 @@ def test_check_errors_name_their_sheet_and_header(folder):
     where = f"{folder / 'equipment.xlsx'}[检查记录]"
     assert f"{where} row 3 设备编号: equipment 'H-9' is not in the equipment register; did you mean " \
            "'H-1'?" in messages
-    assert f"{where} row 2 结果: 'maybe' is not allowed here; write one of 合格 (pass)、不合格 (fail)" \
+    assert f"{where} row 2 结果: 'maybe' is not allowed here; write one of pass (合格) or fail (不合格)" \
         in messages
 
 

@@ -136,7 +136,7 @@ def select(records: list, only: tuple[str, ...], section: str) -> list:
     unknown = [i for i in only if i not in known]
     if unknown:
         raise UserError([Problem(_("--only {id}: no such ID in {section}").format(
-            id=i, section=section) + suggest(i, known)) for i in unknown])
+            id=i, section=SECTIONS.word(section)) + suggest(i, known)) for i in unknown])
     wanted = set(only)
     return [r for r in records if r.id in wanted]
 

@@ -565,8 +565,8 @@ def _without_cleaners(schema: Any) -> Any:
 
 
 def choices_text(model: type, field: str) -> str | None:
-    """'我方原因（局端） / 我方 (ours)、…': the choices of a coded field of a section's records,
-    for messages; None for other fields."""
+    """'我方原因（局端） / 我方、…或…' ('ours (我方原因（局端） / 我方), … or …' in English): the
+    choices of a coded field of a section's records, for messages; None for other fields."""
     if model is WorkOrder:
         labels = {"kind": KIND_LABELS, "cause": CAUSE_LABELS, "rating": RATING_LABELS}.get(field)
     elif model is EquipmentItem:
@@ -578,11 +578,12 @@ def choices_text(model: type, field: str) -> str | None:
         return None
     words = ({"cause": CAUSE_WORDS, "kind": KIND_WORDS}.get(field, {}) if model is WorkOrder
              else {"type": CHECK_TYPE_WORDS}.get(field, {}))
+    from ..i18n import language, words as listed
     parts = []
-    for code, label in labels.items():
-        short = words.get(code, ())[:1]
-        parts.append(label + (f" / {short[0]}" if short else "") + f" ({code})")
-    return "、".join(parts)
+    for code, label in labels.items():   # in Chinese the words typed; in English the code too
+        said = label + (f" / {words[code][0]}" if words.get(code) else "")
+        parts.append(said if language() == "zh" else f"{code} ({said})")
+    return listed(parts, "or")
 
 
 # ---------------------------------------------------------------- service phrases

@@ -488,3 +488,24 @@ def test_list_and_mapping_fields_default_to_a_new_empty_one_each_time():
                     assert first == (list() if factory is models.empty_list else dict())
                     assert first is not second, (cls, name)
     assert seen >= 10
+
+
+@pytest.mark.parametrize("phone, said", [
+    ("1381234abcd", "letters or signs"), ("138", "fewer than 5 digits"),
+    ("1390000", "a mobile number has 11 digits, this one 7"),
+    ("13800001111", None), ("+86 138-0000-1111", None), ("0512-6258 0000 转 801", None),
+    ("10000", None), ("400-810-0000", None), ("13800001111 / 0512-62580000", None)])
+def test_a_phone_no_one_could_dial_is_a_warning(tmp_path, phone, said):
+    """The trial printed 1381234abcd on customers' service cards without a word; it still
+    prints as typed (a warning), but it is said."""
+    (tmp_path / "company.yaml").write_text(COMPANY, encoding="utf-8")
+    staff = tmp_path / "staff.yaml"
+    staff.write_text(f'staff:\n  - id: "SZ1"\n    name: 王建国\n    phone: "{phone}"\n',
+                     encoding="utf-8")
+    data = load_dataset([staff])
+    assert data.staff[0].phone == phone
+    found = [str(w) for w in data.warnings if "phone" in str(w)]
+    if said is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and said in found[0] and "staff.yaml:4:" in found[0], found

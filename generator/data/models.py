@@ -87,6 +87,34 @@ def _not_scientific(value: Any) -> Any:
     return value
 
 
+# what a phone number is written with besides its digits: spaces, dashes, brackets, +86, 转 (an
+# extension), and the separators between two numbers
+_PHONE_SIGNS = re.compile(r"[0-9０-９\s\-－—+＋()（）转,，;；/、]*")
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]*)")
+
+
+def _phone_like(value: str | None, info: ValidationInfo) -> str | None:
+    """A phone number no one could dial (letters in it, a mobile number without its 11 digits,
+    fewer than 5 digits: 10000 is the shortest) is said as a warning: it still prints as typed,
+    but a customer's card or a work order should not go out with it."""
+    if value is None or info.context is None:
+        return value
+    digits = re.sub(r"\D", "", value)
+    mobile = _MOBILE.fullmatch(re.sub(r"[\s\-－—]", "", value))
+    if not _PHONE_SIGNS.fullmatch(value):
+        why = _("it has letters or signs a phone number does not")
+    elif len(digits) < 5:
+        why = _("it has fewer than 5 digits")
+    elif mobile and len(mobile.group(1)) not in (5, 11):
+        why = _("a mobile number has 11 digits, this one {n}").format(n=len(mobile.group(1)))
+    else:
+        return value
+    info.context.setdefault("warnings", []).append(Problem(
+        _("{value!r} does not look like a phone number: {why}; it is printed as typed, check "
+          "it").format(value=value, why=why), None, info.field_name or ""))
+    return value
+
+
 def _known_service(value: str, info: ValidationInfo) -> str:
     """A service that is neither a code nor a label prints as typed (宽带+IPTV is fine); one that
     looks like a misspelt code (boradband) is said, so the form does not go out with it."""
@@ -182,6 +210,7 @@ Text = Annotated[str, BeforeValidator(_as_text)]
 Offset = Annotated[tuple[float, float], BeforeValidator(parse_offset)]
 # phones, accounts, ids: text whose digits matter (never Excel's 1.38E+10)
 Digits = Annotated[str, BeforeValidator(_as_text), AfterValidator(_not_scientific)]
+Phone = Annotated[Digits, AfterValidator(_phone_like)]   # said when no one could dial it
 FileRef = Annotated[Path, BeforeValidator(_file)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 MonthOrDate = Annotated[dt.date, BeforeValidator(_month_or_date)]
@@ -269,9 +298,9 @@ class Company(Model):
     short_name: Text | None = None
     unit: Text | None = None               # default unit printed on badges
     partner_label: Text = "电信特约服务商"
-    hotline: Digits = "10000"
-    consult_phone: Digits | None = None    # 咨询电话; the hotline when not given
-    complaint_phone: Digits | None = None
+    hotline: Phone = "10000"
+    consult_phone: Phone | None = None    # 咨询电话; the hotline when not given
+    complaint_phone: Phone | None = None
     service_promise: Text = ""
     address: Text | None = None
     website: Text | None = None
@@ -300,7 +329,7 @@ class Person(Model):
     unit: Text | None = None
     team: Text | None = None
     title: Text = "智慧家庭工程师"
-    phone: Digits | None = None
+    phone: Phone | None = None
     photo: FileRef | None = None
     qr: Text | None = None                 # payload: a WeChat link or text
     qr_image: FileRef | None = None        # or an existing QR image
@@ -312,7 +341,7 @@ class Person(Model):
 # ---------------------------------------------------------------- work orders
 class Customer(Model):
     name: Text
-    phone: Digits | None = None
+    phone: Phone | None = None
     address: Text | None = None
     account: Digits | None = None           # broadband account / phone number served
 

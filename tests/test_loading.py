@@ -360,9 +360,9 @@ def test_an_engineer_whose_staff_record_has_a_problem_is_not_called_missing(data
 def test_a_file_saved_with_a_byte_order_mark_reads_the_same(tmp_path):
     """Windows Notepad starts UTF-8 files with a BOM; places are counted as without it."""
     path = tmp_path / "staff.yaml"
-    path.write_bytes("\ufeffstaff:\n  - {id: S1, name: 王五, phone: 0123}\n".encode("utf-8"))
+    path.write_bytes("\ufeffstaff:\n  - {id: S1, name: 王五, phone: 01234567}\n".encode("utf-8"))
     ds = load_dataset([path])
-    assert ds.staff[0].name == "王五" and ds.staff[0].phone == "0123"
+    assert ds.staff[0].name == "王五" and ds.staff[0].phone == "01234567"
     assert [str(w.location) for w in ds.warnings] == [f"{path}:2:31"]
 
 

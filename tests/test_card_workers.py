@@ -34,3 +34,20 @@ def test_the_workers_make_what_the_main_process_makes(tmp_path):
     finally:
         source.close()
 
+
+
+def test_a_stopped_run_skips_the_waiting_tasks_and_kills_no_worker(tmp_path):
+    """Stopping a run (an error, Ctrl-C) killed the workers (Pool.terminate with SIGKILL); one
+    killed while it sent a result held the results queue's lock, and the main process waited
+    for it for ever: a badge run with a problem hung. Now the waiting tasks are skipped and
+    every worker leaves on its own (exit code 0, not -9)."""
+    jobs = _jobs(tmp_path, 40)
+    source = PhotoSource(2, len(jobs))
+    assert source._pool is not None, "no workers: the test proves nothing"
+    workers = list(source._pool._pool)
+    for i in range(0, len(jobs) - 1, 2):
+        source.submit(*jobs[i:i + 2])
+    assert source.get(jobs[0]) == _work(jobs[0])          # the workers are busy
+    source.close(cancel=True)
+    assert [w.exitcode for w in workers] == [0] * len(workers)
+    assert not source._pending

@@ -42,13 +42,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _quiet_worker() -> None:
+_CANCELLED = None   # in a worker: the pool's Event, set when the run is stopped
+
+
+def _quiet_worker(cancelled=None) -> None:
     """Workers leave Ctrl-C and SIGTERM to the main process (issue 15.13). A terminal's Ctrl-C
     and a service manager's stop (`kill -TERM -PGID`) reach the whole process group: a worker
     that died of it printed its own traceback, or died holding the pool's task-queue lock, and
     the main process then waited for ever in Pool.terminate(). The main process stops the
-    pool, whose workers it kills (_Pool). As they ignore SIGTERM, a worker whose main process
-    is gone (killed with SIGKILL, say) is killed by the kernel (Linux), never left behind."""
+    pool by setting `cancelled` (PhotoSource.close): the tasks still waiting are then skipped,
+    and the workers leave as the pool closes, none killed while it holds a lock. As they
+    ignore SIGTERM, a worker whose main process is gone (killed with SIGKILL, say) is killed
+    by the kernel (Linux), never left behind."""
+    global _CANCELLED
+    _CANCELLED = cancelled
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -63,10 +70,10 @@ def _quiet_worker() -> None:
 
 
 class _Pool(multiprocessing.pool.Pool):
-    """multiprocessing's Pool whose terminate() stops the workers with SIGKILL: they ignore
-    SIGTERM (_quiet_worker), and one still decoding a photo would never read the pool's stop
-    sentinel (terminate() keeps the task queue's lock); and whose worker-minding thread
-    sleeps while results come in (_get_sentinels)."""
+    """multiprocessing's Pool whose terminate() (left to the pool's own finalizer: a run is
+    stopped by PhotoSource.close) stops the workers with SIGKILL, as they ignore SIGTERM
+    (_quiet_worker); and whose worker-minding thread sleeps while results come in
+    (_get_sentinels)."""
 
     @staticmethod
     def Process(ctx, *args, **kwds):
@@ -112,8 +119,10 @@ def _work(job: PhotoJob | QrJob):
                                                             reason=os_reason(exc)), None
 
 
-def _work_all(jobs: tuple) -> list:
-    """`_work` of each job, in order: one task for a worker."""
+def _work_all(jobs: tuple) -> list | None:
+    """`_work` of each job, in order: one task for a worker; None once the run is stopped."""
+    if _CANCELLED is not None and _CANCELLED.is_set():
+        return None
     return [_work(job) for job in jobs]
 
 
@@ -137,8 +146,9 @@ class PhotoSource:
             Image.preinit()
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self._cancelled = context.Event()
             self._pool = _Pool(min(jobs, expected), initializer=_quiet_worker,
-                               context=context)
+                               initargs=(self._cancelled,), context=context)
 
     def submit(self, *jobs: PhotoJob | QrJob) -> None:
         """Start `jobs` (one card's photo and QR code, say) as one task for a worker: each task
@@ -158,9 +168,12 @@ class PhotoSource:
         return task.get()[index] if task is not None else _work(job)
 
     def close(self, cancel: bool = False) -> None:
-        """Stop the workers: when their work is done, or at once (`cancel`: Ctrl-C, SIGTERM, an
-        error). A second Ctrl-C or SIGTERM waits until the pool is stopped (it would leave
-        workers that ignore both behind) and is then raised."""
+        """Stop the workers: when their work is done, or soon (`cancel`: Ctrl-C, SIGTERM, an
+        error): the tasks still waiting are skipped, a photo being decoded is finished. Never
+        by killing them: a worker killed while it sent a result held the results queue's lock,
+        and Pool.terminate() then waited for it for ever (a badge run with a problem hung). A
+        second Ctrl-C or SIGTERM waits until the pool is stopped (it would leave workers that
+        ignore both behind) and is then raised."""
         if self._pool is not None:
             import signal
             stops = {signal.SIGINT, signal.SIGTERM}
@@ -168,9 +181,8 @@ class PhotoSource:
                     if cancel and hasattr(signal, "pthread_sigmask") else None)
             try:
                 if cancel:
-                    self._pool.terminate()
-                else:
-                    self._pool.close()
+                    self._cancelled.set()
+                self._pool.close()
                 self._pool.join()
             finally:
                 self._pool = None

@@ -509,3 +509,23 @@ def test_a_phone_no_one_could_dial_is_a_warning(tmp_path, phone, said):
         assert found == []
     else:
         assert len(found) == 1 and said in found[0] and "staff.yaml:4:" in found[0], found
+
+
+@pytest.mark.parametrize("name", ["staff.xlsx", "花名册.xlsx", "staff.csv"])
+def test_a_staff_sheet_beside_the_orders_gives_the_engineers_names(data, name, cli):
+    """The trial: work orders with a staff.xlsx beside them printed IDs only (only staff.yaml
+    was looked for)."""
+    (data / "staff.yaml").unlink()
+    rows = [["工号", "姓名", "班组"], ["SZ001", "王建国", "园区一班"]]
+    if name.endswith(".csv"):
+        (data / name).write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    else:
+        import openpyxl
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(data / name)
+    ds = load_dataset([data / "orders.yaml"])
+    assert ds.person("SZ001").name == "王建国" and ds.staff[0].team == "园区一班"
+    assert data / name in ds.read                 # an input: -o may not name it
+    assert not [w for w in ds.warnings if "no staff list" in str(w)]

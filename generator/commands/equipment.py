@@ -137,8 +137,9 @@ FAIL_ON = Words({"due-soon": _lp("--fail-on", "due-soon"),
 
     \b
     The JSON lists items in register order; the other formats put the
-    most urgent first. A staff.yaml beside the first data file is used for
-    holders' names and teams when no staff list is given.
+    most urgent first. A staff list beside the first data file (staff.xlsx,
+    staff.yaml, 花名册.xlsx …) is used for holders' names and teams when no
+    staff list is given.
     Exit codes: 0 done, 1 --fail-on found something, 2 bad input, 4 a
     --notify group could not be told (the report was written all the same,
     and the other groups were told).

@@ -476,8 +476,8 @@ def _read(paths: list[Path], read_ahead: dict, table_options: dict,
 
     YAML files are read first, so that the company's spreadsheet headers (company.columns) are
     known when the spreadsheets are read. When no file gives a company, a company.yaml beside
-    the first file is read; when work orders or equipment come without staff, a staff.yaml
-    beside it (their engineers and holders are staff ids)."""
+    the first file is read; when work orders or equipment come without staff, the staff list
+    beside it (STAFF_BESIDE: their engineers and holders are staff ids)."""
     collected: dict[str, list[tuple[Path, Any]]] = {name: [] for name in SECTIONS}
     read: dict[int, dict[str, Any]] = {}
     for spreadsheets in (False, True):
@@ -502,21 +502,32 @@ def _read(paths: list[Path], read_ahead: dict, table_options: dict,
                 collected.setdefault(name, []).append((paths[i], content))
             table_warnings.extend(getattr(content, "warnings", ()))
     if not collected["staff"] and (collected["work_orders"] or collected["equipment"]):
-        _read_beside(paths, "staff", collected, problems)
+        _read_beside(paths, "staff", collected, problems, table_options.get("columns"))
     if collected.get("checks"):  # equipment checks from a spreadsheet of their own
         from .tables import attach_checks
         attach_checks(collected, problems)
     return collected, table_warnings
 
 
-def _read_beside(paths: list[Path], section: str, collected: dict, problems: list) -> None:
-    """The `section` of `<section>.yaml` beside the first file (company.yaml, staff.yaml),
-    when there is one that was not named; nothing when it has no such section."""
-    beside = paths[0].parent / f"{section}.yaml"
-    if not beside.is_file() or beside.resolve() in {p.resolve() for p in paths}:
+# the staff list a register or work orders find beside them, the first there: the names
+# `fieldprint template` writes and the office's own word (docs/术语表.md)
+STAFF_BESIDE = ("staff.yaml", "staff.xlsx", "staff.csv", "花名册.xlsx", "花名册.csv")
+
+
+def _read_beside(paths: list[Path], section: str, collected: dict, problems: list,
+                 columns: Any = None) -> None:
+    """The `section` of the file beside the first one (company.yaml; for staff the first of
+    STAFF_BESIDE there), when there is one that was not named; nothing when it has no such
+    section. `columns`: the company's own spreadsheet headers."""
+    named = {p.resolve() for p in paths}
+    names = STAFF_BESIDE if section == "staff" else (f"{section}.yaml",)
+    beside = next((paths[0].parent / name for name in names
+                   if (paths[0].parent / name).is_file()), None)
+    if beside is None or beside.resolve() in named:
         return
     try:
-        collected[section].append((beside, read_sections(beside)[section]))
+        options = {"columns": columns} if _is_table(beside) else {}
+        collected[section].append((beside, read_sections(beside, **options)[section]))
     except UserError as exc:
         problems.extend(exc.problems)
     except KeyError:
@@ -566,8 +577,9 @@ def _build_lists(data: Dataset, collected: dict, read_ahead: dict, missing_files
             builder.add_list(records, context, read_ahead.get(path) or _ReadAhead(context))
     if not data.staff and links.any_refs:
         data.warnings.append(Problem(_(
-            "no staff list given, so engineers and holders are printed as IDs only; "
-            "add staff.yaml to show names and teams")))
+            "no staff list given, so engineers and holders are printed as IDs only; name the "
+            "staff list too, or put it beside the data as staff.xlsx (or staff.yaml) to show "
+            "names and teams")))
     problems.extend(links.unknown_refs)
 
 

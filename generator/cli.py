@@ -87,8 +87,7 @@ class LazyCommands(MutableMapping):
 @click.version_option(__version__, prog_name="fieldprint", cls=Option,
                       message=_l("%(prog)s, version %(version)s"),
                       help=_l("Show the version and exit."))
-@option("-q", "--quiet", is_flag=True, help=_l("No progress line on long jobs."))
-def cli(quiet: bool) -> None:
+def cli() -> None:
     pass
 
 

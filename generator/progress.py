@@ -14,9 +14,12 @@ MIN_ITEMS = 40          # shorter jobs finish before a bar is worth reading
 REFRESH_SECONDS = 0.1
 
 
+QUIET = "fieldprint.quiet"   # set in ctx.meta by -q/--quiet (commands.clicktext)
+
+
 def _quiet() -> bool:
     ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.find_root().params.get("quiet"))
+    return bool(ctx and ctx.meta.get(QUIET))
 
 
 class Progress:

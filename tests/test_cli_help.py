@@ -51,3 +51,17 @@ def test_export_never_writes_through_a_link(tmp_path, cli):
     assert not outside.exists() and (mine / "badge.yaml").is_symlink()
     assert f"kept {mine / 'badge.yaml'}" in result.out
     assert (mine / "cr80.yaml").is_file()
+
+
+@pytest.mark.parametrize("args, quiet", [(["-q", "template", "x.xlsx"], True),
+                                         (["template", "x.xlsx", "-q"], True),
+                                         (["template", "x.xlsx", "--quiet"], True),
+                                         (["template", "x.xlsx"], False)])
+def test_quiet_goes_before_or_after_the_command(args, quiet):
+    """The trial: `fieldprint equipment … -q` said there is no -q, though --help lists it."""
+    from generator import progress
+    from generator.cli import cli as group
+    with group.make_context("fieldprint", list(args)) as root:
+        name, command, rest = group.resolve_command(root, root._protected_args + root.args)
+        with command.make_context(name, rest, parent=root):
+            assert progress._quiet() is quiet

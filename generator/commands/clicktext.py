@@ -25,6 +25,7 @@ from click.utils import strip_ansi
 
 from ..errors import suggest
 from ..i18n import LANGUAGES, _, _l, in_language, is_lazy, language, set_language, words
+from ..progress import QUIET
 
 
 def _text(value):
@@ -67,6 +68,19 @@ def lang_option(func):
         callback=_set_language, cls=Option, metavar="zh|en",
         help=_l("Language of the help and the messages: zh (Chinese, the default) or en "
                 "(English). The variable FIELDPRINT_LANG does the same."))(func)
+
+
+def _set_quiet(ctx: click.Context, param: click.Parameter, value):
+    if value:
+        ctx.meta[QUIET] = True
+    return value
+
+
+def quiet_option(func):
+    """-q/--quiet, before or after the command's name alike (`fieldprint -q badges …` and
+    `fieldprint badges … -q`): no progress line on long jobs."""
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet,
+                        cls=Option, help=_l("No progress line on long jobs."))(func)
 
 
 class Option(click.Option):
@@ -123,7 +137,8 @@ def _first_sentence(text: str) -> str:
 
 
 class _Texts:
-    """What commands and groups share: lazy help, the translated --help option, --lang."""
+    """What commands and groups share: lazy help, the translated --help option, --lang and
+    --quiet."""
 
     context_class = None  # set below: Context, with the wrapping formatter
     help = _lazy_attribute("help")
@@ -134,6 +149,8 @@ class _Texts:
     def _add_lang(self) -> None:
         if not any(p.name == "lang" for p in self.params):
             lang_option(self)
+        if not any(p.name == "quiet" for p in self.params):
+            quiet_option(self)
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)

@@ -686,3 +686,17 @@ def test_validate_says_a_missing_logo_once(cli, tmp_path):
     result = cli("validate", staff)
     assert result.code == 2, result
     assert result.err.count("logo.png") == 1 and "1 problem found" in result.err
+
+
+def test_an_iphone_photo_in_the_folder_is_named_with_how_to_save_it(tmp_path):
+    """The trial's SZ20003.heic was skipped with only 'no photo named SZ20003.jpg'."""
+    from generator.card.people import match_photos
+    from generator.data.models import Person
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "SZ20003.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    people = [Person(id="SZ20003", name="李娜"), Person(id="SZ20004", name="王五")]
+    found = match_photos(people, folder)
+    assert "SZ20003.HEIC is an iPhone (HEIC) photo" in found.reasons["SZ20003"]
+    assert "save it as JPEG" in found.reasons["SZ20003"]
+    assert "HEIC" not in found.reasons["SZ20004"] and found.unused_files == []

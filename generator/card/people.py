@@ -13,6 +13,7 @@ from ..errors import Location, Problem, UserError, suggest
 from ..i18n import _, words
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif"}
+UNREADABLE_PHOTOS = {".heic", ".heif"}   # iPhone photos: said, with how to make them readable
 SORT_KEYS = ("team", "id", "name")
 
 
@@ -84,10 +85,14 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
     if not folder.is_dir():
         raise UserError(Problem(_("--photos {folder}: no such folder").format(folder=folder)))
     files: dict[str, list[Path]] = {}
+    unreadable: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() in PHOTO_SUFFIXES \
-                and not path.name.startswith("."):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if path.suffix.lower() in PHOTO_SUFFIXES:
             files.setdefault(path.stem.strip().casefold(), []).append(path)
+        elif path.suffix.lower() in UNREADABLE_PHOTOS:
+            unreadable.setdefault(path.stem.strip().casefold(), path)
     names: dict[str, int] = {}
     for person in people:
         names[person.name.casefold()] = names.get(person.name.casefold(), 0) + 1
@@ -114,9 +119,13 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
                 folder=folder, files=words((p.name for p in found), "plain"))
             used.update(found)
         elif not found:
+            iphone = unreadable.get(person.id.casefold()) or unreadable.get(person.name.casefold())
             result.reasons[person.id] = _(
                 "no photo given, and none in {folder} named {id}.jpg or {name}.jpg (any picture "
-                "suffix)").format(folder=folder, id=person.id, name=person.name)
+                "suffix)").format(folder=folder, id=person.id, name=person.name) + (_(
+                    "; {file} is an iPhone (HEIC) photo fieldprint cannot read: save it as JPEG "
+                    "(on the iPhone: Settings > Camera > Formats > Most Compatible)").format(
+                        file=iphone.name) if iphone else "")
         if person.id in result.reasons:
             result.people.append(person)
             continue

@@ -1,6 +1,7 @@
 """`fieldprint template`: spreadsheets to start from, that load as they are."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -107,19 +108,28 @@ def test_template_mistakes(cli, folder):
 
 def test_a_company_file_to_fill_in(cli, tmp_path):
     """After pip install there is no examples/ folder: `template company.yaml` writes the
-    company details to fill in (the bundled example's, its logo line commented out), and the
-    message for a missing company says so."""
+    company details to fill in, and the message for a missing company says so. Each detail is
+    a 【placeholder】 that validate refuses, with its line, until it is filled in: the trial
+    printed the bundled example's company, which the template used to write, unnoticed."""
     staff = tmp_path / "staff.yaml"
     staff.write_text('staff:\n  - id: "SZ001"\n    name: 王建国\n', encoding="utf-8")
     before = cli("validate", staff)
     assert "fieldprint template company.yaml" in before.err
     result = cli("template", tmp_path / "company.yaml")
     assert result.code == 0, result
-    text = (tmp_path / "company.yaml").read_text(encoding="utf-8")
+    company = tmp_path / "company.yaml"
+    text = company.read_text(encoding="utf-8")
     assert "company:" in text and "hotline:" in text and "\n  # logo: " in text
+    assert "吴韵" not in text and "example.com" not in text        # no sample company
+    unfilled = cli("validate", staff)
+    assert unfilled.code == 2 and "company.yaml:6:3: company.name: 【公司全称" in unfilled.err
+    assert "is still the template's placeholder" in unfilled.err
+    filled = re.sub(r"(\w+): \"?【[^】]*】\"?", r'\1: "测试"', text)
+    company.write_text(filled.replace('"测试"\n      data: "测试"', '"公众号"\n      data: "x"'),
+                       encoding="utf-8")
     after = cli("validate", staff)
-    assert after.code == 0 and "no company given" not in after.err, after
-    assert cli("template", tmp_path / "company.yaml").code == 2      # exists: --force
+    assert after.code == 0 and "template's placeholder" not in after.err, after
+    assert cli("template", company).code == 2      # exists: --force
 
 
 def test_a_phrases_file_to_adapt(cli, tmp_path):

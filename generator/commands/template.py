@@ -66,19 +66,22 @@ YAML_FILES = ("company", "phrases")   # the bundled examples a user starts from
 
 
 def _yaml_file(target: Path, name: str, force: bool) -> None:
-    """company.yaml or phrases.yaml to fill in: the bundled example's, with its comments;
-    the company's logo line left commented out (the example's logo file is not copied)."""
+    """company.yaml or phrases.yaml to fill in: the company's with a 【placeholder】 for each
+    of its details (templates/company.yaml: refused until filled in), the phrases the bundled
+    example's, with its comments."""
     from ..content import content_dir
     from ..output import write_bytes
     if target.exists() and not force:
         raise UserError(Problem(_("{path} exists; pass --force to replace it").format(
             path=target)))
-    text = (content_dir("examples") / f"{name}.yaml").read_text(encoding="utf-8")
-    if name == "company":
-        write_bytes(target, text.replace("\n  logo: ", "\n  # logo: ").encode("utf-8"))
-        click.echo(_("wrote {path}: put your company's details in it (and a logo file, if "
-                     "any), then keep it beside your data files").format(path=target))
+    if name == "company":   # placeholders to fill in (refused while they are left)
+        text = (content_dir("templates") / "company.yaml").read_text(encoding="utf-8")
+        write_bytes(target, text.encode("utf-8"))
+        click.echo(_("wrote {path}: replace each 【…】 in it with your company's details (and "
+                     "add a logo file, if any), then keep it beside your data files").format(
+                         path=target))
     else:
+        text = (content_dir("examples") / f"{name}.yaml").read_text(encoding="utf-8")
         write_bytes(target, text.encode("utf-8"))
         click.echo(_("wrote {path}: example phrases for each moment of a visit the service "
                      "standard names; put them in your company's words, then fieldprint "

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      ValidationInfo, model_validator)
+                      ValidationInfo, field_validator, model_validator)
 
 from ..dates import parse_date, parse_datetime
 from ..errors import Problem
@@ -293,6 +293,12 @@ class Printer(Model):
     back_offset: Offset = (0.0, 0.0)
 
 
+_PLACEHOLDER = re.compile(r"【[^】]*】")   # what templates/company.yaml leaves to fill in
+PLACEHOLDER_FIELDS = ("name", "short_name", "unit", "partner_label", "hotline", "consult_phone",
+                      "complaint_phone", "service_promise", "address", "website", "feedback_qr",
+                      "qr_codes")
+
+
 class Company(Model):
     name: Text
     short_name: Text | None = None
@@ -319,6 +325,21 @@ class Company(Model):
     columns: dict[Text, dict[Text, Text]] = Field(default_factory=empty_dict)
     # Group robots for the equipment report (issue 20), each with its webhook address.
     notify: list[NotifyGroup] = Field(default_factory=empty_list)
+
+    @field_validator(*PLACEHOLDER_FIELDS, mode="before")
+    @classmethod
+    def _filled_in(cls, value: Any) -> Any:
+        """A value still 【…】, as `fieldprint template company.yaml` wrote it, is refused:
+        the template's words must not print on badges and forms."""
+        texts = [value] if isinstance(value, str) else [
+            text for item in value if isinstance(item, dict) for text in item.values()
+        ] if isinstance(value, list) else []
+        for text in texts:
+            if isinstance(text, str) and _PLACEHOLDER.fullmatch(text.strip()):
+                raise ValueError(_(
+                    "{text} is still the template's placeholder: write your company's own (or "
+                    "delete the line, if it is not needed)").format(text=text.strip()))
+        return value
 
 
 # ---------------------------------------------------------------- staff

@@ -93,7 +93,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
                 skipped.append(Problem(_(
                     "{n} order(s) not completed yet get no follow-up sheet: {ids} "
                     "(--include-open prints them too)").format(
-                    n=len(still_open), ids=words(o.id for o in still_open))))
+                    n=len(still_open), ids=words((o.id for o in still_open), "plain"))))
             orders = [o for o in orders if o.completed is not None]
         if not orders:
             report_problems(skipped, prefix=warning_prefix())

@@ -75,8 +75,9 @@ class PhotoMatch:
 def match_photos(people: list, folder: Path, everyone: list | None = None,
                  also_named: Iterable[str] = ()) -> PhotoMatch:
     """Photos from a folder the way HR keeps them: `工号.jpg` or `姓名.jpg` (any common picture
-    suffix, any case), for the people whose record gives no photo. A person whose id or name
-    matches two files, or a name shared by two people, is left unmatched and reported. A file
+    suffix, any case), for the people whose record gives no photo. A person the folder gives
+    no photo (none named so, two files that match, a name two people share) is left
+    unmatched, with the reason in `reasons`. A file
     is reported unused only when it names nobody in `everyone` (the whole staff list, when
     `people` is a team or a few IDs), nor any id or name of `also_named` (people left out of
     the list for a mistake in their record), and is not the photo a record names. Raises
@@ -93,6 +94,14 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
             files.setdefault(path.stem.strip().casefold(), []).append(path)
         elif path.suffix.lower() in UNREADABLE_PHOTOS:
             unreadable.setdefault(path.stem.strip().casefold(), path)
+
+    def named_by(person) -> list[Path]:
+        """The folder's file a person's record names as their photo, if it is one of them."""
+        if person.photo is None:
+            return []
+        stem = Path(person.photo).stem.strip().casefold()
+        return [p for p in files.get(stem, []) if _same_file(p, person.photo)]
+
     names: dict[str, int] = {}
     for person in people:
         names[person.name.casefold()] = names.get(person.name.casefold(), 0) + 1
@@ -102,8 +111,7 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
         if person.photo is not None:
             result.people.append(person)
             used.update(files.get(person.id.casefold(), []))   # this person's, even if unused
-            named = files.get(Path(person.photo).stem.strip().casefold(), [])
-            used.update(p for p in named if _same_file(p, person.photo))   # the one it names
+            used.update(named_by(person))
             continue
         by_id = files.get(person.id.casefold(), [])
         by_name = files.get(person.name.casefold(), [])
@@ -135,9 +143,7 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
     for other in everyone or ():
         used.update(files.get(other.id.casefold(), []))
         used.update(files.get(other.name.casefold(), []))
-        if other.photo is not None:
-            used.update(p for p in files.get(Path(other.photo).stem.strip().casefold(), [])
-                        if _same_file(p, other.photo))
+        used.update(named_by(other))
     for name in also_named:
         used.update(files.get(name.casefold(), []))
     result.unused_files = [p for group in files.values() for p in group if p not in used]

@@ -626,14 +626,14 @@ def choices_text(model: type, field: str) -> str | None:
         labels = None
     if labels is None:
         return None
-    words = ({"cause": CAUSE_WORDS, "kind": KIND_WORDS}.get(field, {}) if model is WorkOrder
+    typed = ({"cause": CAUSE_WORDS, "kind": KIND_WORDS}.get(field, {}) if model is WorkOrder
              else {"type": CHECK_TYPE_WORDS}.get(field, {}))
-    from ..i18n import language, words as listed
+    from ..i18n import language, words
     parts = []
     for code, label in labels.items():   # in Chinese the words typed; in English the code too
-        said = label + (f" / {words[code][0]}" if words.get(code) else "")
+        said = label + (f" / {typed[code][0]}" if typed.get(code) else "")
         parts.append(said if language() == "zh" else f"{code} ({said})")
-    return listed(parts, "or")
+    return words(parts, "or")
 
 
 # ---------------------------------------------------------------- service phrases

@@ -12,10 +12,11 @@ template can never call a method of our models.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 from pydantic import BaseModel
+
+from .dates import source_date
 
 
 def plain(model: BaseModel | None) -> dict[str, Any] | None:
@@ -76,15 +77,6 @@ def card_shape() -> dict[str, Any]:
 def today() -> dt.date:
     """Today, or the day SOURCE_DATE_EPOCH names (reproducible builds and tests)."""
     return source_date() or dt.date.today()
-
-
-def source_date() -> dt.date | None:
-    """The day (UTC) that SOURCE_DATE_EPOCH names, in seconds since 1970; None when it is not
-    set (or not a number of seconds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
 
 
 def base_context(dataset, as_of: dt.date | None = None) -> dict[str, Any]:

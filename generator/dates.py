@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 
 from .i18n import _
@@ -91,3 +92,12 @@ def _make(year: int, month: int, day: int, original: object) -> dt.date:
     except ValueError:
         raise ValueError(_("impossible date: {value!r} (no such day in the calendar)").format(
             value=_Shown(original))) from None
+
+
+def source_date() -> dt.date | None:
+    """The day (UTC) that SOURCE_DATE_EPOCH names, in seconds since 1970; None when it is not
+    set (or not a number of seconds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from typing import Any, Iterable
 
+from ..dates import source_date
 from ..output import fixed_zip
 from . import headers as H
 
@@ -76,7 +77,6 @@ def fields(section: str) -> list[str]:
 def _stamp() -> dt.datetime:
     """When the workbook says it was made: the day SOURCE_DATE_EPOCH names, else a fixed day,
     so that a template is the same bytes whenever it is written (fixed_zip keeps the day)."""
-    from ..context import source_date
     return dt.datetime.combine(source_date() or dt.date(2026, 1, 1), dt.time())
 
 

@@ -244,7 +244,7 @@ def page_header(doc, title: str, subtitle: str, width_mm: float, qr_mm: float = 
     company, title and subtitle in the middle, the QR code at the right, a rule under it."""
     import sys
     sys.path.insert(0, str(HERE.parent))
-    from generator.docx_codes import code128_png, qr_png   # sample codes, replaced per order
+    from generator.docx.codes import code128_png, qr_png   # sample codes, replaced per order
     header = doc.sections[0].header
     header.is_linked_to_previous = False
     side = max(bars_mm[0] + 12, qr_mm + 2)     # room for the number in a wide Latin font

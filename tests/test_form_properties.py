@@ -13,7 +13,7 @@ from hypothesis import given, strategies as st
 from lxml import etree
 
 from generator.content import content_dir
-from generator.docx_render import WordTemplate
+from generator.docx.template import WordTemplate
 from generator.fonts import font_set
 from generator.form import Record, layout_record, load_form
 from generator.form.ops import TEXT

@@ -168,7 +168,7 @@ def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool,
 def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance,
           strict: bool):
     from ..content import content_dir
-    from ..docx_render import WordTemplate
+    from ..docx.template import WordTemplate
     if template is None:
         if kind.template is None:
             raise UserError(_("there is no built-in Word template for {command}; give your "

@@ -177,7 +177,7 @@ def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
         progress(count[0], len(records))
     if params.get("format") == "docx":
         from ..content import content_dir
-        from ..docx_render import WordTemplate
+        from ..docx.template import WordTemplate
         template = FORM_KINDS[kind].template
         if template is None:
             raise UserError(_("there is no Word template for this form; download the PDF"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from .qr import QUIET_MODULES, matrix
+from ..qr import QUIET_MODULES, matrix
 
 BLANK_PNG_SIZE = (1, 1)
 
@@ -47,7 +47,7 @@ def code128_png(value: str, height: int = 60, scale: int = 4) -> bytes | None:
     if not value:
         return blank_png()
     from PIL import Image
-    from .form.draw import code128_pattern
+    from ..form.draw import code128_pattern
     pattern = code128_pattern(value)
     if pattern is None:
         return None

@@ -19,31 +19,30 @@
   per order, each section pointing at its own; only those small parts are held until the end.
 - Codes: a picture in a header or footer whose alt text is `fieldprint:qr` or
   `fieldprint:code128` is replaced, for each order, by the order number's QR code or Code 128
-  (generator.docx_codes), as on the PDF forms.
+  (generator.docx.codes), as on the PDF forms.
 - Deterministic: fixed zip timestamps, same bytes for the same input.
 """
 from __future__ import annotations
 
 import io
 import re
-import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from jinja2 import TemplateError, meta, nodes
 from jinja2.sandbox import SecurityError
 
-from .docx_fonts import script_fonts
-from .errors import Location, Problem, UserError, display_path
-from .i18n import _, words
-from .orders import order_shape
-from .templating import EXPRESSION_ERRORS, attribute_chains, environment, keys_at, missing_in, \
-    refused, reword_undefined
-from .output import atomic_batch, atomic_path, check_target
-from .errors import suggest
+from ..errors import Location, Problem, UserError, display_path, suggest
+from ..i18n import _, words
+from ..orders import order_shape
+from ..output import atomic_batch, atomic_path, check_target
+from ..templating import EXPRESSION_ERRORS, attribute_chains, environment, keys_at, \
+    missing_in, refused, reword_undefined
+from .fonts import script_fonts
+from .sections import Ids, Sections, rels_of, split_body
+from .zipparts import Entry, ZipWriter, deflated
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else breaks the file.
 _XML_BAD = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -86,79 +85,6 @@ def clean_context(value: Any, path: str, problems: list[Problem], record: str,
     return value
 
 
-# ------------------------------------------------------------------------------ zip parts
-@dataclass
-class _Entry:
-    name: str
-    data: bytes          # deflated (raw deflate stream)
-    crc: int
-    size: int            # uncompressed
-
-
-def _deflate(data: bytes) -> bytes:
-    c = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return c.compress(data) + c.flush()
-
-
-def _entry(name: str, data: bytes) -> _Entry:
-    return _Entry(name, _deflate(data), zlib.crc32(data), len(data))
-
-
-class _ZipWriter:
-    """A minimal deterministic zip writer (deflated entries, 1980-01-01 timestamps) that can
-    also take an entry whose content is written in pieces (the combined document)."""
-
-    _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1   # 1980-01-01 00:00
-
-    def __init__(self, stream):
-        self.out = stream
-        self.central: list[bytes] = []
-
-    def _local(self, name: bytes, crc: int, csize: int, size: int, flags: int = 0) -> None:
-        self.out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, self._DOS_TIME,
-                                   self._DOS_DATE, crc, csize, size, len(name), 0) + name)
-
-    def _record(self, name: bytes, crc: int, csize: int, size: int, offset: int,
-                flags: int = 0) -> None:
-        self.central.append(struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, self._DOS_TIME,
-            self._DOS_DATE, crc, csize, size, len(name), 0, 0, 0, 0, 0, offset) + name)
-
-    def add(self, entry: _Entry) -> None:
-        name = entry.name.encode("utf-8")
-        offset = self.out.tell()
-        flags = 0x800 if not entry.name.isascii() else 0
-        self._local(name, entry.crc, len(entry.data), entry.size, flags)
-        self.out.write(entry.data)
-        self._record(name, entry.crc, len(entry.data), entry.size, offset, flags)
-
-    def add_stream(self, name: str, pieces: Iterable[bytes]) -> None:
-        """An entry written piece by piece (sizes and CRC in a data descriptor after it)."""
-        raw = name.encode("utf-8")
-        offset = self.out.tell()
-        self._local(raw, 0, 0, 0, flags=0x08)
-        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-        crc, size, csize = 0, 0, 0
-        for piece in pieces:
-            crc = zlib.crc32(piece, crc)
-            size += len(piece)
-            chunk = comp.compress(piece)
-            csize += len(chunk)
-            self.out.write(chunk)
-        chunk = comp.flush()
-        csize += len(chunk)
-        self.out.write(chunk)
-        self.out.write(struct.pack("<IIII", 0x08074B50, crc, csize, size))
-        self._record(raw, crc, csize, size, offset, flags=0x08)
-
-    def close(self) -> None:
-        start = self.out.tell()
-        directory = b"".join(self.central)
-        self.out.write(directory)
-        self.out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(self.central),
-                                   len(self.central), len(directory), start, 0))
-
-
 # ------------------------------------------------------------------------------ the template
 class WordTemplate:
     """One .docx template, checked and compiled once, rendered per record."""
@@ -169,7 +95,7 @@ class WordTemplate:
         self.name = display_path(self.path)
         if not self.path.is_file():
             raise UserError(_("{name}: no such Word template").format(name=self.name))
-        from .data.archive import check_archive
+        from ..data.archive import check_archive
         check_archive(self.path, self.name, _("Word template"))
         try:
             data = self.path.read_bytes()
@@ -185,7 +111,7 @@ class WordTemplate:
         self._docxtpl = DocxTemplate(io.BytesIO(data))   # for its XML clean-up functions
         self.env = environment(autoescape=True)
         self.order = names
-        self.static: dict[str, _Entry] = {}
+        self.static: dict[str, Entry] = {}
         self.compiled: dict[str, Any] = {}
         self.needs_fix_tables: set[str] = set()
         self.warnings: list[Problem] = []   # full-width braces: said, the rest is printed
@@ -202,7 +128,7 @@ class WordTemplate:
                 if _TC_TAG.search(text):
                     self.needs_fix_tables.add(name)
             else:
-                self.static[name] = _entry(name, blob)
+                self.static[name] = deflated(name, blob)
         self._check_names(sources)
         for name, patched in sources.items():
             try:
@@ -295,18 +221,18 @@ class WordTemplate:
 
     def code_entries(self, context: dict, index: int, rename: dict[str, str] | None = None,
                      record: str = "", location: Location | None = None,
-                     problems: list[Problem] | None = None) -> list[_Entry]:
+                     problems: list[Problem] | None = None) -> list[Entry]:
         """The order's code pictures and the relationships of the parts showing them, as zip
         entries: `word/media/fieldprint-<kind>-<index>.png` and each part's .rels pointing at
         them; `rename` gives a part's name in the output when it is not the template's."""
-        from .docx_codes import blank_png, code128_png, qr_png
-        from .form.draw import no_barcode
+        from ..form.draw import no_barcode
+        from .codes import blank_png, code128_png, qr_png
         order = context.get("order") or {}
         number = str(order.get("id") or "")
-        out: list[_Entry] = []
+        out: list[Entry] = []
         made: dict[str, str] = {}
         for part, codes in self.codes.items():
-            rels_name = _rels_of(part)
+            rels_name = rels_of(part)
             rels = self.static[rels_name]
             xml = zlib.decompress(rels.data, -15).decode("utf-8")
             for kind, rid in codes:
@@ -318,12 +244,12 @@ class WordTemplate:
                                 no_barcode(number), location, f"{record}: order.id"))
                         png = blank_png()
                     made[kind] = f"media/fieldprint-{kind}-{index}.png"
-                    out.append(_entry(f"word/{made[kind]}", png))
+                    out.append(deflated(f"word/{made[kind]}", png))
                 xml = re.sub(rf'(<Relationship [^>]*?Id="{re.escape(rid)}"[^>]*?Target=")[^"]*"',
                              lambda m: m[1] + made[kind] + '"', xml)
                 xml = re.sub(rf'(<Relationship [^>]*?Target=")[^"]*("[^>]*?Id="{re.escape(rid)}")',
                              lambda m: m[1] + made[kind] + m[2], xml)
-            out.append(_entry(_rels_of((rename or {}).get(part, part)), xml.encode("utf-8")))
+            out.append(deflated(rels_of((rename or {}).get(part, part)), xml.encode("utf-8")))
         return out
 
     def render(self, context: dict, record: str = "", location: Location | None = None,
@@ -333,13 +259,13 @@ class WordTemplate:
         extra = {e.name: e for e in self.code_entries(context, 1, None, record, location,
                                                       problems)}
         buffer = io.BytesIO()
-        writer = _ZipWriter(buffer)
+        writer = ZipWriter(buffer)
         for name in self.order:
             if name in extra:
                 writer.add(extra.pop(name))
             else:
                 writer.add(self.static[name] if name in self.static
-                           else _entry(name, parts[name]))
+                           else deflated(name, parts[name]))
         for entry in extra.values():
             writer.add(entry)
         writer.close()
@@ -380,11 +306,11 @@ class WordTemplate:
         records = iter(records)
         rid, ctx, loc = next(records)
         first = self.render_parts(ctx, _label(rid), loc, unprintable)
-        sections = _Sections(self, first["word/document.xml"])
+        sections = Sections(self, first["word/document.xml"])
         with atomic_path(target) as tmp, open(tmp, "wb") as stream:
-            writer = _ZipWriter(stream)
+            writer = ZipWriter(stream)
             later = {"[Content_Types].xml", "word/_rels/document.xml.rels"}
-            later |= {_rels_of(p) for p in self.codes}
+            later |= {rels_of(p) for p in self.codes}
             for name in self.order:
                 if name == "word/document.xml":
                     writer.add_stream(name, self._combined_body(
@@ -394,42 +320,42 @@ class WordTemplate:
                 elif name in self.static:
                     writer.add(self.static[name])
                 else:
-                    writer.add(_entry(name, first[name]))
+                    writer.add(deflated(name, first[name]))
             for entry in sections.entries:
                 writer.add(entry)
-            writer.add(_entry("[Content_Types].xml", sections.content_types(
-                self._static_text("[Content_Types].xml"))))
-            writer.add(_entry("word/_rels/document.xml.rels", sections.document_rels(
-                self._static_text("word/_rels/document.xml.rels"))))
+            writer.add(deflated("[Content_Types].xml", sections.content_types(
+                self.static_text("[Content_Types].xml"))))
+            writer.add(deflated("word/_rels/document.xml.rels", sections.document_rels(
+                self.static_text("word/_rels/document.xml.rels"))))
             writer.close()
             if strict and unprintable:
                 raise UserError(unprintable)      # the temporary file is removed
         return problems + unprintable
 
-    def _static_text(self, name: str) -> str:
+    def static_text(self, name: str) -> str:
         entry = self.static.get(name)
         return "" if entry is None else zlib.decompress(entry.data, -15).decode("utf-8")
 
     def _combined_body(self, first: dict[str, bytes], first_ctx: dict, first_id,
-                       records: Iterable[Record], sections: "_Sections",
+                       records: Iterable[Record], sections: Sections,
                        problems: list[Problem], on_document: Callable[[], None] | None
                        ) -> Iterable[bytes]:
         """document.xml of the combined document, in pieces: the first record's document up
         to its final section properties, each other record's body content after a section
         break, then the last record's section properties and the rest."""
-        head, content, tail = _split_body(first["word/document.xml"])
-        sections.add(1, first, first_ctx, *first_id, problems)
+        head, content, tail = split_body(first["word/document.xml"])
+        sections.add(1, first, first_ctx, _label(first_id[0]), first_id[1], problems)
         yield head
         yield content
         if on_document is not None:
             on_document()
-        ids = _Ids()
+        ids = Ids()
         index = 1
         for index, (rid, ctx, loc) in enumerate(records, 2):
             parts = self.render_parts(ctx, _label(rid), loc, problems)
-            _, body, _ = _split_body(parts["word/document.xml"])
+            _, body, _ = split_body(parts["word/document.xml"])
             yield sections.section_break(index - 1)
-            sections.add(index, parts, ctx, rid, loc, problems)
+            sections.add(index, parts, ctx, _label(rid), loc, problems)
             yield ids.renumber(body, index)
             if on_document is not None:
                 on_document()
@@ -498,151 +424,9 @@ def _literal_braces(source: str) -> str:
     return _LITERAL.sub(lambda m: _LITERALS[m[0]], source)
 
 
-def _rels_of(part: str) -> str:
-    """word/header1.xml -> word/_rels/header1.xml.rels"""
-    folder, _, name = part.rpartition("/")
-    return f"{folder}/_rels/{name}.rels"
-
-
-_REL = re.compile(r'<Relationship [^>]*?/>')
-_REL_ID = re.compile(r'\bId="([^"]+)"')
-_REL_TARGET = re.compile(r'\bTarget="([^"]+)"')
-_SECT_REF = re.compile(rb'(<w:(?:header|footer)Reference [^>]*?r:id=")([^"]+)(")')
-_PART_TYPES = {"header": "application/vnd.openxmlformats-officedocument.wordprocessingml."
-                         "header+xml",
-               "footer": "application/vnd.openxmlformats-officedocument.wordprocessingml."
-                         "footer+xml"}
-
-
-class _Sections:
-    """The per-order headers and footers of a combined document and the section breaks that
-    point at them. Record 1 keeps the template's part names; record i > 1 gets
-    word/header1_r<i>.xml and a relationship fieldprint<i>_<rId>."""
-
-    def __init__(self, template: "WordTemplate", first_document: bytes):
-        self.t = template
-        self.entries: list[_Entry] = []
-        self.added: list[tuple[str, str, str]] = []    # (relationship id, type, target)
-        rels = template._static_text("word/_rels/document.xml.rels")
-        self.by_target: dict[str, tuple[str, str]] = {}  # part -> (rId, relationship type)
-        for rel in _REL.findall(rels):
-            rid, target = _REL_ID.search(rel), _REL_TARGET.search(rel)
-            kind = re.search(r'\bType="([^"]+)"', rel)
-            if rid and target and kind:
-                self.by_target["word/" + target[1].lstrip("/").removeprefix("word/")] = (
-                    rid[1], kind[1])
-        self.rid_part = {rid: part for part, (rid, _) in self.by_target.items()}
-        _, _, tail = _split_body(first_document)
-        end = tail.find(b"</w:sectPr>")
-        self.sect = tail[:end + len(b"</w:sectPr>")] if end != -1 else b""
-
-    def _rid(self, rid: str, index: int) -> str:
-        part = self.rid_part.get(rid)
-        if index == 1 or part not in self.t.per_order:
-            return rid
-        return f"fieldprint{index}_{rid}"
-
-    def add(self, index: int, parts: dict[str, bytes], ctx: dict, record: str, loc,
-            problems: list[Problem]) -> None:
-        """Record `index`'s own headers and footers (and code pictures)."""
-        rename = {}
-        for part in sorted(self.t.per_order):
-            if part not in self.by_target:
-                continue
-            name = part if index == 1 else part.replace(".xml", f"_r{index}.xml")
-            rename[part] = name
-            if index > 1:
-                self.entries.append(_entry(name, parts[part]))
-                rid, kind = self.by_target[part]
-                self.added.append((self._rid(rid, index), kind, name.removeprefix("word/")))
-                if part not in self.t.codes and _rels_of(part) in self.t.static:
-                    static = self.t.static[_rels_of(part)]
-                    self.entries.append(_Entry(_rels_of(name), static.data, static.crc,
-                                               static.size))
-        self.entries += self.t.code_entries(ctx, index, rename, _label(record), loc, problems)
-
-    def _sect_for(self, sect: bytes, index: int) -> bytes:
-        return _SECT_REF.sub(lambda m: m[1] + self._rid(m[2].decode(), index).encode() + m[3],
-                             sect)
-
-    def section_break(self, index: int) -> bytes:
-        """The paragraph that ends record `index`'s section (1 pt high)."""
-        sect = self._sect_for(self.sect, index) if self.sect else b""
-        if b"<w:type " not in sect and sect:
-            sect = re.sub(rb"(<w:sectPr[^>]*>(?:<w:(?:header|footer)Reference [^>]*/>)*)",
-                          rb'\1<w:type w:val="nextPage"/>', sect, count=1)
-        return (b'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
-                b'w:lineRule="exact"/>' + (sect or b'') + b'<w:rPr><w:sz w:val="2"/></w:rPr>'
-                b'</w:pPr>' + (b'' if sect else b'<w:r><w:br w:type="page"/></w:r>') + b'</w:p>')
-
-    def final(self, tail: bytes, index: int) -> bytes:
-        """The body's own section properties, for the last record."""
-        if not self.sect:
-            return tail
-        return tail.replace(self.sect, self._sect_for(self.sect, index), 1)
-
-    def content_types(self, xml: str) -> bytes:
-        extra = "".join(
-            f'<Override PartName="/word/{target}" ContentType="{_PART_TYPES[kind_name]}"/>'
-            for _, kind, target in self.added
-            for kind_name in ("header", "footer") if kind.endswith("/" + kind_name))
-        if "Extension=\"png\"" not in xml and self.t.codes:
-            extra = '<Default Extension="png" ContentType="image/png"/>' + extra
-        return xml.replace("</Types>", extra + "</Types>").encode("utf-8")
-
-    def document_rels(self, xml: str) -> bytes:
-        extra = "".join(f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
-                        for rid, kind, target in self.added)
-        return xml.replace("</Relationships>", extra + "</Relationships>").encode("utf-8")
-
-
 def _label(record_id: str) -> str:
     return "blank form" if record_id == "blank" else f"work_orders {record_id}"
 
 
 def _part(name: str) -> str:
     return name.split("/")[-1]
-
-
-# ------------------------------------------------------------------------------ combining
-_BODY_OPEN = re.compile(rb"<w:body(?: [^>]*)?>")
-_SECT = re.compile(rb"<w:sectPr[ >]")
-
-
-def _split_body(xml: bytes) -> tuple[bytes, bytes, bytes]:
-    """(everything up to and including <w:body>, the content, the final sectPr onwards)."""
-    m = _BODY_OPEN.search(xml)
-    if m is None:
-        raise UserError(_("the template's document.xml has no body"))
-    start = m.end()
-    end = xml.rfind(b"</w:body>")
-    last_sect = None
-    for s in _SECT.finditer(xml, start, end):
-        last_sect = s.start()
-    cut = last_sect if last_sect is not None and _is_final_sect(xml, last_sect, end) else end
-    return xml[:start], xml[start:cut], xml[cut:]
-
-
-def _is_final_sect(xml: bytes, pos: int, body_end: int) -> bool:
-    """The body's own sectPr is its last child (not one inside a paragraph's pPr)."""
-    close = xml.find(b"</w:sectPr>", pos)
-    return close != -1 and xml[close + len(b"</w:sectPr>"):body_end].strip() == b""
-
-
-class _Ids:
-    """Keeps drawing and bookmark ids unique across appended bodies (Word refuses duplicates)."""
-
-    _DOCPR = re.compile(rb'(<wp:docPr [^>]*?\bid=")(\d+)(")')
-    _BOOKMARK = re.compile(rb'(<w:bookmark(?:Start|End) [^>]*?\bw:id=")(\d+)(")')
-    _NAME = re.compile(rb'(<w:bookmarkStart [^>]*?\bw:name=")([^"]*)(")')
-
-    def renumber(self, body: bytes, index: int) -> bytes:
-        if b"<wp:docPr" in body:
-            body = self._DOCPR.sub(
-                lambda m: m[1] + str(index * 10000 + int(m[2])).encode() + m[3], body)
-        if b"<w:bookmark" in body:
-            body = self._BOOKMARK.sub(
-                lambda m: m[1] + str(index * 10000 + int(m[2])).encode() + m[3], body)
-            body = self._NAME.sub(lambda m: m[1] + m[2] + b"_" + str(index).encode() + m[3],
-                                  body)
-        return body

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .fonts.shaping import ARABIC, RTL_RUN
+from ..fonts.shaping import ARABIC, RTL_RUN
 
 EXT_FONT = "SimSun-ExtB"
 UYGHUR_FONT = "Microsoft Uighur"

@@ -1,0 +1,1 @@
+"""Word output: the forms as .docx files filled from docxtpl templates (`template.WordTemplate`)."""

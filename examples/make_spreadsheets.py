@@ -26,7 +26,7 @@ from generator.data import headers as H  # noqa: E402
 from generator.data.blank_sheets import SHEET_TITLES, csv_text, xlsx_bytes  # noqa: E402
 from generator.data.models import (CAUSE_LABELS, CHECK_TYPE_LABELS, EQUIPMENT_LABELS,  # noqa: E402
                               KIND_LABELS, RATING_LABELS, RESULT_LABELS, SERVICE_LABELS)
-from generator.data.tables import format_materials  # noqa: E402
+from generator.data.materials import format_materials  # noqa: E402
 from generator.data.yamlsource import load_yaml  # noqa: E402
 
 LABELS = {

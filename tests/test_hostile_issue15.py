@@ -327,7 +327,7 @@ def test_every_pattern_runs_in_linear_time():
 def test_the_issues_materials_and_appointment_cells(cli, tmp_path):
     """A 3.7 KB materials cell took 324 s, a 60 KB appointment cell 115 s."""
     import time
-    from generator.data.tables import parse_materials
+    from generator.data.materials import parse_materials
     started = time.perf_counter()
     assert parse_materials("a" + " " * 3000 + "!") == [{"item": "a" + " " * 3000 + "!"}]
     path = tmp_path / "work_orders.csv"

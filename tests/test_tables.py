@@ -12,7 +12,8 @@ from PIL import Image
 from generator.data import headers as H
 from generator.data.dataset import load_dataset
 from generator.errors import Location, Problem, UserError
-from generator.data.tables import number_text, parse_materials, format_materials, read_table
+from generator.data.materials import format_materials, parse_materials
+from generator.data.tables import number_text, read_table
 
 COMPANY = "company:\n  name: 苏州测试通信工程有限公司\n"
 

@@ -44,10 +44,86 @@ def test_a_stopped_run_skips_the_waiting_tasks_and_kills_no_worker(tmp_path):
     jobs = _jobs(tmp_path, 40)
     source = PhotoSource(2, len(jobs))
     assert source._pool is not None, "no workers: the test proves nothing"
-    workers = list(source._pool._pool)
     for i in range(0, len(jobs) - 1, 2):
         source.submit(*jobs[i:i + 2])
+    workers = list(source._pool._processes.values())
+    assert len(workers) == 2
     assert source.get(jobs[0]) == _work(jobs[0])          # the workers are busy
     source.close(cancel=True)
     assert [w.exitcode for w in workers] == [0] * len(workers)
     assert not source._pending
+
+
+def test_a_worker_that_dies_fails_the_waiting_tasks_instead_of_hanging(tmp_path):
+    """A worker killed (the out-of-memory killer, a crash in an image library): the task it
+    held is lost, and multiprocessing's Pool waited for it for ever. Now get() says so."""
+    import os
+    import signal
+
+    import pytest
+
+    from generator.errors import UserError
+    jobs = _jobs(tmp_path, 12)
+    source = PhotoSource(2, len(jobs))
+    try:
+        for i in range(0, len(jobs) - 1, 2):
+            source.submit(*jobs[i:i + 2])
+        assert source.get(jobs[0]) == _work(jobs[0])          # the workers are running
+        workers = list(source._pool._processes.values())
+        os.kill(workers[0].pid, signal.SIGKILL)
+        with pytest.raises(UserError, match="stopped unexpectedly"):
+            for job in jobs[1:]:              # some may have been done before the kill
+                source.get(job)
+    finally:
+        source.close(cancel=True)
+    assert not any(w.is_alive() for w in workers)
+
+
+# A badge run in which the worker that gets T00007's photo is killed as the kernel's
+# out-of-memory killer does (SIGKILL), wherever in the run that falls
+_DYING_RUN = """
+import os, signal, sys
+import generator.card.document as document
+real, main = document._work, os.getpid()
+
+def dying(job):
+    if os.getpid() != main and str(getattr(job, "path", "")).endswith("T00007.jpg"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(job)
+
+document._work = dying
+from generator.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_badge_run_whose_worker_is_killed_stops_with_a_message_and_writes_nothing(tmp_path):
+    """The run ends (a hang fails after 120 s) with exit 2, the message in Chinese (the
+    default) saying what happened and what to do, no traceback, the previous file intact,
+    no temporary file, and no worker left behind."""
+    import os
+    import subprocess
+    import sys
+    from card_helpers import make_data, person
+    data = make_data(tmp_path / "data", people=[person(i) for i in range(1, 41)])
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "badges.pdf"
+    target.write_bytes(b"previous")
+    env = {k: v for k, v in os.environ.items() if k != "FIELDPRINT_LANG"}
+    proc = subprocess.Popen([sys.executable, "-c", _DYING_RUN, "badges", str(data), "--jobs",
+                             "2", "-o", str(target)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True, env=env)
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:   # the hang this is about
+        os.killpg(proc.pid, 9)
+        raise AssertionError("the run did not end when its worker was killed") from None
+    text = err.decode()
+    assert proc.returncode == 2, text
+    assert "工作进程意外退出" in text and "内存不足" in text and "--jobs 1" in text, text
+    assert "Traceback" not in text
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in out.iterdir()] == ["badges.pdf"]
+    leftover = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True)
+    assert leftover.stdout.strip() == "", "a worker outlived the run"

@@ -10,14 +10,15 @@ number of workers.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.pool
 import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .. import qr
-from ..errors import Problem, os_reason
+from ..errors import Problem, UserError, os_reason
 from ..i18n import _
 from ..fonts import FontSet
 from ..pdf import new_canvas
@@ -69,26 +70,22 @@ def _quiet_worker(cancelled=None) -> None:
         os._exit(1)
 
 
-class _Pool(multiprocessing.pool.Pool):
-    """multiprocessing's Pool whose terminate() (left to the pool's own finalizer: a run is
-    stopped by PhotoSource.close) stops the workers with SIGKILL, as they ignore SIGTERM
-    (_quiet_worker); and whose worker-minding thread sleeps while results come in
-    (_get_sentinels)."""
+def _killing(context):
+    """The fork `context` whose processes are stopped with SIGKILL by terminate(), as they
+    ignore SIGTERM (_quiet_worker). ProcessPoolExecutor terminates its workers only when one
+    of them died: it then joins them, and a worker ignoring SIGTERM would keep that join (and
+    the run) waiting for ever. (Forked processes are not pickled: classes made here do.)"""
 
-    @staticmethod
-    def Process(ctx, *args, **kwds):
-        process = ctx.Process(*args, **kwds)
-        process.terminate = process.kill
-        return process
+    class Process(context.Process):
+        def terminate(self) -> None:
+            self.kill()
 
-    def _get_sentinels(self):
-        """What wakes the pool's worker-minding thread besides a worker's exit: its own
-        notifier only (a close, a terminate, the last task done). The Pool also waits on the
-        results pipe, which stays readable until the result thread has read it: the minding
-        thread spun the whole time a result waited, 1.1 s of CPU in 1,000 badges (~4 % of the
-        run), and held the GIL from the drawing. Its workers never leave on their own (no
-        maxtasksperchild), so a result is no reason to look at them."""
-        return [self._change_notifier._reader]
+    class Context(type(context)):
+        pass
+
+    killing = Context()
+    killing.Process = Process
+    return killing
 
 
 @dataclass(frozen=True)
@@ -132,6 +129,11 @@ class PhotoSource:
 
     Submitting while the rest of the cards are still being prepared keeps the workers busy
     from the start; each result is dropped once embedded, so memory stays flat.
+
+    The workers are a concurrent.futures.ProcessPoolExecutor: when one of them dies (the
+    kernel's out-of-memory killer, a crash in an image library, a kill -9), every task still
+    waiting fails at once and get() raises UserError saying so; multiprocessing's Pool
+    started a new worker and waited for the lost task for ever (the tool hung).
     """
 
     def __init__(self, jobs: int, expected: int):
@@ -147,33 +149,49 @@ class PhotoSource:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._cancelled = context.Event()
-            self._pool = _Pool(min(jobs, expected), initializer=_quiet_worker,
-                               initargs=(self._cancelled,), context=context)
+            # the workers start with the first task (forked then, before the executor's
+            # own thread starts)
+            if context.get_start_method() == "fork":   # (Windows: terminate() kills)
+                context = _killing(context)
+            self._pool = ProcessPoolExecutor(min(jobs, expected), mp_context=context,
+                                             initializer=_quiet_worker,
+                                             initargs=(self._cancelled,))
 
     def submit(self, *jobs: PhotoJob | QrJob) -> None:
         """Start `jobs` (one card's photo and QR code, say) as one task for a worker: each task
-        costs the pool its round trip (~65 µs of CPU over three threads and a worker), once
-        for the card instead of once per job. Jobs already waiting are not started again."""
+        costs the pool its round trip (~65 µs of CPU over two threads and a worker), once
+        for the card instead of once per job. Jobs already waiting are not started again.
+        Raises UserError when a worker has died."""
         new = tuple(job for job in dict.fromkeys(jobs) if job not in self._pending)
         if not new:
             return
-        task = self._pool.apply_async(_work_all, (new,)) if self._pool is not None else None
+        task = None
+        if self._pool is not None:
+            try:
+                task = self._pool.submit(_work_all, new)
+            except BrokenProcessPool:
+                raise _worker_died() from None
         for index, job in enumerate(new):
             self._pending[job] = (task, index)
 
     def get(self, job: PhotoJob | QrJob):
-        """What `_work` makes of the job."""
+        """What `_work` makes of the job. Raises UserError when a worker has died."""
         self.submit(job)
         task, index = self._pending.pop(job)
-        return task.get()[index] if task is not None else _work(job)
+        if task is None:
+            return _work(job)
+        try:
+            return task.result()[index]
+        except BrokenProcessPool:
+            raise _worker_died() from None
 
     def close(self, cancel: bool = False) -> None:
         """Stop the workers: when their work is done, or soon (`cancel`: Ctrl-C, SIGTERM, an
         error): the tasks still waiting are skipped, a photo being decoded is finished. Never
-        by killing them: a worker killed while it sent a result held the results queue's lock,
-        and Pool.terminate() then waited for it for ever (a badge run with a problem hung). A
-        second Ctrl-C or SIGTERM waits until the pool is stopped (it would leave workers that
-        ignore both behind) and is then raised."""
+        by killing them: a worker killed while it sent a result holds the results queue's
+        lock (only a worker's death makes the pool kill the others, and it then waits for
+        nothing they hold). A second Ctrl-C or SIGTERM waits until the pool is stopped (it
+        would leave workers that ignore both behind) and is then raised."""
         if self._pool is not None:
             import signal
             stops = {signal.SIGINT, signal.SIGTERM}
@@ -182,13 +200,21 @@ class PhotoSource:
             try:
                 if cancel:
                     self._cancelled.set()
-                self._pool.close()
-                self._pool.join()
+                self._pool.shutdown(wait=True, cancel_futures=cancel)
             finally:
                 self._pool = None
                 if held is not None:
                     signal.pthread_sigmask(signal.SIG_SETMASK, held)
         self._pending.clear()
+
+
+def _worker_died() -> UserError:
+    """A worker process ended without a word (the system killed it, most likely for memory):
+    not a fault of the data nor of fieldprint, and the user can act on it, as on a full disk
+    (generator.output.disk_full_is_user_error)."""
+    return UserError(_("a worker process preparing the photos stopped unexpectedly, most "
+                       "likely because the computer ran out of memory; run again with "
+                       "--jobs 1 (one worker), or print fewer people at a time"))
 
 
 @dataclass

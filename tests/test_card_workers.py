@@ -1,6 +1,6 @@
 """The card engine's worker pool (generator/card/document.py): what the workers hand back is
-what the main process would have made itself, and the pool, whose minding thread no longer
-wakes for every result (_Pool._get_sentinels), still hands every result over and stops."""
+what the main process would have made itself; a stopped run leaves no worker behind, killed
+none; a worker that dies ends the run with a message instead of a hang."""
 from __future__ import annotations
 
 from card_helpers import make_photo
@@ -37,9 +37,9 @@ def test_the_workers_make_what_the_main_process_makes(tmp_path):
 
 
 def test_a_stopped_run_skips_the_waiting_tasks_and_kills_no_worker(tmp_path):
-    """Stopping a run (an error, Ctrl-C) killed the workers (Pool.terminate with SIGKILL); one
-    killed while it sent a result held the results queue's lock, and the main process waited
-    for it for ever: a badge run with a problem hung. Now the waiting tasks are skipped and
+    """Stopping a run (an error, Ctrl-C) once killed the workers (Pool.terminate with SIGKILL);
+    one killed while it sent a result held the results queue's lock, and the main process
+    waited for it for ever: a badge run with a problem hung. Now the waiting tasks are skipped and
     every worker leaves on its own (exit code 0, not -9)."""
     jobs = _jobs(tmp_path, 40)
     source = PhotoSource(2, len(jobs))

@@ -50,7 +50,7 @@ def _quiet_worker(cancelled=None) -> None:
     """Workers leave Ctrl-C and SIGTERM to the main process (issue 15.13). A terminal's Ctrl-C
     and a service manager's stop (`kill -TERM -PGID`) reach the whole process group: a worker
     that died of it printed its own traceback, or died holding the pool's task-queue lock, and
-    the main process then waited for ever in Pool.terminate(). The main process stops the
+    the main process then waited for ever (multiprocessing's Pool). The main process stops the
     pool by setting `cancelled` (PhotoSource.close): the tasks still waiting are then skipped,
     and the workers leave as the pool closes, none killed while it holds a lock. As they
     ignore SIGTERM, a worker whose main process is gone (killed with SIGKILL, say) is killed

@@ -96,7 +96,8 @@ def parse_hex(colour: str) -> tuple[float, float, float]:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              defer_build=True)
 
 
 # ------------------------------------------------------------------------------ elements

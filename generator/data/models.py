@@ -218,7 +218,8 @@ DateTime = Annotated[dt.datetime, BeforeValidator(_datetime)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              defer_build=True)
 
 
 def empty_list() -> list:
@@ -492,6 +493,8 @@ def clean_list_validator(model: type[Model]):
     validator = _clean_validators.get(model)
     if validator is None:
         from pydantic_core import SchemaValidator, core_schema
+        if not model.__pydantic_complete__:   # built when first used (defer_build)
+            model.model_rebuild()
         whole = _without_cleaners(model.__pydantic_core_schema__)
         validator = _clean_validators[model] = _DatesLater.of(
             SchemaValidator(core_schema.list_schema(whole)), whole)

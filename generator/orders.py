@@ -75,6 +75,10 @@ class WorkingCalendar:
     holidays: frozenset[dt.date] = frozenset()
     workdays: frozenset[dt.date] = frozenset()
     unknown_years: set[int] = field(default_factory=set)
+    # each day's answer, found once: chinese-calendar scans its whole table of holidays for
+    # its range of years on every call (~25 µs; 7 days of every order with a completion)
+    _days: dict[dt.date, tuple[bool, bool]] = field(default_factory=dict, init=False,
+                                                    repr=False, compare=False)
 
     @classmethod
     def for_company(cls, company: Company | None) -> "WorkingCalendar":
@@ -87,6 +91,12 @@ class WorkingCalendar:
 
     def _workday(self, day: dt.date) -> tuple[bool, bool]:
         """(a working day?, estimated?)"""
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = self._find_workday(day)
+        return found
+
+    def _find_workday(self, day: dt.date) -> tuple[bool, bool]:
         if day in self.workdays:
             return True, False
         if day in self.holidays:

@@ -44,6 +44,22 @@ def test_make_up_saturday_counts_as_a_working_day():
     assert cal.add_working_days(D(2026, 10, 9), 5) == D(2026, 10, 15)
 
 
+def test_a_calendar_answers_each_day_once_as_it_would_fresh():
+    """Each day's answer is kept by the calendar (one run's): asked again, in any order, the
+    same as a calendar asking chinese-calendar and the national rules anew, and the years
+    the official calendar did not know are still collected."""
+    days = [D(2026, 9, 20) + dt.timedelta(days=i) for i in range(40)] + \
+        [D(2099, 1, 20) + dt.timedelta(days=i) for i in range(12)] + [D(2026, 10, 10)]
+    kept = WorkingCalendar(holidays=frozenset({D(2026, 9, 24)}),
+                           workdays=frozenset({D(2026, 9, 27)}))
+    first = [kept._workday(d) for d in days]
+    again = [kept._workday(d) for d in reversed(days)][::-1]
+    fresh = [WorkingCalendar(kept.holidays, kept.workdays)._find_workday(d) for d in days]
+    assert first == again == fresh
+    assert kept.unknown_years == {2099}
+    assert kept == WorkingCalendar(kept.holidays, kept.workdays, {2099})
+
+
 def test_completion_day_itself_is_not_counted():
     cal = WorkingCalendar()
     # Monday 2026-11-16 -> Monday 2026-11-23 (Tue..Fri, Mon)

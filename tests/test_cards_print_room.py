@@ -700,3 +700,30 @@ def test_an_iphone_photo_in_the_folder_is_named_with_how_to_save_it(tmp_path):
     assert "SZ20003.HEIC is an iPhone (HEIC) photo" in found.reasons["SZ20003"]
     assert "save it as JPEG" in found.reasons["SZ20003"]
     assert "HEIC" not in found.reasons["SZ20004"] and found.unused_files == []
+
+
+def test_checking_says_what_printing_would_refuse_without_balancing_lines(tmp_path):
+    """`check` (fieldprint validate: check_only) leaves out what only drawing needs - the
+    balanced lines of a text that fits, and its size a step smaller to end lines at a name's
+    parts - and says the same problems, person by person, as preparing the cards to print."""
+    from dataclasses import replace
+
+    from generator.card import CardRun, check, load_card_layout, prepare
+    from generator.data.dataset import load_dataset
+
+    units = ["苏州测试通信工程有限公司园区分公司智慧家庭装维中心第二营业部",    # balanced lines
+             "苏州测试通信工程有限公司园区分公司湖东片区智慧家庭服务中心第二营业部网格站" * 3,
+             "园区分公司", "Suzhou Test Telecom Engineering Co., Ltd. Industrial Park Branch"]
+    people = [person(i + 1, unit=unit, name=name)
+              for i, (unit, name) in enumerate(
+                  (u, n) for u in units for n in ("张三", "欧阳" * 30, "Ayşe Nurmuhammat"))]
+    dataset = load_dataset([make_data(tmp_path, people=people)])
+    run = CardRun(load_card_layout("badge"), dataset.company, dataset.staff,
+                  origins={p.id: dataset.origins.get(("staff", p.id)) for p in dataset.staff})
+    checked = [str(p) for p in check(run)]
+    _, cards, _, refused = prepare(replace(run, skip_invalid=True))
+    printed = [str(p) for card in refused for p in card.problems]
+    assert checked == printed and "does not fit" in " ".join(checked)
+    assert len(cards) + len(refused) == len(people) and cards
+    assert any(len(op.fit.lines) > 1 for card in cards for side in card.sides.values()
+               for op in side if type(op).__name__ == "TextOp")

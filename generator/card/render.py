@@ -323,6 +323,10 @@ class CardRenderer:
                     chars=describe_chars(missing), text=text), field_name))
             return None
         x, y, w, h = box
+        # a run that only checks needs whether the text fits, not which lines are drawn: the
+        # balanced lines (and the size a step smaller that ends them at a name's parts) are
+        # searched among sizes that fit already
+        balance = balance and not self.check_only
         key = (text, font, w, h, size, min_size, lines, line_height, letter_spacing, balance)
         fit = self._fits.get(key)
         if fit is None:

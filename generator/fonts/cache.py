@@ -29,7 +29,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-VERSION = 2   # 2: the widths kept ready for measuring, the character map apart
+VERSION = 3   # 2: the widths kept ready for measuring, the character map apart; 3: each
+#                distinct width one object, stored once
 # Hashing a megabyte of each end of the 4 default faces took ~6 ms of every run (a tenth
 # of `fieldprint validate`'s font work); the directories fit in the first 64 KB.
 _CHUNK = 1 << 16

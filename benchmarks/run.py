@@ -150,6 +150,16 @@ usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, wall, code)"""
 
 
+def _editable_note() -> str:
+    """What the start-up rows measure beyond a pip-installed fieldprint: in a development venv
+    (`pip install -e`), a .pth file imports the editable install's finder at every start of
+    Python - pathlib, re, importlib.util - in the floor's `python -c pass` too."""
+    if any(name.startswith("__editable___fieldprint") for name in sys.modules):
+        return ("; an editable install (development venv): its import finder loads at every "
+                "start, the floor's included")
+    return ""
+
+
 def startup(cmd: list) -> tuple[float, float, float]:
     """(wall s, CPU s, peak MB) of a short command: the median of STARTUP_RUNS runs, after
     one that writes the bytecode cache a pip-installed fieldprint has (this machine's
@@ -251,7 +261,7 @@ def main() -> None:
             wall, cpu, mb = startup([sys.executable, "-m", "generator.cli", *map(str, args)])
             add(Row(label, 1, wall, cpu, mb, 0, floor,
                     f"median of {STARTUP_RUNS} runs, bytecode cached as after pip install; "
-                    "floor: python -c pass"))
+                    "floor: python -c pass" + _editable_note()))
 
     lines = [f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
              f"{platform.platform()}", "",

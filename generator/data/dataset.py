@@ -452,13 +452,42 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     if keep_valid_staff:
         kept_apart.add("staff")
     _build_lists(data, collected, read_ahead, missing_files, kept_apart, problems)
-    problems = in_reading_order(problems)   # everything at once, in the files' order
+    problems = _in_reading_order(problems)   # everything at once, in the files' order
     data.refused_staff = in_reading_order(data.refused_staff)
     if missing_files == "apart" and all(type(p) is MissingFile for p in problems):
         data.missing, problems = problems, []
-    if problems:  # with the warnings
-        raise UserError(problems, warnings=data.warnings)
+    if problems:  # with the warnings, and what was kept apart: the load stops all the same
+        kept = data.refused_staff + [p for _pos, _item, found in data.incomplete
+                                     for p in found]
+        raise DataProblems(_in_reading_order(problems + kept) if kept else problems,
+                           data.warnings, partial=data)
     return data
+
+
+_SECTION_ORDER = {name: rank for rank, name in enumerate(
+    ("company", "phrases", "staff", "work_orders", "equipment", "batch_checks"))}
+
+
+def _in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """`errors.in_reading_order`, the files taken in the order they are validated (a file
+    that cannot be read first, then company, phrases, staff …), whichever list a problem was
+    kept in."""
+    def rank(problem: Problem) -> int:
+        section = problem.path.partition(".")[0].partition("[")[0]
+        return _SECTION_ORDER.get(section, -1)
+    return in_reading_order(sorted(problems, key=rank))
+
+
+class DataProblems(UserError):
+    """The data has problems (`problems`, every one, in reading order: those of the records
+    kept apart by keep_incomplete or keep_valid_staff too). `partial`: the Dataset as far as it
+    loaded (the records without a problem of their own; `company` None when it has one), for
+    a command to check what it would print of them, so that those problems are said in the
+    same round (badges: a name too long for its box)."""
+
+    def __init__(self, problems: list[Problem], warnings=(), *, partial: Dataset):
+        super().__init__(problems, warnings)
+        self.partial = partial
 
 
 def _context(path: Path, missing_files: str, warnings: list) -> dict:
@@ -750,16 +779,16 @@ class _ListBuilder:
         section, problems = self.section, self.problems
         origin = lambda: records.location(index) if located is not None else None  # noqa: E731
         if record is None:
-            if own is not None and section == "equipment":
-                self.data.incomplete.append((len(self.out), stand_in(raw, index), own))
-                return
-            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            raw_id = _raw_text(raw, "id")
             if raw_id is not None:  # its other problems and a duplicate id: all at once
-                raw_id = str(getattr(raw_id, "raw", raw_id)).strip(SPACE)
                 if section == "staff":
                     self.links.unchecked_staff.add(raw_id)
                 self.first_use(raw_id, raw, index, located, origin, into=own)
-            if own is not None:   # a person left out (keep_valid_staff)
+            self.unknown_ref(raw, index, records, early, into=own)   # and an unknown engineer
+            if own is not None and section == "equipment":
+                self.data.incomplete.append((len(self.out), stand_in(raw, index),
+                                             in_reading_order(own)))
+            elif own is not None:   # a person left out (keep_valid_staff)
                 self.leave_out(raw, raw_id, own)
             return
         if section == "batch_checks":
@@ -785,18 +814,35 @@ class _ListBuilder:
             if value is not None:
                 self.links.any_refs = True
                 if self.staff_ids and value not in self.staff_ids:
-                    target = self.links.unknown_refs
-                    if self.keep_apart:
-                        target = []
+                    target = [] if self.keep_apart else None
+                    self.unknown_ref(raw, index, records, early, value=value, into=target)
+                    if target is not None:
                         self.data.incomplete.append((len(self.out), record, target))
-                    target.append(Problem(
-                        _("{field} {value!r} is not on the staff list").format(
-                            field=self.ref, value=value) + suggest(value, self.staff_ids),
-                        _locate(raw, (self.ref,)) or early.ref_place(records, section, index),
-                        _path(section, index, (self.ref,))))
-                    if target is not self.links.unknown_refs:
                         return
         self.out.append(record)
+
+    def unknown_ref(self, raw: Any, index: int, records: list, early: _ReadAhead, *,
+                    value: str | None = None, into: list[Problem] | None = None) -> None:
+        """The engineer or holder `value` (default: as the raw record gives it, when it is
+        plain text and has no problem of its own) not on the staff list: a problem in `into`
+        (default: the unknown references, said with the rest). A record that failed its own
+        checks is checked too, so that its unknown engineer is said with its bad date."""
+        ref, section = self.ref, self.section
+        if not ref or not self.staff_ids:
+            return
+        path = _path(section, index, (ref,))
+        if value is None:
+            value = _raw_text(raw, ref)
+            if value is None or _said_at(self.problems if into is None else into, path,
+                                         _path(section, index, ())):
+                return
+            self.links.any_refs = True
+        if value in self.staff_ids:
+            return
+        (self.links.unknown_refs if into is None else into).append(Problem(
+            _("{field} {value!r} is not on the staff list").format(
+                field=ref, value=value) + suggest(value, self.staff_ids),
+            _locate(raw, (ref,)) or early.ref_place(records, section, index), path))
 
     def leave_out(self, raw: Any, raw_id: str | None, own: list[Problem]) -> None:
         """A staff record left out (keep_valid_staff): its problems in
@@ -831,16 +877,32 @@ class _ListBuilder:
         return False
 
 
+def _said_at(problems: list[Problem], path: str, record: str) -> bool:
+    """Is there a problem at `path` among the last problems of `problems`, those of the
+    record whose path is `record` (they are the last added: looked at from the end)?"""
+    for problem in reversed(problems):
+        if problem.path == path:
+            return True
+        if not problem.path.startswith(record) or problem.path[len(record):][:1] not in ".[":
+            return False
+    return False
+
+
+def _raw_text(raw: Any, key: str) -> str | None:
+    """The text a raw record gives for `key` (a number as typed), or None: not given, empty,
+    or not plain text (a mapping, a list, yes/no)."""
+    value = raw.get(key) if isinstance(raw, dict) else None
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    return str(getattr(value, "raw", value)).strip(SPACE) or None
+
+
 def stand_in(raw: Any, index: int) -> EquipmentItem:
     """An equipment record that did not validate, as an item with what could be read of it
     (id, kind, holder, batch), for the report's `invalid` section. Its id is
     'equipment[N]' when it has none; its kind 'unknown' when not a known one."""
     def text(key: str) -> str | None:
-        value = raw.get(key) if isinstance(raw, dict) else None
-        if value is None or isinstance(value, (dict, list, bool)):
-            return None
-        value = str(getattr(value, "raw", value)).strip(SPACE)
-        return value or None
+        return _raw_text(raw, key)
     kind = text("kind")
     labels = {label: code for code, label in EQUIPMENT_LABELS.items()}
     kind = labels.get(kind, kind)

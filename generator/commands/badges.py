@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..card_kinds import MAX_COPIES
-from ..errors import Problem, UserError
+from ..errors import Problem, UserError, in_reading_order
 from ..i18n import _, _l, _lp, ngettext
 from .clicktext import Range, Words, command, option
 from .common import data_argument, load, only_option, report_problems, select, warning_prefix
@@ -111,6 +111,51 @@ def check_output(output: Path | None) -> None:
                                                                      stem=output.stem or "cards")))
 
 
+def load_for_cards(data, layout: str, **options):
+    """The card layout and the data, every problem of both kept, not raised: (the compiled
+    layout or None, the Dataset as far as it loaded, the problems: the layout's, then the
+    data's). `options` go to `load`. Raises UserError only when there is no data to speak of
+    (no file named). See `stop_with`."""
+    from ..card import load_card_layout
+    from ..data.dataset import DataProblems
+    problems: list[Problem] = []
+    try:
+        compiled = load_card_layout(layout)
+    except UserError as exc:   # said with the data's problems
+        compiled, problems = None, list(exc.problems)
+    try:
+        dataset = load(data, **options)
+    except DataProblems as exc:
+        dataset = exc.partial
+        problems += exc.problems
+    except UserError as exc:
+        raise UserError(problems + exc.problems) from None
+    if problems and not dataset.company_given:   # "no company given" is one of them
+        try:
+            dataset.require_company()
+        except UserError as missing:
+            problems += missing.problems
+    return compiled, dataset, problems
+
+
+def stop_with(problems: list[Problem], run=None) -> None:
+    """Raise UserError with `problems` (of the layout and data, from `load_for_cards`) and, in
+    the same round, what the card engine would refuse of the people who loaded (`run`, a
+    CardRun, or None when there is no layout or company to check them with): a name too long
+    for its box is said with a bad date in another row, not after it is fixed. Nothing when
+    there are no problems."""
+    if not problems:
+        return
+    if run is not None and run.layout is not None and run.company is not None and run.people:
+        from dataclasses import replace
+
+        from ..card import check
+        from ..errors import MissingFile
+        said = frozenset(Path(p.file) for p in problems if isinstance(p, MissingFile))
+        problems = problems + check(replace(run, missing_said=run.missing_said | said))
+    raise UserError(in_reading_order(problems))
+
+
 def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | None,
               png_dir: Path | None, jobs: int, allow_missing_photos: bool, copies: int,
               what: str, default_output: str, duplex: bool = False, bleed: bool = False,
@@ -119,7 +164,7 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
               manifest: Path | None = None, changed_since: Path | None = None,
               skip_invalid: bool = False, allow_missing_qr: bool = False) -> int:
     """Load, check and print; shared by badges and service cards. Returns the exit code."""
-    from ..card import CardRun, execute, load_card_layout  # the card engine: only when used
+    from ..card import CardRun, execute  # the card engine: only when used
     from ..card.people import by_team, match_photos, sorted_people
     check_output(output)
     if bleed and sheet != "none":
@@ -128,14 +173,15 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
     if start != 1 and sheet == "none":
         raise UserError(Problem(_("--start is for A4 sheets; with --sheet none every card has "
                                   "its own page")))
-    compiled = load_card_layout(layout)          # a broken layout fails before the data is read
     # photos are checked per person, by name; a missing one is said with the data's other
     # problems when there are some (unless a placeholder is allowed, or --photos names them)
     said = "apart" if not allow_missing_photos and photo_dir is None else "ignore"
-    dataset = load(data, missing_files=said,
-                   keep_valid_staff=skip_invalid)  # a wrong row refuses its person only
-    company = dataset.require_company()
-    people = sorted_people(by_team(select(dataset.staff, only, "staff"), team), sort)
+    compiled, dataset, problems = load_for_cards(
+        data, layout, missing_files=said,
+        keep_valid_staff=skip_invalid)  # a wrong row refuses its person only
+    company = dataset.company if problems else dataset.require_company()
+    people = sorted_people(by_team(select(dataset.staff, only, "staff", strict=not problems),
+                                   team), sort)
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
     if photo_dir is not None:
         matched = match_photos(people, photo_dir, everyone=dataset.staff,
@@ -146,7 +192,7 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                                                               folder=photo_dir), err=True)
     if output is None and png_dir is None:
         output = Path(default_output)
-    printer = company.printer
+    printer = company.printer if company is not None else None
     sides = ("front", "back") if side == "both" else (side,)
     run = CardRun(compiled, company, people, origins=origins, sides=sides, sheet=sheet,
                   copies=copies, duplex=duplex, start=start, bleed=bleed,
@@ -156,9 +202,11 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                   skip_invalid=skip_invalid, changed_since=changed_since, manifest=manifest,
                   company_origin=dataset.company_location, jobs=jobs, what=what,
                   photo_reasons=matched.reasons if photo_dir is not None else {})
+    stop_with(problems, run)
     result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix=warning_prefix())
-    report_problems(dataset.refused_staff + result.skipped, prefix=_("refused: "))
+    report_problems(in_reading_order(dataset.refused_staff + result.skipped),
+                    prefix=_("refused: "))
     refused = result.skipped_people + len({p.path.split(".")[0] for p in dataset.refused_staff})
     if changed_since is not None:
         click.echo(_("{n} unchanged since {manifest}, left out").format(

@@ -128,13 +128,14 @@ def report_problems(problems: list[Problem], prefix: str = "", checking: bool = 
                        err=True)
 
 
-def select(records: list, only: tuple[str, ...], section: str) -> list:
-    """Records in data order, limited to --only IDs; an unknown ID is a usage error."""
+def select(records: list, only: tuple[str, ...], section: str, strict: bool = True) -> list:
+    """Records in data order, limited to --only IDs; an unknown ID is a usage error (unless
+    not `strict`: the data has problems, and the record may be one that did not load)."""
     if not only:
         return list(records)
     known = {r.id for r in records}
     unknown = [i for i in only if i not in known]
-    if unknown:
+    if unknown and strict:
         raise UserError([Problem(_("--only {id}: no such ID in {section}").format(
             id=i, section=SECTIONS.word(section)) + suggest(i, known)) for i in unknown])
     wanted = set(only)

@@ -8,24 +8,29 @@ import click
 
 from ..errors import Problem, UserError
 from ..i18n import _, _l, ngettext
-from .badges import SHEETS, SIDES, layout_option
+from .badges import SHEETS, SIDES, layout_option, load_for_cards, stop_with
 from .clicktext import Range, command, option
-from .common import data_argument, load, only_option, report_problems, select, warning_prefix
+from .common import data_argument, only_option, report_problems, select, warning_prefix
 
 
-def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jobs: int = 0,
+def _no_phrases(dataset) -> Problem:
+    first = dataset.files[0] if dataset.files else Path("data.yaml")
+    return Problem(_(
+        "no phrases given: add a 'phrases:' section (what to say at each moment of a "
+        "visit and what never to say) to the data files; fieldprint template phrases.yaml "
+        "writes example phrases to put in your own words"),
+        None, str(first))
+
+
+def _run(dataset, *, layout, people, sides, sheet: str, copies: int = 1, jobs: int = 0,
          duplex: bool = True):
+    """The CardRun of the phrase cards of `people`; `layout` a name or a compiled layout."""
     from ..card import CardRun, load_card_layout
     from ..phrases import phrases_context
-    compiled = load_card_layout(layout)
+    compiled = load_card_layout(layout) if isinstance(layout, (str, Path)) else layout
     company = dataset.require_company()
     if dataset.phrases is None:
-        first = dataset.files[0] if dataset.files else Path("data.yaml")
-        raise UserError(Problem(_(
-            "no phrases given: add a 'phrases:' section (what to say at each moment of a "
-            "visit and what never to say) to the data files; fieldprint template phrases.yaml "
-            "writes example phrases to put in your own words"),
-            None, str(first)))
+        raise UserError(_no_phrases(dataset))
     return CardRun(compiled, company, people,
                    origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
                    sides=sides, sheet=sheet, copies=copies, jobs=jobs, what="phrase card",
@@ -60,10 +65,18 @@ def _run(dataset, *, layout: str, people, sides, sheet: str, copies: int = 1, jo
                 "is given)."))
 def phrase_cards(data, layout, side, sheet, only, png_dir, copies, output):
     from ..card import execute
-    dataset = load(data, missing_files="ignore")
-    people = select(dataset.staff, only, "staff")
+    compiled, dataset, problems = load_for_cards(data, layout, missing_files="ignore")
+    people = select(dataset.staff, only, "staff", strict=not problems)
     sides = ("front", "back") if side == "both" else (side,)
-    run = _run(dataset, layout=layout, people=people, sides=sides, sheet=sheet,
+    if problems:   # what the cards of the people who loaded would refuse is said too
+        if dataset.phrases is None and not any(p.path.startswith("phrases")
+                                               for p in problems):
+            problems.append(_no_phrases(dataset))
+        run = None
+        if compiled is not None and dataset.company is not None and dataset.phrases:
+            run = _run(dataset, layout=compiled, people=people, sides=sides, sheet=sheet)
+        stop_with(problems, run)
+    run = _run(dataset, layout=compiled, people=people, sides=sides, sheet=sheet,
                copies=copies)
     if output is None and png_dir is None:
         output = Path("phrase-cards.pdf")

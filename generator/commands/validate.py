@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..errors import UserError, terminal_text
+from ..errors import MissingFile, UserError, terminal_text
 from ..i18n import _, _l
 from .clicktext import command
 from .common import data_argument, load, report_problems, warning_prefix
@@ -30,15 +30,22 @@ def validate(data):
         from ..card import check  # noqa: F401
         from ..data.dataset import load_dataset  # noqa: F401
         from ..orders import order_warnings
-    # a file the data names that is missing leaves its record loaded: the badges are checked
-    # too, so everything is fixed in one round
+    # a file the data names that is missing leaves its record loaded; the badges of the
+    # people who loaded are checked even when the data has problems: all fixed in one round
+    from ..data.dataset import DataProblems
     try:
         dataset = load(data, missing_files="apart")
-        refused = _badge_problems(dataset, said=dataset.missing)
-        if dataset.missing:
-            raise UserError(dataset.missing)
+        problems = dataset.missing
+    except DataProblems as exc:
+        dataset, problems = exc.partial, exc.problems
     except UserError as exc:   # said as found, not as "nothing was written"
         raise UserError(exc.problems, exc.warnings, checking=True) from None
+    refused = 0
+    if dataset.company is not None or not dataset.company_given:   # else said as a problem
+        refused = _badge_problems(dataset, said=[p for p in problems
+                                                 if isinstance(p, MissingFile)])
+    if problems:
+        raise UserError(problems, checking=True)
     report_problems(order_warnings(dataset), prefix=warning_prefix())
     counts = dict(company=dataset.company.name if dataset.company else _("no company"),
                   staff=len(dataset.staff), orders=len(dataset.work_orders),

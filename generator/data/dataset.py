@@ -80,6 +80,11 @@ class Dataset:
         file, raw = self._company_raw
         return _locate(raw, tuple(path)) or Location(str(file))
 
+    @property
+    def company_given(self) -> bool:
+        """Did the data (or a company.yaml beside it) give a company section, valid or not?"""
+        return self._company_raw is not None
+
     def person(self, staff_id: str | None) -> Person | None:
         if staff_id is None:
             return None

@@ -11,33 +11,33 @@ from pathlib import Path
 from typing import Any
 
 from .data.dataset import validate_record
-from .errors import UserError
+from .errors import UserError, display_path, in_reading_order
 from .errors import suggest
 from .i18n import _, words
 from .data.yamlsource import load_yaml
 
 
 @functools.lru_cache(maxsize=32)
-def _source(path: Path, mtime: float):
-    return load_yaml(path)
+def _source(path: Path, mtime: float, shown: str):
+    return load_yaml(path, display=shown)   # messages name the file as the user does
 
 
 @functools.lru_cache(maxsize=32)
-def _load(path: Path, mtime: float, model: type):
-    raw = _source(path, mtime)
+def _load(path: Path, mtime: float, model: type, shown: str):
+    raw = _source(path, mtime, shown)
     problems: list = []
     layout = validate_record(raw, model, path.stem, None,
                              {"base": path.parent, "missing_files": "error", "warnings": []},
                              problems)
     if problems:
-        raise UserError(problems)
+        raise UserError(in_reading_order(problems))
     return layout
 
 
 def load_layout(path: Path, model: type):
     """A validated layout; parsed once per process (and again only if the file changed)."""
     path = Path(path).resolve()
-    return _load(path, path.stat().st_mtime, model)
+    return _load(path, path.stat().st_mtime, model, display_path(path))
 
 
 def layout_source(path: Path):
@@ -45,7 +45,7 @@ def layout_source(path: Path):
     file, line and column (`locate`), for messages about the layout's values. Read once per
     process (and again only if the file changed); shared, so read it and never change it."""
     path = Path(path).resolve()
-    return _source(path, path.stat().st_mtime)
+    return _source(path, path.stat().st_mtime, display_path(path))
 
 
 def typed_model(value: Any, types: dict[str, type], what: str) -> type:

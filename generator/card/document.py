@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import qr
-from ..errors import Problem, UserError, os_reason
+from ..errors import Problem, UserError, display_path, os_reason
 from ..i18n import _
 from ..fonts import FontSet
 from ..pdf import new_canvas
@@ -110,9 +110,10 @@ def _work(job: PhotoJob | QrJob):
     except ImageProblem as exc:
         return None, str(exc), None
     except MemoryError:
-        return None, _("{path} is too large to decode here").format(path=job.path), None
+        return None, _("{path} is too large to decode here").format(
+            path=display_path(job.path)), None
     except OSError as exc:
-        return None, _("cannot read {path}: {reason}").format(path=job.path,
+        return None, _("cannot read {path}: {reason}").format(path=display_path(job.path),
                                                             reason=os_reason(exc)), None
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 from zlib_ng import zlib_ng
 
-from ..errors import os_reason
+from ..errors import display_path, os_reason
 from ..i18n import _
 from ..units import px
 
@@ -104,11 +104,12 @@ def _open(path: Path, data: bytes | None = None) -> Image.Image:
     were already read."""
     path = Path(path)
     if path.is_dir():
-        raise ImageProblem(_("{path} is a folder, not a picture").format(path=path))
+        raise ImageProblem(_("{path} is a folder, not a picture").format(
+            path=display_path(path)))
     if not path.is_file():
-        raise ImageProblem(_("file not found: {path}").format(path=path))
+        raise ImageProblem(_("file not found: {path}").format(path=display_path(path)))
     if path.stat().st_size == 0:
-        raise ImageProblem(_("{path} is empty (0 bytes)").format(path=path))
+        raise ImageProblem(_("{path} is empty (0 bytes)").format(path=display_path(path)))
     try:
         with warnings.catch_warnings():
             # Pillow warns from 89 megapixels (its MAX_IMAGE_PIXELS) and refuses from twice
@@ -118,23 +119,23 @@ def _open(path: Path, data: bytes | None = None) -> Image.Image:
             image = Image.open(io.BytesIO(data) if data is not None else path)
     except Image.DecompressionBombError:
         raise ImageProblem(_("{path} is too large to be a photo (more than {n} megapixels); "
-                             "save a smaller copy").format(path=path,
+                             "save a smaller copy").format(path=display_path(path),
                                                            n=MAX_PIXELS // 1_000_000)) from None
     except UnidentifiedImageError:
         head = (data if data is not None else path.read_bytes())[:256].lstrip().lower()
         hint = (_(" (an SVG drawing: save it as PNG)") if head.startswith((b"<svg", b"<?xml"))
                 else _(" (not a picture: is the file name right?)"))
         raise ImageProblem(_("{path} is not a picture fieldprint can read{hint}; use JPEG or "
-                             "PNG").format(path=path, hint=hint)) from None
+                             "PNG").format(path=display_path(path), hint=hint)) from None
     except OSError as exc:
         raise ImageProblem(_("cannot read {path}: {reason}").format(
-            path=path, reason=os_reason(exc))) from None
+            path=display_path(path), reason=os_reason(exc))) from None
     w, h = image.size
     if w * h > MAX_PIXELS:
         image.close()
         raise ImageProblem(_("{path} is {w} × {h} pixels, too large to be a photo (at most {n} "
                              "megapixels); save a smaller copy").format(
-            path=path, w=w, h=h, n=MAX_PIXELS // 1_000_000))
+            path=display_path(path), w=w, h=h, n=MAX_PIXELS // 1_000_000))
     return image
 
 
@@ -178,9 +179,10 @@ def probe_photo(path: Path, box_mm: tuple[float, float]) -> tuple[int, str | Non
     dpi = crop_w / (box_mm[0] / 25.4)
     warning = None
     if dpi < LOW_DPI:
-        warning = (f"the photo is only {dpi:.0f} dpi at its printed size ({w} × {h} pixels for a "
-                   f"{box_mm[0]:g} × {box_mm[1]:g} mm box; {LOW_DPI} dpi or more prints sharp): "
-                   f"{path}")
+        warning = _("the photo is only {dpi} dpi at its printed size ({w} × {h} pixels for a "
+                    "{box_w} × {box_h} mm box; {least} dpi or more prints sharp): {path}").format(
+            dpi=f"{dpi:.0f}", w=w, h=h, box_w=f"{box_mm[0]:g}", box_h=f"{box_mm[1]:g}",
+            least=LOW_DPI, path=display_path(path))
     return round(dpi), warning
 
 
@@ -215,8 +217,8 @@ def process_photo(job: PhotoJob, data: bytes | None = None) -> bytes:
             image.load()
         except (OSError, SyntaxError, ValueError) as exc:
             raise ImageProblem(_("cannot decode {path} ({reason}); the file may be truncated or "
-                                 "damaged: save it again as JPEG").format(path=job.path,
-                                                                          reason=exc)) from None
+                                 "damaged: save it again as JPEG").format(
+                path=display_path(job.path), reason=exc)) from None
         if _orientation(image) != 1:
             image = ImageOps.exif_transpose(image) or image
         image = to_rgb(image, job.background)
@@ -310,5 +312,5 @@ def _decoded(path: Path) -> Image.Image:
     except (OSError, SyntaxError, ValueError) as exc:
         opened.close()
         raise ImageProblem(_("cannot decode {path} ({reason}); the file may be damaged")
-                           .format(path=path, reason=exc)) from None
+                           .format(path=display_path(path), reason=exc)) from None
     return opened

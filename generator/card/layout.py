@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..content import find_layout
-from ..errors import Problem, UserError
+from ..errors import Problem, UserError, display_path, in_reading_order
 from ..i18n import _, words
 from ..layoutfile import layout_source, load_layout
 from ..context import card_shape
@@ -93,7 +93,8 @@ def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
         compiled = []
         for index, element in enumerate(model.side(side)):
             loc = locate(raw, (side, index))
-            where = f"{loc}: {side}[{index + 1}]" if loc else f"{path}: {side}[{index + 1}]"
+            where = (f"{loc}: {side}[{index + 1}]" if loc
+                     else f"{display_path(path)}: {side}[{index + 1}]")
 
             def at(key: str, _side=side, _index=index):
                 return locate(raw, (_side, _index, key))
@@ -101,10 +102,10 @@ def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
                 compiled.append(_compile_element(model, element, side, index, where, at,
                                                  f"{path.stem}.{side}[{index + 1}]", problems))
             except UserError as exc:
-                problems.extend(Problem(str(p)) for p in exc.problems)
+                problems.extend(exc.problems)
         sides[side] = compiled
     if problems:
-        raise UserError(problems)
+        raise UserError(in_reading_order(problems))
     return CompiledLayout(path, model, sides)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from ..errors import display_path
 from ..i18n import _
 from ..qr import QUIET_MODULES
 from .images import WHITE, ImageProblem, decode_picture, to_rgb
@@ -42,15 +43,15 @@ def find_code(path: Path) -> FoundCode:
     if not results:
         raise ImageProblem(_("no readable QR code in {path}: save the code itself (in WeChat: "
                              "my QR code, then save image), or give the link as qr: instead")
-                           .format(path=path))
+                           .format(path=display_path(path)))
     if len(texts) > 1:
         raise ImageProblem(_("{path} holds {n} different QR codes; crop the picture to the one "
-                             "to print").format(path=path, n=len(texts)))
+                             "to print").format(path=display_path(path), n=len(texts)))
     found = max(results, key=lambda r: _span(r.position))
     version = int(found.extra.get("Version", 0) or 0)
     if version < 1:
         raise ImageProblem(_("{path}: the QR code could not be measured; save the code "
-                             "itself").format(path=path))
+                             "itself").format(path=display_path(path)))
     modules = 17 + 4 * version
     points = [found.position.top_left, found.position.top_right,
               found.position.bottom_right, found.position.bottom_left]

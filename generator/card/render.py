@@ -19,7 +19,7 @@ from typing import Any, Iterable
 from .. import qr
 from ..context import company_context, person_context, today
 from ..data.headers import field_word
-from ..errors import Location, Problem, UserError
+from ..errors import Location, Problem, UserError, display_path
 from ..fonts import FontSet, describe_chars, missing_chars
 from ..i18n import _, pgettext
 from ..units import MM
@@ -246,7 +246,7 @@ class CardRenderer:
             card.warnings.append(Problem(
                 _("both qr (a link) and qr_image (a picture) are given: the link in qr is "
                   "printed, the picture {path} is not used; remove one of them").format(
-                    path=person.qr_image), location, f"{who.label}: qr_image"))
+                    path=display_path(person.qr_image)), location, f"{who.label}: qr_image"))
         for side in self.sides:
             ops: list = []
             stacked: dict[str, list[tuple[float, list]]] = {}
@@ -582,7 +582,8 @@ def _qr(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings)
             problems.append(who.problem(el, _(
                 "the QR code in {path} has {n} × {n} modules: in this {size} mm box they print "
                 "{module} mm wide (at least {least} mm scan reliably); {advice}").format(
-                    path=path, n=found.modules, size=_mm(size), module=f"{module:.2f}",
+                    path=display_path(path), n=found.modules, size=_mm(size),
+                    module=f"{module:.2f}",
                     least=qr.MIN_MODULE_MM, advice=_qr_advice(r, el, picture=True)),
                 _sibling(el.label, "image")))
             return []

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..content import find_layout
-from ..errors import Location, Problem, UserError
+from ..errors import Location, Problem, UserError, display_path, in_reading_order
 from ..i18n import _
 from ..layoutfile import layout_source, load_layout
 from ..templating import name_problems
@@ -92,7 +92,7 @@ def load_form(name_or_path: str | Path, shape: dict[str, Any] | None = None) -> 
                     for source, where, label, local in _expressions(layout)
                     for message in name_problems(source, shape, local)]
         if problems:
-            raise UserError(list(dict.fromkeys(problems)))
+            raise UserError(in_reading_order(list(dict.fromkeys(problems))))
     return layout
 
 
@@ -125,7 +125,7 @@ def _walk(layout: FormLayout, visit: Callable[[Any, tuple, frozenset], None]) ->
 
 def _annotate(layout: FormLayout, path: Path) -> None:
     raw = layout_source(path)
-    shown = _display(path)
+    shown = display_path(path)
 
     def visit(obj, loc, local):
         where = locate(raw, loc)
@@ -158,13 +158,6 @@ def _dotted(loc: tuple) -> str:
     for step in loc:
         out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else step)
     return out
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 # ------------------------------------------------------------------------------ rendering

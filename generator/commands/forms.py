@@ -71,7 +71,21 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         output = Path(f"{kind.command}{'-blank' if blank else ''}.{fmt}")
     check_target(output, directory=per_order)
 
-    dataset = load(data)
+    # the layout (or Word template) and the data: the problems of both said at once
+    from ..data.dataset import DataProblems
+    problems: list[Problem] = []
+    try:
+        design = _layout(kind, fmt, layout_name) if fmt == "pdf" else _template(kind, template)
+    except UserError as exc:
+        design, problems = None, list(exc.problems)
+    try:
+        dataset = load(data)
+    except DataProblems as exc:
+        raise UserError(problems + exc.problems + _unprintable_of_partial(
+            exc.partial, design if fmt == "pdf" and not (allow_unprintable or blank) else None,
+            selection or Selection(), only, mask_phones, not include_open)) from None
+    if problems:
+        raise UserError(problems)
     company = dataset.require_company()
     calendar = WorkingCalendar.for_company(company)
     selection = replace(selection or Selection(), only=tuple(only))
@@ -105,10 +119,10 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
     from ..progress import Progress
     with Progress(len(records), _noun(kind)) as bar:
         if fmt == "pdf":
-            problems, summary = _pdf(kind, records, layout_name, font_set(company), output,
+            problems, summary = _pdf(kind, records, design, font_set(company), output,
                                      per_order, bar.advance, not allow_unprintable)
         else:
-            problems, summary = _docx(kind, records, template, output, per_order, bar.advance,
+            problems, summary = _docx(kind, records, design, output, per_order, bar.advance,
                                       not allow_unprintable)
     report_problems(skipped + calendar.warnings() + problems, prefix=warning_prefix())
     return summary
@@ -128,17 +142,71 @@ class _Records:
         return self.count
 
 
-def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool, advance,
-         strict: bool):
+def _layout(kind: Kind, fmt: str, layout_name):
+    """The PDF form layout of `kind` (--layout or the built-in one), names checked."""
     from ..orders import order_shape
-    from ..form import Record, layout_record, load_form, render_pdf
+    from ..form import load_form
+    return load_form(layout_name or kind.layout, order_shape())
+
+
+def _template(kind: Kind, template):
+    """The Word template of `kind` (--template or the built-in one), its warnings said."""
+    from ..content import content_dir
+    from ..docx.template import WordTemplate
+    if template is None:
+        if kind.template is None:
+            raise UserError(_("there is no built-in Word template for {command}; give your "
+                              "own with --template FILE.docx, or use --format pdf").format(
+                command=kind.command))
+        template = content_dir("templates") / kind.template
+    word = WordTemplate(Path(template))
+    report_problems(word.warnings, prefix=warning_prefix())
+    return word
+
+
+def _unprintable_of_partial(dataset, layout, selection, only, mask_phones: bool,
+                            completed_only: bool) -> list:
+    """When the data has problems: the text that could not print in the forms of the orders
+    that loaded (`layout`, None when there is none or --allow-unprintable; `completed_only`:
+    follow-ups), said in the same round as those problems."""
+    if layout is None or dataset.company is None or not dataset.work_orders:
+        return []
+    from dataclasses import replace as _replace
+
+    from ..fonts import font_set
+    from ..form import layout_record
     from ..form.cache import RunCache
-    layout = load_form(layout_name or kind.layout, order_shape())
+    from ..orders import WorkingCalendar, iter_contexts, select_orders
+    try:
+        orders = select_orders(dataset, _replace(selection, only=tuple(only)))
+    except UserError:   # an --only of an order that did not load, say
+        wanted = set(only)
+        orders = [o for o in dataset.work_orders if not wanted or o.id in wanted]
+    if completed_only:
+        orders = [o for o in orders if o.completed is not None]
+    fonts, cache = font_set(dataset.company, embed=False), RunCache()
+    calendar = WorkingCalendar.for_company(dataset.company)
+    contexts = iter_contexts(dataset, orders, calendar, mask_phones=mask_phones)
+    return [p for o, ctx in zip(orders, contexts)
+            for p in layout_record(layout, _record("work-orders", o.id, ctx, dataset.origins.get(
+                ("work_orders", o.id))), fonts, cache).unprintable]
+
+
+def _record(kind_command: str, rid, ctx, loc):
+    """One record of a batch of forms, labelled for messages."""
+    from ..form import Record
+    label = (_("{form} (blank)").format(form=_noun(KINDS[kind_command])) if rid == "blank"
+             else f"work_orders {rid}")
+    return Record(ctx, label, loc)
+
+
+def _pdf(kind: Kind, records, layout, fonts, output: Path, per_order: bool, advance,
+         strict: bool):
+    from ..form import layout_record, render_pdf
+    from ..form.cache import RunCache
 
     def record(rid, ctx, loc):
-        label = (_("{form} (blank)").format(form=_noun(kind)) if rid == "blank"
-                 else f"work_orders {rid}")
-        return Record(ctx, label, loc)
+        return _record(kind.command, rid, ctx, loc)
 
     if not per_order:
         result = render_pdf(layout, (record(*r) for r in records), output, fonts,
@@ -165,18 +233,8 @@ def _pdf(kind: Kind, records, layout_name, fonts, output: Path, per_order: bool,
         files=_count(files, "PDF file"), folder=output, pages=_count(pages, "page"))
 
 
-def _docx(kind: Kind, records, template, output: Path, per_order: bool, advance,
+def _docx(kind: Kind, records, word, output: Path, per_order: bool, advance,
           strict: bool):
-    from ..content import content_dir
-    from ..docx.template import WordTemplate
-    if template is None:
-        if kind.template is None:
-            raise UserError(_("there is no built-in Word template for {command}; give your "
-                              "own with --template FILE.docx, or use --format pdf").format(
-                command=kind.command))
-        template = content_dir("templates") / kind.template
-    word = WordTemplate(Path(template))
-    report_problems(word.warnings, prefix=warning_prefix())
     if per_order:
         written, problems = word.write_each(records, output, _safe_name, advance, strict)
         return problems, _("wrote {files} into {folder}/").format(

@@ -1,0 +1,350 @@
+"""Every problem of the input in one run (house rule: "all problems at once"), whatever kind
+each is: a bad field, an unknown engineer, a name too long for its badge, text a form cannot
+print, a broken layout. Each test breaks several things at once and checks the whole list the
+user is given: exactly those problems, in reading order, exit 2, no traceback, nothing written.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+
+import openpyxl
+import pytest
+
+LONG_NAME = "王建国" * 12      # far too long for the badge's name box at its smallest size
+
+
+def problems(err: str) -> list[str]:
+    """The problem lines of stderr: neither warnings nor the closing count."""
+    return [line for line in err.splitlines()
+            if line and not line.startswith(("warning", "refused: ", "matched ", "... and "))
+            and not re.fullmatch(r"\d+ problems? found.*", line)]
+
+
+def warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("warning: ")]
+
+
+def no_traceback(result) -> None:
+    assert "Traceback" not in result.err and "Traceback" not in result.out, result
+
+
+def break_staff(folder, *, stars=True, long_name=True, photo=True) -> None:
+    """examples/staff.yaml with: SZ10001 stars 9 (line 14), SZ10023 a name too long for the
+    badge, SZ10024 a photo that does not exist (line 34)."""
+    path = folder / "staff.yaml"
+    text = path.read_text(encoding="utf-8")
+    if stars:
+        text = text.replace('stars: 5\n    gender: 男\n\n  - id: "SZ10023"',
+                            'stars: 9\n    gender: 男\n\n  - id: "SZ10023"', 1)
+    if long_name:
+        text = text.replace("name: 王建国", f"name: {LONG_NAME}", 1)
+    if photo:
+        text = text.replace("photo: photos/SZ10024.jpg", "photo: photos/nobody.jpg", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ badges
+@pytest.mark.parametrize("command", ["badges", "service-cards"])
+def test_cards_say_the_fit_problem_with_the_data_problems(examples_copy, cli, command,
+                                                          monkeypatch):
+    """A bad field in one row and a name too long for its box in another: both in one run
+    (the fit was checked only once the data loaded cleanly, so it came a run later)."""
+    break_staff(examples_copy)
+    monkeypatch.chdir(examples_copy)
+    result = cli(command, "staff.yaml", "-o", "cards.pdf")
+    no_traceback(result)
+    assert result.code == 2, result
+    found = problems(result.err)
+    assert len(found) == 3, found
+    assert found[0] == "staff.yaml:14:5: staff[1].stars: 9 is out of range: it should be at most 5"
+    assert found[1].startswith(f"staff.yaml:17:5: SZ10023 {LONG_NAME}: name (front): ")
+    assert "does not fit in its box" in found[1]
+    assert found[2] == "staff.yaml:34:5: staff[3].photo: file not found: photos/nobody.jpg"
+    assert "3 problems found; nothing was written." in result.err
+    assert not (examples_copy / "cards.pdf").exists()
+
+
+def test_validate_warns_about_badges_when_the_data_has_problems(examples_copy, cli,
+                                                               monkeypatch):
+    """validate: the data's problems, and the badge that would be refused as a warning, in
+    one run."""
+    break_staff(examples_copy)
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "staff.yaml")
+    no_traceback(result)
+    assert result.code == 2, result
+    assert problems(result.err) == [
+        "staff.yaml:14:5: staff[1].stars: 9 is out of range: it should be at most 5",
+        "staff.yaml:34:5: staff[3].photo: file not found: photos/nobody.jpg"]
+    said = warnings(result.err)
+    assert len(said) == 1 and said[0].startswith(f"warning: staff.yaml:17:5: SZ10023 {LONG_NAME}")
+    assert "2 problems found." in result.err
+
+
+def test_a_broken_layout_and_bad_data_in_one_run(examples_copy, cli, monkeypatch):
+    """An edited layout with several mistakes, given by a relative path, and a bad staff row:
+    every one, the layout's named as the user named it, in the order of the file."""
+    layout = (examples_copy.parent / "layouts")
+    layout.mkdir()
+    from tests.conftest import ROOT
+    text = (ROOT / "badges" / "badge.yaml").read_text(encoding="utf-8")
+    text = text.replace("width: 75\nheight: 100", "width: 75x\nheight: 100\nheigth: 3", 1)
+    text = text.replace("    size: 11", "    size: eleven", 1)
+    (layout / "mine.yaml").write_text(text, encoding="utf-8")
+    break_staff(examples_copy, long_name=False, photo=False)
+    monkeypatch.chdir(examples_copy.parent)
+    result = cli("badges", "examples/staff.yaml", "--layout", "layouts/mine.yaml",
+                 "-o", "b.pdf")
+    no_traceback(result)
+    assert result.code == 2, result
+    found = problems(result.err)
+    assert [line.split(": ")[0] for line in found] == [
+        "layouts/mine.yaml:32:1", "layouts/mine.yaml:34:1", "layouts/mine.yaml:61:5",
+        "examples/staff.yaml:14:5"], found
+    assert "unknown unit 'x'" in found[0] and "unknown field 'heigth'" in found[1]
+    assert "'eleven'" in found[2] and "stars: 9 is out of range" in found[3]
+    assert not any(line.startswith("/") for line in found)     # no absolute path
+
+
+def test_skip_invalid_names_files_as_given_in_reading_order(examples_copy, cli, monkeypatch):
+    """--skip-invalid's list of people refused: in the file's order, a missing photo named
+    relative to where the command was run (it was an absolute path)."""
+    break_staff(examples_copy)
+    monkeypatch.chdir(examples_copy.parent)
+    result = cli("badges", "examples/staff.yaml", "--skip-invalid", "-o", "b.pdf")
+    no_traceback(result)
+    assert result.code == 3, result
+    refused = [line for line in result.err.splitlines() if line.startswith("refused: ")]
+    assert [line.split(": ")[1] for line in refused] == [
+        "examples/staff.yaml:14:5", "examples/staff.yaml:17:5", "examples/staff.yaml:28:5"]
+    assert refused[2].endswith("file not found: examples/photos/nobody.jpg; fix it, or run "
+                               "with --allow-missing-photos to print a placeholder")
+    assert str(examples_copy) not in result.err
+
+
+def test_phrase_cards_say_fit_problems_with_the_data_problems(examples_copy, cli,
+                                                              monkeypatch):
+    break_staff(examples_copy, photo=False)
+    monkeypatch.chdir(examples_copy)
+    result = cli("phrase-cards", "phrases.yaml", "staff.yaml", "-o", "p.pdf")
+    no_traceback(result)
+    assert result.code == 2, result
+    found = problems(result.err)
+    assert found[0].startswith("staff.yaml:14:5: staff[1].stars: 9 is out of range")
+    assert all(line.startswith(f"staff.yaml:17:5: SZ10023 {LONG_NAME}: ") for line in found[1:])
+    assert any(": name (front): " in line for line in found[1:])
+    assert not (examples_copy / "p.pdf").exists()
+
+
+def test_phrases_with_several_mistakes(examples_copy, cli, monkeypatch):
+    path = examples_copy / "phrases.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    - moment: 到达门口\n", "    - momnet: 到达门口\n", 1)
+    text = text.replace("  forbidden_title:", "  titel: x\n  forbidden_title:", 1)
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    result = cli("phrase-cards", "phrases.yaml", "staff.yaml", "-o", "p.pdf")
+    no_traceback(result)
+    assert result.code == 2, result
+    found = problems(result.err)
+    assert [line.split(": ")[:2] for line in found] == [
+        ["phrases.yaml:16:7", "phrases.moments[3].moment"],
+        ["phrases.yaml:16:7", "phrases.moments[3].momnet"],
+        ["phrases.yaml:30:3", "phrases.titel"]], found
+
+
+# ------------------------------------------------------------------------------ company
+def test_company_file_with_several_mistakes(examples_copy, cli, monkeypatch):
+    """Unknown keys, a missing logo, and a QR code whose only source is misspelt: the check
+    of the whole QR entry (neither data nor image) is said with the unknown key, not after."""
+    path = examples_copy / "company.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('hotline: "10000"', 'hotline: "10000"\n  hotlnie: 1', 1)
+    text = text.replace("logo: logo.png", "logo: nologo.png", 1)
+    text = text.replace("    - caption: 苏州电信公众号\n      data: https",
+                        "    - caption: 苏州电信公众号\n      dat: https", 1)
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    for command in ("validate", "badges"):
+        result = cli(command, "staff.yaml", *(["-o", "b.pdf"] if command == "badges" else []))
+        no_traceback(result)
+        assert result.code == 2, result
+        found = problems(result.err)
+        assert [line.split(": ")[:2] for line in found] == [
+            ["company.yaml:11:3", "company.hotlnie"],
+            ["company.yaml:23:3", "company.logo"],
+            ["company.yaml:28:7", "company.qr_codes[2]"],
+            ["company.yaml:29:7", "company.qr_codes[2].dat"]], found
+        assert "give the QR code's 'data' (a URL or text) or an 'image' file" in found[2]
+
+
+# ------------------------------------------------------------------------------ forms
+def _break_orders(folder) -> None:
+    """work_orders.csv: row 2 an impossible date AND an unknown engineer, row 4 an unknown
+    engineer, row 6 a customer name with a character no font has."""
+    path = folder / "work_orders.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    rows[1][3], rows[1][11] = "2026-13-45 10:20", "SZ99999"
+    rows[3][11] = "SZ88888"
+    rows[5][4] = "王\U00010000先生"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+@pytest.mark.parametrize("command", ["work-orders", "validate"])
+def test_unknown_engineer_said_with_the_bad_date_of_its_row(examples_copy, cli, command,
+                                                            monkeypatch):
+    _break_orders(examples_copy)
+    monkeypatch.chdir(examples_copy)
+    result = cli(command, "work_orders.csv", *(["-o", "w.pdf"] if command != "validate" else []))
+    no_traceback(result)
+    assert result.code == 2, result
+    found = problems(result.err)
+    expected = [
+        "work_orders.csv:2 接单时间: impossible date: '2026-13-45 10:20' (no such day in the "
+        "calendar)",
+        "work_orders.csv:2 装维人员: engineer 'SZ99999' is not on the staff list",
+        "work_orders.csv:4 装维人员: engineer 'SZ88888' is not on the staff list"]
+    if command == "work-orders":   # and the text the form cannot print, in the same run
+        assert found[:3] == expected and len(found) == 4, found
+        assert found[3].startswith("work_orders.csv:6: work_orders WO-")
+        assert "the font cannot print '\U00010000'" in found[3]
+        assert not (examples_copy / "w.pdf").exists()
+    else:
+        assert found == expected
+
+
+def test_forms_say_a_broken_layout_with_the_data(examples_copy, cli, monkeypatch):
+    _break_orders(examples_copy)
+    monkeypatch.chdir(examples_copy)
+    result = cli("work-orders", "work_orders.csv", "--layout", "nope.yaml", "-o", "w.pdf")
+    no_traceback(result)
+    assert result.code == 2, result
+    found = problems(result.err)
+    assert found[0] == "nope.yaml: no such layout file"
+    assert len(found) == 4 and "SZ88888" in found[3], found
+
+
+# ------------------------------------------------------------------------------ equipment
+def _break_register(folder) -> None:
+    path = folder / "equipment.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('holder: "SZ10001"\n    batch: B2506-A\n    manufactured: 2025-06-10',
+                        'holder: "SZ99999"\n    batch: B2506-A\n    manufactured: 2025-13-10', 1)
+    text = text.replace("  - id: H-0002\n    kind: helmet", "  - id: H-0001\n    kind: helmett", 1)
+    text = text.replace('holder: "SZ10024"\n    batch: B2406-A',
+                        'holder: "SZ77777"\n    batch: B2406-A', 1)
+    text = text.replace("- {batch: B2403-D, kind: helmet,", "- {batch: B2403-X, kind: helmet,")
+    text += "  - {batch: B2403-D, kind: helmet, date: 2026-18-20, type: test, result: pass}\n"
+    path.write_text(text, encoding="utf-8")
+    staff = examples_copy_staff = folder / "staff.yaml"
+    examples_copy_staff.write_text(staff.read_text(encoding="utf-8").replace(
+        "stars: 5", "stars: 7", 1), encoding="utf-8")
+
+
+def test_equipment_says_what_validate_says(examples_copy, cli, monkeypatch):
+    """The same register, several kinds of mistakes: `equipment` and `validate` give the same
+    problems in the same order (equipment used to stop at the batch checks, keeping quiet
+    about the items and people it had set apart)."""
+    _break_register(examples_copy)
+    monkeypatch.chdir(examples_copy)
+    checked = cli("validate", "equipment.yaml")
+    report = cli("equipment", "equipment.yaml", "--as-of", "2026-11-21", "-o", "r.json")
+    for result in (checked, report):
+        no_traceback(result)
+        assert result.code == 2, result
+    found = problems(checked.err)
+    assert found == problems(report.err)
+    assert [line.split(": ")[:2] for line in found] == [
+        ["staff.yaml:14:5", "staff[1].stars"],
+        ["equipment.yaml:18:5", "equipment[1].holder"],
+        ["equipment.yaml:20:5", "equipment[1].manufactured"],
+        ["equipment.yaml:26:5", "equipment[2].id"],
+        ["equipment.yaml:27:5", "equipment[2].kind"],
+        ["equipment.yaml:36:5", "equipment[3].holder"],
+        ["equipment.yaml:482:6", "batch_checks[1].batch"],
+        ["equipment.yaml:484:36", "batch_checks[2].date"]], found
+    assert not (examples_copy / "r.json").exists()
+
+
+def test_an_invalid_item_lists_all_its_problems(examples_copy, cli, monkeypatch):
+    """An item kept aside as invalid (the report still prints) with a bad date and a holder
+    not on the staff list: both are its reasons, and both are warned about."""
+    path = examples_copy / "equipment.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('holder: "SZ10001"\n    batch: B2506-A\n    manufactured: 2025-06-10',
+                        'holder: "SZ99999"\n    batch: B2506-A\n    manufactured: 2025-13-10', 1)
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    result = cli("equipment", "equipment.yaml", "--as-of", "2026-11-21", "-o", "r.json")
+    no_traceback(result)
+    assert result.code == 0, result
+    said = [line for line in result.err.splitlines() if "listed as invalid" in line]
+    assert [line.split("): ")[1].split(": ")[:2] for line in said] == [
+        ["equipment.yaml:18:5", "equipment[1].holder"],
+        ["equipment.yaml:20:5", "equipment[1].manufactured"]], said
+    import json
+    item = next(s for s in json.loads((examples_copy / "r.json").read_text(encoding="utf-8"))
+                ["items"] if s["id"] == "H-0001")
+    assert item["status"] == "invalid" and "SZ99999" in json.dumps(item, ensure_ascii=False)
+
+
+def test_workbook_with_mistakes_on_every_sheet(examples_copy, cli, monkeypatch):
+    """An equipment workbook with mistakes on its three sheets: every one, sheet by sheet in
+    the workbook's order, row by row; validate and equipment alike."""
+    book = openpyxl.load_workbook(examples_copy / "equipment.xlsx")
+    register, checks, batches = book["台账"], book["检查记录"], book["批次抽检"]
+    register["E3"] = "2025-13-01"
+    register["C4"], register["E4"] = "SZ99999", "not a date"
+    register["B6"] = "helmett"
+    checks["B3"], checks["A5"], checks["D6"] = "2026-02-30", "H-9999", "maybe"
+    batches["C2"] = "2026-99-01"
+    book.save(examples_copy / "equipment.xlsx")
+    monkeypatch.chdir(examples_copy)
+    expected = [
+        "equipment.xlsx[台账] row 3 生产日期", "equipment.xlsx[台账] row 4 使用人",
+        "equipment.xlsx[台账] row 4 生产日期", "equipment.xlsx[台账] row 6 类别",
+        "equipment.xlsx[检查记录] row 3 日期", "equipment.xlsx[检查记录] row 5 编号",
+        "equipment.xlsx[检查记录] row 6 结果", "equipment.xlsx[批次抽检] row 2 日期"]
+    for args in (("validate",), ("equipment", "--as-of", "2026-11-21", "-o", "r.json")):
+        result = cli(args[0], "equipment.xlsx", *args[1:])
+        no_traceback(result)
+        assert result.code == 2, result
+        assert [line.split(": ")[0] for line in problems(result.err)] == expected, result.err
+
+
+def test_csv_with_mistakes_on_many_rows(examples_copy, cli, monkeypatch):
+    """A mistake on each of 120 rows: all counted, the first 100 shown in row order."""
+    path = examples_copy / "work_orders.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    header, first = rows[0], rows[1]
+    body = []
+    for n in range(120):
+        row = list(first)
+        row[0] = f"WO-{n:05d}"
+        row[3] = "2026-02-30 10:00"
+        body.append(row)
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([header, *body])
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "work_orders.csv")
+    no_traceback(result)
+    assert result.code == 2, result
+    found = problems(result.err)
+    assert [line.split(": ")[0] for line in found[:100]] == [
+        f"work_orders.csv:{n} 接单时间" for n in range(2, 102)]
+    assert "... and 20 more like these" in result.err and "120 problems found." in result.err
+
+
+def test_no_absolute_path_when_run_inside_the_folder(examples_copy, cli, monkeypatch):
+    """A missing photo found by the card check (not by loading: --photos is given) is named
+    relative to the current folder."""
+    break_staff(examples_copy, stars=False, long_name=False)
+    monkeypatch.chdir(examples_copy)
+    result = cli("badges", "staff.yaml", "--photos", "photos", "-o", "b.pdf")
+    no_traceback(result)
+    assert result.code == 2, result
+    assert "file not found: photos/nobody.jpg" in result.err, result.err
+    assert os.getcwd() not in result.err

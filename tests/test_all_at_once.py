@@ -30,6 +30,13 @@ def no_traceback(result) -> None:
     assert "Traceback" not in result.err and "Traceback" not in result.out, result
 
 
+def stopped(result) -> list[str]:
+    """The problems of a run that stopped as it should: exit 2, no traceback."""
+    no_traceback(result)
+    assert result.code == 2, result
+    return problems(result.err)
+
+
 def break_staff(folder, *, stars=True, long_name=True, photo=True) -> None:
     """examples/staff.yaml with: SZ10001 stars 9 (line 14), SZ10023 a name too long for the
     badge, SZ10024 a photo that does not exist (line 34)."""
@@ -54,9 +61,7 @@ def test_cards_say_the_fit_problem_with_the_data_problems(examples_copy, cli, co
     break_staff(examples_copy)
     monkeypatch.chdir(examples_copy)
     result = cli(command, "staff.yaml", "-o", "cards.pdf")
-    no_traceback(result)
-    assert result.code == 2, result
-    found = problems(result.err)
+    found = stopped(result)
     assert len(found) == 3, found
     assert found[0] == "staff.yaml:14:5: staff[1].stars: 9 is out of range: it should be at most 5"
     assert found[1].startswith(f"staff.yaml:17:5: SZ10023 {LONG_NAME}: name (front): ")
@@ -97,9 +102,7 @@ def test_a_broken_layout_and_bad_data_in_one_run(examples_copy, cli, monkeypatch
     monkeypatch.chdir(examples_copy.parent)
     result = cli("badges", "examples/staff.yaml", "--layout", "layouts/mine.yaml",
                  "-o", "b.pdf")
-    no_traceback(result)
-    assert result.code == 2, result
-    found = problems(result.err)
+    found = stopped(result)
     assert [line.split(": ")[0] for line in found] == [
         "layouts/mine.yaml:32:1", "layouts/mine.yaml:34:1", "layouts/mine.yaml:61:5",
         "examples/staff.yaml:14:5"], found
@@ -129,9 +132,7 @@ def test_phrase_cards_say_fit_problems_with_the_data_problems(examples_copy, cli
     break_staff(examples_copy, photo=False)
     monkeypatch.chdir(examples_copy)
     result = cli("phrase-cards", "phrases.yaml", "staff.yaml", "-o", "p.pdf")
-    no_traceback(result)
-    assert result.code == 2, result
-    found = problems(result.err)
+    found = stopped(result)
     assert found[0].startswith("staff.yaml:14:5: staff[1].stars: 9 is out of range")
     assert all(line.startswith(f"staff.yaml:17:5: SZ10023 {LONG_NAME}: ") for line in found[1:])
     assert any(": name (front): " in line for line in found[1:])
@@ -146,9 +147,7 @@ def test_phrases_with_several_mistakes(examples_copy, cli, monkeypatch):
     path.write_text(text, encoding="utf-8")
     monkeypatch.chdir(examples_copy)
     result = cli("phrase-cards", "phrases.yaml", "staff.yaml", "-o", "p.pdf")
-    no_traceback(result)
-    assert result.code == 2, result
-    found = problems(result.err)
+    found = stopped(result)
     assert [line.split(": ")[:2] for line in found] == [
         ["phrases.yaml:16:7", "phrases.moments[3].moment"],
         ["phrases.yaml:16:7", "phrases.moments[3].momnet"],
@@ -169,9 +168,7 @@ def test_company_file_with_several_mistakes(examples_copy, cli, monkeypatch):
     monkeypatch.chdir(examples_copy)
     for command in ("validate", "badges"):
         result = cli(command, "staff.yaml", *(["-o", "b.pdf"] if command == "badges" else []))
-        no_traceback(result)
-        assert result.code == 2, result
-        found = problems(result.err)
+        found = stopped(result)
         assert [line.split(": ")[:2] for line in found] == [
             ["company.yaml:11:3", "company.hotlnie"],
             ["company.yaml:23:3", "company.logo"],
@@ -199,9 +196,7 @@ def test_unknown_engineer_said_with_the_bad_date_of_its_row(examples_copy, cli, 
     _break_orders(examples_copy)
     monkeypatch.chdir(examples_copy)
     result = cli(command, "work_orders.csv", *(["-o", "w.pdf"] if command != "validate" else []))
-    no_traceback(result)
-    assert result.code == 2, result
-    found = problems(result.err)
+    found = stopped(result)
     expected = [
         "work_orders.csv:2 接单时间: impossible date: '2026-13-45 10:20' (no such day in the "
         "calendar)",
@@ -220,9 +215,7 @@ def test_forms_say_a_broken_layout_with_the_data(examples_copy, cli, monkeypatch
     _break_orders(examples_copy)
     monkeypatch.chdir(examples_copy)
     result = cli("work-orders", "work_orders.csv", "--layout", "nope.yaml", "-o", "w.pdf")
-    no_traceback(result)
-    assert result.code == 2, result
-    found = problems(result.err)
+    found = stopped(result)
     assert found[0] == "nope.yaml: no such layout file"
     assert len(found) == 4 and "SZ88888" in found[3], found
 
@@ -330,9 +323,7 @@ def test_csv_with_mistakes_on_many_rows(examples_copy, cli, monkeypatch):
         csv.writer(f).writerows([header, *body])
     monkeypatch.chdir(examples_copy)
     result = cli("validate", "work_orders.csv")
-    no_traceback(result)
-    assert result.code == 2, result
-    found = problems(result.err)
+    found = stopped(result)
     assert [line.split(": ")[0] for line in found[:100]] == [
         f"work_orders.csv:{n} 接单时间" for n in range(2, 102)]
     assert "... and 20 more like these" in result.err and "120 problems found." in result.err

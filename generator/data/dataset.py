@@ -14,8 +14,9 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Location, MissingFile, Problem, UserError, in_reading_order
 from ..i18n import _, words
-from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Company, EquipmentItem,
-                     FileMissing, Person, PhraseBook, WorkOrder, clean_list_validator)
+from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Check, Company,
+                     EquipmentItem, FileMissing, Person, PhraseBook, WorkOrder,
+                     clean_list_validator)
 from ..errors import suggest
 from .sources import read_sections
 from .yamlsource import MarkedList, locate
@@ -723,6 +724,7 @@ class _ListBuilder:
         """Validate and add the raw `records` of one file (some may have been validated while
         the file was read, by `early`)."""
         located = records if isinstance(records, MarkedList) else None
+        self.context = context   # a record kept apart is read again in it (`salvage`)
         # the list says where its items are from their positions (YAML), or (spreadsheets)
         # from each item itself, which then leaves only its row number (or is kept, emptied)
         by_position = located is not None and type(records).location is MarkedList.location
@@ -835,7 +837,7 @@ class _ListBuilder:
                 self.first_use(raw_id, raw, index, located, origin, into=own)
             self.unknown_ref(raw, index, records, early, into=own)   # and an unknown engineer
             if own is not None and section == "equipment":
-                self.data.incomplete.append((len(self.out), stand_in(raw, index),
+                self.data.incomplete.append((len(self.out), salvage(raw, index, self.context),
                                              in_reading_order(own)))
             elif own is not None:   # a person left out (keep_valid_staff)
                 self.leave_out(raw, raw_id, own)
@@ -944,6 +946,68 @@ def _raw_text(raw: Any, key: str) -> str | None:
     if value is None or isinstance(value, (dict, list, bool)):
         return None
     return str(getattr(value, "raw", value)).strip(SPACE) or None
+
+
+def salvage(raw: Any, index: int, context: dict) -> EquipmentItem:
+    """An equipment record that did not validate, as an item with every value that can be
+    read, for the report to assess conservatively (issue 19): the fields that do not validate
+    are left out, and so is every check with a field that does not, except a failing check
+    (readable date and result 不合格) whose type alone cannot be read: by any reading it
+    scraps the item, so it is kept with `type` None. A check left out extends nothing. When
+    what is left still does not make an item (no readable date at all, no known kind), the
+    `stand_in` with the id, kind, holder and batch that can be read."""
+    if not isinstance(raw, dict):
+        return stand_in(raw, index)
+    quiet = {**context, "warnings": []}   # said once, by the first validation
+    try:
+        EquipmentItem.model_validate(raw, context=quiet)
+        return stand_in(raw, index)       # valid after all: nothing to go on
+    except ValidationError as exc:
+        errors = [tuple(e["loc"]) for e in exc.errors(include_url=False)]
+    bad_fields = {loc[0] for loc in errors if loc and loc[0] != "checks"}
+    bad_checks: dict[int, set] = {}
+    for loc in errors:
+        if len(loc) >= 2 and loc[0] == "checks" and isinstance(loc[1], int):
+            bad_checks.setdefault(loc[1], set()).add(loc[2] if len(loc) > 2 else None)
+        elif loc and loc[0] == "checks":
+            bad_fields.add("checks")
+    cleaned = {k: v for k, v in raw.items() if k not in bad_fields}
+    if "id" in bad_fields or cleaned.get("id") is None:   # 'equipment[N]', its place
+        cleaned["id"] = stand_in(raw, index).id
+    checks = raw.get("checks") if "checks" not in bad_fields else None
+    unplaced = []   # failing checks of unreadable type: (position among checks, Check)
+    if isinstance(checks, list) and bad_checks:
+        kept = []
+        for n, check in enumerate(checks):
+            if n not in bad_checks:
+                kept.append(check)
+            elif bad_checks[n] == {"type"} and isinstance(check, dict):
+                failing = _failing_check(check, quiet)
+                if failing is not None:
+                    unplaced.append((len(kept), failing))
+        cleaned["checks"] = kept
+    try:
+        item = EquipmentItem.model_validate(cleaned, context=quiet)
+    except ValidationError:
+        return stand_in(raw, index)
+    if unplaced:
+        checks = list(item.checks)
+        for at, check in reversed(unplaced):
+            checks.insert(at, check)
+        item = item.model_copy(update={"checks": checks})
+    return item
+
+
+def _failing_check(raw: dict, context: dict) -> Check | None:
+    """A check whose type cannot be read, as a `Check` of type None when its date can be read
+    and its result is a failure (any type of failure scraps an item); else None."""
+    try:
+        check = Check.model_validate({**raw, "type": "visual"}, context=context)
+    except ValidationError:
+        return None
+    if check.result != "fail":
+        return None
+    return Check.model_construct(date=check.date, type=None, result="fail", note=check.note)
 
 
 def stand_in(raw: Any, index: int) -> EquipmentItem:

@@ -105,56 +105,26 @@ class Report:
 
 def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
     """Assess a loaded Dataset's register, its batch checks, and the records kept aside as
-    incomplete (`load_dataset(keep_incomplete=True)`): those are `invalid`, with their
-    problems as the reason, in their place in the register."""
+    incomplete (`load_dataset(keep_incomplete=True)`), in their place in the register: each
+    assessed on what could be read of it, its problems in `Status.problems` (see
+    `rules.assess`)."""
     from .rules import assess
     register = dataset.equipment
-    statuses = assess(register, as_of, policy, dataset.batch_checks)
-    left_out = len(register) - len(statuses)  # assess leaves out those made_after
+    items, flagged = register, None
     if dataset.incomplete:
-        # positions are among all of the register's items; those made later are not in
-        # statuses, which keep the register's order: `kept` counts those that are, up to each
-        kept = looked = 0
-        for offset, (position, item, problems) in enumerate(dataset.incomplete):
-            while looked < position:
-                at = kept + offset
-                if at < len(statuses) and statuses[at].item is register[looked]:
-                    kept += 1
-                looked += 1
-            texts = [_problem_text(p) for p in problems]
-            basis = "manufactured" if item.kind == "helmet" else "in_service"
-            statuses.insert(kept + offset, Status(
-                item, "invalid", None, basis, None, None,
-                ("text", "; ".join(t for t, _said in texts), "；".join(z for _t, z in texts))))
+        items, flagged = [], {}
+        start = 0
+        for position, item, problems in dataset.incomplete:   # positions: in `register`
+            items.extend(register[start:position])
+            start = max(start, position)
+            flagged[len(items)] = problems
+            items.append(item)
+        items.extend(register[start:])
+    statuses = assess(items, as_of, policy, dataset.batch_checks, flagged)
     return Report(as_of, statuses, policy,
                   {p.id: p for p in dataset.staff}, dataset.company,
                   lambda section, record_id: dataset.origins.get((section, record_id)),
-                  left_out)
-
-
-def _problem_text(problem) -> tuple[str, str]:
-    """A problem of an incomplete record, for its reason: (the field path and message, where,
-    for the JSON: 'manufactured: … (equipment.yaml:3)'; the same for the people's formats,
-    with the field named as the file names it: a spreadsheet's column header as written,
-    else the template's header, '生产日期: … (equipment.xlsx[台账] row 4)'; a YAML key as
-    it is)."""
-    from dataclasses import replace
-
-    from ..data.headers import COLUMNS
-    field = problem.path.partition(".")[2] if "." in problem.path else ""
-    location = problem.location
-    where = f" ({location})" if location is not None else ""
-    text = f"{field}: {problem.message}{where}" if field else f"{problem.message}{where}"
-    if location is None or (location.header is None and location.sheet is None):
-        return text, text   # a YAML file (or no place): its keys are the field paths
-    header = location.header
-    if header is None and field:   # a column the sheet lacks: the template's header for it
-        section, _dot, name = field.rpartition(".")
-        section = "checks" if section.startswith("checks") else "equipment"
-        columns = COLUMNS[section]
-        header = columns[name][1][0] if name in columns else field
-    said = f"{problem.message} ({replace(location, header=None)})"
-    return text, f"{header}: {said}" if header else said
+                  len(items) - len(statuses))   # assess leaves out those made_after
 
 
 # ---------------------------------------------------------------------------------- JSON
@@ -168,7 +138,9 @@ def to_json(report: Report) -> str:
     other values are codes, dates and numbers, which need no escaping. The bytes are those
     of `json.dumps(..., ensure_ascii=False, separators=(", ", ": "))`, one item per line.
     """
+    from .problems import as_json
     text = json.encoder.encode_basestring  # the C encoder json.dumps uses (ensure_ascii=False)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     reasons: dict[tuple, str] = {}         # a register has few distinct reasons
     # holders, batches, due dates and actions repeat: each distinct one is written once
     written: dict[Any, str] = {None: "null"}
@@ -176,6 +148,8 @@ def to_json(report: Report) -> str:
     append = lines.append
     for s in report.statuses:
         item, why, due, days, action = s.item, s.why, s.due, s.in_service_days, s.action
+        if s.problems:   # said with its data to fix: its own reason
+            why = (why, s.problems)
         reason = reasons.get(why)
         if reason is None:
             reason = reasons[why] = text(s.reason) if why else "null"
@@ -193,11 +167,12 @@ def to_json(report: Report) -> str:
                f'"batch": {batch}, "status": "{s.status}", "due": {due_text}, '
                f'"basis": "{s.basis}", '
                f'"in_service_days": {"null" if days is None else int(days)}, '
-               f'"action": {action_text}, "reason": {reason}}}')
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+               f'"action": {action_text}, "reason": {reason}, '
+               f'"problems": {dumps([as_json(p) for p in s.problems]) if s.problems else "[]"}}}')
     head = f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n  "items": ['
     tail = (f'],\n  "summary": {dumps(report.summary)},\n'
-            f'  "made_after_as_of": {int(report.made_after)}\n}}\n')
+            f'  "made_after_as_of": {int(report.made_after)},\n'
+            f'  "data_to_fix": {sum(1 for s in report.statuses if s.problems)}\n}}\n')
     if not lines:
         return head + tail
     lines[0] = head + "\n    " + lines[0]
@@ -226,7 +201,7 @@ def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[t
             found = people.get(holder) if holder else None
             person = holders[holder] = ((found.name, found.team or "") if found is not None
                                         else ("", ""))
-        why = s.why
+        why = s.why if not s.problems else (s.why, s.problems)
         reason = reasons.get(why)
         if reason is None:
             reason = reasons[why] = (s.reason or "", s.reason_zh or "")
@@ -364,6 +339,8 @@ def made_after_line(report: Report) -> str:
 
 
 def _why(status: Status, code: str, seen: dict) -> str:
+    if status.problems:
+        return status.reason_in(code) or ""
     text = seen.get(status.why)
     if text is None:
         text = seen[status.why] = status.reason_in(code) or ""

@@ -20,6 +20,18 @@ Rules (every number comes from `Policy`):
 - `retired` scraps an item from that date. Records (checks, retirement) dated after the as-of
   date are ignored, as if they had not happened yet; an item manufactured after the as-of date
   did not exist that day and is left out (`made_after`).
+- Data to fix (issue 19): an item is assessed on what can be read of it, conservatively, so
+  that it is never shown safer than its readable data says. A value that could not be read
+  (its loading problem is in `Status.problems`) is left out: a check missing one extends
+  nothing, though a failing check of unreadable type still scraps the item. A record that
+  contradicts itself is read the cautious way: a helmet is as old as its earliest recorded
+  date (manufacture, going into service, a check); a passing check dated before manufacture
+  extends nothing; a retirement dated before manufacture or going into service is doubted
+  (the item is assessed as still in use). The contradictions are `Contradiction`s in
+  `Status.problems`. When that reading is overdue, due, or scrapped, the item has that
+  status, its problems beside it; when it would be fine (or not in service, in stock), the
+  item is `invalid` (its data decides nothing safe); an item with no readable date or kind
+  is `invalid` too.
 Month arithmetic is dateutil's relativedelta, which clamps to the month's end
 (2024-08-31 + 6 months = 2025-02-28).
 """
@@ -35,6 +47,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import Field
 
 from ..data.models import EquipmentItem, Model
+from ..errors import Problem
 from ..i18n import N_, both, in_language
 
 # The statuses in the order the JSON summary lists them.
@@ -86,7 +99,20 @@ REASONS = {
     "batch_extended": N_("{0} months after the passing spot-check test of batch {2} on {1}"),
     "shoes_batch_tested": N_("{0} months after the passing preventive test of batch {2} on {1}"),
     "in_stock": N_("in stock, not issued: the {0}-month test period starts when worn"),
+    "life_earliest": N_("end of the {0}-month life counted from its earliest recorded date "
+                        "({1})"),
 }
+# Statuses an item with data to fix keeps: the reading is at least this bad. Any other
+# reading (fine, not in service, in stock) makes it `invalid`.
+KEPT_WITH_PROBLEMS = frozenset({"overdue", "due_today", "due_soon", "scrapped"})
+
+
+@dataclass(frozen=True)
+class Contradiction(Problem):
+    """A record that validated but contradicts itself (in service before it was made …):
+    `message` in English, `zh` in Chinese; `path` the field read the cautious way."""
+
+    zh: str = ""
 
 
 def _reason(why: tuple, code: str) -> str | None:
@@ -109,19 +135,29 @@ class Status:
     action: str | None               # "test" | "replace" | None: what to do on `due` (or now)
     why: tuple = ()                  # (REASONS key, arguments...): see `reason`
     since: dt.date | None = None     # scrapped: from this date
+    # the data to fix, each a Problem with its place (issue 19): values that could not be
+    # read (left out of the assessment) and `Contradiction`s; empty for a clean record
+    problems: tuple = ()
 
     @property
     def reason(self) -> str | None:
-        """Why, in English (the JSON contract)."""
+        """Why, in English (the JSON contract), with the data to fix for tools (field paths)."""
+        if self.problems:
+            from .problems import with_reason
+            return with_reason(_reason(self.why, "en"), self.problems, "en", tools=True)
         return _reason(self.why, "en")
 
     @property
     def reason_zh(self) -> str | None:
-        """Why, in Chinese (printed report, spreadsheet, calendar)."""
-        return _reason(self.why, "zh")
+        """Why, in Chinese (printed report, spreadsheet, calendar), with the data to fix."""
+        return self.reason_in("zh")
 
     def reason_in(self, code: str) -> str | None:
-        """Why, in language `code` ('zh', 'en'): the terminal table, messages."""
+        """Why, in language `code` ('zh', 'en'): the terminal table, messages; with the data
+        to fix, each named as the user wrote it (`problems.said`)."""
+        if self.problems:
+            from .problems import with_reason
+            return with_reason(_reason(self.why, code), self.problems, code)
         return _reason(self.why, code)
 
     @property
@@ -166,8 +202,8 @@ def fails(statuses: Iterable[Status], fail_on: str | None) -> list[Status]:
     """The items that make `--fail-on due-soon|overdue` exit 1."""
     if not fail_on:
         return []
-    hit = FAIL_ON[fail_on]
-    return [s for s in statuses if s.status in hit]
+    hit = FAIL_ON[fail_on]   # data to fix fails as `invalid` does, whatever the status
+    return [s for s in statuses if s.status in hit or s.problems]
 
 
 # ------------------------------------------------------------------------------------ rules
@@ -225,13 +261,23 @@ def batch_failures(items: Iterable[EquipmentItem], as_of: dt.date,
 
 
 def assess(items: Iterable[EquipmentItem], as_of: dt.date,
-           policy: Policy = DEFAULT_POLICY, batch_checks: Iterable = ()) -> list[Status]:
+           policy: Policy = DEFAULT_POLICY, batch_checks: Iterable = (),
+           flagged: dict[int, list[Problem]] | None = None) -> list[Status]:
     """The status of every item that existed on `as_of` (items manufactured later are left
-    out: see `made_after`), in the order given. `batch_checks`: `BatchCheck`s. Linear in the
-    register's size."""
+    out: see `made_after`), in the order given. `batch_checks`: `BatchCheck`s. `flagged`:
+    the loading problems of some items, by their index in `items` (records kept apart by
+    `load_dataset(keep_incomplete=True)`, assessed on what could be read: see the module's
+    docstring). Linear in the register's size."""
+    items = list(items)
+    flagged = flagged or {}
+    found = [flagged.get(n, ()) for n in range(len(items))] if flagged else None
     # made on or before as_of (or no date): no call to made_after, which says so first
-    items = [item for item in items if (made := item.manufactured) is None or made <= as_of
-             or not made_after(item, as_of)]
+    keep = [(made := item.manufactured) is None or made <= as_of
+            or not made_after(item, as_of) for item in items]
+    if not all(keep):
+        items = [item for item, kept in zip(items, keep) if kept]
+        if found is not None:
+            found = [f for f, kept in zip(found, keep) if kept]
     batch_checks = [c for c in batch_checks if c.date <= as_of]
     failures = batch_failures(items, as_of, batch_checks)
     samples = batch_samples(batch_checks) if policy.batch_checks_extend else {}
@@ -246,14 +292,15 @@ def assess(items: Iterable[EquipmentItem], as_of: dt.date,
     # to assess_one on generated registers.
     assessed: dict[tuple, tuple] = {}
     out = []
-    for item in items:
-        key = _plain_key(item, failures, samples)
+    for n, item in enumerate(items):
+        problems = found[n] if found is not None else ()
+        key = None if problems else _plain_key(item, failures, samples)
         if key is not None:
             known = assessed.get(key)
             if known is not None:
                 out.append(Status(item, *known))
                 continue
-        status = assess_one(item, as_of, policy, failures, samples)
+        status = assess_one(item, as_of, policy, failures, samples, problems)
         status.why = share(status.why, status.why)
         if status.due is not None:
             status.due = share(status.due, status.due)
@@ -261,7 +308,7 @@ def assess(items: Iterable[EquipmentItem], as_of: dt.date,
             status.in_service_days = share(status.in_service_days, status.in_service_days)
         if key is not None:
             assessed[key] = (status.status, status.due, status.basis, status.in_service_days,
-                             status.action, status.why, status.since)
+                             status.action, status.why, status.since, status.problems)
         out.append(status)
     return out
 
@@ -296,21 +343,43 @@ def batch_samples(batch_checks: Iterable) -> dict[tuple[str, str], list]:
 _FAILED = {("helmet", "test"): N_("failed the spot-check test on {day}"),
            ("helmet", "visual"): N_("failed the visual check on {day}"),
            ("insulated_shoes", "test"): N_("failed the preventive test on {day}"),
-           ("insulated_shoes", "visual"): N_("failed the visual check on {day}")}
+           ("insulated_shoes", "visual"): N_("failed the visual check on {day}"),
+           # a failing check whose type could not be read (`data.dataset.salvage`)
+           ("helmet", None): N_("failed a check (of unreadable type) on {day}"),
+           ("insulated_shoes", None): N_("failed a check (of unreadable type) on {day}")}
 
 
 def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POLICY,
                failures: dict[str, tuple] | None = None,
-               samples: dict[tuple[str, str], list] | None = None) -> Status:
+               samples: dict[tuple[str, str], list] | None = None,
+               problems: Iterable[Problem] = ()) -> Status:
     """One item's status. `failures` is `batch_failures(register, as_of)`; without it, only the
     item's own failing tests count. `samples` is `batch_samples(batch checks)`: the passing
-    tests of the item's batch."""
+    tests of the item's batch. `problems`: the item's values that could not be read (left
+    out of `item`); with them, or a contradiction, the item is read the cautious way (the
+    module's docstring)."""
+    status = _assess_one(item, as_of, policy, failures, samples)
+    problems = tuple(problems) + status.problems
+    if not problems:
+        return status
+    if status.status not in KEPT_WITH_PROBLEMS:   # its data decides nothing safe
+        return Status(item, "invalid", None, status.basis, None, None, (), None, problems)
+    status.problems = problems
+    return status
+
+
+def _assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy,
+                failures: dict[str, tuple] | None, samples: dict[tuple[str, str], list] | None
+                ) -> Status:
+    """`assess_one` before the data to fix decides: the contradictions in `problems`."""
     helmet = item.kind == "helmet"
     made, issued = item.manufactured, item.in_service
     if helmet:
         start, basis = (made, "manufactured") if made is not None else (issued, "in_service")
     else:
         start, basis = (issued, "in_service") if issued is not None else (made, "manufactured")
+    if start is None or item.kind not in ("helmet", "insulated_shoes"):
+        return Status(item, "invalid", None, basis, None, None)   # nothing to go on
 
     checks = item.checks
     if checks:
@@ -321,12 +390,37 @@ def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POL
     if retired is not None and retired > as_of:
         retired = None
 
-    # ---- invalid: the data contradicts itself (or describes the future)
+    # ---- the data contradicts itself: read the cautious way, the contradictions said
+    doubts: tuple = ()
     if (made is not None and ((issued is not None and issued < made)
                               or (checks and checks[0].date < made)
                               or (retired is not None and retired < made))) \
             or (retired is not None and issued is not None and retired < issued):
-        return _invalid(item, as_of, basis, checks, retired)
+        doubts = _contradictions(item, checks, retired)
+        if retired is not None and ((issued is not None and retired < issued)
+                                    or (made is not None and retired < made)):
+            retired = None     # doubted: the item may still be in use
+        if made is not None and checks and checks[0].date < made:
+            # a passing check before manufacture extends nothing; a failure still counts
+            checks = [c for c in checks if c.date >= made or c.result == "fail"]
+        if helmet:   # as old as its earliest recorded date
+            earliest = min([d for d in (made, issued) if d is not None]
+                           + [c.date for c in item.checks if c.date <= as_of])
+            if earliest < start:
+                start, basis = earliest, ("in_service" if earliest == issued
+                                          else "manufactured")
+    status = _reading(item, as_of, policy, failures, samples, start, basis, checks, retired)
+    status.problems = doubts
+    return status
+
+
+def _reading(item: EquipmentItem, as_of: dt.date, policy: Policy,
+             failures: dict[str, tuple] | None, samples: dict[tuple[str, str], list] | None,
+             start: dt.date, basis: str, checks: list, retired: dt.date | None) -> Status:
+    """The status from the life's `start` (counted from `basis`), the `checks` and the
+    retirement to go by (up to the as-of date, oldest first)."""
+    helmet = item.kind == "helmet"
+    made, issued = item.manufactured, item.in_service
 
     # ---- scrapped: the earliest of a failure, the batch's failure, retirement
     failed = None
@@ -360,8 +454,8 @@ def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POL
     if helmet:
         months = policy.helmet_life_months
         due = add_months(start, months)
-        why = ("life_manufactured" if basis == "manufactured" else "life_in_service",
-               months, start)
+        why = ("life_manufactured" if start == made else "life_in_service" if start == issued
+               else "life_earliest", months, start)
         if policy.extend_by_test and (checks or tests):
             window = dt.timedelta(days=policy.extension_window_days)
             extra = policy.extension_months
@@ -406,24 +500,29 @@ def _check_date(check) -> dt.date:
     return check.date
 
 
-def _invalid(item, as_of, basis, checks, retired) -> Status:
-    """An item whose data contradicts itself: every contradiction, said in both languages."""
+def _contradictions(item, checks, retired) -> tuple[Contradiction, ...]:
+    """Every contradiction of an item's record, in both languages, each naming the field
+    read the cautious way (`checks`, `retired`: those up to the as-of date)."""
     made, issued = item.manufactured, item.in_service
-    said: list[tuple[str, str]] = []
+    said: list[Contradiction] = []
+
+    def say(path, message, **values):
+        en, zh = both(message, **values)
+        said.append(Contradiction(en, None, path, zh))
     if made is not None and issued is not None and issued < made:
-        said.append(both("in service {issued}, before it was manufactured ({made})",
-                         issued=_d(issued), made=_d(made)))
+        say("in_service", "in service {issued}, before it was manufactured ({made})",
+            issued=_d(issued), made=_d(made))
     if retired is not None and issued is not None and retired < issued:
-        said.append(both("retired {retired}, before it was in service ({issued})",
-                         retired=_d(retired), issued=_d(issued)))
+        say("retired", "retired {retired}, before it was in service ({issued}): assessed "
+            "as still in use", retired=_d(retired), issued=_d(issued))
     elif retired is not None and made is not None and retired < made:
-        said.append(both("retired {retired}, before it was manufactured ({made})",
-                         retired=_d(retired), made=_d(made)))
+        say("retired", "retired {retired}, before it was manufactured ({made}): assessed as "
+            "still in use", retired=_d(retired), made=_d(made))
     if made is not None and checks and checks[0].date < made:
-        said.append(both("a check on {day} is dated before manufacture ({made})",
-                         day=_d(checks[0].date), made=_d(made)))
-    return Status(item, "invalid", None, basis, None, None,
-                  ("text", "; ".join(e for e, _ in said), "；".join(z for _, z in said)))
+        position = next(n for n, c in enumerate(item.checks) if c is checks[0])
+        say(f"checks[{position + 1}].date", "a check on {day} is dated before manufacture "
+            "({made}): it extends nothing", day=_d(checks[0].date), made=_d(made))
+    return tuple(said)
 
 
 def _scrapped(item, as_of, basis, failed, batch_fail, retired) -> Status:

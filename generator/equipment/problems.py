@@ -1,0 +1,103 @@
+"""An equipment item's data to fix (issue 19), said where it is shown.
+
+`Status.problems` holds each problem as one object with its place (a `generator.errors.Problem`:
+message, `Location`, field path; or a `rules.Contradiction`, which has its Chinese too). This
+module formats them for the place they are shown:
+
+- for people (`said`: the terminal table in either language, the PDF, the spreadsheet, the
+  web page, the chat messages): the field named as the user wrote it, a spreadsheet's column
+  header ('检查结果') or a YAML key ('checks[1].result'), then the message and the place
+  ('equipment.xlsx[检查记录] row 4', 'eq.yaml:8:42');
+- for tools (`for_tools`, the JSON's `reason`): the field path, message and place;
+- as data (`as_json`): the JSON's `problems` list, one object per problem.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable
+
+from ..errors import Problem
+from ..i18n import N_, in_language
+
+# How an item with a status and data to fix says both: (the reason, the problems).
+WITH_PROBLEMS = N_("{reason}; data to fix: {problems}")
+
+
+def _field(problem: Problem) -> str:
+    """The path within the record ('checks[1].result'), without 'equipment[3].'."""
+    path = problem.path
+    if path.startswith("equipment"):
+        return path.partition(".")[2]
+    return path
+
+
+def _header(problem: Problem) -> str | None:
+    """The column header naming the field in a spreadsheet or CSV the item was read from: as
+    the file writes it, else the template's header for a column the sheet lacks; None for a
+    YAML file (its keys are the field paths)."""
+    location = problem.location
+    if location is None or (location.header is None and location.sheet is None):
+        return None
+    if location.header is not None:
+        return location.header
+    field = _field(problem)
+    if not field:
+        return None
+    from ..data.headers import COLUMNS
+    section, _dot, name = field.rpartition(".")
+    columns = COLUMNS["checks" if section.startswith("checks") else "equipment"]
+    return columns[name][1][0] if name in columns else field
+
+
+def _message(problem: Problem, code: str) -> str:
+    zh = getattr(problem, "zh", None)    # a Contradiction: said in both languages
+    return zh if zh and code == "zh" else problem.message
+
+
+def said(problem: Problem, code: str) -> str:
+    """One problem for people, in language `code`: the field as the file names it, the
+    message, the place."""
+    location = problem.location
+    header = _header(problem)
+    field = header or _field(problem)
+    where = ""
+    if location is not None:
+        where = f" ({replace(location, header=None) if header else location})"
+    text = _message(problem, code) + where
+    return f"{field}: {text}" if field else text
+
+
+def for_tools(problem: Problem) -> str:
+    """One problem for the JSON's `reason`: field path, message (English when the core has
+    it in English), place."""
+    field = _field(problem)
+    where = f" ({problem.location})" if problem.location is not None else ""
+    text = f"{_message(problem, 'en')}{where}"
+    return f"{field}: {text}" if field else text
+
+
+def joined(problems: Iterable[Problem], code: str, tools: bool = False) -> str:
+    """Every problem, for people in language `code` (or for tools), joined as the language
+    joins a list of clauses."""
+    texts = [for_tools(p) if tools else said(p, code) for p in problems]
+    return ("；" if code == "zh" else "; ").join(texts)
+
+
+def with_reason(reason: str | None, problems: tuple, code: str, tools: bool = False) -> str:
+    """An item's reason in `code` with its data to fix; the problems alone for an item
+    without a reason (`invalid`)."""
+    text = joined(problems, code, tools)
+    if not reason:
+        return text
+    return in_language(code, WITH_PROBLEMS).format(reason=reason, problems=text)
+
+
+def as_json(problem: Problem) -> dict:
+    """One problem as the JSON's `problems` lists it: {field (the path within the record),
+    header (a spreadsheet's column header, or null), where (file and line, or sheet and
+    row, or null), message}."""
+    location = problem.location
+    header = _header(problem)
+    return {"field": _field(problem), "header": header,
+            "where": None if location is None else str(replace(location, header=None)),
+            "message": _message(problem, "en")}

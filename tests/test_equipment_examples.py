@@ -66,11 +66,11 @@ def test_example_covers_every_status(report):
 
 def test_example_json_contract(report):
     doc = json.loads(render(report, "json"))
-    assert set(doc) == {"as_of", "items", "summary", "made_after_as_of"}
+    assert set(doc) == {"as_of", "items", "summary", "made_after_as_of", "data_to_fix"}
     assert set(doc["summary"]) == set(STATUSES) and doc["made_after_as_of"] == 1
     for item in doc["items"]:
         assert set(item) == {"id", "kind", "holder", "batch", "status", "due", "basis",
-                             "in_service_days", "action", "reason"}
+                             "in_service_days", "action", "reason", "problems"}
         if item["status"] == "scrapped":
             assert item["due"] is None
     by_id = {i["id"]: i for i in doc["items"]}

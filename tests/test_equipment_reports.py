@@ -69,14 +69,15 @@ def test_staff_beside_the_register_gives_names(report):
 # ------------------------------------------------------------------------------------- JSON
 def test_json_contract(report):
     doc = json.loads(render(report, "json"))
-    assert list(doc) == ["as_of", "items", "summary", "made_after_as_of"]
+    # keys are only ever added (issue 19 added data_to_fix and each item's problems)
+    assert list(doc) == ["as_of", "items", "summary", "made_after_as_of", "data_to_fix"]
     assert doc["as_of"] == "2026-11-21"
     assert list(doc["summary"]) == list(STATUSES)
     assert doc["summary"] == {"ok": 0, "due_soon": 2, "due_today": 1, "overdue": 1,
                               "scrapped": 3, "not_in_service": 1, "in_stock": 0,
                               "invalid": 1}
     keys = ["id", "kind", "holder", "batch", "status", "due", "basis", "in_service_days",
-            "action", "reason"]
+            "action", "reason", "problems"]
     assert [i["id"] for i in doc["items"]] == list(EXPECTED)          # register order
     for entry in doc["items"]:
         assert list(entry) == keys
@@ -95,7 +96,11 @@ def test_json_contract(report):
     assert by_id["S-02"] == {"id": "S-02", "kind": "insulated_shoes", "holder": "SZ2",
                              "batch": None, "status": "overdue", "due": "2026-11-01",
                              "basis": "in_service", "in_service_days": 204, "action": "test",
-                             "reason": "6 months after going into service (2026-05-01)"}
+                             "reason": "6 months after going into service (2026-05-01)",
+                             "problems": []}
+    assert doc["data_to_fix"] == 1 and by_id["H-05"]["problems"] == [
+        {"field": "in_service", "header": None, "where": None,
+         "message": "in service 2026-02-01, before it was manufactured (2026-03-01)"}]
     assert by_id["S-03"]["holder"] is None and by_id["S-03"]["in_service_days"] is None
     assert by_id["H-03"]["action"] == "replace" and "H-02" in by_id["H-03"]["reason"]
     assert by_id["H-06"]["action"] is None
@@ -416,23 +421,26 @@ def test_json_one_item_per_line_even_with_hostile_text():
     doc = json.loads(text)
     assert [i["id"] for i in doc["items"]] == ["a", "b\n}"]
     assert doc["items"][0]["batch"] == 'x}, {"id": "evil"'
-    assert len(text.splitlines()) == 4 + len(items) + 3
+    assert len(text.splitlines()) == 4 + len(items) + 4
 
 
 def _json_reference(report) -> str:
     """The JSON of the contract through json.dumps, one item per line (the general route that
     report.to_json writes by hand)."""
+    from generator.equipment.problems import as_json
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     items = [dumps({"id": s.item.id, "kind": s.item.kind, "holder": s.item.holder,
                     "batch": s.item.batch, "status": s.status,
                     "due": s.due.isoformat() if s.due else None, "basis": s.basis,
                     "in_service_days": s.in_service_days, "action": s.action,
-                    "reason": s.reason}) for s in report.statuses]
+                    "reason": s.reason, "problems": [as_json(p) for p in s.problems]})
+             for s in report.statuses]
     body = ",\n    ".join(items)
     return (f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n  "items": ['
             + (f"\n    {body}\n  " if items else "")
             + f'],\n  "summary": {dumps(report.summary)},\n'
-            f'  "made_after_as_of": {report.made_after}\n}}\n')
+            f'  "made_after_as_of": {report.made_after},\n'
+            f'  "data_to_fix": {sum(1 for s in report.statuses if s.problems)}\n}}\n')
 
 
 def test_json_is_what_json_dumps_writes():

@@ -75,15 +75,22 @@ def test_a_staff_typo_leaves_the_person_out_not_the_report(cli, files):
     assert "SZ10001" in line
 
 
-def test_an_unknown_holder_stays_visible_as_invalid(cli, files):
+def test_an_unknown_holder_stays_visible_with_its_status(cli, files):
+    """A typo in the holder hides nothing (issue 19): the item keeps the status its dates
+    give, and says the holder is not on the staff list."""
     register = files / "equipment.xlsx"
+    clean = _items(cli("equipment", register, files / "staff.xlsx", "--as-of", AS_OF,
+                       "--format", "json"))["H-0005"]
     _edit(register, "台账", {f"C{_row_of(register, '台账', 'H-0005')}": "SZ99999"})
     result = cli("equipment", register, files / "staff.xlsx", "--as-of", AS_OF,
                  "--format", "json")
     assert result.code == 0, result
     item = _items(result)["H-0005"]
-    assert item["status"] == "invalid" and item["holder"] == "SZ99999"
+    assert clean["status"] == "overdue" and clean["problems"] == []
+    assert item["status"] == "overdue" and item["holder"] == "SZ99999"
+    assert item["due"] == clean["due"]
     assert "SZ99999" in item["reason"]
+    assert [(p["field"], p["header"]) for p in item["problems"]] == [("holder", "使用人")]
 
 
 def test_a_file_problem_still_stops_the_report(cli, files):

@@ -249,7 +249,37 @@ def test_items_of_teams_without_a_group_are_named(cli, apps, tmp_path):
     data = write(tmp_path, DATA.replace("staff:", groups + "staff:", 1))
     result = run(cli, data, "--format", "json", "--notify", "company")
     assert result.code == 0, result
-    assert "注意：3 项需要处理的物品所属班组没有对应的群，没有群会收到：H-02、S-01、H-03" in result.err
+    assert "注意：2 项需要处理的物品所属班组没有对应的群，没有群会收到：H-02、S-01" in result.err
+    one = apps.to("ONE")[0]["json"]["markdown"]["content"]
+    assert "H-03" in one           # of no team (not issued): every team's group hears of it
+
+
+def test_an_item_whose_holder_is_misspelt_reaches_every_team_group(cli, apps, tmp_path):
+    """Issue 19.4: the holder SZ9 is on no staff list, so the item has no team; with only
+    teams' groups, each of them lists it under （未分班组）, marked as data to fix, after its own
+    items, its counts its own; nothing is said as reaching nobody."""
+    groups = (f"  notify:\n"
+              f"    - {{app: wecom, url: '{apps.url('wecom', 'ONE')}', team: 园区装维一班}}\n"
+              f"    - {{app: dingtalk, url: '{apps.url('dingtalk', 'TWO')}', team: 园区装维二班}}\n")
+    text = DATA.replace("staff:", groups + "staff:", 1).replace(
+        '{id: H-02, kind: helmet, holder: "SZ3"', '{id: H-02, kind: helmet, holder: "SZ9"')
+    result = run(cli, write(tmp_path, text), "--format", "json", "--notify", "company")
+    assert result.code == 0, result
+    assert "没有群会收到" not in result.err
+    one = apps.to("ONE")[0]["json"]["markdown"]["content"]
+    two = apps.to("TWO")[0]["json"]["markdown"]["text"]
+    for message in (one, two):
+        unassigned = message[message.index("（未分班组）"):]
+        line = next(x for x in unassigned.splitlines() if "H-02" in x)
+        assert "SZ9" in line and "已超期" in line and "数据待更正" in line, line
+    assert one.index("H-01") < one.index("（未分班组）")        # its own items first
+    assert "已超期 0" in one.splitlines()[1]                    # counts: its own
+    # with a whole-company group, that group alone hears of it
+    apps.requests.clear()
+    result = run(cli, write(tmp_path, text.replace(", team: 园区装维二班}", "}")),
+                 "--format", "json", "--notify", "company")
+    assert "H-02" not in apps.to("ONE")[0]["json"]["markdown"]["content"]
+    assert "H-02" in apps.to("TWO")[0]["json"]["markdown"]["text"]
 
 
 def test_company_without_notify_list_is_a_usage_error(cli, apps, tmp_path):

@@ -101,7 +101,8 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
             "their staff id): "))
     incomplete = [p for _pos, _item, problems in dataset.incomplete for p in problems]
     if incomplete:
-        report_problems(incomplete, prefix=_("warning (listed as invalid): "))
+        report_problems(incomplete, prefix=_(
+            "warning (data to fix; the item is assessed on what can be read): "))
     if not dataset.equipment and not dataset.incomplete:
         raise UserError(Problem(_(
             "no equipment in the data: add an 'equipment:' section, one entry per helmet or "
@@ -119,12 +120,20 @@ FAIL_ON = Words({"due-soon": _lp("--fail-on", "due-soon"),
     spreadsheet, a PDF to post, JSON or a calendar.
 
     \b
-    The rules (SPEC §5): a helmet lasts 30 months from manufacture; a
+    The rules, from the standard 终端装维人员上门服务规范 (2020 revision),
+    its 安全帽 and 绝缘鞋 parts: a helmet lasts 30 months from manufacture; a
     passing spot-check test within 30 days of the due date (or after it)
     keeps it for 12 more months; a failed spot-check scraps the whole
     batch. Insulated shoes get a preventive test 6 months after going into
     service, then every 6 months. A failed visual check, or 'retired',
     scraps an item. Records dated after --as-of are ignored.
+
+    \b
+    A record with a value that cannot be read, or that contradicts itself,
+    is assessed on what can be read, the cautious way (such a check extends
+    nothing): when that says overdue, due or scrapped, the item shows it,
+    marked 'data to fix'; otherwise it is 'invalid'. Either way the value
+    to fix is named with its place.
 
     \b
     Every number can be changed in a --policy file, for example:
@@ -168,8 +177,8 @@ FAIL_ON = Words({"due-soon": _lp("--fail-on", "due-soon"),
         help=_l("The PDF's form layout (default: the built-in equipment-report; "
                 "`fieldprint layouts export FOLDER` gives a copy to change)."))
 @option("--fail-on", type=FAIL_ON,
-        help=_l("Exit 1 when something is overdue or invalid (overdue), or also due today or "
-                "soon (due-soon): for a daily scheduled job."))
+        help=_l("Exit 1 when something is overdue, invalid or has data to fix (overdue), or "
+                "also due today or soon (due-soon): for a daily scheduled job."))
 @option("--allow-unprintable", is_flag=True,
         help=_l("PDF: print even when some text cannot print as typed (a character the font "
                 "lacks prints as an empty box, control characters are left out); each is "

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from .report import KIND_ZH, STATUS_ZH, Report, action_zh
+from .report import KIND_ZH, STATUS_ZH, Report, action_zh, status_text
 from .rules import Status
 
 PENDING = {"ok", "due_soon", "due_today", "overdue"}
@@ -64,9 +64,10 @@ def to_ics(report: Report, advance=None) -> bytes:
         who = name or s.holder or "未发放"
         what = action_zh(s)
         title = f"{KIND_ZH[s.kind]}{what} {s.id} · {who}"
+        said = status_text(s, "zh")
         if s.status in ("overdue", "scrapped"):
-            title = f"【{STATUS_ZH[s.status]}】{title}"
-        lines = [f"{KIND_ZH[s.kind]} {s.id}：{STATUS_ZH[s.status]}，需{what}"]
+            title = f"【{said}】{title}"
+        lines = [f"{KIND_ZH[s.kind]} {s.id}：{said}，需{what}"]
         if s.due is not None:
             lines.append(f"到期日：{s.due.isoformat()}")
         if s.holder:

@@ -5,7 +5,10 @@ app's robot takes. Nothing here touches the network; `generator.webhook` posts t
 
 What a message says: a title with the date (and the team, for a team's group), the counts of
 every status, then the overdue, due-today and due-soon items, grouped by team, each with the
-holder's name and employee ID, the item, its due date and what to do. The most urgent items are
+holder's name and employee ID, the item, its due date and what to do (and "data to fix" when
+its record has a value that could not be read). Items of no team (a holder not on the staff
+list, or left out of it for a mistake in their record; a helmet not issued) reach someone:
+the whole-company group when there is one, else every team's group, under "(no team)". The most urgent items are
 kept when the list is cut to the app's size limit, and the cut says "…and N more" with the full
 report's file name. Privacy: names and employee IDs only, never phone or ID-card numbers (the
 staff records' other fields are never read here).
@@ -149,9 +152,12 @@ def item_line(report: Report, s: Status) -> str:
         holder = _("{name} ({id})").format(name="", id=plain(s.holder)).strip()
     else:
         holder = _("(not issued)")
-    return _("{holder} {kind} {id}, due {due}: {action}").format(
+    line = _("{holder} {kind} {id}, due {due}: {action}").format(
         holder=holder, kind=_kind_label(s.kind), id=plain(s.id),
         due=s.due.isoformat() if s.due else "", action=_action_label(s))
+    if s.problems:   # its status stands, and its record needs fixing (issue 19)
+        line = _("{line}; data to fix").format(line=line)
+    return line
 
 
 def title(report: Report, team: str | None) -> str:
@@ -202,7 +208,7 @@ def _body(app: str, report: Report, statuses: list[Status], listed: list[Status]
         lines += ["", _("Nothing is overdue, due today or due soon.")]
     for name, members in groups.items():
         lines.append("")
-        if team is None:   # a team's own group knows its name: it is in the title
+        if team is None or not name:   # a team's own group knows its name: in the title
             heading = plain(name) if name else _("(no team)")
             lines.append(f"#### {heading}" if app == "dingtalk" else f"**{heading}**")
             if app == "dingtalk":
@@ -246,13 +252,17 @@ def encode(message: dict) -> bytes:
 
 
 def build(report: Report, target: Target, report_file: str | None = None,
-          always: bool = False) -> Message | None:
+          always: bool = False, unassigned: bool = False) -> Message | None:
     """The message for one group, or None when none of its items needs attention (and not
     `always`). Cut to LIMITS[app]: as many of the most urgent items as fit, and a line
-    '…and N more' naming `report_file` (the full report's file name) when given."""
+    '…and N more' naming `report_file` (the full report's file name) when given.
+    `unassigned`: a team's group also lists the items of no team needing attention, after
+    its own, under "(no team)" (its counts stay its own)."""
     app, team = target.app, target.team
     statuses = scope(report, team)
     urgent = needing_attention(statuses)
+    if unassigned and team is not None:
+        urgent += needing_attention([s for s in report.statuses if not report.team(s)])
     if not urgent and not always:
         return None
     heading = title(report, team)
@@ -281,9 +291,11 @@ def build(report: Report, target: Target, report_file: str | None = None,
 def build_all(report: Report, targets: list[Target], report_file: str | None = None,
               always: bool = False) -> list[Message]:
     """A message per target that has something to say (see `build`), in the targets' order."""
+    # no whole-company group: the items of no team go to every team's group
+    unassigned = not any(t.team is None for t in targets)
     out = []
     for target in targets:
-        message = build(report, target, report_file, always)
+        message = build(report, target, report_file, always, unassigned)
         if message is not None:
             out.append(message)
     return out
@@ -291,12 +303,13 @@ def build_all(report: Report, targets: list[Target], report_file: str | None = N
 
 def unrouted(report: Report, targets: list[Target]) -> list[Status]:
     """Items needing attention that no group hears about: every target is one team's, and
-    the item's team has none (or the holder has no team). Said as a warning, never dropped
-    silently."""
+    the item's team has none. (Items of no team go to every team's group: `build_all`.)
+    Said as a warning, never dropped silently."""
     if not targets or any(t.team is None for t in targets):
         return []
     teams = {t.team for t in targets}
-    return [s for s in needing_attention(report.statuses) if report.team(s) not in teams]
+    return [s for s in needing_attention(report.statuses)
+            if (team := report.team(s)) and team not in teams]
 
 
 # ------------------------------------------------------------------------------ signing

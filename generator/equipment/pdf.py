@@ -19,7 +19,8 @@ from typing import Any, Iterator
 
 from ..errors import Problem
 from ..fonts import FontSet, font_set
-from .report import KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report, action_zh
+from ..i18n import in_language
+from .report import DATA_TO_FIX, KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report, action_zh
 from .rules import STATUSES, URGENCY, Status
 from .xlsx import STATUS_FILL
 
@@ -195,7 +196,9 @@ def _team_rows(report: Report, holders: list[dict], fill: dict[str, str],
             days = s.in_service_days
             yield {
                 "holder": who, "id": item.id, "kind": KIND_ZH[item.kind],
-                "batch": item.batch or "", "status": STATUS_ZH[s.status],
+                "batch": item.batch or "", "status": (
+                    STATUS_ZH[s.status] if not s.problems or s.status == "invalid"
+                    else f"{STATUS_ZH[s.status]}\n{in_language('zh', DATA_TO_FIX)}"),
                 "status_code": s.status, "fill": fill[s.status],
                 "due": "" if due is None else _text(texts, due),
                 "days_left": "" if due is None else _text(texts, (due - as_of).days),

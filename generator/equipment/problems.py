@@ -19,8 +19,10 @@ from typing import Iterable
 from ..errors import Problem
 from ..i18n import N_, in_language
 
-# How an item with a status and data to fix says both: (the reason, the problems).
+# How an item with a status and data to fix says both: (the reason, the problems); and an
+# `invalid` one, its problems first, then what its readable data would give.
 WITH_PROBLEMS = N_("{reason}; data to fix: {problems}")
+AS_READ = N_("{problems}; as read: {reason}")
 
 
 def _field(problem: Problem) -> str:
@@ -83,13 +85,15 @@ def joined(problems: Iterable[Problem], code: str, tools: bool = False) -> str:
     return ("；" if code == "zh" else "; ").join(texts)
 
 
-def with_reason(reason: str | None, problems: tuple, code: str, tools: bool = False) -> str:
-    """An item's reason in `code` with its data to fix; the problems alone for an item
-    without a reason (`invalid`)."""
+def with_reason(reason: str | None, problems: tuple, code: str, tools: bool = False,
+                invalid: bool = False) -> str:
+    """An item's reason in `code` with its data to fix; for an `invalid` item, its problems
+    then the reason its readable data gives (none: the problems alone)."""
     text = joined(problems, code, tools)
     if not reason:
         return text
-    return in_language(code, WITH_PROBLEMS).format(reason=reason, problems=text)
+    return in_language(code, AS_READ if invalid else WITH_PROBLEMS).format(
+        reason=reason, problems=text)
 
 
 def as_json(problem: Problem) -> dict:

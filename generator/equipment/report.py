@@ -52,6 +52,21 @@ def status_word(status: str, code: str | None = None) -> str:
     return in_language(code or language(), STATUS_WORDS[status])
 
 
+# An item whose status stands with data to fix (issue 19) says so beside its status.
+WITH_DATA_TO_FIX = _lp("equipment status", "{status} (data to fix)")
+DATA_TO_FIX = _lp("equipment status", "data to fix")   # the printed report's second line
+
+
+def status_text(status: Status, code: str | None = None) -> str:
+    """An item's status in words, in language `code`, marked when its data needs fixing
+    ('已超期（数据待更正）'); `invalid` says that by itself."""
+    code = code or language()
+    word = in_language(code, STATUS_WORDS[status.status])
+    if status.problems and status.status != "invalid":
+        return in_language(code, WITH_DATA_TO_FIX).format(status=word)
+    return word
+
+
 def kind_word(kind: str, code: str | None = None) -> str:
     """The name of an equipment kind ('helmet' -> 安全帽) in language `code` (the current one by
     default)."""
@@ -359,7 +374,7 @@ def to_table(report: Report) -> str:
         name = report.holder_name(s)
         holder = f"{name} ({s.holder})" if name else (s.holder or "")
         left = s.days_left(report.as_of)
-        body.append((s.id, kind_word(s.kind, code), status_word(s.status, code),
+        body.append((s.id, kind_word(s.kind, code), status_text(s, code),
                      s.due.isoformat() if s.due else "",
                      "" if left is None else str(left),
                      "" if s.in_service_days is None else str(s.in_service_days),

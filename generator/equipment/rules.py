@@ -144,7 +144,8 @@ class Status:
         """Why, in English (the JSON contract), with the data to fix for tools (field paths)."""
         if self.problems:
             from .problems import with_reason
-            return with_reason(_reason(self.why, "en"), self.problems, "en", tools=True)
+            return with_reason(_reason(self.why, "en"), self.problems, "en", tools=True,
+                               invalid=self.status == "invalid")
         return _reason(self.why, "en")
 
     @property
@@ -157,7 +158,8 @@ class Status:
         to fix, each named as the user wrote it (`problems.said`)."""
         if self.problems:
             from .problems import with_reason
-            return with_reason(_reason(self.why, code), self.problems, code)
+            return with_reason(_reason(self.why, code), self.problems, code,
+                               invalid=self.status == "invalid")
         return _reason(self.why, code)
 
     @property
@@ -363,7 +365,9 @@ def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POL
     if not problems:
         return status
     if status.status not in KEPT_WITH_PROBLEMS:   # its data decides nothing safe
-        return Status(item, "invalid", None, status.basis, None, None, (), None, problems)
+        # the reading kept as its reason, said after the problems ('as read: …')
+        return Status(item, "invalid", None, status.basis, None, None, status.why, None,
+                      problems)
     status.problems = problems
     return status
 
@@ -510,18 +514,18 @@ def _contradictions(item, checks, retired) -> tuple[Contradiction, ...]:
         en, zh = both(message, **values)
         said.append(Contradiction(en, None, path, zh))
     if made is not None and issued is not None and issued < made:
-        say("in_service", "in service {issued}, before it was manufactured ({made})",
+        say("in_service", N_("in service {issued}, before it was manufactured ({made})"),
             issued=_d(issued), made=_d(made))
     if retired is not None and issued is not None and retired < issued:
-        say("retired", "retired {retired}, before it was in service ({issued}): assessed "
-            "as still in use", retired=_d(retired), issued=_d(issued))
+        say("retired", N_("retired {retired}, before it was in service ({issued}): assessed "
+            "as still in use"), retired=_d(retired), issued=_d(issued))
     elif retired is not None and made is not None and retired < made:
-        say("retired", "retired {retired}, before it was manufactured ({made}): assessed as "
-            "still in use", retired=_d(retired), made=_d(made))
+        say("retired", N_("retired {retired}, before it was manufactured ({made}): assessed as "
+            "still in use"), retired=_d(retired), made=_d(made))
     if made is not None and checks and checks[0].date < made:
         position = next(n for n, c in enumerate(item.checks) if c is checks[0])
-        say(f"checks[{position + 1}].date", "a check on {day} is dated before manufacture "
-            "({made}): it extends nothing", day=_d(checks[0].date), made=_d(made))
+        say(f"checks[{position + 1}].date", N_("a check on {day} is dated before manufacture "
+            "({made}): it extends nothing"), day=_d(checks[0].date), made=_d(made))
     return tuple(said)
 
 

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import terminal_text
 from ..output import fixed_zip
-from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh
+from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh, status_text
 from .rules import STATUSES
 
 # Excel's own "good / neutral / bad" palette, so the colours read as they do elsewhere.
@@ -97,7 +97,8 @@ def to_xlsx(report: Report, advance=None) -> bytes:
             advance(1000)
         item = s.item
         person = people.get(item.holder) if item.holder else None
-        status_cell = WriteOnlyCell(ws, value=STATUS_ZH[s.status])
+        status_cell = WriteOnlyCell(ws, value=status_text(s, "zh") if s.problems
+                                    else STATUS_ZH[s.status])
         status_cell.fill, status_cell.font = fills[s.status]
         due = None
         if s.due is not None:

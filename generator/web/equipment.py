@@ -14,7 +14,7 @@ from ..context import today
 from ..data.models import CHECK_TYPE_LABELS, RESULT_LABELS
 from ..dates import parse_date
 from ..equipment import DEFAULT_POLICY, build_report, render
-from ..equipment.report import KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, action_zh
+from ..equipment.report import KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, action_zh, status_text
 from ..equipment.rules import STATUSES
 from ..errors import Problem, UserError, terminal_text
 from ..i18n import _
@@ -45,10 +45,23 @@ def _load(ws: Workspace, as_of: dt.date | None):
     return build_report(dataset, as_of or today(), DEFAULT_POLICY), warnings
 
 
+def checkable(report) -> list[str]:
+    """The ids the "record a check" form offers, sorted: every item that a check can be
+    written for and can change, an `invalid` one included (a check it lacks, or one that
+    could not be read, is what a new check supplies); not a scrapped item (a check brings
+    none back), nor a record whose id could not be read (a check names its item by id)."""
+    return sorted({s.id for s in report.statuses
+                   if s.status != "scrapped" and not _id_unreadable(s)})
+
+
+def _id_unreadable(status) -> bool:
+    return any(p.path.rpartition(".")[2] == "id" for p in status.problems)
+
+
 def _row(report, s) -> dict:
     days = s.days_left(report.as_of)
     return {"id": s.id, "kind": KIND_ZH.get(s.kind, s.kind), "status": s.status,
-            "status_label": STATUS_ZH[s.status], "due": s.due.isoformat() if s.due else "",
+            "status_label": status_text(s, "zh"), "due": s.due.isoformat() if s.due else "",
             "days": "" if days is None else days, "action": action_zh(s),
             "holder": s.holder or "", "holder_name": report.holder_name(s) or "",
             "team": report.team(s) or (NO_TEAM if s.holder else NO_HOLDER),
@@ -75,7 +88,7 @@ def dashboard(ws: Workspace, as_of: dt.date | None) -> dict:
             "overdue": [r for r in rows if r["status"] in ("overdue", "invalid")],
             "due_soon": [r for r in rows if r["status"] in ("due_today", "due_soon")],
             "rows": rows, "teams": sorted(teams.items()), "as_of": report.as_of.isoformat(),
-            "items": sorted({s.id for s in report.statuses}),
+            "items": checkable(report),
             "batches": sorted({s.batch for s in report.statuses if s.batch})}
 
 
@@ -104,17 +117,21 @@ def record_check(ws: Workspace, values: dict) -> str:
     if result not in RESULT_LABELS:
         problems.append(Problem(_("choose pass or fail"), path="result"))
     target = values.get("target", "item")
-    ids = {s.id for s in report.statuses}
+    by_id = {s.id: s for s in report.statuses if not _id_unreadable(s)}
     if target == "batch":
         batch = (values.get("batch") or "").strip()
-        items = [s.id for s in report.statuses if s.batch == batch]
+        items = [i for i, s in by_id.items() if s.batch == batch]
         if not items:
             problems.append(Problem(_("no item of batch {batch} in the register").format(
                 batch=batch or "?"), path="batch"))
     else:
         item = (values.get("item") or "").strip()
-        items = [item] if item in ids else []
-        if not items:
+        items = [item] if item in checkable(report) else []
+        if not items and item in by_id:
+            problems.append(Problem(_("{id} is scrapped: a check does not bring it back; "
+                                      "record its replacement in the register").format(
+                id=item), path="item"))
+        elif not items:
             problems.append(Problem(_("no item {id} in the register").format(id=item or "?"),
                                     path="item"))
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as controls

@@ -99,7 +99,7 @@ def test_json_contract(report):
                              "reason": "6 months after going into service (2026-05-01)",
                              "problems": []}
     assert doc["data_to_fix"] == 1 and by_id["H-05"]["problems"] == [
-        {"field": "in_service", "header": None, "where": None,
+        {"field": "in_service", "header": None, "file": None, "sheet": None, "line": None,
          "message": "in service 2026-02-01, before it was manufactured (2026-03-01)"}]
     assert by_id["S-03"]["holder"] is None and by_id["S-03"]["in_service_days"] is None
     assert by_id["H-03"]["action"] == "replace" and "H-02" in by_id["H-03"]["reason"]

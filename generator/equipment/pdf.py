@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from ..errors import Problem
 from ..fonts import FontSet, font_set
-from ..i18n import in_language
+from ..i18n import N_, in_language
 from .report import DATA_TO_FIX, KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report, action_zh
 from .rules import STATUSES, URGENCY, Status
 from .xlsx import STATUS_FILL
@@ -139,7 +139,9 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
             "number": f"EQ-{as_of:%Y%m%d}",
             "rules": rules,
             "left_out": (f"（另有 {report.made_after} 件生产日期晚于统计日，未列入）"
-                         if report.made_after else ""),
+                         if report.made_after else "")
+                        + (in_language("zh", N_(" ({n} of them with data to fix: see why)"))
+                           .format(n=report.marked) if report.marked else ""),
             "summary": [{**e, "count": str(e["count"]), "fill": fill[e["status"]]}
                         for e in ctx["summary"]],
             "teams": teams,

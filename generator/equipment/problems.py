@@ -97,11 +97,14 @@ def with_reason(reason: str | None, problems: tuple, code: str, tools: bool = Fa
 
 
 def as_json(problem: Problem) -> dict:
-    """One problem as the JSON's `problems` lists it: {field (the path within the record),
-    header (a spreadsheet's column header, or null), where (file and line, or sheet and
-    row, or null), message}."""
+    """One problem as the JSON's `problems` lists it, in no language but the message's:
+    {field (the path within the record, 'checks[1].result'), header (a spreadsheet's or
+    CSV's column header, else null), file, sheet (a workbook's, else null), line (a YAML
+    line, a sheet's or CSV's row number; null when not known), message}; the place null
+    for a contradiction within a record, which its message says."""
     location = problem.location
-    header = _header(problem)
-    return {"field": _field(problem), "header": header,
-            "where": None if location is None else str(replace(location, header=None)),
+    return {"field": _field(problem), "header": _header(problem),
+            "file": None if location is None else location.file,
+            "sheet": None if location is None else location.sheet,
+            "line": None if location is None else location.line,
             "message": _message(problem, "en")}

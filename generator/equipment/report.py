@@ -106,6 +106,18 @@ class Report:
     def summary(self) -> dict[str, int]:
         return summary(self.statuses)
 
+    @property
+    def data_to_fix(self) -> int:
+        """How many items have a value that could not be read, or contradict themselves
+        (`Status.problems`), whatever their status."""
+        return sum(1 for s in self.statuses if s.problems)
+
+    @property
+    def marked(self) -> int:
+        """How many items show their status with data to fix (`data_to_fix` less those
+        that are `invalid`)."""
+        return sum(1 for s in self.statuses if s.problems and s.status != "invalid")
+
     def urgent_first(self) -> list[Status]:
         return urgent_first(self.statuses)
 
@@ -187,7 +199,7 @@ def to_json(report: Report) -> str:
     head = f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n  "items": ['
     tail = (f'],\n  "summary": {dumps(report.summary)},\n'
             f'  "made_after_as_of": {int(report.made_after)},\n'
-            f'  "data_to_fix": {sum(1 for s in report.statuses if s.problems)}\n}}\n')
+            f'  "data_to_fix": {report.data_to_fix}\n}}\n')
     if not lines:
         return head + tail
     lines[0] = head + "\n    " + lines[0]
@@ -332,8 +344,9 @@ def table_headers() -> tuple[str, ...]:
 
 
 def summary_line(report: Report) -> str:
-    """The report's one-line count by status ('50 items as of 2026-11-21: 21 fine, ...'), and the
-    line about items made after that date when there are any."""
+    """The report's one-line count by status ('50 items as of 2026-11-21: 21 fine, ...'), how
+    many of them have data to fix, and the line about items made after that date when there
+    are any."""
     counts = report.summary
     total = sum(counts.values())
     parts = [_("{n} {status}").format(n=counts[k], status=status_word(k))
@@ -342,6 +355,9 @@ def summary_line(report: Report) -> str:
                     total).format(n=total, date=report.as_of.isoformat(),
                                   counts=_(", ").join(parts) if parts
                                   else _("nothing in the register"))
+    to_fix = report.marked   # the invalid ones say it by their status
+    if to_fix:
+        line += _("; {n} with data to fix (see why)").format(n=to_fix)
     if report.made_after:
         line += "\n" + made_after_line(report)
     return line

@@ -1,0 +1,213 @@
+"""Issue 19: a record with a value that cannot be read, or that contradicts itself, is assessed on
+what can be read, the cautious way: the safety officer is never shown an item as safer than
+its readable data says. Overdue, due or scrapped readings stand, marked 数据待更正 (data to
+fix) in every output; any other reading is 数据有误 (invalid); the value to fix is named
+where the user wrote it, in both languages."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+AS_OF = "2026-11-21"
+pytestmark = pytest.mark.chinese   # the outputs are checked in Chinese, the default
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+ISSUE = """\
+equipment:
+  - id: H-1
+    kind: helmet
+    holder: "SZ10001"
+    manufactured: 2020-06-10
+    in_service: 2020-07-01
+    checks:
+      - {date: 2022-11-20, type: visual, result: 合格了}
+"""
+
+
+def write(tmp_path, text: str, name: str = "eq.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def items(cli, path: Path, *args) -> dict:
+    result = cli("equipment", path, "--as-of", AS_OF, "--format", "json", *args)
+    assert result.code == 0, result
+    return {i["id"]: i for i in json.loads(result.out)["items"]}
+
+
+# ------------------------------------------------------------------ the issue's case, everywhere
+def test_the_issues_helmet_is_overdue_with_its_data_to_fix_in_every_output(cli, tmp_path):
+    data = write(tmp_path, ISSUE)
+    doc = json.loads(cli("equipment", data, "--as-of", AS_OF, "--format", "json").out)
+    item = doc["items"][0]
+    assert item["status"] == "overdue" and item["due"] == "2022-12-10"   # 2020-06-10 + 30 m
+    assert item["action"] == "test"
+    assert item["problems"] == [{"field": "checks[1].result", "header": None,
+                                 "file": str(data), "sheet": None, "line": 8,
+                                 "message": item["problems"][0]["message"]}]
+    assert "合格了" in item["problems"][0]["message"] and "合格了" in item["reason"]
+    assert doc["summary"]["overdue"] == 1 and doc["summary"]["invalid"] == 0
+    assert doc["data_to_fix"] == 1
+
+    table = cli("equipment", data, "--as-of", AS_OF)
+    row = next(line for line in table.out.splitlines() if line.startswith("H-1 "))
+    assert "已超期（数据待更正）" in row and "checks[1].result" in row and "合格了" in row
+    assert "数据待更正 1 件" in table.out
+
+    assert cli("equipment", data, "--as-of", AS_OF, "--fail-on", "overdue").code == 1
+
+    pdf = tmp_path / "r.pdf"
+    assert cli("equipment", data, "--as-of", AS_OF, "-o", pdf).code == 0
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "已超期" in text and "数据待更正" in text and "合格了" in text
+
+    xlsx = tmp_path / "r.xlsx"
+    assert cli("equipment", data, "--as-of", AS_OF, "-o", xlsx).code == 0
+    sheet = openpyxl.load_workbook(xlsx).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    values = dict(zip(header, [c.value for c in sheet[2]]))
+    assert values["状态"] == "已超期（数据待更正）" and values["status"] == "overdue"
+    assert "数据待更正" in values["说明"] and "合格了" in values["说明"]
+
+    ics = tmp_path / "r.ics"
+    assert cli("equipment", data, "--as-of", AS_OF, "-o", ics).code == 0
+    calendar = ics.read_text("utf-8").replace("\r\n ", "")
+    assert "【已超期（数据待更正）】" in calendar
+
+
+# ------------------------------------------------------------------ each field, the kind
+CASES = {
+    # a check whose date cannot be read: it extends nothing
+    "check date": ("""\
+        - {id: H-1, kind: helmet, manufactured: 2023-01-10,
+           checks: [{date: 2025-13-05, type: test, result: pass}]}""",
+                   "overdue", "checks[1].date"),
+    # a passing check of unknown type may have been a visual check: it extends nothing
+    "check type, passing": ("""\
+        - {id: H-1, kind: helmet, manufactured: 2023-01-10,
+           checks: [{date: 2025-07-05, type: 目测, result: pass}]}""",
+                            "overdue", "checks[1].type"),
+    # a failing check scraps the item whatever its type
+    "check type, failing": ("""\
+        - {id: H-1, kind: helmet, manufactured: 2025-01-10,
+           checks: [{date: 2026-03-05, type: 目测, result: 不合格}]}""",
+                            "scrapped", "checks[1].type"),
+    # a shoe's unreadable in_service: counted from manufacture, which is no later
+    "in_service": ("""\
+        - {id: S-1, kind: insulated_shoes, holder: "1", manufactured: 2026-03-01,
+           in_service: 2026-02-30}""", "overdue", "in_service"),
+    # a helmet's unreadable manufacture: counted from going into service
+    "manufactured": ("""\
+        - {id: H-1, kind: helmet, manufactured: 2020-00, in_service: 2024-01-01}""",
+                     "overdue", "manufactured"),
+    # contradictions: a helmet is as old as its earliest recorded date (from its
+    # manufacture it would be fine until 2027-07-01)
+    "in service before manufacture": ("""\
+        - {id: H-1, kind: helmet, manufactured: 2025-01-01, in_service: 2024-05-01}""",
+                                      "overdue", "in_service"),
+    "check before manufacture": ("""\
+        - {id: H-1, kind: helmet, manufactured: 2024-06-01,
+           checks: [{date: 2023-05-01, type: test, result: pass}]}""",
+                                 "overdue", "checks[1].date"),
+    # a retirement before going into service is doubted: still in use, and overdue
+    "retired before in service": ("""\
+        - {id: H-1, kind: helmet, manufactured: 2020-01-01, in_service: 2020-02-01,
+           retired: 2019-05-01}""", "overdue", "retired"),
+    # nothing to go on
+    "no date at all": ("""\
+        - {id: H-1, kind: helmet, manufactured: someday}""", "invalid", "manufactured"),
+    "unknown kind": ("""\
+        - {id: H-1, kind: 手套, manufactured: 2020-01-01}""", "invalid", "kind"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_field_is_read_the_cautious_way(cli, tmp_path, case):
+    record, status, field = CASES[case]
+    item = next(iter(items(cli, write(tmp_path, "equipment:\n" + textwrap.dedent(record)))
+                     .values()))
+    assert item["status"] == status, item
+    assert field in [p["field"] for p in item["problems"]], item
+
+
+def test_a_reading_that_would_be_fine_is_invalid_with_what_it_read(cli, tmp_path):
+    """A helmet made last year, with an unreadable check: 'ok' would hide the check, so it is
+    数据有误, its reason saying what the readable data gives."""
+    data = write(tmp_path, """\
+        equipment:
+          - {id: H-1, kind: helmet, manufactured: 2026-01-10,
+             checks: [{date: 2026-05-05, type: visual, result: 好}]}
+        """)
+    item = items(cli, data)["H-1"]
+    assert item["status"] == "invalid" and item["due"] is None
+    assert "as read: end of the 30-month life from manufacture (2026-01-10)" in item["reason"]
+    table = cli("equipment", data, "--as-of", AS_OF).out
+    assert "按能识别的内容：自生产日期 2026-01-10 起 30 个月使用期满" in table
+    assert cli("equipment", data, "--as-of", AS_OF, "--fail-on", "overdue").code == 1
+
+
+def test_a_failing_batch_check_reaches_an_item_with_data_to_fix(cli, tmp_path):
+    data = write(tmp_path, """\
+        equipment:
+          - {id: H-1, kind: helmet, batch: B1, manufactured: 2026-01-10,
+             checks: [{date: 2026-05-05, type: visual, result: 好}]}
+        batch_checks:
+          - {batch: B1, kind: helmet, date: 2026-06-01, type: test, result: fail}
+        """)
+    item = items(cli, data)["H-1"]
+    assert item["status"] == "scrapped" and "B1" in item["reason"] and item["problems"]
+
+
+def test_the_example_register_with_mistakes_keeps_every_readable_status(cli, tmp_path):
+    """The example workbook with a wrong check result, a check of unknown type that failed and
+    an impossible manufacture date: nothing reads safer than its readable data."""
+    for name in ("equipment.xlsx", "staff.xlsx"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    register = tmp_path / "equipment.xlsx"
+    clean = items(cli, register, tmp_path / "staff.xlsx")
+    book = openpyxl.load_workbook(register)
+    book["检查记录"].append(["H-0002", "2026-01-05", "目测", "不合格"])
+    book.save(register)
+    found = items(cli, register, tmp_path / "staff.xlsx")
+    assert set(found) == set(clean)
+    assert found["H-0002"]["status"] == "scrapped"
+    [problem] = found["H-0002"]["problems"]
+    assert (problem["field"], problem["header"], problem["sheet"]) == (
+        "checks[1].type", "类型", "检查记录")
+    assert problem["line"] == book["检查记录"].max_row and "目测" in problem["message"]
+    for key, item in found.items():
+        if key != "H-0002":
+            assert item["status"] == clean[key]["status"], key
+
+
+# ------------------------------------------------------------------ issue 19.2: the place
+def test_a_reason_names_the_place_as_the_user_wrote_it_in_both_languages(cli, tmp_path):
+    """A spreadsheet's column header (结果) and row in Chinese and in English alike; a YAML
+    file's key path and line in both too. Never the internal path equipment[1]…"""
+    for name in ("equipment.xlsx", "staff.xlsx"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    register = tmp_path / "equipment.xlsx"
+    book = openpyxl.load_workbook(register)
+    book["检查记录"].append(["H-0002", "2026-01-05", "检测", "合格了"])
+    row = book["检查记录"].max_row
+    book.save(register)
+    for lang, where in (("zh", f"第 {row} 行"), ("en", f"row {row}")):
+        out = cli("--lang", lang, "equipment", register, tmp_path / "staff.xlsx",
+                  "--as-of", AS_OF).out
+        line = next(x for x in out.splitlines() if x.startswith("H-0002 "))
+        assert "结果: " in line and "[检查记录]" in line and where in line, (lang, line)
+        assert "equipment[" not in line and "checks[" not in line
+    data = write(tmp_path, ISSUE)
+    for lang in ("zh", "en"):
+        out = cli("--lang", lang, "equipment", data, "--as-of", AS_OF).out
+        line = next(x for x in out.splitlines() if x.startswith("H-1 "))
+        assert "checks[1].result: " in line and "eq.yaml:8:42" in line
+        assert "equipment[1]" not in line

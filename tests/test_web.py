@@ -388,6 +388,38 @@ def test_recording_a_check_writes_the_register(ws, c):
     assert bad.status_code == 422 and len(problems_table(bad.text)) == 3
 
 
+def test_the_check_form_offers_the_items_a_check_can_change(ws, c):
+    """Issue 19.3: an item listed as 数据有误 whose id can be read (H-0019: in service before
+    it was made) is offered, it is the one needing a check; a scrapped one (H-0009) is not,
+    nor a row whose 编号 is empty (a check names its item by id); a check posted for the
+    scrapped one is refused with why, the register kept."""
+    book = openpyxl.load_workbook(ws / "equipment.xlsx")
+    book["台账"].append([None, "安全帽", "SZ10001", None, "2020-01-01", "2020-02-01"])
+    book.save(ws / "equipment.xlsx")
+    page = c.get("/equipment?as_of=2026-11-21").text
+    form = page[page.index('id="check-form"'):]
+    offered = re.findall(r"<option>([^<]*)</option>", form[:form.index('name="batch"')])
+    assert "H-0019" in offered and "H-0007" in offered
+    assert "H-0009" not in offered and not any(o.startswith("equipment[") for o in offered)
+    assert re.search(r'<td>H-0019</td><td>安全帽</td><td>数据有误</td>', page)
+    # the row without 编号 is still on the page: overdue by what can be read, data to fix
+    assert re.search(r"<td>equipment\[\d+\]</td><td>安全帽</td><td>已超期（数据待更正）</td>", page)
+    r = c.post("/equipment/checks", data={"csrf": csrf(c), "target": "item", "item": "H-0019",
+                                          "date": "2026-11-20", "type": "visual",
+                                          "result": "pass"})
+    assert r.status_code == 200 and "已登记 1 条检查记录" in r.text
+    assert not any("H-0019" in " ".join(row) for row in problems_table(r.text))
+    sheet = openpyxl.load_workbook(ws / "equipment.xlsx")["检查记录"]
+    assert [c.value for c in sheet[sheet.max_row]][0] == "H-0019"
+    before = (ws / "equipment.xlsx").read_bytes()
+    r = c.post("/equipment/checks", data={"csrf": csrf(c), "target": "item", "item": "H-0009",
+                                          "date": "2026-11-20", "type": "test",
+                                          "result": "pass"})
+    assert r.status_code == 422
+    assert any("H-0009 已报废" in " ".join(row) for row in problems_table(r.text))
+    assert (ws / "equipment.xlsx").read_bytes() == before
+
+
 def test_a_note_with_a_control_character_is_refused_and_the_register_kept(ws, c):
     """A workbook cannot hold a vertical tab: openpyxl refused the whole save (issue 15.14)."""
     before = (ws / "equipment.xlsx").read_bytes()

@@ -210,6 +210,28 @@ def test_equipment_dashboard_counts_equal_the_cli_summary(tmp_path, browser):
         assert all(row.find_elements(By.TAG_NAME, "td")[8].text for row in overdue)  # a reason
 
 
+def test_recording_a_check_offers_an_invalid_item_but_not_a_scrapped_one(tmp_path, browser):
+    """Issue 19.3 in Chromium: the check form's item list holds H-0019 (数据有误: in service
+    before it was made; a check is what it needs) and not H-0009 (scrapped); the office
+    picks H-0019, records a visual check, and the register's 检查记录 sheet has it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    folder = seed(tmp_path / "ws", photos=False)
+    with Server(folder) as url:
+        browser.get(url + "/equipment")
+        items = Select(browser.find_element(By.NAME, "item"))
+        offered = [o.text for o in items.options]
+        assert "H-0019" in offered and "H-0009" not in offered
+        items.select_by_visible_text("H-0019")
+        Select(browser.find_element(By.NAME, "type")).select_by_value("visual")
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.ID, "record-check").click()
+        wait(lambda: _stale(old), what="the page after recording")
+        assert "已登记 1 条检查记录" in browser.find_element(By.TAG_NAME, "body").text
+    sheet = openpyxl.load_workbook(folder / "equipment.xlsx")["检查记录"]
+    assert [c.value for c in sheet[sheet.max_row]][:4:2] == ["H-0019", "外观检查"]
+
+
 def test_the_company_page_changes_only_the_field_typed_over(tmp_path, browser):
     """公司信息 in Chromium: the office changes the hotline and saves; company.yaml keeps
     every other line as it was (comments, 010 as written, a date), and the page shows the

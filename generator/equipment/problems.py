@@ -61,7 +61,8 @@ def said(problem: Problem, code: str) -> str:
     message, the place."""
     location = problem.location
     header = _header(problem)
-    field = header or _field(problem)
+    # a contradiction's message names its fields in the reader's words ('启用日期 … 早于 …')
+    field = header or ("" if hasattr(problem, "zh") else _field(problem))
     where = ""
     if location is not None:
         where = f" ({replace(location, header=None) if header else location})"

@@ -241,7 +241,7 @@ def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[t
         yield (item.id, item.kind, holder or "", person[0], person[1], item.batch or "",
                s.status, due.isoformat() if due else "", str((due - as_of).days) if due else "",
                s.basis, "" if days is None else str(days), action or "", reason[0],
-               STATUS_ZH[s.status], to_do, reason[1])
+               status_text(s, "zh") if s.problems else STATUS_ZH[s.status], to_do, reason[1])
 
 
 # The Chinese CSV (the default): Chinese headers and words first, then the codes as in the

@@ -65,3 +65,18 @@ def test_quiet_goes_before_or_after_the_command(args, quiet):
         name, command, rest = group.resolve_command(root, root._protected_args + root.args)
         with command.make_context(name, rest, parent=root):
             assert progress._quiet() is quiet
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_help_cites_the_standard_by_its_name_never_our_spec(cli, lang):
+    """Issue 19.5: users have the standard, not our SPEC.md: `equipment --help` names it by its
+    title (seeds/002: 终端装维人员上门服务规范（2020修订版）), and no command's help cites SPEC."""
+    for path, _command in _commands(group):
+        result = cli("--lang", lang, *path, "--help")
+        assert result.code == 0, result
+        assert "SPEC" not in result.out, (path, result.out)
+    equipment = cli("--lang", lang, "equipment", "--help").out
+    if lang == "zh":
+        assert "规则依据《终端装维人员上门服务规范（2020修订版）》" in equipment
+    else:
+        assert "from the standard 终端装维人员上门服务规范 (2020 revision)" in equipment

@@ -105,11 +105,14 @@ def english_left(text: str, names: set[str]) -> list[str]:
 
 # Chinese that may appear in English: the documents' own names and the examples' data.
 DOCUMENT_NAMES = ["装维工单", "工号牌", "服务卡", "工单", "服务确认书", "回访单", "安全帽", "绝缘鞋",
-                  "检查记录", "花名册", "电信特约服务商", "台账", "服务用语口袋卡", "服务用语"]
+                  "检查记录", "花名册", "电信特约服务商", "台账", "服务用语口袋卡", "服务用语",
+                  "终端装维人员上门服务规范"]   # the standard (seeds/002), cited by its name
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
 def chinese_left(text: str, data: list[str]) -> list[str]:
+    # a name the help's wrapping broke across two lines is still the name
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\n\s+(?=[\u4e00-\u9fff])", "", text)
     for word in sorted(DOCUMENT_NAMES + data, key=len, reverse=True):
         text = text.replace(word, " ")
     text = re.sub(r"'[^'\n]*'", " ", text)          # quoted data

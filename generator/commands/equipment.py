@@ -91,7 +91,7 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
         from ..data.yamlsource import warn_if_pure_python
         warn_if_pure_python()
     # photos and logos play no part here: a missing one must not stop the safety report; nor
-    # does one incomplete record: it is listed as invalid, with its problems; nor a wrong
+    # does one incomplete record: it is assessed on what can be read, its problems said; nor a wrong
     # staff record: the person is left out, their items listed under their staff id
     dataset = load(tuple(data), missing_files="ignore", keep_incomplete=True,
                    keep_valid_staff=True)

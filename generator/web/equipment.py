@@ -36,7 +36,7 @@ def load_report(ws: Workspace, as_of: dt.date | None):
 
 
 def _load(ws: Workspace, as_of: dt.date | None):
-    """`load_report`, and the problems of the records left out or listed as invalid."""
+    """`load_report`, and the problems of the records left out or with data to fix."""
     dataset = ws.load("equipment", "staff", keep_valid_staff=True, keep_incomplete=True)
     if not dataset.equipment and not dataset.incomplete:
         raise UserError(_("no equipment register yet: upload the register (台账)"))

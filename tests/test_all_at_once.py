@@ -339,3 +339,20 @@ def test_no_absolute_path_when_run_inside_the_folder(examples_copy, cli, monkeyp
     assert result.code == 2, result
     assert "file not found: photos/nobody.jpg" in result.err, result.err
     assert os.getcwd() not in result.err
+
+
+def test_a_broken_policy_file_and_a_broken_register(examples_copy, cli, monkeypatch):
+    """--policy FILE with mistakes and a register with mistakes: both files' problems, the
+    policy's first (it is read first)."""
+    _break_register(examples_copy)
+    (examples_copy / "policy.yaml").write_text("helmet_life_months: 0\nwarn_dayz: 3\n",
+                                               encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("equipment", "equipment.yaml", "--policy", "policy.yaml",
+                        "--as-of", "2026-11-21", "-o", "r.json"))
+    assert [line.split(": ")[:2] for line in found[:3]] == [
+        ["policy.yaml:1:1", "policy.helmet_life_months"],
+        ["policy.yaml:2:1", "policy.warn_dayz"],
+        ["staff.yaml:14:5", "staff[1].stars"]], found
+    assert len(found) == 10 and found[-1].startswith("equipment.yaml:484:36: ")
+    assert not (examples_copy / "r.json").exists()

@@ -83,8 +83,14 @@ def notify_targets(requested: list, secret: str | None, report) -> list:
 def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
                 policy_file: Path | None):
     """Load, validate and assess: a Report, or a UserError with every problem."""
+    from ..data.dataset import DataProblems
     from ..equipment import DEFAULT_POLICY, build_report, load_policy
-    policy = load_policy(policy_file) if policy_file is not None else DEFAULT_POLICY
+    policy, problems = DEFAULT_POLICY, []
+    if policy_file is not None:
+        try:
+            policy = load_policy(policy_file)
+        except UserError as exc:   # said with the data's problems
+            problems = list(exc.problems)
     if warn_days is not None:
         policy = policy.model_copy(update={"warn_days": warn_days})
     if any(p.suffix.lower() in (".yaml", ".yml") for p in data):
@@ -93,8 +99,11 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
     # photos and logos play no part here: a missing one must not stop the safety report; nor
     # does one incomplete record: it is assessed on what can be read, its problems said; nor a wrong
     # staff record: the person is left out, their items listed under their staff id
-    dataset = load(tuple(data), missing_files="ignore", keep_incomplete=True,
-                   keep_valid_staff=True)
+    try:
+        dataset = load(tuple(data), missing_files="ignore", keep_incomplete=True,
+                       keep_valid_staff=True)
+    except DataProblems as exc:
+        raise UserError(problems + exc.problems) from None
     if dataset.refused_staff:
         report_problems(dataset.refused_staff, prefix=_(
             "warning (person left out of the staff list; their items are listed under "
@@ -104,10 +113,12 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
         report_problems(incomplete, prefix=_(
             "warning (data to fix; the item is assessed on what can be read): "))
     if not dataset.equipment and not dataset.incomplete:
-        raise UserError(Problem(_(
+        problems.append(Problem(_(
             "no equipment in the data: add an 'equipment:' section, one entry per helmet or "
             "pair of insulated shoes (fieldprint template equipment.xlsx writes a register to "
             "fill in)")))
+    if problems:
+        raise UserError(problems)
     return build_report(dataset, as_of, policy)
 
 

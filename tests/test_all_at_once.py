@@ -356,3 +356,24 @@ def test_a_broken_policy_file_and_a_broken_register(examples_copy, cli, monkeypa
         ["staff.yaml:14:5", "staff[1].stars"]], found
     assert len(found) == 10 and found[-1].startswith("equipment.yaml:484:36: ")
     assert not (examples_copy / "r.json").exists()
+
+
+def test_a_layout_names_and_colours_checked_beside_its_bad_values(examples_copy, cli,
+                                                                  monkeypatch):
+    """An element with a bad value, another with an unknown colour, a third reading a field
+    the data does not have, and an unknown key: all four in one run (the colour and the name
+    were checked only once every value was right)."""
+    from tests.conftest import ROOT
+    text = (ROOT / "badges" / "badge.yaml").read_text(encoding="utf-8")
+    text = text.replace("width: 75\nheight: 100", "width: 75\nheight: 100\nheigth: 3", 1)
+    text = text.replace("fill: [deep, blue], gradient: diagonal",
+                        "fill: [deep, blu], gradient: diagonal", 1)
+    text = text.replace("    size: 11", "    size: eleven", 1)
+    text = text.replace("{{ person.name }}", "{{ person.nmae }}", 1)
+    (examples_copy / "mine.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("badges", "staff.yaml", "--layout", "mine.yaml", "-o", "b.pdf"))
+    assert [line.split(": ")[:2] for line in found] == [
+        ["mine.yaml:34:1", "mine.heigth"], ["mine.yaml:49:53", "mine.front[1].fill"],
+        ["mine.yaml:61:5", "mine.front[5].size"], ["mine.yaml:101:5", "mine.front[13].text"]]
+    assert "unknown colour 'blu'" in found[1] and "'person.nmae'" in found[3]

@@ -85,13 +85,22 @@ def load_card_layout(name_or_path: str | Path) -> CompiledLayout:
 
 @functools.lru_cache(maxsize=16)
 def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
-    model: CardLayout = load_layout(path, CardLayout)
-    raw = layout_source(path)
     problems: list[Problem] = []
+    stood_in: set[tuple[str, int]] = set()
+    try:
+        model: CardLayout = load_layout(path, CardLayout)
+    except UserError as exc:   # the other elements are checked too, in the same round
+        model, stood_in = _stand_in(path)
+        if model is None:
+            raise
+        problems = list(exc.problems)
+    raw = layout_source(path)
     sides: dict[str, list[CompiledElement]] = {}
     for side in SIDES:
         compiled = []
         for index, element in enumerate(model.side(side)):
+            if (side, index) in stood_in:
+                continue
             loc = locate(raw, (side, index))
             where = (f"{loc}: {side}[{index + 1}]" if loc
                      else f"{display_path(path)}: {side}[{index + 1}]")
@@ -107,6 +116,43 @@ def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
     if problems:
         raise UserError(in_reading_order(problems))
     return CompiledLayout(path, model, sides)
+
+
+_STAND_IN = {"type": "rect", "x": 0, "y": 0, "width": 1, "height": 1}
+
+
+def _stand_in(path: Path) -> tuple[CardLayout | None, set[tuple[str, int]]]:
+    """A layout that does not validate, as far as its other elements can be checked: each
+    element with a problem replaced by a plain rectangle, each unknown key left out; with the
+    (side, index) of the elements replaced. (None, set()) when anything else is wrong (the
+    card's size, its colours: what the elements' checks rely on)."""
+    from pydantic import ValidationError
+    raw = layout_source(path)
+    if not isinstance(raw, dict):
+        return None, set()
+    context = {"base": path.parent, "missing_files": "error", "warnings": []}
+    try:
+        CardLayout.model_validate(raw, context=context)
+        return None, set()
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    trimmed = dict(raw)
+    lists = {side: list(raw[side]) for side in SIDES if isinstance(raw.get(side), list)}
+    replaced: set[tuple[str, int]] = set()
+    for error in errors:
+        loc = tuple(error["loc"])
+        if len(loc) > 1 and loc[0] in lists and isinstance(loc[1], int):
+            lists[loc[0]][loc[1]] = _STAND_IN
+            replaced.add((loc[0], loc[1]))
+        elif len(loc) == 1 and error["type"] == "extra_forbidden":
+            trimmed.pop(loc[0], None)
+        else:
+            return None, set()
+    trimmed.update(lists)
+    try:
+        return CardLayout.model_validate(trimmed, context=context), replaced
+    except ValidationError:
+        return None, set()
 
 
 def _label(element: Element, index: int) -> str:

@@ -74,7 +74,8 @@ def _killing(context):
     """The fork `context` whose processes are stopped with SIGKILL by terminate(), as they
     ignore SIGTERM (_quiet_worker). ProcessPoolExecutor terminates its workers only when one
     of them died: it then joins them, and a worker ignoring SIGTERM would keep that join (and
-    the run) waiting for ever. (Forked processes are not pickled: classes made here do.)"""
+    the run) waiting for ever. (A forked process is not pickled, so classes made in a
+    function will do.)"""
 
     class Process(context.Process):
         def terminate(self) -> None:
@@ -160,7 +161,7 @@ class PhotoSource:
 
     def submit(self, *jobs: PhotoJob | QrJob) -> None:
         """Start `jobs` (one card's photo and QR code, say) as one task for a worker: each task
-        costs the pool its round trip (~65 µs of CPU over two threads and a worker), once
+        costs the pool its round trip (~0.1 ms of CPU over two threads and a worker), once
         for the card instead of once per job. Jobs already waiting are not started again.
         Raises UserError when a worker has died."""
         new = tuple(job for job in dict.fromkeys(jobs) if job not in self._pending)

@@ -31,3 +31,9 @@ def phrases_context(book: PhraseBook, company: Company | None) -> dict[str, Any]
                         for p in book.moments],
             "forbidden": [fill(text, company) for text in book.forbidden],
             "forbidden_title": fill(book.forbidden_title, company)}
+
+
+def card_context(book: PhraseBook, company: Company | None) -> dict[str, Any]:
+    """What the pocket card's layout reads beyond person and company: `{"phrases": …}`
+    (`CardRun.context`), for the command and the web app alike."""
+    return {"phrases": phrases_context(book, company)}

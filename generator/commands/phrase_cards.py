@@ -26,7 +26,7 @@ def _run(dataset, *, layout, people, sides, sheet: str, copies: int = 1, jobs: i
          duplex: bool = True):
     """The CardRun of the phrase cards of `people`; `layout` a name or a compiled layout."""
     from ..card import CardRun, load_card_layout
-    from ..phrases import phrases_context
+    from ..phrases import card_context
     compiled = load_card_layout(layout) if isinstance(layout, (str, Path)) else layout
     company = dataset.require_company()
     if dataset.phrases is None:
@@ -35,7 +35,7 @@ def _run(dataset, *, layout, people, sides, sheet: str, copies: int = 1, jobs: i
                    origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
                    sides=sides, sheet=sheet, copies=copies, jobs=jobs, what="phrase card",
                    duplex=duplex and len(sides) == 2, manifest=False,
-                   context={"phrases": phrases_context(dataset.phrases, company)})
+                   context=card_context(dataset.phrases, company))
 
 
 @command("phrase-cards", help=_l("""Print the service-phrase pocket card (服务用语口袋卡,

@@ -81,12 +81,19 @@ def _yaml_file(target: Path, name: str, force: bool) -> None:
                      "add a logo file, if any), then keep it beside your data files").format(
                          path=target))
     else:
-        text = (content_dir("examples") / f"{name}.yaml").read_text(encoding="utf-8")
-        write_bytes(target, text.encode("utf-8"))
+        write_bytes(target, yaml_template(name))
         click.echo(_("wrote {path}: example phrases for each moment of a visit the service "
                      "standard names; put them in your company's words, then fieldprint "
                      "phrase-cards {path} staff.xlsx").format(
                          path=target))
+
+
+def yaml_template(name: str) -> bytes:
+    """The example file a user starts `name`.yaml from (the bundled example's words and
+    comments): what `fieldprint template phrases.yaml` writes and the web app's 模板 page
+    offers."""
+    from ..content import content_dir
+    return (content_dir("examples") / f"{name}.yaml").read_bytes()
 
 
 COMMANDS = [template]

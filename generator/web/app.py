@@ -33,7 +33,7 @@ from . import security
 from .jobs import Jobs
 from .previews import Previews
 from .tasks import CARD_KINDS, FORM_KINDS, form_records, load_staff, where_parts
-from .uploads import Limits, check_data_file, photos_from_upload
+from .uploads import YAML_SECTIONS, Limits, check_data_file, photos_from_upload
 from .workspace import HISTORY, Workspace
 
 HERE = Path(__file__).parent
@@ -156,7 +156,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         from ..content import content_dir
         examples = content_dir("examples")
         for name in ("company.yaml", "logo.png", "staff.xlsx", "work_orders.yaml",
-                     "equipment.xlsx"):
+                     "equipment.xlsx", "phrases.yaml"):
             if (examples / name).is_file() and not (ws.root / name).exists():
                 if name == "work_orders.yaml":
                     data = (examples / name).read_bytes()
@@ -191,7 +191,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     # ------------------------------------------------------------------ uploads
     async def upload(request: Request):
         section = request.path_params["section"]
-        if section not in ("staff", "work_orders", "equipment", "photos"):
+        if section not in ("staff", "work_orders", "equipment", "phrases", "photos"):
             raise HTTPException(status_code=404)
         form = await posted(request)
         files = [(f.filename or "", await f.read()) for f in form.getlist("files")
@@ -209,7 +209,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                 if len(files) != 1:
                     raise UserError(_("upload one file for this list"))
                 name, content = files[0]
-                suffix = check_data_file(name, content)
+                suffix = check_data_file(name, content,
+                                         yaml_only=section in YAML_SECTIONS)
                 kept = ws.data_file(section)
                 saved = await run_in_threadpool(ws.replace_section, section, suffix, content)
                 request.session["flash"] = (_(
@@ -234,19 +235,21 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
         start = _int(request.query_params.get("from"), 0)
         context = await run_in_threadpool(_cards_context, kind, layout_name, start)
-        return page(request, "cards.html", kind=kind, layouts=_layout_titles(kind),
+        return page(request, "cards.html", kind=kind, card=CARD_KINDS[kind],
+                    title=_card_titles()[kind], layouts=_layout_titles(kind),
                     layout=layout_name, max_copies=MAX_COPIES, flash=request.session.pop("flash", None),
                     notes=request.session.pop("notes", []), **context)
 
     def _cards_context(kind, layout_name, start):
         from ..card import load_card_layout
         try:
-            staff = staff_now()
+            staff = staff_now(kind)
         except UserError as exc:
             return {"people": [], "problems": [where_parts(p) for p in exc.problems],
                     "match": None, "warnings": [], "sides": []}
         layout = load_card_layout(layout_name)
-        renderer = previews.renderer(layout, staff.company, _company_key(ws))
+        renderer = previews.renderer(layout, staff.company, _company_key(ws), staff.context,
+                                     staff.context_key)
         problems = [where_parts(p) for p in staff.problems + staff.missing]
         per_person: dict[str, list] = {}
         by_place = {where: person_id for person_id, where in staff.origins.items() if where}
@@ -272,19 +275,22 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
         side = _choice(request.query_params.get("side"), ["front", "back"])
         index = request.path_params["index"]
-        png = await run_in_threadpool(_card_preview, layout_name, side, index)
+        png = await run_in_threadpool(_card_preview, kind, layout_name, side, index)
         if png is None:
             raise HTTPException(status_code=404)
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
-    def staff_now():
-        """The workspace's staff, read again only when its files changed."""
-        return previews.keep(("staff",) + ws.stamp("staff"), lambda: load_staff(ws))
+    def staff_now(kind: str):
+        """The workspace's staff for cards of `kind`, read again only when its files
+        changed."""
+        card = CARD_KINDS[kind]
+        sections = ("staff", "phrases") if card.phrases else ("staff",)
+        return previews.keep((kind,) + ws.stamp(*sections), lambda: load_staff(ws, card))
 
-    def _card_preview(layout_name, side, index):
+    def _card_preview(kind, layout_name, side, index):
         from ..card import load_card_layout
         try:
-            staff = staff_now()
+            staff = staff_now(kind)
         except UserError:
             return None
         if not 0 <= index < len(staff.people):
@@ -293,9 +299,10 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         if not layout.sides[side]:
             return None
         person = staff.people[index]
-        renderer = previews.renderer(layout, staff.company, _company_key(ws))
+        renderer = previews.renderer(layout, staff.company, _company_key(ws), staff.context,
+                                     staff.context_key)
         key = (layout_name, person.model_dump_json(), _mtime(person.photo),
-               _company_key(ws))
+               _company_key(ws), staff.context_key)
         png, _problems, _warnings = previews.card(renderer, person,
                                                   staff.origins.get(person.id), side, key)
         return png
@@ -305,14 +312,15 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         if kind not in CARD_KINDS:
             raise HTTPException(status_code=404)
         form = await posted(request)
-        what = _choice(form.get("what"), ["pdf", "png", "manifest"])
+        what = _choice(form.get("what"), ["pdf", "png"] + (["manifest"] if
+                                                          CARD_KINDS[kind].manifest else []))
         params = {"workspace": str(ws.root), "kind": kind,
                   "layout": _choice(form.get("layout"), CARD_LAYOUTS[kind]),
                   "side": _choice(form.get("side"), ["both", "front", "back"]),
                   "sheet": _choice(form.get("sheet"), ["a4", "none"]),
                   "people": [str(p) for p in form.getlist("people")],
                   "allow_missing_photos": bool(form.get("allow_missing_photos")),
-                  "copies": _int(form.get("copies"), CARD_KINDS[kind][2], 1, MAX_COPIES),
+                  "copies": _int(form.get("copies"), CARD_KINDS[kind].copies, 1, MAX_COPIES),
                   "start": _int(form.get("start"), 1, 1, 100),
                   "duplex": bool(form.get("duplex")),
                   "lang": language()}
@@ -444,6 +452,13 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                         "spreadsheetml.sheet", headers={
                             "Content-Disposition": f'attachment; filename="{section}.xlsx"'})
 
+    async def phrases_template(request: Request):
+        """phrases.yaml to put in the company's words: what `fieldprint template
+        phrases.yaml` writes."""
+        from ..commands.template import yaml_template
+        return Response(yaml_template("phrases"), media_type="application/yaml", headers={
+            "Content-Disposition": 'attachment; filename="phrases.yaml"'})
+
     async def lang(request: Request):
         form = await posted(request)
         request.session["lang"] = _choice(form.get("lang"), ["zh", "en"])
@@ -471,6 +486,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         Route("/equipment/report.{fmt}", equipment_download),
         Route("/templates", templates_page),
         Route("/templates/{section}.xlsx", template_file),
+        Route("/templates/phrases.yaml", phrases_template),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
@@ -535,12 +551,17 @@ class _Gate:
 
 # ------------------------------------------------------------------------------ helpers
 def _nav():
-    return [("/company", _("Company")), ("/cards/badges", _("Badges")),
-            ("/cards/service-cards", _("Service cards")),
+    return [("/company", _("Company")),
+            *((f"/cards/{kind}", title) for kind, title in _card_titles().items()),
             ("/forms/work-orders", _("Work orders")),
             ("/forms/confirmations", _("Confirmations")),
             ("/forms/follow-ups", _("Follow-ups")),
             ("/equipment", _("Safety equipment")), ("/templates", _("Templates"))]
+
+
+def _card_titles() -> dict[str, str]:
+    return {"badges": _("Badges"), "service-cards": _("Service cards"),
+            "phrase-cards": _("Phrase cards")}
 
 
 def _layout_titles(kind: str) -> list[tuple[str, str]]:

@@ -49,17 +49,19 @@ class Previews:
         self._kept[key[0]] = (key, value)
         return value
 
-    def renderer(self, layout, company, company_key):
-        """A CardRenderer for both sides of `layout`, kept while the company file is unchanged."""
+    def renderer(self, layout, company, company_key, context: dict | None = None,
+                 context_key: str = ""):
+        """A CardRenderer for both sides of `layout` with the layout's further names `context`
+        (the phrases), kept while the company file and `context_key` are unchanged."""
         from ..card.render import CardRenderer
         from ..fonts import font_set
-        key = (str(layout.path), getattr(layout, "mtime", None), company_key)
+        key = (str(layout.path), getattr(layout, "mtime", None), company_key, context_key)
         with _DRAWING:
             renderer = self._renderers.get(key)
             if renderer is None:
                 sides = tuple(s for s in ("front", "back") if layout.sides[s])
                 renderer = CardRenderer(layout, company, font_set(company), sides=sides,
-                                        allow_missing_photos=True)
+                                        context=context or {}, allow_missing_photos=True)
                 self._renderers = {key: renderer} | {k: v for k, v in self._renderers.items()
                                                      if len(self._renderers) < 8}
             return renderer

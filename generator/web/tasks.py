@@ -7,21 +7,34 @@ touch only the workspace named in params and their own folder.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..errors import Location, Problem, UserError
 from ..form_kinds import KINDS as FORM_KINDS
 from ..i18n import _
 from .workspace import Workspace
 
-CARD_KINDS = {
-    # kind -> (default layout, what, copies, duplex): as `fieldprint badges` / `service-cards`
-    "badges": ("badge", "badge", 1, False),
-    "service-cards": ("service-card", "service card", 10, True),
-}
 
+class CardKind(NamedTuple):
+    """A card printed for people, as its command prints it by default."""
+
+    layout: str          # the default layout
+    what: str            # the sheet's label (CardRun.what)
+    copies: int          # cards per person
+    duplex: bool         # one double-sided card
+    photos: bool = True  # the cards show photos: a missing one stops the print
+    phrases: bool = False   # the cards print the `phrases` section (phrases.yaml)
+    manifest: bool = True   # a print list is offered (badges handed out are checked off)
+
+
+CARD_KINDS = {   # as `fieldprint badges` / `service-cards` / `phrase-cards`
+    "badges": CardKind("badge", "badge", 1, False),
+    "service-cards": CardKind("service-card", "service card", 10, True),
+    "phrase-cards": CardKind("phrase-card", "phrase card", 1, True, photos=False,
+                             phrases=True, manifest=False),
+}
 
 
 @dataclass
@@ -35,24 +48,43 @@ class Staff:
     missing: list[Problem]           # people without a photo: blocking unless placeholders
     match: object                    # PhotoMatch
     warnings: list[Problem]
+    context: dict = field(default_factory=dict)   # more names for the layout (phrases)
+
+    @property
+    def context_key(self) -> str:
+        """The context as text: what changes a preview when the phrases do."""
+        import json
+        return json.dumps(self.context, sort_keys=True, ensure_ascii=False)
 
 
-def load_staff(ws: Workspace) -> Staff:
-    """Company and staff from the workspace, photos resolved; UserError when the data itself
-    is wrong (every problem). A person whose own record has a problem is left out, the
-    problem among `problems` (which stop printing): the others can still be previewed."""
-    dataset = ws.load("staff", keep_valid_staff=True)
+def load_staff(ws: Workspace, kind: CardKind = CARD_KINDS["badges"]) -> Staff:
+    """Company and staff from the workspace, photos resolved, for cards of `kind` (with its
+    phrases, `phrases.yaml`, when it prints them); UserError when the data itself is wrong
+    (every problem). A person whose own record has a problem is left out, the problem among
+    `problems` (which stop printing): the others can still be previewed. For cards without
+    photos, nobody's photo is a problem."""
+    dataset = ws.load("staff", *(("phrases",) if kind.phrases else ()), keep_valid_staff=True)
     if not dataset.staff:
         if dataset.refused_staff:
             raise UserError(dataset.refused_staff)
         raise UserError(_("no staff yet: upload the staff sheet (花名册)"))
     if dataset.company is None:
         raise UserError(_("no company details yet: fill in the 公司信息 page first"))
+    context = {}
+    if kind.phrases:
+        if dataset.phrases is None:
+            raise UserError(_("no phrases yet: upload phrases.yaml (what to say at each moment "
+                              "of a visit); the Templates page has one to put in your own "
+                              "words"))
+        from ..phrases import card_context
+        context = card_context(dataset.phrases, dataset.company)
     people, refused, missing, match = ws.resolve_photos(dataset)
+    if not kind.photos:
+        refused, missing = [], []
     problems = dataset.refused_staff + ws.confine_company(dataset.company) + refused
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
     return Staff(dataset.company, people, origins, problems, missing, match,
-                 list(dataset.warnings))
+                 list(dataset.warnings), context)
 
 
 def problem_text(problem: Problem) -> str:
@@ -63,7 +95,8 @@ def problem_text(problem: Problem) -> str:
 def _card_run(params: dict):
     from ..card import CardRun, load_card_layout
     ws = Workspace(Path(params["workspace"]))
-    staff = load_staff(ws)
+    kind = CARD_KINDS[params["kind"]]
+    staff = load_staff(ws, kind)
     wanted = params.get("people")
     people = [p for p in staff.people if not wanted or p.id in set(wanted)]
     if not people:
@@ -72,15 +105,15 @@ def _card_run(params: dict):
     blocking = staff.problems + ([] if allow else staff.missing)
     if blocking:
         raise UserError(blocking)
-    kind = CARD_KINDS[params["kind"]]
     sides = ("front", "back") if params.get("side", "both") == "both" else (params["side"],)
-    layout = load_card_layout(_layout_path(ws, params.get("layout") or kind[0]))
+    layout = load_card_layout(_layout_path(ws, params.get("layout") or kind.layout))
     return CardRun(layout, staff.company, people, staff.origins, sides=sides,
-                   sheet=params.get("sheet", "a4"), copies=int(params.get("copies") or kind[2]),
-                   duplex=bool(params.get("duplex", kind[3])),
+                   sheet=params.get("sheet", "a4"), copies=int(params.get("copies") or kind.copies),
+                   duplex=bool(params.get("duplex", kind.duplex)),
                    start=int(params.get("start") or 1),
                    allow_missing_photos=allow, allow_missing_qr=bool(params.get("allow_missing_qr")),
-                   jobs=int(params.get("jobs") or 0), what=kind[1]), people
+                   jobs=int(params.get("jobs") or 0), what=kind.what,
+                   context=staff.context), people
 
 
 def _layout_path(ws: Workspace, name: str):

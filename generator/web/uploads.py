@@ -33,6 +33,7 @@ class Limits:
 
 
 DATA_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
+YAML_SECTIONS = ("phrases",)   # sections written only in YAML (phrases.yaml)
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")   # what the web app keeps (JPEG and PNG pictures)
 FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
 
@@ -52,13 +53,17 @@ def safe_name(name: str) -> str | None:
     return leaf
 
 
-def check_data_file(name: str, content: bytes) -> str:
-    """The suffix of an uploaded data file (.xlsx, .csv, .yaml), or UserError."""
+def check_data_file(name: str, content: bytes, yaml_only: bool = False) -> str:
+    """The suffix of an uploaded data file (.xlsx, .csv, .yaml; `yaml_only`: .yaml), or
+    UserError."""
     leaf = safe_name(name)
     if leaf is None:
         raise UserError(_("{name}: not a plain file name; upload the file itself").format(
             name=name))
     suffix = PurePosixPath(leaf.lower()).suffix
+    if yaml_only and suffix not in (".yaml", ".yml"):
+        raise UserError(_("{name}: upload a YAML file (.yaml), such as the one on the "
+                          "Templates page").format(name=leaf))
     if suffix not in DATA_SUFFIXES:
         raise UserError(_("{name}: upload an Excel file (.xlsx), a CSV file or a YAML file")
                         .format(name=leaf))

@@ -4,6 +4,7 @@
       company.yaml                     the company section (the 公司信息 page writes it)
       staff.xlsx | staff.csv | staff.yaml
       work_orders.xlsx | .csv | .yaml
+      phrases.yaml                     the service-phrase pocket card's words
       equipment.xlsx | .csv | .yaml    (checks recorded in the web app: its 检查记录 sheet,
                                         or checks.csv beside a CSV or YAML register)
       photos/                          staff photos, matched by 工号 or name in the file name

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -71,8 +72,43 @@ def test_sample_fills_an_empty_workspace(tmp_path):
         assert c.post("/sample", data={"csrf": csrf(c)}).status_code == 200
         assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == [
             ".fieldprint", "company.yaml", "equipment.xlsx", "logo.png", "photos",
-            "staff.xlsx", "work_orders.yaml"]
+            "phrases.yaml", "staff.xlsx", "work_orders.yaml"]
         assert len(list((tmp_path / "empty" / "photos").glob("*.jpg"))) == 15
+
+
+# ------------------------------------------------------------------ phrase cards
+def test_phrase_cards_take_only_a_yaml_file_and_print_without_photos(ws, c, tmp_path, cli):
+    """The pocket card's page: phrases.yaml only (an Excel file is refused, saying what to
+    upload); the template is the file `fieldprint template phrases.yaml` writes; nobody's
+    missing photo stops it; the PDF is the command's."""
+    page = c.get("/cards/phrase-cards").text
+    assert "还没有服务用语：请上传 phrases.yaml" in page
+    r = c.post("/upload/phrases", data={"csrf": csrf(c), "back": "/cards/phrase-cards"},
+               files={"files": ("phrases.xlsx", b"PK\x03\x04", "application/octet-stream")})
+    assert r.status_code == 422 and "phrases.xlsx：请上传 YAML 文件（.yaml）" in r.text
+    assert cli("template", str(tmp_path / "phrases.yaml")).code == 0
+    template = c.get("/templates/phrases.yaml")
+    assert template.content == (tmp_path / "phrases.yaml").read_bytes()
+    assert 'href="/templates/phrases.yaml"' in c.get("/templates").text
+    shutil.rmtree(ws / "photos")                                 # the card has no photo
+    r = c.post("/upload/phrases", data={"csrf": csrf(c), "back": "/cards/phrase-cards"},
+               files={"files": ("我的用语.yaml", template.content, "application/yaml")})
+    assert r.status_code == 200 and "我的用语.yaml 已保存为 phrases.yaml" in r.text
+    assert 'id="problems"' not in r.text and 'id="make-manifest"' not in r.text
+    assert r.text.count('<figure class="card') == 15
+    png = c.get("/cards/phrase-cards/preview/0.png?side=back")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    pdf = download(c, run_job(c, "/cards/phrase-cards/jobs", {   # no list for this card:
+        "csrf": csrf(c), "what": "manifest", "people": "SZ10023"}))   # the PDF is made
+    expected = tmp_path / "cli.pdf"
+    assert cli("phrase-cards", str(ws / "phrases.yaml"), str(ws / "staff.xlsx"),
+               "--only", "SZ10023", "-o", str(expected)).code == 0
+    assert _pdf_text(pdf) == _pdf_text(expected.read_bytes())
+    assert "我是吴韵通信装维工程师王建国" in _pdf_text(pdf)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "".join("".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
 # ------------------------------------------------------------------ badges

@@ -265,3 +265,59 @@ def test_the_company_page_changes_only_the_field_typed_over(tmp_path, browser):
         p.name for p in (folder / ".history").iterdir()))["company"], load_yaml(company)["company"]
     assert {k: v for k, v in new.items() if k != "hotline"} == \
         {k: v for k, v in old.items() if k != "hotline"}      # every other value the same
+
+
+def test_phrase_cards_from_an_uploaded_phrases_yaml_to_a_pdf(tmp_path, browser):
+    """服务用语卡 in Chromium: the page says the phrases are missing, the office downloads
+    phrases.yaml from the page, puts a phrase in its own words and uploads it; the previews
+    show, and the PDF downloaded holds the phrase with the company's and each engineer's
+    name filled in."""
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws", photos=False)
+    with Server(folder) as url:
+        browser.get(url + "/")
+        browser.find_element(By.LINK_TEXT, "服务用语卡").click()
+        assert browser.find_element(By.TAG_NAME, "h1").text == "服务用语卡"
+        assert "还没有服务用语" in browser.find_element(By.ID, "problems").text
+        assert not browser.find_elements(By.ID, "upload-photos")   # no photos on this card
+        template = browser.find_element(By.ID, "phrases-template").get_attribute("href")
+        import urllib.request
+        with urllib.request.urlopen(template) as answer:      # what the link downloads
+            text = answer.read().decode("utf-8")
+        assert text == (EXAMPLES / "phrases.yaml").read_text(encoding="utf-8")
+        own = tmp_path / "服务用语.yaml"
+        own.write_text(text.replace("title: 装维服务用语", "title: 本公司服务用语", 1)
+                       .replace("麻烦您帮我打开一下弱电箱", "劳驾您打开一下【公司】的弱电箱", 1),
+                       encoding="utf-8")
+        upload(browser, "phrases", own)
+        assert "phrases.yaml" in browser.find_element(By.ID, "flash").text
+        assert not browser.find_elements(By.ID, "problems")
+        assert not browser.find_elements(By.ID, "make-manifest")
+        cards = browser.find_elements(By.CSS_SELECTOR, "figure.card")
+        assert len(cards) == 15
+        images = browser.find_elements(By.CSS_SELECTOR, "figure.card img")
+        assert len(images) == 30                               # front and back each
+        for image in images[:2]:
+            wait(lambda: browser.execute_script(
+                "return arguments[0].complete && arguments[0].naturalWidth", image),
+                what="a card preview")
+        # 98 × 140 mm at the preview's 130 dpi
+        assert browser.execute_script("return arguments[0].naturalWidth", images[0]) == \
+            round(98 / 25.4 * 130)
+        browser.save_screenshot(str(tmp_path / "phrase-cards-page.png"))
+        browser.find_element(By.ID, "make-pdf").click()
+        link = wait(lambda: browser.find_elements(By.ID, "download"), timeout=120,
+                    what="the download link")[0]
+        link.click()
+        pdf = wait(lambda: [p for p in browser.downloads.glob("*.pdf")
+                            if not p.name.endswith(".crdownload")], what="the PDF")[0]
+        reader = wait(lambda: _read_pdf(pdf), what="a complete PDF")
+    assert len(reader.pages) == 8          # 15 people, 4 to an A4 sheet: 4 fronts, 4 backs
+    text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                  text=True, check=True).stdout.split())   # lines joined
+    names = [row[1] for row in openpyxl.load_workbook(EXAMPLES / "staff.xlsx").active
+             .iter_rows(min_row=2, values_only=True)]
+    assert text.count("本公司服务用语") == 15 and "装维服务用语" not in text
+    assert text.count("劳驾您打开一下吴韵通信的弱电箱") == 15     # 【公司】 filled in
+    for name in names:
+        assert f"我是吴韵通信装维工程师{name}" in text                # 【姓名】 per card

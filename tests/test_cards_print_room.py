@@ -697,9 +697,10 @@ def test_an_iphone_photo_in_the_folder_is_named_with_how_to_save_it(tmp_path):
     (folder / "SZ20003.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic")
     people = [Person(id="SZ20003", name="李娜"), Person(id="SZ20004", name="王五")]
     found = match_photos(people, folder)
-    assert "SZ20003.HEIC is an iPhone (HEIC) photo" in found.reasons["SZ20003"]
-    assert "save it as JPEG" in found.reasons["SZ20003"]
-    assert "HEIC" not in found.reasons["SZ20004"] and found.unused_files == []
+    said = {person_id: reason.says("folder") for person_id, reason in found.reasons.items()}
+    assert "SZ20003.HEIC is an iPhone (HEIC) photo" in said["SZ20003"]
+    assert "save it as JPEG" in said["SZ20003"]
+    assert "HEIC" not in said["SZ20004"] and found.unused_files == []
 
 
 def test_checking_says_what_printing_would_refuse_without_balancing_lines(tmp_path):

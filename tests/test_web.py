@@ -213,6 +213,39 @@ def fresh(tmp_path):
         yield test_client
 
 
+def test_why_a_photo_is_missing_is_said_as_the_cli_says_it_with_upload_advice(fresh, tmp_path,
+                                                                             cli):
+    """Every kind of missing photo (none named so, two files for one person, a name two people
+    share, a named file not there) is said in the web app with the command line's words
+    (`card.people.NO_PHOTO`) and the web's advice; the web said each of the first three as
+    'no photo; upload one' before, and never said the two files or the shared name."""
+    rows = [("SZ20001", "张三", None), ("SZ20002", "李四", None), ("SZ20003", "王五", None),
+            ("SZ20004", "王五", None), ("SZ20005", "赵六", "photos/nothere.jpg")]
+    html = _trial(fresh, rows, ["SZ20002.jpg", "SZ20002.png", "王五.jpg"])
+    said = {r[4].split("：", 1)[0]: r[4] for r in problems_table(html) if r[3] == "照片"}
+    assert said == {
+        "张三（SZ20001）": "张三（SZ20001）：没有照片，photos 中也没有名为 SZ20001.jpg 或 张三.jpg "
+                         "的照片（任何图片后缀均可）；请上传一张这样命名的照片",
+        "李四（SZ20002）": "李四（SZ20002）：photos：SZ20002.jpg、SZ20002.png 都对应这个人；"
+                         "请只留一个：把其余的从工作文件夹的 photos 文件夹中删去",
+        "王五（SZ20003）": "王五（SZ20003）：photos：有 2 个人叫 王五；请把这个人的照片改用工号命名"
+                         "（SZ20003.jpg）后重新上传",
+        "王五（SZ20004）": "王五（SZ20004）：photos：有 2 个人叫 王五；请把这个人的照片改用工号命名"
+                         "（SZ20004.jpg）后重新上传",
+        "赵六（SZ20005）": "赵六（SZ20005）：找不到照片文件 photos/nothere.jpg；请上传这个文件，"
+                         "或改正表格里的照片文件名"}
+    # the command line, given the same photos as a folder: the same facts, its own advice
+    folder = tmp_path / "ws" / "photos"
+    (tmp_path / "staff.xlsx").write_bytes(_sheet(rows[:4]))
+    shutil.copy(tmp_path / "ws" / "company.yaml", tmp_path / "company.yaml")
+    shutil.copy(tmp_path / "ws" / "logo.png", tmp_path / "logo.png")
+    err = cli("badges", tmp_path / "staff.xlsx", "--photos", folder, "--side", "front",
+              "-o", tmp_path / "x.pdf", "--lang", "zh").err
+    assert f"没有照片，{folder} 中也没有名为 SZ20001.jpg 或 张三.jpg 的照片（任何图片后缀均可）" in err
+    assert f"{folder}：SZ20002.jpg、SZ20002.png 都对应这个人；请只留一个；" in err
+    assert f"{folder}：有 2 个人叫 王五；请把照片 王五.jpg 改用工号命名（SZ20003.jpg）" in err
+
+
 @pytest.mark.parametrize("second_name", [None, "赵六"])
 def test_a_duplicate_id_is_listed_as_the_cli_says_it(fresh, second_name):
     """Whether the second SZ20003 row has problems of its own (no 姓名) or not, the page says
@@ -848,4 +881,4 @@ def test_every_built_in_card_layout_is_offered(c):
     from generator.card_kinds import CARD_LAYOUTS
     from generator.content import builtin_names
     offered = [name for names in CARD_LAYOUTS.values() for name in names]
-    assert sorted(offered) == [n for n in builtin_names("badges", ".yaml") if n != "phrase-card"]
+    assert sorted(offered) == builtin_names("badges", ".yaml")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Location, Problem, UserError, suggest
-from ..i18n import _, words
+from ..i18n import N_, _, words
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif"}
 UNREADABLE_PHOTOS = {".heic", ".heif"}   # iPhone photos: said, with how to make them readable
@@ -56,14 +56,63 @@ def pinyin_key(text: str) -> tuple:
     return [syllable.casefold() for syllable in lazy_pinyin(text, style=Style.TONE3)], text
 
 
+# Why a person has no photo, the one table of the command line and the web app: kind ->
+# (what is wrong, {where it is said: what to do}). "folder": a folder of photos the command was
+# given (--photos); "upload": the web app, whose photos are uploaded. An empty advice: the
+# fact says it.
+NO_PHOTO: dict[str, tuple[str, dict[str, str]]] = {
+    "none": (N_("no photo given, and none in {folder} named {id}.jpg or {name}.jpg (any "
+                "picture suffix)"),
+             {"folder": "", "upload": N_("upload one named so")}),
+    "shared_name": (N_("{folder}: {count} people are called {name}"),
+                    {"folder": N_("name the photo {file} by employee ID ({id}.jpg)"),
+                     "upload": N_("upload their photo again named by employee ID ({id}.jpg)")}),
+    "several": (N_("{folder}: {files} all match"),
+                {"folder": N_("keep one of them"),
+                 "upload": N_("keep one of them: remove the others from the workspace's "
+                              "photos folder")}),
+    "not_found": (N_("photo file not found: {path}"),
+                  {"folder": N_("put the file there, or correct the photo's name in the data"),
+                   "upload": N_("upload that file, or correct the photo's name in the sheet")}),
+}
+MEDIA = ("folder", "upload")
+_HEIC = N_("{file} is an iPhone (HEIC) photo fieldprint cannot read: save it as JPEG (on the "
+           "iPhone: Settings > Camera > Formats > Most Compatible)")
+
+
+@dataclass(frozen=True)
+class NoPhoto:
+    """Why one person has no photo: a `kind` of NO_PHOTO with the values its words take
+    (folder, id, name, file, files, count, path), and an iPhone photo of theirs that cannot be
+    read (`heic`, its file name), if any."""
+
+    kind: str
+    values: dict = field(default_factory=dict, hash=False)
+    heic: str | None = None
+
+    def says(self, medium: str) -> str:
+        """The reason in the user's language, with the advice of `medium` (one of MEDIA: the
+        command's photo folder, or the web app's uploads)."""
+        fact, advice = NO_PHOTO[self.kind]
+        text = _(fact).format(**self.values)
+        if self.heic:
+            text = _("{what}; {advice}").format(what=text, advice=_(_HEIC).format(
+                file=self.heic))
+        if advice[medium]:
+            text = _("{what}; {advice}").format(what=text,
+                                                advice=_(advice[medium]).format(**self.values))
+        return text
+
+
 @dataclass
 class PhotoMatch:
     people: list                                   # with photos filled in where matched
     matched: int = 0
     unused_files: list[Path] = field(default_factory=list)
-    # person id -> why the folder gave them no photo (none named so, or two that match): the
-    # card says it where it would say "no photo given" (CardRun.photo_reasons), once
-    reasons: dict[str, str] = field(default_factory=dict)
+    # person id -> why the folder gave them no photo (none named so, or two that match): said
+    # with the advice of where it is shown (`NoPhoto.says`): the command's card, where it would
+    # say "no photo given" (CardRun.photo_reasons), once; the web app's list of problems
+    reasons: dict[str, NoPhoto] = field(default_factory=dict)
 
     def warnings(self) -> list[Problem]:
         """The files that name nobody, as warnings."""
@@ -117,23 +166,19 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
         by_name = files.get(person.name.casefold(), [])
         found = by_id or by_name
         if by_name and not by_id and names[person.name.casefold()] > 1:
-            result.reasons[person.id] = _(
-                "{folder}: {count} people are called {name}; name the photo {file} by employee "
-                "ID ({id}.jpg)").format(folder=folder, file=by_name[0].name, id=person.id,
-                                        count=names[person.name.casefold()], name=person.name)
+            result.reasons[person.id] = NoPhoto("shared_name", {
+                "folder": folder, "file": by_name[0].name, "id": person.id,
+                "count": names[person.name.casefold()], "name": person.name})
             used.update(by_name)
         elif len(found) > 1:
-            result.reasons[person.id] = _("{folder}: {files} all match; keep one of them").format(
-                folder=folder, files=words((p.name for p in found), "plain"))
+            result.reasons[person.id] = NoPhoto("several", {
+                "folder": folder, "files": words((p.name for p in found), "plain")})
             used.update(found)
         elif not found:
             iphone = unreadable.get(person.id.casefold()) or unreadable.get(person.name.casefold())
-            result.reasons[person.id] = _(
-                "no photo given, and none in {folder} named {id}.jpg or {name}.jpg (any picture "
-                "suffix)").format(folder=folder, id=person.id, name=person.name) + (_(
-                    "; {file} is an iPhone (HEIC) photo fieldprint cannot read: save it as JPEG "
-                    "(on the iPhone: Settings > Camera > Formats > Most Compatible)").format(
-                        file=iphone.name) if iphone else "")
+            result.reasons[person.id] = NoPhoto(
+                "none", {"folder": folder, "id": person.id, "name": person.name},
+                iphone.name if iphone else None)
         if person.id in result.reasons:
             result.people.append(person)
             continue

@@ -201,7 +201,8 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                   allow_missing_photos=allow_missing_photos, allow_missing_qr=allow_missing_qr,
                   skip_invalid=skip_invalid, changed_since=changed_since, manifest=manifest,
                   company_origin=dataset.company_location, jobs=jobs, what=what,
-                  photo_reasons=matched.reasons if photo_dir is not None else {})
+                  photo_reasons={person_id: reason.says("folder") for person_id, reason
+                                 in matched.reasons.items()} if photo_dir is not None else {})
     stop_with(problems, run)
     result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix=warning_prefix())

@@ -158,9 +158,10 @@ class Workspace:
         in the data must be inside the workspace, else it is refused (a problem, the file never
         opened); a person whose photo is not given, or not there, gets the one matched by 工号 or
         name in photos/ (`generator.card.people.match_photos`). Returns (people, refused,
-        missing, match): missing names the people left without a photo (for one whose named
-        file is not there: that file, as the sheet names it)."""
-        from ..card.people import match_photos
+        missing, match): missing names the people left without a photo, why (for one whose named
+        file is not there: that file, as the sheet names it), said as the command line says it
+        (`card.people.NO_PHOTO`) with the web app's advice (upload)."""
+        from ..card.people import NoPhoto, match_photos
         refused: list[Problem] = []
         refused_ids: set[str] = set()
         gone: dict[str, Path] = {}
@@ -169,9 +170,7 @@ class Workspace:
             where = dataset.origins.get(("staff", person.id))
             photo = person.photo
             if photo is not None and not self.inside(photo):
-                refused.append(_problem(where, "photo", _(
-                    "{who}: the photo {path} is outside the workspace; upload the photo "
-                    "instead").format(who=_who(person), path=_shown(photo))))
+                refused.append(_outside(where, person, photo))
                 refused_ids.add(person.id)
                 photo = None
             elif photo is not None and not Path(photo).is_file():
@@ -188,25 +187,21 @@ class Workspace:
         if self.photos_dir.is_dir():
             found = match_photos(people, self.photos_dir, also_named=dataset.left_out_names)
         else:
-            found = PhotoMatch(list(people))
+            found = PhotoMatch(list(people), reasons={p.id: NoPhoto("none", {
+                "folder": self.photos_dir, "id": p.id, "name": p.name})
+                for p in people if p.photo is None})
         people, missing = [], []
         for person in found.people:
             where = dataset.origins.get(("staff", person.id))
             if person.photo is not None and not self.inside(person.photo):   # a link elsewhere
                 if person.id not in refused_ids:
-                    refused.append(_problem(where, "photo", _(
-                        "{who}: the photo {path} is outside the workspace; upload the photo "
-                        "instead").format(who=_who(person), path=_shown(person.photo))))
+                    refused.append(_outside(where, person, person.photo))
                 person = person.model_copy(update={"photo": None})
-            elif person.photo is None and person.id in gone:
-                missing.append(_problem(where, "photo", _(
-                    "{who}: photo file not found: {path}; upload that file or correct the "
-                    "photo's name in the sheet").format(who=_who(person),
-                                                        path=self.written(gone[person.id]))))
             elif person.photo is None and person.id not in refused_ids:
-                missing.append(_problem(where, "photo", _(
-                    "{who}: no photo; upload one named {id}.jpg or {name}.jpg").format(
-                        who=_who(person), id=person.id, name=person.name)))
+                reason = NoPhoto("not_found", {"path": self.written(gone[person.id])}) \
+                    if person.id in gone else found.reasons[person.id]
+                missing.append(_problem(where, "photo", _("{who}: {why}").format(
+                    who=_who(person), why=reason.says("upload"))))
             people.append(person)
         return people, refused, missing, found
 
@@ -231,6 +226,12 @@ class Workspace:
         return [Problem(_("{path} is outside the workspace; upload the file instead").format(
                     path=_shown(path)), Location(str(self.company_file)), f"company.{field}")
                 for field, path in named if path is not None and not self.inside(path)]
+
+
+def _outside(where: Location | None, person, photo) -> Problem:
+    return _problem(where, "photo", _("{who}: the photo {path} is outside the workspace; "
+                                      "upload the photo instead").format(who=_who(person),
+                                                                         path=_shown(photo)))
 
 
 def _who(person) -> str:

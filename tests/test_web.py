@@ -22,6 +22,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from generator.web.uploads import Limits
+from generator.web.workspace import Workspace
 from web_helpers import EXAMPLES, client, csrf, download, photos_zip, run_job, seed, served
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -571,6 +572,57 @@ def test_company_form_changes_only_what_the_user_changed(ws, c):
     again = (ws / "company.yaml").read_text(encoding="utf-8")
     assert again.count("fieldprint serve") == 1 and again.startswith("# Written by fieldprint")
     assert again.endswith(original.replace("旧公司", "新公司 2"))
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+@pytest.mark.parametrize("field, typed, old, new", [
+    ("hotline", "95000", b'  hotline: "10000"', b'  hotline: "95000"'),
+    ("address", "苏州市新区 1 号", "  address: 江苏省苏州市工业园区星湖街218号生物医药产业园A4楼5层".encode(),
+     "  address: 苏州市新区 1 号".encode()),
+    ("website", "", b"  website: https://www.example.com/wuyun-tongxin\n", b""),
+    ("qr_caption_2", "苏州电信服务号", "      data: https://weixin.qq.com/r/example-suzhou-telecom".encode(),
+     None),
+])
+def test_company_save_keeps_every_unchanged_field_byte_for_byte(ws, c, field, typed, old, new,
+                                                                 crlf):
+    """The example company.yaml writes its service promise over six lines, each ending in a
+    backslash; a save of another field wrote it back as one long line (ruamel.yaml dumps what
+    it read). Now only the changed field's text changes: the promise, the comments, the other
+    fields and the line ends (CRLF, as Notepad saves) stay byte for byte."""
+    from generator.web.company import company_fields
+    original = (EXAMPLES / "company.yaml").read_bytes()
+    if crlf:
+        original = original.replace(b"\n", b"\r\n")
+        old, new = old.replace(b"\n", b"\r\n"), new and new.replace(b"\n", b"\r\n")
+    promise = re.search(rb'  service_promise: ".*?"\r?\n', original, re.S).group(0)
+    assert promise.count(b"\\") == 5                       # the layout a save must keep
+    (ws / "company.yaml").write_bytes(original)
+    shown = company_fields(Workspace(ws))
+    r = c.post("/company", data={"csrf": csrf(c), **shown, field: typed})
+    assert r.status_code == 200 and 'id="problems"' not in r.text
+    saved = (ws / "company.yaml").read_bytes()
+    header, _nl, body = saved.partition(b"\r\n" if crlf else b"\n")
+    assert "fieldprint serve" in header.decode() and not header.endswith(b"\r")
+    assert promise in body
+    if new is None:   # a row of the QR table: the list is written anew, the rest untouched
+        start = original.index(b"  qr_codes:")
+        assert body[:start] == original[:start]
+        assert "苏州电信服务号" in body.decode() and (b"\r\n" in body[start:]) == crlf
+    else:
+        assert original.count(old) == 1 and body == original.replace(old, new)
+    assert company_fields(Workspace(ws)) == {**shown, field: typed}
+
+
+def test_a_field_added_to_the_company_goes_after_the_last(ws, c):
+    from generator.web.company import company_fields
+    original = ("# ours\ncompany:\n  name: 旧公司   # 全称\n  hotline: \"10000\"\n"
+                "  service_promise: \"第一行\\\n    第二行\"\n# the end\n").encode()
+    (ws / "company.yaml").write_bytes(original)
+    shown = company_fields(Workspace(ws))
+    assert shown["service_promise"] == "第一行第二行"
+    c.post("/company", data={"csrf": csrf(c), **shown, "website": "https://new.example"})
+    body = (ws / "company.yaml").read_bytes().split(b"\n", 1)[1]
+    assert body == original.replace(b"\n# the end", b"\n  website: https://new.example\n# the end")
 
 
 def test_a_company_file_that_cannot_be_read_is_said_and_never_saved_over(ws, c):

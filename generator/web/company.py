@@ -1,10 +1,12 @@
 """The 公司信息 page: the company section as a form, saved as WORKSPACE/company.yaml.
 
 The form shows the file as every command reads it, and a save changes only the fields whose
-text the user changed: keys the form does not show (columns, holidays, …) and fields left as
-shown stay as the file writes them (`010`, `yes`, a date), and so do the file's comments, quoting
-and key order (ruamel.yaml's round trip): the office's notes survive a save. The new file is
-validated the way every command reads it before it replaces the old one (kept in history).
+text the user changed: only their text is rewritten in the file (`_spliced`, at the places
+ruamel.yaml's composer gives), so keys the form does not show (columns, holidays, …), fields
+left as shown (`010`, `yes`, a date, a long text written over several lines), comments,
+quoting, key order and line ends stay byte for byte: the office's notes survive a save. The new
+file is validated the way every command reads it before it replaces the old one (kept in
+history).
 """
 from __future__ import annotations
 
@@ -140,24 +142,44 @@ def save_company(ws: Workspace, values: dict, uploads: dict, limits: Limits) -> 
     for stored, content in files:
         (ws.root / stored).parent.mkdir(exist_ok=True)
         ws.replace(stored, content)
+    newline = "\r\n" if "\r\n" in text else "\n"
     for code in LANGUAGES:   # the header of an earlier save, in whichever language it was
-        text = text.removeprefix("# " + in_language(code, HEADER) + "\n")
-    ws.replace("company.yaml", ("# " + _(HEADER) + "\n" + text).encode("utf-8"))
+        text = text.removeprefix("# " + in_language(code, HEADER) + newline)
+    ws.replace("company.yaml", ("# " + _(HEADER) + newline + text).encode("utf-8"))
+
+
+def _round_trip() -> YAML:
+    rt = YAML()
+    rt.preserve_quotes = True
+    rt.width = 1000
+    rt.indent(mapping=2, sequence=4, offset=2)
+    return rt
 
 
 def _edited(ws: Workspace, changes: dict) -> str:
     """company.yaml's text with `changes` made to its company section: a key set to its new
     value, removed where the value is None, `fonts` merged into the fonts there; everything else
-    (other keys, comments, quotes, order, a flat file without `company:`) as it was. A file that
-    does not read as YAML is written anew."""
-    rt = YAML()
-    rt.preserve_quotes = True
-    rt.width = 1000
-    rt.indent(mapping=2, sequence=4, offset=2)
+    (other keys, comments, quotes, order, line ends, a flat file without `company:`) as it was,
+    byte for byte (`_spliced`). A file that does not read as YAML is written anew; one whose
+    section is not a block mapping is written through ruamel.yaml's round trip."""
     try:
-        document = rt.load(ws.company_file.read_text(encoding="utf-8-sig")) \
-            if ws.company_file.is_file() else None
-    except (RoundTripError, UnicodeDecodeError):
+        with open(ws.company_file, encoding="utf-8-sig", newline="") as fh:
+            original = fh.read()
+    except FileNotFoundError:
+        original = None
+    except UnicodeDecodeError:
+        original = ""
+    if original:
+        try:
+            spliced = _spliced(original, changes)
+        except RoundTripError:
+            spliced = None
+        if spliced is not None:
+            return spliced
+    rt = _round_trip()
+    try:
+        document = rt.load(original) if original else None
+    except RoundTripError:
         document = None
     if not isinstance(document, dict):
         document = {"company": {}}
@@ -174,3 +196,79 @@ def _edited(ws: Workspace, changes: dict) -> str:
     out = io.StringIO()
     rt.dump(document, out)
     return out.getvalue()
+
+
+def _spliced(text: str, changes: dict) -> str | None:
+    """`text` with each changed key's `key: value` rewritten where it stands (a new key after
+    the section's last, a removed key's lines taken out), nothing else touched; None when the
+    company section is not a block mapping of plain keys (the caller writes the file anew).
+    Raises ruamel's YAMLError when `text` is not YAML."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+    rt = _round_trip()
+    root = rt.compose(text)
+    if not isinstance(root, MappingNode) or root.flow_style or not root.value:
+        return None
+    section = next((v for k, v in root.value if isinstance(k, ScalarNode)
+                    and k.value == "company"), root)
+    if not isinstance(section, MappingNode) or section.flow_style or not section.value:
+        return None
+    places = {k.value: (k, v) for k, v in section.value if isinstance(k, ScalarNode)}
+    indent = section.value[0][0].start_mark.column
+    newline = "\r\n" if "\r\n" in text else "\n"
+    edits: list[tuple[int, int, str]] = []
+    for key, value in changes.items():
+        if key in places:
+            k, v = places[key]
+            start, end = k.start_mark.index, _end_of(text, k, v)
+            if value is None:
+                edits.append((_line_start(text, start), _line_end(text, end), ""))
+                continue
+            pair = rt.load(text[start:end])   # the pair alone: its quoting kept on assigning
+            if key == "fonts" and isinstance(pair.get("fonts"), dict):
+                pair["fonts"].update(value)
+            else:
+                pair[key] = value
+            edits.append((start, end, _dumped(rt, pair, indent, newline)))
+        elif value is not None:
+            k, v = section.value[-1]
+            at = _line_end(text, _end_of(text, k, v))
+            before = "" if text[:at].endswith("\n") else newline
+            edits.append((at, at, before + " " * indent
+                          + _dumped(rt, {key: value}, indent, newline) + newline))
+    for start, end, new in sorted(edits, key=lambda e: e[0], reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _end_of(text: str, key, value) -> int:
+    """Where a pair's value ends in `text` (after its last character, comments excluded)."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    if isinstance(value, ScalarNode) and value.value == "" and value.style is None:
+        return text.index(":", key.end_mark.index) + 1     # `key:` with nothing after
+    while isinstance(value, (MappingNode, SequenceNode)) and not value.flow_style \
+            and value.value:
+        value = value.value[-1][1] if isinstance(value, MappingNode) else value.value[-1]
+    end = value.end_mark.index
+    while end > key.end_mark.index and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end
+
+
+def _line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def _line_end(text: str, index: int) -> int:
+    """Just after the line break ending the line of `index` (or the end of `text`)."""
+    at = text.find("\n", index)
+    return len(text) if at == -1 else at + 1
+
+
+def _dumped(rt: YAML, pair: dict, indent: int, newline: str) -> str:
+    """A mapping of one pair as ruamel.yaml writes it, its further lines indented by
+    `indent`."""
+    out = io.StringIO()
+    rt.dump(pair, out)
+    lines = out.getvalue().rstrip("\n").split("\n")
+    return newline.join([lines[0]] + [" " * indent + line if line else line
+                                      for line in lines[1:]])

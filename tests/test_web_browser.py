@@ -138,19 +138,25 @@ def test_badges_from_sheet_and_photo_zip_to_a_pdf_of_15_fronts(tmp_path, browser
         assert browser.execute_script("return arguments[0].naturalWidth", images[0]) == 384
         Select(browser.find_element(By.NAME, "side")).select_by_value("front")
         Select(browser.find_element(By.NAME, "sheet")).select_by_value("none")
-        browser.find_element(By.ID, "make-pdf").click()
-        link = wait(lambda: browser.find_elements(By.ID, "download"), timeout=120,
-                    what="the download link")[0]
-        link.click()
-        pdf = wait(lambda: [p for p in browser.downloads.glob("*.pdf")
-                            if not p.name.endswith(".crdownload")], what="the PDF")[0]
-        reader = wait(lambda: _read_pdf(pdf), what="a complete PDF")
+        pdf, reader = make_pdf(browser)
         assert len(reader.pages) == 15
         names = [row[1] for row in openpyxl.load_workbook(EXAMPLES / "staff.xlsx").active
                  .iter_rows(min_row=2, values_only=True)]
         for page, name in zip(reader.pages, names):
             text = page.extract_text()
             assert name in text and "工号" in text      # a front: name and employee ID
+
+
+def make_pdf(browser) -> tuple[Path, PdfReader]:
+    """Click 下载 PDF, wait for the job, download: the file and its pages."""
+    from selenium.webdriver.common.by import By
+    browser.find_element(By.ID, "make-pdf").click()
+    link = wait(lambda: browser.find_elements(By.ID, "download"), timeout=120,
+                what="the download link")[0]
+    link.click()
+    pdf = wait(lambda: [p for p in browser.downloads.glob("*.pdf")
+                        if not p.name.endswith(".crdownload")], what="the PDF")[0]
+    return pdf, wait(lambda: _read_pdf(pdf), what="a complete PDF")
 
 
 def _read_pdf(path: Path):
@@ -305,13 +311,7 @@ def test_phrase_cards_from_an_uploaded_phrases_yaml_to_a_pdf(tmp_path, browser):
         assert browser.execute_script("return arguments[0].naturalWidth", images[0]) == \
             round(98 / 25.4 * 130)
         browser.save_screenshot(str(tmp_path / "phrase-cards-page.png"))
-        browser.find_element(By.ID, "make-pdf").click()
-        link = wait(lambda: browser.find_elements(By.ID, "download"), timeout=120,
-                    what="the download link")[0]
-        link.click()
-        pdf = wait(lambda: [p for p in browser.downloads.glob("*.pdf")
-                            if not p.name.endswith(".crdownload")], what="the PDF")[0]
-        reader = wait(lambda: _read_pdf(pdf), what="a complete PDF")
+        pdf, reader = make_pdf(browser)
     assert len(reader.pages) == 8          # 15 people, 4 to an A4 sheet: 4 fronts, 4 backs
     text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                                   text=True, check=True).stdout.split())   # lines joined

@@ -377,3 +377,16 @@ def test_a_layout_names_and_colours_checked_beside_its_bad_values(examples_copy,
         ["mine.yaml:34:1", "mine.heigth"], ["mine.yaml:49:53", "mine.front[1].fill"],
         ["mine.yaml:61:5", "mine.front[5].size"], ["mine.yaml:101:5", "mine.front[13].text"]]
     assert "unknown colour 'blu'" in found[1] and "'person.nmae'" in found[3]
+
+
+def test_options_naming_what_is_not_there_said_with_the_data(examples_copy, cli,
+                                                            monkeypatch):
+    """--team of no one and --photos of no folder, beside a bad row: all three at once."""
+    break_staff(examples_copy, long_name=False, photo=False)
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("badges", "staff.yaml", "--team", "园区装维九班", "--photos",
+                        "nofolder", "-o", "b.pdf"))
+    assert found[0].startswith("staff.yaml:14:5: staff[1].stars: 9 is out of range")
+    assert found[1].startswith("--team 园区装维九班: nobody is in that team")
+    assert found[2] == "--photos nofolder: no such folder"
+    assert len(found) == 3, found

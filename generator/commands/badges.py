@@ -138,6 +138,19 @@ def load_for_cards(data, layout: str, **options):
     return compiled, dataset, problems
 
 
+def keep_going(problems: list[Problem], make, default):
+    """`make()`; when the input already has `problems`, a UserError it raises (--team, --photos
+    naming what is not there) is added to them, to be said in the same round, and `default`
+    is returned instead."""
+    try:
+        return make()
+    except UserError as exc:
+        if not problems:
+            raise
+        problems += exc.problems
+        return default
+
+
 def stop_with(problems: list[Problem], run=None) -> None:
     """Raise UserError with `problems` (of the layout and data, from `load_for_cards`) and, in
     the same round, what the card engine would refuse of the people who loaded (`run`, a
@@ -180,12 +193,14 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
         data, layout, missing_files=said,
         keep_valid_staff=skip_invalid)  # a wrong row refuses its person only
     company = dataset.company if problems else dataset.require_company()
-    people = sorted_people(by_team(select(dataset.staff, only, "staff", strict=not problems),
-                                   team), sort)
+    people = keep_going(problems, lambda: sorted_people(by_team(
+        select(dataset.staff, only, "staff", strict=not problems), team), sort), [])
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
+    matched = None
     if photo_dir is not None:
-        matched = match_photos(people, photo_dir, everyone=dataset.staff,
-                               also_named=dataset.left_out_names)
+        matched = keep_going(problems, lambda: match_photos(
+            people, photo_dir, everyone=dataset.staff, also_named=dataset.left_out_names), None)
+    if matched is not None:
         people = matched.people
         report_problems(matched.warnings(), prefix=warning_prefix())
         click.echo(_("matched {n} photos in {folder}").format(n=matched.matched,
@@ -202,7 +217,7 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                   skip_invalid=skip_invalid, changed_since=changed_since, manifest=manifest,
                   company_origin=dataset.company_location, jobs=jobs, what=what,
                   photo_reasons={person_id: reason.says("folder") for person_id, reason
-                                 in matched.reasons.items()} if photo_dir is not None else {})
+                                 in matched.reasons.items()} if matched is not None else {})
     stop_with(problems, run)
     result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix=warning_prefix())

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from array import array
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
@@ -422,6 +423,8 @@ class _ReadAhead:
 
 
 _ID = attrgetter("id")
+_FIELDS_SET = "__pydantic_fields_set__"
+_FIELDS_SET_OF = attrgetter(_FIELDS_SET)
 
 
 def _share_fields_sets(records: list, field_sets: dict) -> None:
@@ -430,30 +433,34 @@ def _share_fields_sets(records: list, field_sets: dict) -> None:
     memory); the models are frozen, and pydantic copies the set before changing it
     (`model_copy`), so one set per combination of fields reads the same. So do the models
     inside them (a work order's customer, appointment and materials: 864 bytes an order).
-    `field_sets` holds the shared sets of one list, by their fields."""
-    shared = None   # the last record's: most often the next one's too
-    set_field = object.__setattr__
-    kind, nested, inner = None, (), []
-    for record in records:
-        fields = record.__pydantic_fields_set__
-        if fields != shared:
-            shared = field_sets.setdefault(frozenset(fields), fields)
-        if shared is not fields:
-            set_field(record, "__pydantic_fields_set__", shared)
-        if record.__class__ is not kind:
-            kind = record.__class__
-            nested = field_sets.get(kind)
-            if nested is None:   # the fields that can hold models, once per model
-                nested = field_sets[kind] = tuple(
-                    name for name, info in kind.model_fields.items()
-                    if _holds_models(info.annotation))
-        if nested:
-            values = record.__dict__
-            for name in nested:
-                value = values.get(name)
+    `field_sets` holds the shared sets of one list, by their fields. Records that all give
+    the same fields (a register's, most often) are given their set by one `map`, without a
+    Python loop per record."""
+    sets = list(map(_FIELDS_SET_OF, records))
+    if sets and sets.count(sets[0]) == len(sets):   # all give the same fields (compared in C)
+        shared = field_sets.setdefault(frozenset(sets[0]), sets[0])
+        deque(map(object.__setattr__, records, repeat(_FIELDS_SET), repeat(shared)), 0)
+    else:
+        shared = None   # the last record's: most often the next one's too
+        for record, fields in zip(records, sets):
+            if fields != shared:
+                shared = field_sets.setdefault(frozenset(fields), fields)
+            if shared is not fields:
+                object.__setattr__(record, _FIELDS_SET, shared)
+    inner: list = []
+    kinds = dict.fromkeys(map(type, records))   # in the order they come
+    for kind in kinds:
+        nested = field_sets.get(kind)
+        if nested is None:   # the fields that can hold models, once per model
+            nested = field_sets[kind] = tuple(
+                name for name, info in kind.model_fields.items()
+                if _holds_models(info.annotation))
+        of_kind = records if len(kinds) == 1 else [r for r in records if r.__class__ is kind]
+        for name in nested:   # None and [] left out in C: most records have none inside
+            for value in filter(None, map(attrgetter(name), of_kind)):
                 if value.__class__ is list:
                     inner.extend(value)
-                elif value is not None:
+                else:
                     inner.append(value)
     if inner:
         _share_fields_sets([m for m in inner if isinstance(m, BaseModel)], field_sets)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import deque
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -162,9 +165,7 @@ def _file(value: Any, info: ValidationInfo) -> Any:
     if not isinstance(value, (str, Path)):
         raise ValueError(_("should be a file path"))
     context = info.context or {}
-    path = Path(value)
-    if not path.is_absolute():
-        path = Path(context.get("base", ".")) / path
+    path = Path(context.get("base", "."), value)   # an absolute value stays as it is
     if context.get("missing_files", "error") != "ignore" and not path.is_file():
         why = (_("is a folder, not a file: {path}") if path.is_dir()
                else _("file not found: {path}")).format(path=value)
@@ -492,22 +493,54 @@ def clean_list_validator(model: type[Model]):
     """
     validator = _clean_validators.get(model)
     if validator is None:
-        from pydantic_core import SchemaValidator, core_schema
         if not model.__pydantic_complete__:   # built when first used (defer_build)
             model.model_rebuild()
         whole = _without_cleaners(model.__pydantic_core_schema__)
         validator = _clean_validators[model] = _DatesLater.of(
-            SchemaValidator(core_schema.list_schema(whole)), whole)
+            _list_validator(whole), whole)
     return validator
+
+
+def _list_validator(schema: dict):
+    """A pydantic-core validator of a list of `schema`, this schema itself. pydantic-core
+    validates a 'model' node by its class's own validator when that class is complete (its
+    'prebuilt' validator, unless that one starts with an after- or wrap-validator), which
+    would silently put back the Python cleaners taken out here (a staff list and the checks
+    of each item went through them): while it is built, the classes of its model nodes are
+    marked incomplete, then complete again. Built once per model and process
+    (clean_list_validator)."""
+    from pydantic_core import SchemaValidator, core_schema
+    classes = [cls for cls in dict.fromkeys(_model_classes(schema))
+               if cls.__dict__.get("__pydantic_complete__") is True]
+    try:
+        for cls in classes:
+            type.__setattr__(cls, "__pydantic_complete__", False)
+        return SchemaValidator(core_schema.list_schema(schema))
+    finally:
+        for cls in classes:
+            type.__setattr__(cls, "__pydantic_complete__", True)
+
+
+def _model_classes(schema: Any):
+    """The class of every 'model' node in a core schema."""
+    if isinstance(schema, list):
+        for item in schema:
+            yield from _model_classes(item)
+    elif isinstance(schema, dict):
+        if schema.get("type") == "model":
+            yield schema["cls"]
+        for value in schema.values():
+            yield from _model_classes(value)
 
 
 class _DatesLater:
     """`validate_python` as the validator `whole`'s, for a model whose own fields read dates
     from text (`_date`, `_month_or_date`: a Python call per value, a register's 'manufactured:
     2023-05' in every record): a first validator (`first`) takes such text as it is, and
-    runs neither them nor the model's after-validators (`after`); then one loop over the
-    models reads each distinct text once with the same function, writes the date in its
-    field, and runs the after-validators. When a text is no date, or an after-validator
+    runs neither them nor the model's after-validators (`after`); then, a field at a time
+    over all the models (map, not a Python loop per model), each distinct text is read once
+    with the same function and the dates written in their field, and the after-validators
+    run on every model. When a text is no date, or an after-validator
     refuses, the records go through `whole`, which says so as before. Held to the model by
     tests/test_validation_routes.py, like `whole`."""
 
@@ -520,7 +553,6 @@ class _DatesLater:
     def of(cls, whole, schema: dict):
         """`whole` itself when the model (its core `schema`, cleaners tried after strict
         forms) has no such field, or an after-validator that takes more than the model."""
-        from pydantic_core import SchemaValidator, core_schema
         after = []
         while schema.get("type") == "function-after":
             if schema["function"]["type"] != "no-info":
@@ -552,30 +584,35 @@ class _DatesLater:
             return whole
         model = {**schema, "schema": {**schema["schema"],
                                       "fields": {**schema["schema"]["fields"], **first}}}
-        return cls(whole, SchemaValidator(core_schema.list_schema(model)), fields, after)
+        return cls(whole, _list_validator(model), fields, after)
 
     def validate_python(self, records: list, context: dict | None = None) -> list:
         warnings = (context or {}).get("warnings")
         before = len(warnings) if warnings is not None else 0
         valid = self.first.validate_python(records, context=context)
-        fields = [(name, clean, {}) for name, clean in self.fields]  # each text read once
+        # each field of every model at once, without a Python loop over the models: a
+        # register's 100,000 items have a handful of distinct texts in a field
+        values = list(map(_DICT, valid))
         try:
-            for record in valid:
-                values = record.__dict__
-                for name, clean, read in fields:
-                    text = values[name]
-                    if text.__class__ is str:
-                        day = read.get(text, read)
-                        if day is read:
-                            day = read[text] = clean(text)
-                        values[name] = day
-                for check in self.after:
-                    check(record)
+            for name, clean in self.fields:
+                texts = list(map(itemgetter(name), values))
+                read = {text: clean(text) for text in set(texts) if text.__class__ is str}
+                if None in read.values():   # '' is no date: the model refuses it
+                    raise ValueError(name)
+                if read:
+                    deque(map(dict.__setitem__, values, repeat(name),
+                              map(read.get, texts, texts)), 0)
+            for check in self.after:
+                deque(map(check, valid), 0)
         except ValueError:
             if warnings is not None:   # said again by `whole`
                 del warnings[before:]
             return self.whole.validate_python(records, context=context)
         return valid
+
+
+_DICT = attrgetter("__dict__")
+_BUILTIN_FACTORY = {empty_list: list, empty_dict: dict}
 
 
 # Text that `_not_scientific` surely lets through, as a pattern pydantic-core checks without
@@ -585,11 +622,15 @@ _NOT_SCIENTIFIC = r"^(?:[^+\-0-9]|[^eE]*$)"
 
 
 def _without_cleaners(schema: Any) -> Any:
-    """The schema with a strict, Python-free first choice before each cleaning validator."""
+    """The schema with a strict, Python-free first choice before each cleaning validator, and
+    the builtin itself as the default factory of a list or mapping field (`empty_list` is a
+    Python call per record; pydantic-core calls `list` without one)."""
     if isinstance(schema, list):
         return [_without_cleaners(s) for s in schema]
     if not isinstance(schema, dict):
         return schema
+    if schema.get("type") == "default" and schema.get("default_factory") in _BUILTIN_FACTORY:
+        schema = {**schema, "default_factory": _BUILTIN_FACTORY[schema["default_factory"]]}
     if schema.get("type") == "function-after" and \
             schema["function"]["function"] is _not_scientific:
         inner = _without_cleaners(schema["schema"])

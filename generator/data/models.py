@@ -619,18 +619,30 @@ _BUILTIN_FACTORY = {empty_list: list, empty_dict: dict}
 # Python: it does not start with a sign or digit, or it has no E. An identifier of a big
 # register (E-000123, SZ10023, 00123) is checked so; the rest goes through the function.
 _NOT_SCIENTIFIC = r"^(?:[^+\-0-9]|[^eE]*$)"
+# A phone number that `_phone_like` surely takes without a word (a mobile number of 11 digits
+# and nothing else), checked so by pydantic-core; any other goes through the function.
+_SURE_MOBILE = r"^1[3-9][0-9]{9}$"
 
 
 def _without_cleaners(schema: Any) -> Any:
-    """The schema with a strict, Python-free first choice before each cleaning validator, and
-    the builtin itself as the default factory of a list or mapping field (`empty_list` is a
-    Python call per record; pydantic-core calls `list` without one)."""
+    """The schema with a strict, Python-free first choice before each cleaning validator (and
+    before `_phone_like`, for a plain mobile number), and the builtin itself as the default
+    factory of a list or mapping field (`empty_list` is a Python call per record;
+    pydantic-core calls `list` without one)."""
     if isinstance(schema, list):
         return [_without_cleaners(s) for s in schema]
     if not isinstance(schema, dict):
         return schema
     if schema.get("type") == "default" and schema.get("default_factory") in _BUILTIN_FACTORY:
         schema = {**schema, "default_factory": _BUILTIN_FACTORY[schema["default_factory"]]}
+    if schema.get("type") == "function-after" and schema["function"]["function"] is _phone_like:
+        inner = _without_cleaners(schema["schema"])
+        as_before = {**schema, "schema": inner}
+        first = inner["choices"][0] if inner.get("type") == "union" else {}
+        if first.get("type") != "str" or first.get("pattern") != _NOT_SCIENTIFIC:
+            return as_before
+        return {"type": "union", "choices": [{**first, "pattern": _SURE_MOBILE}, as_before],
+                "mode": "left_to_right"}
     if schema.get("type") == "function-after" and \
             schema["function"]["function"] is _not_scientific:
         inner = _without_cleaners(schema["schema"])

@@ -270,16 +270,15 @@ def assess(items: Iterable[EquipmentItem], as_of: dt.date,
     the loading problems of some items, by their index in `items` (records kept apart by
     `load_dataset(keep_incomplete=True)`, assessed on what could be read: see the module's
     docstring). Linear in the register's size."""
-    items = list(items)
-    flagged = flagged or {}
-    found = [flagged.get(n, ()) for n in range(len(items))] if flagged else None
+    found = None   # the problems of each item kept, when some are flagged
+    if flagged:
+        items = list(items)
+        found = [flagged.get(n, ()) for n in range(len(items))]
+        found = [f for f, item in zip(found, items) if (made := item.manufactured) is None
+                 or made <= as_of or not made_after(item, as_of)]
     # made on or before as_of (or no date): no call to made_after, which says so first
-    keep = [(made := item.manufactured) is None or made <= as_of
-            or not made_after(item, as_of) for item in items]
-    if not all(keep):
-        items = [item for item, kept in zip(items, keep) if kept]
-        if found is not None:
-            found = [f for f, kept in zip(found, keep) if kept]
+    items = [item for item in items if (made := item.manufactured) is None or made <= as_of
+             or not made_after(item, as_of)]
     batch_checks = [c for c in batch_checks if c.date <= as_of]
     failures = batch_failures(items, as_of, batch_checks)
     samples = batch_samples(batch_checks) if policy.batch_checks_extend else {}
@@ -296,7 +295,7 @@ def assess(items: Iterable[EquipmentItem], as_of: dt.date,
     out = []
     for n, item in enumerate(items):
         problems = found[n] if found is not None else ()
-        key = None if problems else _plain_key(item, failures, samples)
+        key = _plain_key(item, failures, samples) if not problems else None
         if key is not None:
             known = assessed.get(key)
             if known is not None:

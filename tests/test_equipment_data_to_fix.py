@@ -211,3 +211,45 @@ def test_a_reason_names_the_place_as_the_user_wrote_it_in_both_languages(cli, tm
         line = next(x for x in out.splitlines() if x.startswith("H-1 "))
         assert "checks[1].result: " in line and "eq.yaml:8:42" in line
         assert "equipment[1]" not in line
+
+
+# ------------------------------------------------------------------ a batch check's values
+BATCH = """\
+equipment:
+  - {id: H-1, kind: helmet, batch: B1, manufactured: 2024-01-10}
+  - {id: H-2, kind: helmet, batch: B1, manufactured: 2025-01-10}
+  - {id: H-3, kind: helmet, batch: B2, manufactured: 2025-01-10}
+batch_checks:
+  - {batch: B1, kind: helmet, date: 2026-06-01, type: test, result: %s}
+"""
+
+
+def test_an_unreadable_batch_check_flags_its_batch_and_hides_nothing(cli, tmp_path):
+    """Its result unreadable: the report is made; B1's sample cannot be trusted to extend or
+    to leave them fine, so H-1 (overdue by its life) stays overdue with data to fix and H-2
+    (fine by its life) is 数据有误; B2 is untouched; the problem is warned with its line."""
+    data = write(tmp_path, BATCH % "合格了")
+    result = cli("equipment", data, "--as-of", AS_OF, "--format", "json")
+    assert result.code == 0, result
+    found = {i["id"]: i for i in json.loads(result.out)["items"]}
+    assert (found["H-1"]["status"], found["H-2"]["status"], found["H-3"]["status"]) == (
+        "overdue", "invalid", "ok")
+    assert found["H-1"]["problems"][0]["field"] == "batch_checks[1].result"
+    assert found["H-3"]["problems"] == []
+    assert "eq.yaml:6:" in result.err and "batch_checks[1].result" in result.err
+
+
+def test_a_failing_batch_check_of_unreadable_type_still_scraps_its_batch(cli, tmp_path):
+    data = write(tmp_path, (BATCH % "不合格").replace("type: test", "type: 抽样"))
+    found = items(cli, data)
+    assert found["H-1"]["status"] == found["H-2"]["status"] == "scrapped"
+    assert found["H-2"]["problems"] and found["H-3"]["status"] == "ok"
+
+
+def test_a_batch_check_naming_no_readable_batch_is_said_and_flags_nobody(cli, tmp_path):
+    data = write(tmp_path, (BATCH % "pass").replace("batch: B1, kind: helmet, date",
+                                                     "batch: [B1], kind: helmet, date"))
+    result = cli("equipment", data, "--as-of", AS_OF, "--format", "json")
+    assert result.code == 0, result
+    assert "batch_checks[1].batch" in result.err
+    assert not any(i["problems"] for i in json.loads(result.out)["items"])

@@ -108,7 +108,8 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
         report_problems(dataset.refused_staff, prefix=_(
             "warning (person left out of the staff list; their items are listed under "
             "their staff id): "))
-    incomplete = [p for _pos, _item, problems in dataset.incomplete for p in problems]
+    incomplete = [p for _pos, _item, problems in dataset.incomplete for p in problems] + [
+        p for _check, problems in dataset.incomplete_batch_checks for p in problems]
     if incomplete:
         report_problems(incomplete, prefix=_(
             "warning (data to fix; the item is assessed on what can be read): "))

@@ -43,6 +43,10 @@ class Dataset:
     # holder not on the staff list), kept aside for the report's `invalid` section:
     # [(their place among `equipment`, a stand-in item with what could be read, problems)]
     incomplete: list[tuple[int, EquipmentItem, list[Problem]]] = field(default_factory=list)
+    # and the batch checks that did not validate: [(a stand-in with the values that could be
+    # read, None for the others: `salvage_batch_check`, problems)]
+    incomplete_batch_checks: list[tuple[BatchCheck, list[Problem]]] = field(
+        default_factory=list)
     # load_dataset(keep_valid_staff=True): the problems of the staff records left out, and
     # the ids and names they give (a photo named so is theirs, not unused)
     refused_staff: list[Problem] = field(default_factory=list)
@@ -491,7 +495,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     say, and said with the other problems when there are some).
     keep_incomplete: an equipment record with a problem of its own (no dates, a holder not
     on the staff list ...) does not stop the load: it goes to `Dataset.incomplete` with its
-    problems (the safety report lists it as invalid). Problems of files and of other
+    problems (the safety report assesses it on what can be read); a batch check with one
+    goes to `Dataset.incomplete_batch_checks`. Problems of files and of other
     sections still raise. keep_valid_staff: likewise, a staff record with a problem of its own
     is left out, its problems in `Dataset.refused_staff` (the web previews the others).
     `table_options` go to the spreadsheet reader (sheet, header row)."""
@@ -505,7 +510,7 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     data = Dataset(files=paths, warnings=table_warnings,
                    read=list(dict.fromkeys([*paths, *beside])))
     _validate_single(data, collected, missing_files, problems)
-    kept_apart = {"equipment"} if keep_incomplete else set()
+    kept_apart = {"equipment", "batch_checks"} if keep_incomplete else set()
     if keep_valid_staff:
         kept_apart.add("staff")
     _build_lists(data, collected, read_ahead, missing_files, kept_apart, problems)
@@ -515,7 +520,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
         data.missing, problems = problems, []
     if problems:  # with the warnings, and what was kept apart: the load stops all the same
         kept = data.refused_staff + [p for _pos, _item, found in data.incomplete
-                                     for p in found]
+                                     for p in found] + [
+            p for _check, found in data.incomplete_batch_checks for p in found]
         raise DataProblems(_in_reading_order(problems + kept) if kept else problems,
                            data.warnings, partial=data)
     return data
@@ -846,6 +852,9 @@ class _ListBuilder:
             if own is not None and section == "equipment":
                 self.data.incomplete.append((len(self.out), salvage(raw, index, self.context),
                                              in_reading_order(own)))
+            elif own is not None and section == "batch_checks":
+                self.data.incomplete_batch_checks.append(
+                    (salvage_batch_check(raw, self.context), in_reading_order(own)))
             elif own is not None:   # a person left out (keep_valid_staff)
                 self.leave_out(raw, raw_id, own)
             return
@@ -1003,6 +1012,31 @@ def salvage(raw: Any, index: int, context: dict) -> EquipmentItem:
             checks.insert(at, check)
         item = item.model_copy(update={"checks": checks})
     return item
+
+
+_STAND_INS = {"batch": "?", "kind": "helmet", "date": _dt.date(2000, 1, 1), "type": "test",
+              "result": "pass", "sampled": None, "note": None}
+
+
+def salvage_batch_check(raw: Any, context: dict) -> BatchCheck:
+    """A batch check that did not validate, as a `BatchCheck` holding each value that can be
+    read and None for the others (issue 19: the report flags its batch's items, and a
+    failure still scraps the batch)."""
+    if not isinstance(raw, dict):
+        return BatchCheck.model_construct(**dict.fromkeys(_STAND_INS))
+    quiet = {**context, "warnings": []}
+    try:
+        BatchCheck.model_validate(raw, context=quiet)
+        bad: set = set()
+    except ValidationError as exc:
+        bad = {e["loc"][0] if e["loc"] else None for e in exc.errors(include_url=False)}
+    given = {k: v for k, v in raw.items() if k in _STAND_INS and k not in bad}
+    try:
+        read = BatchCheck.model_validate({**_STAND_INS, **given}, context=quiet)
+    except ValidationError:   # a check of the whole record: nothing to go on
+        return BatchCheck.model_construct(**dict.fromkeys(_STAND_INS))
+    return BatchCheck.model_construct(**{k: getattr(read, k) if k in given else None
+                                         for k in _STAND_INS})
 
 
 def _failing_check(raw: dict, context: dict) -> Check | None:

@@ -134,11 +134,19 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
     """Assess a loaded Dataset's register, its batch checks, and the records kept aside as
     incomplete (`load_dataset(keep_incomplete=True)`), in their place in the register: each
     assessed on what could be read of it, its problems in `Status.problems` (see
-    `rules.assess`)."""
+    `rules.assess`). A batch check kept aside gives its problems to every item of its kind
+    and batch (their status cannot rest on their batch's sample), and, failing, still
+    scraps the batch; one whose batch or kind cannot be read names no item (the command
+    and the web page say its problems)."""
     from .rules import assess
     register = dataset.equipment
     items, flagged = register, None
-    if dataset.incomplete:
+    checks, by_batch = dataset.batch_checks, _unreadable_batch_checks(dataset, as_of)
+    if by_batch:   # a failure scraps its batch whatever else cannot be read
+        checks = checks + [c for c, _problems in dataset.incomplete_batch_checks
+                           if c.date is not None and c.result == "fail"
+                           and (c.kind, c.batch) in by_batch]
+    if dataset.incomplete or by_batch:
         items, flagged = [], {}
         start = 0
         for position, item, problems in dataset.incomplete:   # positions: in `register`
@@ -147,11 +155,28 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
             flagged[len(items)] = problems
             items.append(item)
         items.extend(register[start:])
-    statuses = assess(items, as_of, policy, dataset.batch_checks, flagged)
+        if by_batch:
+            for n, item in enumerate(items):
+                more = by_batch.get((item.kind, item.batch))
+                if more:
+                    flagged[n] = [*flagged.get(n, ()), *more]
+    statuses = assess(items, as_of, policy, checks, flagged)
     return Report(as_of, statuses, policy,
                   {p.id: p for p in dataset.staff}, dataset.company,
                   lambda section, record_id: dataset.origins.get((section, record_id)),
                   len(items) - len(statuses))   # assess leaves out those made_after
+
+
+def _unreadable_batch_checks(dataset, as_of: dt.date) -> dict[tuple[str, str], list]:
+    """(kind, batch) -> the problems of the batch checks of that batch kept aside (one
+    dated after `as_of` had not happened yet)."""
+    out: dict[tuple[str, str], list] = {}
+    for check, problems in getattr(dataset, "incomplete_batch_checks", ()):
+        if check.batch is None or check.kind is None or (
+                check.date is not None and check.date > as_of):
+            continue
+        out.setdefault((check.kind, check.batch), []).extend(problems)
+    return out
 
 
 # ---------------------------------------------------------------------------------- JSON

@@ -41,7 +41,8 @@ def _load(ws: Workspace, as_of: dt.date | None):
     if not dataset.equipment and not dataset.incomplete:
         raise UserError(_("no equipment register yet: upload the register (台账)"))
     warnings = dataset.refused_staff + [p for _pos, _item, problems in dataset.incomplete
-                                        for p in problems]
+                                        for p in problems] + [
+        p for _check, problems in dataset.incomplete_batch_checks for p in problems]
     return build_report(dataset, as_of or today(), DEFAULT_POLICY), warnings
 
 

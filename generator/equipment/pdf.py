@@ -185,7 +185,8 @@ class TeamRows(Sequence):
 
 def _team_rows(report: Report, holders: list[dict], fill: dict[str, str],
                texts: dict) -> Iterator[dict[str, str]]:
-    """The rows of one team's table: its holders' items, the holder named on the first."""
+    """The rows of one team's table: its holders' items, the holder named on every row (a
+    posted sheet is read a row at a time: a blank holder cell read as 'no holder')."""
     as_of = report.as_of
     for holder in holders:
         who = (f"{holder['name']}（{holder['holder']}）" if holder["name"]
@@ -206,7 +207,6 @@ def _team_rows(report: Report, holders: list[dict], fill: dict[str, str],
                 "days_left": "" if due is None else _text(texts, (due - as_of).days),
                 "in_service_days": "" if days is None else _text(texts, days),
                 "action": action_zh(s), "reason": s.reason_zh or ""}
-            who = ""
 
 
 def _text(texts: dict, value: dt.date | int) -> str:

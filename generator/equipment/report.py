@@ -38,6 +38,13 @@ ACTION_WORDS = {("test", "helmet"): _lp("to do", "spot-check test"),
                 ("test", "insulated_shoes"): _lp("to do", "preventive test"),
                 ("replace", "helmet"): _lp("to do", "replace"),
                 ("replace", "insulated_shoes"): _lp("to do", "replace")}
+# An item in order (or not yet in service) has its action due on its due date, not now: said
+# as such ('到期抽检'), so that a posted sheet never reads as if a check were needed today.
+LATER_WORDS = {("test", "helmet"): _lp("to do", "spot-check test when due"),
+               ("test", "insulated_shoes"): _lp("to do", "preventive test when due"),
+               ("replace", "helmet"): _lp("to do", "replace when due"),
+               ("replace", "insulated_shoes"): _lp("to do", "replace when due")}
+LATER = frozenset({"ok", "not_in_service"})   # statuses whose action is due later
 STATUS_EN = {k: in_language("en", w) for k, w in STATUS_WORDS.items()}
 STATUS_ZH = {k: in_language("zh", w) for k, w in STATUS_WORDS.items()}
 KIND_EN = {k: in_language("en", w) for k, w in KIND_WORDS.items()}
@@ -74,8 +81,10 @@ def kind_word(kind: str, code: str | None = None) -> str:
 
 
 def action_in(status: Status, code: str | None = None) -> str:
-    """What to do about an item (spot-check test, replace …), in language `code`."""
-    word = ACTION_WORDS.get((status.action, status.kind))
+    """What to do about an item (spot-check test, replace …), in language `code`: for an item
+    in order, what to do on its due date ('spot-check test when due', 到期抽检)."""
+    words = LATER_WORDS if status.status in LATER else ACTION_WORDS
+    word = words.get((status.action, status.kind))
     return in_language(code or language(), word) if word is not None else (status.action or "")
 
 
@@ -244,7 +253,7 @@ def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[t
     people = report.people
     holders: dict[str | None, tuple[str, str]] = {None: ("", "")}  # holder -> (name, team)
     reasons: dict[tuple, tuple[str, str]] = {(): ("", "")}         # why -> (English, Chinese)
-    actions: dict[tuple, str] = {}                                  # (action, kind) -> 中文
+    actions: dict[tuple, str] = {}                          # (action, kind, later) -> 中文
     for s in (urgent_first(report.statuses) if statuses is None else statuses):
         item = s.item
         holder = item.holder
@@ -260,9 +269,10 @@ def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[t
         due = s.due
         days = s.in_service_days
         action = s.action
-        to_do = actions.get((action, item.kind))
+        said = (action, item.kind, s.status in LATER)
+        to_do = actions.get(said)
         if to_do is None:
-            to_do = actions[(action, item.kind)] = action_zh(s)
+            to_do = actions[said] = action_zh(s)
         yield (item.id, item.kind, holder or "", person[0], person[1], item.batch or "",
                s.status, due.isoformat() if due else "", str((due - as_of).days) if due else "",
                s.basis, "" if days is None else str(days), action or "", reason[0],

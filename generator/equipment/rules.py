@@ -17,6 +17,11 @@ Rules (every number comes from `Policy`):
 - Batch checks (`batch_checks`, 批次抽检): a sample decides for its batch (抽查/抽验). A passing
   test counts for every item of that kind and batch as the item's own passing test would
   (policy `batch_checks_extend: false` switches that off); a failing check scraps the batch.
+  A helmet's own spot-check test is such a sample too, in both directions (standard 002:
+  "对到期的安全帽,进行抽查测试,合格后方可继续使用,以后每年抽验一次,抽验不合格则该批安全帽即
+  报废"): a passing one counts for the other helmets of its batch as a batch check would
+  (`ItemSample`, its reason naming the helmet tested), a failing one scraps the batch.
+  Insulated shoes' preventive tests are of each pair: they count for that pair only.
 - `retired` scraps an item from that date. Records (checks, retirement) dated after the as-of
   date are ignored, as if they had not happened yet; an item manufactured after the as-of date
   did not exist that day and is left out (`made_after`).
@@ -39,6 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -97,6 +103,8 @@ REASONS = {
     "shoes_tested": N_("{0} months after the passing preventive test on {1}"),
     "not_in_service": N_("goes into service on {0}"),
     "batch_extended": N_("{0} months after the passing spot-check test of batch {2} on {1}"),
+    "batch_item_extended": N_("{0} months after the passing spot-check test of batch {2} "
+                              "(helmet {3}, {1})"),
     "shoes_batch_tested": N_("{0} months after the passing preventive test of batch {2} on {1}"),
     "in_stock": N_("in stock, not issued: the {0}-month test period starts when worn"),
     "life_earliest": N_("end of the {0}-month life counted from its earliest recorded date "
@@ -281,7 +289,8 @@ def assess(items: Iterable[EquipmentItem], as_of: dt.date,
              or not made_after(item, as_of)]
     batch_checks = [c for c in batch_checks if c.date <= as_of]
     failures = batch_failures(items, as_of, batch_checks)
-    samples = batch_samples(batch_checks) if policy.batch_checks_extend else {}
+    samples = (batch_samples(batch_checks, item_samples(items, as_of))
+               if policy.batch_checks_extend else {})
     # the same reasons, due dates and day counts recur on many items: one object each for
     # the run (a 500,000-item register: ~60 MB), as assess_one made them
     shared: dict = {}
@@ -329,11 +338,42 @@ def _plain_key(item: EquipmentItem, failures: dict, samples: dict) -> tuple | No
     return (item.kind, item.manufactured, item.in_service, item.holder is None)
 
 
-def batch_samples(batch_checks: Iterable) -> dict[tuple[str, str], list]:
-    """(kind, batch) -> the passing batch tests, oldest first: each counts for every item of
-    that kind and batch as its own passing test would."""
+@dataclass(frozen=True, slots=True)
+class ItemSample:
+    """A helmet's own passing spot-check test, as a sample of its batch (抽查): it counts for
+    the batch's other helmets as a batch check would. `item`: the id of the helmet tested."""
+
+    batch: str
+    date: dt.date
+    item: str
+    kind: str = "helmet"
+    type: str = "test"
+    result: str = "pass"
+
+
+def item_samples(items: Iterable[EquipmentItem], as_of: dt.date) -> list[ItemSample]:
+    """The passing spot-check tests of helmets with a batch, up to the as-of date, each as a
+    sample of its batch (one not before the helmet was made: one dated before extends
+    nothing, see `Contradiction`)."""
+    out = []
+    for item in items:
+        if item.kind != "helmet" or item.batch is None or not item.checks:
+            continue
+        made = item.manufactured
+        for check in item.checks:
+            if (check.type == "test" and check.result == "pass" and check.date <= as_of
+                    and (made is None or check.date >= made)):
+                out.append(ItemSample(item.batch, check.date, item.id))
+    return out
+
+
+def batch_samples(batch_checks: Iterable, samples: Iterable[ItemSample] = ()
+                  ) -> dict[tuple[str, str], list]:
+    """(kind, batch) -> the passing batch tests (and `samples`, helmets' own passing tests),
+    oldest first: each counts for every item of that kind and batch as its own passing test
+    would."""
     out: dict[tuple[str, str], list] = {}
-    for check in batch_checks:
+    for check in itertools.chain(batch_checks, samples):
         if check.type == "test" and check.result == "pass":
             out.setdefault((check.kind, check.batch), []).append(check)
     for tests in out.values():
@@ -448,7 +488,8 @@ def _reading(item: EquipmentItem, as_of: dt.date, policy: Policy,
         sample = samples.get((item.kind, item.batch))
         if sample:
             tests = [c for c in checks if c.type == "test" and c.result == "pass"]
-            tests += [c for c in sample if made is None or c.date >= made]
+            tests += [c for c in sample if (made is None or c.date >= made)
+                      and getattr(c, "item", None) != item.id]   # its own: in `checks`
             tests.sort(key=_check_date)
     if failed is not None or batch_fail is not None or retired is not None:
         return _scrapped(item, as_of, basis, failed, batch_fail, retired)
@@ -466,6 +507,8 @@ def _reading(item: EquipmentItem, as_of: dt.date, policy: Policy,
                 if check.type == "test" and check.result == "pass" and check.date >= due - window:
                     due = add_months(check.date, extra)
                     why = (("extended", extra, check.date) if not hasattr(check, "batch")
+                           else ("batch_item_extended", extra, check.date, check.batch,
+                                 check.item) if isinstance(check, ItemSample)
                            else ("batch_extended", extra, check.date, check.batch))
         action = "test" if policy.extend_by_test else "replace"
     else:

@@ -423,8 +423,8 @@ def test_a_register_assessed_whole_gives_each_items_own_status_with_shared_value
     whole = assess(items, as_of, DEFAULT_POLICY, batch_checks)
     kept = [it for it in items if not (it.manufactured and it.manufactured > as_of)]
     failures = batch_failures(kept, as_of, batch_checks)
-    from generator.equipment.rules import batch_samples
-    samples = batch_samples(batch_checks)
+    from generator.equipment.rules import batch_samples, item_samples
+    samples = batch_samples(batch_checks, item_samples(kept, as_of))
     names = [f.name for f in fields(whole[0])]
     assert len(whole) == len(kept) > 500
     for status, it in zip(whole, kept):
@@ -473,13 +473,14 @@ def test_items_that_agree_on_what_decides_them_are_assessed_as_each_alone(regist
     assess_one says of its item alone."""
     from dataclasses import fields
 
-    from generator.equipment.rules import batch_samples, made_after
+    from generator.equipment.rules import batch_samples, item_samples, made_after
     items, batch_checks = register
     whole = assess(items, as_of, policy, batch_checks)
     kept = [it for it in items if not made_after(it, as_of)]
     checks = [c for c in batch_checks if c.date <= as_of]
     failures = batch_failures(kept, as_of, checks)
-    samples = batch_samples(checks) if policy.batch_checks_extend else {}
+    samples = (batch_samples(checks, item_samples(kept, as_of))
+               if policy.batch_checks_extend else {})
     assert len(whole) == len(kept)
     for status, it in zip(whole, kept):
         alone = assess_one(it, as_of, policy, failures, samples)

@@ -193,8 +193,9 @@ def header_parts(layout: FormLayout, ts: Typesetter, ctx: dict) -> HeaderParts:
 
 
 def layout_record(layout: FormLayout, record: Record, fonts: FontSet,
-                  cache: RunCache | None = None) -> Document:
+                  cache: RunCache | None = None, before: int = 0) -> Document:
     """One record laid out into pages (no drawing): positions in mm, page count, problems.
+    `before`: the pages of the PDF before it (a footer's `file_page`).
 
     `cache`: what the records of one batch share (generator.form.cache); a new one when not
     given. Raises UserError (naming the record) when a layout value fails for it."""
@@ -205,7 +206,7 @@ def layout_record(layout: FormLayout, record: Record, fonts: FontSet,
                     record.label, record.location, cache)
     try:
         parts = header_parts(layout, ts, record.context)
-        return layout_document(layout, record.context, ts, parts)
+        return layout_document(layout, record.context, ts, parts, before=before)
     except UserError as exc:
         if not record.label:
             raise
@@ -219,8 +220,10 @@ def _documents(layout: FormLayout, records: Iterable[Record], fonts: FontSet,
                strict: bool) -> Iterator[Document]:
     from .cache import RunCache
     cache = RunCache()
+    before = 0    # pages of the documents before: their count is known before they are drawn
     for record in records:
-        doc = layout_record(layout, record, fonts, cache)
+        doc = layout_record(layout, record, fonts, cache, before)
+        before += doc.page_count
         result.documents += 1
         result.problems.extend(doc.problems)
         if doc.unprintable:

@@ -291,9 +291,10 @@ def next_header(ts: Typesetter, geo: Geometry, spec: m.Header, parts: HeaderPart
 
 
 def footer(ts: Typesetter, geo: Geometry, spec: m.Footer, text: str, page: int, pages: int,
-           ops: list) -> None:
+           ops: list, ctx: dict | None = None, file_page: int | None = None) -> None:
     """Lay out the footer (rule, `text`, 'page N of M') of page `page` of `pages` into `ops`; the
-    text is shortened to the room left beside the page numbers."""
+    text is shortened to the room left beside the page numbers. With the layout's own
+    `numbers` wording, that over `ctx` and the page numbers (`file_page`: in the whole PDF)."""
     style = ts.style
     x0, width = geo.left, geo.width
     rule = geo.page_h - geo.bottom + 4.0
@@ -302,7 +303,11 @@ def footer(ts: Typesetter, geo: Geometry, spec: m.Footer, text: str, page: int, 
     ops.append((LINE, x0, rule, x0 + width, rule, 0.4, style.border))
     right_w = 0.0
     if spec.page_numbers:
-        numbers = Fixed(f"第 {page} 页 / 共 {pages} 页")  # the same on most pages
+        if spec.numbers is not None:
+            numbers = ts.value(spec.numbers, {**(ctx or {}), "page": page, "pages": pages,
+                                              "file_page": file_page or page}, "footer")
+        else:
+            numbers = Fixed(f"第 {page} 页 / 共 {pages} 页")  # the same on most pages
         ops.append((TEXT, x0 + width, base, numbers, size, False, style.text, "r", 0.0))
         right_w = ts.width(numbers, size) + 4
     if text:
@@ -331,12 +336,14 @@ STREAM_PIECES = 2000   # a document of more pieces (table rows...) is laid out s
 
 
 def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
-                    header_parts: HeaderParts, streamed: bool | None = None) -> Document:
+                    header_parts: HeaderParts, streamed: bool | None = None,
+                    before: int = 0) -> Document:
     """One record's document. `streamed` (default: when it has more than STREAM_PIECES
     pieces, say a team's 80,000 items): its pages are counted first (pieces placed without
     their ops), then made one at a time as `pages` is iterated, each let go once drawn, so a
     document of any length takes the memory of one page. The pages are the same either way
-    (tests/test_form_chunks.py)."""
+    (tests/test_form_chunks.py). `before`: pages of the PDF before this document (the
+    footer's `file_page`)."""
     w, h = layout.page.size_mm
     mg = layout.page.margins
     geo = Geometry(w, h, mg.left, mg.right, mg.top, mg.bottom)
@@ -367,7 +374,7 @@ def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
 
     def footed(pages: Iterable[list[tuple]], total: int) -> Iterator[list[tuple]]:
         for number, ops in enumerate(pages, 1):
-            footer(ts, geo, layout.footer, foot, number, total, ops)
+            footer(ts, geo, layout.footer, foot, number, total, ops, ctx, before + number)
             yield ops
 
     if not streamed:

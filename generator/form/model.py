@@ -112,6 +112,11 @@ class Header(Model):
 class Footer(Model):
     text: TextValue | None = None        # left, small
     page_numbers: bool = True            # "第 x 页 / 共 y 页" at the right
+    # the page numbers' wording instead, over the record's values and `page`, `pages` (of this
+    # record's document) and `file_page` (the page in the whole PDF): several documents in
+    # one file (the equipment report's teams) say both, e.g.
+    # "{{ team.team }} 第 {{ page }} 页 / 共 {{ pages }} 页　全册第 {{ file_page }} 页"
+    numbers: TextValue | None = None
 
 
 # ------------------------------------------------------------------------------ blocks

@@ -62,7 +62,7 @@ def to_ics(report: Report, advance=None) -> bytes:
         name = report.holder_name(s)
         team = report.team(s)
         who = name or s.holder or "未发放"
-        what = action_zh(s)
+        what = action_zh(s, on_due=True)   # the event is on the due date
         title = f"{KIND_ZH[s.kind]}{what} {s.id} · {who}"
         said = status_text(s, "zh")
         if s.status in ("overdue", "scrapped"):

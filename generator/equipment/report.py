@@ -80,10 +80,11 @@ def kind_word(kind: str, code: str | None = None) -> str:
     return in_language(code or language(), KIND_WORDS[kind])
 
 
-def action_in(status: Status, code: str | None = None) -> str:
+def action_in(status: Status, code: str | None = None, on_due: bool = False) -> str:
     """What to do about an item (spot-check test, replace …), in language `code`: for an item
-    in order, what to do on its due date ('spot-check test when due', 到期抽检)."""
-    words = LATER_WORDS if status.status in LATER else ACTION_WORDS
+    in order, what to do on its due date ('spot-check test when due', 到期抽检). `on_due`: the
+    words for the due day itself (a calendar event on that day): 抽检."""
+    words = LATER_WORDS if status.status in LATER and not on_due else ACTION_WORDS
     word = words.get((status.action, status.kind))
     return in_language(code or language(), word) if word is not None else (status.action or "")
 
@@ -93,9 +94,9 @@ def action_en(status: Status) -> str:
     return action_in(status, "en")
 
 
-def action_zh(status: Status) -> str:
-    """What to do about an item (its status), in Chinese."""
-    return action_in(status, "zh")
+def action_zh(status: Status, on_due: bool = False) -> str:
+    """What to do about an item (its status), in Chinese (`on_due`: see `action_in`)."""
+    return action_in(status, "zh", on_due)
 
 
 @dataclass

@@ -50,6 +50,8 @@ def test_every_page_says_its_page_of_the_whole_report_and_of_its_team():
         assert pages == [(n, len(pages)) for n in range(1, len(pages) + 1)], name
     assert len(team_pages["甲班"]) >= 2      # the case of the trial: a section of several pages
     assert "第 1 页 / 共 1 页" not in texts[2]
+    # the rules beside the page numbers are printed whole, not cut with '…'
+    assert all("提前 30 天预警。" in t and "…" not in t.split("规则")[-1] for t in texts)
 
 
 # -------------------------------------------------------------------- 2. holder per row

@@ -124,12 +124,12 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
             row[k] = str(n) if n else "·"
             row[f"fill_{k}"] = fill[k] if n and k in URGENT_FILLS else ""
         teams.append(row)
+    # one line of the footer, beside the page numbers: short, the whole of it fits
     rules = (f"规则：安全帽自生产日期起 {p.helmet_life_months} 个月有效"
-             + (f"，到期前 {p.extension_window_days} 天内或到期后抽检合格可延用 "
-                f"{p.extension_months} 个月，抽检不合格整批报废" if p.extend_by_test
-                else "，到期即更换")
-             + ("；抽检合格（单件或批次抽检），同批次均延用"
-                if p.extend_by_test and p.batch_checks_extend else "")
+             + ((f"；到期前 {p.extension_window_days} 天内或到期后抽检合格，"
+                 + ("同批次" if p.batch_checks_extend else "")
+                 + f"延用 {p.extension_months} 个月，不合格整批报废")
+                if p.extend_by_test else "，到期即更换")
              + f"；绝缘鞋每 {p.shoes_test_months} 个月预防性试验；外观检查不合格即报废；"
                f"提前 {p.warn_days} 天预警。")
     shared = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import Problem, UserError, terminal_text
+from ..errors import MissingFile, Problem, UserError, in_reading_order, terminal_text
 from ..form_kinds import KINDS, Kind
 from ..i18n import _, _l, _lp, ngettext, words
 from .clicktext import Words, command, option
@@ -78,13 +78,25 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         design = _layout(kind, fmt, layout_name) if fmt == "pdf" else _template(kind, template)
     except UserError as exc:
         design, problems = None, list(exc.problems)
+    # a person's photo or QR picture is not on these forms: a missing one is no problem; a
+    # staff row with a problem of its own stops only the orders that name that engineer
     try:
-        dataset = load(data)
+        dataset = load(data, missing_files="apart", keep_valid_staff=True)
     except DataProblems as exc:
-        raise UserError(problems + exc.problems + _unprintable_of_partial(
-            exc.partial, design if fmt == "pdf" and not (allow_unprintable or blank) else None,
-            selection or Selection(), only, mask_phones, not include_open)) from None
+        partial = exc.partial
+        kept = {id(p) for p in partial.refused_staff}
+        own = [p for p in exc.problems if id(p) not in kept and not _staff_file(p)]
+        orders = [] if blank else _orders_of_partial(partial, selection or Selection(), only,
+                                                     not include_open)
+        stopping, warned = partial.left_out_engineers(orders)
+        report_problems(warned, prefix=_left_out())
+        raise UserError(problems + in_reading_order(own + stopping) + _unprintable_of_partial(
+            partial, orders,
+            design if fmt == "pdf" and not (allow_unprintable or blank) else None,
+            mask_phones)) from None
+    problems += [p for p in dataset.missing if not _staff_file(p)]
     if problems:
+        report_problems(dataset.left_out_engineers([])[1], prefix=_left_out())
         raise UserError(problems)
     company = dataset.require_company()
     calendar = WorkingCalendar.for_company(company)
@@ -94,6 +106,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         if selection:
             raise UserError(_("--blank prints a form with no order data; leave out --only, "
                               "--engineer, --team, --from and --to"))
+        report_problems(dataset.left_out_engineers([])[1], prefix=_left_out())
         records = _Records([("blank", blank_context(dataset), None)], 1)
     else:
         if not dataset.work_orders:
@@ -109,6 +122,10 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
                     "(--include-open prints them too)").format(
                     n=len(still_open), ids=words((o.id for o in still_open), "plain"))))
             orders = [o for o in orders if o.completed is not None]
+        stopping, warned = dataset.left_out_engineers(orders)
+        report_problems(warned, prefix=_left_out())
+        if stopping:
+            raise UserError(stopping)
         if not orders:
             report_problems(skipped, prefix=warning_prefix())
             raise UserError(_("no work orders match the selection; nothing to print"))
@@ -164,19 +181,22 @@ def _template(kind: Kind, template):
     return word
 
 
-def _unprintable_of_partial(dataset, layout, selection, only, mask_phones: bool,
-                            completed_only: bool) -> list:
-    """When the data has problems: the text that could not print in the forms of the orders
-    that loaded (`layout`, None when there is none or --allow-unprintable; `completed_only`:
-    follow-ups), said in the same round as those problems."""
-    if layout is None or dataset.company is None or not dataset.work_orders:
-        return []
+def _left_out() -> str:
+    """The prefix of a problem of a staff row that does not stop these forms."""
+    return _("warning (staff row left out; no order printed here names this engineer): ")
+
+
+def _staff_file(problem: Problem) -> bool:
+    """A photo or QR picture of a person that is not there: these forms print neither."""
+    return type(problem) is MissingFile and problem.path.startswith("staff")
+
+
+def _orders_of_partial(dataset, selection, only, completed_only: bool) -> list:
+    """The orders that loaded that the run would print (`completed_only`: follow-ups), when
+    the data has problems."""
     from dataclasses import replace as _replace
 
-    from ..fonts import font_set
-    from ..form import layout_record
-    from ..form.cache import RunCache
-    from ..orders import WorkingCalendar, iter_contexts, select_orders
+    from ..orders import select_orders
     try:
         orders = select_orders(dataset, _replace(selection, only=tuple(only)))
     except UserError:   # an --only of an order that did not load, say
@@ -184,6 +204,19 @@ def _unprintable_of_partial(dataset, layout, selection, only, mask_phones: bool,
         orders = [o for o in dataset.work_orders if not wanted or o.id in wanted]
     if completed_only:
         orders = [o for o in orders if o.completed is not None]
+    return orders
+
+
+def _unprintable_of_partial(dataset, orders, layout, mask_phones: bool) -> list:
+    """When the data has problems: the text that could not print in the forms of `orders`,
+    those that loaded (`layout`, None when there is none or --allow-unprintable), said in the
+    same round as those problems."""
+    if layout is None or dataset.company is None or not orders:
+        return []
+    from ..fonts import font_set
+    from ..form import layout_record
+    from ..form.cache import RunCache
+    from ..orders import WorkingCalendar, iter_contexts
     fonts, cache = font_set(dataset.company, embed=False), RunCache()
     calendar = WorkingCalendar.for_company(dataset.company)
     contexts = iter_contexts(dataset, orders, calendar, mask_phones=mask_phones)

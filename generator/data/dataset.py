@@ -51,6 +51,8 @@ class Dataset:
     # the ids and names they give (a photo named so is theirs, not unused)
     refused_staff: list[Problem] = field(default_factory=list)
     left_out_names: set[str] = field(default_factory=set)
+    # the same problems by the staff id of the record left out (None: a record with no id)
+    refused_ids: dict[str | None, list[Problem]] = field(default_factory=dict)
     # load_dataset(missing_files="apart"): the files the data names that do not exist, when
     # nothing else is wrong (the records naming them are loaded)
     missing: list[MissingFile] = field(default_factory=list)
@@ -63,6 +65,29 @@ class Dataset:
     _places: list = field(default_factory=list, repr=False, compare=False)
     _origins: dict = field(default_factory=dict, repr=False, compare=False)
     _company_raw: Any = field(default=None, repr=False, compare=False)
+
+    def left_out_engineers(self, orders) -> tuple[list[Problem], list[Problem]]:
+        """For forms (which print no photo nor QR picture of a person), the problems of the
+        staff records left out (keep_valid_staff), a missing file of theirs not among them:
+        (those of the engineers `orders` name: their orders would print without the
+        engineer's name and team, so these stop the print; the others: warnings)."""
+        named: dict[str, list[str]] = {}
+        for order in orders:
+            if order.engineer is not None:
+                named.setdefault(order.engineer, []).append(order.id)
+        stopping, warnings = [], []
+        for staff_id, problems in self.refused_ids.items():
+            own = [p for p in problems if type(p) is not MissingFile]
+            if staff_id in named and own:
+                ids = named[staff_id]
+                stopping += own + [Problem(_(
+                    "{orders}: engineer {id}'s row on the staff list has the problem(s) said "
+                    "here; fix that row, or leave these orders out (--only)").format(
+                    orders=words(ids, "plain"), id=staff_id),
+                    self.origins.get(("work_orders", ids[0])))]
+            else:
+                warnings += own
+        return in_reading_order(stopping), in_reading_order(warnings)
 
     @property
     def origins(self) -> dict[tuple[str, str], Location | None]:
@@ -916,6 +941,8 @@ class _ListBuilder:
         `Dataset.refused_staff`; its id, name and photo file's name in `left_out_names` (a
         photo named after it is not unused)."""
         self.data.refused_staff.extend(own)
+        self.data.refused_ids.setdefault(
+            None if raw_id is None else str(raw_id).strip(SPACE), []).extend(own)
         if not isinstance(raw, dict):
             return
         names = [raw_id, raw.get("name")]

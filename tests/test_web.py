@@ -934,3 +934,44 @@ def test_every_built_in_card_layout_is_offered(c):
     from generator.content import builtin_names
     offered = [name for names in CARD_LAYOUTS.values() for name in names]
     assert sorted(offered) == builtin_names("badges", ".yaml")
+
+
+def _upload_staff(c, ws, change, back: str):
+    book = openpyxl.load_workbook(ws / "staff.xlsx")
+    change(book.active)
+    out = io.BytesIO()
+    book.save(out)
+    return c.post("/upload/staff", data={"csrf": csrf(c), "back": back},
+                  files={"files": ("staff.xlsx", out.getvalue())})
+
+
+def test_a_staff_row_with_a_mistake_does_not_stop_the_forms(ws, c):
+    """Trial of main: a star rating typed as 三星 left the forms page with only the problem
+    table. The row is a warning; the orders print, but not one naming that engineer."""
+    def typo(sheet):
+        sheet["I4"] = "三星"      # SZ10024's 星级
+    page = _upload_staff(c, ws, typo, "/forms/work-orders")
+    assert page.text.count('class="form-page"') == 23
+    rows = problems_table(page.text)   # an order listed names SZ10024: to fix before it prints
+    assert [row[1:4] for row in rows][0] == ["花名册", "4", "星级"] and "三星" in rows[0][4]
+    fragment = run_job(c, "/forms/work-orders/jobs", {"csrf": csrf(c), "format": "pdf",
+                                                      "orders": ["WO-20261121-0001"]})
+    pdf = PdfReader(io.BytesIO(download(c, fragment)))
+    assert "WO-20261121-0001" in pdf.pages[0].extract_text()
+    fragment = run_job(c, "/forms/work-orders/jobs", {"csrf": csrf(c), "format": "pdf",
+                                                      "orders": ["WO-20261102-0003"]})
+    assert "/download" not in fragment and "三星" in fragment and "SZ10024" in fragment
+
+
+def test_service_cards_need_no_photos_on_the_web(ws, c):
+    """Trial of main: the 服务卡 page refused the PDF for badge photos it does not print."""
+    for name in ("SZ10023.jpg", "SZ10024.jpg", "SZ10025.jpg"):
+        (ws / "photos" / name).unlink()
+    page = c.get("/cards/service-cards")
+    assert "allow_missing_photos" not in page.text
+    fragment = run_job(c, "/cards/service-cards/jobs", {"csrf": csrf(c), "what": "pdf"})
+    assert "/download" in fragment
+    # a job that does fail names the file and the column, not the server's folder nor a field
+    fragment = run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "pdf"})
+    assert "/download" not in fragment and "照片" in fragment
+    assert str(ws) not in fragment and "staff.photo" not in fragment

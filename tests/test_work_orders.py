@@ -303,3 +303,28 @@ def test_demo_makes_the_forms(tmp_path):
     assert {"work-orders.pdf", "confirmations.pdf", "follow-ups.pdf", "confirmation-blank.pdf",
             "work-orders.docx", "confirmations.docx", "follow-ups.docx"} <= names
     assert all(p.stat().st_size > 1000 for p in written)
+
+
+@pytest.mark.parametrize("command", ["work-orders", "confirmations", "follow-ups"])
+def test_a_staff_row_with_a_mistake_stops_only_the_orders_naming_that_engineer(cli, tmp_path,
+                                                                               command):
+    """Trial of main: one badge photo not there, or a star rating typed as 三星, stopped every
+    form. A photo is not on these forms; a wrong row is a warning unless an order to print
+    names that engineer."""
+    folder = tmp_path / "data"
+    shutil.copytree(EXAMPLES, folder)
+    staff = yaml.safe_load((folder / "staff.yaml").read_text("utf-8"))
+    staff["staff"][0]["photo"] = "photos/XJ003.jpg"          # SZ10001: not there
+    staff["staff"][2]["stars"] = "三星"                       # SZ10024
+    (folder / "staff.yaml").write_text(yaml.safe_dump(staff, allow_unicode=True), "utf-8")
+    data = (folder / "work_orders.yaml", folder / "staff.yaml")
+    out = tmp_path / "all.pdf"
+    result = cli(command, *data, "-o", out)    # WO-20261102-0003 names SZ10024
+    assert result.code == 2 and not out.exists()
+    assert "三星" in result.err and "WO-20261102-0003" in result.err
+    assert "XJ003" not in result.err
+    one = tmp_path / "one.pdf"
+    result = cli(command, *data, "--only", "WO-20261121-0001", "-o", one)
+    assert result.code == 0 and one.exists()
+    assert "三星" in result.err and "staff.yaml" in result.err and "XJ003" not in result.err
+    assert "WO-20261121-0001" in pypdf.PdfReader(one).pages[0].extract_text()

@@ -365,10 +365,13 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
 
         def context():
             try:
-                _layout, _records, _fonts, orders = form_records(ws, kind)
-                return {"orders": list(enumerate(orders)), "problems": []}
+                _layout, _records, _fonts, orders, (stopping, warned) = form_records(ws, kind)
+                return {"orders": list(enumerate(orders)),
+                        "problems": [where_parts(p) for p in stopping],
+                        "warnings": [where_parts(p) for p in warned]}
             except UserError as exc:
-                return {"orders": [], "problems": [where_parts(p) for p in exc.problems]}
+                return {"orders": [], "problems": [where_parts(p) for p in exc.problems],
+                        "warnings": []}
         data = await run_in_threadpool(context)
         return page(request, "forms.html", kind=kind, kinds=FORM_KINDS,
                     has_word=FORM_KINDS[kind].template is not None,
@@ -382,7 +385,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
 
         def make():
             try:
-                layout, records, fonts, orders = form_records(ws, kind)
+                layout, records, fonts, orders, _staff = form_records(ws, kind)
             except UserError:
                 return None
             if not 0 <= index < len(records):

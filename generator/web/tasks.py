@@ -31,7 +31,7 @@ class CardKind(NamedTuple):
 
 CARD_KINDS = {   # as `fieldprint badges` / `service-cards` / `phrase-cards`
     "badges": CardKind("badge", "badge", 1, False),
-    "service-cards": CardKind("service-card", "service card", 10, True),
+    "service-cards": CardKind("service-card", "service card", 10, True, photos=False),
     "phrase-cards": CardKind("phrase-card", "phrase card", 1, True, photos=False,
                              phrases=True, manifest=False),
 }
@@ -88,8 +88,17 @@ def load_staff(ws: Workspace, kind: CardKind = CARD_KINDS["badges"]) -> Staff:
 
 
 def problem_text(problem: Problem) -> str:
-    """A problem as the web page shows it (file:line: record: message)."""
-    return str(problem)
+    """A problem as the web page shows it: as the problems table says it (`where_parts`), in
+    one line: the file's name (never the server's folder), sheet, row, the column's header
+    (not the field's name), the message."""
+    from dataclasses import replace
+    parts = where_parts(problem)
+    loc = problem.location
+    if loc is None:
+        return str(Problem(parts["message"], None, problem.path))
+    header = parts["column"] or None
+    return str(Problem(parts["message"], replace(loc, file=parts["file"], header=header),
+                       "" if header else problem.path))
 
 
 def _card_run(params: dict):
@@ -170,11 +179,14 @@ def card_manifest(params: dict, folder: Path, progress: Callable[[int, int], Non
 
 
 def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = False):
-    """(layout, records, fonts, calendar) for a form kind from the workspace's orders."""
+    """(layout, records, fonts, orders, (stopping, warnings)) for a form kind from the
+    workspace's orders (`wanted`: their ids, none for all); a staff row with a problem of its
+    own is left out: its problems stop the print of the orders naming that engineer (when
+    `wanted` is given: a print), else they are warnings, as `Dataset.left_out_engineers`."""
     from ..fonts import font_set
     from ..form import Record, load_form
     from ..orders import WorkingCalendar, iter_contexts
-    dataset = ws.load("work_orders", "staff")
+    dataset = ws.load("work_orders", "staff", keep_valid_staff=True)
     if not dataset.work_orders:
         raise UserError(_("no work orders yet: upload the work-order sheet"))
     if dataset.company is None:
@@ -187,13 +199,17 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
         orders = [o for o in orders if o.completed is not None]
     if not orders:
         raise UserError(_("no work orders match the selection; nothing to print"))
+    if wanted is not None:   # a print: the orders chosen may not name a staff row left out
+        stopping, _warned = dataset.left_out_engineers(orders)
+        if stopping:
+            raise UserError(stopping)
     calendar = WorkingCalendar.for_company(dataset.company)
     contexts = iter_contexts(dataset, orders, calendar, mask_phones=mask_phones)
     records = [Record(ctx, f"work_orders {o.id}", dataset.origins.get(("work_orders", o.id)))
                for o, ctx in zip(orders, contexts)]
     from ..orders import order_shape
     return (load_form(FORM_KINDS[kind].layout, order_shape()), records, font_set(dataset.company),
-            orders)
+            orders, dataset.left_out_engineers(orders))
 
 
 def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
@@ -201,8 +217,8 @@ def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
     for the page). Raises UserError when the data has problems."""
     ws = Workspace(Path(params["workspace"]))
     kind = params["kind"]
-    layout, records, fonts, orders = form_records(ws, kind, params.get("orders"),
-                                                  bool(params.get("mask_phones")))
+    layout, records, fonts, orders, _staff = form_records(ws, kind, params.get("orders") or [],
+                                                          bool(params.get("mask_phones")))
     count = [0]
 
     def advance():

@@ -196,9 +196,12 @@ def test_warnings_are_said_with_the_problems(data, cli, command):
                  *(["-o", data / "b.pdf"] if command != "validate" else []))
     assert result.code == 2, result.err
     assert "warning: " in result.err and "00123 was read as text '00123'" in result.err
-    # badges: and what the first person's badge lacks (no QR code), in the same run
+    # badges: and what each badge lacks (no QR code, no photo), the row with the bad
+    # stars too, in the same run; work-orders: that row is a warning (no order names it)
     assert "staff[2].stars:" in result.err and (
-        "2 problems found" if command == "badges" else "1 problem found") in result.err
+        "4 problems found" if command == "badges" else "1 problem found") in result.err
+    if command == "badges":   # 李秀英 has neither photo nor QR code: said with her stars
+        assert result.err.count(": 00123 李秀英: ") == 2
 
 @pytest.mark.parametrize("content, expected", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "this is a binary file"),

@@ -110,6 +110,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         records = _Records([("blank", blank_context(dataset), None)], 1)
     else:
         if not dataset.work_orders:
+            report_problems(dataset.left_out_engineers([])[1], prefix=_left_out())
             raise UserError(_("no work orders in {files}: add a 'work_orders:' section or "
                               "sheet (fieldprint template work_orders.xlsx writes one to fill "
                               "in), or use --blank for empty forms").format(files=words(data)))

@@ -390,3 +390,45 @@ def test_options_naming_what_is_not_there_said_with_the_data(examples_copy, cli,
     assert found[1].startswith("--team 园区装维九班: nobody is in that team")
     assert found[2] == "--photos nofolder: no such folder"
     assert len(found) == 3, found
+
+
+def _no_photo_and_a_bad_star(folder) -> None:
+    """examples/staff.xlsx: rows 2 and 5 with an empty 照片, row 4 (SZ10024) with an empty
+    照片 and 星级 三星."""
+    book = openpyxl.load_workbook(folder / "staff.xlsx")
+    sheet = book.active
+    sheet["G2"] = sheet["G4"] = sheet["G5"] = None
+    sheet["I4"] = "三星"
+    book.save(folder / "staff.xlsx")
+
+
+def test_a_row_with_a_bad_star_rating_has_its_missing_photo_said_too(examples_copy, cli,
+                                                                     monkeypatch):
+    """Trial of main: validate found 4 problems where badges found 3: the photo of the row
+    with the bad 星级 was not checked until the star was fixed. Both say all four."""
+    _no_photo_and_a_bad_star(examples_copy)
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("badges", "staff.xlsx", "-o", "badges.pdf"))
+    assert [line.split(": ")[0] for line in found] == [
+        "staff.xlsx[花名册] row 2", "staff.xlsx[花名册] row 4", "staff.xlsx[花名册] row 4 星级",
+        "staff.xlsx[花名册] row 5"], found
+    assert found[1].startswith("staff.xlsx[花名册] row 4: SZ10024 陆佳怡: photo")
+    assert "no photo" in found[1]
+    assert not (examples_copy / "badges.pdf").exists()
+    result = cli("validate", "staff.xlsx")
+    assert stopped(result) == [found[2]]
+    assert [w.split(": ")[1] for w in warnings(result.err)] == [
+        "staff.xlsx[花名册] row 2", "staff.xlsx[花名册] row 4", "staff.xlsx[花名册] row 5"]
+
+
+def test_a_row_with_a_bad_star_rating_has_its_photo_looked_for_in_the_folder(
+        examples_copy, cli, monkeypatch):
+    """--photos: the row with the bad 星级 is matched in the folder too: found there, nothing
+    more is said of it; not there, that is said with the star."""
+    _no_photo_and_a_bad_star(examples_copy)
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("badges", "staff.xlsx", "--photos", "photos", "-o", "b.pdf"))
+    assert found == ["staff.xlsx[花名册] row 4 星级: should be a number, not '三星'"], found
+    (examples_copy / "photos" / "SZ10024.jpg").unlink()
+    found = stopped(cli("badges", "staff.xlsx", "--photos", "photos", "-o", "b.pdf"))
+    assert len(found) == 2 and "SZ10024.jpg" in found[0] and "星级" in found[1], found

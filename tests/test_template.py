@@ -11,6 +11,7 @@ import pytest
 
 from generator.data import headers as H
 from generator.data.dataset import load_dataset
+from generator.errors import UserError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -18,6 +19,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def pdf_text(path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
+
+
+def row_header(sheet) -> list:
+    return [c.value for c in sheet[1]]
 
 
 @pytest.fixture
@@ -35,21 +40,24 @@ def test_template_is_written(cli, folder, name):
     assert "fill it in" in result.out
 
 
-def test_templates_load_as_they_are(cli, folder):
+def test_templates_load_but_for_their_example_rows(cli, folder):
+    """Each blank sheet is read as it is, but its example row (the sample person 王建国, the
+    sample order, helmet and checks) is refused, as a company.yaml still 【…】 is: with the
+    row, the 备注 column and what to do."""
     for name in ("staff.xlsx", "work_orders.csv", "equipment.xlsx"):
         assert cli("template", folder / name).code == 0
-    data = load_dataset([folder / "staff.xlsx", folder / "work_orders.csv",
-                         folder / "equipment.xlsx"])
-    assert [p.id for p in data.staff] == ["SZ10023"]
-    order = data.work_orders[0]
-    assert (order.kind, order.engineer, order.customer.phone) == ("repair", "SZ10023", "13900000000")
-    assert [m.item for m in order.materials] == ["皮线光缆", "光纤冷接子"]
-    item = data.equipment[0]
-    assert (item.kind, item.holder, len(item.checks)) == ("helmet", "SZ10023", 1)
-    # the example rows load, each with a warning so that none prints unnoticed
-    examples = [str(w) for w in data.warnings]
-    assert len(examples) == 5 and all("the template's example row" in w for w in examples)
-    assert any("staff.xlsx[花名册] row 2" in w for w in examples)
+    with pytest.raises(UserError) as refused:
+        load_dataset([folder / "staff.xlsx", folder / "work_orders.csv",
+                      folder / "equipment.xlsx"])
+    said = [str(p) for p in refused.value.problems]
+    assert len(said) == 5 and all("the template's example row" in w for w in said), said
+    assert any("staff.xlsx[花名册] row 2 备注" in w for w in said)
+    assert all("delete the example row" in w for w in said)
+    # what is left once the example rows are taken out loads as it is
+    book = openpyxl.load_workbook(folder / "staff.xlsx")
+    book.active.cell(2, row_header(book.active).index("备注") + 1, "第一位")
+    book.save(folder / "staff.xlsx")
+    assert [p.id for p in load_dataset([folder / "staff.xlsx"]).staff] == ["SZ10023"]
 
 
 def test_a_forgotten_example_row_is_said_by_validate(cli, folder):
@@ -57,7 +65,32 @@ def test_a_forgotten_example_row_is_said_by_validate(cli, folder):
     sample person, would have had a badge. validate names the row to delete."""
     assert cli("template", folder / "staff.xlsx").code == 0
     result = cli("validate", folder / "staff.xlsx")
-    assert "example row" in result.err and "[花名册] row 2 " in result.err
+    assert result.code == 2
+    assert "example row" in result.err and "[花名册] row 2 备注" in result.err
+
+
+@pytest.mark.parametrize("command,name,sheet,extra", [
+    ("badges", "staff.xlsx", "花名册", ["--allow-missing-photos"]),
+    ("service-cards", "staff.xlsx", "花名册", []),
+    ("work-orders", "work_orders.xlsx", "工单", []),
+])
+def test_a_forgotten_example_row_prints_nothing(cli, folder, command, name, sheet, extra):
+    """Trial of main: one person added below the example row, then badges: exit 0 and a badge
+    for 王建国 SZ10023 of the sample company. Now nothing is written; the row is named."""
+    shutil.copy(EXAMPLES / "staff.yaml", folder / "staff.yaml")
+    assert cli("template", folder / name).code == 0
+    book = openpyxl.load_workbook(folder / name)
+    sheet_ = book.active
+    row = [c.value for c in sheet_[2]]
+    row[0] = "WO-20261201-0001" if command == "work-orders" else "XJ001"
+    row[row_header(sheet_).index("备注")] = None
+    sheet_.append(row)
+    book.save(folder / name)
+    data = [folder / name] + ([folder / "staff.yaml"] if command == "work-orders" else [])
+    out = folder / "out.pdf"
+    result = cli(command, *data, *extra, "-o", out)
+    assert result.code == 2 and not out.exists(), result
+    assert f"[{sheet}] row 2 备注" in result.err and "delete the example row" in result.err
 
 
 def test_xlsx_template_headers_lists_and_formats(cli, folder):

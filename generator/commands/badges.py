@@ -151,22 +151,48 @@ def keep_going(problems: list[Problem], make, default):
         return default
 
 
-def stop_with(problems: list[Problem], run=None) -> None:
+def stop_with(problems: list[Problem], run=None, unloaded=()) -> None:
     """Raise UserError with `problems` (of the layout and data, from `load_for_cards`) and, in
     the same round, what the card engine would refuse of the people who loaded (`run`, a
     CardRun, or None when there is no layout or company to check them with): a name too long
     for its box is said with a bad date in another row, not after it is fixed. Nothing when
-    there are no problems."""
+    there are no problems. `unloaded`: the people whose rows have problems of their own, as
+    far as they read (`Dataset.unloaded_staff` as `also_checked` gives it): checked too, so
+    that a row's missing photo is said with its bad star rating."""
     if not problems:
         return
-    if run is not None and run.layout is not None and run.company is not None and run.people:
+    people, origins, reasons = unloaded or ([], {}, {})
+    if run is not None and run.layout is not None and run.company is not None and (
+            run.people or people):
         from dataclasses import replace
 
         from ..card import check
         from ..errors import MissingFile
         said = frozenset(Path(p.file) for p in problems if isinstance(p, MissingFile))
-        problems = problems + check(replace(run, missing_said=run.missing_said | said))
+        problems = problems + check(replace(
+            run, people=list(run.people) + people, origins={**run.origins, **origins},
+            photo_reasons={**run.photo_reasons, **reasons},
+            missing_said=run.missing_said | said))
     raise UserError(in_reading_order(problems))
+
+
+def also_checked(dataset, only, team: str | None, photo_dir: Path | None
+                 ) -> tuple[list, dict, dict]:
+    """The people of the rows with problems of their own that the run would print (by `only`
+    and `team`), as far as their rows read: (people, their places, why one has no photo from
+    `photo_dir`), for `stop_with` to check in the same round."""
+    wanted = set(only or ())
+    pairs = [(p, where) for p, where in dataset.unloaded_staff
+             if (not wanted or p.id in wanted) and (not team or (p.team or "") == team)]
+    people = [p for p, _where in pairs]
+    reasons = {}
+    if photo_dir is not None and people:
+        from ..card.people import match_photos
+        matched = match_photos(people, photo_dir, everyone=dataset.staff + people)
+        people = matched.people
+        reasons = {person_id: reason.says("folder")
+                   for person_id, reason in matched.reasons.items()}
+    return people, {p.id: where for p, where in pairs}, reasons
 
 
 def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | None,
@@ -218,7 +244,8 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                   company_origin=dataset.company_location, jobs=jobs, what=what,
                   photo_reasons={person_id: reason.says("folder") for person_id, reason
                                  in matched.reasons.items()} if matched is not None else {})
-    stop_with(problems, run)
+    if problems:
+        stop_with(problems, run, also_checked(dataset, only, team, photo_dir))
     result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix=warning_prefix())
     report_problems(in_reading_order(dataset.refused_staff + result.skipped),

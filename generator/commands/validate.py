@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..errors import MissingFile, UserError, terminal_text
+from ..errors import MissingFile, UserError, in_reading_order, terminal_text
 from ..i18n import _, _l
 from .clicktext import command
 from .common import data_argument, load, report_problems, warning_prefix
@@ -64,7 +64,8 @@ def _badge_problems(dataset, said=()) -> int:
     """Warn, person by person, about everything `fieldprint badges` (default layout) would
     refuse: a missing photo or QR code, a name that does not fit. Returns how many people.
     `said`: the MissingFile problems already reported (their files are not said again)."""
-    if not dataset.staff:
+    unloaded = [p for p, _where in dataset.unloaded_staff]   # their rows' other problems
+    if not dataset.staff and not unloaded:                    # are said as problems
         return 0
     if dataset.company is None:   # badges cannot print without it: said now, not by badges
         try:
@@ -76,11 +77,13 @@ def _badge_problems(dataset, said=()) -> int:
 
     from ..card import CardRun, check, load_card_layout
     people = dataset.staff
-    run = CardRun(load_card_layout("badge"), dataset.company, people,
-                  origins={p.id: dataset.origins.get(("staff", p.id)) for p in people},
+    origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
+    origins.update((p.id, where) for p, where in dataset.unloaded_staff)
+    run = CardRun(load_card_layout("badge"), dataset.company, people + unloaded,
+                  origins=origins,
                   company_origin=dataset.company_location,
                   missing_said=frozenset(Path(p.file) for p in said))
-    problems = check(run)
+    problems = in_reading_order(check(run))
     report_problems(problems, prefix=warning_prefix())
     return len({p.path.split(":")[0] for p in problems if p.path})
 

@@ -53,6 +53,10 @@ class Dataset:
     left_out_names: set[str] = field(default_factory=set)
     # the same problems by the staff id of the record left out (None: a record with no id)
     refused_ids: dict[str | None, list[Problem]] = field(default_factory=dict)
+    # staff records that did not validate, as people with the fields that do, and where each
+    # starts: their photo (and the rest the cards check) is checked in the same round as the
+    # row's other problems (a missing photo not hidden until a star rating is fixed)
+    unloaded_staff: list[tuple[Person, Location | None]] = field(default_factory=list)
     # load_dataset(missing_files="apart"): the files the data names that do not exist, when
     # nothing else is wrong (the records naming them are loaded)
     missing: list[MissingFile] = field(default_factory=list)
@@ -869,11 +873,16 @@ class _ListBuilder:
         origin = lambda: records.location(index) if located is not None else None  # noqa: E731
         if record is None:
             raw_id = _raw_text(raw, "id")
+            first = True
             if raw_id is not None:  # its other problems and a duplicate id: all at once
                 if section == "staff":
                     self.links.unchecked_staff.add(raw_id)
-                self.first_use(raw_id, raw, index, located, origin, into=own)
+                first = self.first_use(raw_id, raw, index, located, origin, into=own)
             self.unknown_ref(raw, index, records, early, into=own)   # and an unknown engineer
+            if section == "staff" and first:
+                person = salvage_person(raw, self.context)
+                if person is not None:
+                    self.data.unloaded_staff.append((person, origin()))
             if own is not None and section == "equipment":
                 self.data.incomplete.append((len(self.out), salvage(raw, index, self.context),
                                              in_reading_order(own)))
@@ -1076,6 +1085,24 @@ def _failing_check(raw: dict, context: dict) -> Check | None:
     if check.result != "fail":
         return None
     return Check.model_construct(date=check.date, type=None, result="fail", note=check.note)
+
+
+def salvage_person(raw: Any, context: dict) -> Person | None:
+    """A staff record that did not validate, as the person its valid fields make (those that
+    do not are left out: their defaults), files not required (said by the first validation);
+    None when that is no person (no id or name that validates)."""
+    if not isinstance(raw, dict):
+        return None
+    quiet = {**context, "warnings": [], "missing_files": "ignore"}
+    try:
+        return Person.model_validate(raw, context=quiet)
+    except ValidationError as exc:
+        bad = {e["loc"][0] for e in exc.errors(include_url=False) if e["loc"]}
+    try:
+        return Person.model_validate({k: v for k, v in raw.items() if k not in bad},
+                                     context=quiet)
+    except ValidationError:
+        return None
 
 
 def stand_in(raw: Any, index: int) -> EquipmentItem:

@@ -20,6 +20,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from ..dates import parse_date, parse_datetime
 from ..errors import Problem
 from ..i18n import _, words
+from .headers import EXAMPLE_NOTE
 
 # ---------------------------------------------------------------- labels printed for codes
 KIND_LABELS = {"install": "装机", "move": "移机", "repair": "修障"}
@@ -210,6 +211,18 @@ def parse_offset(value: Any) -> tuple[float, float]:
 Text = Annotated[str, BeforeValidator(_as_text)]
 Offset = Annotated[tuple[float, float], BeforeValidator(parse_offset)]
 # phones, accounts, ids: text whose digits matter (never Excel's 1.38E+10)
+def _not_example(value: str) -> str:
+    """The 备注 of the template's example row (headers.EXAMPLE_NOTE) is refused: the template's
+    sample person, order or item must not print as a real one (a company.yaml still 【…】 is
+    refused likewise: `Company._filled_in`)."""
+    if value == EXAMPLE_NOTE:
+        raise ValueError(_("this is the template's example row (its 备注 says {note!r}): delete "
+                           "the example row, or type your own data over all of it, 备注 too")
+                         .format(note=EXAMPLE_NOTE))
+    return value
+
+
+Note = Annotated[str, BeforeValidator(_as_text), AfterValidator(_not_example)]
 Digits = Annotated[str, BeforeValidator(_as_text), AfterValidator(_not_scientific)]
 Phone = Annotated[Digits, AfterValidator(_phone_like)]   # said when no one could dial it
 FileRef = Annotated[Path, BeforeValidator(_file)]
@@ -358,7 +371,7 @@ class Person(Model):
     qr_image: FileRef | None = None        # or an existing QR image
     stars: int | None = Field(default=None, ge=0, le=5)
     gender: Text | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 # ---------------------------------------------------------------- work orders
@@ -384,7 +397,7 @@ class Material(Model):
     item: Text
     qty: float | None = None
     unit: Text | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class WorkOrder(Model):
@@ -407,7 +420,7 @@ class WorkOrder(Model):
                      BeforeValidator(_labelled(CAUSE_LABELS, CAUSE_WORDS))] = None
     rating: Annotated[Literal["very_satisfied", "satisfied", "neutral", "dissatisfied"] | None,
                       BeforeValidator(_labelled(RATING_LABELS))] = None
-    note: Text | None = None
+    note: Note | None = None
 
     @model_validator(mode="after")
     def _times(self):
@@ -430,7 +443,7 @@ class Check(Model):
     type: Annotated[Literal["test", "visual"],
                     BeforeValidator(_labelled(CHECK_TYPE_LABELS, CHECK_TYPE_WORDS))]
     result: Annotated[Literal["pass", "fail"], BeforeValidator(_labelled(RESULT_LABELS))]
-    note: Text | None = None
+    note: Note | None = None
 
 
 class EquipmentItem(Model):
@@ -443,7 +456,7 @@ class EquipmentItem(Model):
     in_service: Date | None = None
     retired: Date | None = None
     checks: list[Check] = Field(default_factory=empty_list)
-    note: Text | None = None
+    note: Note | None = None
 
     @model_validator(mode="after")
     def _has_start(self):
@@ -465,7 +478,7 @@ class BatchCheck(Model):
                     BeforeValidator(_labelled(CHECK_TYPE_LABELS, CHECK_TYPE_WORDS))]
     result: Annotated[Literal["pass", "fail"], BeforeValidator(_labelled(RESULT_LABELS))]
     sampled: int | None = Field(default=None, ge=1)
-    note: Text | None = None
+    note: Note | None = None
 
 
 # ---------------------------------------------------------------- validating clean records fast

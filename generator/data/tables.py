@@ -928,13 +928,6 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             records.append(record)
     if problems:
         raise UserError(problems)
-    if "note" in info.headers:
-        warnings.extend(Problem(_(
-            "this is the template's example row (its {header} says {note!r}): delete it, or "
-            "type your own data over it").format(header=info.headers["note"],
-                                                 note=H.EXAMPLE_NOTE),
-            info.location(r.row, info.headers["note"]))
-            for r in records if r.get("note") == H.EXAMPLE_NOTE)
     return records
 
 

@@ -519,6 +519,24 @@ def test_a_phone_no_one_could_dial_is_a_warning(tmp_path, phone, said):
         assert len(found) == 1 and said in found[0] and "staff.yaml:4:" in found[0], found
 
 
+def test_full_width_digits_in_a_phone_print_half_width(data):
+    """The trial: 1389999000２ typed with a Chinese input method printed as typed, with no word,
+    on the service card, the work order and the Word file. The digits are the same digits:
+    they are read half width, in a staff sheet and in a customer's phone alike."""
+    import openpyxl
+    (data / "staff.yaml").unlink()
+    book = openpyxl.Workbook()
+    for row in (["工号", "姓名", "手机"], ["SZ001", "王建国", "1389999000２"]):
+        book.active.append(row)
+    book.save(data / "staff.xlsx")
+    (data / "orders.yaml").write_text(ORDERS.replace("13800000000", "１３９０００0２２２２"),
+                                      encoding="utf-8")
+    ds = load_dataset([data / "staff.xlsx", data / "orders.yaml"])
+    assert ds.staff[0].phone == "13899990002"
+    assert ds.work_orders[0].customer.phone == "13900002222"
+    assert not [w for w in ds.warnings if "phone" in str(w)]
+
+
 @pytest.mark.parametrize("name", ["staff.xlsx", "花名册.xlsx", "staff.csv"])
 def test_a_staff_sheet_beside_the_orders_gives_the_engineers_names(data, name, cli):
     """The trial: work orders with a staff.xlsx beside them printed IDs only (only staff.yaml

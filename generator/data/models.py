@@ -97,11 +97,19 @@ _PHONE_SIGNS = re.compile(r"[0-9０-９\s\-－—+＋()（）转,，;；/、]*")
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]*)")
 
 
+# digits and signs typed in full width (a Chinese input method's １３８): printed half width
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－（）", "0123456789+-()")
+
+
 def _phone_like(value: str | None, info: ValidationInfo) -> str | None:
-    """A phone number no one could dial (letters in it, a mobile number without its 11 digits,
-    fewer than 5 digits: 10000 is the shortest) is said as a warning: it still prints as typed,
-    but a customer's card or a work order should not go out with it."""
-    if value is None or info.context is None:
+    """A phone number with its full-width digits made half width (１３８ prints as 138). One no
+    one could dial (letters in it, a mobile number without its 11 digits, fewer than 5 digits:
+    10000 is the shortest) is said as a warning: it still prints as typed, but a customer's card
+    or a work order should not go out with it."""
+    if value is None:
+        return value
+    value = value.translate(_HALF_WIDTH)
+    if info.context is None:
         return value
     digits = re.sub(r"\D", "", value)
     mobile = _MOBILE.fullmatch(re.sub(r"[\s\-－—]", "", value))

@@ -27,6 +27,24 @@ def test_card_pages_are_exactly_90_by_54(tmp_path, cli):
     assert "以后有问题您可以拨打我们免费客服热线10000联系，再见。" in printed.replace("\n", "")
 
 
+@pytest.mark.parametrize("layout", ["service-card", "service-card-bilingual"])
+def test_a_card_without_complaint_phone_or_promise_is_refused(tmp_path, cli, layout):
+    """The trial printed service cards with no 投诉电话 after the company page was saved with
+    it empty. 《家客代维人员上门服务规范》 (001): the card left with the customer carries
+    "咨询服务电话、投诉电话和服务承诺". Both missing are said in one run, nothing written."""
+    staff = make_data(tmp_path, 2, company=dict(COMPANY, complaint_phone=None,
+                                                service_promise=""))
+    pdf = tmp_path / "s.pdf"
+    result = cli("service-cards", staff, "--layout", layout, "-o", pdf)
+    assert result.code == 2 and not pdf.exists(), result
+    said = result.err
+    assert "company.complaint_phone" in said and "company.service_promise" in said
+    assert said.count("is empty, but this card must show it") == 2 and "投诉电话" in said
+    assert "Traceback" not in said
+    # the badge needs neither: its lost-card line falls back to the hotline
+    assert cli("badges", staff, "-o", tmp_path / "b.pdf").code == 0
+
+
 @pytest.mark.parametrize("cards, sheets", [(1, 1), (10, 1), (11, 2), (23, 3)])
 def test_ten_cards_to_an_a4_sheet(tmp_path, cli, cards, sheets):
     staff = make_data(tmp_path, 1)

@@ -105,6 +105,9 @@ class Element(_Model):
     type: str
     name: str | None = None          # how messages name this element, e.g. "unit"
     when: Text | None = None         # expression: draw only when true, e.g. "person.stars"
+    # why the card must show it (e.g. the service card's complaint phone, 001): a `when` that
+    # is false is then a problem naming the empty field, not a card printed without it
+    required: Text | None = None
     each: Text | None = None         # expression giving a list, e.g. "company.qr_codes"
     arrange: Literal["auto", "row", "column"] = "auto"   # how `each` divides the box
     gap: Length = Field(default=3.0, ge=0)                # between `each` cells

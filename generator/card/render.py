@@ -279,6 +279,10 @@ class CardRenderer:
                      problems: list[Problem], warnings: list[Problem]) -> list:
         model = element.model
         if element.when is not None and not element.when(context):
+            if model.required:
+                problems.append(who.problem(element, _(
+                    "is empty, but this card must show it: {why}; fill it in").format(
+                        why=model.required), model.when.strip()))
             return []
         if element.each is None:
             return self._build(element, context, _box(model), who, problems, warnings)

@@ -331,3 +331,20 @@ def test_a_full_disk_while_drawing_the_pngs_only_is_a_clear_error(tmp_path, cli,
     assert result.code == 2, result
     assert "the disk is full" in result.err and "Traceback" not in result.err
     assert list(pngs.iterdir()) == []
+
+
+@pytest.mark.parametrize("command, layout, bilingual", [
+    ("badges", "badge", "badge-bilingual"), ("service-cards", "service-card",
+                                             "service-card-bilingual")])
+def test_a_uyghur_name_the_layout_does_not_print_is_said(tmp_path, cli, command, layout,
+                                                          bilingual):
+    """The trial filled in 维吾尔文姓名 and the default badge and service card left it out without
+    a word: it is said, naming the people and the bilingual layout that prints it."""
+    people = [person(1, name_ug="ئايگۈل مەمەت"), person(2)]
+    staff = make_data(tmp_path, people=people)
+    result = cli(command, staff, "--layout", layout, "-o", tmp_path / "a.pdf")
+    assert result.code == 0, result
+    said = [line for line in result.err.splitlines() if "Uyghur" in line]
+    assert len(said) == 1 and people[0]["name"] in said[0] and f"--layout {bilingual}" in said[0]
+    result = cli(command, staff, "--layout", bilingual, "-o", tmp_path / "b.pdf")
+    assert result.code == 0 and "Uyghur" not in result.err, result

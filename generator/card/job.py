@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..errors import Location, Problem, UserError
 from ..fonts import font_set
-from ..i18n import _, pgettext
+from ..i18n import _, ngettext, pgettext, words
 from ..output import atomic_path, check_target, disk_full_is_user_error
 from .layout import CompiledLayout
 from .render import CardRenderer, PhotoOp, PreparedCard, QrOp
@@ -95,6 +95,29 @@ class RunResult:
     shared_back: bool = False          # only backs, the same card for everyone
 
 
+def _unprinted_uyghur(run: CardRun) -> list[Problem]:
+    """People with a Uyghur name (name_ug) on a layout that does not print it: said, with the
+    built-in bilingual layout of the same kind when there is one (the trial's Uyghur name went
+    missing from the default badge without a word)."""
+    named = [p for p in run.people if getattr(p, "name_ug", None)]
+    if not named or run.layout.mentions("person.name_ug"):
+        return []
+    from ..card_kinds import CARD_LAYOUTS
+    kind = next((names for names in CARD_LAYOUTS.values() if run.layout.name in names), None)
+    bilingual = next((name for name in kind or () if name.endswith("-bilingual")), None)
+    if kind and not bilingual:       # the phrase card: the engineer's own, no Uyghur version
+        return []
+    said = ngettext("{n} person has a Uyghur name (name_ug: {names}) that the layout {layout} "
+                    "does not print",
+                    "{n} people have a Uyghur name (name_ug: {names}) that the layout {layout} "
+                    "does not print", len(named)).format(
+        n=len(named), names=words([p.name for p in named][:5]), layout=run.layout.name)
+    if bilingual:
+        said += _("; --layout {bilingual} prints it under the Chinese one").format(
+            bilingual=bilingual)
+    return [Problem(said)]
+
+
 def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool = False
             ) -> tuple[CardRenderer, list[PreparedCard], list[Problem], list[PreparedCard]]:
     """Evaluate every card: (renderer, valid cards, warnings, refused cards). Raises UserError
@@ -120,7 +143,7 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool
                             missing_said=run.missing_said, check_only=check_only,
                             photo_reasons=run.photo_reasons)
     problems = list(renderer.static_problems)
-    warnings = list(renderer.static_warnings)
+    warnings = list(renderer.static_warnings) + _unprinted_uyghur(run)
     if problems:
         raise UserError(problems)
     people = run.people

@@ -76,6 +76,14 @@ class CompiledLayout:
     def folder(self) -> Path:
         return self.path.parent
 
+    def mentions(self, name: str) -> bool:
+        """Does any element's text, source, data, image, caption, when or each name `name`
+        (e.g. 'person.name_ug')?"""
+        return any(name in value
+                   for elements in self.sides.values() for element in elements
+                   for key in (*TEMPLATE_FIELDS, "when", "each")
+                   if isinstance(value := getattr(element.model, key, None), str))
+
 
 def load_card_layout(name_or_path: str | Path) -> CompiledLayout:
     """A built-in card layout by name (badges/NAME.yaml) or a layout file by path."""

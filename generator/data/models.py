@@ -696,7 +696,7 @@ def choices_text(model: type, field: str) -> str | None:
     choices of a coded field of a section's records, for messages; None for other fields."""
     if model is WorkOrder:
         labels = {"kind": KIND_LABELS, "cause": CAUSE_LABELS, "rating": RATING_LABELS}.get(field)
-    elif model is EquipmentItem:
+    elif model in (EquipmentItem, Check, BatchCheck):
         labels = {"kind": EQUIPMENT_LABELS, "type": CHECK_TYPE_LABELS,
                   "result": RESULT_LABELS}.get(field)
     else:

@@ -88,6 +88,11 @@ def test_validate_warns_about_badges_when_the_data_has_problems(examples_copy, c
     assert "2 problems found." in result.err
 
 
+def line_of(text: str, needle: str) -> int:
+    """The line (from 1) of `text` that holds `needle`: a layout's comments may grow."""
+    return text[:text.index(needle)].count("\n") + 1
+
+
 def test_a_broken_layout_and_bad_data_in_one_run(examples_copy, cli, monkeypatch):
     """An edited layout with several mistakes, given by a relative path, and a bad staff row:
     every one, the layout's named as the user named it, in the order of the file."""
@@ -104,8 +109,9 @@ def test_a_broken_layout_and_bad_data_in_one_run(examples_copy, cli, monkeypatch
                  "-o", "b.pdf")
     found = stopped(result)
     assert [line.split(": ")[0] for line in found] == [
-        "layouts/mine.yaml:32:1", "layouts/mine.yaml:34:1", "layouts/mine.yaml:61:5",
-        "examples/staff.yaml:14:5"], found
+        f"layouts/mine.yaml:{line_of(text, 'width: 75x')}:1",
+        f"layouts/mine.yaml:{line_of(text, 'heigth: 3')}:1",
+        f"layouts/mine.yaml:{line_of(text, 'size: eleven')}:5", "examples/staff.yaml:14:5"], found
     assert "unknown unit 'x'" in found[0] and "unknown field 'heigth'" in found[1]
     assert "'eleven'" in found[2] and "stars: 9 is out of range" in found[3]
     assert not any(line.startswith("/") for line in found)     # no absolute path
@@ -374,8 +380,10 @@ def test_a_layout_names_and_colours_checked_beside_its_bad_values(examples_copy,
     monkeypatch.chdir(examples_copy)
     found = stopped(cli("badges", "staff.yaml", "--layout", "mine.yaml", "-o", "b.pdf"))
     assert [line.split(": ")[:2] for line in found] == [
-        ["mine.yaml:34:1", "mine.heigth"], ["mine.yaml:49:53", "mine.front[1].fill"],
-        ["mine.yaml:61:5", "mine.front[5].size"], ["mine.yaml:101:5", "mine.front[13].text"]]
+        [f"mine.yaml:{line_of(text, 'heigth: 3')}:1", "mine.heigth"],
+        [f"mine.yaml:{line_of(text, '[deep, blu]')}:53", "mine.front[1].fill"],
+        [f"mine.yaml:{line_of(text, 'size: eleven')}:5", "mine.front[5].size"],
+        [f"mine.yaml:{line_of(text, 'person.nmae')}:5", "mine.front[13].text"]]
     assert "unknown colour 'blu'" in found[1] and "'person.nmae'" in found[3]
 
 

@@ -106,7 +106,7 @@ def test_badges(tmp_path, cli, field, value):
                               "company.service_promise", "company.name"]), value=texts)
 def test_service_cards(tmp_path, cli, where, value):
     person = {"id": "SZ1", "name": "王建国", "phone": "13800000000"}
-    company = dict(COMPANY)
+    company = dict(COMPANY, complaint_phone="0512-6000 0001")   # a service card must show it
     (person if where.startswith("person.") else company)[where.split(".")[1]] = value
     data = write(tmp_path, {"company": company, "staff": [person]})
     out = tmp_path / "s.pdf"

@@ -156,8 +156,7 @@ def _editable_note() -> str:
     (`pip install -e`), a .pth file imports the editable install's finder at every start of
     Python - pathlib, re, importlib.util - in the floor's `python -c pass` too."""
     if any(name.startswith("__editable___fieldprint") for name in sys.modules):
-        return ("; an editable install (development venv): its import finder loads at every "
-                "start, the floor's included")
+        return "; editable install (dev venv): its import finder loads in every run, floor's too"
     return ""
 
 

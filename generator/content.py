@@ -44,3 +44,10 @@ def find_layout(name_or_path: str, folder: str, suffix: str = ".yaml") -> Path:
                       "give a name from `fieldprint layouts list` or a file path").format(
                           name=name_or_path, folder=folder, hint=suggest(name_or_path, names),
                           known=words(names) or "-"))
+
+
+def yaml_template(name: str) -> bytes:
+    """The example file a user starts `name`.yaml from (the bundled example's words and
+    comments): what `fieldprint template phrases.yaml` writes and the web app's 模板 page
+    offers."""
+    return (content_dir("examples") / f"{name}.yaml").read_bytes()

@@ -69,7 +69,7 @@ def _yaml_file(target: Path, name: str, force: bool) -> None:
     """company.yaml or phrases.yaml to fill in: the company's with a 【placeholder】 for each
     of its details (templates/company.yaml: refused until filled in), the phrases the bundled
     example's, with its comments."""
-    from ..content import content_dir
+    from ..content import content_dir, yaml_template
     from ..output import write_bytes
     if target.exists() and not force:
         raise UserError(Problem(_("{path} exists; pass --force to replace it").format(
@@ -86,14 +86,6 @@ def _yaml_file(target: Path, name: str, force: bool) -> None:
                      "standard names; put them in your company's words, then fieldprint "
                      "phrase-cards {path} staff.xlsx").format(
                          path=target))
-
-
-def yaml_template(name: str) -> bytes:
-    """The example file a user starts `name`.yaml from (the bundled example's words and
-    comments): what `fieldprint template phrases.yaml` writes and the web app's 模板 page
-    offers."""
-    from ..content import content_dir
-    return (content_dir("examples") / f"{name}.yaml").read_bytes()
 
 
 COMMANDS = [template]

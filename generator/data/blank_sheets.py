@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from ..dates import source_date
 from ..output import fixed_zip
 from . import headers as H
+from .models import EXAMPLE_NOTE
 
 SHEET_TITLES = {"staff": "花名册", "work_orders": "工单", "equipment": "台账", "checks": "检查记录",
                 "batch_checks": "批次抽检"}
@@ -23,7 +24,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "staff": {"id": "SZ10023", "name": "王建国", "unit": "苏州某某通信工程有限公司",
               "team": "园区装维一班", "title": "智慧家庭工程师", "phone": "13800000000",
               "photo": None, "qr": "https://u.wechat.com/example", "qr_image": None,
-              "stars": 4, "gender": "男", "note": H.EXAMPLE_NOTE},
+              "stars": 4, "gender": "男", "note": EXAMPLE_NOTE},
     "work_orders": {"id": "WO-20261121-0001", "kind": "修障", "service": "宽带",
                     "received": dt.datetime(2026, 11, 21, 9, 12),
                     "customer.name": "李女士", "customer.phone": "13900000000",
@@ -33,14 +34,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                     "appointment.end": dt.datetime(2026, 11, 21, 16, 0), "engineer": "SZ10023",
                     "completed": None, "materials": "皮线光缆 20 米；光纤冷接子 2 个",
                     "work_done": None, "speed_test": None, "cause": None, "rating": None,
-                    "note": H.EXAMPLE_NOTE},
+                    "note": EXAMPLE_NOTE},
     "equipment": {"id": "H-0001", "kind": "安全帽", "holder": "SZ10023", "batch": "B2506-A",
                   "manufactured": dt.date(2025, 6, 10), "in_service": dt.date(2025, 7, 1),
-                  "retired": None, "note": H.EXAMPLE_NOTE},
+                  "retired": None, "note": EXAMPLE_NOTE},
     "checks": {"item": "H-0001", "date": dt.date(2026, 6, 20), "type": "外观检查",
-               "result": "合格", "note": H.EXAMPLE_NOTE},
+               "result": "合格", "note": EXAMPLE_NOTE},
     "batch_checks": {"batch": "B2506-A", "kind": "安全帽", "date": dt.date(2026, 9, 25),
-                     "type": "检测", "result": "合格", "sampled": 3, "note": H.EXAMPLE_NOTE},
+                     "type": "检测", "result": "合格", "sampled": 3, "note": EXAMPLE_NOTE},
 }
 
 # What each column wants, shown as the header cell's comment.

@@ -86,9 +86,6 @@ COLUMNS: dict[str, dict[str, tuple[str, list[str]]]] = {
     },
 }
 
-# The 备注 of the example row in every blank spreadsheet (generator/data/blank_sheets.py): a row
-# that still says it is read with a warning, so a forgotten example does not print unnoticed.
-EXAMPLE_NOTE = "示例行：照着填写，打印前删除本行"
 
 TABLE_SECTIONS = tuple(COLUMNS)          # staff, work_orders, equipment, checks, batch_checks
 ID_FIELD = {"staff": "id", "work_orders": "id", "equipment": "id", "checks": "item",

@@ -20,7 +20,6 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from ..dates import parse_date, parse_datetime
 from ..errors import Problem
 from ..i18n import _, words
-from .headers import EXAMPLE_NOTE
 
 # ---------------------------------------------------------------- labels printed for codes
 KIND_LABELS = {"install": "装机", "move": "移机", "repair": "修障"}
@@ -219,8 +218,13 @@ def parse_offset(value: Any) -> tuple[float, float]:
 Text = Annotated[str, BeforeValidator(_as_text)]
 Offset = Annotated[tuple[float, float], BeforeValidator(parse_offset)]
 # phones, accounts, ids: text whose digits matter (never Excel's 1.38E+10)
+# The 备注 of the example row in every blank spreadsheet (generator/data/blank_sheets.py): a row
+# that still says it is refused (`_not_example`), so a forgotten example does not print.
+EXAMPLE_NOTE = "示例行：照着填写，打印前删除本行"
+
+
 def _not_example(value: str) -> str:
-    """The 备注 of the template's example row (headers.EXAMPLE_NOTE) is refused: the template's
+    """The 备注 of the template's example row (EXAMPLE_NOTE) is refused: the template's
     sample person, order or item must not print as a real one (a company.yaml still 【…】 is
     refused likewise: `Company._filled_in`)."""
     if value == EXAMPLE_NOTE:

@@ -458,7 +458,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
     async def phrases_template(request: Request):
         """phrases.yaml to put in the company's words: what `fieldprint template
         phrases.yaml` writes."""
-        from ..commands.template import yaml_template
+        from ..content import yaml_template
         return Response(yaml_template("phrases"), media_type="application/yaml", headers={
             "Content-Disposition": 'attachment; filename="phrases.yaml"'})
 

@@ -961,6 +961,7 @@ def test_a_staff_row_with_a_mistake_does_not_stop_the_forms(ws, c):
     fragment = run_job(c, "/forms/work-orders/jobs", {"csrf": csrf(c), "format": "pdf",
                                                       "orders": ["WO-20261102-0003"]})
     assert "/download" not in fragment and "三星" in fragment and "SZ10024" in fragment
+    assert "--only" not in fragment            # the command's option means nothing here
 
 
 def test_service_cards_need_no_photos_on_the_web(ws, c):

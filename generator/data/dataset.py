@@ -86,7 +86,7 @@ class Dataset:
                 ids = named[staff_id]
                 stopping += own + [Problem(_(
                     "{orders}: engineer {id}'s row on the staff list has the problem(s) said "
-                    "here; fix that row, or leave these orders out (--only)").format(
+                    "here; fix that row, or print without these orders").format(
                     orders=words(ids, "plain"), id=staff_id),
                     self.origins.get(("work_orders", ids[0])))]
             else:

@@ -144,17 +144,19 @@ def normalize(header: Any) -> str:
     return text.lower()
 
 
-def header_for(section: str, field: str) -> str:
-    """The Chinese header templates write for a field."""
-    return COLUMNS[section][field][1][0]
+def header_for(section: str, field: str) -> str | None:
+    """The Chinese header templates write for a field (照片 for staff photo); None for a
+    field not in the table."""
+    columns = COLUMNS.get(section, {})
+    return columns[field][1][0] if field in columns else None
 
 
 def field_word(section: str, field: str) -> str:
     """How a message names a field of `section`: in Chinese the header templates write (照片),
     in English the field's own name (photo); a name not in the table as it is."""
     from ..i18n import language
-    columns = COLUMNS.get(section, {})
-    return columns[field][1][0] if field in columns and language() == "zh" else field
+    header = header_for(section, field)
+    return header if header is not None and language() == "zh" else field
 
 
 def kind_of(section: str, field: str) -> str:

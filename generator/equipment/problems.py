@@ -45,10 +45,10 @@ def _header(problem: Problem) -> str | None:
     field = _field(problem)
     if not field:
         return None
-    from ..data.headers import COLUMNS
+    from ..data.headers import header_for
     section, _dot, name = field.rpartition(".")
-    columns = COLUMNS["checks" if section.startswith("checks") else "equipment"]
-    return columns[name][1][0] if name in columns else field
+    return header_for("checks" if section.startswith("checks") else "equipment",
+                           name) or field
 
 
 def _message(problem: Problem, code: str) -> str:

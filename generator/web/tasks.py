@@ -248,7 +248,7 @@ TASKS = {"card_pdf": card_pdf, "card_pngs": card_pngs, "card_manifest": card_man
 
 def where_parts(problem: Problem) -> dict:
     """A problem as the columns of the problems table: file, sheet, row, column, record."""
-    from ..data.headers import COLUMNS
+    from ..data.headers import header_for
     loc: Location | None = problem.location
     column = loc.header if loc is not None and loc.header else ""
     record = ""
@@ -256,10 +256,8 @@ def where_parts(problem: Problem) -> dict:
         head, _dot, field = problem.path.partition(".")
         section = head.split("[", 1)[0]
         record = head if "[" in head else ""
-        if not column and section in COLUMNS and field in COLUMNS[section]:
-            column = COLUMNS[section][field][1][0]
-        elif not column:
-            column = field or problem.path
+        if not column:
+            column = header_for(section, field) or field or problem.path
     message = problem.message
     if loc is not None and loc.file:   # another place in the workspace, as the file's name
         message = message.replace(str(Path(loc.file).parent / "x")[:-1], "")

@@ -440,3 +440,63 @@ def test_a_row_with_a_bad_star_rating_has_its_photo_looked_for_in_the_folder(
     (examples_copy / "photos" / "SZ10024.jpg").unlink()
     found = stopped(cli("badges", "staff.xlsx", "--photos", "photos", "-o", "b.pdf"))
     assert len(found) == 2 and "SZ10024.jpg" in found[0] and "星级" in found[1], found
+
+
+# ------------------------------------------------------------------------------ a whole record
+def test_a_bad_field_does_not_hide_the_checks_of_its_whole_record(examples_copy, cli,
+                                                                 monkeypatch):
+    """An item with a misspelt kind and no dates: the missing dates are said with the kind
+    (the check of the whole item ran only once every field was right); validate and
+    equipment alike."""
+    path = examples_copy / "equipment.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = ('  - id: H-0002\n    kind: helmet\n    holder: "SZ10023"\n    batch: B2503-A\n'
+           '    manufactured: "2025-03"\n    in_service: 2025-04-15\n')
+    assert old in text
+    path.write_text(text.replace(old, '  - id: H-0002\n    kind: helmett\n    holder: "SZ10023"'
+                                      '\n    batch: B2503-A\n', 1), encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("validate", "equipment.yaml"))
+    assert found == [
+        "equipment.yaml:26:5: equipment[2]: give 'manufactured' (生产日期) or 'in_service' "
+        "(启用日期)",
+        "equipment.yaml:27:5: equipment[2].kind: 'helmett' is not allowed here; write one of "
+        "helmet (安全帽) or insulated_shoes (绝缘鞋)"], found
+    result = cli("equipment", "equipment.yaml", "--as-of", "2026-11-21", "-o", "r.json")
+    assert result.code == 0, result
+    said = [line.split("): ", 1)[1] for line in result.err.splitlines()
+            if "warning (data to fix" in line]
+    assert said[:2] == found, said
+
+
+def test_a_given_value_with_a_mistake_counts_as_given(examples_copy, cli, monkeypatch):
+    """A date with a mistake is not 'no date': only the date is said."""
+    path = examples_copy / "equipment.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = ('  - id: H-0002\n    kind: helmet\n    holder: "SZ10023"\n    batch: B2503-A\n'
+           '    manufactured: "2025-03"\n    in_service: 2025-04-15\n')
+    path.write_text(text.replace(old, '  - id: H-0002\n    kind: helmett\n    holder: "SZ10023"'
+                                      '\n    batch: B2503-A\n    manufactured: 2025-13-01\n', 1),
+                    encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("validate", "equipment.yaml"))
+    assert [line.split(": ")[1] for line in found] == ["equipment[2].kind",
+                                                       "equipment[2].manufactured"], found
+
+
+def test_a_qr_code_without_caption_nor_data_says_both(examples_copy, cli, monkeypatch):
+    """A record inside a record (company.qr_codes[2]): its missing caption and its missing
+    data or image, in one run."""
+    path = examples_copy / "company.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    - caption: 苏州电信公众号\n      data: https"
+    assert old in text
+    start = text.index(old)
+    end = text.index("\n", start + len(old))
+    path.write_text(text[:start] + "    - note_x: 1" + text[end:], encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("validate", "staff.yaml"))
+    assert sorted(line.split(": ")[1] for line in found) == [
+        "company.qr_codes[2]", "company.qr_codes[2].caption", "company.qr_codes[2].note_x"], found
+    assert any(line.endswith(": company.qr_codes[2]: give the QR code's 'data' (a URL or text) "
+                             "or an 'image' file") for line in found), found

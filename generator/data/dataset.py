@@ -298,7 +298,7 @@ def validate_record(raw: Any, model: type, section: str, index: int | None,
     except ValidationError as exc:
         result = None
         said = _said(exc, raw, model, section, index)
-        said += _said_without_unknown(exc, raw, model, section, index, context, said)
+        said += _said_of_whole(exc, raw, model, section, index, context, said)
         problems.extend(said)
         if context.get("missing_files") == "apart" and all(type(p) is MissingFile
                                                            for p in said):
@@ -318,47 +318,23 @@ def validate_record(raw: Any, model: type, section: str, index: int | None,
     return result
 
 
-def _said_without_unknown(exc: ValidationError, raw: Any, model: type, section: str,
+def _said_of_whole(exc: ValidationError, raw: Any, model: type, section: str,
                           index: int | None, context: dict, said: list[Problem]
                           ) -> list[Problem]:
-    """What a record with unknown keys would also be told without them: the checks of a
-    whole record (a QR code with neither data nor image, an item with no date at all) run
-    only once its fields are right, and an unknown key is one that is not (a misspelt 'dat:'
-    hides 'give data or image' until it is fixed). The record again without its unknown keys;
-    the problems it has that were not said yet."""
-    unknown = [tuple(e["loc"]) for e in exc.errors(include_url=False)
-               if e["type"] == "extra_forbidden" and e["loc"]]
-    if not unknown:
-        return []
-    trimmed = _without(raw, unknown)
-    if trimmed is raw:
-        return []
-    try:
-        model.model_validate(trimmed, context={**context, "warnings": []})
-    except ValidationError as again:
-        known = {(p.path, p.message) for p in said}
-        return [p for p in _said(again, raw, model, section, index)
-                if (p.path, p.message) not in known and type(p) is not MissingFile]
-    return []
-
-
-def _without(raw: Any, locs: list[tuple]) -> Any:
-    """`raw` (mappings and lists) without the keys at `locs`, copied where it changes."""
-    if not locs:
-        return raw
-    if isinstance(raw, dict):
-        here = {loc[0] for loc in locs if len(loc) == 1}
-        out = {}
-        for key, value in raw.items():
-            if key in here:
-                continue
-            out[key] = _without(value, [loc[1:] for loc in locs if len(loc) > 1
-                                        and loc[0] == key])
-        return out
-    if isinstance(raw, list):
-        return [_without(value, [loc[1:] for loc in locs if len(loc) > 1 and loc[0] == i])
-                for i, value in enumerate(raw)]
-    return raw
+    """What a record with a bad field or an unknown key would also be told once they are
+    fixed: the checks of a whole record (a QR code with neither data nor image, an item with
+    no date at all) run only once its fields are right (a misspelt `kind: helmett` hid the
+    missing dates, 'dat:' hid 'give data or image'). Those checks on what could be read
+    (`record_checks.whole_record_problems`); the problems not said yet."""
+    from .record_checks import whole_record_problems
+    locs = [tuple(e["loc"]) for e in exc.errors(include_url=False)]
+    known = {(p.path, p.message) for p in said}
+    found = []
+    for loc, message in whole_record_problems(raw, model, locs, context):
+        problem = Problem(message, _locate(raw, loc), _path(section, index, loc))
+        if (problem.path, problem.message) not in known:
+            found.append(problem)
+    return found
 
 
 def _said(exc: ValidationError, raw: Any, model: type, section: str, index: int | None

@@ -20,6 +20,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from ..dates import parse_date, parse_datetime
 from ..errors import Problem
 from ..i18n import _, words
+from ..i18n import words as words_of   # `_labelled` has a parameter named words
 
 # ---------------------------------------------------------------- labels printed for codes
 KIND_LABELS = {"install": "装机", "move": "移机", "repair": "修障"}
@@ -36,6 +37,10 @@ CAUSE_WORDS = {"ours": ("我方", "我方原因", "局端", "局端原因"),
                "third_party": ("第三方", "第三方原因"),
                "customer": ("用户方", "用户方原因", "用户原因", "客户原因", "客户方原因"),
                "unknown": ("原因不明", "不明", "正在调查")}
+# Of those, the words that name a place, not whose cause it was: 局端 (the exchange side) is
+# read as ours (the label says 我方原因（局端）), which is right for the operator's own
+# engineers; the user is told, so a contractor for whom 局端 is someone else can change it.
+CAUSE_TOLD = ("局端", "局端原因")
 RATING_LABELS = {"very_satisfied": "非常满意", "satisfied": "满意", "neutral": "一般",
                  "dissatisfied": "不满意"}
 EQUIPMENT_LABELS = {"helmet": "安全帽", "insulated_shoes": "绝缘鞋"}
@@ -141,17 +146,31 @@ def _known_service(value: str, info: ValidationInfo) -> str:
     return value
 
 
-def _labelled(labels: dict[str, str], words: dict[str, tuple[str, ...]] | None = None):
+def _minute(value: dt.datetime) -> str:
+    """'2026-11-02 08:41': a time as the data files write it, for messages."""
+    return f"{value:%Y-%m-%d %H:%M}"
+
+
+def _labelled(labels: dict[str, str], words: dict[str, tuple[str, ...]] | None = None,
+              told: tuple[str, ...] = ()):
     """Accept a code or its Chinese label (安全帽 -> helmet), or one of `words`, the short
-    forms people write (我方 -> ours)."""
+    forms people write (我方 -> ours). A word of `told` is read so with a warning naming
+    what it was read as (局端原因 -> 我方原因（局端）)."""
     by_label = {label: code for code, label in labels.items()}
     for code, forms in (words or {}).items():
         by_label.update((form, code) for form in forms)
 
-    def convert(value: Any) -> Any:
+    def convert(value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str):
             value = value.strip(SPACE)
-            return by_label.get(value, value)
+            code = by_label.get(value, value)
+            if value in told and info.context is not None:
+                info.context.setdefault("warnings", []).append(Problem(
+                    _("{value!r} was read as {label!r}; if that is not what you mean, write "
+                      "one of {choices}").format(
+                        value=value, label=labels[code], choices=words_of(labels.values(), "or")),
+                    None, info.field_name or ""))
+            return code
         return value
     convert.labels = labels  # type: ignore[attr-defined]  (see clean_list_validator)
     return convert
@@ -429,15 +448,41 @@ class WorkOrder(Model):
     work_done: Text | None = None
     speed_test: Text | None = None
     cause: Annotated[Literal["ours", "third_party", "customer", "unknown"] | None,
-                     BeforeValidator(_labelled(CAUSE_LABELS, CAUSE_WORDS))] = None
+                     BeforeValidator(_labelled(CAUSE_LABELS, CAUSE_WORDS, CAUSE_TOLD))] = None
     rating: Annotated[Literal["very_satisfied", "satisfied", "neutral", "dissatisfied"] | None,
                       BeforeValidator(_labelled(RATING_LABELS))] = None
     note: Note | None = None
 
+    @field_validator("completed", mode="after")
+    @classmethod
+    def _completed_after_received(cls, value: dt.datetime | None, info: ValidationInfo):
+        """An order completed before it was received is impossible data: refused, naming
+        the order and both fields (the standard's order of events: received, then the
+        customer contacted and the visit agreed, then the work, `001` §9, SPEC §3)."""
+        received = info.data.get("received")
+        if value is not None and received is not None and value < received:
+            raise ValueError(_(
+                "order {id}: 'completed' (完成时间) {completed} is before 'received' (接单时间) "
+                "{received}; an order cannot be completed before it is received: check both "
+                "times").format(id=info.data.get("id", "?"), completed=_minute(value),
+                                received=_minute(received)))
+        return value
+
     @model_validator(mode="after")
-    def _times(self):
-        if self.completed is not None and self.completed < self.received:
-            raise ValueError(_("completed before it was received"))
+    def _completed_after_appointment(self, info: ValidationInfo):
+        """Completed before the appointment starts: possible (the visit was moved earlier
+        with the customer's agreement, `001` §9 2); a fault cleared at the exchange) but
+        most often a typing mistake, and the forms would print an appointment that did not
+        happen: a warning, not a refusal."""
+        appointment = self.appointment
+        if (self.completed is not None and appointment is not None
+                and self.completed < appointment.start and info.context is not None):
+            info.context.setdefault("warnings", []).append(Problem(_(
+                "order {id}: 'completed' (完成时间) {completed} is before the 'appointment' "
+                "(预约时间) starts, {start}; if the visit was moved, write the new appointment "
+                "time, else check both times").format(
+                    id=self.id, completed=_minute(self.completed),
+                    start=_minute(appointment.start)), None, "completed"))
         return self
 
     @property

@@ -1,0 +1,104 @@
+"""What the data checks say of a work order's own facts, found by a new user's trial: times
+in an impossible or suspicious order, a cause word read as another label, and the template's
+example row left in a file printed with --only."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from tests.test_all_at_once import no_traceback, problems, stopped, warnings
+
+
+def _edit_csv(folder, change) -> None:
+    path = folder / "work_orders.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    change(rows)
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+# columns of examples/work_orders.csv
+ID, RECEIVED, APPOINTMENT, COMPLETED, CAUSE, NOTE = 0, 3, 10, 12, 16, 18
+
+
+@pytest.mark.parametrize("command", ["validate", "work-orders"])
+def test_completed_before_received_is_refused_naming_order_and_fields(examples_copy, cli,
+                                                                      monkeypatch, command):
+    def change(rows):
+        rows[2][COMPLETED] = "2026-11-01 08:00"     # received 2026-11-02 08:41
+    _edit_csv(examples_copy, change)
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli(command, "work_orders.csv",
+                        *(["-o", "w.pdf"] if command != "validate" else [])))
+    assert found == [
+        "work_orders.csv:3 完成时间: order WO-20261102-0003: 'completed' (完成时间) "
+        "2026-11-01 08:00 is before 'received' (接单时间) 2026-11-02 08:41; an order cannot be "
+        "completed before it is received: check both times"], found
+
+
+def test_completed_before_received_in_yaml(examples_copy, cli, monkeypatch):
+    path = examples_copy / "work_orders.yaml"
+    text = path.read_text(encoding="utf-8")
+    import re
+    match = re.search(r"\n    completed: (\S+)", text)
+    text = text[:match.start(1)] + "2020-01-01T08:00:00" + text[match.end(1):]
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("validate", "work_orders.yaml"))
+    line = text[:match.start(1)].count("\n") + 1
+    assert len(found) == 1 and found[0].startswith(f"work_orders.yaml:{line}:5: work_orders["), \
+        found
+    assert "].completed: order WO-" in found[0] and "'received' (接单时间)" in found[0]
+
+
+def test_completed_before_the_appointment_is_a_warning(examples_copy, cli, monkeypatch):
+    """Possible (the visit moved earlier, a fault cleared at the exchange) but most often a
+    typing mistake: said with the order, both fields and both times; the forms still print."""
+    def change(rows):
+        rows[1][COMPLETED] = "2026-09-30 08:00"     # appointment 2026-09-30 09:00-11:00
+    _edit_csv(examples_copy, change)
+    monkeypatch.chdir(examples_copy)
+    expected = ("warning: work_orders.csv:2 完成时间: order WO-20260929-0007: 'completed' "
+                "(完成时间) 2026-09-30 08:00 is before the 'appointment' (预约时间) starts, "
+                "2026-09-30 09:00; if the visit was moved, write the new appointment time, else "
+                "check both times")
+    for args in (("validate",), ("work-orders", "-o", "w.pdf")):
+        result = cli(args[0], "work_orders.csv", *args[1:])
+        no_traceback(result)
+        assert result.code == 0, result
+        assert expected in warnings(result.err), result.err
+    assert (examples_copy / "w.pdf").is_file()
+
+
+@pytest.mark.parametrize("word", ["局端原因", "局端"])
+def test_a_cause_word_read_as_another_label_is_said(examples_copy, cli, monkeypatch, word):
+    def change(rows):
+        rows[3][CAUSE] = word
+    _edit_csv(examples_copy, change)
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "work_orders.csv")
+    no_traceback(result)
+    assert result.code == 0, result
+    assert f"warning: work_orders.csv:4 故障原因: '{word}' was read as '我方原因（局端）'; if " \
+           "that is not what you mean, write one of 我方原因（局端）, " in result.err, result.err
+    assert not problems(result.err)
+
+
+def test_the_plain_words_are_read_without_a_word(examples_copy, cli, monkeypatch):
+    def change(rows):
+        rows[3][CAUSE] = "我方原因"
+    _edit_csv(examples_copy, change)
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "work_orders.csv")
+    assert result.code == 0 and "was read as" not in result.err, result
+
+
+@pytest.mark.chinese
+def test_the_cause_warning_in_chinese(examples_copy, cli, monkeypatch):
+    def change(rows):
+        rows[3][CAUSE] = "局端原因"
+    _edit_csv(examples_copy, change)
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "work_orders.csv")
+    assert "'局端原因' 按 '我方原因（局端）' 读取" in result.err, result.err

@@ -399,20 +399,24 @@ def select_orders(dataset, selection: Selection) -> list[WorkOrder]:
     """The orders of `dataset` that `selection` names, in data order.
 
     Raises UserError (all at once) for an id, engineer or team the data does not have, or
-    dates in the wrong order."""
+    dates in the wrong order. An order or person the data has but left out for a problem of
+    its own (`Dataset.refused_orders`, `refused_ids`, `unloaded_staff`) is not "no such"."""
     orders = list(dataset.work_orders)
     problems: list[Problem] = []
-    known = {o.id for o in orders}
+    known = {o.id for o in orders} | {i for i in dataset.refused_orders if i is not None}
     for wanted in selection.only:
         if wanted not in known:
             problems.append(Problem(_("--only {id}: no such id in work_orders{hint}").format(
                 id=wanted, hint=suggest(wanted, known))))
-    staff_ids = {p.id for p in dataset.staff} | {o.engineer for o in orders if o.engineer}
+    unloaded = [p for p, _where in dataset.unloaded_staff]
+    staff_ids = ({p.id for p in dataset.staff} | {o.engineer for o in orders if o.engineer}
+                 | {i for i in dataset.refused_ids if i is not None}
+                 | {p.id for p in unloaded if p.id})
     for wanted in selection.engineers:
         if wanted not in staff_ids:
             problems.append(Problem(_("--engineer {id}: no such staff id{hint}").format(
                 id=wanted, hint=suggest(wanted, staff_ids))))
-    teams = {p.team for p in dataset.staff if p.team}
+    teams = {p.team for p in (*dataset.staff, *unloaded) if p.team}
     for wanted in selection.teams:
         if wanted not in teams:
             problems.append(Problem(_("--team {team}: no engineer on the staff list is in "

@@ -500,3 +500,50 @@ def test_a_qr_code_without_caption_nor_data_says_both(examples_copy, cli, monkey
         "company.qr_codes[2]", "company.qr_codes[2].caption", "company.qr_codes[2].note_x"], found
     assert any(line.endswith(": company.qr_codes[2]: give the QR code's 'data' (a URL or text) "
                              "or an 'image' file") for line in found), found
+
+
+# ------------------------------------------------------------------------------ forms' options
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_only_naming_no_order_said_with_the_data_problems(examples_copy, cli, monkeypatch,
+                                                          fmt):
+    """--only of an id not in the data beside a bad row (and --engineer of no one): all in
+    one run; the bad row stays a problem (which order was meant is not known)."""
+    _break_orders(examples_copy)
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("work-orders", "work_orders.csv", "--only", "WO-NOTHING",
+                        "--engineer", "SZ1", "-o", f"w.{fmt}"))
+    assert found == [
+        "work_orders.csv:2 接单时间: impossible date: '2026-13-45 10:20' (no such day in the "
+        "calendar)",
+        "work_orders.csv:2 装维人员: engineer 'SZ99999' is not on the staff list",
+        "work_orders.csv:4 装维人员: engineer 'SZ88888' is not on the staff list",
+        "--only WO-NOTHING: no such id in work_orders",
+        "--engineer SZ1: no such staff id; did you mean 'SZ10036'?"], found
+    assert not (examples_copy / f"w.{fmt}").exists()
+
+
+def test_an_unreadable_file_does_not_make_only_say_no_such_id(examples_copy, cli,
+                                                              monkeypatch):
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("work-orders", "nothere.csv", "--only", "WO-1", "-o", "w.pdf"))
+    assert found == ["nothere.csv: file not found"], found
+
+
+def test_word_output_says_unprintable_text_with_the_data_problems(examples_copy, cli,
+                                                                  monkeypatch):
+    """--format docx: text a Word document cannot hold (a control character pasted into a
+    name) is said with a bad row's problems, for the orders that loaded."""
+    path = examples_copy / "work_orders.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    rows[1][3] = "2026-13-45 10:20"
+    rows[5][4] = "王\x07先生"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    monkeypatch.chdir(examples_copy)
+    for command in ("work-orders", "confirmations"):
+        found = stopped(cli(command, "work_orders.csv", "-o", "w.docx"))
+        assert len(found) == 2, found
+        assert found[0].startswith("work_orders.csv:2 接单时间: impossible date")
+        assert found[1].startswith("work_orders.csv:6: work_orders WO-")
+        assert "a Word document cannot hold (U+0007" in found[1]
+        assert not (examples_copy / "w.docx").exists()

@@ -102,3 +102,68 @@ def test_the_cause_warning_in_chinese(examples_copy, cli, monkeypatch):
     monkeypatch.chdir(examples_copy)
     result = cli("validate", "work_orders.csv")
     assert "'局端原因' 按 '我方原因（局端）' 读取" in result.err, result.err
+
+
+def _with_example_row(folder, tmp_path, cli, suffix: str) -> None:
+    """The user's orders below the template's example row (`fieldprint template`), the
+    example's id changed to one the data has not, then the same with its id kept."""
+    import openpyxl
+    blank = tmp_path / "blank"
+    blank.mkdir()
+    result = cli("template", str(blank / f"work_orders{suffix}"))
+    assert result.code == 0, result
+    mine = list(csv.DictReader((folder / "work_orders.csv").read_text(
+        encoding="utf-8-sig").splitlines()))
+    if suffix == ".csv":
+        example = list(csv.DictReader((blank / "work_orders.csv").read_text(
+            encoding="utf-8-sig").splitlines()))
+        header = list(example[0])
+        with open(folder / "mine.csv", "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.DictWriter(f, header)
+            writer.writeheader()
+            writer.writerow(example[0])
+            for row in mine:
+                writer.writerow({k: row.get(k, "") for k in header})
+    else:
+        book = openpyxl.load_workbook(blank / "work_orders.xlsx")
+        sheet = book.worksheets[0]
+        header = [c.value for c in sheet[1]]
+        for row in mine:
+            sheet.append([row.get(h, "") or None for h in header])
+        book.save(folder / "mine.xlsx")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_example_row_does_not_stop_only_of_another_order(examples_copy, cli,
+                                                             monkeypatch, tmp_path, suffix):
+    _with_example_row(examples_copy, tmp_path, cli, suffix)
+    monkeypatch.chdir(examples_copy)
+    name = f"mine{suffix}"
+    result = cli("work-orders", name, "--only", "WO-20261102-0003", "-o", "one.pdf")
+    no_traceback(result)
+    assert result.code == 0, result
+    said = [line for line in result.err.splitlines() if line.startswith("warning")]
+    assert said[0].startswith(f"warning (an order not printed: --only does not name it): "
+                              f"{name}"), said
+    assert "this is the template's example row" in said[0]
+    assert (examples_copy / "one.pdf").is_file()
+    # the example row's id is WO-20261121-0001, which the data has too: that id's problem
+    # is a warning as well, unless --only names it
+    assert any("duplicate id 'WO-20261121-0001'" in w for w in said), said
+    found = stopped(cli("work-orders", name, "--only", "WO-20261121-0001", "-o", "two.pdf"))
+    assert len(found) == 2 and "example row" in found[0] and "duplicate id" in found[1], found
+    # without --only, the example row stops the print, as before
+    found = stopped(cli("work-orders", name, "-o", "all.pdf"))
+    assert "example row" in found[0], found
+    assert not (examples_copy / "two.pdf").exists() and not (examples_copy / "all.pdf").exists()
+
+
+def test_only_of_an_order_with_a_problem_stops_the_print(examples_copy, cli, monkeypatch):
+    def change(rows):
+        rows[2][RECEIVED] = "2026-02-30 10:00"
+    _edit_csv(examples_copy, change)
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("work-orders", "work_orders.csv", "--only", "WO-20261102-0003",
+                        "--only", "WO-20260929-0007", "-o", "w.pdf"))
+    assert found == ["work_orders.csv:3 接单时间: impossible date: '2026-02-30 10:00' (no such "
+                     "day in the calendar)"], found

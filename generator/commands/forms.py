@@ -80,24 +80,28 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         design, problems = None, list(exc.problems)
     # a person's photo or QR picture is not on these forms: a missing one is no problem; a
     # staff row with a problem of its own stops only the orders that name that engineer
+    # with --only, an order with a problem of its own stops the print only if it is named
     try:
-        dataset = load(data, missing_files="apart", keep_valid_staff=True)
+        dataset = load(data, missing_files="apart", keep_valid_staff=True,
+                       keep_valid_orders=bool(only) and not blank)
+        found, loaded = list(dataset.missing), True
     except DataProblems as exc:
-        partial = exc.partial
-        kept = {id(p) for p in partial.refused_staff}
-        own = [p for p in exc.problems if id(p) not in kept and not _staff_file(p)]
-        orders = [] if blank else _orders_of_partial(partial, selection or Selection(), only,
-                                                     not include_open)
-        stopping, warned = partial.left_out_engineers(orders)
+        dataset, found, loaded = exc.partial, list(exc.problems), False
+    not_named = _orders_not_named(dataset, only)
+    if loaded:   # the problems of the orders left out are not among the load's problems
+        found += [p for problems_of in dataset.refused_orders.values() for p in problems_of]
+    kept = {id(p) for p in (*dataset.refused_staff, *not_named)}
+    own = [p for p in found if id(p) not in kept and not _staff_file(p)]
+    if problems or own:   # and what else would stop the print, in the same round
+        orders, chosen = ([], []) if blank else _orders_of_partial(
+            dataset, selection or Selection(), only, not include_open)
+        stopping, warned = dataset.left_out_engineers(orders)
         report_problems(warned, prefix=_left_out())
-        raise UserError(problems + in_reading_order(own + stopping) + _unprintable_of_partial(
-            partial, orders,
-            design if fmt == "pdf" and not (allow_unprintable or blank) else None,
-            mask_phones)) from None
-    problems += [p for p in dataset.missing if not _staff_file(p)]
-    if problems:
-        report_problems(dataset.left_out_engineers([])[1], prefix=_left_out())
-        raise UserError(problems)
+        report_problems(not_named, prefix=_not_named())
+        raise UserError(problems + in_reading_order(own + stopping) + chosen
+                        + _unprintable_of_partial(dataset, orders, design, fmt, mask_phones,
+                                                  allow_unprintable or blank)) from None
+    report_problems(not_named, prefix=_not_named())
     company = dataset.require_company()
     calendar = WorkingCalendar.for_company(company)
     selection = replace(selection or Selection(), only=tuple(only))
@@ -187,42 +191,75 @@ def _left_out() -> str:
     return _("warning (staff row left out; no order printed here names this engineer): ")
 
 
+def _not_named() -> str:
+    """The prefix of a problem of an order that does not stop the print: --only leaves it
+    out."""
+    return _("warning (an order not printed: --only does not name it): ")
+
+
+def _orders_not_named(dataset, only) -> list[Problem]:
+    """The problems of the orders left out for a problem of their own
+    (`Dataset.refused_orders`) that --only does not name: warnings, not a reason to stop
+    (the template's example row left in the file, say). Nothing without --only, nor when
+    an id it gives is not in the data: which order was meant is then not known (a typo of
+    the id of an order with a problem, say), so every problem stops the print."""
+    if not only:
+        return []
+    wanted = set(only)
+    known = {o.id for o in dataset.work_orders} | set(dataset.refused_orders)
+    if not wanted <= known:
+        return []
+    return in_reading_order([p for order_id, found in dataset.refused_orders.items()
+                             if order_id not in wanted for p in found])
+
+
 def _staff_file(problem: Problem) -> bool:
     """A photo or QR picture of a person that is not there: these forms print neither."""
     return type(problem) is MissingFile and problem.path.startswith("staff")
 
 
-def _orders_of_partial(dataset, selection, only, completed_only: bool) -> list:
-    """The orders that loaded that the run would print (`completed_only`: follow-ups), when
-    the data has problems."""
+def _orders_of_partial(dataset, selection, only, completed_only: bool
+                       ) -> tuple[list, list[Problem]]:
+    """When the data has problems: (the orders that loaded that the run would print
+    (`completed_only`: follow-ups), the problems of the selection itself: an --only,
+    --engineer or --team naming nothing in the data, said with the data's problems)."""
     from dataclasses import replace as _replace
 
     from ..orders import select_orders
     try:
         orders = select_orders(dataset, _replace(selection, only=tuple(only)))
-    except UserError:   # an --only of an order that did not load, say
+        chosen: list[Problem] = []
+    except UserError as exc:   # not said when no order could be read (a file unreadable)
+        chosen = list(exc.problems) if dataset.work_orders or dataset.refused_orders else []
         wanted = set(only)
         orders = [o for o in dataset.work_orders if not wanted or o.id in wanted]
     if completed_only:
         orders = [o for o in orders if o.completed is not None]
-    return orders
+    return orders, chosen
 
 
-def _unprintable_of_partial(dataset, orders, layout, mask_phones: bool) -> list:
+def _unprintable_of_partial(dataset, orders, design, fmt: str, mask_phones: bool,
+                            allowed: bool) -> list:
     """When the data has problems: the text that could not print in the forms of `orders`,
-    those that loaded (`layout`, None when there is none or --allow-unprintable), said in the
-    same round as those problems."""
-    if layout is None or dataset.company is None or not orders:
+    those that loaded, said in the same round as those problems: a PDF layout's (characters
+    its fonts lack, control characters) or a Word template's (characters a Word document
+    cannot hold). Nothing when there is no layout or template (it has problems of its own)
+    or the run `allowed` them (--allow-unprintable, --blank)."""
+    if design is None or allowed or dataset.company is None or not orders:
         return []
+    from ..orders import WorkingCalendar, iter_contexts
+    calendar = WorkingCalendar.for_company(dataset.company)
+    contexts = iter_contexts(dataset, orders, calendar, mask_phones=mask_phones)
+    origins = dataset.origins
+    if fmt == "docx":
+        return [p for o, ctx in zip(orders, contexts)
+                for p in design.unprintable(ctx, o.id, origins.get(("work_orders", o.id)))]
     from ..fonts import font_set
     from ..form import layout_record
     from ..form.cache import RunCache
-    from ..orders import WorkingCalendar, iter_contexts
     fonts, cache = font_set(dataset.company, embed=False), RunCache()
-    calendar = WorkingCalendar.for_company(dataset.company)
-    contexts = iter_contexts(dataset, orders, calendar, mask_phones=mask_phones)
     return [p for o, ctx in zip(orders, contexts)
-            for p in layout_record(layout, _record("work-orders", o.id, ctx, dataset.origins.get(
+            for p in layout_record(design, _record("work-orders", o.id, ctx, origins.get(
                 ("work_orders", o.id))), fonts, cache).unprintable]
 
 

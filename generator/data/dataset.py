@@ -53,6 +53,10 @@ class Dataset:
     left_out_names: set[str] = field(default_factory=set)
     # the same problems by the staff id of the record left out (None: a record with no id)
     refused_ids: dict[str | None, list[Problem]] = field(default_factory=dict)
+    # load_dataset(keep_valid_orders=True): the problems of the work orders left out for a
+    # problem of their own (a bad field, an engineer not on the staff list), by the order's
+    # id as written (None: a record with no id): `--only` of other orders prints without them
+    refused_orders: dict[str | None, list[Problem]] = field(default_factory=dict)
     # staff records that did not validate, as people with the fields that do, and where each
     # starts: their photo (and the rest the cards check) is checked in the same round as the
     # row's other problems (a missing photo not hidden until a star rating is fixed)
@@ -490,7 +494,7 @@ def _locate(raw: Any, loc: tuple) -> Location | None:
 
 def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
                  keep_incomplete: bool = False, keep_valid_staff: bool = False,
-                 **table_options) -> Dataset:
+                 keep_valid_orders: bool = False, **table_options) -> Dataset:
     """Read, merge and validate data files (YAML, CSV, XLSX sheets): read → validate →
     build, each step below. Raises UserError listing every problem (file, line, record,
     field) at once.
@@ -504,6 +508,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     goes to `Dataset.incomplete_batch_checks`. Problems of files and of other
     sections still raise. keep_valid_staff: likewise, a staff record with a problem of its own
     is left out, its problems in `Dataset.refused_staff` (the web previews the others).
+    keep_valid_orders: likewise a work order, its problems in `Dataset.refused_orders` (the
+    forms' --only: the caller decides which of them stop the print).
     `table_options` go to the spreadsheet reader (sheet, header row)."""
     paths = [Path(p) for p in paths]
     if not paths:
@@ -518,6 +524,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     kept_apart = {"equipment", "batch_checks"} if keep_incomplete else set()
     if keep_valid_staff:
         kept_apart.add("staff")
+    if keep_valid_orders:
+        kept_apart.add("work_orders")
     _build_lists(data, collected, read_ahead, missing_files, kept_apart, problems)
     problems = _in_reading_order(problems)   # everything at once, in the files' order
     data.refused_staff = in_reading_order(data.refused_staff)
@@ -526,7 +534,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     if problems:  # with the warnings, and what was kept apart: the load stops all the same
         kept = data.refused_staff + [p for _pos, _item, found in data.incomplete
                                      for p in found] + [
-            p for _check, found in data.incomplete_batch_checks for p in found]
+            p for _check, found in data.incomplete_batch_checks for p in found] + [
+            p for found in data.refused_orders.values() for p in found]
         raise DataProblems(_in_reading_order(problems + kept) if kept else problems,
                            data.warnings, partial=data)
     return data
@@ -865,6 +874,8 @@ class _ListBuilder:
             elif own is not None and section == "batch_checks":
                 self.data.incomplete_batch_checks.append(
                     (salvage_batch_check(raw, self.context), in_reading_order(own)))
+            elif own is not None and section == "work_orders":   # keep_valid_orders
+                self.data.refused_orders.setdefault(raw_id, []).extend(own)
             elif own is not None:   # a person left out (keep_valid_staff)
                 self.leave_out(raw, raw_id, own)
             return
@@ -880,9 +891,11 @@ class _ListBuilder:
                 return
             self.out.append(record)
             return
-        apart = [] if self.keep_apart and section == "staff" else None
+        apart = [] if self.keep_apart and section in ("staff", "work_orders") else None
         if not self.first_use(record.id, raw, index, located, origin, into=apart):
-            if apart is not None:   # the first of them is previewed, this one left out
+            if apart is not None and section == "work_orders":   # the id's problem
+                self.data.refused_orders.setdefault(record.id, []).extend(apart)
+            elif apart is not None:   # the first of them is previewed, this one left out
                 self.leave_out(raw, record.id, apart)
             return
         placed.append(record.id, index)
@@ -893,6 +906,9 @@ class _ListBuilder:
                 if self.staff_ids and value not in self.staff_ids:
                     target = [] if self.keep_apart else None
                     self.unknown_ref(raw, index, records, early, value=value, into=target)
+                    if target is not None and section == "work_orders":
+                        self.data.refused_orders.setdefault(record.id, []).extend(target)
+                        return
                     if target is not None:
                         self.data.incomplete.append((len(self.out), record, target))
                         return

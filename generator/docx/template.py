@@ -219,6 +219,14 @@ class WordTemplate:
             _check_xml(out[name], self.name, name)
         return out
 
+    def unprintable(self, context: dict, record_id: str, location: Location | None = None
+                    ) -> list[Problem]:
+        """The text of one record's context a Word document cannot hold (`clean_context`'s
+        problems), without rendering: what `write_each`/`write_combined` would refuse."""
+        found: list[Problem] = []
+        clean_context(context, "", found, _label(record_id), location)
+        return found
+
     def code_entries(self, context: dict, index: int, rename: dict[str, str] | None = None,
                      record: str = "", location: Location | None = None,
                      problems: list[Problem] | None = None) -> list[Entry]:

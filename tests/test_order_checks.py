@@ -85,22 +85,22 @@ def test_a_cause_word_read_as_another_label_is_said(examples_copy, cli, monkeypa
     assert not problems(result.err)
 
 
-def test_the_plain_words_are_read_without_a_word(examples_copy, cli, monkeypatch):
+def _validate_with_cause(folder, cli, monkeypatch, word: str):
     def change(rows):
-        rows[3][CAUSE] = "我方原因"
-    _edit_csv(examples_copy, change)
-    monkeypatch.chdir(examples_copy)
-    result = cli("validate", "work_orders.csv")
+        rows[3][CAUSE] = word
+    _edit_csv(folder, change)
+    monkeypatch.chdir(folder)
+    return cli("validate", "work_orders.csv")
+
+
+def test_the_plain_words_are_read_without_a_word(examples_copy, cli, monkeypatch):
+    result = _validate_with_cause(examples_copy, cli, monkeypatch, "我方原因")
     assert result.code == 0 and "was read as" not in result.err, result
 
 
 @pytest.mark.chinese
 def test_the_cause_warning_in_chinese(examples_copy, cli, monkeypatch):
-    def change(rows):
-        rows[3][CAUSE] = "局端原因"
-    _edit_csv(examples_copy, change)
-    monkeypatch.chdir(examples_copy)
-    result = cli("validate", "work_orders.csv")
+    result = _validate_with_cause(examples_copy, cli, monkeypatch, "局端原因")
     assert "'局端原因' 按 '我方原因（局端）' 读取" in result.err, result.err
 
 

@@ -19,6 +19,7 @@ from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Check, Compa
                      EquipmentItem, FileMissing, Person, PhraseBook, WorkOrder,
                      clean_list_validator)
 from ..errors import suggest
+from .record_checks import model_in, whole_record_problems
 from .sources import read_sections
 from .yamlsource import MarkedList, locate
 
@@ -270,21 +271,10 @@ def _fields_at(model: type, loc: tuple) -> list[str]:
         info = getattr(current, "model_fields", {}).get(step)
         if info is None:
             return []
-        current = _inner_model(info.annotation)
+        current = model_in(info.annotation)
         if current is None:
             return []
     return [f.alias or name for name, f in getattr(current, "model_fields", {}).items()]
-
-
-def _inner_model(annotation) -> type | None:
-    from typing import get_args
-    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
-        return annotation
-    for arg in get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 # ------------------------------------------------------------------------------- validation
@@ -330,7 +320,6 @@ def _said_of_whole(exc: ValidationError, raw: Any, model: type, section: str,
     no date at all) run only once its fields are right (a misspelt `kind: helmett` hid the
     missing dates, 'dat:' hid 'give data or image'). Those checks on what could be read
     (`record_checks.whole_record_problems`); the problems not said yet."""
-    from .record_checks import whole_record_problems
     locs = [tuple(e["loc"]) for e in exc.errors(include_url=False)]
     known = {(p.path, p.message) for p in said}
     found = []

@@ -68,13 +68,13 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter:
     return adapter
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model a field holds (itself, in a list, or optional), else None."""
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field's type holds (itself, in a list, or optional), else None."""
     from typing import get_args
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
-        found = _model_in(arg)
+        found = model_in(arg)
         if found is not None:
             return found
     return None
@@ -98,7 +98,7 @@ def whole_record_problems(raw: Any, model: type[BaseModel], locs: list[tuple],
             bad.setdefault(loc[0], []).append(loc[1:])
     found: list[tuple[tuple, str]] = []
     for name, inner in bad.items():   # the records inside first: they come first in the file
-        sub_model = _model_in(fields[name].annotation)
+        sub_model = model_in(fields[name].annotation)
         value = raw.get(name)
         if sub_model is None:
             continue

@@ -61,6 +61,24 @@ def test_valid_data_loads_merges_and_finds_company_beside(data):
     assert ds.person("SZ001").name == "王建国"
 
 
+def test_loading_leaves_the_cycle_collector_as_it_found_it(data):
+    """The collector is paused while reading (dataset._collector_paused): on again after a
+    load and after a load that stops on a problem; still off when the caller had it off."""
+    import gc
+    assert gc.isenabled()
+    load_dataset([data / "staff.yaml", data / "orders.yaml"])
+    assert gc.isenabled()
+    (data / "orders.yaml").write_text(ORDERS.replace("SZ001", "SZ01"), encoding="utf-8")
+    problems_of(data / "staff.yaml", data / "orders.yaml")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        problems_of(data / "staff.yaml", data / "orders.yaml")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_validate_command_ok(data, cli):
     result = cli("validate", data / "staff.yaml", data / "orders.yaml")
     assert result.code == 0, result

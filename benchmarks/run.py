@@ -12,14 +12,13 @@ wall time, CPU time (user + system of the process and every worker it ran), CPU 
 peak RSS of the whole process tree, output size, the floor's CPU time (benchmarks/floors.py)
 and the CPU ratio; then, per job, how the cost per item at the largest size compares with the
 smallest. Badges and the register are run REPEATS times and their floors measured as many
-times, each side keeping its least CPU (another program on the machine only ever adds
-time; one run of each moved the badge ratio by 0.1 between two runs of the same code); work
-orders, far inside their line, run once. Badges also say what a second core gives: the bound from the main process's own
-CPU, and at the largest size the wall time of `--jobs 1` over the default (the fastest of REPEATS
-runs each, with the load average). The `startup` job
-times `fieldprint --help` and `fieldprint validate examples/*.yaml` (the median of
-STARTUP_RUNS whole-process runs) beside `python -c pass`. The same table goes to
-benchmarks/work/results.md.
+times, each side keeping its least CPU (another program on the machine only ever adds time; one
+run of each moved the badge ratio by 0.1 between two runs of the same code); work orders, far
+inside their line, run once. Badges also say what a second core gives: the bound from the main
+process's own CPU, and at the largest size the wall time of `--jobs 1` over the default (the
+fastest of REPEATS runs each, with the load average). The `startup` job times `fieldprint
+--help` and `fieldprint validate examples/*.yaml` (the median of STARTUP_RUNS whole-process
+runs) beside `python -c pass`. The same table goes to benchmarks/work/results.md.
 """
 from __future__ import annotations
 

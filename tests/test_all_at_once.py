@@ -547,3 +547,55 @@ def test_word_output_says_unprintable_text_with_the_data_problems(examples_copy,
         assert found[1].startswith("work_orders.csv:6: work_orders WO-")
         assert "a Word document cannot hold (U+0007" in found[1]
         assert not (examples_copy / "w.docx").exists()
+
+
+# ------------------------------------------------------------------------------ a missing column
+@pytest.mark.parametrize("command", ["validate", "work-orders"])
+def test_a_missing_column_said_with_its_rows_problems(examples_copy, cli, monkeypatch,
+                                                      command):
+    """A sheet without its 客户姓名 column: the column, once, and the other problems of its
+    rows (a bad date, an engineer not on the staff list), not 'required' on every row."""
+    path = examples_copy / "work_orders.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    for row in rows:
+        del row[4]
+    rows[2][3], rows[4][10] = "2026-02-30 10:00", "SZ99999"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli(command, "work_orders.csv",
+                        *(["-o", "w.pdf"] if command != "validate" else [])))
+    assert [line.split(": ")[0] for line in found] == [
+        "work_orders.csv:1", "work_orders.csv:3 接单时间", "work_orders.csv:5 装维人员"], found
+    assert found[0].startswith("work_orders.csv:1: no column for 'customer.name' (客户姓名)")
+
+
+def test_missing_columns_of_a_workbook_said_with_its_rows_problems(examples_copy, cli,
+                                                                   monkeypatch):
+    """An equipment workbook without 类别 on its register and 结果 on its checks sheet: both
+    columns, and the bad dates of their rows; nothing said of the batch check whose batch's
+    items could not be read."""
+    book = openpyxl.load_workbook(examples_copy / "equipment.xlsx")
+    register, checks = book["台账"], book["检查记录"]
+    assert register["B1"].value == "类别" and checks["D1"].value == "结果"
+    register.delete_cols(2)
+    checks.delete_cols(4)
+    register["D3"], checks["B3"] = "2025-13-01", "2026-02-30"
+    book.save(examples_copy / "equipment.xlsx")
+    staff = openpyxl.load_workbook(examples_copy / "staff.xlsx")
+    assert staff.active["B1"].value == "姓名"
+    staff.active.delete_cols(2)
+    staff.active["H4"] = "三星"
+    staff.save(examples_copy / "staff.xlsx")
+    monkeypatch.chdir(examples_copy)
+    for command in (("validate",), ("equipment", "--as-of", "2026-11-21", "-o", "r.json")):
+        result = cli(command[0], "equipment.xlsx", "staff.xlsx", *command[1:])
+        found = stopped(result)
+        assert [line.split(": ")[0] for line in found] == [
+            "equipment.xlsx[台账] row 1", "equipment.xlsx[台账] row 3 生产日期",
+            "equipment.xlsx[检查记录] row 1", "equipment.xlsx[检查记录] row 3 日期",
+            "staff.xlsx[花名册] row 1", "staff.xlsx[花名册] row 4 星级"], found
+        assert "no column for 'kind' (类别)" in found[0]
+        assert "no column for 'result' (结果)" in found[2]
+        assert "no column for 'name' (姓名)" in found[4]
+        assert "no staff list given" not in result.err

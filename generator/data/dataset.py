@@ -323,6 +323,8 @@ def _said_of_whole(exc: ValidationError, raw: Any, model: type, section: str,
     missing dates, 'dat:' hid 'give data or image'). Those checks on what could be read
     (`record_checks.whole_record_problems`); the problems not said yet."""
     locs = [tuple(e["loc"]) for e in exc.errors(include_url=False)]
+    absent = getattr(getattr(raw, "info", None), "absent", ())   # a table's missing columns
+    locs += [tuple(field.split(".")) for field in absent]
     known = {(p.path, p.message) for p in said}
     found = []
     for loc, message in whole_record_problems(raw, model, locs, context):
@@ -334,10 +336,13 @@ def _said_of_whole(exc: ValidationError, raw: Any, model: type, section: str,
 
 def _said(exc: ValidationError, raw: Any, model: type, section: str, index: int | None
           ) -> list[Problem]:
-    """The problems of a record that did not validate, each with its place and path."""
+    """The problems of a record that did not validate, each with its place and path; a
+    required field whose column the table lacks (said once for the table) is not said."""
     said = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
+        if error["type"] == "missing" and _column_absent(raw, loc):
+            continue
         where = _locate(raw, loc)
         message = _reword(error, model)
         if error["type"] == "missing" and where is not None and where.header:
@@ -349,6 +354,25 @@ def _said(exc: ValidationError, raw: Any, model: type, section: str, index: int 
         else:
             said.append(Problem(message, where, _path(section, index, loc)))
     return said
+
+
+def _column_absent(raw: Any, loc: tuple) -> bool:
+    """Is the field at `loc` of a table's row (or of a row inside it: an equipment item's
+    checks from their own sheet) one its table has no column for (`tables.TableInfo.absent`),
+    or a part of the row made of such fields only?"""
+    row, rest, value = None, loc, raw
+    for i, step in enumerate(loc):
+        if getattr(value, "info", None) is not None and hasattr(value, "prefix"):
+            row, rest = value, loc[i:]
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    absent = getattr(getattr(row, "info", None), "absent", None)
+    if not absent:
+        return False
+    path = row.prefix + ".".join(str(step) for step in rest)
+    return any(field == path or field.startswith(path + ".") for field in absent)
 
 
 def _value_path(raw: Any, where: Location | None) -> tuple | None:
@@ -603,6 +627,9 @@ def _read(paths: list[Path], read_ahead: dict, table_options: dict,
                 read[i] = read_sections(path, read_ahead[path], **table_options)
             except UserError as exc:
                 problems.extend(exc.problems)
+                sections = getattr(exc, "sections", None)   # tables.TableProblems
+                if sections is not None:   # its rows are checked too, in the same round
+                    read[i] = sections
             if not spreadsheets:
                 collected["company"].extend((path, c) for n, c in read.get(i, {}).items()
                                             if n == "company")
@@ -640,9 +667,12 @@ def _read_beside(paths: list[Path], section: str, collected: dict, problems: lis
         return
     try:
         options = {"columns": columns} if _is_table(beside) else {}
-        collected[section].append((beside, read_sections(beside, **options)[section]))
-    except UserError as exc:
-        problems.extend(exc.problems)
+        try:
+            found = read_sections(beside, **options)
+        except UserError as exc:
+            problems.extend(exc.problems)
+            found = getattr(exc, "sections", None) or {}   # tables.TableProblems
+        collected[section].append((beside, found[section]))
     except KeyError:
         pass
 
@@ -688,7 +718,7 @@ def _build_lists(data: Dataset, collected: dict, read_ahead: dict, missing_files
                 continue
             context = _context(path, missing_files, data.warnings)
             builder.add_list(records, context, read_ahead.get(path) or _ReadAhead(context))
-    if not data.staff and links.any_refs:
+    if not data.staff and links.any_refs and not collected["staff"]:
         data.warnings.append(Problem(_(
             "no staff list given, so engineers and holders are printed as IDs only; name the "
             "staff list too, or put it beside the data as staff.xlsx (or staff.yaml) to show "
@@ -702,6 +732,7 @@ class _Links:
 
     unknown_refs: list[Problem] = field(default_factory=list)  # not on the staff list
     unchecked_staff: set[str] = field(default_factory=set)     # staff ids that did not validate
+    unchecked_batches: set[str] = field(default_factory=set)   # batches of items that did not
     any_refs: bool = False                                     # an engineer or holder named
 
 
@@ -870,6 +901,8 @@ class _ListBuilder:
                 if section == "staff":
                     self.links.unchecked_staff.add(raw_id)
                 first = self.first_use(raw_id, raw, index, located, origin, into=own)
+            if section == "equipment" and _raw_text(raw, "batch") is not None:
+                self.links.unchecked_batches.add(_raw_text(raw, "batch"))
             self.unknown_ref(raw, index, records, early, into=own)   # and an unknown engineer
             if section == "staff" and first:
                 person = salvage_person(raw, self.context)
@@ -887,7 +920,8 @@ class _ListBuilder:
                 self.leave_out(raw, raw_id, own)
             return
         if section == "batch_checks":
-            if (record.kind, record.batch) not in self.batches:
+            if (record.kind, record.batch) not in self.batches \
+                    and record.batch not in self.links.unchecked_batches:
                 known = sorted({b for k, b in self.batches if k == record.kind})
                 problems.append(Problem(
                     _("no {kind} of batch {batch!r} in the equipment register"

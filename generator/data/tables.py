@@ -50,16 +50,29 @@ SECTION_NAMES = {"staff": "staff", "work_orders": "work_orders", "workorders": "
 class TableInfo:
     """What all rows of one table share: where it is and which header each field came from."""
 
-    __slots__ = ("file", "sheet", "headers", "columns")
+    __slots__ = ("file", "sheet", "headers", "columns", "absent")
 
     def __init__(self, file: str, sheet: str | None):
         self.file = file
         self.sheet = sheet
         self.headers: dict[str, str] = {}      # field path ("customer.name") -> header as written
         self.columns: dict[str, int] = {}      # header as written -> its column (1 = A)
+        # required fields that have no column (said once for the table, not on every row)
+        self.absent: frozenset[str] = frozenset()
 
     def location(self, row: int | None = None, header: str | None = None) -> Location:
         return Location(self.file, row, self.columns.get(header), self.sheet, header)
+
+
+class TableProblems(UserError):
+    """A table's problems of its own (a required column missing, a cell too long, an empty
+    header over values), with the records read all the same (`sections`: {section: records},
+    as `read_table` returns them), so that their rows' problems are said in the same round.
+    A required field without a column is in its rows' `info.absent`: not said on every row."""
+
+    def __init__(self, problems: list[Problem], sections: dict[str, "LocatedList"]):
+        super().__init__(problems)
+        self.sections = sections
 
 
 class TableRecord(MarkedDict):
@@ -413,6 +426,9 @@ def _read_sheets(book, display: str, sheet: str | None, named: str | None, force
     except UserError as exc:
         problems.extend(exc.problems)
         records = None
+        if isinstance(exc, TableProblems):   # read all the same
+            out.update(exc.sections)
+            records = next(iter(exc.sections.values()))
     safety = (records is None or records.section in ("equipment", "checks", "batch_checks")
               or any(_named_sheet(n) for n in names))
     for name in names:
@@ -434,6 +450,9 @@ def _read_sheets(book, display: str, sheet: str | None, named: str | None, force
         try:
             found = _read_rows(_sheet_rows(book[name]), TableInfo(display, name), by_name,
                                extra, excel=True)
+        except TableProblems as exc:   # the table's own problems; its rows read all the same
+            problems.extend(exc.problems)
+            found = next(iter(exc.sections.values()))
         except UserError as exc:
             if by_name is not None or _looks_like_a_table(head):
                 if by_name is None:
@@ -457,11 +476,11 @@ def _read_sheets(book, display: str, sheet: str | None, named: str | None, force
         else:
             known.extend(found)
             known.warnings.extend(found.warnings)
-    if problems:
-        raise UserError(problems)
     first = next(iter(out.values()), None)
     if first is not None:
         first.warnings.extend(warnings)
+    if problems:
+        raise TableProblems(problems, out)
     return out
 
 
@@ -819,8 +838,9 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
             "no column for {field!r} ({hint}); the headers in row {row} are: {headers}").format(
                 field=field, hint=hint, row=header_row,
                 headers=words((t for t in texts[index] if t), "plain")), info.location(header_row)))
-    if problems:
-        raise UserError(problems)
+    # the rows are read all the same: their other problems are said with the missing column
+    info.absent = frozenset(missing + (["in_service"] if "manufactured" in missing
+                                       and section == "equipment" else []))
     if unknown:
         used = {f: c for c, f in fields.items()}
         unused = []
@@ -927,7 +947,7 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
         if record:
             records.append(record)
     if problems:
-        raise UserError(problems)
+        raise TableProblems(problems, {section: records})
     return records
 
 

@@ -599,3 +599,42 @@ def test_missing_columns_of_a_workbook_said_with_its_rows_problems(examples_copy
         assert "no column for 'result' (结果)" in found[2]
         assert "no column for 'name' (姓名)" in found[4]
         assert "no staff list given" not in result.err
+
+
+# ------------------------------------------------------------------------------ a broken company
+def _break_company(folder) -> None:
+    """company.yaml with arrive_early_minutes 99 (line 11) and a complaint phone that is a
+    list (line 13): the service card requires that phone."""
+    path = folder / "company.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('  hotline: "10000"', '  hotline: "10000"\n  arrive_early_minutes: 99', 1)
+    text = text.replace('  complaint_phone: "0512-6258 0001"', "  complaint_phone: [1, 2]", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["badges", "service-cards", "phrase-cards", "validate"])
+def test_fit_checked_when_the_company_section_is_invalid(examples_copy, cli, monkeypatch,
+                                                          command):
+    """A company section with mistakes and a name too long for its box: the name is said in
+    the same run, checked with what of the company can be read; nothing is said of the
+    fields with mistakes but their mistakes."""
+    _break_company(examples_copy)
+    break_staff(examples_copy, stars=False, photo=False)
+    monkeypatch.chdir(examples_copy)
+    args = {"badges": ("staff.yaml", "-o", "c.pdf"), "service-cards": ("staff.yaml", "-o", "c.pdf"),
+            "phrase-cards": ("phrases.yaml", "staff.yaml", "-o", "c.pdf"),
+            "validate": ("staff.yaml",)}[command]
+    result = cli(command, *args)
+    found = stopped(result)
+    assert found[:2] == [
+        "company.yaml:11:3: company.arrive_early_minutes: 99 is out of range: it should be at "
+        "most 60",
+        "company.yaml:13:3: company.complaint_phone: should be text, not [1, 2]"], found
+    fit = [line for line in (warnings(result.err) if command == "validate" else found[2:])]
+    assert any(line.split(": ", 1)[-1].startswith(f"staff.yaml:17:5: SZ10023 {LONG_NAME}: "
+                                                  "name (front): ")
+               or line.startswith(f"staff.yaml:17:5: SZ10023 {LONG_NAME}: name (front): ")
+               for line in fit), result.err
+    assert "does not fit in its box" in result.err
+    assert "complaint_phone (front)" not in result.err
+    assert not (examples_copy / "c.pdf").exists()

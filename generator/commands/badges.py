@@ -9,7 +9,8 @@ from ..card_kinds import MAX_COPIES
 from ..errors import Problem, UserError, in_reading_order
 from ..i18n import _, _l, _lp, ngettext
 from .clicktext import Range, Words, command, option
-from .common import data_argument, load, only_option, report_problems, select, warning_prefix
+from .common import (data_argument, load, only_option, report_problems, select, warning_prefix,
+                     without_unread)
 
 SIDES = Words({"front": _lp("--side", "front"), "back": _lp("--side", "back"),
                "both": _lp("--side", "both")})
@@ -115,7 +116,8 @@ def load_for_cards(data, layout: str, **options):
     """The card layout and the data, every problem of both kept, not raised: (the compiled
     layout or None, the Dataset as far as it loaded, the problems: the layout's, then the
     data's). `options` go to `load`. Raises UserError only when there is no data to speak of
-    (no file named). See `stop_with`."""
+    (no file named). A company section with problems is there as far as it reads
+    (`Dataset.readable`): the cards are checked with it in the same round. See `stop_with`."""
     from ..card import load_card_layout
     from ..data.dataset import DataProblems
     problems: list[Problem] = []
@@ -126,7 +128,7 @@ def load_for_cards(data, layout: str, **options):
     try:
         dataset = load(data, **options)
     except DataProblems as exc:
-        dataset = exc.partial
+        dataset = exc.partial.readable()
         problems += exc.problems
     except UserError as exc:
         raise UserError(problems + exc.problems) from None
@@ -151,14 +153,16 @@ def keep_going(problems: list[Problem], make, default):
         return default
 
 
-def stop_with(problems: list[Problem], run=None, unloaded=()) -> None:
+def stop_with(problems: list[Problem], run=None, unloaded=(), unread=frozenset()) -> None:
     """Raise UserError with `problems` (of the layout and data, from `load_for_cards`) and, in
     the same round, what the card engine would refuse of the people who loaded (`run`, a
     CardRun, or None when there is no layout or company to check them with): a name too long
     for its box is said with a bad date in another row, not after it is fixed. Nothing when
     there are no problems. `unloaded`: the people whose rows have problems of their own, as
     far as they read (`Dataset.unloaded_staff` as `also_checked` gives it): checked too, so
-    that a row's missing photo is said with its bad star rating."""
+    that a row's missing photo is said with its bad star rating. `unread`: the company's
+    fields that did not read (`Dataset.unread_company`): what the cards say of them is not
+    said (their problem is)."""
     if not problems:
         return
     people, origins, reasons = unloaded or ([], {}, {})
@@ -169,10 +173,10 @@ def stop_with(problems: list[Problem], run=None, unloaded=()) -> None:
         from ..card import check
         from ..errors import MissingFile
         said = frozenset(Path(p.file) for p in problems if isinstance(p, MissingFile))
-        problems = problems + check(replace(
+        problems = problems + without_unread(check(replace(
             run, people=list(run.people) + people, origins={**run.origins, **origins},
             photo_reasons={**run.photo_reasons, **reasons},
-            missing_said=run.missing_said | said))
+            missing_said=run.missing_said | said)), unread)
     raise UserError(in_reading_order(problems))
 
 
@@ -245,7 +249,8 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
                   photo_reasons={person_id: reason.says("folder") for person_id, reason
                                  in matched.reasons.items()} if matched is not None else {})
     if problems:
-        stop_with(problems, run, also_checked(dataset, only, team, photo_dir))
+        stop_with(problems, run, also_checked(dataset, only, team, photo_dir),
+                  dataset.unread_company)
     result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix=warning_prefix())
     report_problems(in_reading_order(dataset.refused_staff + result.skipped),

@@ -152,3 +152,12 @@ def date_value(ctx, param, value):
         return parse_date(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def without_unread(problems: list[Problem], unread: frozenset[str]) -> list[Problem]:
+    """`problems` of the cards but those of a company field that did not read (`unread`:
+    checked with its default, what they say of it is not true of the data)."""
+    if not unread:
+        return problems
+    said = tuple(f"company.{name}" for name in unread)
+    return [p for p in problems if not any(s in p.path for s in said)]

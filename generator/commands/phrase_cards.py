@@ -75,7 +75,7 @@ def phrase_cards(data, layout, side, sheet, only, png_dir, copies, output):
         run = None
         if compiled is not None and dataset.company is not None and dataset.phrases:
             run = _run(dataset, layout=compiled, people=people, sides=sides, sheet=sheet)
-        stop_with(problems, run)
+        stop_with(problems, run, unread=dataset.unread_company)
     run = _run(dataset, layout=compiled, people=people, sides=sides, sheet=sheet,
                copies=copies)
     if output is None and png_dir is None:

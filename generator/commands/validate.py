@@ -6,7 +6,7 @@ import click
 from ..errors import MissingFile, UserError, in_reading_order, terminal_text
 from ..i18n import _, _l
 from .clicktext import command
-from .common import data_argument, load, report_problems, warning_prefix
+from .common import data_argument, load, report_problems, warning_prefix, without_unread
 
 
 @command("validate", help=_l("""Check data files before printing and list every problem at once, with
@@ -41,8 +41,9 @@ def validate(data):
     except UserError as exc:   # said as found, not as "nothing was written"
         raise UserError(exc.problems, exc.warnings, checking=True) from None
     refused = 0
-    if dataset.company is not None or not dataset.company_given:   # else said as a problem
-        refused = _badge_problems(dataset, said=[p for p in problems
+    checked = dataset.readable()   # a company with problems: as far as it reads
+    if checked.company is not None or not dataset.company_given:   # else said as a problem
+        refused = _badge_problems(checked, said=[p for p in problems
                                                  if isinstance(p, MissingFile)])
     if problems:
         raise UserError(problems, checking=True)
@@ -83,7 +84,7 @@ def _badge_problems(dataset, said=()) -> int:
                   origins=origins,
                   company_origin=dataset.company_location,
                   missing_said=frozenset(Path(p.file) for p in said))
-    problems = in_reading_order(check(run))
+    problems = in_reading_order(without_unread(check(run), dataset.unread_company))
     report_problems(problems, prefix=warning_prefix())
     return len({p.path.split(":")[0] for p in problems if p.path})
 

@@ -21,7 +21,7 @@ from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Check, Compa
                      EquipmentItem, FileMissing, Person, PhraseBook, WorkOrder,
                      clean_list_validator)
 from ..errors import suggest
-from .record_checks import model_in, whole_record_problems
+from .record_checks import model_in, stands_in_as_text, whole_record_problems
 from .sources import read_sections
 from .yamlsource import MarkedList, locate
 
@@ -64,6 +64,11 @@ class Dataset:
     # starts: their photo (and the rest the cards check) is checked in the same round as the
     # row's other problems (a missing photo not hidden until a star rating is fixed)
     unloaded_staff: list[tuple[Person, Location | None]] = field(default_factory=list)
+    # the company section when it has problems, as far as it reads (its fields with a mistake
+    # left out: their defaults), and those fields: for checks said in the same round as its
+    # problems (a name too long for its badge), `readable`
+    readable_company: Company | None = None
+    unread_company: frozenset[str] = frozenset()
     # load_dataset(missing_files="apart"): the files the data names that do not exist, when
     # nothing else is wrong (the records naming them are loaded)
     missing: list[MissingFile] = field(default_factory=list)
@@ -126,6 +131,15 @@ class Dataset:
     def company_given(self) -> bool:
         """Did the data (or a company.yaml beside it) give a company section, valid or not?"""
         return self._company_raw is not None
+
+    def readable(self) -> "Dataset":
+        """This dataset with, when its company section has problems, the company as far as it
+        reads (`readable_company`) in its place: what the card checks run on, in the same
+        round as those problems. Checks of its fields in `unread_company` say nothing true."""
+        if self.company is not None or self.readable_company is None:
+            return self
+        from dataclasses import replace
+        return replace(self, company=self.readable_company)
 
     def person(self, staff_id: str | None) -> Person | None:
         if staff_id is None:
@@ -692,9 +706,11 @@ def _validate_single(data: Dataset, collected: dict, missing_files: str,
                 _locate(second, ()) or Location(str(second_path))))
         if found:
             path, raw = found[0]
-            setattr(data, section, validate_record(
-                raw, model, section, None, _context(path, missing_files, data.warnings),
-                problems))
+            context = _context(path, missing_files, data.warnings)
+            record = validate_record(raw, model, section, None, context, problems)
+            setattr(data, section, record)
+            if record is None and section == "company":
+                data.readable_company, data.unread_company = salvage_company(raw, context)
     if collected["company"]:
         data._company_raw = collected["company"][0]
 
@@ -1136,6 +1152,29 @@ def salvage_person(raw: Any, context: dict) -> Person | None:
                                      context=quiet)
     except ValidationError:
         return None
+
+
+def salvage_company(raw: Any, context: dict) -> tuple[Company | None, frozenset[str]]:
+    """A company section that did not validate, as the company its valid fields make (those
+    that do not are left out: their defaults; a name that does not read is empty), files not
+    required (said by the first validation); and the fields left out. (None, …) when even
+    that does not validate."""
+    if not isinstance(raw, dict):
+        return None, frozenset()
+    quiet = {**context, "warnings": [], "missing_files": "ignore"}
+    try:
+        return Company.model_validate(raw, context=quiet), frozenset()
+    except ValidationError as exc:
+        bad = frozenset(str(e["loc"][0]) for e in exc.errors(include_url=False) if e["loc"])
+    kept = {k: v for k, v in raw.items() if k not in bad}
+    kept.setdefault("name", "")
+    for name in bad & Company.model_fields.keys():   # a text given (a phone a card requires)
+        if stands_in_as_text(Company, name):       # stays given, as "0"
+            kept[name] = "0"
+    try:
+        return Company.model_validate(kept, context=quiet), bad
+    except ValidationError:
+        return None, bad
 
 
 def stand_in(raw: Any, index: int) -> EquipmentItem:

@@ -68,6 +68,17 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter:
     return adapter
 
 
+def stands_in_as_text(model: type[BaseModel], name: str) -> bool:
+    """Does the field `name` of `model` take the text "0" as text (a name, a phone number),
+    so that it can stand in for a value with a mistake where the field must be given?"""
+    try:
+        value = _adapter(model, name).validate_python("0", context={"warnings": [],
+                                                                  "missing_files": "ignore"})
+    except ValidationError:
+        return False
+    return isinstance(value, str)
+
+
 def model_in(annotation: Any) -> type[BaseModel] | None:
     """The model a field's type holds (itself, in a list, or optional), else None."""
     from typing import get_args

@@ -638,3 +638,103 @@ def test_fit_checked_when_the_company_section_is_invalid(examples_copy, cli, mon
     assert "does not fit in its box" in result.err
     assert "complaint_phone (front)" not in result.err
     assert not (examples_copy / "c.pdf").exists()
+
+
+# ------------------------------------------------------------------------------ layouts
+def _badge_layout(folder, *changes) -> str:
+    """badges/badge.yaml with `changes` ((old, new) pairs) as mine.yaml in `folder`."""
+    from tests.conftest import ROOT
+    text = (ROOT / "badges" / "badge.yaml").read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    (folder / "mine.yaml").write_text(text, encoding="utf-8")
+    return text
+
+
+@pytest.mark.parametrize("size", ["width: 75x", "width: -75", "height: tall"])
+def test_a_wrong_card_size_does_not_hide_its_elements_problems(examples_copy, cli,
+                                                               monkeypatch, size):
+    """The card's size is wrong, and an element names an unknown colour, another a field the
+    data does not have: all three in one run (the elements were checked only once the size
+    was right); nothing said of the elements against a card size that did not read."""
+    old = size.split(":")[0] + ": " + ("75" if size.startswith("width") else "100")
+    text = _badge_layout(examples_copy, (old, size),
+                         ("fill: [deep, blue], gradient: diagonal",
+                          "fill: [deep, blu], gradient: diagonal"),
+                         ("{{ person.name }}", "{{ person.nmae }}"))
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli("badges", "staff.yaml", "--layout", "mine.yaml", "-o", "b.pdf"))
+    assert [line.split(": ")[0] for line in found] == [
+        f"mine.yaml:{line_of(text, size)}:1", f"mine.yaml:{line_of(text, '[deep, blu]')}:53",
+        f"mine.yaml:{line_of(text, 'person.nmae')}:5"], found
+    assert "unknown colour 'blu'" in found[1] and "'person.nmae'" in found[2]
+
+
+def _badges_with_layout(folder, cli, monkeypatch, text: str) -> list[str]:
+    """The problems of `fieldprint badges` with `text` as its layout, mine.yaml."""
+    (folder / "mine.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    return stopped(cli("badges", "staff.yaml", "--layout", "mine.yaml", "-o", "b.pdf"))
+
+
+def test_a_wrong_colour_list_does_not_hide_its_elements_problems(examples_copy, cli,
+                                                                 monkeypatch):
+    """`colours` given as a list: said, with an element reading a field the data lacks; the
+    colour names the elements use are not said to be unknown (the list did not read)."""
+    from tests.conftest import ROOT
+    text = (ROOT / "badges" / "badge.yaml").read_text(encoding="utf-8")
+    start = text.index("\ncolours:") + 1
+    end = text.index("\n", text.index("\n", start) + 1)
+    while text[end + 1:end + 3] == "  ":        # the palette's entries
+        end = text.index("\n", end + 1)
+    text = text[:start] + "colours: [deep, light]" + text[end:]
+    text = text.replace("{{ person.name }}", "{{ person.nmae }}", 1)
+    found = _badges_with_layout(examples_copy, cli, monkeypatch, text)
+    assert [line.split(": ")[0] for line in found] == [
+        f"mine.yaml:{line_of(text, 'colours: [deep')}:1",
+        f"mine.yaml:{line_of(text, 'person.nmae')}:5"], found
+    assert "unknown colour" not in "\n".join(found)
+
+
+def test_a_colour_that_is_not_hex_is_said_at_its_line_with_the_rest(examples_copy, cli,
+                                                                   monkeypatch):
+    """A palette colour that is not '#rrggbb' (it was said alone, at the top of the file)
+    with an element's unknown field: both, each at its own line."""
+    from tests.conftest import ROOT
+    text = (ROOT / "badges" / "badge.yaml").read_text(encoding="utf-8")
+    import re
+    match = re.search(r"\n  (\w+): \"?#[0-9a-fA-F]{6}\"?", text[text.index("\ncolours:"):])
+    name = match.group(1)
+    start = text.index("\ncolours:") + match.start() + 1
+    end = text.index("\n", start)
+    text = text[:start] + f"  {name}: blue" + text[end:]
+    text = text.replace("{{ person.name }}", "{{ person.nmae }}", 1)
+    found = _badges_with_layout(examples_copy, cli, monkeypatch, text)
+    assert [line.split(": ")[0] for line in found] == [
+        f"mine.yaml:{line_of(text, f'{name}: blue')}:3",
+        f"mine.yaml:{line_of(text, 'person.nmae')}:5"], found
+    assert f"mine.colours.{name}: give a hex colour such as '#0b5cad', not 'blue'" in found[0]
+
+
+@pytest.mark.parametrize("command", ["work-orders", "confirmations"])
+def test_a_form_layouts_bad_value_does_not_hide_its_unknown_names(examples_copy, cli,
+                                                                   monkeypatch, command):
+    """A form layout with a bad value in one block and names the records lack in others:
+    every one in one run (the names were checked only once every value was right)."""
+    from tests.conftest import ROOT
+    name = {"work-orders": "work-order", "confirmations": "confirmation"}[command]
+    text = (ROOT / "forms" / f"{name}.yaml").read_text(encoding="utf-8")
+    first = text.index("    columns: 3")
+    text = text[:first] + "    columns: three" + text[first + len("    columns: 3"):]
+    text = text.replace('value: "{{ order.customer.name }}"',
+                        'value: "{{ order.custmer.name }}"', 1)
+    text = text.replace("{{ company.name }}", "{{ company.nmae }}", 1)
+    (examples_copy / "mine.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    found = stopped(cli(command, "work_orders.csv", "--layout", "mine.yaml", "-o", "w.pdf"))
+    assert [int(line.split(":")[1]) for line in found] == sorted([
+        line_of(text, "columns: three"), line_of(text, "order.custmer.name"),
+        line_of(text, "company.nmae")]), found
+    assert [line.split(": ")[1] for line in found if "custmer" in line or "nmae" in line] \
+        and all("the data has no field" in line for line in found if "columns" not in line)

@@ -95,10 +95,11 @@ def load_card_layout(name_or_path: str | Path) -> CompiledLayout:
 def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
     problems: list[Problem] = []
     stood_in: set[tuple[str, int]] = set()
+    unread = _Unread()
     try:
         model: CardLayout = load_layout(path, CardLayout)
     except UserError as exc:   # the other elements are checked too, in the same round
-        model, stood_in = _stand_in(path)
+        model, stood_in, unread = _stand_in(path)
         if model is None:
             raise
         problems = list(exc.problems)
@@ -117,7 +118,8 @@ def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
                 return locate(raw, (_side, _index, key))
             try:
                 compiled.append(_compile_element(model, element, side, index, where, at,
-                                                 f"{path.stem}.{side}[{index + 1}]", problems))
+                                                 f"{path.stem}.{side}[{index + 1}]", problems,
+                                                 unread))
             except UserError as exc:
                 problems.extend(exc.problems)
         sides[side] = compiled
@@ -129,24 +131,44 @@ def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
 _STAND_IN = {"type": "rect", "x": 0, "y": 0, "width": 1, "height": 1}
 
 
-def _stand_in(path: Path) -> tuple[CardLayout | None, set[tuple[str, int]]]:
-    """A layout that does not validate, as far as its other elements can be checked: each
-    element with a problem replaced by a plain rectangle, each unknown key left out; with the
-    (side, index) of the elements replaced. (None, set()) when anything else is wrong (the
-    card's size, its colours: what the elements' checks rely on)."""
+@dataclass(frozen=True)
+class _Unread:
+    """What of a layout that does not validate could not be read, so the checks that need
+    it are skipped: the card's size or bleed (elements against the card's edges), its colour
+    list as a whole, or some of its colours (elements naming them)."""
+
+    size: bool = False
+    palette: bool = False
+    colours: frozenset = frozenset()
+
+
+# what stands in for a top-level value with a mistake, and what of the card it leaves unread
+_STAND_INS = {"width": (1000.0, "size"), "height": (1000.0, "size"), "bleed": (0.0, "size"),
+              "title": ("", None), "description": ("", None)}
+
+
+def _stand_in(path: Path) -> tuple[CardLayout | None, set[tuple[str, int]], _Unread]:
+    """A layout that does not validate, as far as its elements can be checked: each element
+    with a problem replaced by a plain rectangle, each unknown key left out, a wrong card size
+    or colour list stood in for (what it leaves unread: `_Unread`); with the (side, index) of
+    the elements replaced. (None, set(), _Unread()) when nothing can stand in."""
     from pydantic import ValidationError
+    nothing: tuple = (None, set(), _Unread())
     raw = layout_source(path)
     if not isinstance(raw, dict):
-        return None, set()
+        return nothing
     context = {"base": path.parent, "missing_files": "error", "warnings": []}
     try:
         CardLayout.model_validate(raw, context=context)
-        return None, set()
+        return nothing
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     trimmed = dict(raw)
     lists = {side: list(raw[side]) for side in SIDES if isinstance(raw.get(side), list)}
+    colours = dict(raw["colours"]) if isinstance(raw.get("colours"), dict) else None
     replaced: set[tuple[str, int]] = set()
+    size = palette = False
+    unread_colours: set = set()
     for error in errors:
         loc = tuple(error["loc"])
         if len(loc) > 1 and loc[0] in lists and isinstance(loc[1], int):
@@ -154,13 +176,29 @@ def _stand_in(path: Path) -> tuple[CardLayout | None, set[tuple[str, int]]]:
             replaced.add((loc[0], loc[1]))
         elif len(loc) == 1 and error["type"] == "extra_forbidden":
             trimmed.pop(loc[0], None)
+        elif loc and loc[0] in SIDES:          # a side that is not a list: nothing to check
+            lists[loc[0]] = []
+        elif loc and loc[0] in _STAND_INS:
+            value, unread = _STAND_INS[loc[0]]
+            trimmed[loc[0]] = value
+            size = size or unread == "size"
+        elif loc and loc[0] == "colours" and len(loc) > 1 and colours is not None:
+            colours.pop(loc[1], None)
+            unread_colours.add(loc[1])
+        elif loc and loc[0] == "colours":
+            colours, palette = {}, True
+        elif loc and loc[0] == "sheet":
+            trimmed.pop("sheet", None)
         else:
-            return None, set()
+            return nothing
     trimmed.update(lists)
+    if colours is not None:
+        trimmed["colours"] = colours
     try:
-        return CardLayout.model_validate(trimmed, context=context), replaced
+        return (CardLayout.model_validate(trimmed, context=context), replaced,
+                _Unread(size, palette, frozenset(unread_colours)))
     except ValidationError:
-        return None, set()
+        return nothing
 
 
 def _label(element: Element, index: int) -> str:
@@ -175,7 +213,8 @@ def _label(element: Element, index: int) -> str:
 
 
 def _compile_element(layout: CardLayout, element: Element, side: str, index: int, where: str,
-                     at: Callable, path: str, problems: list[Problem]) -> CompiledElement:
+                     at: Callable, path: str, problems: list[Problem],
+                     unread: _Unread = _Unread()) -> CompiledElement:
     out = CompiledElement(element, side, index, _label(element, index), where)
     names: set[str] = set()
     for key in TEMPLATE_FIELDS:
@@ -206,6 +245,8 @@ def _compile_element(layout: CardLayout, element: Element, side: str, index: int
         resolved = []
         for colour in values:
             hex_value = colour if colour.startswith("#") else layout.colours.get(colour)
+            if hex_value is None and (unread.palette or colour in unread.colours):
+                hex_value = "#000000"   # its colour list said its own mistake
             if hex_value is None:
                 problems.append(Problem(_(
                     "unknown colour {colour!r}; use '#rrggbb' or a name from 'colours' "
@@ -218,7 +259,8 @@ def _compile_element(layout: CardLayout, element: Element, side: str, index: int
                                     f"{path}.{key}"))
         out.colours[key] = resolved if isinstance(value, list) else resolved[0]
 
-    _check_bounds(layout, element, path, at, problems)
+    if not unread.size:   # a card size that did not read: nothing to check against
+        _check_bounds(layout, element, path, at, problems)
     if isinstance(element, QrElement) and element.data and not out.dynamic \
             and "{{" not in element.data and not element.each:
         from ..qr import fit_problem

@@ -87,6 +87,17 @@ FontSize = Annotated[float, BeforeValidator(_font_size), Field(gt=0, le=200)]
 Colour = Annotated[str, BeforeValidator(_colour)]
 
 
+def _hex_colour(value: Any) -> Any:
+    """A colour of the layout's palette (`colours`): '#rrggbb' or '#rgb', not a name."""
+    if isinstance(value, str) and value.strip().startswith("#"):
+        return _colour(value)
+    raise ValueError(_("give a hex colour such as '#0b5cad', not {value!r}").format(
+        value=value))
+
+
+HexColour = Annotated[str, BeforeValidator(_hex_colour)]
+
+
 def parse_hex(colour: str) -> tuple[float, float, float]:
     """'#1a5fb4' or '#fff' -> (r, g, b) in 0..1."""
     digits = colour.lstrip("#")
@@ -281,18 +292,10 @@ class CardLayout(_Model):
     width: PositiveLength
     height: PositiveLength
     bleed: Length = Field(default=0.0, ge=0, le=5)
-    colours: dict[str, Colour] = Field(default_factory=empty_dict)
+    colours: dict[str, HexColour] = Field(default_factory=empty_dict)
     sheet: SheetSpec = Field(default_factory=SheetSpec)
     front: list[ElementField]
     back: list[ElementField] = Field(default_factory=empty_list)
-
-    @model_validator(mode="after")
-    def _palette(self):
-        for name, value in self.colours.items():
-            if not value.startswith("#"):
-                raise ValueError(_("colours.{name}: give a hex colour such as '#0b5cad', "
-                                   "not {value!r}").format(name=name, value=value))
-        return self
 
     def side(self, name: str) -> list[Element]:
         return list(getattr(self, name))

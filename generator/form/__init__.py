@@ -86,7 +86,13 @@ def load_form(name_or_path: str | Path, shape: dict[str, Any] | None = None) -> 
     contexts can have: a name the layout reads that it lacks (a typo) is a UserError with
     file:line, all of them at once. Raises UserError for a layout that is not valid."""
     path = Path(find_layout(str(name_or_path), "forms")).resolve()
-    layout = _load_form(path, path.stat().st_mtime_ns)
+    try:
+        layout = _load_form(path, path.stat().st_mtime_ns)
+    except UserError as exc:   # the names it reads are checked too, in the same round
+        if shape is None:
+            raise
+        raise UserError(in_reading_order(list(dict.fromkeys(
+            exc.problems + _names_of_unread(path, shape))))) from None
     if shape is not None:
         problems = [Problem(message, where, label)
                     for source, where, label, local in _expressions(layout)
@@ -94,6 +100,20 @@ def load_form(name_or_path: str | Path, shape: dict[str, Any] | None = None) -> 
         if problems:
             raise UserError(in_reading_order(list(dict.fromkeys(problems))))
     return layout
+
+
+def _names_of_unread(path: Path, shape: dict[str, Any]) -> list[Problem]:
+    """The names a layout file that does not validate reads that the records lack, as far
+    as its expressions can be read (`_raw_expressions`)."""
+    from .model import FormLayout
+    try:
+        raw = layout_source(path)
+    except UserError:   # not YAML: said by the load
+        return []
+    found: list = []
+    _raw_expressions(raw, FormLayout, (), frozenset(), raw, display_path(path), found)
+    return [Problem(message, where, label) for source, where, label, local in found
+            for message in name_problems(source, shape, local)]
 
 
 @functools.lru_cache(maxsize=16)
@@ -151,6 +171,92 @@ def _expressions(layout: FormLayout) -> list[tuple[str, Location, str, frozenset
         out.append((source, obj.location, obj.label, local))
     _walk(layout, visit)
     return out
+
+
+def _raw_expressions(raw: Any, model: type, loc: tuple, local: frozenset, root: Any,
+                     shown: str, out: list) -> None:
+    """`_expressions` for a layout file that does not validate: every expression that can be
+    read where the file gives it (a block by its `type`, a table's or group's `as`), so that
+    a name the records lack is said with the layout's other mistakes, not after them."""
+    if not isinstance(raw, dict):
+        return
+    bound = raw.get("as", getattr(model.model_fields.get("as_"), "default", None))
+    inner = local | {bound, "index"} if "as_" in model.model_fields and isinstance(bound, str) \
+        else local
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in raw:
+            _raw_value(raw[key], info.annotation, loc + (key,), inner, root, shown, out)
+
+
+def _raw_value(value: Any, annotation: Any, loc: tuple, local: frozenset, root: Any,
+               shown: str, out: list) -> None:
+    from . import model as m
+    kinds = _kinds(annotation)
+    if isinstance(value, list) and list in kinds:
+        for i, item in enumerate(value):
+            _raw_value(item, kinds[list], loc + (i,), local, root, shown, out)
+        return
+    for before in kinds.get("before", ()):
+        try:
+            value = before(value)
+        except (ValueError, TypeError):
+            return
+    if isinstance(value, dict):
+        target = kinds.get("block") and m.BLOCK_TYPES.get(value.get("type")) \
+            or kinds.get("model")
+        if target is not None:
+            _raw_expressions(value, target, loc, local, root, shown, out)
+        return
+    if not isinstance(value, str) or not ({"text", "value"} & kinds.keys()):
+        return
+    try:
+        obj = Text(value) if "text" in kinds else Value(value)
+    except ValueError:
+        return   # said by the layout's own check
+    if isinstance(obj, Text) and obj.is_plain:
+        return
+    source = obj.source if isinstance(obj, Text) else "{{ " + obj.expression + " }}"
+    where = locate(root, loc)
+    out.append((source, Location(shown, where.line if where else None,
+                                 where.column if where else None), _dotted(loc), local))
+
+
+def _kinds(annotation: Any) -> dict:
+    """What a field's type of a form layout takes, for `_raw_value`: {list: the item's type,
+    "before": [validators run first], "block": True (a block, by its `type`), "model": a
+    model, "text": True (a TextValue), "value": True (an Expr)}."""
+    from typing import Annotated, get_args, get_origin
+
+    from pydantic import BaseModel, BeforeValidator, WrapValidator
+
+    from . import model as m
+    found: dict = {}
+
+    def visit(kind: Any) -> None:
+        origin = get_origin(kind)
+        if origin is list:
+            found.setdefault(list, get_args(kind)[0])
+        elif origin is Annotated:
+            base, *meta = get_args(kind)
+            for extra in meta:
+                if isinstance(extra, BeforeValidator):
+                    found.setdefault("before", []).append(extra.func)
+                elif isinstance(extra, WrapValidator) and extra.func is m._block:
+                    found["block"] = True
+            visit(base)
+        elif isinstance(kind, type):
+            if issubclass(kind, BaseModel):
+                found["model"] = kind
+            elif issubclass(kind, Text):
+                found["text"] = True
+            elif issubclass(kind, Value):
+                found["value"] = True
+        else:
+            for arg in get_args(kind):
+                visit(arg)
+    visit(annotation)
+    return found
 
 
 def _dotted(loc: tuple) -> str:

@@ -36,6 +36,19 @@ def test_the_workers_make_what_the_main_process_makes(tmp_path):
 
 
 
+def test_the_workers_start_with_the_source_before_the_fonts_are_read(tmp_path):
+    """A forked worker holds everything its parent held at the fork: forked at the first
+    photo, each held the fonts' widths (13 MB), counted again per worker in the run's
+    memory (5,000 badges came within 10 MB of issue 19's 300 MB). They now start when the
+    source is made, which the card job does before it reads the fonts."""
+    source = PhotoSource(2, 20)
+    try:
+        workers = list(source._pool._processes.values())
+        assert len(workers) == 2 and all(w.is_alive() for w in workers)
+    finally:
+        source.close()
+
+
 def test_a_stopped_run_skips_the_waiting_tasks_and_kills_no_worker(tmp_path):
     """Stopping a run (an error, Ctrl-C) once killed the workers (Pool.terminate with SIGKILL);
     one killed while it sent a result held the results queue's lock, and the main process

@@ -118,6 +118,10 @@ def _work(job: PhotoJob | QrJob):
                                                             reason=os_reason(exc)), None
 
 
+def _nothing() -> None:
+    """A task that starts the workers (PhotoSource)."""
+
+
 def _work_all(jobs: tuple) -> list | None:
     """`_work` of each job, in order: one task for a worker; None once the run is stopped."""
     if _CANCELLED is not None and _CANCELLED.is_set():
@@ -151,13 +155,16 @@ class PhotoSource:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._cancelled = context.Event()
-            # the workers start with the first task (forked then, before the executor's
-            # own thread starts)
             if context.get_start_method() == "fork":   # (Windows: terminate() kills)
                 context = _killing(context)
             self._pool = ProcessPoolExecutor(min(jobs, expected), mp_context=context,
                                              initializer=_quiet_worker,
                                              initargs=(self._cancelled,))
+            # the workers start with the first task (forked then, before the executor's
+            # own thread starts): one that does nothing, now, before the fonts and the
+            # layout's pictures are read. A forked worker holds what its parent held; the
+            # fonts (13 MB) were in each worker and counted in the tree's memory three times
+            self._pool.submit(_nothing)
 
     def submit(self, *jobs: PhotoJob | QrJob) -> None:
         """Start `jobs` (one card's photo and QR code, say) as one task for a worker: each task

@@ -160,18 +160,24 @@ def _labelled(labels: dict[str, str], words: dict[str, tuple[str, ...]] | None =
     for code, forms in (words or {}).items():
         by_label.update((form, code) for form in forms)
 
-    def convert(value: Any, info: ValidationInfo) -> Any:
+    def convert(value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip(SPACE)
-            code = by_label.get(value, value)
-            if value in told and info.context is not None:
-                info.context.setdefault("warnings", []).append(Problem(
-                    _("{value!r} was read as {label!r}; if that is not what you mean, write "
-                      "one of {choices}").format(
-                        value=value, label=labels[code], choices=words_of(labels.values(), "or")),
-                    None, info.field_name or ""))
-            return code
+            return by_label.get(value, value)
         return value
+
+    def convert_telling(value: Any, info: ValidationInfo) -> Any:
+        code = convert(value)
+        if isinstance(value, str) and value.strip(SPACE) in told and info.context is not None:
+            info.context.setdefault("warnings", []).append(Problem(
+                _("{value!r} was read as {label!r}; if that is not what you mean, write "
+                  "one of {choices}").format(value=value.strip(SPACE), label=labels[code],
+                                             choices=words_of(labels.values(), "or")),
+                None, info.field_name or ""))
+        return code
+    if told:   # (a validator taking `info` costs more per value: only where it is used)
+        convert_telling.labels = labels  # type: ignore[attr-defined]
+        return convert_telling
     convert.labels = labels  # type: ignore[attr-defined]  (see clean_list_validator)
     return convert
 
@@ -455,35 +461,34 @@ class WorkOrder(Model):
 
     @field_validator("completed", mode="after")
     @classmethod
-    def _completed_after_received(cls, value: dt.datetime | None, info: ValidationInfo):
+    def _completed_in_order(cls, value: dt.datetime | None, info: ValidationInfo):
         """An order completed before it was received is impossible data: refused, naming
         the order and both fields (the standard's order of events: received, then the
-        customer contacted and the visit agreed, then the work, `001` §9, SPEC §3)."""
-        received = info.data.get("received")
-        if value is not None and received is not None and value < received:
+        customer contacted and the visit agreed, then the work, `001` §9, SPEC §3).
+        Completed before the appointment starts is possible (the visit moved earlier with
+        the customer's agreement, `001` §9 2); a fault cleared at the exchange) but most
+        often a typing mistake, and the forms would print an appointment that did not
+        happen: a warning, not a refusal."""
+        if value is None:
+            return value
+        data = info.data
+        received = data.get("received")
+        if received is not None and value < received:
             raise ValueError(_(
                 "order {id}: 'completed' (完成时间) {completed} is before 'received' (接单时间) "
                 "{received}; an order cannot be completed before it is received: check both "
-                "times").format(id=info.data.get("id", "?"), completed=_minute(value),
+                "times").format(id=data.get("id", "?"), completed=_minute(value),
                                 received=_minute(received)))
-        return value
-
-    @model_validator(mode="after")
-    def _completed_after_appointment(self, info: ValidationInfo):
-        """Completed before the appointment starts: possible (the visit was moved earlier
-        with the customer's agreement, `001` §9 2); a fault cleared at the exchange) but
-        most often a typing mistake, and the forms would print an appointment that did not
-        happen: a warning, not a refusal."""
-        appointment = self.appointment
-        if (self.completed is not None and appointment is not None
-                and self.completed < appointment.start and info.context is not None):
+        appointment = data.get("appointment")
+        if appointment is not None and value < appointment.start \
+                and info.context is not None:
             info.context.setdefault("warnings", []).append(Problem(_(
                 "order {id}: 'completed' (完成时间) {completed} is before the 'appointment' "
                 "(预约时间) starts, {start}; if the visit was moved, write the new appointment "
                 "time, else check both times").format(
-                    id=self.id, completed=_minute(self.completed),
-                    start=_minute(appointment.start)), None, "completed"))
-        return self
+                    id=data.get("id", "?"), completed=_minute(value),
+                    start=_minute(appointment.start)), None, info.field_name or "completed"))
+        return value
 
     @property
     def kind_label(self) -> str:

@@ -197,3 +197,96 @@ def test_glyph_check_names_item_and_field():
     problems = eqpdf.unprintable(report)
     assert [p.path for p in problems] == ["staff P000.name"]
     assert "U+F0000" in problems[0].message
+
+
+# ------------------------------------------------------------------------ the footer
+TEAM_NAMES = ["甲班", "（未分班组）", "园区装维二班", "苏州工业园区综合装维第十二班组",
+              "苏州工业园区综合装维第十二班组" * 5]
+
+
+def _team_report(names, per_team=3):
+    people = {f"T{i}": Person(id=f"T{i}", name=f"员工{i}", team=name)
+              for i, name in enumerate(names)}
+    items = [EquipmentItem(id=f"H-{i}-{j}", kind="helmet", holder=f"T{i}", batch="B1",
+                           manufactured=AS_OF - dt.timedelta(days=200 * j))
+             for i in range(len(names)) for j in range(per_team)]
+    items.append(EquipmentItem(id="SPARE", kind="helmet", manufactured="2026-01"))
+    return Report(AS_OF, assess(items, AS_OF), people=people)
+
+
+def test_footer_text_and_page_numbers_never_overlap_nor_leave_the_page():
+    """The posted sheet's footer: the rules beside the team's page numbers. A team's name as
+    long as （未分班组） cut the rules' last words; a longer one would run the numbers into
+    them. The rules are printed whole (on two lines when they must), below the rule line,
+    inside the margins, beside the numbers, and the body's page count does not change."""
+    from generator.fonts import font_set
+    from generator.form import Record, layout_record, load_form
+    from generator.form.text import metrics
+    report = _team_report(TEAM_NAMES)
+    layout, fonts = load_form(eqpdf.FORM), font_set()
+    measure = metrics(fonts.regular)
+    page_w, page_h = layout.page.size_mm
+    margins = layout.page.margins
+    body_bottom = page_h - margins.bottom
+    contexts = list(eqpdf.form_contexts(report))
+    rules = contexts[0]["report"]["rules"]
+    seen_two_lines = seen_above = False
+    for ctx in contexts:
+        doc = layout_record(layout, Record(ctx), fonts)
+        for page in doc.pages:
+            footer = [op for op in page if op[0] in ("text", "line")
+                      and op[2] > body_bottom - 1e-6]
+            (rule,) = [op for op in footer if op[0] == "line"]
+            texts = [op for op in footer if op[0] == "text"]
+            assert rule[1] == margins.left and rule[3] == page_w - margins.right
+            boxes = []
+            for _, x, y, text, size, *_rest, align, _sp in texts:
+                w = measure.width(text, size)
+                left = x - w if align == "r" else x
+                assert margins.left - 1e-6 <= left and left + w <= page_w - margins.right + 1e-6
+                assert y - size / 72 * 25.4 * 0.9 > rule[2]             # below the rule
+                assert y < page_h - 3.5                                  # inside the paper
+                boxes.append((round(y, 3), left, left + w, text))
+            for a in boxes:                                              # no two overlap
+                for b in boxes:
+                    if a is not b and a[0] == b[0]:
+                        assert a[2] + 2 <= b[1] or b[2] + 2 <= a[1], (a, b)
+            numbers = [t for t in boxes if "第" in t[3] and "页" in t[3]]
+            assert len(numbers) == 1
+            words = "".join(t[3] for t in sorted(boxes) if t is not numbers[0])
+            assert words == rules.replace(" ", "") or \
+                words.replace(" ", "") == rules.replace(" ", ""), words   # whole, not cut
+            seen_two_lines |= len({t[0] for t in boxes}) == 2
+            seen_above |= all(t[0] < numbers[0][0] for t in boxes if t is not numbers[0])
+            assert rule[2] > body_bottom                                 # under the body
+    assert seen_two_lines and seen_above
+
+
+def test_footer_of_a_long_team_name_is_whole_in_the_pixels():
+    """The same, seen: the footer's rule is one unbroken line, the footer's text below it
+    and inside the paper, and every word of the rules in the text of the page."""
+    import pypdfium2 as pdfium
+    data = eqpdf.to_pdf(_team_report(TEAM_NAMES[:4], per_team=60))
+    doc = pdfium.PdfDocument(data)
+    for i in range(len(doc)):
+        text = doc[i].get_textpage().get_text_range()
+        assert "提前 30 天预警。" in text.replace("\r\n", "").replace("\n", "")
+        image = doc[i].render(scale=150 / 72).to_pil().convert("L")
+        w, h = image.size
+        px = image.load()
+        left, right = round(12 / 25.4 * 150), round((297 - 12) / 25.4 * 150)
+        # the footer's rule: the lowest rows (in the lower margin) dark across the width
+        rows = [y for y in range(h - 1, round((210 - 12 - 3) / 25.4 * 150), -1)
+                if sum(px[x, y] < 235 for x in range(left, right)) > 0.95 * (right - left)]
+        try:
+            assert rows, "no footer rule"
+            rule = rows[0]
+            ink = [y for y in range(rule + 1, h) if any(px[x, y] < 200 for x in range(w))]
+            assert ink and max(ink) < h - round(3.5 / 25.4 * 150)   # the text: in the paper
+            assert min(ink) >= rule + 3, (rule, min(ink))           # not touching the rule
+            # the rule is whole: not broken by text drawn over it
+            assert all(px[x, rule] < 235 for x in range(left + 2, right - 2))
+        except AssertionError:
+            FAILURES.mkdir(exist_ok=True)
+            image.save(FAILURES / f"equipment-footer-{i + 1}.png")
+            raise

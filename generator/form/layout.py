@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from ..errors import Problem
+from ..linebreak import CLAUSE_ENDS
 from ..units import MM
 from . import model as m
 from .ops import BARS, LINE, QR, RULE_PT, TEXT
@@ -290,30 +291,84 @@ def next_header(ts: Typesetter, geo: Geometry, spec: m.Header, parts: HeaderPart
     return y0 + 10.0
 
 
+FOOTER_LINE = 3.1   # mm between the baselines of a footer of two lines (7.5 pt text)
+
+
 def footer(ts: Typesetter, geo: Geometry, spec: m.Footer, text: str, page: int, pages: int,
-           ops: list, ctx: dict | None = None, file_page: int | None = None) -> None:
-    """Lay out the footer (rule, `text`, 'page N of M') of page `page` of `pages` into `ops`; the
-    text is shortened to the room left beside the page numbers. With the layout's own
-    `numbers` wording, that over `ctx` and the page numbers (`file_page`: in the whole PDF)."""
+           ops: list, ctx: dict | None = None, file_page: int | None = None,
+           file_pages: int | None = None, room: float | None = None) -> None:
+    """Lay out the footer (rule, `text`, 'page N of M') of page `page` of `pages` into `ops`.
+    With the layout's own `numbers` wording, that over `ctx` and the page numbers
+    (`file_page`, `file_pages`: the page in the whole PDF, and its pages).
+
+    The text takes the room left beside the page numbers (`room`, mm: the same on every page
+    of a document, see `footer_room`; this page's own numbers when not given). Text longer
+    than that is broken onto two lines, the rule raised into the gap between the body and the
+    footer (the body, so the page count, does not change); only text longer than two lines
+    is cut, with '…'."""
     style = ts.style
     x0, width = geo.left, geo.width
     rule = geo.page_h - geo.bottom + 4.0
     base = rule + 3.6
     size = style.small_size
-    ops.append((LINE, x0, rule, x0 + width, rule, 0.4, style.border))
     right_w = 0.0
+    line: list[tuple] = []
     if spec.page_numbers:
-        if spec.numbers is not None:
-            numbers = ts.value(spec.numbers, {**(ctx or {}), "page": page, "pages": pages,
-                                              "file_page": file_page or page}, "footer")
-        else:
-            numbers = Fixed(f"第 {page} 页 / 共 {pages} 页")  # the same on most pages
-        ops.append((TEXT, x0 + width, base, numbers, size, False, style.text, "r", 0.0))
+        numbers = footer_numbers(ts, spec, ctx, page, pages, file_page, file_pages)
+        if ts.width(numbers, size) > width:      # a team's name of a hundred characters
+            numbers = _fit(ts, numbers, width, size, False)
+        line.append((TEXT, x0 + width, base, numbers, size, False, style.text, "r", 0.0))
         right_w = ts.width(numbers, size) + 4
     if text:
-        avail = width - right_w
-        ops.append((TEXT, x0, base, _fit(ts, text, avail, size, False), size, False,
-                    style.muted, "l", 0.0))
+        flat = text.replace("\n", " ")
+        avail = width - (right_w if room is None else max(right_w, width - room))
+        if avail < width / 3:     # the numbers take most of the line: the text above them
+            lines = [_fit(ts, flat, width, size, False), ""]
+        else:
+            lines = ts.wrap(flat, avail, size)
+            if len(lines) > 1:
+                lines = _two_lines(ts, flat, lines[0], avail, size)
+        if len(lines) > 1:
+            rule -= FOOTER_LINE
+        for i, piece in enumerate(lines):
+            if piece:
+                line.append((TEXT, x0, base - FOOTER_LINE * (len(lines) - 1 - i), piece, size,
+                             False, style.muted, "l", 0.0))
+    ops.append((LINE, x0, rule, x0 + width, rule, 0.4, style.border))
+    ops.extend(line)
+
+
+def _two_lines(ts: Typesetter, text: str, first: str, width: float, size: float) -> list[str]:
+    """`text` on two lines of `width`: the first as wrapped (`first`), moved back to its last
+    clause's end (，；。) when the rest still fits one line (a rule is not cut between a
+    number and its unit); a rest longer than a line cut with '…'."""
+    if not text.startswith(first):
+        return [first, _fit(ts, text[len(first):].lstrip(), width, size, False)]
+    end = max((i + 1 for i, ch in enumerate(first) if ch in CLAUSE_ENDS), default=0)
+    if 0 < end < len(first) and ts.width(text[end:].lstrip(), size) <= width:
+        first = text[:end]
+    return [first.rstrip(), _fit(ts, text[len(first):].lstrip(), width, size, False)]
+
+
+def footer_numbers(ts: Typesetter, spec: m.Footer, ctx: dict | None, page: int, pages: int,
+                   file_page: int | None = None, file_pages: int | None = None) -> str:
+    """The page numbers of a footer: the layout's `numbers` wording, or 第 N 页 / 共 M 页."""
+    if spec.numbers is None:
+        return Fixed(f"第 {page} 页 / 共 {pages} 页")  # the same on most pages
+    return ts.value(spec.numbers, {**(ctx or {}), "page": page, "pages": pages,
+                                   "file_page": file_page or page,
+                                   "file_pages": file_pages or pages}, "footer")
+
+
+def footer_room(ts: Typesetter, geo: Geometry, spec: m.Footer, pages: int,
+                ctx: dict | None = None, before: int = 0,
+                file_pages: int | None = None) -> float:
+    """The width (mm) the footer's text has beside the widest page numbers of a document of
+    `pages` pages (its last page's): the text breaks at the same place on every page."""
+    if not spec.page_numbers:
+        return geo.width
+    numbers = footer_numbers(ts, spec, ctx, pages, pages, before + pages, file_pages)
+    return geo.width - ts.width(numbers, ts.style.small_size) - 4
 
 
 def _fit(ts: Typesetter, text: str, width: float, size: float, bold: bool) -> str:
@@ -337,13 +392,16 @@ STREAM_PIECES = 2000   # a document of more pieces (table rows...) is laid out s
 
 def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
                     header_parts: HeaderParts, streamed: bool | None = None,
-                    before: int = 0) -> Document:
+                    before: int = 0, file_pages: int | None = None,
+                    count: int | None = None, count_only: bool = False) -> Document:
     """One record's document. `streamed` (default: when it has more than STREAM_PIECES
     pieces, say a team's 80,000 items): its pages are counted first (pieces placed without
     their ops), then made one at a time as `pages` is iterated, each let go once drawn, so a
     document of any length takes the memory of one page. The pages are the same either way
     (tests/test_form_chunks.py). `before`: pages of the PDF before this document (the
-    footer's `file_page`)."""
+    footer's `file_page`); `file_pages`: the pages of the whole PDF, when known (a first
+    pass counted them, `count_only`: a Document with no pages, only `page_count`), and
+    `count`: this document's pages as that pass counted them (not counted again)."""
     w, h = layout.page.size_mm
     mg = layout.page.margins
     geo = Geometry(w, h, mg.left, mg.right, mg.top, mg.bottom)
@@ -373,15 +431,22 @@ def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
         yield from done
 
     def footed(pages: Iterable[list[tuple]], total: int) -> Iterator[list[tuple]]:
+        room = footer_room(ts, geo, layout.footer, total, ctx, before, file_pages) \
+            if foot else None
         for number, ops in enumerate(pages, 1):
-            footer(ts, geo, layout.footer, foot, number, total, ops, ctx, before + number)
+            footer(ts, geo, layout.footer, foot, number, total, ops, ctx, before + number,
+                   file_pages, room)
             yield ops
 
+    if count_only:
+        return Document([], ts.problems, header_parts.title, ts.unprintable,
+                        sum(1 for _ in made(dry=True)))
     if not streamed:
         pages = list(made())
         return Document(list(footed(pages, len(pages))), ts.problems, header_parts.title,
                         ts.unprintable, len(pages))
-    total = sum(1 for _ in made(dry=True))   # counted first: "共 N 页" is on every page
+    # counted first ("共 N 页" is on every page), unless a first pass over the PDF did
+    total = count if count is not None else sum(1 for _ in made(dry=True))
     return Document(footed(made(), total), ts.problems, header_parts.title, ts.unprintable,
                     total)
 

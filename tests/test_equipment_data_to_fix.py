@@ -253,3 +253,86 @@ def test_a_batch_check_naming_no_readable_batch_is_said_and_flags_nobody(cli, tm
     assert result.code == 0, result
     assert "batch_checks[1].batch" in result.err
     assert not any(i["problems"] for i in json.loads(result.out)["items"])
+
+
+# ------------------------------------------------ a failing check whose date cannot be read
+UNDATED = """\
+equipment:
+  - {id: H-1, kind: helmet, batch: B1, manufactured: 2025-06-10,
+     checks: [{date: %s, type: %s, result: 不合格}]}
+  - {id: H-2, kind: helmet, batch: B1, manufactured: 2025-06-10}
+  - {id: H-3, kind: helmet, batch: B1, manufactured: 2023-01-10}
+  - {id: H-4, kind: helmet, batch: B2, manufactured: 2025-06-10}
+"""
+
+
+@pytest.mark.parametrize("date", ["2026-13-45", "十月", "''"])
+@pytest.mark.parametrize("kind", ["test", "目测"])
+def test_a_failing_check_whose_date_cannot_be_read_is_not_shown_safe(cli, tmp_path, date,
+                                                                     kind):
+    """A failure cannot be placed in time, but it is a failure (standard 002: 抽验不合格则该批
+    安全帽即报废): the helmet is 已报废（数据待更正）, to be replaced; the other helmets of its
+    batch, whose sample it was, are never shown fine (数据有误, or overdue with data to fix);
+    another batch is untouched. The date is named where it is, warned and in the reasons."""
+    data = write(tmp_path, UNDATED % (date, kind))
+    result = cli("equipment", data, "--as-of", AS_OF, "--format", "json")
+    assert result.code == 0, result
+    found = {i["id"]: i for i in json.loads(result.out)["items"]}
+    h1 = found["H-1"]
+    assert h1["status"] == "scrapped" and h1["action"] == "replace" and h1["due"] is None
+    assert "date cannot be read" in h1["reason"]
+    assert "checks[1].date" in [p["field"] for p in h1["problems"]]
+    assert found["H-2"]["status"] == "invalid"                      # fine by its life
+    assert found["H-3"]["status"] == "overdue"                      # overdue by its life
+    for other in ("H-2", "H-3"):
+        [doubt] = found[other]["problems"]
+        assert "H-1" in doubt["message"] and doubt["line"] == 3, doubt
+    assert found["H-4"]["status"] == "ok" and found["H-4"]["problems"] == []
+    assert "eq.yaml:3:" in result.err and "checks[1].date" in result.err
+    table = cli("equipment", data, "--as-of", AS_OF).out
+    row = next(x for x in table.splitlines() if x.startswith("H-1 "))
+    assert "已报废（数据待更正）" in row and "日期无法识别" in row
+    row = next(x for x in table.splitlines() if x.startswith("H-2 "))
+    assert "数据有误" in row and "H-1" in row and "整批报废" in row
+
+
+def test_shoes_failing_a_check_of_unreadable_date_are_scrapped_alone(cli, tmp_path):
+    """Shoes' checks are of each pair (发现异常应不得再当绝缘鞋使用): scrapped, their batch
+    untouched; a passing check with an unreadable date still extends nothing."""
+    data = write(tmp_path, """\
+        equipment:
+          - {id: S-1, kind: insulated_shoes, holder: "1", batch: X, in_service: 2026-10-01,
+             checks: [{date: 十月, type: test, result: fail}]}
+          - {id: S-2, kind: insulated_shoes, holder: "1", batch: X, in_service: 2026-10-01}
+          - {id: S-3, kind: insulated_shoes, holder: "1", batch: X, in_service: 2025-10-01,
+             checks: [{date: 十月, type: test, result: pass}]}
+        """)
+    found = items(cli, data)
+    assert found["S-1"]["status"] == "scrapped" and "date cannot be read" in found["S-1"]["reason"]
+    assert found["S-2"]["status"] == "ok" and found["S-2"]["problems"] == []
+    assert found["S-3"]["status"] == "overdue" and found["S-3"]["problems"]
+
+
+def test_a_checks_sheet_row_failing_on_an_unreadable_date(cli, tmp_path):
+    """The same in the workbook's 检查记录 sheet: the row's 日期 column is named with its row."""
+    for name in ("equipment.xlsx", "staff.xlsx"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    register = tmp_path / "equipment.xlsx"
+    clean = items(cli, register, tmp_path / "staff.xlsx")
+    book = openpyxl.load_workbook(register)
+    book["检查记录"].append(["H-0004", "去年十月", "检测", "不合格"])
+    book.save(register)
+    found = items(cli, register, tmp_path / "staff.xlsx")
+    assert clean["H-0004"]["status"] != "scrapped"
+    assert found["H-0004"]["status"] == "scrapped"
+    problem = next(p for p in found["H-0004"]["problems"] if p["field"].endswith(".date"))
+    assert (problem["header"], problem["sheet"], problem["line"]) == (
+        "日期", "检查记录", book["检查记录"].max_row)
+    batch = found["H-0004"]["batch"]
+    for key, item in found.items():
+        if key == "H-0004":
+            continue
+        if item["kind"] == "helmet" and batch and item["batch"] == batch:
+            assert item["status"] != "ok" and item["problems"], item
+        else:
+            assert item["status"] == clean[key]["status"], key

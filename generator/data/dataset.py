@@ -1053,8 +1053,9 @@ def salvage(raw: Any, index: int, context: dict) -> EquipmentItem:
     """An equipment record that did not validate, as an item with every value that can be
     read, for the report to assess conservatively (issue 19): the fields that do not validate
     are left out, and so is every check with a field that does not, except a failing check
-    (readable date and result 不合格) whose type alone cannot be read: by any reading it
-    scraps the item, so it is kept with `type` None. A check left out extends nothing. When
+    (result 不合格) whose type or date cannot be read: by any reading it scraps the item, so
+    it is kept with `type` or `date` None (the rules: `assess`). A check left out extends
+    nothing. When
     what is left still does not make an item (no readable date at all, no known kind), the
     `stand_in` with the id, kind, holder and batch that can be read."""
     if not isinstance(raw, dict):
@@ -1076,14 +1077,14 @@ def salvage(raw: Any, index: int, context: dict) -> EquipmentItem:
     if "id" in bad_fields or cleaned.get("id") is None:   # 'equipment[N]', its place
         cleaned["id"] = stand_in(raw, index).id
     checks = raw.get("checks") if "checks" not in bad_fields else None
-    unplaced = []   # failing checks of unreadable type: (position among checks, Check)
+    unplaced = []   # failing checks of unreadable type or date: (position among checks, Check)
     if isinstance(checks, list) and bad_checks:
         kept = []
         for n, check in enumerate(checks):
             if n not in bad_checks:
                 kept.append(check)
-            elif bad_checks[n] == {"type"} and isinstance(check, dict):
-                failing = _failing_check(check, quiet)
+            elif bad_checks[n] <= {"type", "date"} and isinstance(check, dict):
+                failing = _failing_check(check, quiet, bad_checks[n])
                 if failing is not None:
                     unplaced.append((len(kept), failing))
         cleaned["checks"] = kept
@@ -1124,16 +1125,20 @@ def salvage_batch_check(raw: Any, context: dict) -> BatchCheck:
                                          for k in _STAND_INS})
 
 
-def _failing_check(raw: dict, context: dict) -> Check | None:
-    """A check whose type cannot be read, as a `Check` of type None when its date can be read
-    and its result is a failure (any type of failure scraps an item); else None."""
+def _failing_check(raw: dict, context: dict, bad: set) -> Check | None:
+    """A check whose `bad` fields ('type', 'date') cannot be read, as a `Check` with None for
+    them when the rest can be read and its result is a failure (any failure scraps an
+    item, whenever it was); else None."""
+    stand_in = {"type": "visual", "date": _dt.date(2000, 1, 1)}
     try:
-        check = Check.model_validate({**raw, "type": "visual"}, context=context)
+        check = Check.model_validate({**raw, **{k: stand_in[k] for k in bad}}, context=context)
     except ValidationError:
         return None
     if check.result != "fail":
         return None
-    return Check.model_construct(date=check.date, type=None, result="fail", note=check.note)
+    return Check.model_construct(date=None if "date" in bad else check.date,
+                                 type=None if "type" in bad else check.type, result="fail",
+                                 note=check.note)
 
 
 def salvage_person(raw: Any, context: dict) -> Person | None:

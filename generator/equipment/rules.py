@@ -32,8 +32,12 @@ Rules (every number comes from `Policy`):
   contradicts itself is read the cautious way: a helmet is as old as its earliest recorded
   date (manufacture, going into service, a check); a passing check dated before manufacture
   extends nothing; a retirement dated before manufacture or going into service is doubted
-  (the item is assessed as still in use). The contradictions are `Contradiction`s in
-  `Status.problems`. When that reading is overdue, due, or scrapped, the item has that
+  (the item is assessed as still in use). A failing check whose date cannot be read
+  (`salvage` keeps it with `date` None) cannot be placed in time, but a failure is a failure:
+  the item is `scrapped` (standard 002: "抽验不合格则该批安全帽即报废"; shoes: "发现异常应不得
+  再当绝缘鞋使用"), and a helmet's failing test (or check of unreadable type) so dated flags
+  the other helmets of its batch (`BatchDoubt`: their batch may be scrapped). The
+  contradictions are `Contradiction`s in `Status.problems`. When that reading is overdue, due, or scrapped, the item has that
   status, its problems beside it; when it would be fine (or not in service, in stock), the
   item is `invalid` (its data decides nothing safe); an item with no readable date or kind
   is `invalid` too.
@@ -262,7 +266,8 @@ def batch_failures(items: Iterable[EquipmentItem], as_of: dt.date,
         if item.kind != "helmet" or item.batch is None:
             continue
         for check in item.checks:
-            if check.type == "test" and check.result == "fail" and check.date <= as_of:
+            if check.type == "test" and check.result == "fail" and check.date is not None \
+                    and check.date <= as_of:
                 found = (check.date, item.id)
                 known = failures.get(item.batch)
                 if known is None or found < known:
@@ -287,6 +292,12 @@ def assess(items: Iterable[EquipmentItem], as_of: dt.date,
     # made on or before as_of (or no date): no call to made_after, which says so first
     items = [item for item in items if (made := item.manufactured) is None or made <= as_of
              or not made_after(item, as_of)]
+    if found is not None:   # a helmet's undated failing test: its batch's helmets flagged
+        doubts = batch_doubts(items, found)
+        if doubts:
+            found = [[*problems, *(d for other, d in doubts[item.batch] if other != item.id)]
+                     if item.kind == "helmet" and item.batch in doubts else problems
+                     for item, problems in zip(items, found)]
     batch_checks = [c for c in batch_checks if c.date <= as_of]
     failures = batch_failures(items, as_of, batch_checks)
     samples = (batch_samples(batch_checks, item_samples(items, as_of))
@@ -390,6 +401,53 @@ _FAILED = {("helmet", "test"): N_("failed the spot-check test on {day}"),
            ("insulated_shoes", None): N_("failed a check (of unreadable type) on {day}")}
 
 
+# a failing check whose date cannot be read (`data.dataset.salvage`): scrapped all the same
+_UNDATED = {("helmet", "test"): N_("failed the spot-check test (its date cannot be read)"),
+            ("helmet", "visual"): N_("failed the visual check (its date cannot be read)"),
+            ("insulated_shoes", "test"): N_("failed the preventive test (its date cannot be "
+                                            "read)"),
+            ("insulated_shoes", "visual"): N_("failed the visual check (its date cannot be "
+                                              "read)"),
+            ("helmet", None): N_("failed a check (its type and date cannot be read)"),
+            ("insulated_shoes", None): N_("failed a check (its type and date cannot be "
+                                          "read)")}
+
+
+def _undated_failure(item: EquipmentItem):
+    """The item's first failing check whose date cannot be read, or None."""
+    for check in item.checks:
+        if check.date is None and check.result == "fail":
+            return check
+    return None
+
+
+@dataclass(frozen=True)
+class BatchDoubt(Contradiction):
+    """Data to fix of another record that decides this item: a helmet of its batch failed a
+    spot-check test (or a check of unreadable type) whose date cannot be read, so the batch
+    may be scrapped. `location`: that date's place; `path`: this item's `batch`."""
+
+
+def batch_doubts(items: list[EquipmentItem], found: list) -> dict[str, list]:
+    """batch -> [(the helmet's id, BatchDoubt)] for each helmet of `items` with a failing
+    test or check of unreadable type whose date cannot be read (`found`: each item's
+    loading problems, where the date's place is)."""
+    out: dict[str, list] = {}
+    for item, problems in zip(items, found):
+        if not problems or item.kind != "helmet" or item.batch is None:
+            continue
+        check = _undated_failure(item)
+        if check is None or check.type == "visual":
+            continue
+        place = next((p.location for p in problems
+                      if ".checks[" in f".{p.path}" and p.path.endswith(".date")), None)
+        en, zh = both(N_("batch {batch}: helmet {other} failed a spot-check test whose date "
+                         "cannot be read, so the batch may be scrapped"),
+                      batch=item.batch, other=item.id)
+        out.setdefault(item.batch, []).append((item.id, BatchDoubt(en, place, "batch", zh)))
+    return out
+
+
 def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POLICY,
                failures: dict[str, tuple] | None = None,
                samples: dict[tuple[str, str], list] | None = None,
@@ -403,6 +461,10 @@ def assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy = DEFAULT_POL
     problems = tuple(problems) + status.problems
     if not problems:
         return status
+    undated = _undated_failure(item)   # (only a record kept apart has one: it has problems)
+    if undated is not None and status.status != "scrapped":
+        status = Status(item, "scrapped", None, status.basis, status.in_service_days,
+                        "replace", ("text", *both(_UNDATED[(item.kind, undated.type)])))
     if status.status not in KEPT_WITH_PROBLEMS:   # its data decides nothing safe
         # the reading kept as its reason, said after the problems ('as read: …')
         return Status(item, "invalid", None, status.basis, None, None, status.why, None,
@@ -425,8 +487,8 @@ def _assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy,
         return Status(item, "invalid", None, basis, None, None)   # nothing to go on
 
     checks = item.checks
-    if checks:
-        checks = [c for c in checks if c.date <= as_of]
+    if checks:   # (a failing check of unreadable date: see `assess_one`)
+        checks = [c for c in checks if c.date is not None and c.date <= as_of]
         if len(checks) > 1:
             checks.sort(key=_check_date)  # stable: same-day records keep their written order
     retired = item.retired
@@ -448,7 +510,8 @@ def _assess_one(item: EquipmentItem, as_of: dt.date, policy: Policy,
             checks = [c for c in checks if c.date >= made or c.result == "fail"]
         if helmet:   # as old as its earliest recorded date
             earliest = min([d for d in (made, issued) if d is not None]
-                           + [c.date for c in item.checks if c.date <= as_of])
+                           + [c.date for c in item.checks
+                              if c.date is not None and c.date <= as_of])
             if earliest < start:
                 start, basis = earliest, ("in_service" if earliest == issued
                                           else "manufactured")

@@ -336,3 +336,51 @@ def test_a_checks_sheet_row_failing_on_an_unreadable_date(cli, tmp_path):
             assert item["status"] != "ok" and item["problems"], item
         else:
             assert item["status"] == clean[key]["status"], key
+
+
+# ------------------------------------------- checks that name nothing of the register
+def test_a_batch_check_for_a_batch_not_in_the_register_does_not_stop_the_report(cli, tmp_path):
+    """A safety officer needs the report anyway: the check is warned with its line, listed
+    in the JSON's unmatched_checks and under the table; every item is assessed as without
+    it. `validate` still refuses the file."""
+    data = write(tmp_path, BATCH.replace("batch: B1, kind: helmet, date", "batch: B9, kind: "
+                                         "helmet, date") % "不合格")
+    result = cli("equipment", data, "--as-of", AS_OF, "--format", "json")
+    assert result.code == 0, result
+    doc = json.loads(result.out)
+    assert {i["id"]: i["status"] for i in doc["items"]} == {
+        "H-1": "overdue", "H-2": "ok", "H-3": "ok"}
+    [unmatched] = doc["unmatched_checks"]
+    assert unmatched["field"] == "batch_checks[1].batch" and unmatched["line"] == 6
+    assert "B9" in unmatched["message"] and "eq.yaml:6:" in result.err
+    table = cli("equipment", data, "--as-of", AS_OF)
+    assert table.code == 0 and "1 条检查记录对应不到台账中的装备或批次" in table.out
+    assert "台账中没有批次 'B9' 的安全帽" in table.err          # the kind in the reader's words
+    assert cli("validate", data).code == 2
+
+
+def test_a_checks_sheet_row_for_an_unknown_item_does_not_stop_the_report(cli, tmp_path):
+    for name in ("equipment.xlsx", "staff.xlsx"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    register = tmp_path / "equipment.xlsx"
+    clean = items(cli, register, tmp_path / "staff.xlsx")
+    book = openpyxl.load_workbook(register)
+    book["检查记录"].append(["H-9999", "2026-01-05", "检测", "不合格"])
+    book["批次抽检"].append(["B-NOPE", "安全帽", "2026-06-01", "检测", "不合格"])
+    book.save(register)
+    result = cli("equipment", register, tmp_path / "staff.xlsx", "--as-of", AS_OF,
+                 "--format", "json")
+    assert result.code == 0, result
+    doc = json.loads(result.out)
+    assert {i["id"]: i["status"] for i in doc["items"]} == {
+        k: v["status"] for k, v in clean.items()}                 # nothing else changes
+    rows = {(u["sheet"], u["line"], u["header"]) for u in doc["unmatched_checks"]}
+    assert rows == {("检查记录", book["检查记录"].max_row, "编号"),
+                    ("批次抽检", book["批次抽检"].max_row, "批次")}
+    assert "H-9999" in result.err and "B-NOPE" in result.err and "[检查记录]" in result.err
+    pdf = tmp_path / "r.pdf"
+    assert cli("equipment", register, tmp_path / "staff.xlsx", "--as-of", AS_OF,
+               "-o", pdf).code == 0
+    first = PdfReader(pdf).pages[0].extract_text()
+    assert "2 条检查记录对应不到台账中的装备或批次" in first
+    assert cli("validate", register, tmp_path / "staff.xlsx").code == 2

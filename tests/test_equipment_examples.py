@@ -66,7 +66,8 @@ def test_example_covers_every_status(report):
 
 def test_example_json_contract(report):
     doc = json.loads(render(report, "json"))
-    assert set(doc) == {"as_of", "items", "summary", "made_after_as_of", "data_to_fix"}
+    assert set(doc) == {"as_of", "items", "summary", "made_after_as_of", "data_to_fix",
+                        "unmatched_checks"}
     assert set(doc["summary"]) == set(STATUSES) and doc["made_after_as_of"] == 1
     for item in doc["items"]:
         assert set(item) == {"id", "kind", "holder", "batch", "status", "due", "basis",

@@ -70,7 +70,8 @@ def test_staff_beside_the_register_gives_names(report):
 def test_json_contract(report):
     doc = json.loads(render(report, "json"))
     # keys are only ever added (issue 19 added data_to_fix and each item's problems)
-    assert list(doc) == ["as_of", "items", "summary", "made_after_as_of", "data_to_fix"]
+    assert list(doc) == ["as_of", "items", "summary", "made_after_as_of", "data_to_fix",
+                         "unmatched_checks"]
     assert doc["as_of"] == "2026-11-21"
     assert list(doc["summary"]) == list(STATUSES)
     assert doc["summary"] == {"ok": 0, "due_soon": 2, "due_today": 1, "overdue": 1,
@@ -421,7 +422,7 @@ def test_json_one_item_per_line_even_with_hostile_text():
     doc = json.loads(text)
     assert [i["id"] for i in doc["items"]] == ["a", "b\n}"]
     assert doc["items"][0]["batch"] == 'x}, {"id": "evil"'
-    assert len(text.splitlines()) == 4 + len(items) + 4
+    assert len(text.splitlines()) == 4 + len(items) + 5
 
 
 def _json_reference(report) -> str:
@@ -440,7 +441,8 @@ def _json_reference(report) -> str:
             + (f"\n    {body}\n  " if items else "")
             + f'],\n  "summary": {dumps(report.summary)},\n'
             f'  "made_after_as_of": {report.made_after},\n'
-            f'  "data_to_fix": {sum(1 for s in report.statuses if s.problems)}\n}}\n')
+            f'  "data_to_fix": {sum(1 for s in report.statuses if s.problems)},\n'
+            f'  "unmatched_checks": {dumps([as_json(p) for p in report.unmatched])}\n}}\n')
 
 
 def test_json_is_what_json_dumps_writes():

@@ -113,6 +113,10 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
     if incomplete:
         report_problems(incomplete, prefix=_(
             "warning (data to fix; the item is assessed on what can be read): "))
+    if dataset.unmatched_checks:
+        report_problems(dataset.unmatched_checks, prefix=_(
+            "warning (data to fix; this check names nothing of the register and counts for "
+            "no item): "))
     if not dataset.equipment and not dataset.incomplete:
         problems.append(Problem(_(
             "no equipment in the data: add an 'equipment:' section, one entry per helmet or "

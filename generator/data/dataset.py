@@ -16,7 +16,7 @@ from typing import Any, Iterable, get_args
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Location, MissingFile, Problem, UserError, in_reading_order
-from ..i18n import _, words
+from ..i18n import _, pgettext, words
 from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Check, Company,
                      EquipmentItem, FileMissing, Person, PhraseBook, WorkOrder,
                      clean_list_validator)
@@ -50,6 +50,9 @@ class Dataset:
     # read, None for the others: `salvage_batch_check`, problems)]
     incomplete_batch_checks: list[tuple[BatchCheck, list[Problem]]] = field(
         default_factory=list)
+    # and the checks that name nothing of the register: a checks sheet's row (检查记录) for an
+    # id the register lacks, a batch check for a batch it lacks (they count for no item)
+    unmatched_checks: list[Problem] = field(default_factory=list)
     # load_dataset(keep_valid_staff=True): the problems of the staff records left out, and
     # the ids and names they give (a photo named so is theirs, not unused)
     refused_staff: list[Problem] = field(default_factory=list)
@@ -550,7 +553,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     keep_incomplete: an equipment record with a problem of its own (no dates, a holder not
     on the staff list ...) does not stop the load: it goes to `Dataset.incomplete` with its
     problems (the safety report assesses it on what can be read); a batch check with one
-    goes to `Dataset.incomplete_batch_checks`. Problems of files and of other
+    goes to `Dataset.incomplete_batch_checks`, and a check naming no item or batch of the
+    register to `Dataset.unmatched_checks`. Problems of files and of other
     sections still raise. keep_valid_staff: likewise, a staff record with a problem of its own
     is left out, its problems in `Dataset.refused_staff` (the web previews the others).
     keep_valid_orders: likewise a work order, its problems in `Dataset.refused_orders` (the
@@ -561,10 +565,15 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
         raise UserError(_("name at least one data file, e.g. examples/staff.yaml"))
     problems: list[Problem] = []
     read_ahead = {path: _ReadAhead(_context(path, missing_files, [])) for path in paths}
-    collected, table_warnings = _read(paths, read_ahead, table_options, problems)
+    unmatched: list[Problem] = []   # checks naming no item: problems unless kept apart
+    collected, table_warnings = _read(paths, read_ahead, table_options, problems, unmatched)
     beside = [path for section in ("company", "staff") for path, _raw in collected[section]]
     data = Dataset(files=paths, warnings=table_warnings,
                    read=list(dict.fromkeys([*paths, *beside])))
+    if keep_incomplete:
+        data.unmatched_checks = unmatched
+    else:
+        problems.extend(unmatched)
     _validate_single(data, collected, missing_files, problems)
     kept_apart = {"equipment", "batch_checks"} if keep_incomplete else set()
     if keep_valid_staff:
@@ -580,7 +589,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
         kept = data.refused_staff + [p for _pos, _item, found in data.incomplete
                                      for p in found] + [
             p for _check, found in data.incomplete_batch_checks for p in found] + [
-            p for found in data.refused_orders.values() for p in found]
+            p for found in data.refused_orders.values() for p in found] + \
+            data.unmatched_checks
         raise DataProblems(_in_reading_order(problems + kept) if kept else problems,
                            data.warnings, partial=data)
     return data
@@ -620,7 +630,8 @@ def _context(path: Path, missing_files: str, warnings: list) -> dict:
 
 # ------------------------------------------------------------------------------ step 1: read
 def _read(paths: list[Path], read_ahead: dict, table_options: dict,
-          problems: list[Problem]) -> tuple[dict[str, list[tuple[Path, Any]]], list[Problem]]:
+          problems: list[Problem], unmatched: list[Problem]
+          ) -> tuple[dict[str, list[tuple[Path, Any]]], list[Problem]]:
     """Read: every file's sections as raw values, {section: [(file, raw value)]} in the order of
     the files, and the spreadsheets' warnings. The problems of a file that cannot be read are
     added to `problems`.
@@ -628,7 +639,8 @@ def _read(paths: list[Path], read_ahead: dict, table_options: dict,
     YAML files are read first, so that the company's spreadsheet headers (company.columns) are
     known when the spreadsheets are read. When no file gives a company, a company.yaml beside
     the first file is read; when work orders or equipment come without staff, the staff list
-    beside it (STAFF_BESIDE: their engineers and holders are staff ids)."""
+    beside it (STAFF_BESIDE: their engineers and holders are staff ids). A checks sheet's
+    row for an id the register lacks is a problem in `unmatched`."""
     collected: dict[str, list[tuple[Path, Any]]] = {name: [] for name in SECTIONS}
     read: dict[int, dict[str, Any]] = {}
     for spreadsheets in (False, True):
@@ -659,7 +671,7 @@ def _read(paths: list[Path], read_ahead: dict, table_options: dict,
         _read_beside(paths, "staff", collected, problems, table_options.get("columns"))
     if collected.get("checks"):  # equipment checks from a spreadsheet of their own
         from .tables import attach_checks
-        attach_checks(collected, problems)
+        attach_checks(collected, unmatched)
     return collected, table_warnings
 
 
@@ -939,10 +951,12 @@ class _ListBuilder:
             if (record.kind, record.batch) not in self.batches \
                     and record.batch not in self.links.unchecked_batches:
                 known = sorted({b for k, b in self.batches if k == record.kind})
-                problems.append(Problem(
+                # kept apart (keep_incomplete): it counts for no item; said all the same
+                (self.data.unmatched_checks if self.keep_apart else problems).append(Problem(
                     _("no {kind} of batch {batch!r} in the equipment register"
                       "{hint}; a batch check counts for the items of its batch")
-                    .format(kind=record.kind.replace("_", " "), batch=record.batch,
+                    .format(kind=pgettext("equipment kind", record.kind.replace("_", " ")),
+                            batch=record.batch,
                             hint=suggest(record.batch, known)),
                     _locate(raw, ("batch",)) or origin(), _path(section, index, ("batch",))))
                 return

@@ -142,7 +142,10 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
             "left_out": (f"（另有 {report.made_after} 件生产日期晚于统计日，未列入）"
                          if report.made_after else "")
                         + (in_language("zh", N_(" ({n} of them with data to fix: see why)"))
-                           .format(n=report.marked) if report.marked else ""),
+                           .format(n=report.marked) if report.marked else "")
+                        + (in_language("zh", N_(" ({n} check record(s) naming no item or "
+                                                "batch of the register, not counted)"))
+                           .format(n=len(report.unmatched)) if report.unmatched else ""),
             "summary": [{**e, "count": str(e["count"]), "fill": fill[e["status"]]}
                         for e in ctx["summary"]],
             "teams": teams,

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from ..errors import Location, terminal_text
 from ..data.models import EQUIPMENT_LABELS
-from ..i18n import _, _lp, in_language, language, ngettext
+from ..i18n import N_, _, _lp, in_language, language, ngettext
 from .rules import STATUSES, Policy, Status, summary, urgent_first
 
 # Labels for the codes, in the words a safety officer uses (docs/术语表.md); the Chinese is in
@@ -111,6 +111,9 @@ class Report:
     # where a record is in the data, by section and id: messages name it
     where: Callable[[str, str], Location | None] = lambda section, record_id: None
     made_after: int = 0                    # items manufactured after as_of: left out
+    # checks that name no item of the register (a checks sheet's row for an unknown id, a
+    # batch check for an unknown batch): they count for no item, and are said (Problems)
+    unmatched: list = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -174,7 +177,8 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
     return Report(as_of, statuses, policy,
                   {p.id: p for p in dataset.staff}, dataset.company,
                   lambda section, record_id: dataset.origins.get((section, record_id)),
-                  len(items) - len(statuses))   # assess leaves out those made_after
+                  len(items) - len(statuses),   # assess leaves out those made_after
+                  list(getattr(dataset, "unmatched_checks", ())))
 
 
 def _unreadable_batch_checks(dataset, as_of: dt.date) -> dict[tuple[str, str], list]:
@@ -234,7 +238,8 @@ def to_json(report: Report) -> str:
     head = f'{{\n  "as_of": {dumps(report.as_of.isoformat())},\n  "items": ['
     tail = (f'],\n  "summary": {dumps(report.summary)},\n'
             f'  "made_after_as_of": {int(report.made_after)},\n'
-            f'  "data_to_fix": {report.data_to_fix}\n}}\n')
+            f'  "data_to_fix": {report.data_to_fix},\n'
+            f'  "unmatched_checks": {dumps([as_json(p) for p in report.unmatched])}\n}}\n')
     if not lines:
         return head + tail
     lines[0] = head + "\n    " + lines[0]
@@ -396,7 +401,20 @@ def summary_line(report: Report) -> str:
         line += _("; {n} with data to fix (see why)").format(n=to_fix)
     if report.made_after:
         line += "\n" + made_after_line(report)
+    if report.unmatched:
+        line += "\n" + unmatched_line(report)
     return line
+
+
+# said with the count; the checks themselves are in the warnings (and the JSON)
+UNMATCHED = N_("{n} check record(s) name no item or batch of the register and count for none: "
+               "see the warnings (data to fix)")
+
+
+def unmatched_line(report: Report, code: str | None = None) -> str:
+    """The line under the table for checks that name no item of the register (in language
+    `code`, default the current one)."""
+    return in_language(code or language(), UNMATCHED).format(n=len(report.unmatched))
 
 
 def made_after_line(report: Report) -> str:

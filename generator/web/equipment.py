@@ -42,7 +42,8 @@ def _load(ws: Workspace, as_of: dt.date | None):
         raise UserError(_("no equipment register yet: upload the register (台账)"))
     warnings = dataset.refused_staff + [p for _pos, _item, problems in dataset.incomplete
                                         for p in problems] + [
-        p for _check, problems in dataset.incomplete_batch_checks for p in problems]
+        p for _check, problems in dataset.incomplete_batch_checks for p in problems] + \
+        dataset.unmatched_checks
     return build_report(dataset, as_of or today(), DEFAULT_POLICY), warnings
 
 

@@ -255,6 +255,20 @@ def test_a_batch_check_naming_no_readable_batch_is_said_and_flags_nobody(cli, tm
     assert not any(i["problems"] for i in json.loads(result.out)["items"])
 
 
+def example_with(cli, tmp_path, *rows):
+    """The example workbook (and staff) in `tmp_path`, with `rows` ((sheet, values) each)
+    appended: (the register, the example's items as JSON before, the workbook)."""
+    for name in ("equipment.xlsx", "staff.xlsx"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    register = tmp_path / "equipment.xlsx"
+    clean = items(cli, register, tmp_path / "staff.xlsx")
+    book = openpyxl.load_workbook(register)
+    for sheet, values in rows:
+        book[sheet].append(values)
+    book.save(register)
+    return register, clean, book
+
+
 # ------------------------------------------------ a failing check whose date cannot be read
 UNDATED = """\
 equipment:
@@ -315,13 +329,8 @@ def test_shoes_failing_a_check_of_unreadable_date_are_scrapped_alone(cli, tmp_pa
 
 def test_a_checks_sheet_row_failing_on_an_unreadable_date(cli, tmp_path):
     """The same in the workbook's 检查记录 sheet: the row's 日期 column is named with its row."""
-    for name in ("equipment.xlsx", "staff.xlsx"):
-        shutil.copy(EXAMPLES / name, tmp_path / name)
-    register = tmp_path / "equipment.xlsx"
-    clean = items(cli, register, tmp_path / "staff.xlsx")
-    book = openpyxl.load_workbook(register)
-    book["检查记录"].append(["H-0004", "去年十月", "检测", "不合格"])
-    book.save(register)
+    register, clean, book = example_with(cli, tmp_path,
+                                         ("检查记录", ["H-0004", "去年十月", "检测", "不合格"]))
     found = items(cli, register, tmp_path / "staff.xlsx")
     assert clean["H-0004"]["status"] != "scrapped"
     assert found["H-0004"]["status"] == "scrapped"
@@ -360,14 +369,9 @@ def test_a_batch_check_for_a_batch_not_in_the_register_does_not_stop_the_report(
 
 
 def test_a_checks_sheet_row_for_an_unknown_item_does_not_stop_the_report(cli, tmp_path):
-    for name in ("equipment.xlsx", "staff.xlsx"):
-        shutil.copy(EXAMPLES / name, tmp_path / name)
-    register = tmp_path / "equipment.xlsx"
-    clean = items(cli, register, tmp_path / "staff.xlsx")
-    book = openpyxl.load_workbook(register)
-    book["检查记录"].append(["H-9999", "2026-01-05", "检测", "不合格"])
-    book["批次抽检"].append(["B-NOPE", "安全帽", "2026-06-01", "检测", "不合格"])
-    book.save(register)
+    register, clean, book = example_with(
+        cli, tmp_path, ("检查记录", ["H-9999", "2026-01-05", "检测", "不合格"]),
+        ("批次抽检", ["B-NOPE", "安全帽", "2026-06-01", "检测", "不合格"]))
     result = cli("equipment", register, tmp_path / "staff.xlsx", "--as-of", AS_OF,
                  "--format", "json")
     assert result.code == 0, result

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import Problem, UserError, terminal_text
+from ..errors import Problem, UserError, in_reading_order, terminal_text
 from ..i18n import _, _l, _lp, ngettext, words
 from .clicktext import Range, Words, command, option
-from .common import data_argument, date_value, load, report_problems, warning_prefix
+from .common import (SHOW_AT_MOST, data_argument, date_value, load, report_problems,
+                     warning_prefix)
 
 from ..equipment import FORMATS
 DEMO_AS_OF = dt.date(2026, 11, 21)
@@ -80,6 +81,24 @@ def notify_targets(requested: list, secret: str | None, report) -> list:
     return targets, problems
 
 
+def _warn_data_to_fix(incomplete: list[Problem], unmatched: list[Problem]) -> None:
+    """The data to fix, as the files read (the order `validate` says them): the records
+    assessed on what can be read of them, and the checks that name nothing of the register
+    (they count for no item), each with its own words."""
+    apart = {id(p) for p in unmatched}
+    ordered = in_reading_order(incomplete + unmatched)
+    for problem in ordered[:SHOW_AT_MOST]:
+        report_problems([problem], prefix=_(
+            "warning (data to fix; this check names nothing of the register and counts for "
+            "no item): ") if id(problem) in apart else _(
+            "warning (data to fix; the item is assessed on what can be read): "))
+    if len(ordered) > SHOW_AT_MOST:   # the rest counted, as report_problems counts them
+        more = len(ordered) - SHOW_AT_MOST
+        click.echo(warning_prefix() + ngettext("... and {n} more like this",
+                                               "... and {n} more like these", more
+                                               ).format(n=more), err=True)
+
+
 def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
                 policy_file: Path | None):
     """Load, validate and assess: a Report, or a UserError with every problem."""
@@ -110,13 +129,7 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
             "their staff id): "))
     incomplete = [p for _pos, _item, problems in dataset.incomplete for p in problems] + [
         p for _check, problems in dataset.incomplete_batch_checks for p in problems]
-    if incomplete:
-        report_problems(incomplete, prefix=_(
-            "warning (data to fix; the item is assessed on what can be read): "))
-    if dataset.unmatched_checks:
-        report_problems(dataset.unmatched_checks, prefix=_(
-            "warning (data to fix; this check names nothing of the register and counts for "
-            "no item): "))
+    _warn_data_to_fix(incomplete, dataset.unmatched_checks)
     if not dataset.equipment and not dataset.incomplete:
         problems.append(Problem(_(
             "no equipment in the data: add an 'equipment:' section, one entry per helmet or "

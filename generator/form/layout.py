@@ -296,10 +296,10 @@ FOOTER_LINE = 3.1   # mm between the baselines of a footer of two lines (7.5 pt 
 
 def footer(ts: Typesetter, geo: Geometry, spec: m.Footer, text: str, page: int, pages: int,
            ops: list, ctx: dict | None = None, file_page: int | None = None,
-           file_pages: int | None = None, room: float | None = None) -> None:
+           room: float | None = None) -> None:
     """Lay out the footer (rule, `text`, 'page N of M') of page `page` of `pages` into `ops`.
     With the layout's own `numbers` wording, that over `ctx` and the page numbers
-    (`file_page`, `file_pages`: the page in the whole PDF, and its pages).
+    (`file_page`: the page in the whole PDF).
 
     The text takes the room left beside the page numbers (`room`, mm: the same on every page
     of a document, see `footer_room`; this page's own numbers when not given). Text longer
@@ -314,7 +314,7 @@ def footer(ts: Typesetter, geo: Geometry, spec: m.Footer, text: str, page: int, 
     right_w = 0.0
     line: list[tuple] = []
     if spec.page_numbers:
-        numbers = footer_numbers(ts, spec, ctx, page, pages, file_page, file_pages)
+        numbers = footer_numbers(ts, spec, ctx, page, pages, file_page)
         if ts.width(numbers, size) > width:      # a team's name of a hundred characters
             numbers = _fit(ts, numbers, width, size, False)
         line.append((TEXT, x0 + width, base, numbers, size, False, style.text, "r", 0.0))
@@ -351,23 +351,21 @@ def _two_lines(ts: Typesetter, text: str, first: str, width: float, size: float)
 
 
 def footer_numbers(ts: Typesetter, spec: m.Footer, ctx: dict | None, page: int, pages: int,
-                   file_page: int | None = None, file_pages: int | None = None) -> str:
+                   file_page: int | None = None) -> str:
     """The page numbers of a footer: the layout's `numbers` wording, or 第 N 页 / 共 M 页."""
     if spec.numbers is None:
         return Fixed(f"第 {page} 页 / 共 {pages} 页")  # the same on most pages
     return ts.value(spec.numbers, {**(ctx or {}), "page": page, "pages": pages,
-                                   "file_page": file_page or page,
-                                   "file_pages": file_pages or pages}, "footer")
+                                   "file_page": file_page or page}, "footer")
 
 
 def footer_room(ts: Typesetter, geo: Geometry, spec: m.Footer, pages: int,
-                ctx: dict | None = None, before: int = 0,
-                file_pages: int | None = None) -> float:
+                ctx: dict | None = None, before: int = 0) -> float:
     """The width (mm) the footer's text has beside the widest page numbers of a document of
     `pages` pages (its last page's): the text breaks at the same place on every page."""
     if not spec.page_numbers:
         return geo.width
-    numbers = footer_numbers(ts, spec, ctx, pages, pages, before + pages, file_pages)
+    numbers = footer_numbers(ts, spec, ctx, pages, pages, before + pages)
     return geo.width - ts.width(numbers, ts.style.small_size) - 4
 
 
@@ -392,16 +390,13 @@ STREAM_PIECES = 2000   # a document of more pieces (table rows...) is laid out s
 
 def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
                     header_parts: HeaderParts, streamed: bool | None = None,
-                    before: int = 0, file_pages: int | None = None,
-                    count: int | None = None, count_only: bool = False) -> Document:
+                    before: int = 0) -> Document:
     """One record's document. `streamed` (default: when it has more than STREAM_PIECES
     pieces, say a team's 80,000 items): its pages are counted first (pieces placed without
     their ops), then made one at a time as `pages` is iterated, each let go once drawn, so a
     document of any length takes the memory of one page. The pages are the same either way
     (tests/test_form_chunks.py). `before`: pages of the PDF before this document (the
-    footer's `file_page`); `file_pages`: the pages of the whole PDF, when known (a first
-    pass counted them, `count_only`: a Document with no pages, only `page_count`), and
-    `count`: this document's pages as that pass counted them (not counted again)."""
+    footer's `file_page`)."""
     w, h = layout.page.size_mm
     mg = layout.page.margins
     geo = Geometry(w, h, mg.left, mg.right, mg.top, mg.bottom)
@@ -431,22 +426,17 @@ def layout_document(layout: m.FormLayout, ctx: dict, ts: Typesetter,
         yield from done
 
     def footed(pages: Iterable[list[tuple]], total: int) -> Iterator[list[tuple]]:
-        room = footer_room(ts, geo, layout.footer, total, ctx, before, file_pages) \
-            if foot else None
+        room = footer_room(ts, geo, layout.footer, total, ctx, before) if foot else None
         for number, ops in enumerate(pages, 1):
             footer(ts, geo, layout.footer, foot, number, total, ops, ctx, before + number,
-                   file_pages, room)
+                   room)
             yield ops
 
-    if count_only:
-        return Document([], ts.problems, header_parts.title, ts.unprintable,
-                        sum(1 for _ in made(dry=True)))
     if not streamed:
         pages = list(made())
         return Document(list(footed(pages, len(pages))), ts.problems, header_parts.title,
                         ts.unprintable, len(pages))
-    # counted first ("共 N 页" is on every page), unless a first pass over the PDF did
-    total = count if count is not None else sum(1 for _ in made(dry=True))
+    total = sum(1 for _ in made(dry=True))   # counted first: "共 N 页" is on every page
     return Document(footed(made(), total), ts.problems, header_parts.title, ts.unprintable,
                     total)
 

@@ -32,7 +32,8 @@ from ..i18n import _, language, set_language
 from . import security
 from .jobs import Jobs
 from .previews import Previews
-from .tasks import CARD_KINDS, FORM_KINDS, form_records, load_staff, where_parts
+from .tasks import (CARD_KINDS, FORM_KINDS, layout_path, form_records, load_staff,
+                    own_layouts, shows_photos, where_parts)
 from .uploads import YAML_SECTIONS, Limits, check_data_file, photos_from_upload
 from .workspace import HISTORY, Workspace
 
@@ -40,6 +41,7 @@ HERE = Path(__file__).parent
 log = logging.getLogger("fieldprint.web")
 
 CARDS_PER_PAGE = 60
+CARD_LAYOUTS_ALL = frozenset(name for names in CARD_LAYOUTS.values() for name in names)
 
 
 @dataclass
@@ -223,6 +225,45 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
             return await _message(request, back, exc.problems)
         return RedirectResponse(back, status_code=303)
 
+    async def photo_file(request: Request):
+        """An uploaded photo, as it is in photos/ (the photo list's thumbnails)."""
+        name = request.path_params["name"]
+        if name not in ws.photo_names() or not ws.inside(ws.photos_dir / name):
+            raise HTTPException(status_code=404)
+        return FileResponse(ws.photos_dir / name, headers={"Cache-Control": "no-store"})
+
+    async def photo_delete(request: Request):
+        """Delete an uploaded photo: first a page asking to confirm (the photo, whose it is),
+        then, confirmed, the photo moved to history and the page it was asked from says so."""
+        form = await posted(request)
+        name = str(form.get("name") or "")
+        back = _safe_back(str(form.get("back") or "/"))
+        if name not in ws.photo_names():
+            return await _message(request, back, [Problem(_(
+                "{name}: there is no such photo in the workspace's photos folder (it may have "
+                "been deleted already)").format(name=name))])
+        if not form.get("confirmed"):
+            users = await run_in_threadpool(_photo_users, name)
+            return page(request, "photo_delete.html", name=name, back=back, users=users)
+        kept = await run_in_threadpool(ws.remove_photo, name)
+        request.session["flash"] = _(
+            "Deleted the photo {name}; it was moved to {history} in the workspace folder, "
+            "from where it can be put back").format(name=name, history=f"{HISTORY}/{kept.name}")
+        request.session["notes"] = []
+        return RedirectResponse(back, status_code=303)
+
+    def _photo_users(name: str) -> list[str]:
+        """Who the photo `name` is on the cards of (name（工号）), as the badges see it."""
+        try:
+            staff = staff_now("badges")
+        except UserError:
+            return []
+        return [f"{p.name}（{p.id}）" for p in staff.people if _in_photos(p.photo, name)]
+
+    def _in_photos(photo, name: str) -> bool:
+        return photo is not None and Path(photo).name == name and \
+            Path(photo).resolve().parent == ws.photos_dir.resolve()
+
     async def _message(request, back, problems):
         return page(request, "upload_failed.html", status=422, back=back,
                     problems=[where_parts(p) for p in problems])
@@ -232,28 +273,36 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         kind = request.path_params["kind"]
         if kind not in CARD_KINDS:
             raise HTTPException(status_code=404)
-        layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
+        layout_name = _choice(request.query_params.get("layout"), layout_names(kind))
         start = _int(request.query_params.get("from"), 0)
         context = await run_in_threadpool(_cards_context, kind, layout_name, start)
+        titles = await run_in_threadpool(_layout_titles, ws, layout_names(kind))
         return page(request, "cards.html", kind=kind, card=CARD_KINDS[kind],
-                    title=_card_titles()[kind], layouts=_layout_titles(kind),
+                    title=_card_titles()[kind], layouts=titles,
                     layout=layout_name, max_copies=MAX_COPIES, flash=request.session.pop("flash", None),
                     notes=request.session.pop("notes", []), **context)
+
+    def layout_names(kind: str) -> list[str]:
+        """The layouts offered for a card kind: the built-in ones, then (for the cards of
+        people's own details) the company's own in layouts/."""
+        return CARD_LAYOUTS[kind] + ([] if CARD_KINDS[kind].phrases else own_layouts(ws))
 
     def _cards_context(kind, layout_name, start):
         from ..card import load_card_layout
         try:
+            layout = load_card_layout(layout_path(ws, layout_name))
             staff = staff_now(kind)
         except UserError as exc:
             return {"people": [], "problems": [where_parts(p) for p in exc.problems],
-                    "match": None, "warnings": [], "sides": []}
-        layout = load_card_layout(layout_name)
+                    "match": None, "warnings": [], "sides": [], "shows_photos": True,
+                    "photos": [(name, []) for name in ws.photo_names()]}
         renderer = previews.renderer(layout, staff.company, _company_key(ws), staff.context,
                                      staff.context_key)
-        problems = [where_parts(p) for p in staff.problems + staff.missing]
+        stopping = staff.blocking(layout)
+        problems = [where_parts(p) for p in stopping]
         per_person: dict[str, list] = {}
         by_place = {where: person_id for person_id, where in staff.origins.items() if where}
-        for p in staff.problems + staff.missing:
+        for p in stopping:
             per_person.setdefault(by_place.get(p.location, ""), []).append(where_parts(p))
         shown = staff.people[start:start + CARDS_PER_PAGE]
         for person in shown:
@@ -262,17 +311,24 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                 parts = where_parts(p)
                 problems.append(parts)
                 per_person.setdefault(person.id, []).append(parts)
+        used: dict[str, list[str]] = {}
+        for person in staff.people:
+            if person.photo is not None and _in_photos(person.photo, Path(person.photo).name):
+                used.setdefault(Path(person.photo).name, []).append(
+                    f"{person.name}（{person.id}）")
         return {"people": [(start + i, p) for i, p in enumerate(shown)],
+                "photos": [(name, used.get(name, [])) for name in ws.photo_names()],
                 "all_people": staff.people, "problems": problems, "per_person": per_person,
                 "match": staff.match, "warnings": [where_parts(w) for w in staff.warnings],
                 "sides": list(renderer.sides), "total": len(staff.people), "start": start,
+                "shows_photos": shows_photos(layout),
                 "per_page": CARDS_PER_PAGE}
 
     async def card_preview(request: Request):
         kind = request.path_params["kind"]
         if kind not in CARD_KINDS:
             raise HTTPException(status_code=404)
-        layout_name = _choice(request.query_params.get("layout"), CARD_LAYOUTS[kind])
+        layout_name = _choice(request.query_params.get("layout"), layout_names(kind))
         side = _choice(request.query_params.get("side"), ["front", "back"])
         index = request.path_params["index"]
         png = await run_in_threadpool(_card_preview, kind, layout_name, side, index)
@@ -295,13 +351,16 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
             return None
         if not 0 <= index < len(staff.people):
             return None
-        layout = load_card_layout(layout_name)
+        try:
+            layout = load_card_layout(layout_path(ws, layout_name))
+        except UserError:
+            return None
         if not layout.sides[side]:
             return None
         person = staff.people[index]
         renderer = previews.renderer(layout, staff.company, _company_key(ws), staff.context,
                                      staff.context_key)
-        key = (layout_name, person.model_dump_json(), _mtime(person.photo),
+        key = (layout_name, _mtime(layout.path), person.model_dump_json(), _mtime(person.photo),
                _company_key(ws), staff.context_key)
         png, _problems, _warnings = previews.card(renderer, person,
                                                   staff.origins.get(person.id), side, key)
@@ -315,7 +374,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         what = _choice(form.get("what"), ["pdf", "png"] + (["manifest"] if
                                                           CARD_KINDS[kind].manifest else []))
         params = {"workspace": str(ws.root), "kind": kind,
-                  "layout": _choice(form.get("layout"), CARD_LAYOUTS[kind]),
+                  "layout": _choice(form.get("layout"), layout_names(kind)),
                   "side": _choice(form.get("side"), ["both", "front", "back"]),
                   "sheet": _choice(form.get("sheet"), ["a4", "none"]),
                   "people": [str(p) for p in form.getlist("people")],
@@ -475,6 +534,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         Route("/sample", sample, methods=["POST"]),
         Route("/company", company, methods=["GET", "POST"]),
         Route("/upload/{section}", upload, methods=["POST"]),
+        Route("/photos/delete", photo_delete, methods=["POST"]),
+        Route("/photos/{name}", photo_file),
         Route("/cards/{kind}", cards),
         Route("/cards/{kind}/preview/{index:int}.png", card_preview),
         Route("/cards/{kind}/jobs", card_job, methods=["POST"]),
@@ -567,11 +628,19 @@ def _card_titles() -> dict[str, str]:
             "phrase-cards": _("Phrase cards")}
 
 
-def _layout_titles(kind: str) -> list[tuple[str, str]]:
-    """(name, title) of the built-in layouts of a card kind: the title is what people read."""
+def _layout_titles(ws: Workspace, names: list[str]) -> list[tuple[str, str]]:
+    """(name, title) of layouts (built-in names, or the company's own `layouts/NAME.yaml`):
+    the title is what people read; a layout of the company's own that does not load is
+    offered by its file name (choosing it shows its problems)."""
     from ..card import load_card_layout
-    return [(name, load_card_layout(name).model.title)
-            for name in CARD_LAYOUTS[kind]]
+    titles = []
+    for name in names:
+        try:
+            title = load_card_layout(layout_path(ws, name)).model.title
+        except UserError:
+            title = name
+        titles.append((name, title if name in CARD_LAYOUTS_ALL else f"{title} ({name})"))
+    return titles
 
 
 def _choice(value, choices):

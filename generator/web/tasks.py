@@ -24,17 +24,34 @@ class CardKind(NamedTuple):
     what: str            # the sheet's label (CardRun.what)
     copies: int          # cards per person
     duplex: bool         # one double-sided card
-    photos: bool = True  # the cards show photos: a missing one stops the print
     phrases: bool = False   # the cards print the `phrases` section (phrases.yaml)
     manifest: bool = True   # a print list is offered (badges handed out are checked off)
 
 
 CARD_KINDS = {   # as `fieldprint badges` / `service-cards` / `phrase-cards`
     "badges": CardKind("badge", "badge", 1, False),
-    "service-cards": CardKind("service-card", "service card", 10, True, photos=False),
-    "phrase-cards": CardKind("phrase-card", "phrase card", 1, True, photos=False,
-                             phrases=True, manifest=False),
+    "service-cards": CardKind("service-card", "service card", 10, True),
+    "phrase-cards": CardKind("phrase-card", "phrase card", 1, True, phrases=True,
+                             manifest=False),
 }
+# Whether a person's photo (and QR picture) is checked is read from the layout, as the command
+# line's card engine does: a service-card layout of the company's own with a photo on it has
+# its photos checked like a badge's (`shows_photos`, `Staff.blocking`).
+
+
+def shows_photos(layout, sides=("front", "back")) -> bool:
+    """Whether a compiled card layout has a photo element on one of `sides`."""
+    return any(element.type == "photo" for side in sides for element in layout.sides[side])
+
+
+def own_layouts(ws: Workspace) -> list[str]:
+    """The company's own card layouts, the YAML files of the workspace's layouts/ folder, as
+    `layouts/NAME.yaml` (what `layout_path` takes)."""
+    folder = ws.root / "layouts"
+    if not folder.is_dir():
+        return []
+    return [f"layouts/{p.name}" for p in sorted(folder.iterdir())
+            if p.suffix in (".yaml", ".yml") and p.is_file() and ws.inside(p)]
 
 
 @dataclass
@@ -44,11 +61,25 @@ class Staff:
     company: object
     people: list
     origins: dict
-    problems: list[Problem]          # always blocking: a file outside the workspace
+    problems: list[Problem]          # always blocking: a staff row's mistake, a company file
+    #                                  outside the workspace
     missing: list[Problem]           # people without a photo: blocking unless placeholders
     match: object                    # PhotoMatch
     warnings: list[Problem]
     context: dict = field(default_factory=dict)   # more names for the layout (phrases)
+    refused: list[Problem] = field(default_factory=list)   # a photo or QR picture outside
+    #                                                        the workspace
+
+    def blocking(self, layout, sides=("front", "back"), allow_missing_photos: bool = False
+                 ) -> list[Problem]:
+        """The problems that stop printing `sides` of `layout`: the photos' only when the
+        layout shows a photo, a QR picture's only when it prints one."""
+        photos = shows_photos(layout, sides)
+        qr = layout.mentions("person.qr_image")
+        refused = [p for p in self.refused
+                   if (photos if p.path == "staff.photo" else qr)]
+        missing = self.missing if photos and not allow_missing_photos else []
+        return self.problems + refused + missing
 
     @property
     def context_key(self) -> str:
@@ -61,8 +92,8 @@ def load_staff(ws: Workspace, kind: CardKind = CARD_KINDS["badges"]) -> Staff:
     """Company and staff from the workspace, photos resolved, for cards of `kind` (with its
     phrases, `phrases.yaml`, when it prints them); UserError when the data itself is wrong
     (every problem). A person whose own record has a problem is left out, the problem among
-    `problems` (which stop printing): the others can still be previewed. For cards without
-    photos, nobody's photo is a problem."""
+    `problems` (which stop printing): the others can still be previewed. Whose photo is a
+    problem depends on the layout: `Staff.blocking`."""
     dataset = ws.load("staff", *(("phrases",) if kind.phrases else ()), keep_valid_staff=True)
     if not dataset.staff:
         if dataset.refused_staff:
@@ -79,12 +110,10 @@ def load_staff(ws: Workspace, kind: CardKind = CARD_KINDS["badges"]) -> Staff:
         from ..phrases import card_context
         context = card_context(dataset.phrases, dataset.company)
     people, refused, missing, match = ws.resolve_photos(dataset)
-    if not kind.photos:
-        refused, missing = [], []
-    problems = dataset.refused_staff + ws.confine_company(dataset.company) + refused
+    problems = dataset.refused_staff + ws.confine_company(dataset.company)
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
     return Staff(dataset.company, people, origins, problems, missing, match,
-                 list(dataset.warnings), context)
+                 list(dataset.warnings), context, refused)
 
 
 def problem_text(problem: Problem) -> str:
@@ -111,11 +140,11 @@ def _card_run(params: dict):
     if not people:
         raise UserError(_("nobody chosen: tick at least one person"))
     allow = bool(params.get("allow_missing_photos"))
-    blocking = staff.problems + ([] if allow else staff.missing)
+    sides = ("front", "back") if params.get("side", "both") == "both" else (params["side"],)
+    layout = load_card_layout(layout_path(ws, params.get("layout") or kind.layout))
+    blocking = staff.blocking(layout, sides, allow)
     if blocking:
         raise UserError(blocking)
-    sides = ("front", "back") if params.get("side", "both") == "both" else (params["side"],)
-    layout = load_card_layout(_layout_path(ws, params.get("layout") or kind.layout))
     return CardRun(layout, staff.company, people, staff.origins, sides=sides,
                    sheet=params.get("sheet", "a4"), copies=int(params.get("copies") or kind.copies),
                    duplex=bool(params.get("duplex", kind.duplex)),
@@ -125,7 +154,7 @@ def _card_run(params: dict):
                    context=staff.context), people
 
 
-def _layout_path(ws: Workspace, name: str):
+def layout_path(ws: Workspace, name: str):
     """A built-in layout name, or a layout file in the workspace's layouts/ folder."""
     own = ws.root / "layouts" / Path(name).name
     if own.suffix in (".yaml", ".yml") and own.is_file() and ws.inside(own):

@@ -115,9 +115,19 @@ class Workspace:
                       if p.is_file() and not p.is_symlink()
                       and p.suffix.lower() in PHOTO_SUFFIXES)
 
-    def _keep(self, path: Path, move: bool = False) -> None:
+    def remove_photo(self, name: str) -> Path:
+        """Take the uploaded photo `name` (a file name in photos/, as `photo_names` lists it) out
+        of photos/: it is moved into history, not deleted, so it can be put back. Returns where
+        it was kept. UserError when photos/ has no such photo."""
+        if name not in self.photo_names():
+            raise UserError(Problem(_("{name}: there is no such photo in the workspace's "
+                                      "photos folder (it may have been deleted already)")
+                                    .format(name=name)))
+        return self._keep(self.photos_dir / name, move=True)
+
+    def _keep(self, path: Path, move: bool = False) -> Path | None:
         if not path.is_file():
-            return
+            return None
         history = self.root / HISTORY
         history.mkdir(exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -127,6 +137,7 @@ class Workspace:
             os.replace(path, keep)
         else:
             shutil.copy2(path, keep)
+        return keep
 
     # -------------------------------------------------------------------------- loading
     def load(self, *sections: str, keep_valid_staff: bool = False,

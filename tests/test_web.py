@@ -1087,3 +1087,30 @@ def test_the_menu_says_the_glossarys_name_of_the_phrase_card(c):
     page = c.get("/").text
     assert '<a href="/cards/phrase-cards">服务用语口袋卡</a>' in page
     assert "<h1>服务用语口袋卡</h1>" in c.get("/cards/phrase-cards").text
+
+
+@pytest.mark.parametrize("kind", ["work-orders", "follow-ups"])
+def test_a_form_preview_opens_larger_with_every_page(c, kind):
+    """Trial: a work order's preview was small (260 pixels wide on the page) with no larger
+    view, and only its first page. A click on it opens the order enlarged (150 dpi: an A4 page
+    1240 pixels wide), every page of it as the PDF prints it, with the orders before and after."""
+    page = c.get(f"/forms/{kind}").text
+    assert f'href="/forms/{kind}/view/1"' in page and "点击放大" in page
+    ids = re.findall(r'name="orders" value="([^"]+)"', page)
+    view = c.get(f"/forms/{kind}/view/1")
+    assert view.status_code == 200 and ids[1] in view.text
+    assert f'href="/forms/{kind}/view/0"' in view.text and f'href="/forms/{kind}/view/2"' in view.text
+    pdf = PdfReader(io.BytesIO(download(c, run_job(c, f"/forms/{kind}/jobs", {
+        "csrf": csrf(c), "format": "pdf", "orders": [ids[1]]}))))
+    images = re.findall(r'<img alt="[^"]*" src="([^"]+)"', view.text)
+    assert len(images) == len(pdf.pages)
+    for number, src in enumerate(images):
+        assert src == f"/forms/{kind}/preview/1/{number}.png?size=large"
+        large = Image.open(io.BytesIO(c.get(src).content))
+        width_pt = float(pdf.pages[number].mediabox.width)
+        assert abs(large.width - width_pt / 72 * 150) <= 1
+    small = Image.open(io.BytesIO(c.get(f"/forms/{kind}/preview/1/0.png").content))
+    assert large.width > 1.8 * small.width
+    assert c.get(f"/forms/{kind}/preview/1/{len(pdf.pages)}.png?size=large").status_code == 404
+    assert c.get(f"/forms/{kind}/view/999").status_code == 404
+    assert c.get("/forms/nothing/view/0").status_code == 404

@@ -401,3 +401,38 @@ def test_deleting_an_uploaded_photo_asks_first_and_says_what_it_did(tmp_path, br
         card = browser.find_element(By.CSS_SELECTOR, "figure.card.has-problem")
         assert "SZ10024" in card.text
         browser.save_screenshot(str(tmp_path / "photo-deleted.png"))
+
+
+def test_a_work_order_preview_opens_large_enough_to_read(tmp_path, browser):
+    """Trial: work-order previews were small, with no larger view. In Chromium: a click on a
+    preview opens the order as large as the window allows (an A4 page drawn 1240 pixels wide at 150 dpi,
+    shown at least 900 wide), the next order is a click away, and 返回列表 goes back."""
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws")
+    with Server(folder) as url:
+        browser.get(url + "/forms/work-orders")
+        first = browser.find_element(By.CSS_SELECTOR, "figure.form-page a.enlarge img")
+        wait(lambda: browser.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth", first),
+            what="a small preview")
+        small = browser.execute_script("return arguments[0].getBoundingClientRect().width", first)
+        assert small <= 270
+        browser.save_screenshot(str(tmp_path / "orders-list.png"))
+        orders = [box.get_attribute("value")
+                  for box in browser.find_elements(By.CSS_SELECTOR, 'input[name="orders"]')]
+        first.click()
+        assert browser.find_element(By.TAG_NAME, "h1").text == f"装维工单 · {orders[0]}"
+        image = browser.find_element(By.CSS_SELECTOR, "figure.large-page img")
+        wait(lambda: browser.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth", image),
+            what="the enlarged page")
+        assert browser.execute_script("return arguments[0].naturalWidth", image) in (1240, 1241)
+        shown = browser.execute_script("return arguments[0].getBoundingClientRect().width", image)
+        assert shown >= 900 and shown > 3 * small
+        assert "第 1 张，共 23 张" in browser.find_element(By.CLASS_NAME, "view-nav").text
+        browser.save_screenshot(str(tmp_path / "order-large.png"))
+        browser.find_element(By.ID, "next-order").click()
+        assert browser.find_element(By.TAG_NAME, "h1").text == f"装维工单 · {orders[1]}"
+        assert "第 2 张，共 23 张" in browser.find_element(By.CLASS_NAME, "view-nav").text
+        browser.find_element(By.ID, "back-to-list").click()
+        assert browser.find_element(By.TAG_NAME, "h1").text == "装维工单"

@@ -31,7 +31,7 @@ from ..errors import Problem, UserError
 from ..i18n import _, language, set_language
 from . import security
 from .jobs import Jobs
-from .previews import Previews
+from .previews import FORM_DPI, FORM_LARGE_DPI, Previews
 from .tasks import (CARD_KINDS, FORM_KINDS, layout_path, form_records, load_staff,
                     own_layouts, shows_photos, where_parts)
 from .uploads import YAML_SECTIONS, Limits, check_data_file, photos_from_upload
@@ -441,20 +441,45 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         if kind not in FORM_KINDS:
             raise HTTPException(status_code=404)
         index, number = request.path_params["index"], request.path_params["page"]
+        dpi = FORM_LARGE_DPI if request.query_params.get("size") == "large" else FORM_DPI
+        made = await run_in_threadpool(_form_page, kind, index, number, dpi)
+        if made is None or not 0 <= number < made[1]:
+            raise HTTPException(status_code=404)
+        return Response(made[0], media_type="image/png", headers={"Cache-Control": "no-store"})
 
-        def make():
+    def _form_page(kind, index, number, dpi):
+        """(PNG, pages of the order) of one page of the order at `index`, or None."""
+        try:
+            layout, records, fonts, orders, _staff = form_records(ws, kind)
+        except UserError:
+            return None
+        if not 0 <= index < len(records):
+            return None
+        key = (kind, orders[index].model_dump_json(), _company_key(ws))
+        return previews.form_page(layout, records[index], fonts, number, key, dpi)
+
+    async def form_view(request: Request):
+        """One order's form enlarged, every page, to read before printing; the orders before
+        and after it a click away."""
+        kind, index = request.path_params["kind"], request.path_params["index"]
+        if kind not in FORM_KINDS:
+            raise HTTPException(status_code=404)
+
+        def context():
             try:
-                layout, records, fonts, orders, _staff = form_records(ws, kind)
+                _layout, _records, _fonts, orders, _staff = form_records(ws, kind)
             except UserError:
                 return None
-            if not 0 <= index < len(records):
+            if not 0 <= index < len(orders):
                 return None
-            key = (kind, orders[index].model_dump_json(), _company_key(ws))
-            return previews.form_page(layout, records[index], fonts, number, key)[0]
-        png = await run_in_threadpool(make)
-        if png is None:
+            made = _form_page(kind, index, 0, FORM_LARGE_DPI)
+            return {"order": orders[index], "pages": made[1] if made else 1,
+                    "total": len(orders)}
+        data = await run_in_threadpool(context)
+        if data is None:
             raise HTTPException(status_code=404)
-        return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+        return page(request, "form_view.html", kind=kind, kinds=FORM_KINDS, index=index,
+                    **data)
 
     async def form_job(request: Request):
         kind = request.path_params["kind"]
@@ -544,6 +569,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         Route("/jobs/{job}/download", job_download),
         Route("/forms/{kind}", forms),
         Route("/forms/{kind}/preview/{index:int}/{page:int}.png", form_preview),
+        Route("/forms/{kind}/view/{index:int}", form_view),
         Route("/forms/{kind}/jobs", form_job, methods=["POST"]),
         Route("/equipment", equipment),
         Route("/equipment/checks", equipment_check, methods=["POST"]),

@@ -13,6 +13,8 @@ from collections import OrderedDict
 from pathlib import Path
 
 PREVIEW_DPI = 130
+FORM_DPI = 80           # a form page in the list of orders
+FORM_LARGE_DPI = 150    # the same page enlarged, to read (an A4 page 1240 pixels wide)
 _MEMORY = Path("/dev/shm")   # Linux: the one-card PDF never touches the disk
 # PDFium (pypdfium2) is not thread-safe, nor are a shared CardRenderer and the caches below;
 # the server answers requests on several threads, so previews are drawn one at a time.
@@ -73,11 +75,13 @@ class Previews:
         with _DRAWING:
             return self._cached(("card", side) + tuple(key), make)
 
-    def form_page(self, layout, record, fonts, page: int, key) -> tuple[bytes, int]:
+    def form_page(self, layout, record, fonts, page: int, key, dpi: int = FORM_DPI
+                  ) -> tuple[bytes, int]:
+        """(PNG, number of pages) of page `page` of one record's form at `dpi`."""
         def make():
-            return form_png(layout, record, fonts, page)
+            return form_png(layout, record, fonts, page, dpi)
         with _DRAWING:
-            return self._cached(("form", page) + tuple(key), make)
+            return self._cached(("form", page, dpi) + tuple(key), make)
 
 
 def card_png(renderer, person, where, side: str, scratch: Path, dpi: int = PREVIEW_DPI
@@ -100,7 +104,7 @@ def card_png(renderer, person, where, side: str, scratch: Path, dpi: int = PREVI
         written.warnings)
 
 
-def form_png(layout, record, fonts, page: int, dpi: int = 80) -> tuple[bytes, int]:
+def form_png(layout, record, fonts, page: int, dpi: int = FORM_DPI) -> tuple[bytes, int]:
     """(PNG of page `page` (0-based), number of pages) of one record's form."""
     from ..form import render_pdf
     buffer = io.BytesIO()

@@ -1114,3 +1114,33 @@ def test_a_form_preview_opens_larger_with_every_page(c, kind):
     assert c.get(f"/forms/{kind}/preview/1/{len(pdf.pages)}.png?size=large").status_code == 404
     assert c.get(f"/forms/{kind}/view/999").status_code == 404
     assert c.get("/forms/nothing/view/0").status_code == 404
+
+
+def test_a_worker_that_dies_is_said_with_what_the_web_user_can_do(ws, monkeypatch, tmp_path):
+    """Trial: a badge job whose photo worker was killed (out of memory) told the web's user to
+    run again with --jobs 1, an option the web does not have. The same fact, with the web's
+    advice (close other programs, print fewer people at once); the command line keeps its own
+    (tests/test_card_workers.py)."""
+    import os
+    import signal
+
+    import generator.card.document as document
+    from generator.errors import UserError
+    from generator.web import tasks
+    real, main = document._work, os.getpid()
+
+    def dying(job):     # the worker that gets SZ10030's photo is killed as the OOM killer does
+        if os.getpid() != main and str(getattr(job, "path", "")).endswith("SZ10030.jpg"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(job)
+    monkeypatch.setattr(document, "_work", dying)
+    out = tmp_path / "job"
+    out.mkdir()
+    for task in (tasks.card_pdf, tasks.card_pngs):
+        with pytest.raises(UserError) as caught:
+            task({"workspace": str(ws), "kind": "badges", "jobs": 2}, out, lambda n, of: None)
+        text = "\n".join(tasks.problem_text(p) for p in caught.value.problems)
+        assert "工作进程意外退出" in text and "内存不足" in text, text
+        assert "--jobs" not in text and "关闭其他程序" in text and "取消勾选" in text, text
+    assert document.WorkerDied.says("command").endswith(
+        "请加 --jobs 1（只用一个工作进程）重新运行，或每次少打印一些人")

@@ -19,7 +19,7 @@ from typing import Callable
 
 from .. import qr
 from ..errors import Problem, UserError, display_path, os_reason
-from ..i18n import _
+from ..i18n import N_, _
 from ..fonts import FontSet
 from ..pdf import new_canvas
 from ..units import pt
@@ -179,7 +179,7 @@ class PhotoSource:
             try:
                 task = self._pool.submit(_work_all, new)
             except BrokenProcessPool:
-                raise _worker_died() from None
+                raise WorkerDied() from None
         for index, job in enumerate(new):
             self._pending[job] = (task, index)
 
@@ -192,7 +192,7 @@ class PhotoSource:
         try:
             return task.result()[index]
         except BrokenProcessPool:
-            raise _worker_died() from None
+            raise WorkerDied() from None
 
     def close(self, cancel: bool = False) -> None:
         """Stop the workers: when their work is done, or soon (`cancel`: Ctrl-C, SIGTERM, an
@@ -217,13 +217,31 @@ class PhotoSource:
         self._pending.clear()
 
 
-def _worker_died() -> UserError:
+# A worker that died, said where the run was started: what happened, and what the user can do
+# there (the command line has --jobs; the web app has no such choice).
+WORKER_DIED = N_("a worker process preparing the photos stopped unexpectedly, most likely "
+                 "because the computer ran out of memory; {advice}")
+WORKER_DIED_ADVICE = {
+    "command": N_("run again with --jobs 1 (one worker), or print fewer people at a time"),
+    "web": N_("close other programs and print again, or untick some people and print them "
+              "in several rounds"),
+}
+
+
+class WorkerDied(UserError):
     """A worker process ended without a word (the system killed it, most likely for memory):
     not a fault of the data nor of fieldprint, and the user can act on it, as on a full disk
-    (generator.output.disk_full_is_user_error)."""
-    return UserError(_("a worker process preparing the photos stopped unexpectedly, most "
-                       "likely because the computer ran out of memory; run again with "
-                       "--jobs 1 (one worker), or print fewer people at a time"))
+    (generator.output.disk_full_is_user_error). Said with the command line's advice;
+    `says("web")` with the web app's."""
+
+    def __init__(self):
+        super().__init__(self.says("command"))
+
+    @staticmethod
+    def says(medium: str) -> str:
+        """The message with the advice of `medium` (a key of WORKER_DIED_ADVICE), in the
+        user's language."""
+        return _(WORKER_DIED).format(advice=_(WORKER_DIED_ADVICE[medium]))
 
 
 @dataclass

@@ -162,25 +162,34 @@ def layout_path(ws: Workspace, name: str):
     return Path(name).name if "/" in name or "\\" in name else name
 
 
+def execute(run, pdf, png_dir, progress):
+    """`generator.card.execute` for the web: a worker that died is said with what the web's
+    user can do (the command line's advice names its --jobs option)."""
+    from ..card import execute as run_cards
+    from ..card.document import WorkerDied
+    try:
+        return run_cards(run, pdf, png_dir, progress=progress)
+    except WorkerDied:
+        raise UserError(WorkerDied.says("web")) from None
+
+
 def card_pdf(params: dict, folder: Path, progress: Callable[[int, int], None]):
     """A print job: the cards' PDF in `folder`; returns (file name, a line for the page). Raises
     UserError when the data has problems."""
-    from ..card import execute
     run, people = _card_run(params)
     from dataclasses import replace
     name = f"{params['kind']}.pdf"
-    result = execute(replace(run, manifest=False), folder / name, None, progress=progress)
+    result = execute(replace(run, manifest=False), folder / name, None, progress)
     return name, _("{n} people, {pages} pages").format(n=len(people), pages=len(result.pages))
 
 
 def card_pngs(params: dict, folder: Path, progress: Callable[[int, int], None]):
     """A print job: one PNG per person and side, zipped in `folder`; returns (file name, a line for
     the page). Raises UserError when the data has problems."""
-    from ..card import execute
     from dataclasses import replace
     run, people = _card_run({**params, "sheet": "none", "copies": 1, "start": 1})
     png_dir = folder / "png"
-    result = execute(replace(run, manifest=False), None, png_dir, progress=progress)
+    result = execute(replace(run, manifest=False), None, png_dir, progress)
     name = f"{params['kind']}-png.zip"
     from ..output import atomic_path
     with atomic_path(folder / name) as tmp:
@@ -194,14 +203,12 @@ def card_manifest(params: dict, folder: Path, progress: Callable[[int, int], Non
     """The print manifest (generator.card.manifest: sheet, slot, side, id, name, layout, hash),
     as the PDF of the same choices would have it."""
     from dataclasses import replace
-
-    from ..card import execute
     run, people = _card_run(params)
     name = f"{params['kind']}-manifest.csv"
     scratch = folder / "scratch"
     scratch.mkdir()
     run = replace(run, manifest=folder / name)
-    execute(run, scratch / f"{params['kind']}.pdf", None, progress=progress)
+    execute(run, scratch / f"{params['kind']}.pdf", None, progress)
     import shutil
     shutil.rmtree(scratch, ignore_errors=True)
     return name, _("{n} people").format(n=len(people))

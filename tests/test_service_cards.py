@@ -45,6 +45,32 @@ def test_a_card_without_complaint_phone_or_promise_is_refused(tmp_path, cli, lay
     assert cli("badges", staff, "-o", tmp_path / "b.pdf").code == 0
 
 
+@pytest.mark.parametrize("missing", [["complaint_phone"], ["service_promise"],
+                                     ["complaint_phone", "service_promise"]])
+def test_validate_warns_of_what_service_cards_require_of_the_company(tmp_path, cli, missing):
+    """Trial: `validate company.yaml` said OK for a company that service cards refuse (no
+    complaint phone or service promise, which the card left with the customer must carry,
+    《家客代维人员上门服务规范》). Now a warning per field, where it is, and exit 0 (the other
+    documents print without them); once filled in, OK."""
+    company = dict(COMPANY, **{field: None if field == "complaint_phone" else ""
+                               for field in missing})
+    staff = make_data(tmp_path, 2, company=company)
+    for data in ([tmp_path / "company.yaml"], [staff]):
+        result = cli("validate", *data)
+        assert result.code == 0, result
+        lines = [line for line in result.err.splitlines() if "service cards: " in line]
+        assert len(lines) == len(missing), result.err
+        assert {field for field in missing for line in lines if f"company.{field}" in line} \
+            == set(missing)
+        for line in lines:
+            assert line.startswith("warning: service cards: ") and "company.yaml:" in line
+            assert "is empty, but this card must show it" in line and "家客代维人员上门服务规范" in line
+        assert "OK:" not in result.out and "service cards would be refused" in result.out
+    make_data(tmp_path, 2)
+    result = cli("validate", tmp_path / "company.yaml")
+    assert result.code == 0 and "service cards" not in result.err and "OK:" in result.out
+
+
 @pytest.mark.parametrize("cards, sheets", [(1, 1), (10, 1), (11, 2), (23, 3)])
 def test_ten_cards_to_an_a4_sheet(tmp_path, cli, cards, sheets):
     staff = make_data(tmp_path, 1)

@@ -1144,3 +1144,27 @@ def test_a_worker_that_dies_is_said_with_what_the_web_user_can_do(ws, monkeypatc
         assert "--jobs" not in text and "关闭其他程序" in text and "取消勾选" in text, text
     assert document.WorkerDied.says("command").endswith(
         "请加 --jobs 1（只用一个工作进程）重新运行，或每次少打印一些人")
+
+
+def test_the_company_page_says_what_service_cards_require_of_it(ws, c):
+    """Trial: the company page saved with the complaint phone emptied said nothing; the service
+    cards were refused later, on another page, once per person. The company page now says, as
+    `fieldprint validate` warns, what the service card requires of the company (the complaint
+    phone and the service promise, 《家客代维人员上门服务规范》), until it is filled in."""
+    from generator.web.company import company_fields
+    values = company_fields(Workspace(ws))
+    assert 'id="service-card-problems"' not in c.get("/company").text
+    saved = c.post("/company", data={**values, "csrf": csrf(c), "complaint_phone": "",
+                                     "service_promise": ""})
+    assert saved.url.path == "/company" and "已保存" in saved.text
+    assert 'id="problems"' not in saved.text and 'id="service-card-problems"' in saved.text
+    table = problems_table(saved.text)
+    assert len(table) == 2 and all(row[0] == "company.yaml" and row[2] for row in table)
+    assert sorted(row[3] for row in table) == sorted(["投诉电话", "服务承诺"])  # the form's labels
+    said = " ".join(row[4] for row in table)
+    assert "投诉电话" in said and "服务承诺" in said and "家客代维人员上门服务规范" in said
+    assert "服务卡打印前需要补填的公司信息（2）" in saved.text
+    fragment = run_job(c, "/cards/service-cards/jobs", {"csrf": csrf(c), "what": "pdf"})
+    assert "/download" not in fragment and "投诉电话" in fragment      # what it said, refused
+    again = c.post("/company", data={**values, "csrf": csrf(c)})
+    assert 'id="service-card-problems"' not in again.text

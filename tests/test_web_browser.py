@@ -436,3 +436,28 @@ def test_a_work_order_preview_opens_large_enough_to_read(tmp_path, browser):
         assert "第 2 张，共 23 张" in browser.find_element(By.CLASS_NAME, "view-nav").text
         browser.find_element(By.ID, "back-to-list").click()
         assert browser.find_element(By.TAG_NAME, "h1").text == "装维工单"
+
+
+def test_emptying_the_complaint_phone_is_said_on_the_company_page(tmp_path, browser):
+    """Trial: the complaint phone emptied on 公司信息 was saved without a word, and the service
+    cards were refused later, on another page. In Chromium: the page says, after saving, that
+    service cards require it (the standard named), and says nothing once it is typed back."""
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws")
+    with Server(folder) as url:
+        browser.get(url + "/company")
+        assert not browser.find_elements(By.ID, "service-card-problems")
+        field = browser.find_element(By.NAME, "complaint_phone")
+        field.clear()
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.ID, "save-company").click()
+        wait(lambda: _stale(old), what="the page after saving")
+        table = browser.find_element(By.ID, "service-card-problems")
+        assert "服务卡打印前需要补填的公司信息（1）" in table.text
+        assert "投诉电话" in table.text and "家客代维人员上门服务规范" in table.text
+        browser.save_screenshot(str(tmp_path / "company-complaint-phone.png"))
+        browser.find_element(By.NAME, "complaint_phone").send_keys("0512-6258 0001")
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.ID, "save-company").click()
+        wait(lambda: _stale(old), what="the page after saving")
+        assert not browser.find_elements(By.ID, "service-card-problems")

@@ -13,7 +13,9 @@ from .common import data_argument, load, report_problems, warning_prefix, withou
     file, line and column: for whoever keeps the staff list, the orders or the register.
 
     Also warns, person by person, about what `fieldprint badges` would refuse (a missing photo
-    or QR code, a name too long for the badge), so everything is fixed in one round.
+    or QR code, a name too long for the badge), and about what `fieldprint service-cards`
+    requires of the company (the complaint phone and the service promise), so everything is
+    fixed in one round.
 
     Exits 2 when the data must be fixed (nothing can print from it), else 0: what only the
     badges would refuse is a warning, as the photos may come later (badges --photos) and the
@@ -40,11 +42,13 @@ def validate(data):
         dataset, problems = exc.partial, exc.problems
     except UserError as exc:   # said as found, not as "nothing was written"
         raise UserError(exc.problems, exc.warnings, checking=True) from None
-    refused = 0
+    refused, said = 0, [p for p in problems if isinstance(p, MissingFile)]
     checked = dataset.readable()   # a company with problems: as far as it reads
     if checked.company is not None or not dataset.company_given:   # else said as a problem
-        refused = _badge_problems(checked, said=[p for p in problems
-                                                 if isinstance(p, MissingFile)])
+        refused, warned = _badge_problems(checked, said=said)
+        said = said + warned
+    cards_refused = checked.company is not None and _service_card_problems(
+        checked, said, dataset.unread_company)
     if problems:
         raise UserError(problems, checking=True)
     report_problems(order_warnings(dataset), prefix=warning_prefix())
@@ -56,24 +60,50 @@ def validate(data):
             "{company}; {staff} staff, {orders} work orders, {items} equipment items: the "
             "data reads, but {n} people's badges would be refused as it stands (see the "
             "warnings above); fix them before printing").format(n=refused, **counts)))
+    elif cards_refused:
+        click.echo(terminal_text(_(
+            "{company}; {staff} staff, {orders} work orders, {items} equipment items: the "
+            "data reads, but service cards would be refused as it stands (see the warnings "
+            "above); fill in the company's details before printing them").format(**counts)))
     else:
         click.echo(terminal_text(_("OK: {company}; {staff} staff, {orders} work orders, "
                                    "{items} equipment items.").format(**counts)))
 
 
-def _badge_problems(dataset, said=()) -> int:
+def _service_card_problems(dataset, said: list, unread=frozenset()) -> bool:
+    """Warn about what `fieldprint service-cards` (default layout) refuses of the company
+    itself: the complaint phone and the service promise the card must carry (《家客代维人员
+    上门服务规范》: “咨询服务电话、投诉电话和服务承诺”), a promise too long for its box; what
+    was said already (`said`: a missing file, the badge check's logo) is not said again, nor
+    anything of a company field that did not read (`unread`: its mistake is said). Returns
+    whether there was anything to say."""
+    from pathlib import Path
+
+    from ..card import load_card_layout
+    from ..card.job import company_problems
+    known = {str(p) for p in said}
+    problems = [p for p in without_unread(company_problems(
+        load_card_layout("service-card"), dataset.company, dataset.company_location,
+        frozenset(Path(p.file) for p in said if isinstance(p, MissingFile))), unread)
+        if str(p) not in known]
+    report_problems(problems, prefix=warning_prefix() + _("service cards: "))
+    return bool(problems)
+
+
+def _badge_problems(dataset, said=()) -> tuple[int, list]:
     """Warn, person by person, about everything `fieldprint badges` (default layout) would
-    refuse: a missing photo or QR code, a name that does not fit. Returns how many people.
-    `said`: the MissingFile problems already reported (their files are not said again)."""
+    refuse: a missing photo or QR code, a name that does not fit. Returns how many people, and
+    the warnings said. `said`: the MissingFile problems already reported (their files are not
+    said again)."""
     unloaded = [p for p, _where in dataset.unloaded_staff]   # their rows' other problems
     if not dataset.staff and not unloaded:                    # are said as problems
-        return 0
+        return 0, []
     if dataset.company is None:   # badges cannot print without it: said now, not by badges
         try:
             dataset.require_company()
         except UserError as exc:
             report_problems(exc.problems, prefix=warning_prefix())
-        return len(dataset.staff)
+        return len(dataset.staff), []
     from pathlib import Path
 
     from ..card import CardRun, check, load_card_layout
@@ -86,7 +116,7 @@ def _badge_problems(dataset, said=()) -> int:
                   missing_said=frozenset(Path(p.file) for p in said))
     problems = in_reading_order(without_unread(check(run), dataset.unread_company))
     report_problems(problems, prefix=warning_prefix())
-    return len({p.path.split(":")[0] for p in problems if p.path})
+    return len({p.path.split(":")[0] for p in problems if p.path}), problems
 
 
 COMMANDS = [validate]

@@ -172,12 +172,15 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
 
     # ------------------------------------------------------------------ company
     async def company(request: Request):
-        from .company import company_fields, save_company
+        from .company import LABELS, company_fields, save_company, service_card_problems
         if request.method == "GET":
             try:
-                return page(request, "company.html", values=company_fields(ws), problems=[])
+                values = company_fields(ws)
+                cards = await run_in_threadpool(service_card_problems, ws)
+                return page(request, "company.html", labels=LABELS, values=values, problems=[],
+                            card_problems=[where_parts(p) for p in cards])
             except UserError as exc:   # company.yaml cannot be read: said, not shown empty
-                return page(request, "company.html", values={},
+                return page(request, "company.html", labels=LABELS, values={},
                             problems=[where_parts(p) for p in exc.problems])
         form = await posted(request)
         uploads = {k: (v.filename, await v.read()) for k, v in form.multi_items()
@@ -186,7 +189,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         try:
             await run_in_threadpool(save_company, ws, values, uploads, settings.limits)
         except UserError as exc:
-            return page(request, "company.html", status=422, values=values,
+            return page(request, "company.html", labels=LABELS, status=422, values=values,
                         problems=[where_parts(p) for p in exc.problems])
         return RedirectResponse("/company?saved=1", status_code=303)
 

@@ -27,6 +27,13 @@ from .workspace import Workspace
 TEXT_FIELDS = ("name", "short_name", "unit", "partner_label", "hotline", "consult_phone",
                "complaint_phone", "service_promise", "address", "website", "feedback_qr")
 QR_ROWS = 3
+# The form's text fields as the page labels them (the service promise is a text area)
+LABELS = {"name": N_("Company name"), "short_name": N_("Short name"),
+          "unit": N_("Unit on badges"), "partner_label": N_("Partner label"),
+          "hotline": N_("Hotline"), "consult_phone": N_("Consultation phone"),
+          "complaint_phone": N_("Complaint phone"), "address": N_("Address"),
+          "website": N_("Website"), "feedback_qr": N_("Feedback QR (service card)"),
+          "service_promise": N_("Service promise")}
 
 
 HEADER = N_("Written by fieldprint serve; the previous version is in .history/")
@@ -68,6 +75,35 @@ def company_fields(ws: Workspace) -> dict:
     values["font_regular"] = _text(fonts.get("regular"))
     values["font_bold"] = _text(fonts.get("bold"))
     return values
+
+
+def service_card_problems(ws: Workspace) -> list[Problem]:
+    """What the service card (its default layout) refuses of the company as saved: the
+    complaint phone and service promise it must carry (《家客代维人员上门服务规范》), what
+    `fieldprint validate` warns of; nothing when company.yaml is not there or does not load
+    (the page says that)."""
+    if not ws.company_file.is_file():
+        return []
+    try:
+        dataset = ws.load()
+    except UserError:
+        return []
+    if dataset.company is None:
+        return []
+    from ..card import load_card_layout
+    from ..card.job import company_problems
+    problems = company_problems(load_card_layout("service-card"), dataset.company,
+                                dataset.company_location)
+    return [_labelled(p) for p in problems]
+
+
+def _labelled(problem: Problem) -> Problem:
+    """A problem of a company field named as the form labels it (投诉电话, not
+    company.complaint_phone (back))."""
+    field = (problem.path or "").removeprefix("company.").split(" ")[0].split("（")[0]
+    if field not in LABELS:
+        return problem
+    return Problem(problem.message, problem.location, _(LABELS[field]))
 
 
 def _qr_rows(values: dict) -> list[dict]:

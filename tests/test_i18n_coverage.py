@@ -160,8 +160,22 @@ staff:
   - id: SZ1
     name: 李四
 """
+def _layouts_required() -> list[str]:
+    """Why a built-in card layout requires a field (`required:`): the layout's own words, in
+    Chinese like the card it prints (validate warns with them: the service card's complaint
+    phone)."""
+    import yaml
+    from generator.content import content_dir
+    found = set()
+    for path in content_dir("badges").glob("*.yaml"):
+        layout = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for side in ("front", "back"):
+            found.update(e["required"] for e in layout.get(side) or [] if e.get("required"))
+    return sorted(found)
+
+
 DATA = ["测试公司", "张三", "李四", "上面", "花名册.csv", "吴海涛", "沈国平", "周雨婷", "朱文斌", "钱俊",
-        "欧阳志远", "陈晓峰", "陆佳怡", "星级", "工号"]
+        "欧阳志远", "陈晓峰", "陆佳怡", "星级", "工号", *_layouts_required()]
 
 CASES = {
     "unknown field, range, missing photo, duplicate id": ["validate", "bad.yaml"],

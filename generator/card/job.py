@@ -181,15 +181,18 @@ def check(run: CardRun) -> list[Problem]:
     return [p for card in refused for p in card.problems]
 
 
-def company_problems(layout: CompiledLayout, company, company_origin=None) -> list[Problem]:
+def company_problems(layout: CompiledLayout, company, company_origin=None,
+                     missing_said=frozenset()) -> list[Problem]:
     """What `layout` refuses of the company alone, before anyone's card: the elements every card
     shares (`CardRenderer.static_problems`), e.g. a field a layout `required` left empty (the
     service card's complaint phone and service promise, 《家客代维人员上门服务规范》), a logo that
     cannot be read, a promise too long for its box. `company_origin` places them in the
-    company's file (`Dataset.company_location`). Nothing is drawn."""
+    company's file (`Dataset.company_location`); `missing_said`: the files already said to be
+    missing (not said again, as `CardRun.missing_said`). Nothing is drawn."""
     renderer = CardRenderer(layout, company, font_set(company, embed=False),
                             sides=tuple(s for s in ("front", "back") if layout.sides[s]),
-                            company_origin=company_origin, check_only=True)
+                            company_origin=company_origin, missing_said=missing_said,
+                            check_only=True)
     return list(renderer.static_problems)
 
 

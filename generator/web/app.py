@@ -292,12 +292,14 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
 
     def _cards_context(kind, layout_name, start):
         from ..card import load_card_layout
+        layout = None
         try:
             layout = load_card_layout(layout_path(ws, layout_name))
             staff = staff_now(kind)
         except UserError as exc:
             return {"people": [], "problems": [where_parts(p) for p in exc.problems],
-                    "match": None, "warnings": [], "sides": [], "shows_photos": True,
+                    "match": None, "warnings": [], "sides": [],
+                    "shows_photos": layout is None or shows_photos(layout),
                     "photos": [(name, []) for name in ws.photo_names()]}
         renderer = previews.renderer(layout, staff.company, _company_key(ws), staff.context,
                                      staff.context_key)

@@ -453,7 +453,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         return Response(made[0], media_type="image/png", headers={"Cache-Control": "no-store"})
 
     def _form_page(kind, index, number, dpi):
-        """(PNG, pages of the order) of one page of the order at `index`, or None."""
+        """(PNG, pages of the order, the order, how many orders) of one page of the order at
+        `index`, or None."""
         try:
             layout, records, fonts, orders, _staff = form_records(ws, kind)
         except UserError:
@@ -461,7 +462,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         if not 0 <= index < len(records):
             return None
         key = (kind, orders[index].model_dump_json(), _company_key(ws))
-        return previews.form_page(layout, records[index], fonts, number, key, dpi)
+        png, pages = previews.form_page(layout, records[index], fonts, number, key, dpi)
+        return png, pages, orders[index], len(orders)
 
     async def form_view(request: Request):
         """One order's form enlarged, every page, to read before printing; the orders before
@@ -470,21 +472,12 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         if kind not in FORM_KINDS:
             raise HTTPException(status_code=404)
 
-        def context():
-            try:
-                _layout, _records, _fonts, orders, _staff = form_records(ws, kind)
-            except UserError:
-                return None
-            if not 0 <= index < len(orders):
-                return None
-            made = _form_page(kind, index, 0, FORM_LARGE_DPI)
-            return {"order": orders[index], "pages": made[1] if made else 1,
-                    "total": len(orders)}
-        data = await run_in_threadpool(context)
-        if data is None:
+        made = await run_in_threadpool(_form_page, kind, index, 0, FORM_LARGE_DPI)
+        if made is None:
             raise HTTPException(status_code=404)
+        _png, pages, order, total = made
         return page(request, "form_view.html", kind=kind, kinds=FORM_KINDS, index=index,
-                    **data)
+                    order=order, pages=pages, total=total)
 
     async def form_job(request: Request):
         kind = request.path_params["kind"]

@@ -350,9 +350,17 @@ def test_csv_with_mistakes_on_many_rows(examples_copy, cli, monkeypatch):
 
 def test_no_absolute_path_when_run_inside_the_folder(examples_copy, cli, monkeypatch):
     """A missing photo found by the card check (not by loading: --photos is given) is named
-    relative to the current folder."""
+    relative to the current folder: refused when the folder has none of that person's, a
+    warning when it has (the folder's photo is used, as the web app uses its photos/)."""
     break_staff(examples_copy, stars=False, long_name=False)
     monkeypatch.chdir(examples_copy)
+    result = cli("badges", "staff.yaml", "--photos", "photos", "-o", "b.pdf")
+    no_traceback(result)
+    assert result.code == 0, result
+    assert ("warning: 陆佳怡（SZ10024）: photo file not found: photos/nobody.jpg; printed "
+            "SZ10024.jpg from the photos folder instead") in result.err, result.err
+    assert os.getcwd() not in result.err
+    (examples_copy / "photos" / "SZ10024.jpg").unlink()
     result = cli("badges", "staff.yaml", "--photos", "photos", "-o", "b.pdf")
     no_traceback(result)
     assert result.code == 2, result

@@ -279,7 +279,9 @@ def test_a_photo_file_the_sheet_names_but_is_not_there_is_said_as_not_found(fres
     jpeg = (EXAMPLES / "photos" / "SZ10001.jpg").read_bytes()
     html = fresh.post("/upload/photos", data={"csrf": csrf(fresh), "back": "/cards/badges"},
                       files={"files": ("SZ20003.jpg", jpeg)}).text
-    assert problems_table(html) == []
+    assert 'id="problems"' not in html        # said as a warning: the sheet names another
+    assert [r[1:4] for r in problems_table(html)] == [["花名册", "3", "照片"]]
+    assert "改用了照片文件夹里的 SZ20003.jpg" in problems_table(html)[0][4]
 
 
 def test_photos_named_in_the_photo_column_are_used_not_unused(fresh):
@@ -1168,3 +1170,46 @@ def test_the_company_page_says_what_service_cards_require_of_it(ws, c):
     assert "/download" not in fragment and "投诉电话" in fragment      # what it said, refused
     again = c.post("/company", data={**values, "csrf": csrf(c)})
     assert 'id="service-card-problems"' not in again.text
+
+
+def test_a_named_photo_not_there_is_found_by_id_alike_on_the_web_and_the_command_line(
+        fresh, tmp_path, cli, monkeypatch):
+    """Trial: a photo the sheet names but that is not there was looked for by 工号 in the web's
+    photos/, but not in the command line's --photos folder (which refused the card). Both now
+    use the folder's photo and say so, at the row, as a warning (the sheet may name a newer
+    photo); with none in the folder either, both say the named file is not found."""
+    rows = [("SZ20001", "张三", "photos/新照片.jpg"), ("SZ20002", "李四", "photos/nothere.jpg")]
+    html = _trial(fresh, rows, ["SZ20001.jpg"])
+    said = problems_table(html)         # the first table: what stops the print
+    assert [r[1:4] for r in said] == [["花名册", "3", "照片"]]
+    assert "找不到照片文件 photos/nothere.jpg" in said[0][4]
+    assert 'id="warnings"' in html
+    notes = re.findall(r'<figcaption class="note">(.*?)</figcaption>', html)
+    assert len(notes) == 1 and "张三（SZ20001）" in notes[0] and "photos/新照片.jpg" in notes[0]
+    assert "SZ20001.jpg" in notes[0]
+    # the command line, the same sheet and the same photos as a folder
+    ws = tmp_path / "ws"
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "cli" / "staff.xlsx").write_bytes(_sheet(rows))
+    for name in ("company.yaml", "logo.png"):
+        shutil.copy(ws / name, tmp_path / "cli" / name)
+    monkeypatch.chdir(tmp_path / "cli")
+    result = cli("badges", "staff.xlsx", "--photos", ws / "photos",
+                 "--side", "front", "-o", tmp_path / "x.pdf", "--lang", "zh")
+    assert result.code == 2 and not (tmp_path / "x.pdf").exists(), result
+    warned = [line for line in result.err.splitlines() if line.startswith("注意：")]
+    refused = [line for line in result.err.splitlines() if not line.startswith("注意：")]
+    assert warned == ["注意：张三（SZ20001）：找不到照片文件 photos/新照片.jpg；改用了照片文件夹里的 "
+                      "SZ20001.jpg（如果不是这张，请改正数据里的照片文件名）"], result.err
+    assert refused[0].endswith("中配上了 1 张照片") and "发现 1 个问题" in refused[-1]
+    assert "李四" in refused[1] and "找不到照片文件 photos/nothere.jpg" in refused[1], result.err
+    assert not any("SZ20001" in line for line in refused)     # not refused: a warning
+    # with the second row's file named by 工号 in the folder: both print
+    (ws / "photos" / "SZ20002.jpg").write_bytes((ws / "photos" / "SZ20001.jpg").read_bytes())
+    result = cli("badges", "staff.xlsx", "--photos", ws / "photos",
+                 "--side", "front", "-o", tmp_path / "x.pdf", "--lang", "zh")
+    assert result.code == 0 and (tmp_path / "x.pdf").is_file(), result
+    assert result.err.count("改用了照片文件夹里的") == 2
+    page = fresh.get("/cards/badges").text
+    assert 'id="problems"' not in page and len(re.findall(r'class="note"', page)) == 2
+    assert [r[1:4] for r in problems_table(page)] == [["花名册", "2", "照片"], ["花名册", "3", "照片"]]

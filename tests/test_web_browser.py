@@ -461,3 +461,37 @@ def test_emptying_the_complaint_phone_is_said_on_the_company_page(tmp_path, brow
         browser.find_element(By.ID, "save-company").click()
         wait(lambda: _stale(old), what="the page after saving")
         assert not browser.find_elements(By.ID, "service-card-problems")
+
+
+def test_a_named_photo_not_there_but_uploaded_by_id_is_used_and_said(tmp_path, browser):
+    """Trial: the web and the command line differed on a photo the sheet names that is not
+    there. In Chromium: the uploaded photo named by 工号 is on the card, and the card and the
+    page's 请核对 table say which file the sheet names and which was printed; nothing stops
+    the print."""
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws")
+    book = openpyxl.load_workbook(folder / "staff.xlsx")
+    book.active["G3"] = "photos/王建国新照片.jpg"          # SZ10023's 照片: not there
+    book.save(folder / "staff.xlsx")
+    with Server(folder) as url:
+        browser.get(url + "/cards/badges")
+        assert not browser.find_elements(By.ID, "problems")
+        table = browser.find_element(By.ID, "warnings")
+        assert "请核对，不影响打印（1）" in table.text
+        card = browser.find_element(By.ID, "card-1")
+        note = card.find_element(By.CLASS_NAME, "note").text
+        assert "王建国（SZ10023）" in note and "photos/王建国新照片.jpg" in note
+        assert "SZ10023.jpg" in note
+        image = card.find_element(By.TAG_NAME, "img")
+        wait(lambda: browser.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth", image),
+            what="the card preview")
+        browser.execute_script("arguments[0].scrollIntoView()", card)
+        browser.save_screenshot(str(tmp_path / "replaced-photo.png"))
+        colour = browser.execute_script(   # the card's photo box is not the grey placeholder
+            """const c = document.createElement('canvas'), i = arguments[0];
+               c.width = i.naturalWidth; c.height = i.naturalHeight;
+               const g = c.getContext('2d'); g.drawImage(i, 0, 0);
+               const d = g.getImageData(i.naturalWidth / 2, i.naturalHeight * 0.35, 1, 1).data;
+               return [d[0], d[1], d[2]];""", image)
+        assert colour != [0, 0, 0] and len(set(colour)) > 1, colour

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Location, Problem, UserError, suggest
+from ..errors import Location, Problem, UserError, display_path, suggest
 from ..i18n import N_, _, words
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif"}
@@ -113,18 +113,34 @@ class PhotoMatch:
     # with the advice of where it is shown (`NoPhoto.says`): the command's card, where it would
     # say "no photo given" (CardRun.photo_reasons), once; the web app's list of problems
     reasons: dict[str, NoPhoto] = field(default_factory=dict)
+    # person id -> (name（id）, the photo file their record names, not there; the folder's
+    # file used instead)
+    replaced: dict[str, tuple[str, Path, Path]] = field(default_factory=dict)
 
     def warnings(self) -> list[Problem]:
-        """The files that name nobody, as warnings."""
+        """The files that name nobody, and the people whose named photo was not there and
+        whose photo came from the folder instead, as warnings."""
         return [Problem(_("no one on the staff list has this id or name (name the file "
                           "<id>.jpg or <name>.jpg)"), Location(str(path)))
-                for path in self.unused_files]
+                for path in self.unused_files] + [
+            Problem(replaced_photo(who, display_path(named), found))
+            for who, named, found in self.replaced.values()]
+
+
+def replaced_photo(who: str, named: str, found: Path) -> str:
+    """What is said of a person whose named photo was not there and whose photo came from the
+    folder (the command's --photos, the web's uploads)."""
+    return _("{who}: photo file not found: {path}; printed {file} from the photos folder "
+             "instead (correct the photo's name in the data if that is not the one)").format(
+        who=who, path=named, file=found.name)
 
 
 def match_photos(people: list, folder: Path, everyone: list | None = None,
                  also_named: Iterable[str] = ()) -> PhotoMatch:
     """Photos from a folder the way HR keeps them: `工号.jpg` or `姓名.jpg` (any common picture
-    suffix, any case), for the people whose record gives no photo. A person the folder gives
+    suffix, any case), for the people whose record gives no photo, or names one that is not
+    there (then the folder's is used and said in `replaced`, a warning; with none there either,
+    the reason is the named file not found). A person the folder gives
     no photo (none named so, two files that match, a name two people share) is left
     unmatched, with the reason in `reasons`. A file
     is reported unused only when it names nobody in `everyone` (the whole staff list, when
@@ -157,11 +173,14 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
     used: set[Path] = set()
     result = PhotoMatch([])
     for person in people:
-        if person.photo is not None:
+        named = person.photo
+        if named is not None and Path(named).is_file():
             result.people.append(person)
             used.update(files.get(person.id.casefold(), []))   # this person's, even if unused
             used.update(named_by(person))
             continue
+        if named is not None:            # named but not there: the folder's, as if none named
+            person = person.model_copy(update={"photo": None})
         by_id = files.get(person.id.casefold(), [])
         by_name = files.get(person.name.casefold(), [])
         found = by_id or by_name
@@ -174,6 +193,9 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
             result.reasons[person.id] = NoPhoto("several", {
                 "folder": folder, "files": words((p.name for p in found), "plain")})
             used.update(found)
+        elif not found and named is not None:
+            result.reasons[person.id] = NoPhoto("not_found", {"path": display_path(named),
+                                                              "named": named})
         elif not found:
             iphone = unreadable.get(person.id.casefold()) or unreadable.get(person.name.casefold())
             result.reasons[person.id] = NoPhoto(
@@ -184,6 +206,8 @@ def match_photos(people: list, folder: Path, everyone: list | None = None,
             continue
         used.add(found[0])
         result.matched += 1
+        if named is not None:
+            result.replaced[person.id] = (f"{person.name}（{person.id}）", Path(named), found[0])
         result.people.append(person.model_copy(update={"photo": found[0].resolve()}))
     for other in everyone or ():
         used.update(files.get(other.id.casefold(), []))

@@ -73,7 +73,8 @@ def card_options(*, duplex: bool, copies: int):
             option("--photos", "photo_dir", type=click.Path(path_type=Path),
                    metavar=_l("FOLDER"),
                    help=_l("A folder of photos named by employee ID or name (SZ10023.jpg, "
-                           "王建国.jpg), for people whose record has no photo.")),
+                           "王建国.jpg), for people whose record has no photo or names one "
+                           "that is not there (said as a warning).")),
             option("--png", "png_dir", type=click.Path(path_type=Path), metavar=_l("FOLDER"),
                    help=_l("Also write one 300 dpi PNG per person and side into this folder, "
                            "named by employee ID (SZ10023-front.png): to send by phone.")),

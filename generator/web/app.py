@@ -298,7 +298,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
             staff = staff_now(kind)
         except UserError as exc:
             return {"people": [], "problems": [where_parts(p) for p in exc.problems],
-                    "match": None, "warnings": [], "sides": [],
+                    "match": None, "warnings": [], "sides": [], "noted": {},
                     "shows_photos": layout is None or shows_photos(layout),
                     "photos": [(name, []) for name in ws.photo_names()]}
         renderer = previews.renderer(layout, staff.company, _company_key(ws), staff.context,
@@ -309,6 +309,9 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         by_place = {where: person_id for person_id, where in staff.origins.items() if where}
         for p in stopping:
             per_person.setdefault(by_place.get(p.location, ""), []).append(where_parts(p))
+        noted: dict[str, list] = {}
+        for p in staff.warnings:
+            noted.setdefault(by_place.get(p.location, ""), []).append(where_parts(p))
         shown = staff.people[start:start + CARDS_PER_PAGE]
         for person in shown:
             card = renderer.prepare(person, staff.origins.get(person.id))
@@ -324,6 +327,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         return {"people": [(start + i, p) for i, p in enumerate(shown)],
                 "photos": [(name, used.get(name, [])) for name in ws.photo_names()],
                 "all_people": staff.people, "problems": problems, "per_person": per_person,
+                "noted": noted,
                 "match": staff.match, "warnings": [where_parts(w) for w in staff.warnings],
                 "sides": list(renderer.sides), "total": len(staff.people), "start": start,
                 "shows_photos": shows_photos(layout),

@@ -113,7 +113,7 @@ def load_staff(ws: Workspace, kind: CardKind = CARD_KINDS["badges"]) -> Staff:
     problems = dataset.refused_staff + ws.confine_company(dataset.company)
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
     return Staff(dataset.company, people, origins, problems, missing, match,
-                 list(dataset.warnings), context, refused)
+                 list(dataset.warnings) + ws.replaced_warnings(dataset, match), context, refused)
 
 
 def problem_text(problem: Problem) -> str:

@@ -171,11 +171,12 @@ class Workspace:
         name in photos/ (`generator.card.people.match_photos`). Returns (people, refused,
         missing, match): missing names the people left without a photo, why (for one whose named
         file is not there: that file, as the sheet names it), said as the command line says it
-        (`card.people.NO_PHOTO`) with the web app's advice (upload)."""
+        (`card.people.NO_PHOTO`) with the web app's advice (upload). A person whose named
+        file is not there but whose photo is in photos/ gets that one, as the command line's
+        --photos does (`match.replaced`, said as a warning by `replaced_warnings`)."""
         from ..card.people import NoPhoto, match_photos
         refused: list[Problem] = []
         refused_ids: set[str] = set()
-        gone: dict[str, Path] = {}
         people = []
         for person in dataset.staff:
             where = dataset.origins.get(("staff", person.id))
@@ -183,9 +184,6 @@ class Workspace:
             if photo is not None and not self.inside(photo):
                 refused.append(_outside(where, person, photo))
                 refused_ids.add(person.id)
-                photo = None
-            elif photo is not None and not Path(photo).is_file():
-                gone[person.id] = photo         # said below, unless photos/ has theirs
                 photo = None
             qr_image = getattr(person, "qr_image", None)
             if qr_image is not None and not self.inside(qr_image):
@@ -195,12 +193,16 @@ class Workspace:
                 person = person.model_copy(update={"qr_image": None})
             people.append(person if photo == person.photo
                           else person.model_copy(update={"photo": photo}))
-        if self.photos_dir.is_dir():
+        if self.photos_dir.is_dir():   # a named photo not there: theirs in photos/, if any
             found = match_photos(people, self.photos_dir, also_named=dataset.left_out_names)
         else:
-            found = PhotoMatch(list(people), reasons={p.id: NoPhoto("none", {
-                "folder": self.photos_dir, "id": p.id, "name": p.name})
-                for p in people if p.photo is None})
+            without = [p for p in people if p.photo is None or not Path(p.photo).is_file()]
+            found = PhotoMatch(
+                [p.model_copy(update={"photo": None}) if p in without else p for p in people],
+                reasons={p.id: NoPhoto("none", {"folder": self.photos_dir, "id": p.id,
+                                                "name": p.name}) if p.photo is None
+                         else NoPhoto("not_found", {"path": p.photo, "named": p.photo})
+                         for p in without})
         people, missing = [], []
         for person in found.people:
             where = dataset.origins.get(("staff", person.id))
@@ -209,12 +211,21 @@ class Workspace:
                     refused.append(_outside(where, person, person.photo))
                 person = person.model_copy(update={"photo": None})
             elif person.photo is None and person.id not in refused_ids:
-                reason = NoPhoto("not_found", {"path": self.written(gone[person.id])}) \
-                    if person.id in gone else found.reasons[person.id]
+                reason = found.reasons[person.id]
+                if reason.kind == "not_found":     # the file as the sheet names it
+                    reason = NoPhoto("not_found", {"path": self.written(reason.values["named"])})
                 missing.append(_problem(where, "photo", _("{who}: {why}").format(
                     who=_who(person), why=reason.says("upload"))))
             people.append(person)
         return people, refused, missing, found
+
+    def replaced_warnings(self, dataset: Dataset, match: PhotoMatch) -> list[Problem]:
+        """The people whose named photo was not there and whose photo came from photos/, as
+        warnings at their rows (the file as the sheet names it)."""
+        from ..card.people import replaced_photo
+        return [_problem(dataset.origins.get(("staff", person_id)), "photo",
+                         replaced_photo(who, self.written(named), found))
+                for person_id, (who, named, found) in match.replaced.items()]
 
     def written(self, path) -> str:
         """A path as the data names it: relative to the workspace (where its files are)

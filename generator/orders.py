@@ -400,10 +400,12 @@ def select_orders(dataset, selection: Selection) -> list[WorkOrder]:
 
     Raises UserError (all at once) for an id, engineer or team the data does not have, or
     dates in the wrong order. An order or person the data has but left out for a problem of
-    its own (`Dataset.refused_orders`, `refused_ids`, `unloaded_staff`) is not "no such"."""
+    its own (`Dataset.refused_orders`, `refused_ids`, `unloaded_staff`, `unread_ids`) is not
+    "no such"."""
     orders = list(dataset.work_orders)
     problems: list[Problem] = []
-    known = {o.id for o in orders} | {i for i in dataset.refused_orders if i is not None}
+    known = ({o.id for o in orders} | {i for i in dataset.refused_orders if i is not None}
+             | dataset.unread_ids.get("work_orders", set()))
     for wanted in selection.only:
         if wanted not in known:
             problems.append(Problem(_("--only {id}: no such id in work_orders{hint}").format(
@@ -411,7 +413,7 @@ def select_orders(dataset, selection: Selection) -> list[WorkOrder]:
     unloaded = [p for p, _where in dataset.unloaded_staff]
     staff_ids = ({p.id for p in dataset.staff} | {o.engineer for o in orders if o.engineer}
                  | {i for i in dataset.refused_ids if i is not None}
-                 | {p.id for p in unloaded if p.id})
+                 | {p.id for p in unloaded if p.id} | dataset.unread_ids.get("staff", set()))
     for wanted in selection.engineers:
         if wanted not in staff_ids:
             problems.append(Problem(_("--engineer {id}: no such staff id{hint}").format(

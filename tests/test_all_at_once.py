@@ -762,3 +762,17 @@ def test_a_form_layouts_bad_value_does_not_hide_its_unknown_names(examples_copy,
         line_of(text, "company.nmae")]), found
     assert [line.split(": ")[1] for line in found if "custmer" in line or "nmae" in line] \
         and all("the data has no field" in line for line in found if "columns" not in line)
+
+
+@pytest.mark.parametrize("command", ["badges", "service-cards", "phrase-cards"])
+def test_cards_only_of_no_one_said_with_the_data_problems(examples_copy, cli, monkeypatch,
+                                                         command):
+    """--only of an id not in the data beside a bad row: both; an --only of the bad row's
+    own id is not 'no such ID'."""
+    break_staff(examples_copy, long_name=False, photo=False)
+    monkeypatch.chdir(examples_copy)
+    data = ("phrases.yaml", "staff.yaml") if command == "phrase-cards" else ("staff.yaml",)
+    found = stopped(cli(command, *data, "--only", "SZ99999", "--only", "SZ10001",
+                        "-o", "c.pdf"))
+    assert found == ["staff.yaml:14:5: staff[1].stars: 9 is out of range: it should be at "
+                     "most 5", "--only SZ99999: no such ID in staff"], found

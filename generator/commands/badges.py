@@ -9,8 +9,8 @@ from ..card_kinds import MAX_COPIES
 from ..errors import Problem, UserError, in_reading_order
 from ..i18n import _, _l, _lp, ngettext
 from .clicktext import Range, Words, command, option
-from .common import (data_argument, load, only_option, report_problems, select, warning_prefix,
-                     without_unread)
+from .common import (data_argument, load, only_option, report_problems, select,
+                     unknown_ids, warning_prefix, without_unread)
 
 SIDES = Words({"front": _lp("--side", "front"), "back": _lp("--side", "back"),
                "both": _lp("--side", "both")})
@@ -226,6 +226,8 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
     company = dataset.company if problems else dataset.require_company()
     people = keep_going(problems, lambda: sorted_people(by_team(
         select(dataset.staff, only, "staff", strict=not problems), team), sort), [])
+    if problems:   # an --only of no one, said with them
+        problems += unknown_ids(only, dataset, "staff")
     origins = {p.id: dataset.origins.get(("staff", p.id)) for p in people}
     matched = None
     if photo_dir is not None:

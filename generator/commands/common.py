@@ -133,13 +133,29 @@ def select(records: list, only: tuple[str, ...], section: str, strict: bool = Tr
     not `strict`: the data has problems, and the record may be one that did not load)."""
     if not only:
         return list(records)
-    known = {r.id for r in records}
-    unknown = [i for i in only if i not in known]
-    if unknown and strict:
-        raise UserError([Problem(_("--only {id}: no such ID in {section}").format(
-            id=i, section=SECTIONS.word(section)) + suggest(i, known)) for i in unknown])
+    if strict:
+        unknown = _unknown_ids(only, {r.id for r in records}, section)
+        if unknown:
+            raise UserError(unknown)
     wanted = set(only)
     return [r for r in records if r.id in wanted]
+
+
+def unknown_ids(only: tuple[str, ...], dataset, section: str) -> list[Problem]:
+    """When the data has problems: the --only IDs that name no record of `section`, neither
+    one that loaded nor one that did not for a problem of its own (`Dataset.unread_ids`);
+    none when no record of it could be read at all (a file that does not read)."""
+    records = getattr(dataset, section)
+    unread = dataset.unread_ids.get(section, set())
+    if not only or (not records and not unread):
+        return []
+    return _unknown_ids(only, {r.id for r in records} | unread, section)
+
+
+def _unknown_ids(only: tuple[str, ...], known: set[str], section: str) -> list[Problem]:
+    return [Problem(_("--only {id}: no such ID in {section}").format(
+        id=i, section=SECTIONS.word(section)) + suggest(i, known))
+        for i in only if i not in known]
 
 
 def date_value(ctx, param, value):

@@ -10,7 +10,8 @@ from ..errors import Problem, UserError
 from ..i18n import _, _l, ngettext
 from .badges import SHEETS, SIDES, layout_option, load_for_cards, stop_with
 from .clicktext import Range, command, option
-from .common import data_argument, only_option, report_problems, select, warning_prefix
+from .common import (data_argument, only_option, report_problems, select, unknown_ids,
+                     warning_prefix)
 
 
 def _no_phrases(dataset) -> Problem:
@@ -67,6 +68,8 @@ def phrase_cards(data, layout, side, sheet, only, png_dir, copies, output):
     from ..card import execute
     compiled, dataset, problems = load_for_cards(data, layout, missing_files="ignore")
     people = select(dataset.staff, only, "staff", strict=not problems)
+    if problems:   # an --only of no one, said with them
+        problems += unknown_ids(only, dataset, "staff")
     sides = ("front", "back") if side == "both" else (side,)
     if problems:   # what the cards of the people who loaded would refuse is said too
         if dataset.phrases is None and not any(p.path.startswith("phrases")

@@ -63,6 +63,9 @@ class Dataset:
     # problem of their own (a bad field, an engineer not on the staff list), by the order's
     # id as written (None: a record with no id): `--only` of other orders prints without them
     refused_orders: dict[str | None, list[Problem]] = field(default_factory=dict)
+    # the ids of the records of each list section that did not load for a problem of their
+    # own, as written: an --only naming one names a record the data has
+    unread_ids: dict[str, set[str]] = field(default_factory=dict)
     # staff records that did not validate, as people with the fields that do, and where each
     # starts: their photo (and the rest the cards check) is checked in the same round as the
     # row's other problems (a missing photo not hidden until a star rating is fixed)
@@ -926,6 +929,7 @@ class _ListBuilder:
             raw_id = _raw_text(raw, "id")
             first = True
             if raw_id is not None:  # its other problems and a duplicate id: all at once
+                self.data.unread_ids.setdefault(section, set()).add(raw_id)
                 if section == "staff":
                     self.links.unchecked_staff.add(raw_id)
                 first = self.first_use(raw_id, raw, index, located, origin, into=own)

@@ -424,7 +424,7 @@ def test_nothing_sent_when_nothing_needs_attention_unless_always(cli, apps, tmp_
     assert result.code == 0
     [got] = apps.requests
     assert got["json"]["markdown"]["content"].endswith(
-        "共 1 件\n\n没有已超期、今日到期或即将到期的物品。")
+        "共 1 件\n\n没有已超期、今日到期或即将到期的物品，也没有登记数据有误的物品。")
 
 
 def test_markup_in_names_prints_as_typed_never_as_formatting(cli, apps, tmp_path):
@@ -465,9 +465,67 @@ def test_the_example_posts_one_message_whose_counts_are_the_json_summary(apps, t
     assert counts == summary and set(counts) == set(STATUSES)
     assert f"共 {sum(summary.values())} 件" in counts_line
     listed = len(re.findall(r"^<font", content, re.M))
-    assert listed == summary["overdue"] + summary["due_today"] + summary["due_soon"]
+    assert listed == (summary["overdue"] + summary["due_today"] + summary["due_soon"]
+                      + summary["invalid"])                  # 数据有误 listed too
     # privacy: names and employee IDs, never a phone number from the staff list
     staff = (ROOT / "examples" / "staff.yaml").read_text(encoding="utf-8")
     phones = re.findall(r'phone: "(\d+)"', staff)
     assert phones and not any(p in content for p in phones)
     assert "欧阳志远（SZ10032）" in content
+
+
+# ------------------------------------------------------------- invalid items are listed
+INVALID = """\
+  - {id: H-09, kind: helmet, holder: "SZ1", manufactured: 2026-01-10,
+     checks: [{date: 2026-05-05, type: visual, result: 好}]}
+  - {id: H-10, kind: 手套, holder: "SZ3", manufactured: 2025-01-01}
+"""
+
+
+@pytest.mark.parametrize("app", ["wecom", "dingtalk", "feishu"])
+def test_invalid_items_are_listed_with_the_fields_to_fix(cli, apps, tmp_path, app):
+    """An item whose record decides nothing safe (数据有误) was only counted: it is listed,
+    after its team's due items, with its holder and the fields to fix in the register's
+    words (a YAML key said as the template's column: result is 结果)."""
+    text = DATA.replace("equipment:\n", "equipment:\n" + INVALID, 1)
+    result = run(cli, write(tmp_path, text), "--format", "json", "--notify",
+                 apps.arg(app, "INV"))
+    assert result.code == 0, result
+    [got] = apps.to("INV")
+    body = json.dumps(got["json"], ensure_ascii=False)
+    text = (got["json"]["markdown"]["content"] if app == "wecom" else
+            got["json"]["markdown"]["text"] if app == "dingtalk" else
+            got["json"]["card"]["elements"][0]["content"])
+    assert "数据有误 2" in text
+    h09 = next(x for x in text.splitlines() if "H-09" in x)
+    assert "数据有误" in h09 and "王建国（SZ1）" in h09 and "待更正：结果" in h09, h09
+    h10 = next(x for x in text.splitlines() if "H-10" in x)
+    assert "陈晓峰（SZ3）" in h10 and "待更正：类别" in h10, h10
+    assert text.index("H-01") < text.index("H-09")           # after its team's due ones
+    assert "到期" not in h09.split("H-09")[1]                 # no due date to say
+    assert "13700001023" not in body                          # names and IDs only
+
+
+def test_invalid_items_fit_the_size_limit_after_the_due_ones(cli, apps, tmp_path):
+    """900 helmets overdue and 60 invalid records: the most urgent kept within WeCom's 4096
+    bytes, the invalid ones counted in the '…and N more'."""
+    lines = _big_register(900).splitlines()
+    at = lines.index("equipment:") + 1
+    bad = [f'  - {{id: X-{i:03d}, kind: helmet, holder: "P{i:04d}", manufactured: 2026-00}}'
+           for i in range(60)]
+    data = write(tmp_path, "\n".join(lines[:at] + bad + lines[at:]) + "\n")
+    result = run(cli, data, "--format", "json", "--notify", apps.arg("wecom", "BIG"))
+    assert result.code == 0, result
+    text = apps.to("BIG")[0]["json"]["markdown"]["content"]
+    assert len(text.encode()) <= 4096
+    listed = re.findall(r"[HX]-\d{3,4}", text)
+    more = int(re.search(r"……另有 (\d+) 项未列出", text).group(1))
+    assert len(listed) + more == 960 and not any(x.startswith("X") for x in listed)
+    # a few due items and the invalid ones alone: all listed, the invalid ones last
+    small = write(tmp_path, "\n".join(lines[:at] + bad[:5] + lines[at:at + 3]) + "\n",
+                  "small.yaml")
+    apps.requests.clear()
+    assert run(cli, small, "--format", "json", "--notify", apps.arg("wecom", "S")).code == 0
+    text = apps.to("S")[0]["json"]["markdown"]["content"]
+    assert re.findall(r"X-\d{3}", text) == [f"X-{i:03d}" for i in range(5)]
+    assert "待更正：生产日期" in text.splitlines()[-1]

@@ -6,7 +6,8 @@ app's robot takes. Nothing here touches the network; `generator.webhook` posts t
 What a message says: a title with the date (and the team, for a team's group), the counts of
 every status, then the overdue, due-today and due-soon items, grouped by team, each with the
 holder's name and employee ID, the item, its due date and what to do (and "data to fix" when
-its record has a value that could not be read). Items of no team (a holder not on the staff
+its record has a value that could not be read), and the invalid items (数据有误: their record
+decides nothing safe) with the fields to fix, as the file names them. Items of no team (a holder not on the staff
 list, or left out of it for a mistake in their record; a helmet not issued) reach someone:
 the whole-company group when there is one, else every team's group, under "(no team)". The most urgent items are
 kept when the list is cut to the app's size limit, and the cut says "…and N more" with the full
@@ -41,15 +42,18 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from ..i18n import _
+from .problems import field_said
 from .report import Report
 from .rules import STATUSES, URGENCY, Status, urgent_first
 
 APPS = ("wecom", "dingtalk", "feishu")
-# Statuses a message lists, most urgent first; the others are only counted.
-ATTENTION = ("overdue", "due_today", "due_soon")
+# Statuses a message lists, most urgent first; the others are only counted. An invalid item
+# is listed too: its record decides nothing safe, so someone must look (issue 19).
+ATTENTION = ("overdue", "due_today", "due_soon", "invalid")
 # Bytes each app takes (see the module docstring): WeCom counts the markdown content, the
 # others the whole request body (a Feishu signature adds about 80 bytes, kept free here).
 LIMITS = {"wecom": 4096, "dingtalk": 20000, "feishu": 19900}
+URGENT = frozenset({"overdue", "due_today"})   # in red; due soon and invalid are not
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ def scope(report: Report, team: str | None) -> list[Status]:
 
 
 def needing_attention(statuses: list[Status]) -> list[Status]:
-    """Overdue, due today and due soon, most urgent first."""
+    """Overdue, due today, due soon and invalid, most urgent first."""
     return urgent_first(s for s in statuses if s.status in ATTENTION)
 
 
@@ -152,6 +156,10 @@ def item_line(report: Report, s: Status) -> str:
         holder = _("{name} ({id})").format(name="", id=plain(s.holder)).strip()
     else:
         holder = _("(not issued)")
+    if s.status == "invalid":   # no due date nor action to say: what to fix
+        return _("{holder} {kind} {id}: data to fix ({fields})").format(
+            holder=holder, kind=_kind_label(s.kind), id=plain(s.id),
+            fields=_(", ").join(dict.fromkeys(plain(field_said(p)) for p in s.problems)))
     line = _("{holder} {kind} {id}, due {due}: {action}").format(
         holder=holder, kind=_kind_label(s.kind), id=plain(s.id),
         due=s.due.isoformat() if s.due else "", action=_action_label(s))
@@ -188,10 +196,10 @@ def _more_line(left_out: int, report_file: str | None) -> str:
 # ------------------------------------------------------------------- each app's markup
 def _status_markup(app: str, status: str) -> str:
     label = _status_label(status)
-    if app == "wecom":   # orange-red for overdue and due today, grey for due soon
-        colour = "comment" if status == "due_soon" else "warning"
+    if app == "wecom":   # orange-red for overdue and due today, grey for due soon, invalid
+        colour = "warning" if status in URGENT else "comment"
         return f'<font color="{colour}">{label}</font>'
-    if app == "feishu" and status != "due_soon":
+    if app == "feishu" and status in URGENT:
         return f"<font color='red'>{label}</font>"
     return f"**{label}**"
 
@@ -205,7 +213,7 @@ def _body(app: str, report: Report, statuses: list[Status], listed: list[Status]
     for s in listed:
         groups.setdefault(report.team(s), []).append(s)
     if not listed:
-        lines += ["", _("Nothing is overdue, due today or due soon.")]
+        lines += ["", _("Nothing is overdue, due today or due soon, and no record is invalid.")]
     for name, members in groups.items():
         lines.append("")
         if team is None or not name:   # a team's own group knows its name: in the title
@@ -266,7 +274,7 @@ def build(report: Report, target: Target, report_file: str | None = None,
     if not urgent and not always:
         return None
     heading = title(report, team)
-    colour = ("red" if any(s.status != "due_soon" for s in urgent) else
+    colour = ("red" if any(s.status in URGENT for s in urgent) else
               "orange" if urgent else "green")
 
     def make(n: int) -> dict:

@@ -45,10 +45,26 @@ def _header(problem: Problem) -> str | None:
     field = _field(problem)
     if not field:
         return None
+    return _template_header(field) or field
+
+
+def _template_header(field: str) -> str | None:
+    """The template's column header of a field path within an equipment record ('in_service'
+    启用日期, 'checks[1].result' 结果), None for a field the template has no column for."""
     from ..data.headers import header_for
     section, _dot, name = field.rpartition(".")
-    return header_for("checks" if section.startswith("checks") else "equipment",
-                           name) or field
+    return header_for("checks" if section.startswith("checks") else "equipment", name)
+
+
+def field_said(problem: Problem) -> str:
+    """The field of a problem in a few words (a chat message): the column header as the
+    file names it, else the template's header for the field (a YAML key's: 'checks[1].date'
+    is 日期), else the path within the record."""
+    header = _header(problem)
+    if header:
+        return header
+    field = _field(problem) or problem.path
+    return _template_header(field) or field
 
 
 def _message(problem: Problem, code: str) -> str:

@@ -156,19 +156,49 @@ def test_xlsx_frozen_filtered_coloured(report, tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:O{len(EXPECTED) + 1}"
+    assert ws.auto_filter.ref == f"A1:P{len(EXPECTED) + 1}"
     header = [c.value for c in ws[1]]
-    assert header[:7] == ["编号", "种类", "持有人", "工号", "班组", "批次", "状态"]
+    assert header[:8] == ["编号", "种类", "持有人", "工号", "班组", "批次", "状态", "数据待更正"]
     assert ws["A2"].value == "S-02" and ws["G2"].value == "已超期"
     assert ws["G2"].fill.fgColor.rgb.endswith("FFC7CE")      # overdue: red
-    assert ws["H2"].value == dt.datetime(2026, 11, 1) and ws["H2"].number_format == "yyyy-mm-dd"
-    colours = {ws.cell(row, 14).value: ws.cell(row, 7).fill.fgColor.rgb
+    assert ws["I2"].value == dt.datetime(2026, 11, 1) and ws["I2"].number_format == "yyyy-mm-dd"
+    colours = {ws.cell(row, 15).value: ws.cell(row, 7).fill.fgColor.rgb
                for row in range(2, ws.max_row + 1)}
     assert len(set(colours.values())) == len(colours)         # one colour per status
     summary = wb.worksheets[1]
     rows = list(summary.iter_rows(values_only=True))
     assert ("已超期", 1) == rows[6][:2]
     assert any(r[0] == "园区装维一班" and r[-1] == 5 for r in rows)
+
+
+def test_xlsx_filter_shows_one_value_per_status(tmp_path):
+    """Excel's filter lists a column's distinct values: 已超期 and 已超期（数据待更正） were two.
+    The 状态 column holds the status alone, one value per status (the same words as the
+    summary sheet); the 数据待更正 column says 是 for every item with data to fix (数据有误
+    ones too) and nothing else, and the summary sheet counts them."""
+    import openpyxl
+    from generator.data.models import EquipmentItem
+    from generator.equipment import Report, assess
+    from generator.equipment.report import STATUS_ZH
+    from generator.errors import Problem
+    items = [EquipmentItem(id=f"H-{n}", kind="helmet", manufactured=made)
+             for n, made in enumerate(["2020-01-01", "2020-02-01", "2026-01-01",
+                                       "2026-02-01"])]
+    flagged = {1: [Problem("cannot read", None, "equipment[2].in_service")],
+               3: [Problem("cannot read", None, "equipment[4].in_service")]}
+    report = Report(AS_OF, assess(items, AS_OF, flagged=flagged))
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render(report, "xlsx"))
+    wb = openpyxl.load_workbook(path)
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    header, body = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    by_id = {r["编号"]: r for r in body}
+    assert {r["状态"] for r in body} == {"已超期", "正常", "数据有误"}
+    assert by_id["H-0"]["状态"] == by_id["H-1"]["状态"] == "已超期"
+    assert [by_id[f"H-{n}"]["数据待更正"] for n in range(4)] == [None, "是", None, "是"]
+    assert {r["状态"] for r in body} <= set(STATUS_ZH.values())
+    summary = list(wb.worksheets[1].iter_rows(values_only=True))
+    assert ("其中数据待更正", 2) in [r[:2] for r in summary]
 
 
 def test_xlsx_same_bytes_for_same_input(report):

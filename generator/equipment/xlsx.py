@@ -2,6 +2,10 @@
 with the header row frozen, filters on and status cells coloured; a second sheet of counts by
 status and by team.
 
+The 状态 column holds the status alone, so that Excel's filter shows one value per status
+(已超期 once, not also 已超期（数据待更正）); the column beside it, 数据待更正, says 是 for an
+item whose record has data to fix (its 说明 says what), so those are one filter away.
+
 Written in openpyxl's write-only mode (a 100,000-row register stays fast and small in memory),
 then re-zipped with fixed timestamps so the same input gives the same bytes.
 """
@@ -19,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import terminal_text
 from ..output import fixed_zip
-from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh, status_text
+from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh
 from .rules import STATUSES
 
 # Excel's own "good / neutral / bad" palette, so the colours read as they do elsewhere.
@@ -36,9 +40,10 @@ STATUS_FILL = {
 
 # (header, width in characters)
 COLUMNS = (("编号", 14), ("种类", 10), ("持有人", 10), ("工号", 10), ("班组", 16), ("批次", 12),
-           ("状态", 10), ("到期日", 12), ("剩余天数", 9), ("计算起点", 9), ("在用天数", 9),
+           ("状态", 10), ("数据待更正", 10), ("到期日", 12), ("剩余天数", 9), ("计算起点", 9), ("在用天数", 9),
            ("处理", 11), ("说明", 60), ("状态代码", 14), ("处理代码", 10))
 STATUS_COLUMN = 7  # 1-based, for the colour
+TO_FIX = "是"       # the 数据待更正 column of an item with data to fix (else empty)
 
 
 def _storable(value: str | None) -> str | None:
@@ -97,8 +102,7 @@ def to_xlsx(report: Report, advance=None) -> bytes:
             advance(1000)
         item = s.item
         person = people.get(item.holder) if item.holder else None
-        status_cell = WriteOnlyCell(ws, value=status_text(s, "zh") if s.problems
-                                    else STATUS_ZH[s.status])
+        status_cell = WriteOnlyCell(ws, value=STATUS_ZH[s.status])
         status_cell.fill, status_cell.font = fills[s.status]
         due = None
         if s.due is not None:
@@ -106,7 +110,7 @@ def to_xlsx(report: Report, advance=None) -> bytes:
             due.number_format = "yyyy-mm-dd"
         ws.append([text(item.id), KIND_ZH[item.kind], text(person.name if person else None),
                    text(item.holder), text((person.team or None) if person else None),
-                   text(item.batch), status_cell, due,
+                   text(item.batch), status_cell, TO_FIX if s.problems else None, due,
                    (s.due - as_of).days if s.due else None, BASIS_ZH[s.basis],
                    s.in_service_days, action_zh(s) or None, text(s.reason_zh), s.status,
                    s.action])
@@ -133,6 +137,8 @@ def to_xlsx(report: Report, advance=None) -> bytes:
         cell.fill, cell.font = fills[key]
         summary.append([cell, counts[key]])
     summary.append([title("合计"), sum(counts.values())])
+    if report.data_to_fix:   # the 数据待更正 column's 是: how many
+        summary.append([title("其中数据待更正"), report.data_to_fix])
     summary.append([])
     by_team: dict[str, Counter] = {}
     for s in statuses:

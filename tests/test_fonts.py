@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def level_2() -> list[int]:
 
 @pytest.mark.parametrize("weight", ["regular", "bold"])
 def test_default_chain_covers_gb18030_2022_levels_1_and_2(weight):
-    widths = chain(getattr(font_set(), weight)).widths
+    widths = chain(getattr(font_set(), weight)).coverage
     level_1 = [*range(0x4E00, 0x9FF0), *range(0x3400, 0x4DB6)]
     assert len(level_1) == 20976 + 6582
     assert [f"U+{c:04X}" for c in level_1 if c not in widths] == []
@@ -204,14 +205,97 @@ def test_a_face_from_the_cache_measures_and_maps_as_one_read_from_the_file(tmp_p
     fields = ("charWidths", "defaultWidth", "ascent", "descent", "capHeight", "bbox", "name",
               "charToGlyph", "_advance")
     assert [getattr(cached, f) for f in fields] == [getattr(read, f) for f in fields]
+    assert cached.coverage == read.coverage
     scale = 1000.0 / read._upem     # as reportlab and the code before the cache kept widths
-    assert read.charWidths == {cp: read._advance[g] * scale
-                               for cp, g in read.charToGlyph.items()}
+    full = {cp: read._advance[g] * scale for cp, g in read.charToGlyph.items()}
+    assert set(read.coverage) == set(full)
+    assert read.charWidths == {cp: w for cp, w in full.items() if w != read.defaultWidth}
+    assert {cp: read.getCharWidth(cp) for cp in full} == full
     for db in tmp_path.glob("*.sqlite"):
         with sqlite3.connect(db) as con:
             con.execute("DELETE FROM meta WHERE k = 'glyph_map'")
     lost = OutlineFace(path, 0, location, "Bold", cache_folder=tmp_path)
     assert [getattr(lost, f) for f in fields] == [getattr(read, f) for f in fields]
+
+
+def test_coverage_is_the_set_of_its_code_points():
+    """`Coverage` (ranges) against Python sets, on generated sets of code points."""
+    import random
+
+    from generator.fonts.coverage import Coverage
+    rnd = random.Random(19)
+    for _ in range(2000):
+        n = rnd.choice([3, 40, 300, 0x110000])
+        a = {rnd.randrange(n) for _ in range(rnd.randrange(min(n, 300)))}
+        b = {rnd.randrange(n) for _ in range(rnd.randrange(min(n, 300)))}
+        if rnd.random() < 0.3:        # runs of consecutive code points, touching and not
+            start = rnd.randrange(n)
+            a |= set(range(start, min(n, start + rnd.randrange(1, 50))))
+        ours, theirs = Coverage.of(a), Coverage.of(b)
+        assert list(ours) == sorted(a) and len(ours) == len(a)
+        probe = {p + d for p in a | b | {0, n} for d in (-1, 0, 1)} | {
+            rnd.randrange(n) for _ in range(50)}
+        assert [p for p in sorted(probe) if p in ours] == sorted(a & probe)
+        assert list(ours - theirs) == sorted(a - b) and ours - theirs == Coverage.of(a - b)
+        assert list(ours | theirs) == sorted(a | b) and ours | theirs == Coverage.of(a | b)
+        assert Coverage.from_bytes(ours.to_bytes()) == ours
+
+
+def _full_face(face, tmp_path) -> dict[int, float]:
+    """The general path: every mapped character's width, as faces kept them before their
+    widths were sparse - an OutlineFace's read again from the font file by fontTools (no
+    cache), a face reportlab read (a company's TrueType font) as reportlab has it."""
+    from generator.fonts.outline import OutlineFace
+    if not isinstance(face, OutlineFace):
+        return {cp: w for cp, w in face.charWidths.items() if cp in face.charToGlyph}
+    path, index, location = face.fp_source
+    read = OutlineFace(path, index, location, cache_folder=tmp_path / str(id(face)))
+    scale = 1000.0 / read._upem
+    return {cp: read._advance[g] * scale for cp, g in read.charToGlyph.items()}
+
+
+@pytest.mark.parametrize("own_font", [False, True])
+def test_a_chain_of_sparse_widths_measures_and_covers_as_the_full_widths(tmp_path, own_font):
+    """Every code point (0 to U+10FFFF): the chain's width (``widths.get(cp, default)``), its
+    coverage, the font that draws it and `missing_chars` are those of the chain built as it
+    was from every face's full widths; with the default chain and with a company's TrueType
+    font (reportlab's face, full widths) first."""
+    from types import SimpleNamespace
+
+    import reportlab
+
+    import generator.fonts as fonts
+    company = None
+    if own_font:
+        vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+        company = SimpleNamespace(fonts=[SimpleNamespace(regular=vera, bold=None, index=0)])
+    chosen = font_set(company, embed=False)
+    for name in (chosen.regular, chosen.bold):
+        sparse = chain(name)
+        assert len(sparse.fonts) == (3 if own_font else 2)
+        widths: dict[int, float] = {}      # the chain as it was built from full widths
+        owner: dict[int, str] = {}
+        for i, font_name in enumerate(sparse.fonts):
+            full = _full_face(fonts._face(font_name), tmp_path)
+            new = {cp: w for cp, w in full.items() if cp not in widths}
+            widths.update(new)
+            if i:
+                owner.update(dict.fromkeys(new, font_name))
+        default = sparse.default_width
+        assert default == fonts._face(sparse.fonts[0]).defaultWidth
+        assert all(w != default for w in sparse.widths.values())
+        assert list(sparse.coverage) == sorted(widths)
+        assert sparse._owner == owner and sparse._later == frozenset(map(chr, owner))
+        get, full_get, covered = sparse.widths.get, widths.get, sparse.coverage
+        assert [cp for cp in range(0x110000)
+                if get(cp, default) != full_get(cp, default)
+                or (cp in covered) != (cp in widths)] == []
+        text = "".join(map(chr, [*range(0x20, 0x800), *range(0x4DB0, 0x4E10),
+                                 *range(0x20B00, 0x20C00), 0x1F600, 0xF0000]))
+        assert missing_chars(text, name) == [     # as it read the full widths
+            ch for ch in text if ord(ch) not in widths or unicodedata.category(ch) == "Cc"]
+        assert [sparse.font_of(ch) for ch in text] == [
+            owner.get(ord(ch), sparse.fonts[0]) for ch in text]
 
 
 def test_fonts_read_for_measuring_are_the_fonts_drawn():

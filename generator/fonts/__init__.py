@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ..errors import Problem, UserError, os_reason
 from ..i18n import _, words
+from .coverage import Coverage
 from .shaping import HAS_RTL, RTL_RUN, Shaped, Shaper
 
 # (package, file inside it, face index in the collection)
@@ -71,18 +72,21 @@ class FontFile:
 
 @dataclass(eq=False)
 class Chain:
-    """The fonts of one weight, in order. Measuring sees one font: `widths` maps each code
-    point to its width (1/1000 em) in the first font that has it; drawing asks `runs`.
+    """The fonts of one weight, in order. Measuring sees one font: the width (1/1000 em) of
+    a code point is ``widths.get(cp, default_width)``, its width in the first font that has
+    it (`widths` holds only the widths that are not `default_width`); `coverage` says which
+    code points some font of the chain has; drawing asks `runs`.
 
     `ascent`/`descent` (fractions of 1000, descent negative) are the first font's.
     """
 
     name: str
     fonts: tuple[str, ...]            # registered reportlab font names, first = primary
-    widths: dict[int, float]
+    widths: dict[int, float]          # only the widths that are not default_width
     default_width: float
     ascent: float
     descent: float
+    coverage: Coverage = field(default_factory=Coverage, repr=False)
     _owner: dict[int, str] = field(default_factory=dict, repr=False)   # cp -> later font
     _later: frozenset = frozenset()   # the characters drawn by a later font
     _shaped: dict = field(default_factory=dict, repr=False)     # text -> pieces
@@ -188,25 +192,45 @@ def chain(name: str) -> Chain:
     return found
 
 
+def _coverage(face) -> Coverage:
+    """The characters `face` has a glyph for: an OutlineFace keeps them (`coverage`); a face
+    reportlab read has a width for each (and for U+00A0 beside a space it may not map), kept
+    on the face once found."""
+    found = getattr(face, "coverage", None)
+    if found is None:
+        mapped = face.charToGlyph
+        found = face.coverage = Coverage.of(cp for cp in face.charWidths if cp in mapped)
+    return found
+
+
 def _make_chain(name: str, fonts: tuple[str, ...]) -> Chain:
+    first = _face(fonts[0])
+    default = float(first.defaultWidth)
     widths: dict[int, float] = {}
     owner: dict[int, str] = {}
+    covered = Coverage()
     for i, font_name in enumerate(fonts):
         face = _face(font_name)
-        sized = face.charWidths
-        # an OutlineFace's widths are all of mapped characters: its character map (only
-        # subsetting needs it) is not read to see that
-        mapped = None if getattr(face, "widths_mapped", False) else face.charToGlyph
-        if not widths and (mapped is None or sized.keys() <= mapped.keys()):
-            new = sized               # the first face, as it is (a CJK face: 65,000 entries)
+        has = _coverage(face)
+        if not i and getattr(face, "widths_sparse", False):
+            # the first face, an OutlineFace: its widths are already only those that are
+            # not the default (codes HarfBuzz aliased, `shaping.py`, are not characters)
+            widths.update(face.charWidths)
+            for code in getattr(face, "fp_unicode", ()):
+                if code not in has:
+                    widths.pop(code, None)
+            new = has
         else:
-            new = {cp: width for cp, width in sized.items()
-                   if cp not in widths and (mapped is None or cp in mapped)}
-        widths.update(new)
-        if i:
-            owner.update(dict.fromkeys(new, font_name))
-    first = _face(fonts[0])
-    return Chain(name, fonts, widths, float(first.defaultWidth), first.ascent, first.descent,
+            new = has - covered
+            get, own = face.charWidths.get, face.defaultWidth
+            for cp in new:
+                width = get(cp, own)
+                if width != default:
+                    widths[cp] = width
+            if i:
+                owner.update(dict.fromkeys(new, font_name))
+        covered = covered | new
+    return Chain(name, fonts, widths, default, first.ascent, first.descent, covered,
                  owner, frozenset(map(chr, owner)))
 
 
@@ -422,12 +446,12 @@ def font_set(company=None, embed: bool = True) -> FontSet:
 def missing_chars(text: str, font_name: str) -> list[str]:
     """The distinct characters of `text` that no font of the chain has a glyph for, in
     order of first use (controls, which print nothing, count as missing)."""
-    widths = chain(font_name).widths
+    covered = chain(font_name).coverage
     out: list[str] = []
     for ch in text:
         if ch in _INVISIBLE or ch in out:
             continue
-        if ord(ch) not in widths or unicodedata.category(ch) == "Cc":
+        if ord(ch) not in covered or unicodedata.category(ch) == "Cc":
             out.append(ch)
     return out
 

@@ -29,8 +29,9 @@ import sqlite3
 import sys
 from pathlib import Path
 
-VERSION = 3   # 2: the widths kept ready for measuring, the character map apart; 3: each
-#                distinct width one object, stored once
+VERSION = 4   # 2: the widths kept ready for measuring, the character map apart; 3: each
+#                distinct width one object, stored once; 4: only the widths that are not the
+#                default, and the characters the face has as ranges (`coverage.py`)
 # Hashing a megabyte of each end of the 4 default faces took ~6 ms of every run (a tenth
 # of `fieldprint validate`'s font work); the directories fit in the first 64 KB.
 _CHUNK = 1 << 16

@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from .cache import FaceCache, face_key
+from .coverage import Coverage
 
 MAX_ERR = 1.0   # font units (of 1000 per em): far below what a printer resolves
 
@@ -41,15 +42,18 @@ class OutlineFace:
     and converted glyphs kept in the user's font cache (`cache.py`) when there is one.
 
     Attributes as reportlab's `TTFontFace` (and its `TypeFace`): `charToGlyph` (code point
-    -> glyph id), `charWidths` (code point -> 1/1000 em), `ascent`, `descent` (the
-    typographic ones: the ideographic em box of a CJK font), `capHeight`, `bbox`, `name`
-    (bytes). Measuring needs only `charWidths` (every one of a mapped character), so a face
+    -> glyph id), `charWidths` (code point -> 1/1000 em), `defaultWidth`, `ascent`,
+    `descent` (the typographic ones: the ideographic em box of a CJK font), `capHeight`,
+    `bbox`, `name` (bytes). Unlike reportlab's, `charWidths` is sparse: it holds only the
+    characters whose width is not `defaultWidth` (a CJK face: 12,255 of 44,810), which is
+    how reportlab reads it too (``charWidths.get(code, defaultWidth)``); which characters
+    the face has is `coverage` (a `Coverage`). Measuring needs only those two, so a face
     read before is made from the cache without reportlab, and its character map and advances
     (for subsetting) are read when a PDF first needs them.
     Raises fontTools/OS errors for a file that is not a font; the caller words them.
     """
 
-    widths_mapped = True      # every code point of charWidths is in charToGlyph
+    widths_sparse = True      # charWidths holds only the widths that are not defaultWidth
 
     def __init__(self, path: str | Path, index: int = 0, location: dict | None = None,
                  style: str = "", cache_folder: Path | None = None,
@@ -76,6 +80,7 @@ class OutlineFace:
         self.glyphToChar: dict[int, list[int]] = {}
         self.charWidths = info["widths"]
         self.defaultWidth = info["default"]
+        self.coverage = Coverage.from_bytes(info["coverage"])
         ascent, descent, gap = self._vertical = info["vertical"]
         self.ascent = round(ascent * scale)
         self.descent = round(descent * scale)
@@ -130,15 +135,19 @@ class OutlineFace:
         ps = font["name"].getDebugName(6) or Path(self.filename).stem
         if self._location:
             ps = ps.split("-")[0] + "-" + (style or "Instance")
-        # one object per distinct width (a CJK face: 45,000 characters, a few hundred
-        # widths), so that the cache stores each once and reads it back shared (~1 ms a face)
+        # only the widths that are not the default (a CJK face: 12,255 of 44,810), one object
+        # per distinct width (a few hundred), so that the cache stores each once and reads
+        # it back shared; which characters the face has is kept as ranges (`Coverage`)
         same: dict[float, float] = {}
+        default = advances[0] * scale
         widths = {cp: advances[g] * scale for cp, g in glyph_map["cmap"].items()}
         return {
             "cff": "CFF " in font or "CFF2" in font,
             "upem": head.unitsPerEm,
-            "widths": {cp: same.setdefault(width, width) for cp, width in widths.items()},
-            "default": advances[0] * scale,
+            "widths": {cp: same.setdefault(width, width) for cp, width in widths.items()
+                       if width != default},
+            "coverage": Coverage.of(widths).to_bytes(),
+            "default": default,
             "vertical": (os2.sTypoAscender, os2.sTypoDescender, getattr(os2, "sTypoLineGap", 0)),
             "cap": getattr(os2, "sCapHeight", 0),
             "bbox": (head.xMin, head.yMin, head.xMax, head.yMax),

@@ -108,7 +108,7 @@ class Shaper:
         codes, moves = [], []
         pen = 0.0       # where HarfBuzz's pen is, in 1/1000 em
         pdf = 0.0       # where the PDF pen is
-        widths = self.face.charWidths
+        widths, default = self.face.charWidths.get, self.face.defaultWidth
         for i, (info, pos) in enumerate(zip(infos, positions)):
             cluster = info.cluster
             piece = text[cluster:ends[cluster]] if owner[cluster] == i else ""
@@ -116,7 +116,7 @@ class Shaper:
             target = pen + pos.x_offset * scale
             moves.append((target - pdf, pos.y_offset * scale))
             codes.append(code)
-            pdf = target + widths[ord(code)]
+            pdf = target + widths(ord(code), default)
             pen += pos.x_advance * scale
         shaped = Shaped(self.name, text, "".join(codes), tuple(moves), pen - pdf, pen)
         if len(self._cache) > 5000:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import linebreak
 from ..fonts import chain, describe_chars
+from ..fonts.coverage import Coverage
 from ..units import MM
 
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff"}
@@ -40,8 +41,9 @@ class Metrics:
     """Glyph widths and vertical metrics of one registered TrueType font."""
 
     name: str
-    widths: dict
+    widths: dict    # only the widths that are not `default` (a chain's `widths`)
     default: float
+    coverage: Coverage   # the characters the font has (its chain's `coverage`)
     ascent: float   # fraction of the font size above the baseline
     descent: float  # fraction below (positive)
     printable: frozenset  # characters the font draws, controls excluded
@@ -76,7 +78,7 @@ class Metrics:
             hit = _CLEANED.get((self.name, text))
             if hit is not None:
                 return hit[0], list(hit[1])
-        widths = self.widths
+        covered = self.coverage
         out = []
         for ch in text:
             if ch == "\n" or ch == "\r":
@@ -91,7 +93,7 @@ class Metrics:
                 if ch not in missing:
                     missing.append(ch)
                 continue
-            if ord(ch) not in widths and ch not in missing:
+            if ord(ch) not in covered and ch not in missing:
                 missing.append(ch)
             out.append(ch)
         result = "".join(out)
@@ -145,9 +147,10 @@ def metrics(font_name: str) -> Metrics:
     characters it prints and its widest glyphs. Raises KeyError for a font not registered."""
     fonts = chain(font_name)
     widths = fonts.widths
-    printable = frozenset(ch for ch in map(chr, widths) if ch.isprintable() and ch not in _DROP)
+    printable = frozenset(ch for ch in map(chr, fonts.coverage)
+                          if ch.isprintable() and ch not in _DROP)
     widest = max([fonts.default_width, *widths.values()])
     widest_ascii = max([fonts.default_width] + [widths[c] for c in range(32, 127)
                                                 if c in widths])
-    return Metrics(font_name, widths, fonts.default_width,
+    return Metrics(font_name, widths, fonts.default_width, fonts.coverage,
                    fonts.ascent / 1000.0, -fonts.descent / 1000.0, printable, widest, widest_ascii)

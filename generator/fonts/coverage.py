@@ -83,8 +83,10 @@ class Coverage:
     def __sub__(self, other: Coverage) -> Coverage:
         """The code points of this one that `other` lacks; the cost follows the ranges of
         this one and the ranges of `other` they meet, not the size of `other`."""
-        out = array("I")
         theirs = other.bounds
+        if not theirs or not self.bounds:
+            return self
+        out = array("I")
         for start, end in self.ranges():
             i = bisect_right(theirs, start)
             if i & 1:                       # start is inside one of theirs: skip to its end
@@ -101,16 +103,26 @@ class Coverage:
         return Coverage(out)
 
     def __or__(self, other: Coverage) -> Coverage:
-        """Both together."""
+        """Both together; the cost follows the ranges of `other` this one lacks."""
+        if not self.bounds:
+            return other
         extra = other - self
         if not extra.bounds:
             return self
-        merged = sorted([*self.bounds, *extra.bounds])
-        # disjoint ranges; a range that ends where the next starts is joined to it
+        ours = self.bounds
         out = array("I")
-        for value in merged:
-            if out and out[-1] == value:
+        pos = 0
+        for start, end in extra.ranges():     # each in a gap between ranges of ours
+            i = bisect_right(ours, start)
+            out.extend(ours[pos:i])
+            pos = i
+            if out and out[-1] == start:      # one of ours ends where it starts: joined
                 out.pop()
             else:
-                out.append(value)
+                out.append(start)
+            if pos < len(ours) and ours[pos] == end:    # one of ours starts where it ends
+                pos += 1
+            else:
+                out.append(end)
+        out.extend(ours[pos:])
         return Coverage(out)

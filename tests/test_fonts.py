@@ -267,8 +267,10 @@ def test_a_chain_of_sparse_widths_measures_and_covers_as_the_full_widths(tmp_pat
     import generator.fonts as fonts
     company = None
     if own_font:
-        vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
-        company = SimpleNamespace(fonts=[SimpleNamespace(regular=vera, bold=None, index=0)])
+        # not Vera.ttf: reportlab draws a font with the face of one registered before under
+        # the same PostScript name, and test_hostile_issue15 registers a damaged Vera.ttf
+        own = Path(reportlab.__file__).parent / "fonts" / "VeraBI.ttf"
+        company = SimpleNamespace(fonts=[SimpleNamespace(regular=own, bold=None, index=0)])
     chosen = font_set(company, embed=False)
     for name in (chosen.regular, chosen.bold):
         sparse = chain(name)

@@ -1213,3 +1213,29 @@ def test_a_named_photo_not_there_is_found_by_id_alike_on_the_web_and_the_command
     page = fresh.get("/cards/badges").text
     assert 'id="problems"' not in page and len(re.findall(r'class="note"', page)) == 2
     assert [r[1:4] for r in problems_table(page)] == [["花名册", "2", "照片"], ["花名册", "3", "照片"]]
+
+
+def test_a_card_refused_on_the_web_advises_what_the_web_offers(ws, c):
+    """The kind of the worker's message, in the card engine's refusals: a badge without a QR
+    code and one with a photo that cannot be read advised --allow-missing-qr and
+    --allow-missing-photos on the web page, options the web does not have. The web says its own
+    (the placeholder box, the staff sheet); the command line keeps its options."""
+    book = openpyxl.load_workbook(ws / "staff.xlsx")
+    book.active["H3"] = None                                   # SZ10023: no QR code
+    book.save(ws / "staff.xlsx")
+    (ws / "photos" / "SZ10024.jpg").write_bytes(b"\xff\xd8\xff\xe0broken" * 10)
+    page = c.get("/cards/badges").text
+    captions = " ".join(re.findall(r'<figcaption class="problem">(.*?)</figcaption>', page))
+    fragment = run_job(c, "/cards/badges/jobs", {"csrf": csrf(c), "what": "pdf"})
+    assert "/download" not in fragment
+    for said in (captions, fragment):
+        assert "--allow-missing" not in said, said
+        assert "没有二维码" in said and "请在花名册里补上" in said, said
+    assert "SZ10024" in fragment and "请改正，或勾选“缺少照片时打印占位图”" in fragment, fragment
+
+
+def test_the_command_line_keeps_its_options_in_a_refusal():
+    from generator.card.render import REFUSED_PHOTO, REFUSED_QR, refused_photo
+    assert set(REFUSED_PHOTO) == set(REFUSED_QR) == {"command", "web"}
+    assert "--allow-missing-photos" in refused_photo("x", "command")
+    assert "--" not in refused_photo("x", "web")

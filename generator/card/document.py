@@ -26,7 +26,7 @@ from ..units import pt
 from .draw import Painter
 from .images import EmbeddedImage, ImageProblem, PhotoJob, file_digest, process_photo
 from .impose import Page
-from .render import CardRenderer, PhotoOp, PreparedCard, QrOp
+from .render import CardRenderer, PhotoOp, PreparedCard, QrOp, refused_photo
 
 PARALLEL_FROM = 8      # fewer photos than this are not worth starting workers for
 CHUNK_PAGES = 100      # pages (sheets) per part of a big run: ~800 cards
@@ -323,9 +323,7 @@ def _write_pages(target: Path, renderer: CardRenderer, cards: list[PreparedCard]
                 warnings.append(Problem(_("{error}; printed a placeholder instead").format(
                     error=error), where, label))
             else:
-                problems.append(Problem(_("{error}; fix it, or run with --allow-missing-photos "
-                                          "to print a placeholder").format(error=error),
-                                        where, label))
+                problems.append(Problem(refused_photo(error, renderer.medium), where, label))
                 if op.who is not None:
                     failed.add(op.who.label)
         return ready[op.job]

@@ -68,6 +68,7 @@ class CardRun:
     back_offset: tuple[float, float] = (0.0, 0.0)
     allow_missing_photos: bool = False
     allow_missing_qr: bool = False
+    medium: str = "command"     # where refusals are said: their advice (render.REFUSED_PHOTO)
     skip_invalid: bool = False
     changed_since: Path | None = None
     manifest: Path | None | bool = None
@@ -138,7 +139,7 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool
     fonts = font_set(run.company, embed=not check_only)
     renderer = CardRenderer(run.layout, run.company, fonts, sides=sides, context=run.context,
                             allow_missing_photos=run.allow_missing_photos,
-                            allow_missing_qr=run.allow_missing_qr,
+                            allow_missing_qr=run.allow_missing_qr, medium=run.medium,
                             company_origin=run.company_origin,
                             missing_said=run.missing_said, check_only=check_only,
                             photo_reasons=run.photo_reasons)

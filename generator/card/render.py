@@ -21,7 +21,7 @@ from ..context import company_context, person_context, today
 from ..data.headers import field_word
 from ..errors import Location, Problem, UserError, display_path
 from ..fonts import FontSet, describe_chars, missing_chars
-from ..i18n import _, pgettext
+from ..i18n import N_, _, pgettext
 from ..units import MM
 from . import images
 from .images import EmbeddedImage, ImageProblem, PhotoJob
@@ -34,6 +34,24 @@ from .text import Fit, fit_text
 MIN_BAR_MM = 0.19   # narrowest Code 128 bar that scans reliably from print
 CAPTION_GAP = 0.6   # mm between a QR code and its caption
 FITS_KEPT = 4096    # fitted texts a renderer remembers (see CardRenderer._fits)
+
+
+# The advice of a card refused for a missing photo or QR code, by where it is said (`medium`:
+# CardRun.medium): the command line's options, or the web page's own choice (a placeholder box;
+# the web has no option to print without the QR code)
+REFUSED_PHOTO = {
+    "command": N_("{why}; fix it, or run with --allow-missing-photos to print a placeholder"),
+    "web": N_("{why}; fix it, or tick 'print a placeholder where a photo is missing'"),
+}
+REFUSED_QR = {
+    "command": N_("; fix it, or run with --allow-missing-qr to print without it"),
+    "web": N_("; fill it in in the staff sheet"),
+}
+
+
+def refused_photo(why: str, medium: str) -> str:
+    """A card refused for its photo (`why`), with the advice of `medium` (REFUSED_PHOTO)."""
+    return _(REFUSED_PHOTO[medium]).format(why=why)
 
 
 # ------------------------------------------------------------------------------ operations
@@ -185,8 +203,10 @@ class CardRenderer:
                  sides: tuple[str, ...] = ("front", "back"), allow_missing_photos: bool = False,
                  allow_missing_qr: bool = False, company_origin=None, as_of=None,
                  context: dict | None = None, missing_said: Iterable[Path] = (),
-                 check_only: bool = False, photo_reasons: dict[str, str] | None = None):
+                 check_only: bool = False, photo_reasons: dict[str, str] | None = None,
+                 medium: str = "command"):
         self.layout = layout
+        self.medium = medium   # where a refusal is said: its advice (REFUSED_ADVICE)
         self.company = company
         self.fonts = fonts
         self.sides = sides
@@ -524,9 +544,7 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
             warnings.append(who.problem(el, _("{why}; printed a placeholder instead").format(
                 why=why), "photo"))
         else:
-            problems.append(who.problem(
-                el, _("{why}; fix it, or run with --allow-missing-photos to print a "
-                      "placeholder").format(why=why), "photo"))
+            problems.append(who.problem(el, refused_photo(why, r.medium), "photo"))
         return [PhotoOp(x, y, w, h, None, m.radius, el.colours.get("border"), m.border_width, who)]
 
     reason = r.photo_reasons.get((ctx.get("person") or {}).get("id"))
@@ -602,8 +620,7 @@ def _qr(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings)
         message = _("no QR code given (add qr: with the link or text, or qr_image: with a "
                     "picture of the code)")
         if m.missing == "error" and not r.allow_missing_qr:
-            problems.append(who.problem(el, message + _("; fix it, or run with "
-                                                        "--allow-missing-qr to print without it")))
+            problems.append(who.problem(el, message + _(REFUSED_QR[r.medium])))
         elif m.missing in ("warn", "error"):
             warnings.append(who.problem(el, message + _("; printed without it")))
         return []

@@ -63,7 +63,8 @@ class Previews:
             if renderer is None:
                 sides = tuple(s for s in ("front", "back") if layout.sides[s])
                 renderer = CardRenderer(layout, company, font_set(company), sides=sides,
-                                        context=context or {}, allow_missing_photos=True)
+                                        context=context or {}, allow_missing_photos=True,
+                                        medium="web")
                 self._renderers = {key: renderer} | {k: v for k, v in self._renderers.items()
                                                      if len(self._renderers) < 8}
             return renderer

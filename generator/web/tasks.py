@@ -150,7 +150,7 @@ def _card_run(params: dict):
                    duplex=bool(params.get("duplex", kind.duplex)),
                    start=int(params.get("start") or 1),
                    allow_missing_photos=allow, allow_missing_qr=bool(params.get("allow_missing_qr")),
-                   jobs=int(params.get("jobs") or 0), what=kind.what,
+                   jobs=int(params.get("jobs") or 0), what=kind.what, medium="web",
                    context=staff.context), people
 
 

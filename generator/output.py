@@ -45,9 +45,10 @@ def check_target(path: Path, *, directory: bool = False, probe: bool = True,
         raise UserError(Problem(_("cannot write into {folder}: permission denied").format(
             folder=folder)))
     if probe:
-        fd, name = _mkstemp(folder, ".fieldprint-", ".probe")
-        os.close(fd)
-        os.unlink(name)
+        with stop_signals_held():
+            fd, name = _mkstemp(folder, ".fieldprint-", ".probe")
+            os.close(fd)
+            os.unlink(name)
     return path
 
 
@@ -118,16 +119,34 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`; renamed onto it when the block ends without error."""
     target = Path(target)
     check_target(target, probe=False)
-    fd, tmp = _mkstemp(target.parent, f".{target.name}.", ".part")
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path = None
     try:
+        with stop_signals_held():   # a Ctrl-C between making the file and noting it left it
+            fd, tmp = _mkstemp(target.parent, f".{target.name}.", ".part")
+            os.close(fd)
+            tmp_path = Path(tmp)
         with disk_full_is_user_error(target):
             yield tmp_path
         _move_into_place(tmp_path, target)
     finally:
-        if tmp_path.exists():
+        if tmp_path is not None and tmp_path.exists():
             tmp_path.unlink()
+
+
+@contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while the block runs and delivered when it ends: for steps
+    that must not be cut in two (a temporary file made and noted for removal; workers being
+    stopped). Where the system cannot hold them (Windows), the block runs as it is."""
+    import signal
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextmanager
@@ -176,8 +195,9 @@ def atomic_batch(folder: Path) -> Iterator[Callable[[str, bytes], Path]]:
     def put(name: str, data: bytes) -> Path:
         target = folder / name
         _not_special(target)   # a FIFO or device already in the folder under that name
-        fd, tmp = _mkstemp(folder, f".{name}.", ".part")
-        staged.append((Path(tmp), target))
+        with stop_signals_held():
+            fd, tmp = _mkstemp(folder, f".{name}.", ".part")
+            staged.append((Path(tmp), target))
         with disk_full_is_user_error(target), os.fdopen(fd, "wb") as stream:
             stream.write(data)
         return target

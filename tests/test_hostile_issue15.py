@@ -310,7 +310,9 @@ HOSTILE = ["a" + RUN + "!", "1" + RUN + "!", RUN, "2026-11-21" + RUN + "x",
 
 def test_every_pattern_runs_in_linear_time():
     """Each regular expression of the package, fed 100 KB of spaces between two characters
-    (and other runs that make backtracking patterns cubic), answers in well under a second."""
+    (and other runs that make backtracking patterns cubic), answers within two seconds of CPU
+    (a backtracking one takes minutes; CPU time, as a busy machine's wall clock made this
+    fail once at 0.5 s)."""
     import time
     slow = []
     patterns = list(_patterns())
@@ -318,12 +320,12 @@ def test_every_pattern_runs_in_linear_time():
     for name, pattern in patterns:
         for text in HOSTILE:
             value = text.encode() if isinstance(pattern.pattern, bytes) else text
-            started = time.perf_counter()
+            started = time.process_time()
             pattern.search(value)
             pattern.match(value)
             for _ in pattern.finditer(value):
                 pass
-            if time.perf_counter() - started > 0.5:
+            if time.process_time() - started > 2:
                 slow.append((name, text[:12]))
     assert not slow
 

@@ -9,6 +9,7 @@ number of workers.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +20,7 @@ from typing import Callable
 
 from .. import qr
 from ..errors import Problem, UserError, display_path, os_reason
+from ..output import stop_signals_held
 from ..i18n import N_, _
 from ..fonts import FontSet
 from ..pdf import new_canvas
@@ -202,18 +204,13 @@ class PhotoSource:
         nothing they hold). A second Ctrl-C or SIGTERM waits until the pool is stopped (it
         would leave workers that ignore both behind) and is then raised."""
         if self._pool is not None:
-            import signal
-            stops = {signal.SIGINT, signal.SIGTERM}
-            held = (signal.pthread_sigmask(signal.SIG_BLOCK, stops)
-                    if cancel and hasattr(signal, "pthread_sigmask") else None)
             try:
-                if cancel:
-                    self._cancelled.set()
-                self._pool.shutdown(wait=True, cancel_futures=cancel)
+                with stop_signals_held() if cancel else contextlib.nullcontext():
+                    if cancel:
+                        self._cancelled.set()
+                    self._pool.shutdown(wait=True, cancel_futures=cancel)
             finally:
                 self._pool = None
-                if held is not None:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
         self._pending.clear()
 
 

@@ -331,17 +331,18 @@ def test_every_pattern_runs_in_linear_time():
 
 
 def test_the_issues_materials_and_appointment_cells(cli, tmp_path):
-    """A 3.7 KB materials cell took 324 s, a 60 KB appointment cell 115 s."""
+    """A 3.7 KB materials cell took 324 s, a 60 KB appointment cell 115 s (CPU counted: a
+    busy machine's wall clock is no measure)."""
     import time
     from generator.data.materials import parse_materials
-    started = time.perf_counter()
+    started = time.process_time()
     assert parse_materials("a" + " " * 3000 + "!") == [{"item": "a" + " " * 3000 + "!"}]
     path = tmp_path / "work_orders.csv"
     path.write_text("工单号,类型,接单时间,客户姓名,预约时间,材料\n"
                     f'WO-1,装机,2026-11-21 09:00,李女士,"2026-11-21{" " * 30_000}x",'
                     f'"a{" " * 30_000}!"\n', encoding="utf-8")
     result = cli("validate", path)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert result.code == 2 and "预约时间" in result.err and len(result.err) < 1000
 
 

@@ -1163,18 +1163,7 @@ def salvage_person(raw: Any, context: dict) -> Person | None:
     """A staff record that did not validate, as the person its valid fields make (those that
     do not are left out: their defaults), files not required (said by the first validation);
     None when that is no person (no id or name that validates)."""
-    if not isinstance(raw, dict):
-        return None
-    quiet = {**context, "warnings": [], "missing_files": "ignore"}
-    try:
-        return Person.model_validate(raw, context=quiet)
-    except ValidationError as exc:
-        bad = {e["loc"][0] for e in exc.errors(include_url=False) if e["loc"]}
-    try:
-        return Person.model_validate({k: v for k, v in raw.items() if k not in bad},
-                                     context=quiet)
-    except ValidationError:
-        return None
+    return _as_far_as_it_reads(Person, raw, context)[0]
 
 
 def salvage_company(raw: Any, context: dict) -> tuple[Company | None, frozenset[str]]:
@@ -1182,20 +1171,32 @@ def salvage_company(raw: Any, context: dict) -> tuple[Company | None, frozenset[
     that do not are left out: their defaults; a name that does not read is empty), files not
     required (said by the first validation); and the fields left out. (None, …) when even
     that does not validate."""
+    def mend(kept: dict, bad: frozenset) -> None:
+        kept.setdefault("name", "")
+        for name in bad & Company.model_fields.keys():   # a text given (a phone a card
+            if stands_in_as_text(Company, name):       # requires) stays given, as "0"
+                kept[name] = "0"
+    return _as_far_as_it_reads(Company, raw, context, mend)
+
+
+def _as_far_as_it_reads(model: type, raw: Any, context: dict, mend=None
+                        ) -> tuple[Any, frozenset[str]]:
+    """(`raw` as a `model`, the top-level fields left out): validated as it is, else without
+    its fields that do not validate (`mend(kept, bad)` may put some back), files not
+    required; (None, those fields) when even that does not validate, or `raw` is no
+    mapping."""
     if not isinstance(raw, dict):
         return None, frozenset()
     quiet = {**context, "warnings": [], "missing_files": "ignore"}
     try:
-        return Company.model_validate(raw, context=quiet), frozenset()
+        return model.model_validate(raw, context=quiet), frozenset()
     except ValidationError as exc:
         bad = frozenset(str(e["loc"][0]) for e in exc.errors(include_url=False) if e["loc"])
-    kept = {k: v for k, v in raw.items() if k not in bad}
-    kept.setdefault("name", "")
-    for name in bad & Company.model_fields.keys():   # a text given (a phone a card requires)
-        if stands_in_as_text(Company, name):       # stays given, as "0"
-            kept[name] = "0"
+    kept = {k: v for k, v in raw.items() if str(k) not in bad}
+    if mend is not None:
+        mend(kept, bad)
     try:
-        return Company.model_validate(kept, context=quiet), bad
+        return model.model_validate(kept, context=quiet), bad
     except ValidationError:
         return None, bad
 

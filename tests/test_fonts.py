@@ -2,6 +2,7 @@
 bold, text that copies out as typed, the fallback chain, and the names on every document."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -267,9 +268,7 @@ def test_a_chain_of_sparse_widths_measures_and_covers_as_the_full_widths(tmp_pat
     import generator.fonts as fonts
     company = None
     if own_font:
-        # not Vera.ttf: reportlab draws a font with the face of one registered before under
-        # the same PostScript name, and test_hostile_issue15 registers a damaged Vera.ttf
-        own = Path(reportlab.__file__).parent / "fonts" / "VeraBI.ttf"
+        own = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
         company = SimpleNamespace(fonts=[SimpleNamespace(regular=own, bold=None, index=0)])
     chosen = font_set(company, embed=False)
     for name in (chosen.regular, chosen.bold):
@@ -373,3 +372,151 @@ def test_the_web_workspace_refuses_each_font_of_the_chain_outside_it(tmp_path):
     problems = space.confine_company(company)
     assert [p.path for p in problems] == ["company.fonts[2].bold"]
     assert space.confine_company(Company.model_validate({"name": "测试"})) == []
+
+
+# ------------------------------------------- one process, fonts replaced or sharing a name
+SAME_PS = "FieldprintSame-Regular"   # the PostScript name both test fonts are given
+
+
+def _renamed(source: Path, target: Path, ps_name: str = SAME_PS) -> Path:
+    """A copy of the TrueType font `source` whose PostScript name (name ID 6) is `ps_name`."""
+    from fontTools.ttLib import TTFont
+    font = TTFont(str(source))
+    for record in font["name"].names:
+        if record.nameID == 6:
+            record.string = ps_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    font.save(str(target))
+    return target
+
+
+def _source_glyphs(path: Path, text: str) -> dict[str, tuple]:
+    """character -> (its outline's points, its advance in 1/1000 em) in the font file."""
+    from fontTools.ttLib import TTFont
+    font = TTFont(str(path))
+    glyf, cmap = font["glyf"], font.getBestCmap()
+    scale = 1000 / font["head"].unitsPerEm
+    return {ch: (tuple(glyf[cmap[ord(ch)]].getCoordinates(glyf)[0]),
+                 round(font["hmtx"][cmap[ord(ch)]][0] * scale, 1)) for ch in set(text)}
+
+
+def _embedded_glyphs(pdf: Path, ps_name: str = SAME_PS) -> dict[str, set]:
+    """character -> the set of (outline points, width in the PDF's /Widths) the PDF embeds
+    for it in the subsets of fonts whose base name is `ps_name`: as a viewer draws it."""
+    import io
+
+    from fontTools.ttLib import TTFont
+    found: dict[str, set] = {}
+    for page in pypdf.PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if not str(font["/BaseFont"]).endswith("+" + ps_name):
+                continue
+            sub = TTFont(io.BytesIO(font["/FontDescriptor"]["/FontFile2"].get_data()))
+            glyf, cmap = sub["glyf"], sub["cmap"].tables[0].cmap   # reportlab's (1, 0) table
+            text_of = {int(code, 16): chr(int(uni, 16)) for code, uni in re.findall(
+                r"<([0-9A-F]{2})> <([0-9A-F]{4})>", font["/ToUnicode"].get_data().decode())}
+            widths = font["/Widths"]
+            for code, ch in text_of.items():
+                if code not in cmap:   # (an ASCII subset lists every ASCII code)
+                    continue
+                points = tuple(glyf[cmap[code]].getCoordinates(glyf)[0])
+                found.setdefault(ch, set()).add((points, round(float(widths[code]), 1)))
+    return found
+
+
+def _draw(fonts, text: str, target: Path) -> None:
+    """`text` drawn with the regular and the bold chain, run by run, as the engines draw."""
+    from generator.pdf import new_canvas
+    canvas = new_canvas(str(target), (100, 40), font=fonts.pdf_font(), title="t")
+    for y, bold in ((60, False), (20, True)):
+        x = 10.0
+        for font_name, piece in chain(fonts.face(bold)).runs(text):
+            canvas.setFont(font_name, 12)
+            canvas.drawString(x, y, piece)
+            x += canvas.stringWidth(piece, font_name, 12)
+    canvas.save()
+
+
+VERA = ("Vera.ttf", "VeraBd.ttf")     # reportlab's Bitstream Vera: different outlines, widths
+SAMPLE = "Hamburgefonts 0123"
+
+
+def _vera(tmp_path: Path) -> tuple[Path, Path]:
+    import reportlab
+    folder = Path(reportlab.__file__).parent / "fonts"
+    return tuple(_renamed(folder / name, tmp_path / "made" / name) for name in VERA)
+
+
+def _company(regular: Path, bold: Path | None = None):
+    from types import SimpleNamespace
+    return SimpleNamespace(fonts=[SimpleNamespace(regular=regular, bold=bold, index=0)])
+
+
+@pytest.mark.parametrize("how", ["replaced in place", "another file"])
+def test_a_company_font_changed_in_one_process_is_drawn_and_measured_from_the_new_file(
+        tmp_path, how):
+    """The web app is one long process: a company font replaced by a file with the same
+    PostScript name (the same path, or another one) is drawn with the new file's glyphs and
+    widths and measured with them (reportlab hands a font registered under a new name the
+    face of one registered before with the same face name)."""
+    first, second = _vera(tmp_path)
+    own = tmp_path / "fonts" / "regular.ttf"
+    own.parent.mkdir()
+    shutil.copyfile(first, own)
+    for turn, source in enumerate((first, second)):
+        if turn:
+            if how == "replaced in place":
+                shutil.copyfile(source, own.with_suffix(".part"))
+                os.replace(own.with_suffix(".part"), own)     # as the web saves an upload
+            else:
+                own = tmp_path / "fonts" / "regular-2.ttf"
+                shutil.copyfile(source, own)
+        fonts = font_set(_company(own, own))
+        _draw(fonts, SAMPLE, tmp_path / f"{turn}.pdf")
+        embedded = _embedded_glyphs(tmp_path / f"{turn}.pdf")
+        assert set(SAMPLE) <= set(embedded)
+        want = _source_glyphs(source, "".join(embedded))
+        assert {ch: got for ch, got in embedded.items() if got != {want[ch]}} == {}, source
+        for bold in (False, True):
+            assert chain(fonts.face(bold)).units("Hamburg") == pytest.approx(
+                sum(want[ch][1] for ch in "Hamburg"), abs=1)
+
+
+def test_a_regular_and_a_bold_with_one_postscript_name_each_draw_their_own(tmp_path):
+    """A company's regular and bold files that carry the same PostScript name (Microsoft
+    YaHei's regular and bold have been seen so): one document draws each with its own
+    glyphs and widths, under subset names that differ."""
+    regular, bold = _vera(tmp_path)
+    fonts = font_set(_company(regular, bold))
+    target = tmp_path / "both.pdf"
+    _draw(fonts, SAMPLE, target)
+    want = {_source_glyphs(path, SAMPLE)[ch] for path in (regular, bold) for ch in "H"}
+    assert len(want) == 2 and _embedded_glyphs(target)["H"] == want
+    names = [str(f.get_object()["/BaseFont"]) for page in pypdf.PdfReader(target).pages
+             for f in page["/Resources"]["/Font"].values()]
+    assert len(names) == len(set(names)) and sum(SAME_PS in n for n in names) == 2, names
+
+
+def test_work_orders_in_one_process_print_with_the_company_font_of_the_moment(
+        examples_copy, tmp_path):
+    """Two runs in one process (as the web app makes them), the company's font file
+    replaced between them by a newer one of the same PostScript name: each work order
+    embeds the glyphs of the file that was there."""
+    from conftest import run_cli
+    first, second = _vera(tmp_path)
+    own = examples_copy / "fonts" / "own.ttf"
+    own.parent.mkdir()
+    with open(examples_copy / "company.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  fonts:\n    - regular: fonts/own.ttf\n")
+    for turn, source in enumerate((first, second)):
+        shutil.copyfile(source, tmp_path / "upload")
+        os.replace(tmp_path / "upload", own)
+        target = tmp_path / f"orders-{turn}.pdf"
+        result = run_cli("work-orders", examples_copy / "work_orders.yaml",
+                         examples_copy / "staff.yaml", "-o", target)
+        assert result.code == 0, result
+        embedded = _embedded_glyphs(target)
+        want = _source_glyphs(source, "".join(embedded))
+        assert "W" in embedded and {ch for ch, got in embedded.items()
+                                    if got != {want[ch]}} == set(), source

@@ -17,7 +17,9 @@ them): they come first, the default chain after them. Characters no font has are
 per record and field before rendering (`missing_chars`).
 
 Every glyph of every PDF comes from an embedded font; nothing falls back to the PDF base-14
-fonts. Fonts are registered once per process (`pdfmetrics`); a chain is known by its name.
+fonts. Fonts are registered once per process (`pdfmetrics`), each under a name made from its
+file's content, so a file replaced while a process runs (the web app) is read again, and two
+files with one PostScript name stay two fonts; a chain is known by its name.
 Measuring needs no reportlab: `font_set(embed=False)` (what `fieldprint validate` checks)
 reads the faces' metrics only, and reportlab is imported when a font is registered to draw.
 """
@@ -277,10 +279,11 @@ def _library_errors() -> tuple:
     return (TTFError, TTLibError, *_FONT_ERRORS)
 
 
-def check_font_file(path: str) -> None:
+def check_font_file(path: str) -> os.stat_result:
     """The checks photos get, before a font file is opened (issue 15.12): a regular file
     (not a folder, a device such as /dev/zero, a pipe, a socket; links followed), not empty,
-    at most MAX_FONT_BYTES. Raises UserError naming company.fonts and the path."""
+    at most MAX_FONT_BYTES; the file's `os.stat` result. Raises UserError naming
+    company.fonts and the path."""
     def fail(message: str) -> UserError:
         return UserError(Problem(message, None, f"company.fonts ({path})"))
     try:
@@ -296,6 +299,7 @@ def check_font_file(path: str) -> None:
     if info.st_size > MAX_FONT_BYTES:
         raise fail(_("{path} is {mb:,} MB; a font file may be at most {limit} MB").format(
             path=path, mb=info.st_size // (1024 * 1024), limit=MAX_FONT_BYTES // (1024 * 1024)))
+    return info
 
 
 def _open_font(path: str, index: int):
@@ -319,7 +323,6 @@ def _open_font(path: str, index: int):
     return font
 
 
-@functools.lru_cache(maxsize=None)
 def register(spec: FontFile) -> str:
     """Load and register one face once per process (`load`, then reportlab's registration,
     for drawing); its reportlab font name."""
@@ -339,24 +342,37 @@ def register(spec: FontFile) -> str:
     return name
 
 
-@functools.lru_cache(maxsize=None)
 def load(spec: FontFile) -> str:
     """Read one face once per process, for measuring (its metrics: from the user's font
     cache for a face read before, without reportlab); its font name. A plain TrueType
-    file is read by reportlab itself, and so registered at once. Raises UserError."""
+    file is read by reportlab itself, and so registered at once. Raises UserError.
+
+    The name is made from the file's content (`cache.face_key`), and a face is read again
+    when its file changed (another file, size or modification time: the web app is one long
+    process, and a company's font may be replaced there), so a name never stands for two
+    different files."""
+    info = check_font_file(spec.path)
+    return _load(spec, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns,
+                        info.st_ctime_ns))
+
+
+@functools.lru_cache(maxsize=None)
+def _load(spec: FontFile, _state: tuple) -> str:
     from .cache import FaceCache, face_key
 
-    stem = Path(spec.path).stem.replace(" ", "")
-    name = (f"FP-{stem}-{spec.index}" + (f"-w{spec.weight}" if spec.weight else "")
-            + f"-{zlib.crc32(spec.path.encode()) % 10**6}")
     location = {"wght": spec.weight} if spec.weight is not None else None
-    check_font_file(spec.path)
     # a face read before (the default chain, every run) is not opened again to be checked:
     # its cache is kept only for a file that passed (only fontTools' version is imported)
     try:
-        known = FaceCache.known(face_key(spec.path, spec.index, location))
+        key = face_key(spec.path, spec.index, location)
     except OSError as exc:   # a file that cannot be read (no permission): said, not a crash
         raise _font_problem(spec.path, os_reason(exc)) from None
+    stem = Path(spec.path).stem.replace(" ", "")
+    name = (f"FP-{stem}-{spec.index}" + (f"-w{spec.weight}" if spec.weight else "")
+            + f"-{key[:12]}")
+    if name in _FACES:         # the same content read before (another path, or touched)
+        return name
+    known = FaceCache.known(key)
     if known is None:
         probe = _open_font(spec.path, spec.index)
         plain = "glyf" in probe and "fvar" not in probe and spec.weight is None
@@ -384,11 +400,14 @@ def load(spec: FontFile) -> str:
     return name
 
 
-def _register_chain(name: str, specs: list[FontFile], embed: bool = True) -> str:
-    if name not in _CHAINS or embed:
-        fonts = tuple(dict.fromkeys((register if embed else load)(spec) for spec in specs))
-        if name not in _CHAINS:
-            _CHAINS[name] = _make_chain(name, fonts)
+def _register_chain(prefix: str, own: list[FontFile], default: list[FontFile],
+                    embed: bool = True) -> str:
+    """The name of the chain of the faces `own` then `default` (registered to draw when
+    `embed`), made once per process: named by its fonts' names, which name their content."""
+    fonts = tuple(dict.fromkeys((register if embed else load)(spec) for spec in own + default))
+    name = prefix + (f"-{zlib.crc32('|'.join(fonts).encode())}" if own else "")
+    if name not in _CHAINS:
+        _CHAINS[name] = _make_chain(name, fonts)
     return name
 
 
@@ -437,10 +456,8 @@ def font_set(company=None, embed: bool = True) -> FontSet:
             own_bold.append(FontFile(reg.path, index, BOLD_WEIGHT, "Bold"))
         else:
             own_bold.append(reg)
-    key = "|".join(f"{f.path}#{f.index}" for f in own_regular + own_bold)
-    suffix = f"-{zlib.crc32(key.encode())}" if key else ""
-    return FontSet(_register_chain("FP-regular" + suffix, own_regular + regular, embed),
-                   _register_chain("FP-bold" + suffix, own_bold + bold, embed))
+    return FontSet(_register_chain("FP-regular", own_regular, regular, embed),
+                   _register_chain("FP-bold", own_bold, bold, embed))
 
 
 def missing_chars(text: str, font_name: str) -> list[str]:

@@ -66,20 +66,29 @@ class EmbeddedFont(TTFont):
 
     `face` may be given instead of a file: any object with the attributes of reportlab's
     `TTFontFace` that the subsetting uses (`outline.OutlineFace`).
+
+    The face is known to reportlab by the font's `name` (its `name` attribute; the
+    PostScript name, which the PDF shows, is kept as `ps_name`): `pdfmetrics.registerFont`
+    hands a font the font registered before whose face has the same name, so two files with
+    one PostScript name (a font replaced by a newer version, a regular and a bold file named
+    alike) would be drawn with the first one's glyphs.
     """
 
     def __init__(self, name: str, filename: str | None = None, *, subfont_index: int = 0,
                  face=None):
         if face is None:
             super().__init__(name, filename, subfontIndex=subfont_index, shapable=False)
-            return
-        from weakref import WeakKeyDictionary
-        self.fontName = name
-        self.face = face
-        self.encoding = TTEncoding()
-        self.state = WeakKeyDictionary()
-        self._asciiReadable = False
-        self.shapable = False
+        else:
+            from weakref import WeakKeyDictionary
+            self.fontName = name
+            self.face = face
+            self.encoding = TTEncoding()
+            self.state = WeakKeyDictionary()
+            self._asciiReadable = False
+            self.shapable = False
+        if not hasattr(self.face, "ps_name"):
+            self.face.ps_name = self.face.name
+        self.face.name = name.encode("ascii", "replace")
 
     def _subset(self, doc, base: str, subset: list[int]):
         """The subset's font objects; a glyph table found damaged only now, when the glyphs
@@ -100,9 +109,15 @@ class EmbeddedFont(TTFont):
             state = self.state[doc] = TTFont.State(self._asciiReadable)
         state.frozen = 1
         face = self.face
+        tag = 0
         for n, subset in enumerate(state.subsets):
             internal = self.getSubsetInternalName(n, doc)[1:]
-            base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
+            while True:   # a tag no subset of another font of the same PostScript name has
+                base = b"".join((SUBSETN(tag), b"+", face.ps_name, face.subfontNameX)
+                                ).decode("pdfdoc")
+                tag += 1
+                if "toUnicodeCMap:" + base not in doc.idToObject:
+                    break
             font = pdfdoc.PDFTrueTypeFont()
             font.__Comment__ = "Font %s subset %d" % (self.fontName, n)
             font.Name = internal

@@ -44,7 +44,8 @@ class OutlineFace:
     Attributes as reportlab's `TTFontFace` (and its `TypeFace`): `charToGlyph` (code point
     -> glyph id), `charWidths` (code point -> 1/1000 em), `defaultWidth`, `ascent`,
     `descent` (the typographic ones: the ideographic em box of a CJK font), `capHeight`,
-    `bbox`, `name` (bytes). Unlike reportlab's, `charWidths` is sparse: it holds only the
+    `bbox`, `name` and `ps_name` (bytes, see `embed.EmbeddedFont`). Unlike reportlab's,
+    `charWidths` is sparse: it holds only the
     characters whose width is not `defaultWidth` (a CJK face: 12,255 of 44,810), which is
     how reportlab reads it too (``charWidths.get(code, defaultWidth)``); which characters
     the face has is `coverage` (a `Coverage`). Measuring needs only those two, so a face
@@ -89,7 +90,7 @@ class OutlineFace:
         self.italicAngle = 0
         self.stemV = info["stemv"]
         self.flags = 4   # symbolic (reportlab's addSubsetObjects sets it anyway)
-        self.name = info["name"]
+        self.name = self.ps_name = info["name"]   # name: reportlab's key (`embed.EmbeddedFont`)
         self.subfontNameX = b""
         self._glyphs: dict[int, object] = {}   # glyph id -> converted TrueType glyph
         self._lock = threading.Lock()
@@ -279,7 +280,7 @@ class OutlineFace:
                                  minLeftSideBearing=min((h[1] for h in inked), default=0),
                                  xMaxExtent=box[2])
         fb.font["hhea"].numberOfHMetrics = len(order)
-        fb.setupNameTable({"familyName": self.name.decode("ascii"), "styleName": "Regular"},
+        fb.setupNameTable({"familyName": self.ps_name.decode("ascii"), "styleName": "Regular"},
                           mac=False)
         fb.setupOS2(sTypoAscender=ascent, sTypoDescender=descent, sTypoLineGap=gap,
                     usWinAscent=max(ascent, 0), usWinDescent=max(-descent, 0))

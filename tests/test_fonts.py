@@ -219,6 +219,68 @@ def test_a_face_from_the_cache_measures_and_maps_as_one_read_from_the_file(tmp_p
     assert [getattr(lost, f) for f in fields] == [getattr(read, f) for f in fields]
 
 
+def _old_cache_file(path: Path, metrics: dict, version: int | None = None) -> Path:
+    """A cache file as fieldprint wrote it: VERSION 1-3 kept no version, and their metrics
+    no "coverage" (VERSION 4 added it)."""
+    import marshal
+    import sqlite3
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB)")
+        db.execute("CREATE TABLE glyphs (gid INTEGER PRIMARY KEY, v BLOB)")
+        db.execute("INSERT INTO meta VALUES ('metrics', ?)", (marshal.dumps(metrics),))
+        db.execute("INSERT INTO glyphs VALUES (3, ?)", (b"glyph",))
+        if version is not None:
+            db.execute("INSERT INTO meta VALUES ('version', ?)", (marshal.dumps(version),))
+    db.close()
+    return path
+
+
+def test_writing_the_cache_removes_the_files_of_older_versions_only(tmp_path, monkeypatch):
+    """The first face a process writes to the cache removes the files older VERSIONs wrote
+    there (a CJK face's file is megabytes): only ours, never a newer version's, a file of
+    another kind, one in use or one outside the folder; a file that cannot be removed is
+    left, and the face is read all the same."""
+    import os as os_module
+
+    from generator.fonts import NOTO_ARABIC, cache, package_file
+    from generator.fonts.outline import OutlineFace
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    v1 = {"cff": True, "upem": 1000, "cmap": {32: 1}, "advances": [500.0], "name": b"X"}
+    v3 = {"cff": True, "upem": 1000, "widths": {32: 250.0}, "default": 1000.0, "name": b"X"}
+    v4 = dict(v3, coverage=b"\x00")
+    hexname = "{:032x}.sqlite".format
+    old = [_old_cache_file(folder / hexname(1), v1), _old_cache_file(folder / hexname(3), v3)]
+    kept = [_old_cache_file(folder / hexname(4), v4),                   # this version
+            _old_cache_file(folder / hexname(5), v4, version=5),        # a newer fieldprint
+            _old_cache_file(folder / "notes.sqlite", v3),               # not named as ours
+            _old_cache_file(elsewhere / hexname(6), v3),                # another folder
+            _old_cache_file(folder / hexname(7), v3)]                   # in use (a journal)
+    (folder / (hexname(7) + "-journal")).write_bytes(b"")
+    (folder / hexname(8)).write_bytes(b"not a database")               # not ours
+    (folder / hexname(9)).symlink_to(elsewhere / hexname(6))           # a link
+    kept += [folder / hexname(8), elsewhere / hexname(6)]
+    refused = _old_cache_file(folder / hexname(10), v3)
+    real_remove = os_module.remove
+
+    def remove(path, *args, **kwargs):
+        if Path(path) == refused:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_remove(path, *args, **kwargs)
+    monkeypatch.setattr(os_module, "remove", remove)
+    assert [cache.file_version(p) for p in (*old, *kept[:2])] == [3, 3, 4, 5]
+    face = OutlineFace(package_file(*NOTO_ARABIC[:2]), 0, cache_folder=folder)
+    assert face.defaultWidth > 0
+    assert [p.name for p in old if p.exists()] == []
+    assert [p.name for p in kept + [refused] if not p.exists()] == []
+    assert (folder / hexname(9)).is_symlink()
+    written = folder / f"{face._cache.key}.sqlite"
+    assert cache.file_version(written) == cache.VERSION
+    assert cache.prune(folder) == []       # nothing more to remove; the new file stays
+
+
 def test_coverage_is_the_set_of_its_code_points():
     """`Coverage` (ranges) against Python sets, on generated sets of code points."""
     import random

@@ -17,6 +17,10 @@ the conversion changes). A
 fresh machine (or CI) starts empty and fills it as it prints; nothing depends on it being
 warm: a cached glyph is the same bytes as a converted one. A cache that cannot be written
 (read-only home, a full disk) is simply not used.
+
+Each file notes the `VERSION` that wrote it. When a face's metrics are written, the files of
+older versions in the same folder are removed (`prune`: ours only, and nothing fails if
+one cannot be).
 """
 from __future__ import annotations
 
@@ -25,13 +29,16 @@ import hashlib
 import importlib.util
 import marshal
 import os
+import re
 import sqlite3
+import stat
 import sys
 from pathlib import Path
 
 VERSION = 4   # 2: the widths kept ready for measuring, the character map apart; 3: each
 #                distinct width one object, stored once; 4: only the widths that are not the
 #                default, and the characters the face has as ranges (`coverage.py`)
+_FILE = re.compile(r"[0-9a-f]{32}\.sqlite")   # the name of one of our files (`face_key`)
 # Hashing a megabyte of each end of the 4 default faces took ~6 ms of every run (a tenth
 # of `fieldprint validate`'s font work); the directories fit in the first 64 KB.
 _CHUNK = 1 << 16
@@ -81,7 +88,7 @@ class FaceCache:
     def __init__(self, key: str, folder: Path | None = None):
         self.key = key
         self._db: sqlite3.Connection | None = None
-        folder = cache_dir() if folder is None else folder
+        folder = self.folder = cache_dir() if folder is None else folder
         if folder is None:
             return
         try:
@@ -130,10 +137,14 @@ class FaceCache:
             return None
 
     def save_metrics(self, metrics: dict, glyph_map: dict) -> None:
-        """Both at once (one transaction): a face with metrics has its glyph map too."""
+        """Both at once (one transaction): a face with metrics has its glyph map too. The
+        first time a process writes metrics, the files of older versions go (`prune`)."""
         self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                     [("glyph_map", marshal.dumps(glyph_map)),
-                     ("metrics", marshal.dumps(metrics))])
+                     ("metrics", marshal.dumps(metrics)),
+                     ("version", marshal.dumps(VERSION))])
+        if self._db is not None:
+            _prune_once(self.folder)
 
     def glyphs(self, gids: list[int]) -> dict[int, bytes]:
         if self._db is None or not gids:
@@ -162,3 +173,64 @@ class FaceCache:
                 self._db.executemany(sql, rows)
         except sqlite3.Error:
             pass
+
+
+def file_version(path: Path) -> int | None:
+    """The `VERSION` that wrote the cache file `path`, or None for a file that is not one of
+    ours (not SQLite, not our tables, no metrics) or cannot be read. Files from before the
+    version was noted are told by their metrics: VERSION 4 added "coverage"."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+    except (OSError, ValueError, sqlite3.Error):
+        return None
+    try:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if not {"meta", "glyphs"} <= tables:
+            return None
+        rows = dict(db.execute("SELECT k, v FROM meta WHERE k IN ('version', 'metrics')"))
+        if "version" in rows:
+            version = marshal.loads(rows["version"])
+            return version if isinstance(version, int) else None
+        metrics = marshal.loads(rows["metrics"]) if "metrics" in rows else None
+        if not isinstance(metrics, dict):
+            return None
+        return 4 if "coverage" in metrics else 3      # 3: any of VERSION 1-3
+    except (sqlite3.Error, ValueError, EOFError, TypeError):
+        return None
+    finally:
+        db.close()
+
+
+def prune(folder: Path) -> list[Path]:
+    """Remove the cache files in `folder` that an older `VERSION` wrote (`file_version`); the
+    files removed. Only plain files named as ours (`face_key` + ".sqlite") that read as ours
+    are touched; one in use (a journal beside it) or that cannot be removed is left, and
+    nothing is raised."""
+    removed: list[Path] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        path = folder / name
+        if not _FILE.fullmatch(name) or name + "-journal" in names:
+            continue
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                continue
+        except OSError:
+            continue
+        version = file_version(path)
+        if version is None or version >= VERSION:
+            continue
+        try:
+            os.remove(path)
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+@functools.lru_cache(maxsize=None)
+def _prune_once(folder: Path) -> None:
+    prune(folder)

@@ -582,3 +582,37 @@ def test_work_orders_in_one_process_print_with_the_company_font_of_the_moment(
         want = _source_glyphs(source, "".join(embedded))
         assert "W" in embedded and {ch for ch, got in embedded.items()
                                     if got != {want[ch]}} == set(), source
+
+
+def test_a_face_whose_file_is_replaced_under_it_refuses_to_read_the_new_one(tmp_path):
+    """A face reads its file again when its cache lacks something (the character map, a
+    glyph) and HarfBuzz reads it to shape: a file replaced in between is said (exit 2 in a
+    run), never drawn with the new file's glyphs beside the old widths, nor stored in the
+    old file's cache."""
+    import sqlite3
+
+    import reportlab
+
+    from generator import fonts
+    from generator.errors import UserError
+    from generator.fonts.outline import OutlineFace
+    own = tmp_path / "own.ttf"
+    shutil.copyfile(fonts.package_file(*fonts.NOTO_ARABIC[:2]), own)
+    OutlineFace(own, 0, cache_folder=tmp_path / "cache")                 # fills the cache
+    face = OutlineFace(own, 0, cache_folder=tmp_path / "cache")          # reads it only
+    assert face.__dict__.get("_glyph_map") is None
+    shutil.copyfile(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf", tmp_path / "new")
+    os.replace(tmp_path / "new", own)
+    with pytest.raises(UserError) as error:
+        face._glyphs_for([5])
+    assert "changed while it was in use" in str(error.value) and str(own) in str(error.value)
+    with sqlite3.connect(tmp_path / "cache" / f"{face._cache.key}.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM glyphs").fetchone() == (0,)
+    db.close()
+    # HarfBuzz (Uyghur names) reads the file by its path too
+    shutil.copyfile(fonts.package_file(*fonts.NOTO_ARABIC[:2]), own)
+    name = fonts.load(fonts.FontFile(str(own)))
+    shutil.copyfile(Path(reportlab.__file__).parent / "fonts" / "VeraBd.ttf", own)
+    with pytest.raises(UserError) as error:
+        fonts.Shaper(name, fonts._face(name))
+    assert "changed while it was in use" in str(error.value)

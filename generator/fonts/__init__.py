@@ -396,8 +396,24 @@ def _load(spec: FontFile, _state: tuple) -> str:
             face.fp_source = source
     except _library_errors() as exc:   # (evaluated only when something was raised)
         raise _damaged(spec.path, exc) from None
+    face.fp_key = key
     _FACES[name] = face
     return name
+
+
+def unchanged(path: str, index: int, location: dict | None, key: str) -> None:
+    """Raises UserError when the font file `path` no longer holds the face whose
+    `cache.face_key` is `key` (it was replaced after the face was read: a face that reads
+    its file again later must not take another font's glyphs)."""
+    from .cache import face_key
+    try:
+        now = face_key(path, index, location)
+    except OSError as exc:
+        raise _font_problem(path, os_reason(exc)) from None
+    if now != key:
+        raise UserError(Problem(
+            _("the font file changed while it was in use; print again"), None,
+            f"company.fonts ({path})"))
 
 
 def _register_chain(prefix: str, own: list[FontFile], default: list[FontFile],

@@ -114,9 +114,20 @@ class OutlineFace:
         return []
 
     def _open(self):
+        """fontTools' view of the file, opened when the cache lacks something; a file that is
+        no longer the one this face was read from (replaced while a process runs) is a
+        UserError, not glyphs of another font beside these metrics (nor in their cache)."""
         if self._font is None:
             from fontTools.ttLib import TTFont as OTFont
-            self._font = OTFont(self.filename, fontNumber=self._index, lazy=True)
+
+            from . import unchanged
+            font = OTFont(self.filename, fontNumber=self._index, lazy=True)
+            try:
+                unchanged(self.filename, self._index, self._location, self._cache.key)
+            except BaseException:
+                font.close()
+                raise
+            self._font = font
         return self._font
 
     def _read_glyph_map(self, font) -> dict:

@@ -53,10 +53,14 @@ class Shaper:
 
     def __init__(self, font_name: str, face):
         import uharfbuzz as hb
+
+        from . import unchanged
         path, index, location = face.fp_source
         self.name = font_name
         self.face = face
         blob = hb.Blob.from_file_path(path)
+        if getattr(face, "fp_key", None):     # the file the face was read from
+            unchanged(path, index, location, face.fp_key)
         hb_face = hb.Face(blob, index)
         self._hb = hb
         self._font = hb.Font(hb_face)

@@ -616,3 +616,39 @@ def test_a_face_whose_file_is_replaced_under_it_refuses_to_read_the_new_one(tmp_
     with pytest.raises(UserError) as error:
         fonts.Shaper(name, fonts._face(name))
     assert "changed while it was in use" in str(error.value)
+
+
+def test_the_web_previews_a_company_font_uploaded_again_with_the_new_file(tmp_path):
+    """`fieldprint serve` is one process: the company's font uploaded a second time (a newer
+    file of the same PostScript name, stored at the same place, fonts/regular.ttf) previews
+    the badge as a freshly started server does, not with the first file's glyphs."""
+    import io
+
+    from PIL import Image, ImageChops
+    from web_helpers import client, csrf, seed, served
+    first, second = _vera(tmp_path)
+    folder = seed(tmp_path / "ws")
+
+    def upload(c, font: Path) -> None:
+        from generator.web.company import company_fields
+        from generator.web.workspace import Workspace
+        r = c.post("/company", data={"csrf": csrf(c), **company_fields(Workspace(folder))},
+                   files={"font_regular": ("公司字体.ttf", font.read_bytes())})
+        assert r.status_code == 200 and 'id="problems"' not in r.text, r.text
+        assert (folder / "fonts" / "regular.ttf").read_bytes() == font.read_bytes()
+
+    def preview(c) -> Image.Image:
+        png = c.get("/cards/badges/preview/0.png?side=front")
+        assert png.status_code == 200, png.text
+        return Image.open(io.BytesIO(png.content)).convert("L")
+
+    with client(folder) as c:
+        upload(c, first)
+        before = preview(c)
+        upload(c, second)
+        after = preview(c)
+    with served(folder) as (_server, http):
+        fresh = Image.open(io.BytesIO(http.get("/cards/badges/preview/0.png?side=front")
+                                      .content)).convert("L")
+    assert ImageChops.difference(before, after).getbbox() is not None     # the bold digits
+    assert ImageChops.difference(after, fresh).getbbox() is None

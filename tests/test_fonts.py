@@ -281,6 +281,29 @@ def test_writing_the_cache_removes_the_files_of_older_versions_only(tmp_path, mo
     assert cache.prune(folder) == []       # nothing more to remove; the new file stays
 
 
+def test_a_run_that_finds_its_faces_cached_removes_older_versions_once(tmp_path):
+    """A machine whose faces are cached at this VERSION already writes nothing more: its
+    first run after the update still removes the older versions' files (once; the folder's
+    PRUNED file says this version looked), and later runs only read that small file."""
+    from generator.fonts import NOTO_ARABIC, cache, package_file
+    from generator.fonts.outline import OutlineFace
+    folder = tmp_path / "fonts"
+    face = OutlineFace(package_file(*NOTO_ARABIC[:2]), 0, cache_folder=folder)
+    (folder / cache.PRUNED).unlink()              # as a cache filled before this change
+    v3 = {"cff": True, "upem": 1000, "widths": {32: 250.0}, "default": 1000.0, "name": b"X"}
+    old = _old_cache_file(folder / ("a" * 32 + ".sqlite"), v3)
+    assert cache.FaceCache.known(face._cache.key, folder) is not None
+    assert not old.exists() and (folder / cache.PRUNED).read_text() == str(cache.VERSION)
+    later = _old_cache_file(folder / ("b" * 32 + ".sqlite"), v3)   # an older fieldprint's
+    cache._prune_once.cache_clear()                                  # another run
+    assert cache.FaceCache.known(face._cache.key, folder) is not None
+    assert later.exists()                         # this version looked already
+    (folder / cache.PRUNED).write_text("3")
+    cache._prune_once.cache_clear()
+    assert cache.FaceCache.known(face._cache.key, folder) is not None
+    assert not later.exists() and (folder / f"{face._cache.key}.sqlite").exists()
+
+
 def test_coverage_is_the_set_of_its_code_points():
     """`Coverage` (ranges) against Python sets, on generated sets of code points."""
     import random

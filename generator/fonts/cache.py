@@ -18,9 +18,10 @@ fresh machine (or CI) starts empty and fills it as it prints; nothing depends on
 warm: a cached glyph is the same bytes as a converted one. A cache that cannot be written
 (read-only home, a full disk) is simply not used.
 
-Each file notes the `VERSION` that wrote it. When a face's metrics are written, the files of
-older versions in the same folder are removed (`prune`: ours only, and nothing fails if
-one cannot be).
+Each file notes the `VERSION` that wrote it. When a face's metrics are written, and on the
+first run of a new `VERSION` that finds its faces cached already (the folder's `PRUNED` file
+says which version last looked), the files of older versions in the folder are removed
+(`prune`: ours only, and nothing fails if one cannot be).
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from pathlib import Path
 VERSION = 4   # 2: the widths kept ready for measuring, the character map apart; 3: each
 #                distinct width one object, stored once; 4: only the widths that are not the
 #                default, and the characters the face has as ranges (`coverage.py`)
+PRUNED = ".pruned"   # in the folder: the VERSION whose run last removed older files
 _FILE = re.compile(r"[0-9a-f]{32}\.sqlite")   # the name of one of our files (`face_key`)
 # Hashing a megabyte of each end of the 4 default faces took ~6 ms of every run (a tenth
 # of `fieldprint validate`'s font work); the directories fit in the first 64 KB.
@@ -116,6 +118,8 @@ class FaceCache:
                 "SELECT 1 FROM meta WHERE k = 'metrics'").fetchone() is not None
         except sqlite3.Error:
             found = False
+        if found:
+            _prune_once(folder, False)
         return cache if found else None
 
     def metrics(self) -> dict | None:
@@ -144,7 +148,7 @@ class FaceCache:
                      ("metrics", marshal.dumps(metrics)),
                      ("version", marshal.dumps(VERSION))])
         if self._db is not None:
-            _prune_once(self.folder)
+            _prune_once(self.folder, True)
 
     def glyphs(self, gids: list[int]) -> dict[int, bytes]:
         if self._db is None or not gids:
@@ -232,5 +236,19 @@ def prune(folder: Path) -> list[Path]:
 
 
 @functools.lru_cache(maxsize=None)
-def _prune_once(folder: Path) -> None:
+def _prune_once(folder: Path, wrote: bool) -> None:
+    """`prune` once per process and folder: after writing a face (`wrote`), or when the
+    folder's PRUNED file does not name this VERSION (a run that writes nothing: one small
+    read a run)."""
+    marker = folder / PRUNED
+    if not wrote:
+        try:
+            if marker.read_text(encoding="ascii").strip() == str(VERSION):
+                return
+        except (OSError, UnicodeError):
+            pass
     prune(folder)
+    try:
+        marker.write_text(str(VERSION), encoding="ascii")
+    except OSError:
+        pass

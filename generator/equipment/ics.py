@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from .report import KIND_ZH, STATUS_ZH, Report, action_zh, status_text
+from .report import KIND_ZH, NO_HOLDER, STATUS_ZH, Report, action_zh, status_text
 from .rules import Status
 
 PENDING = {"ok", "due_soon", "due_today", "overdue"}
@@ -61,7 +61,7 @@ def to_ics(report: Report, advance=None) -> bytes:
             advance(500)
         name = report.holder_name(s)
         team = report.team(s)
-        who = name or s.holder or "未发放"
+        who = name or s.holder or NO_HOLDER
         what = action_zh(s, on_due=True)   # the event is on the due date
         title = f"{KIND_ZH[s.kind]}{what} {s.id} · {who}"
         said = status_text(s, "zh")

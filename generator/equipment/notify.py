@@ -43,7 +43,7 @@ from urllib.parse import urlencode
 
 from ..i18n import _
 from .problems import field_said
-from .report import Report
+from .report import NO_HOLDER_WORDS, NO_TEAM_WORDS, Report
 from .rules import STATUSES, URGENCY, Status, urgent_first
 
 APPS = ("wecom", "dingtalk", "feishu")
@@ -155,7 +155,7 @@ def item_line(report: Report, s: Status) -> str:
     elif s.holder:   # not on the staff list (a warning when loading)
         holder = _("{name} ({id})").format(name="", id=plain(s.holder)).strip()
     else:
-        holder = _("(not issued)")
+        holder = _(NO_HOLDER_WORDS)
     if s.status == "invalid":   # no due date nor action to say: what to fix
         return _("{holder} {kind} {id}: data to fix ({fields})").format(
             holder=holder, kind=_kind_label(s.kind), id=plain(s.id),
@@ -217,7 +217,7 @@ def _body(app: str, report: Report, statuses: list[Status], listed: list[Status]
     for name, members in groups.items():
         lines.append("")
         if team is None or not name:   # a team's own group knows its name: in the title
-            heading = plain(name) if name else _("(no team)")
+            heading = plain(name) if name else _(NO_TEAM_WORDS)
             lines.append(f"#### {heading}" if app == "dingtalk" else f"**{heading}**")
             if app == "dingtalk":
                 lines.append("")

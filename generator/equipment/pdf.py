@@ -46,7 +46,10 @@ def report_context(report: Report) -> dict[str, Any]:
     {as_of, policy, summary: [{status, label, count, meaning}], total,
      teams: [{team, counts: {status: n}, total}],
      groups: [{team, counts, holders: [{holder, name, items: [Status…]}]}]}
-    Teams and holders are ordered by their most urgent item, items most urgent first.
+    Teams and holders are ordered by their most urgent item, items most urgent first: the
+    summary's `teams` in the order of the `groups` (the team pages), so that the summary
+    reads as their table of contents, most urgent team first, as the chat messages and the
+    workbook's summary sheet list them.
     """
     counts = report.summary
     teams: dict[str, dict[str, list[Status]]] = {}
@@ -70,8 +73,8 @@ def report_context(report: Report) -> dict[str, Any]:
         "summary": [{"status": k, "label": STATUS_ZH[k], "count": counts[k],
                      "meaning": STATUS_MEANING[k]} for k in sorted(STATUSES, key=URGENCY.get)],
         "total": sum(counts.values()),
-        "teams": sorted(({"team": g["team"], "counts": g["counts"], "total": g["total"]}
-                         for g in groups), key=lambda t: t["team"]),
+        "teams": [{"team": g["team"], "counts": g["counts"], "total": g["total"]}
+                  for g in groups],
         "groups": groups,
     }
 
@@ -117,8 +120,12 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
     p = report.policy
     fill = {k: "#" + bg for k, (bg, _) in STATUS_FILL.items()}
     teams = []
-    for t in ctx["teams"] + [{"team": "合计", "counts": report.summary, "total": ctx["total"]}]:
-        row = {"team": t["team"], "total": str(t["total"])}
+    width = len(str(len(ctx["groups"])))   # the section numbers: 1-9, or 01-12 …
+    total = {"team": "合计", "counts": report.summary, "total": ctx["total"]}
+    for number, t in enumerate(ctx["teams"] + [total], start=1):
+        # the team's section: its pages' 台账号 EQ-…-N and footer say 分册 N
+        row = {"team": t["team"], "total": str(t["total"]),
+               "number": f"{number:0{width}d}" if t is not total else ""}
         for k in STATUSES:
             n = t["counts"][k]
             row[k] = str(n) if n else "·"
@@ -153,7 +160,6 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
         },
     }
     yield {**shared, "team": None}
-    width = len(str(len(ctx["groups"])))
     texts: dict = {}   # the same dates and day counts on many rows: one string each
     for number, group in enumerate(ctx["groups"], start=1):
         counts = "，".join(f"{STATUS_ZH[k]} {n}" for k, n in

@@ -50,8 +50,13 @@ STATUS_ZH = {k: in_language("zh", w) for k, w in STATUS_WORDS.items()}
 KIND_EN = {k: in_language("en", w) for k, w in KIND_WORDS.items()}
 KIND_ZH = {**EQUIPMENT_LABELS, "unknown": in_language("zh", KIND_WORDS["unknown"])}
 BASIS_ZH = {k: in_language("zh", w) for k, w in BASIS_WORDS.items()}
-NO_TEAM = "（未分班组）"
-NO_HOLDER = "（未发放）"
+# Two meanings, two words (docs/术语表.md): an item of no team (its holder has no team, is
+# not on the staff list, or it has no holder) is listed under NO_TEAM; an item issued to
+# nobody (no holder) says NO_HOLDER where the holder would be. Every output uses these.
+NO_TEAM_WORDS = N_("(no team)")       # （未分班组）
+NO_HOLDER_WORDS = N_("(not issued)")  # （未发放）
+NO_TEAM = in_language("zh", NO_TEAM_WORDS)
+NO_HOLDER = in_language("zh", NO_HOLDER_WORDS)
 
 
 def status_word(status: str, code: str | None = None) -> str:
@@ -440,15 +445,17 @@ def to_table(report: Report) -> str:
     body = []
     code = language()
     reasons: dict[tuple, str] = {}  # a register has few distinct reasons
+    no_holder, no_team = _(NO_HOLDER_WORDS), _(NO_TEAM_WORDS)
     for s in report.urgent_first():
         name = report.holder_name(s)
-        holder = f"{name} ({s.holder})" if name else (s.holder or "")
+        holder = f"{name} ({s.holder})" if name else (s.holder or no_holder)
         left = s.days_left(report.as_of)
         body.append((s.id, kind_word(s.kind, code), status_text(s, code),
                      s.due.isoformat() if s.due else "",
                      "" if left is None else str(left),
                      "" if s.in_service_days is None else str(s.in_service_days),
-                     action_in(s, code), holder, report.team(s), _why(s, code, reasons)))
+                     action_in(s, code), holder, report.team(s) or no_team,
+                     _why(s, code, reasons)))
     # a terminal view: control characters from the data are shown escaped (\x1b), never run
     body = [tuple(_cut(terminal_text(v, one_line=True), _LIMITS.get(h, 999))
                   for h, v in zip(TABLE_COLUMNS, row)) for row in body]

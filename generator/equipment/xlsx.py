@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import terminal_text
 from ..output import fixed_zip
-from .report import BASIS_ZH, KIND_ZH, NO_TEAM, STATUS_ZH, Report, action_zh
+from .report import BASIS_ZH, KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report, action_zh
 from .rules import STATUSES
 
 # Excel's own "good / neutral / bad" palette, so the colours read as they do elsewhere.
@@ -108,8 +108,10 @@ def to_xlsx(report: Report, advance=None) -> bytes:
         if s.due is not None:
             due = WriteOnlyCell(ws, value=s.due)
             due.number_format = "yyyy-mm-dd"
-        ws.append([text(item.id), KIND_ZH[item.kind], text(person.name if person else None),
-                   text(item.holder), text((person.team or None) if person else None),
+        # issued to nobody: （未发放） as its holder; of no team: （未分班组）, the summary's row
+        ws.append([text(item.id), KIND_ZH[item.kind],
+                   text(person.name) if person else (None if item.holder else NO_HOLDER),
+                   text(item.holder), text(person.team or NO_TEAM) if person else NO_TEAM,
                    text(item.batch), status_cell, TO_FIX if s.problems else None, due,
                    (s.due - as_of).days if s.due else None, BASIS_ZH[s.basis],
                    s.in_service_days, action_zh(s) or None, text(s.reason_zh), s.status,
@@ -150,7 +152,7 @@ def to_xlsx(report: Report, advance=None) -> bytes:
         cell.fill, cell.font = fills[key]
         head.append(cell)
     summary.append(head + [title("合计")])
-    for team in sorted(by_team):
+    for team in by_team:   # the PDF's order: most urgent team first (statuses are so)
         c = by_team[team]
         team = _storable(team)  # as in the cells
         name = team

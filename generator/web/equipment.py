@@ -65,8 +65,11 @@ def _row(report, s) -> dict:
     return {"id": s.id, "kind": KIND_ZH.get(s.kind, s.kind), "status": s.status,
             "status_label": status_text(s, "zh"), "due": s.due.isoformat() if s.due else "",
             "days": "" if days is None else days, "action": action_zh(s),
-            "holder": s.holder or "", "holder_name": report.holder_name(s) or "",
-            "team": report.team(s) or (NO_TEAM if s.holder else NO_HOLDER),
+            # no holder: the item is issued to nobody (未发放); no team: it belongs to none
+            # (未分班组), whether or not it has a holder, as in the printed report
+            "holder": s.holder or "",
+            "holder_name": report.holder_name(s) or ("" if s.holder else NO_HOLDER),
+            "team": report.team(s) or NO_TEAM,
             "batch": s.batch or "", "reason": s.reason_zh or ""}
 
 

@@ -192,8 +192,10 @@ def test_the_example_register_with_mistakes_keeps_every_readable_status(cli, tmp
 
 # ------------------------------------------------------------------ issue 19.2: the place
 def test_a_reason_names_the_place_as_the_user_wrote_it_in_both_languages(cli, tmp_path):
-    """A spreadsheet's column header (结果) and row in Chinese and in English alike; a YAML
-    file's key path and line in both too. Never the internal path equipment[1]…"""
+    """A spreadsheet's row and column as the file writes them (结果) in Chinese and in English
+    alike; the field named in the reader's language (结果 / result: English mode names no
+    field by a Chinese header, a new user's trial 2026-11-30); a YAML file's key path and
+    line in both. Never the internal path equipment[1]…"""
     for name in ("equipment.xlsx", "staff.xlsx"):
         shutil.copy(EXAMPLES / name, tmp_path / name)
     register = tmp_path / "equipment.xlsx"
@@ -205,7 +207,9 @@ def test_a_reason_names_the_place_as_the_user_wrote_it_in_both_languages(cli, tm
         out = cli("--lang", lang, "equipment", register, tmp_path / "staff.xlsx",
                   "--as-of", AS_OF).out
         line = next(x for x in out.splitlines() if x.startswith("H-0002 "))
-        assert "结果: " in line and "[检查记录]" in line and where in line, (lang, line)
+        name, place = ("结果: ", where) if lang == "zh" else ("result: ", f"{where} 结果)")
+        assert name in line and "[检查记录]" in line and place in line, (lang, line)
+        assert ("结果: " in line) == (lang == "zh"), line
         assert "equipment[" not in line and "checks[" not in line
     data = write(tmp_path, ISSUE)
     for lang in ("zh", "en"):

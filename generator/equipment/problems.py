@@ -5,9 +5,12 @@ message, `Location`, field path; or a `rules.Contradiction`, which has its Chine
 module formats them for the place they are shown:
 
 - for people (`said`: the terminal table in either language, the PDF, the spreadsheet, the
-  web page, the chat messages): the field named as the user wrote it, a spreadsheet's column
-  header ('检查结果') or a YAML key ('checks[1].result'), then the message and the place
-  ('equipment.xlsx[检查记录] row 4', 'eq.yaml:8:42');
+  web page, the chat messages): the field named in the reader's language, as
+  `data.headers.field_word` names fields in every message: in Chinese a spreadsheet's
+  column header as the file writes it ('检查结果') or the template's header for a YAML key
+  (启用日期), in English the field's own name (a YAML key path, 'checks[1].result'; a
+  spreadsheet's column by its field, 'result', 'in_service'); then the message and the
+  place ('equipment.xlsx[检查记录] row 4 检查结果', 'eq.yaml:8:42');
 - for tools (`for_tools`, the JSON's `reason`): the field path, message and place;
 - as data (`as_json`): the JSON's `problems` list, one object per problem.
 """
@@ -17,7 +20,7 @@ from dataclasses import replace
 from typing import Iterable
 
 from ..errors import Problem
-from ..i18n import N_, in_language
+from ..i18n import N_, in_language, language
 
 # How an item with a status and data to fix says both: (the reason, the problems); and an
 # `invalid` one, its problems first, then what its readable data would give.
@@ -56,15 +59,18 @@ def _template_header(field: str) -> str | None:
     return header_for("checks" if section.startswith("checks") else "equipment", name)
 
 
-def field_said(problem: Problem) -> str:
-    """The field of a problem in a few words (a chat message): the column header as the
-    file names it, else the template's header for the field (a YAML key's: 'checks[1].date'
-    is 日期), else the path within the record."""
-    header = _header(problem)
-    if header:
-        return header
+def field_said(problem: Problem, code: str | None = None) -> str:
+    """The field of a problem in a few words (a chat message), in language `code` (default:
+    the current one). In Chinese: the column header as the file names it, else the
+    template's header for the field (a YAML key's: 'checks[1].date' is 日期), else the path
+    within the record; in English the field's own name, as every English message names a
+    field: a YAML file's key path ('checks[1].date'), a spreadsheet column's field ('date':
+    its row, not a position in a list, says which)."""
     field = _field(problem) or problem.path
-    return _template_header(field) or field
+    header = _header(problem)
+    if (code or language()) != "zh":
+        return field.rpartition(".")[2] if header else field
+    return header or _template_header(field) or field
 
 
 def _message(problem: Problem, code: str) -> str:
@@ -73,12 +79,15 @@ def _message(problem: Problem, code: str) -> str:
 
 
 def said(problem: Problem, code: str) -> str:
-    """One problem for people, in language `code`: the field as the file names it, the
-    message, the place."""
+    """One problem for people, in language `code`: the field (a YAML key path as written; a
+    spreadsheet's column by its header in Chinese, by its field in English: `field_said`), the
+    message, the place (in English with the column's header as the file writes it: where to
+    find it)."""
     location = problem.location
-    header = _header(problem)
+    header = _header(problem) if code == "zh" else None   # the field's name, said once
     # a contradiction's message names its fields in the reader's words ('启用日期 … 早于 …')
-    field = header or ("" if hasattr(problem, "zh") else _field(problem))
+    field = ("" if hasattr(problem, "zh") else
+             header or (field_said(problem, code) if code != "zh" else _field(problem)))
     where = ""
     if location is not None:
         where = f" ({replace(location, header=None) if header else location})"

@@ -6,6 +6,7 @@ problems and exits 2, without a traceback. Anything else is a bug and keeps its 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,24 @@ class MissingFile(Problem):
     folder: `file` is the path as the data resolved it (generator.data.models `_file`)."""
 
     file: str = ""
+
+
+@dataclass(frozen=True)
+class UnmatchedCheck(Problem):
+    """A check that names nothing of the equipment register: a batch check (批次抽检) for a
+    batch it lacks (`kind` the equipment kind, 'helmet'), or a checks sheet's row (检查记录)
+    for an id it lacks (`kind` None). `name` is the batch or id as written, `failed` whether
+    its result reads as a failure (不合格), `likely` the register's closest batch or id (the
+    'did you mean'), None when none is close. A failing batch check scraps its batch
+    (standard 002: 抽验不合格则该批安全帽即报废), so one that names no batch is a risk, not a
+    detail: the equipment report shows it and flags the `likely` batch or item. `date`: the
+    check's date when it could be read (a datetime.date), else None."""
+
+    name: str = ""
+    kind: str | None = None
+    failed: bool = False
+    likely: str | None = None
+    date: Any = None
 
 
 def in_reading_order(problems: list[Problem]) -> list[Problem]:
@@ -124,11 +143,17 @@ def suggest(word: str, choices, say=None) -> str:
     """'; did you mean 'x'?' for the closest of `choices` to `word`, or ''. `say`: how the
     chosen one is shown (a choice typed in English, shown in the user's language)."""
     from .i18n import _
+    close = closest(word, choices)
+    if close is None:
+        return ""
+    return _("; did you mean {word!r}?").format(word=say(close) if say else close)
+
+
+def closest(word: str, choices) -> str | None:
+    """The one of `choices` closest to `word` (difflib's ratio of at least 0.6), or None."""
     import difflib
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    if not close:
-        return ""
-    return _("; did you mean {word!r}?").format(word=say(close[0]) if say else close[0])
+    return close[0] if close else None
 
 
 def os_reason(exc: OSError) -> str:

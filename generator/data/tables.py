@@ -30,8 +30,8 @@ from typing import Any, Callable, Iterable, Iterator
 from . import headers as H
 from ..dates import parse_date, parse_datetime
 from .materials import parse_materials
-from .models import SPACE
-from ..errors import Location, Problem, UserError, os_reason, suggest
+from .models import RESULT_LABELS, SPACE
+from ..errors import Location, Problem, UnmatchedCheck, UserError, closest, os_reason, suggest
 from ..i18n import _, words
 from .yamlsource import MarkedDict, MarkedList
 
@@ -990,8 +990,13 @@ def attach_checks(collected: dict[str, list], problems: list[Problem]) -> None:
                 else:
                     hint = _("; no equipment register was given (add equipment.csv)")
                 loc = check.location("item")
-                problems.append(Problem(_("equipment {id!r} is not in the equipment register")
-                                        .format(id=_key(item_id)) + hint, loc, "checks.item"))
+                # a failing check (不合格) naming no item: the report shows it (UnmatchedCheck)
+                result = _key(check.get("result", ""))
+                problems.append(UnmatchedCheck(
+                    _("equipment {id!r} is not in the equipment register")
+                    .format(id=_key(item_id)) + hint, loc, "checks.item", name=_key(item_id),
+                    failed=result in ("fail", RESULT_LABELS["fail"]),
+                    likely=closest(_key(item_id), items)))
                 continue
             existing = item.get("checks")
             if not isinstance(existing, LocatedList):

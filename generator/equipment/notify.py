@@ -43,7 +43,7 @@ from urllib.parse import urlencode
 
 from ..i18n import _
 from .problems import field_said
-from .report import NO_HOLDER_WORDS, NO_TEAM_WORDS, Report
+from .report import NO_HOLDER_WORDS, NO_TEAM_WORDS, Report, failure_lines
 from .rules import STATUSES, URGENCY, Status, urgent_first
 
 APPS = ("wecom", "dingtalk", "feishu")
@@ -205,10 +205,15 @@ def _status_markup(app: str, status: str) -> str:
 
 
 def _body(app: str, report: Report, statuses: list[Status], listed: list[Status],
-          more: str, team: str | None) -> str:
-    """The markdown under the title: counts, then the listed items grouped by team (teams in
-    the order of their most urgent listed item), then the 'more' line."""
+          more: str, team: str | None, alerts: list[str] = ()) -> str:
+    """The markdown under the title: counts, the `alerts` (failing checks that name nothing
+    of the register, in bold: `report.failure_lines`), then the listed items grouped by team
+    (teams in the order of their most urgent listed item), then the 'more' line."""
     lines = [f"> {counts_line(statuses)}" if app != "feishu" else counts_line(statuses)]
+    if alerts:
+        lines += ["", f"**{plain(alerts[0])}**"]
+        lines += [(f"- {plain(a.strip().removeprefix('- '))}" if app == "dingtalk"
+                   else plain(a.strip())) for a in alerts[1:]]
     groups: dict[str, list[Status]] = {}
     for s in listed:
         groups.setdefault(report.team(s), []).append(s)
@@ -271,16 +276,19 @@ def build(report: Report, target: Target, report_file: str | None = None,
     urgent = needing_attention(statuses)
     if unassigned and team is not None:
         urgent += needing_attention([s for s in report.statuses if not report.team(s)])
-    if not urgent and not always:
+    # a failing check that names nothing of the register: whoever hears of the items of no
+    # team hears of it (it belongs to no team until corrected), first and always
+    alerts = failure_lines(report) if team is None or unassigned else []
+    if not urgent and not alerts and not always:
         return None
     heading = title(report, team)
-    colour = ("red" if any(s.status in URGENT for s in urgent) else
+    colour = ("red" if alerts or any(s.status in URGENT for s in urgent) else
               "orange" if urgent else "green")
 
     def make(n: int) -> dict:
         more = _more_line(len(urgent) - n, report_file) if n < len(urgent) else ""
-        return payload(app, heading, _body(app, report, statuses, urgent[:n], more, team),
-                       colour)
+        return payload(app, heading, _body(app, report, statuses, urgent[:n], more, team,
+                                           alerts), colour)
 
     limit = LIMITS[app]
     n = len(urgent)

@@ -20,7 +20,8 @@ from typing import Any, Iterator
 from ..errors import Problem
 from ..fonts import FontSet, font_set
 from ..i18n import N_, in_language
-from .report import DATA_TO_FIX, KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report, action_zh
+from .report import (DATA_TO_FIX, FAILURES_TITLE, KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report,
+                     action_zh, failure_rows)
 from .rules import STATUSES, URGENCY, Status
 from .xlsx import STATUS_FILL
 
@@ -155,6 +156,10 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
                            .format(n=len(report.unmatched)) if report.unmatched else ""),
             "summary": [{**e, "count": str(e["count"]), "fill": fill[e["status"]]}
                         for e in ctx["summary"]],
+            # failing checks naming nothing of the register: first on the summary, in red
+            "failures": [{**row, "fill": fill["overdue"]}
+                         for row in failure_rows(report, "zh")],
+            "failures_title": FAILURES_TITLE,
             "teams": teams,
             "team_count": str(len(ctx["groups"])),
         },

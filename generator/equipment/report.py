@@ -121,6 +121,12 @@ class Report:
     unmatched: list = field(default_factory=list)
 
     @property
+    def unmatched_failures(self) -> list:
+        """The checks of `unmatched` whose result is a failure (`errors.UnmatchedCheck`):
+        each may be a typo for a batch that the standard scraps."""
+        return [c for c in self.unmatched if getattr(c, "failed", False)]
+
+    @property
     def summary(self) -> dict[str, int]:
         return summary(self.statuses)
 
@@ -155,7 +161,11 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
     `rules.assess`). A batch check kept aside gives its problems to every item of its kind
     and batch (their status cannot rest on their batch's sample), and, failing, still
     scraps the batch; one whose batch or kind cannot be read names no item (the command
-    and the web page say its problems)."""
+    and the web page say its problems). A failing check that names a batch or item the
+    register lacks (`errors.UnmatchedCheck`) may be a typo for the one it is closest to: the
+    items of that batch, or that item, get a problem saying so (`unmatched_doubts`), so
+    none of them shows as fine until the check is corrected (standard 002: 抽验不合格则该批
+    安全帽即报废); the report lists every such check (`Report.unmatched_failures`)."""
     from .rules import assess
     register = dataset.equipment
     items, flagged = register, None
@@ -164,7 +174,11 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
         checks = checks + [c for c, _problems in dataset.incomplete_batch_checks
                            if c.date is not None and c.result == "fail"
                            and (c.kind, c.batch) in by_batch]
-    if dataset.incomplete or by_batch:
+    doubts = unmatched_doubts(getattr(dataset, "unmatched_checks", ()), as_of)
+    for key, problems in doubts.items():
+        if key[0] == "batch":
+            by_batch.setdefault(key[1:], []).extend(problems)
+    if dataset.incomplete or by_batch or doubts:
         items, flagged = [], {}
         start = 0
         for position, item, problems in dataset.incomplete:   # positions: in `register`
@@ -173,9 +187,10 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
             flagged[len(items)] = problems
             items.append(item)
         items.extend(register[start:])
-        if by_batch:
+        if by_batch or doubts:
             for n, item in enumerate(items):
-                more = by_batch.get((item.kind, item.batch))
+                more = [*by_batch.get((item.kind, item.batch), ()),
+                        *doubts.get(("item", item.id), ())]
                 if more:
                     flagged[n] = [*flagged.get(n, ()), *more]
     statuses = assess(items, as_of, policy, checks, flagged)
@@ -184,6 +199,34 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
                   lambda section, record_id: dataset.origins.get((section, record_id)),
                   len(items) - len(statuses),   # assess leaves out those made_after
                   list(getattr(dataset, "unmatched_checks", ())))
+
+
+# What an item the closest to a failing check that names nothing gets (in both languages).
+DOUBT_BATCH = N_("a failing batch check names batch {name}, which the register lacks; if it "
+                 "means this batch ({likely}), the whole batch is scrapped: correct the "
+                 "batch check")
+DOUBT_ITEM = N_("a failing check names {name}, which the register lacks; if it means this "
+                "item ({likely}), it is scrapped: correct the check's ID")
+
+
+def unmatched_doubts(unmatched, as_of: dt.date) -> dict[tuple, list]:
+    """('batch', kind, batch) or ('item', id) -> the problems (`rules.Contradiction`, said in
+    both languages, at the check's place) of the batch or item that a failing check naming
+    nothing of the register is closest to (`UnmatchedCheck.likely`); a check dated after
+    `as_of` had not happened yet. Pure."""
+    from ..i18n import both
+    from .rules import Contradiction
+    out: dict[tuple, list] = {}
+    for check in unmatched:
+        likely = getattr(check, "likely", None)
+        if not getattr(check, "failed", False) or likely is None or (
+                check.date is not None and check.date > as_of):
+            continue
+        en, zh = both(DOUBT_BATCH if check.kind else DOUBT_ITEM, name=check.name,
+                      likely=likely)
+        key = ("batch", check.kind, likely) if check.kind else ("item", likely)
+        out.setdefault(key, []).append(Contradiction(en, check.location, check.path, zh))
+    return out
 
 
 def _unreadable_batch_checks(dataset, as_of: dt.date) -> dict[tuple[str, str], list]:
@@ -199,6 +242,15 @@ def _unreadable_batch_checks(dataset, as_of: dt.date) -> dict[tuple[str, str], l
 
 
 # ---------------------------------------------------------------------------------- JSON
+def _unmatched_json(check) -> dict:
+    """A check naming nothing of the register, as the JSON lists it: its problem
+    (`problems.as_json`), whether it failed (`failed`: it would scrap its batch) and the
+    register's closest batch or id (`likely`, null when none is close)."""
+    from .problems import as_json
+    return {**as_json(check), "failed": bool(getattr(check, "failed", False)),
+            "likely": getattr(check, "likely", None)}
+
+
 def to_json(report: Report) -> str:
     """The JSON contract of issue 5: as_of, items (register order), summary of every status,
     and made_after_as_of (items manufactured after as_of, left out of the items).
@@ -244,7 +296,8 @@ def to_json(report: Report) -> str:
     tail = (f'],\n  "summary": {dumps(report.summary)},\n'
             f'  "made_after_as_of": {int(report.made_after)},\n'
             f'  "data_to_fix": {report.data_to_fix},\n'
-            f'  "unmatched_checks": {dumps([as_json(p) for p in report.unmatched])}\n}}\n')
+            f'  "unmatched_checks": {dumps([_unmatched_json(p) for p in report.unmatched])}'
+            '\n}\n')
     if not lines:
         return head + tail
     lines[0] = head + "\n    " + lines[0]
@@ -408,7 +461,65 @@ def summary_line(report: Report) -> str:
         line += "\n" + made_after_line(report)
     if report.unmatched:
         line += "\n" + unmatched_line(report)
+    failures = failure_lines(report)
+    if failures:
+        line += "\n" + "\n".join(failures)
     return line
+
+
+# A failing check that names nothing of the register: said in the report itself, first
+# (standard 002: 抽验不合格则该批安全帽即报废; a typo must not leave the batch shown fine).
+FAILED_HEAD = N_("!! {n} failing check(s) name a batch or item that the register lacks, so "
+                 "they scrap nothing until corrected (a failing sample scraps its whole "
+                 "batch):")
+FAILURES_TITLE = ("须立即核对：以下不合格的检查记录写的批次或编号台账中没有，"
+                  "在更正之前没有任何一件因此报废")   # the printed report's and workbook's
+FAILED_WHAT = {"batch": _lp("unmatched check", "batch check"),
+               "item": _lp("unmatched check", "check")}
+FAILED_LIKELY_BATCH = N_("did you mean {likely}? its items are marked as data to fix until "
+                         "this is corrected")
+FAILED_LIKELY_ITEM = N_("did you mean {likely}? it is marked as data to fix until this is "
+                        "corrected")
+FAILED_NONE_BATCH = N_("no batch of the register is close: find the batch it tested, and "
+                       "scrap it")
+FAILED_NONE_ITEM = N_("no item of the register is close: find the item it checked")
+FAILED_LINE = N_("  - {check} ({where}): {todo}")
+
+
+def failure_rows(report: Report, code: str | None = None) -> list[dict[str, str]]:
+    """The failing checks that name nothing of the register (`Report.unmatched_failures`),
+    one dict of text each, in language `code` (default: the current one): what (batch
+    check or check), name (as written), kind (the equipment kind, or ''), date ('' when not
+    known), where (file and row or line), todo (the likely batch or item, or where to look)."""
+    code = code or language()
+    rows = []
+    for check in report.unmatched_failures:
+        batch = check.kind is not None
+        if check.likely is not None:
+            todo = in_language(code, FAILED_LIKELY_BATCH if batch else FAILED_LIKELY_ITEM)
+        else:
+            todo = in_language(code, FAILED_NONE_BATCH if batch else FAILED_NONE_ITEM)
+        rows.append({
+            "what": in_language(code, FAILED_WHAT["batch" if batch else "item"]),
+            "name": check.name, "kind": kind_word(check.kind, code) if batch else "",
+            "date": check.date.isoformat() if check.date is not None else "",
+            "where": str(check.location) if check.location is not None else check.path,
+            "todo": todo.format(likely=check.likely)})
+    return rows
+
+
+def failure_lines(report: Report, code: str | None = None) -> list[str]:
+    """`failure_rows` as lines under a heading (the terminal, the chat message), or []."""
+    rows = failure_rows(report, code)
+    if not rows:
+        return []
+    code = code or language()
+    lines = [in_language(code, FAILED_HEAD).format(n=len(rows))]
+    line = in_language(code, FAILED_LINE)
+    for r in rows:
+        said = " ".join(v for v in (r["what"], r["name"], r["kind"], r["date"]) if v)
+        lines.append(line.format(check=said, where=r["where"], todo=r["todo"]))
+    return lines
 
 
 # said with the count; the checks themselves are in the warnings (and the JSON)

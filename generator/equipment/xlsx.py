@@ -23,7 +23,8 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import terminal_text
 from ..output import fixed_zip
-from .report import BASIS_ZH, KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report, action_zh
+from .report import (BASIS_ZH, FAILURES_TITLE, KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, Report,
+                     action_zh, failure_rows)
 from .rules import STATUSES
 
 # Excel's own "good / neutral / bad" palette, so the colours read as they do elsewhere.
@@ -132,6 +133,22 @@ def to_xlsx(report: Report, advance=None) -> bytes:
 
     summary.append([title(f"安全防护用品台账（统计日 {as_of.isoformat()}）")])
     summary.append([])
+    failures = failure_rows(report, "zh")
+    if failures:   # first, in red, as on the printed report's first page
+        red, red_font = fills["overdue"]
+        head = WriteOnlyCell(summary, value=FAILURES_TITLE)
+        head.fill, head.font = red, red_font
+        summary.append([head])
+        summary.append([title(t) for t in ("记录", "写的是", "种类", "日期", "位置", "处理")])
+        for row in failures:
+            cells = []
+            for key in ("what", "name", "kind", "date", "where", "todo"):
+                cell = WriteOnlyCell(summary, value=_storable(row[key]) or None)
+                if row[key][:1] == "=":   # typed text stays text, never a formula
+                    cell.data_type = "s"
+                cells.append(cell)
+            summary.append(cells)
+        summary.append([])
     summary.append([title("状态"), title("数量")])
     counts = report.summary
     for key in STATUSES:

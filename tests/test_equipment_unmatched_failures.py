@@ -139,3 +139,16 @@ def test_in_english(cli, tmp_path, lang):
     assert "batch check B2402-X helmet 2026-06-01" in out and "did you mean B2402-A?" in out
     line = next(x for x in out.splitlines() if x.startswith("H-2 "))
     assert "a failing batch check names batch B2402-X" in line
+
+
+def test_fail_on_exits_1_for_a_failing_check_that_names_no_batch(cli, tmp_path):
+    """A daily job (`--fail-on overdue`) hears of it even when no item is flagged: ZZZ-9 is
+    close to no batch, and every item is in order."""
+    data = tmp_path / "eq.yaml"
+    data.write_text("equipment:\n"
+                    "  - {id: H-3, kind: helmet, batch: B2502-C, manufactured: 2025-01-10}\n"
+                    "batch_checks:\n" + UNKNOWN, encoding="utf-8")
+    result = cli("equipment", data, "--as-of", AS_OF, "--fail-on", "overdue")
+    assert result.code == 1 and "ZZZ-9" in result.out
+    assert "1 条不合格的检查记录写的批次或编号台账中没有" in result.err, result.err
+    assert cli("equipment", data, "--as-of", AS_OF).code == 0      # without --fail-on

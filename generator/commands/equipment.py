@@ -316,9 +316,18 @@ def _equipment(data, as_of, warn_days, policy_file, fmt, out, layout, fail_on,
                         len(hits)).format(fail_on=FAIL_ON.word(fail_on), n=len(hits),
                                           items=shown, more=more)
         click.echo(terminal_text(said, one_line=True), err=True)
+    # a failing check that names nothing of the register may scrap a batch (listed with
+    # the report's summary): a daily job's --fail-on hears of it too
+    alerts = len(report.unmatched_failures) if fail_on else 0
+    if alerts:
+        click.echo(ngettext("--fail-on {fail_on}: {n} failing check names a batch or item "
+                            "the register lacks (see above)",
+                            "--fail-on {fail_on}: {n} failing checks name a batch or item "
+                            "the register lacks (see above)", alerts).format(
+            fail_on=FAIL_ON.word(fail_on), n=alerts), err=True)
     if failed:
         return 4
-    return 1 if hits else 0
+    return 1 if hits or alerts else 0
 
 
 def _post(messages) -> int:

@@ -123,8 +123,10 @@ class Report:
     @property
     def unmatched_failures(self) -> list:
         """The checks of `unmatched` whose result is a failure (`errors.UnmatchedCheck`):
-        each may be a typo for a batch that the standard scraps."""
-        return [c for c in self.unmatched if getattr(c, "failed", False)]
+        each may be a typo for a batch that the standard scraps (one dated after `as_of` had
+        not happened yet)."""
+        return [c for c in self.unmatched if getattr(c, "failed", False)
+                and (c.date is None or c.date <= self.as_of)]
 
     @property
     def summary(self) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 
 import openpyxl
 import pypdfium2 as pdfium
@@ -18,6 +19,8 @@ import pytest
 from generator.equipment import build_report, to_json, to_table
 from generator.equipment.pdf import to_pdf
 from generator.equipment.xlsx import to_xlsx
+
+from test_web_browser import browser  # noqa: F401  (the fixture, for the Chromium test)
 
 AS_OF = "2026-11-21"
 DATA = """\
@@ -117,3 +120,31 @@ def test_no_team_and_not_issued_are_said_the_same_in_every_output(report):
 def test_no_team_and_not_issued_in_english(report):
     line = next(line for line in to_table(report).splitlines() if line.startswith("H-03"))
     assert "(not issued)" in line and "(no team)" in line
+
+
+CHROMIUM_READY = bool((shutil.which("chromium") or shutil.which("chromium-browser"))
+                      and shutil.which("chromedriver"))
+
+
+@pytest.mark.chinese
+@pytest.mark.skipif(not CHROMIUM_READY, reason="chromium and chromedriver are not installed")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_the_web_page_says_the_same_words_in_chromium(tmp_path, browser):  # noqa: F811
+    """The 安全装备 page in a real Chromium: H-0018, issued to nobody, says （未发放） as its
+    holder and （未分班组） as its team, and the by-team table has no （未发放） row."""
+    from selenium.webdriver.common.by import By
+    from test_web_browser import Server
+    from web_helpers import seed
+    folder = seed(tmp_path / "ws", photos=False)
+    with Server(folder) as url:
+        browser.get(url + "/equipment?as_of=2026-11-21")   # what the date form sends
+        row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#all tbody tr")
+                   if r.find_elements(By.TAG_NAME, "td")[0].text == "H-0018")
+        cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+        assert cells[6] == "（未发放）" and cells[7] == "（未分班组）", cells
+        teams = [r.find_elements(By.TAG_NAME, "td")[0].text
+                 for r in browser.find_elements(By.CSS_SELECTOR, "#teams tbody tr")]
+        assert "（未分班组）" in teams and "（未发放）" not in teams, teams
+        browser.execute_script("arguments[0].scrollIntoView()",
+                               browser.find_element(By.ID, "teams"))
+        browser.save_screenshot(str(tmp_path / "equipment-teams.png"))

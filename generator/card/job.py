@@ -160,7 +160,7 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool
             (refused if run.skip_invalid else problems).append(card)
             continue
         cards.append(card)
-        if photos is not None and not problems:   # the card's photos and codes: one task
+        if photos is not None and not problems:   # the card's photos and codes
             photos.submit(*(op.job if type(op) is PhotoOp else QrJob(op.payload, op.level)
                             for side in sides for op in card.sides.get(side, ())
                             if (type(op) is PhotoOp and op.job is not None)

@@ -47,6 +47,9 @@ REFUSED_QR = {
     "command": N_("; fix it, or run with --allow-missing-qr to print without it"),
     "web": N_("; fill it in in the staff sheet"),
 }
+# a QR picture the data names that cannot be used (not there, not a picture): no option prints
+# without it, the fix is in the data
+QR_PICTURE_FIX = N_("; fix the picture, or give the code's link or text instead of it")
 
 
 def refused_photo(why: str, medium: str) -> str:
@@ -597,7 +600,8 @@ def _qr(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings)
         try:
             found = r.qr_picture(path)
         except ImageProblem as exc:
-            problems.append(who.problem(el, str(exc), _sibling(el.label, "image")))
+            problems.append(who.problem(el, str(exc) + _(QR_PICTURE_FIX),
+                                        _sibling(el.label, "image")))
             return []
         module = qr.module_mm(size, found.modules)
         if module < qr.MIN_MODULE_MM:

@@ -170,6 +170,15 @@ def date_value(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
+def staff_file(problem: Problem) -> bool:
+    """Is `problem` a photo or QR picture a person's record names that is not there (a
+    `MissingFile` of the staff)? Only the cards show them: the forms and the equipment report
+    print without them, and `validate` says them as the badges' warning (photos may come
+    later)."""
+    from ..errors import MissingFile
+    return type(problem) is MissingFile and problem.path.startswith("staff")
+
+
 def without_unread(problems: list[Problem], unread: frozenset[str]) -> list[Problem]:
     """`problems` of the cards but those of a company field that did not read (`unread`:
     checked with its default, what they say of it is not true of the data)."""

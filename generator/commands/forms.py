@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from ..errors import MissingFile, Problem, UserError, in_reading_order, terminal_text
+from ..errors import Problem, UserError, in_reading_order, terminal_text
 from ..form_kinds import KINDS, Kind
 from ..i18n import _, _l, _lp, ngettext, words
 from .clicktext import Words, command, option
 from .common import (data_argument, date_value, load, only_option, report_problems,
-                     warning_prefix)
+                     staff_file, warning_prefix)
 
 
 def _count(n: int, noun: str) -> str:
@@ -91,7 +91,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
     if loaded:   # the problems of the orders left out are not among the load's problems
         found += [p for problems_of in dataset.refused_orders.values() for p in problems_of]
     kept = {id(p) for p in (*dataset.refused_staff, *not_named)}
-    own = [p for p in found if id(p) not in kept and not _staff_file(p)]
+    own = [p for p in found if id(p) not in kept and not staff_file(p)]
     if problems or own:   # and what else would stop the print, in the same round
         orders, chosen = ([], []) if blank else _orders_of_partial(
             dataset, selection or Selection(), only, not include_open)
@@ -211,11 +211,6 @@ def _orders_not_named(dataset, only) -> list[Problem]:
         return []
     return in_reading_order([p for order_id, found in dataset.refused_orders.items()
                              if order_id not in wanted for p in found])
-
-
-def _staff_file(problem: Problem) -> bool:
-    """A photo or QR picture of a person that is not there: these forms print neither."""
-    return type(problem) is MissingFile and problem.path.startswith("staff")
 
 
 def _orders_of_partial(dataset, selection, only, completed_only: bool

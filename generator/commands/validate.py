@@ -6,7 +6,8 @@ import click
 from ..errors import MissingFile, UserError, in_reading_order, terminal_text
 from ..i18n import _, _l
 from .clicktext import command
-from .common import data_argument, load, report_problems, warning_prefix, without_unread
+from .common import (data_argument, load, report_problems, staff_file, warning_prefix,
+                     without_unread)
 
 
 @command("validate", help=_l("""Check data files before printing and list every problem at once, with
@@ -42,11 +43,17 @@ def validate(data):
         dataset, problems = exc.partial, exc.problems
     except UserError as exc:   # said as found, not as "nothing was written"
         raise UserError(exc.problems, exc.warnings, checking=True) from None
+    # a person's photo or QR picture that is not there yet is what the badges refuse, said
+    # by their check as a warning with its fix, not a problem of the data (the help's promise)
+    later = [p for p in problems if staff_file(p)]
+    problems = [p for p in problems if not staff_file(p)]
     refused, said = 0, [p for p in problems if isinstance(p, MissingFile)]
     checked = dataset.readable()   # a company with problems: as far as it reads
     if checked.company is not None or not dataset.company_given:   # else said as a problem
-        refused, warned = _badge_problems(checked, said=said)
+        refused, warned = _badge_problems(checked, said=said, later=later)
         said = said + warned
+    else:
+        refused = _said_here(later, checked=())
     cards_refused = checked.company is not None and _service_card_problems(
         checked, said, dataset.unread_company)
     if problems:
@@ -90,19 +97,45 @@ def _service_card_problems(dataset, said: list, unread=frozenset()) -> bool:
     return bool(problems)
 
 
-def _badge_problems(dataset, said=()) -> tuple[int, list]:
+def _with_fix(problem):
+    """A person's missing photo or QR picture (`staff_file`), with what `fieldprint badges`
+    says of it: fix it, or the option that prints a placeholder (a QR picture has none)."""
+    from dataclasses import replace
+
+    from ..card.render import QR_PICTURE_FIX, refused_photo
+    if problem.path.endswith(".photo"):
+        return replace(problem, message=refused_photo(problem.message, "command"))
+    return replace(problem, message=problem.message + _(QR_PICTURE_FIX))
+
+
+def _said_here(later: list, checked) -> int:
+    """Warn about the people's missing files (`later`: `staff_file` problems) that the badge
+    check did not look at (`checked`: the people it checked), each with its fix; returns how
+    many records."""
+    from pathlib import Path
+    looked = {Path(f).absolute() for person in checked
+              for f in (person.photo, person.qr_image) if f is not None}
+    unsaid = [p for p in later if Path(p.file).absolute() not in looked]
+    report_problems([_with_fix(p) for p in unsaid], prefix=warning_prefix())
+    return len({p.path.split(".")[0] for p in unsaid})
+
+
+def _badge_problems(dataset, said=(), later=()) -> tuple[int, list]:
     """Warn, person by person, about everything `fieldprint badges` (default layout) would
     refuse: a missing photo or QR code, a name that does not fit. Returns how many people, and
     the warnings said. `said`: the MissingFile problems already reported (their files are not
-    said again)."""
+    said again); `later`: the people's missing photos and QR pictures (`staff_file`), said by
+    the check of each person's badge, or here when it did not look at them (a row the
+    check cannot take: a repeated ID)."""
     unloaded = [p for p, _where in dataset.unloaded_staff]   # their rows' other problems
     if not dataset.staff and not unloaded:                    # are said as problems
-        return 0, []
+        return _said_here(later, checked=()), []
     if dataset.company is None:   # badges cannot print without it: said now, not by badges
         try:
             dataset.require_company()
         except UserError as exc:
             report_problems(exc.problems, prefix=warning_prefix())
+        _said_here(later, checked=())
         return len(dataset.staff), []
     from pathlib import Path
 
@@ -116,7 +149,8 @@ def _badge_problems(dataset, said=()) -> tuple[int, list]:
                   missing_said=frozenset(Path(p.file) for p in said))
     problems = in_reading_order(without_unread(check(run), dataset.unread_company))
     report_problems(problems, prefix=warning_prefix())
-    return len({p.path.split(":")[0] for p in problems if p.path}), problems
+    return len({p.path.split(":")[0] for p in problems if p.path}) + _said_here(
+        later, checked=people + unloaded), problems
 
 
 COMMANDS = [validate]

@@ -24,8 +24,8 @@ from .common import (data_argument, load, report_problems, staff_file, warning_p
 
     \b
     Examples:
-      fieldprint validate staff.xlsx work_orders.xlsx
-      fieldprint validate 花名册.xlsx 工单.csv --section work_orders"""))
+      fieldprint validate examples/staff.xlsx examples/work_orders.csv
+      fieldprint validate examples/work_orders.csv --section work_orders"""))
 @data_argument
 def validate(data):
     from ..startup import importing

@@ -211,6 +211,76 @@ def test_unknown_columns_are_a_warning(folder):
     assert "columns: {staff: {身份证号: FIELD}}" in str(warning)
 
 
+# a header a letter off a known one: said as the likely typo, never as a column to map in
+# company.yaml (the trial: 性名 for 姓名 got both "rename it" and "map 性名 in columns:")
+TYPOS = [  # (file, sheet, headers, the typo's cell, the typo, the header meant, required)
+    ("staff.xlsx", "花名册", ["工号", "性名", "单位"], "B1", "性名", "姓名", True),
+    ("staff.xlsx", "花名册", ["工号", "姓名", "手鸡"], "C1", "手鸡", "手机", False),
+    ("staff.csv", None, ["工号", "姓名", "班祖"], "column 3", "班祖", "班组", False),
+    ("work_orders.csv", None, ["工单号", "类型", "接单时问", "客户姓名"], "column 3", "接单时问",
+     "接单时间", True),
+    ("work_orders.xlsx", "工单", ["工单号", "类型", "接单时间", "客户姓名", "故障描诉"], "E1",
+     "故障描诉", "故障描述", False),
+    ("equipment.xlsx", "台账", ["编号", "类别", "生产曰期"], "C1", "生产曰期", "生产日期", True),
+    ("checks.csv", None, ["编号", "日期", "类型", "结杲"], "column 4", "结杲", "结果", True),
+    ("staff.csv", None, ["id", "nmae"], "column 2", "nmae", "name", True),
+]
+
+
+@pytest.mark.parametrize("name, sheet, headers, cell, typo, meant, required", TYPOS)
+def test_a_header_a_letter_off_is_said_as_its_typo(folder, name, sheet, headers, cell, typo,
+                                                   meant, required):
+    row = {"工号": "SZ1", "id": "SZ1", "姓名": "王", "工单号": "W1", "类型": "装机",
+           "接单时间": "2026-11-21 09:00", "客户姓名": "李", "编号": "H-1", "类别": "安全帽",
+           "日期": "2026-11-01", "结果": "合格"}
+    rows = [headers, [row.get(h, "x") for h in headers]]
+    path = folder / name
+    if sheet:
+        workbook(path, rows, title=sheet)
+    else:
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    if name == "checks.csv":   # checks read beside their register
+        (folder / "equipment.csv").write_text("编号,类别,生产日期\nH-1,安全帽,2025-01\n",
+                                              encoding="utf-8")
+        paths = [folder / "equipment.csv", path]
+    else:
+        paths = [path]
+    fix = f"meant to be '{meant}'? Change that header to '{meant}'"
+    if required:   # a problem: the column the sheet needs, and the header that is likely it
+        found = problems_of(paths)
+        [message] = [m for m in found if typo in m]
+        assert f"; is {cell} '{typo}' {fix}" in message, found
+        assert message.split(": ", 1)[1].startswith("no column for"), found
+    else:          # a warning
+        message = " | ".join(str(w) for w in load_dataset(paths).warnings)
+        assert f"{cell} '{typo}' is not a known header: is it {fix}" in message, message
+    assert "company.yaml" not in message and "columns:" not in message, message
+
+
+@pytest.mark.chinese
+def test_the_trials_typo_in_chinese(examples_copy, cli, monkeypatch):
+    """The trial's 性名: one message, the likely typo, in Chinese, and no 注意 to map it."""
+    book = openpyxl.load_workbook(examples_copy / "staff.xlsx")
+    assert book.active["B1"].value == "姓名"
+    book.active["B1"] = "性名"
+    book.save(examples_copy / "staff.xlsx")
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "staff.xlsx")
+    assert result.code == 2
+    assert result.err.splitlines()[0] == (
+        "staff.xlsx[花名册] 第 1 行: 没有“姓名”这一列：B1 的“性名”是不是“姓名”？是的话，请把这个列标题改成“姓名”"), result.err
+    assert "company.yaml" not in result.err and "columns" not in result.err
+    assert "'name'" not in result.err   # no English key in the Chinese message
+
+
+def test_a_header_not_close_to_any_keeps_the_columns_hint(folder):
+    workbook(folder / "staff.xlsx", [["工号", "姓名", "身份证号"], ["SZ1", "王", "320"]])
+    [warning] = load_dataset([folder / "staff.xlsx"]).warnings
+    assert "columns not used: 身份证号" in str(warning) and "columns: {staff: {身份证号: FIELD}}" \
+        in str(warning)
+    assert "meant to be" not in str(warning)
+
+
 def test_two_columns_for_one_field_warns(folder):
     workbook(folder / "staff.xlsx", [["工号", "姓名", "手机", "电话"], ["SZ1", "王", "138", "0512"]])
     data = load_dataset([folder / "staff.xlsx"])

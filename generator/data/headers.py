@@ -176,3 +176,52 @@ def alias_map(section: str, extra: dict[str, str] | None = None) -> dict[str, st
     for word, field in (extra or {}).items():
         out[normalize(word)] = field
     return out
+
+
+def likely_typo(section: str, header: str, extra: dict[str, str] | None = None,
+                taken=frozenset()) -> tuple[str, str] | None:
+    """(field, known header) when `header`, a header `section` does not know, is most likely a
+    typo of a known one (性名 for 姓名): one edit away (a character wrong, missing or extra, or
+    two swapped), or, for headers of five characters or more, very close (difflib ratio of at
+    least 0.8). The closest wins; the fields in `taken` (another column gives them) are not
+    offered. None when no known header is that close: then the column is another thing
+    (one to map in company.yaml `columns:`)."""
+    import difflib
+    typed = normalize(header)
+    if len(typed) < 2:
+        return None
+    best = None
+    for field, (_kind, known) in COLUMNS[section].items():
+        if field in taken:
+            continue
+        for word in dict.fromkeys([*known, field, field.replace(".", "_")]):
+            if typed.rstrip("0123456789") == normalize(word):
+                continue   # 备注2 beside 备注: a second column of its own, not a typo
+            distance = _edits(typed, normalize(word))
+            close = distance <= 1 or (min(len(typed), len(word)) >= 5 and difflib.SequenceMatcher(
+                None, typed, normalize(word)).ratio() >= 0.8)
+            if close and (best is None or distance < best[0]):
+                best = (distance, field, word)
+    for word, field in (extra or {}).items():
+        if field not in taken and _edits(typed, normalize(word)) <= 1 and best is None:
+            best = (1, field, word)
+    return None if best is None else (best[1], best[2])
+
+
+def _edits(a: str, b: str) -> int:
+    """How many single-character edits (change, insert, delete, swap two neighbours) make `a`
+    into `b` (optimal string alignment distance); 2 stands for "two or more"."""
+    if abs(len(a) - len(b)) > 1:
+        return 2
+    if a == b:
+        return 0
+    previous2, previous = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if (i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]):
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return min(previous[-1], 2)

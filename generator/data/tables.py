@@ -829,11 +829,33 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
     missing = [f for f in H.REQUIRED[section] if f not in info.headers]
     if section == "equipment" and not {"manufactured", "in_service"} & set(info.headers):
         missing.append("manufactured")
+    # a header a letter off a known one (性名 for 姓名) is said as the likely typo, not as a
+    # column to map in company.yaml
+    typos = {}
+    for c in unknown:
+        typo = H.likely_typo(section, shown.get(c) or texts[index][c], extra.get(section),
+                             taken=frozenset(fields.values()))
+        if typo is not None:
+            typos[c] = typo
+
+    def meant(c: int, field: str) -> bool:   # column c is a typo of the missing `field`
+        return c in typos and (typos[c][0] == field or (
+            field == "manufactured" and typos[c][0] == "in_service"))
     for field in missing:
         hint = H.header_for(section, field)
         if section == "equipment" and field == "manufactured":
             hint = _("{one} or {other}").format(one=hint,
                                                 other=H.header_for(section, "in_service"))
+        typo = [c for c in typos if meant(c, field)]
+        if typo:
+            c = typo[0]
+            problems.append(Problem(_(
+                "no column for {field!r} ({hint}); is {cell} {header!r} meant to be {known!r}? "
+                "Change that header to {known!r}").format(
+                    field=field, hint=hint, cell=_cell_name(excel, c, header_row),
+                    header=shown.get(c) or texts[index][c], known=typos[c][1]),
+                info.location(header_row)))
+            continue
         problems.append(Problem(_(
             "no column for {field!r} ({hint}); the headers in row {row} are: {headers}").format(
                 field=field, hint=hint, row=header_row,
@@ -853,6 +875,14 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
                                       other=_cell_name(excel, used[field], header_row),
                                       other_header=info.headers[field], field=field),
                     info.location(header_row)))
+            elif c in typos:
+                if not any(meant(c, field) for field in missing):   # else said there
+                    warnings.append(Problem(_(
+                        "{cell} {header!r} is not a known header: is it meant to be {known!r}? "
+                        "Change that header to {known!r}").format(
+                            cell=_cell_name(excel, c, header_row),
+                            header=shown.get(c) or texts[index][c], known=typos[c][1]),
+                        info.location(header_row)))
             else:
                 unused.append(shown.get(c) or texts[index][c])
         if unused:

@@ -80,10 +80,10 @@ class LazyCommands(MutableMapping):
     Examples:
       fieldprint demo -o out                        every artifact from the bundled examples
       fieldprint template staff.xlsx                a staff sheet to fill in, in Excel
-      fieldprint validate examples/staff.xlsx       check the data, list every problem
-      fieldprint badges examples/staff.xlsx -o badges.pdf
-      fieldprint work-orders examples/work_orders.csv examples/staff.xlsx -o orders.pdf
-      fieldprint equipment examples/equipment.xlsx --as-of 2026-11-21"""))
+      fieldprint validate staff.xlsx                check the data, list every problem
+      fieldprint badges staff.xlsx -o badges.pdf
+      fieldprint work-orders work_orders.csv staff.xlsx -o orders.pdf
+      fieldprint equipment equipment.xlsx --as-of 2026-11-21"""))
 @click.version_option(__version__, prog_name="fieldprint", cls=Option,
                       message=_l("%(prog)s, version %(version)s"),
                       help=_l("Show the version and exit."))

@@ -352,10 +352,10 @@ class _PageProgress:
 
     \b
     Examples:
-      fieldprint badges examples/staff.xlsx -o badges.pdf
-      fieldprint badges examples/staff.yaml --layout badge-insert --only SZ10023 --side front
-      fieldprint badges examples/staff.yaml --side back --copies 20
-      fieldprint badges examples/staff.yaml --layout cr80 --sheet none --bleed -o cards.pdf"""))
+      fieldprint badges staff.xlsx -o badges.pdf
+      fieldprint badges staff.yaml --layout badge-insert --only SZ10023 --side front
+      fieldprint badges staff.yaml --side back --copies 20
+      fieldprint badges staff.yaml --layout cr80 --sheet none --bleed -o cards.pdf"""))
 @data_argument
 @layout_option("badge")
 @card_options(duplex=False, copies=1)

@@ -184,11 +184,11 @@ FAIL_ON = Words({"due-soon": _lp("--fail-on", "due-soon"),
 
     \b
     Examples:
-      fieldprint equipment examples/equipment.xlsx --as-of 2026-11-21
-      fieldprint equipment examples/equipment.xlsx -o report.pdf
-      fieldprint equipment examples/equipment.yaml examples/staff.yaml --format json -o status.json
-      fieldprint equipment examples/equipment.xlsx --fail-on overdue --format ics -o due.ics
-      fieldprint equipment examples/equipment.yaml -o report.pdf --notify wecom:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY"""))
+      fieldprint equipment equipment.xlsx --as-of 2026-11-21
+      fieldprint equipment equipment.xlsx -o report.pdf
+      fieldprint equipment equipment.yaml staff.yaml --format json -o status.json
+      fieldprint equipment equipment.xlsx --fail-on overdue --format ics -o due.ics
+      fieldprint equipment equipment.yaml -o report.pdf --notify wecom:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY"""))
 @data_argument
 @option("--as-of", "as_of", metavar=_l("YYYY-MM-DD"), callback=date_value,
         help=_l("The day to report for (default: today)."))

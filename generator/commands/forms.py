@@ -399,9 +399,9 @@ work_orders = _form_command(
 
     \b
     Examples:
-      fieldprint work-orders examples/work_orders.csv examples/staff.xlsx -o orders.pdf
-      fieldprint work-orders examples/work_orders.csv examples/staff.xlsx --only WO-20261121-0001 -o one.pdf
-      fieldprint work-orders examples/work_orders.csv examples/staff.xlsx -o orders.docx"""))
+      fieldprint work-orders work_orders.csv staff.xlsx -o orders.pdf
+      fieldprint work-orders work_orders.csv staff.xlsx --only WO-20261121-0001 -o one.pdf
+      fieldprint work-orders work_orders.csv staff.xlsx -o orders.docx"""))
 
 confirmations = _form_command(
     "confirmations", _l("""Print service confirmation forms (服务确认书, A4) for the
@@ -410,8 +410,8 @@ confirmations = _form_command(
 
     \b
     Examples:
-      fieldprint confirmations examples/work_orders.csv examples/staff.xlsx -o confirm.pdf
-      fieldprint confirmations examples/company.yaml --blank -o pad.pdf"""))
+      fieldprint confirmations work_orders.csv staff.xlsx -o confirm.pdf
+      fieldprint confirmations company.yaml --blank -o pad.pdf"""))
 
 follow_ups = _form_command(
     "follow-ups", _l("""Print follow-up sheets (回访单, A5) for whoever calls or visits
@@ -419,8 +419,8 @@ follow_ups = _form_command(
 
     \b
     Examples:
-      fieldprint follow-ups examples/work_orders.csv examples/staff.xlsx -o follow-ups.pdf
-      fieldprint follow-ups examples/work_orders.csv examples/staff.xlsx --only WO-20261121-0001 -o one.pdf"""),
+      fieldprint follow-ups work_orders.csv staff.xlsx -o follow-ups.pdf
+      fieldprint follow-ups work_orders.csv staff.xlsx --only WO-20261121-0001 -o one.pdf"""),
     option("--include-open", is_flag=True,
            help=_l("Print sheets for orders not completed yet too (left out, with a warning "
                    "naming them, by default).")))

@@ -29,7 +29,7 @@ def builtin_files():
     Examples:
       fieldprint layouts list
       fieldprint layouts export my-layouts
-      fieldprint badges examples/staff.xlsx --layout my-layouts/badges/badge.yaml"""))
+      fieldprint badges staff.xlsx --layout my-layouts/badges/badge.yaml"""))
 @click.pass_context
 def layouts(ctx):
     if ctx.invoked_subcommand is None:
@@ -41,7 +41,7 @@ def layouts(ctx):
     \b
     Examples:
       fieldprint layouts list
-      fieldprint badges examples/staff.xlsx --layout badge-insert"""))
+      fieldprint badges staff.xlsx --layout badge-insert"""))
 def list_layouts():
     rows = [(_("name"), _("file"), _("for"))]
     rows += [(path.stem, f"{folder}/{path.name}", str(kind)) for folder, path, kind in
@@ -58,7 +58,7 @@ def list_layouts():
     \b
     Examples:
       fieldprint layouts export my-layouts
-      fieldprint badges examples/staff.yaml --layout my-layouts/badges/badge.yaml"""))
+      fieldprint badges staff.yaml --layout my-layouts/badges/badge.yaml"""))
 @argument("directory", type=click.Path(path_type=Path), metavar=_l("FOLDER"))
 def export(directory: Path):
     import os

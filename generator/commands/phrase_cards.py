@@ -46,8 +46,8 @@ def _run(dataset, *, layout, people, sides, sheet: str, copies: int = 1, jobs: i
 
     \b
     Examples:
-      fieldprint phrase-cards examples/phrases.yaml examples/staff.xlsx -o phrase-cards.pdf
-      fieldprint phrase-cards examples/phrases.yaml examples/staff.yaml --only SZ10023 --sheet none"""))
+      fieldprint phrase-cards phrases.yaml staff.xlsx -o phrase-cards.pdf
+      fieldprint phrase-cards phrases.yaml staff.yaml --only SZ10023 --sheet none"""))
 @data_argument
 @layout_option("phrase-card")
 @option("--side", type=SIDES, default="both", show_default=True,

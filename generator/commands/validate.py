@@ -24,8 +24,7 @@ from .common import (data_argument, load, report_problems, staff_file, warning_p
 
     \b
     Examples:
-      fieldprint validate examples/staff.xlsx examples/work_orders.csv
-      fieldprint validate examples/work_orders.csv --section work_orders"""))
+      fieldprint validate staff.xlsx work_orders.csv equipment.xlsx"""))
 @data_argument
 def validate(data):
     from ..startup import importing

@@ -6,6 +6,12 @@ Also the one Hypothesis configuration of the suite, chosen with HYPOTHESIS_PROFI
   number of examples per property test, no deadline. What CI and a plain `pytest` run.
 - "long": many more examples, a fresh random seed each run, for hunting:
       HYPOTHESIS_PROFILE=long python3 -m pytest -q -m property
+"ci" is not the same examples in every run: besides its seed (which derandomize takes from the
+test's source, so editing a test changes its examples), Hypothesis draws the string and number
+constants of the project's modules loaded at that moment (sys.modules). A full run has loaded
+more of them than one file alone, so a property test may fail only in full runs: that is a
+real failing input (test_forms drew the model's '０'), reproduced with the @reproduce_failure
+blob it prints, and kept as an @example.
 Property tests take their settings from the profile; they may suppress health checks but
 should not set max_examples, seeds or deadlines of their own. Every test decorated with
 @given is marked `property` (so `-m property` selects them all); `-m "not slow"` leaves out

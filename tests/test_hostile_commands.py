@@ -15,11 +15,11 @@ import re
 import docx
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from generator.data.models import SPACE
+from generator.data.models import _HALF_WIDTH, SPACE
 
 NASTY = ["<b>&{{ 7*7 }}</b>", "{% if 1 %}x{% endif %}", "%(x)s", "a\x00b", "𠮷野家", "😀",
          "\u202eabc", "e\u0301", "&amp;", "]]>", "王" * 60, "a" * 2000, "李\u3000四", "O'Brien \"x\"",
@@ -158,6 +158,11 @@ def follow_up_template(tmp_path):
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 @pytest.mark.parametrize("command", ["work-orders", "confirmations", "follow-ups"])
 @given(field=st.sampled_from(ORDER_FIELDS + ["engineer.name"]), value=texts)
+# a phone typed with a Chinese input method: failed only in full runs (Hypothesis also draws
+# the string constants of the project's modules loaded at the time, here the model's own
+# full-width digits), so it is tried in every run
+@example(field="customer.phone", value="０")
+@example(field="customer.phone", value="（０５１２）６０００－０００１")
 def test_forms(tmp_path, cli, command, fmt, field, value):
     data = order_data(tmp_path, field, value)
     out = tmp_path / f"form.{fmt}"
@@ -172,13 +177,10 @@ def test_forms(tmp_path, cli, command, fmt, field, value):
     names = {"engineer.name": ("engineer.name", "person.name", "装维工程师", "staff[1].name")
              }.get(field, (f"order.{field}",))
     printed = field == "engineer.name" or field in PRINTS[command]
-    if field == "customer.phone":   # full-width digits print half width (１３８ as 138)
-        value = value.translate(HALF_WIDTH)
+    if field == "customer.phone":   # full-width digits print half width (１３８ as 138),
+        value = value.translate(_HALF_WIDTH)   # as the model makes them (one table)
     check(result, out, value, extracted, names, records=("SZ1", "W1", "staff[1]"),
           printed=printed)
-
-
-HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－（）", "0123456789+-()")
 
 
 # ------------------------------------------------------------------------------ equipment

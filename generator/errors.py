@@ -150,10 +150,38 @@ def suggest(word: str, choices, say=None) -> str:
 
 
 def closest(word: str, choices) -> str | None:
-    """The one of `choices` closest to `word` (difflib's ratio of at least 0.6), or None."""
+    """The one of `choices` closest to `word`, or None: first the one spelt the same but for
+    look-alike characters (`look_alike`: 'H-O002' is H-0002, the letter O for a zero, 'Ｂ２４'
+    is B24); else the one with difflib's best ratio, at least 0.6, the earlier of `choices`
+    on a tie (difflib's own tie goes to the larger string: 'H-O002' was H-0032 when the
+    register also had it)."""
     import difflib
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return close[0] if close else None
+    word, choices = str(word), list(choices)
+    folded = look_alike(word)
+    same = next((choice for choice in choices if look_alike(choice) == folded), None)
+    if same is not None:
+        return same
+    best, best_ratio = None, 0.6
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    for choice in choices:
+        matcher.set_seq1(choice)
+        if (matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio
+                and (matcher.ratio() > best_ratio or (best is None and
+                                                      matcher.ratio() >= best_ratio))):
+            best, best_ratio = choice, matcher.ratio()
+    return best
+
+
+_LOOK_ALIKE = str.maketrans("oilzs", "01125")
+
+
+def look_alike(word: str) -> str:
+    """`word` as it looks, for matching a typed or copied code: full-width characters as
+    ASCII (NFKC), case ignored, and the letters read for digits in IDs (O for 0, I and L for
+    1, Z for 2, S for 5) as those digits."""
+    import unicodedata
+    return unicodedata.normalize("NFKC", str(word)).casefold().translate(_LOOK_ALIKE)
 
 
 def os_reason(exc: OSError) -> str:

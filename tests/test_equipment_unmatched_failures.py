@@ -59,6 +59,21 @@ def test_a_failing_batch_check_with_a_typo_flags_the_batch_it_is_closest_to(cli,
     assert (unknown["failed"], unknown["likely"]) == (True, None)
 
 
+def test_a_letter_for_a_digit_flags_the_batch_it_looks_like(cli, tmp_path):
+    """'B24O2-A' (the letter O) is as far from B2402-A as from B2412-A by difflib's ratio, and
+    difflib's tie went to the larger string: the wrong batch was flagged and the real one
+    stayed fine. The batch spelt the same but for look-alike characters comes first; so does
+    a code typed in full-width characters."""
+    register = REGISTER.replace("batch: B2502-C", "batch: B2412-A")
+    for typed in ("B24O2-A", "Ｂ２４０２－Ａ"):
+        path = tmp_path / "eq.yaml"
+        path.write_text(register + TYPO.replace("B2402-X", typed) % "不合格", encoding="utf-8")
+        doc = report_json(cli, path)
+        items = {i["id"]: i for i in doc["items"]}
+        assert [u["likely"] for u in doc["unmatched_checks"]] == ["B2402-A"], typed
+        assert items["H-2"]["status"] == "invalid" and items["H-3"]["status"] == "ok", typed
+
+
 def test_a_passing_check_with_a_typo_flags_nothing(cli, tmp_path):
     clean = report_json(cli, write(tmp_path))
     doc = report_json(cli, write(tmp_path, TYPO % "合格"))

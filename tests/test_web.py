@@ -526,6 +526,23 @@ def test_equipment_downloads(c, fmt, magic):
     assert "equipment-2026-11-21" in r.headers["content-disposition"]
 
 
+def test_the_equipment_page_lists_the_teams_in_the_printed_reports_order(ws, c):
+    """The by-team table was sorted by name while the printed report, the workbook and the
+    chat messages put the most urgent team first (the equipment helper's report)."""
+    import datetime as dt
+
+    from generator.equipment.pdf import report_context
+    from generator.web.equipment import _load
+    report, _warnings = _load(Workspace(ws), dt.date(2026, 11, 21))
+    printed = [team["team"] for team in report_context(report)["teams"]]
+    page = c.get("/equipment?as_of=2026-11-21").text
+    table = page[page.index('id="teams"'):]
+    table = table[:table.index("</table>")]
+    shown = re.findall(r"<tr><td>([^<]*)</td>", table)
+    assert len(printed) > 2 and printed != sorted(printed)    # the order is the point
+    assert shown == printed
+
+
 # ------------------------------------------------------------------ company, templates
 def test_company_form_saves_company_yaml(ws, c):
     with open(ws / "company.yaml", "a", encoding="utf-8") as fh:

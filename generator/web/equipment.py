@@ -74,8 +74,9 @@ def _row(report, s) -> dict:
 
 
 def dashboard(ws: Workspace, as_of: dt.date | None) -> dict:
-    """What the page shows: counts by status and by team, the overdue and due-soon lists
-    first, every item with its reason."""
+    """What the page shows: counts by status and by team (the most urgent team first, in the
+    printed report's order), the overdue and due-soon lists first, every item with its
+    reason."""
     try:
         report, warnings = _load(ws, as_of)
     except UserError as exc:
@@ -92,7 +93,7 @@ def dashboard(ws: Workspace, as_of: dt.date | None) -> dict:
             "statuses": STATUSES, "status_zh": STATUS_ZH,
             "overdue": [r for r in rows if r["status"] in ("overdue", "invalid")],
             "due_soon": [r for r in rows if r["status"] in ("due_today", "due_soon")],
-            "rows": rows, "teams": sorted(teams.items()), "as_of": report.as_of.isoformat(),
+            "rows": rows, "teams": list(teams.items()), "as_of": report.as_of.isoformat(),
             "items": checkable(report),
             "batches": sorted({s.batch for s in report.statuses if s.batch})}
 

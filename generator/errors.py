@@ -150,13 +150,13 @@ def suggest(word: str, choices, say=None) -> str:
 
 
 def closest(word: str, choices) -> str | None:
-    """The one of `choices` closest to `word`, or None: first the one spelt the same but for
+    """The one of `choices` closest to `word`, or None: first one spelt the same but for
     look-alike characters (`look_alike`: 'H-O002' is H-0002, the letter O for a zero, 'Ｂ２４'
-    is B24); else the one with difflib's best ratio, at least 0.6, the earlier of `choices`
-    on a tie (difflib's own tie goes to the larger string: 'H-O002' was H-0032 when the
-    register also had it)."""
+    is B24); else the one with difflib's best ratio, at least 0.6. A tie goes to the one that
+    sorts first, whatever the order of `choices` (often a set). difflib's own tie went to the
+    one that sorts last: 'H-O002' was H-0032 when the register had both."""
     import difflib
-    word, choices = str(word), list(choices)
+    word, choices = str(word), sorted(set(choices), key=str)
     folded = look_alike(word)
     same = next((choice for choice in choices if look_alike(choice) == folded), None)
     if same is not None:
@@ -164,8 +164,8 @@ def closest(word: str, choices) -> str | None:
     best, best_ratio = None, 0.6
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(word)
-    for choice in choices:
-        matcher.set_seq1(choice)
+    for choice in choices:                # sorted: on a tie the first one stays
+        matcher.set_seq1(str(choice))
         if (matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio
                 and (matcher.ratio() > best_ratio or (best is None and
                                                       matcher.ratio() >= best_ratio))):

@@ -543,7 +543,7 @@ def test_only_naming_no_order_said_with_the_data_problems(examples_copy, cli, mo
         "work_orders.csv:2 装维人员: engineer 'SZ99999' is not on the staff list",
         "work_orders.csv:4 装维人员: engineer 'SZ88888' is not on the staff list",
         "--only WO-NOTHING: no such id in work_orders",
-        "--engineer SZ1: no such staff id; did you mean 'SZ10036'?"], found
+        "--engineer SZ1: no such staff id; did you mean 'SZ10001'?"], found
     assert not (examples_copy / f"w.{fmt}").exists()
 
 

@@ -372,3 +372,43 @@ def test_pages_compressed_early_give_reportlabs_own_bytes(tmp_path, monkeypatch)
     late = io.BytesIO()
     render_pdf(load_form(path), records, late, FONTS)
     assert early.getvalue() == late.getvalue()
+
+
+@pytest.mark.parametrize("size", ["A7", "[210]", "[210, -3]", "letter"])
+def test_a_wrong_page_size_is_said_once_with_what_to_write(tmp_path, size):
+    """A value that fits neither form of the page size (a name, or [width, height]) was said
+    twice, once per form, under pydantic's names (page.size.literal['A3',...], page.size.tuple[
+    constrained-float, ...]): now once, naming the allowed values."""
+    path = form(tmp_path, """\
+      - type: note
+        text: x
+    """, extra=f"page:\n  size: {size}\n")
+    with pytest.raises(UserError) as err:
+        load_form(path)
+    [problem] = err.value.problems
+    assert problem.location.line == line_of(path, "size:")
+    assert problem.path.endswith("page.size"), problem.path
+    assert problem.message.endswith("is not a page size: write one of A3, A4, A5, A6, B5, or "
+                                    "the width and height in mm, e.g. [210, 297]"), problem
+
+
+def test_a_page_size_in_lower_case_is_fine(tmp_path):
+    path = form(tmp_path, "- type: note\n  text: x\n", extra="page:\n  size: a5\n")
+    assert load_form(path).page.size_mm == (148.0, 210.0)
+
+
+def test_a_value_that_fits_no_form_of_a_union_is_said_once(tmp_path):
+    """The kind, not only the page size: a choice block's options are a list name or a list
+    of options; a wrong one is one problem, naming the allowed names."""
+    path = form(tmp_path, """\
+      - type: choice
+        label: 原因
+        selected: order.cause
+        options: causes
+    """)
+    with pytest.raises(UserError) as err:
+        load_form(path)
+    [problem] = err.value.problems
+    assert problem.path.endswith("blocks[1].options"), problem.path
+    assert "'causes' is not allowed here; use one of 'kind', 'service', 'cause' or 'rating'" \
+        in problem.message

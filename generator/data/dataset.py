@@ -211,7 +211,8 @@ def _reword(error: dict, model: type) -> str:
             return _("{value!r} is not allowed here; write one of {choices}").format(
                 value=_Shown(value), choices=words) + _quote_hint(value)
         return _("{value!r} is not allowed here; use one of {expected}").format(
-            value=_Shown(value), expected=expected) + _quote_hint(value)
+            value=_Shown(value), expected=str(expected).replace(" or ", _(" or "))
+        ) + _quote_hint(value)
     if kind in ("value_error", "assertion_error"):
         return str(error.get("ctx", {}).get("error", error["msg"]))
     if kind == "string_type":
@@ -359,7 +360,7 @@ def _said(exc: ValidationError, raw: Any, model: type, section: str, index: int 
     """The problems of a record that did not validate, each with its place and path; a
     required field whose column the table lacks (said once for the table) is not said."""
     said = []
-    for error in exc.errors(include_url=False):
+    for error in _one_per_union(exc.errors(include_url=False)):
         loc = tuple(error["loc"])
         if error["type"] == "missing" and _column_absent(raw, loc):
             continue
@@ -374,6 +375,35 @@ def _said(exc: ValidationError, raw: Any, model: type, section: str, index: int 
         else:
             said.append(Problem(message, where, _path(section, index, loc)))
     return said
+
+
+# the member of a union that pydantic names in an error's place (page.size.literal['A3','A4'],
+# page.size.tuple[constrained-float, constrained-float], options.str): not a key of the data
+_MEMBER_TAGS = frozenset({"str", "int", "float", "bool", "dict", "list", "none"})
+
+
+def _one_per_union(errors: list[dict]) -> list[dict]:
+    """pydantic's errors, one per place: a value that fits no member of a union (a page size
+    that is neither A4 nor [width, height]) gets an error per member, which said a mistake
+    twice under two strange names. One is kept, at the field's own place: for a text, the
+    member's that names the allowed words (a literal's), else the other member's."""
+    kept: list[dict] = []
+    at: dict[tuple, int] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        tags = [i for i, step in enumerate(loc) if isinstance(step, str) and (
+            "[" in step or step in _MEMBER_TAGS)]
+        if not tags:
+            kept.append(error)
+            continue
+        union = loc[:tags[0]]   # the field whose value fits no member
+        error = {**error, "loc": tuple(s for i, s in enumerate(loc) if i not in tags)}
+        if union not in at:
+            at[union] = len(kept)
+            kept.append(error)
+        elif (error["type"] == "literal_error") == isinstance(error.get("input"), str):
+            kept[at[union]] = error
+    return kept
 
 
 def _column_absent(raw: Any, loc: tuple) -> bool:

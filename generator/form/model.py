@@ -14,7 +14,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValida
                       ValidationError, ValidationInfo, WrapValidator, model_validator)
 
 from ..data.dataset import unknown_field_message
-from ..i18n import _
+from ..i18n import _, words
 from ..layoutfile import typed_model
 from ..data.models import CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS
 from .values import Text, Value
@@ -70,8 +70,22 @@ class Margins(Model):
     left: Mm = 12
 
 
+def _page_size(value: Any) -> Any:
+    """A page size as a layout may write it: a name (A4, a4) or [width, height] in mm; anything
+    else is one mistake said once, with what to write (not once per form of the value)."""
+    if isinstance(value, str) and value.strip().upper() in PAGE_SIZES:
+        return value.strip().upper()
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value):
+        return value
+    raise ValueError(_("{value!r} is not a page size: write one of {names}, or the width and "
+                       "height in mm, e.g. [210, 297]").format(
+        value=value, names=words(PAGE_SIZES, "plain")))
+
+
 class Page(Model):
-    size: Literal["A3", "A4", "A5", "A6", "B5"] | tuple[Mm, Mm] = "A4"
+    size: Annotated[Literal["A3", "A4", "A5", "A6", "B5"] | tuple[Mm, Mm],
+                    BeforeValidator(_page_size)] = "A4"
     orientation: Literal["portrait", "landscape"] = "portrait"
     margins: Margins = Margins()
 

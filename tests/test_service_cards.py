@@ -146,3 +146,19 @@ def test_help_has_an_example(cli):
     result = cli("service-cards", "--help")
     assert result.code == 0 and "fieldprint service-cards staff.xlsx" in result.out
     assert "--copies" in result.out
+
+
+def test_the_default_copies_are_said_before_printing(tmp_path, cli):
+    """The trial: service cards default to 10 a person (a full A4 sheet each), so a first try
+    printed 30 pages and said so only afterwards: the number is said before the work, with
+    how to change it, and in --help."""
+    staff = make_data(tmp_path, 3)
+    result = cli("service-cards", staff, "-o", tmp_path / "s.pdf")
+    assert result.code == 0, result
+    assert result.err.startswith("10 cards for each of 3 people (the default; --copies N for "
+                                 "another number)"), result.err
+    given = cli("service-cards", staff, "--copies", "10", "-o", tmp_path / "s.pdf")
+    assert given.code == 0 and "the default" not in given.err
+    text = " ".join(cli("service-cards", "--help").out.split())
+    assert "each person gets 10 cards by default, one full A4 sheet" in text
+    assert "--copies 1 for one card each" in text

@@ -206,8 +206,11 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
               start: int = 1, team: str | None = None, sort: str | None = None,
               photo_dir: Path | None = None, offset=None, back_offset=None,
               manifest: Path | None = None, changed_since: Path | None = None,
-              skip_invalid: bool = False, allow_missing_qr: bool = False) -> int:
-    """Load, check and print; shared by badges and service cards. Returns the exit code."""
+              skip_invalid: bool = False, allow_missing_qr: bool = False,
+              copies_by_default: bool = False) -> int:
+    """Load, check and print; shared by badges and service cards. Returns the exit code.
+    `copies_by_default`: --copies was not given: the number is said before printing (a first
+    try of service cards prints 10 of each person's card)."""
     from ..card import CardRun, execute  # the card engine: only when used
     from ..card.people import by_team, match_photos, sorted_people
     check_output(output)
@@ -254,6 +257,9 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
     if problems:
         stop_with(problems, run, also_checked(dataset, only, team, photo_dir),
                   dataset.unread_company)
+    if copies_by_default and copies != 1:
+        click.echo(_("{copies} cards for each of {n} people (the default; --copies N for "
+                     "another number)").format(copies=copies, n=len(people)), err=True)
     result = execute(run, output, png_dir, progress=_PageProgress(what))
     report_problems(result.warnings, prefix=warning_prefix())
     report_problems(in_reading_order(dataset.refused_staff + result.skipped),

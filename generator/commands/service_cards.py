@@ -19,6 +19,9 @@ from .common import data_argument
     A4 sheets hold 10 cards (2 × 5) with crop marks. A service card is one double-sided card:
     each front sheet is followed by its back sheet for duplex printing (flip on long edge).
 
+    Each engineer leaves one at every visit, so each person gets 10 cards by default, one
+    full A4 sheet (and its back): 15 people make 30 pages. --copies 1 for one card each.
+
     \b
     Examples:
       fieldprint service-cards staff.xlsx -o service-cards.pdf
@@ -31,9 +34,12 @@ from .common import data_argument
         help=_l("The PDF to write (default: service-cards.pdf; not written when only --png "
                 "is given)."))
 def service_cards(data, layout, output, **options):
+    from click.core import ParameterSource
+    given = click.get_current_context().get_parameter_source("copies")
     return run_cards(data, layout=layout, output=output, allow_missing_photos=False,
                      allow_missing_qr=True, what="service card",
-                     default_output="service-cards.pdf", **options)
+                     default_output="service-cards.pdf",
+                     copies_by_default=given == ParameterSource.DEFAULT, **options)
 
 
 def demo(examples_dir: Path, out_dir: Path) -> list[Path]:

@@ -480,7 +480,7 @@ def work_order() -> None:
                ("{% if blank %}☐装机 ☐移机 ☐修障{% else %}{{ order.kind_label }}{% endif %}", "value", 1),
                ("业务类型", "label", 1),
                ("{% if blank %}☐宽带 ☐固话 ☐IPTV ☐FTTR ☐其他{% else %}{{ order.service_label }}{% endif %}", "value", 1),
-               ("受理时间", "label", 1), ("{{ order.received_text }}", "value", 1)])
+               ("接单时间", "label", 1), ("{{ order.received_text }}", "value", 1)])
     row(t, w, [("客户姓名", "label", 1), ("{{ order.customer.name }}", "value", 1),
                ("联系电话", "label", 1), ("{{ order.customer.phone }}", "value", 1),
                ("业务账号", "label", 1), ("{{ order.customer.account }}", "value", 1)])

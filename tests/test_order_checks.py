@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 
+import re
+
 import pytest
 
 from tests.test_all_at_once import no_traceback, problems, stopped, warnings
@@ -32,8 +34,8 @@ def test_completed_before_received_is_refused_naming_order_and_fields(examples_c
     found = stopped(cli(command, "work_orders.csv",
                         *(["-o", "w.pdf"] if command != "validate" else [])))
     assert found == [
-        "work_orders.csv:3 完成时间: order WO-20261102-0003: 'completed' (完成时间) "
-        "2026-11-01 08:00 is before 'received' (接单时间) 2026-11-02 08:41; an order cannot be "
+        "work_orders.csv:3 完成时间: order WO-20261102-0003: 'completed' "
+        "2026-11-01 08:00 is before 'received' 2026-11-02 08:41; an order cannot be "
         "completed before it is received: check both times"], found
 
 
@@ -49,7 +51,7 @@ def test_completed_before_received_in_yaml(examples_copy, cli, monkeypatch):
     line = text[:match.start(1)].count("\n") + 1
     assert len(found) == 1 and found[0].startswith(f"work_orders.yaml:{line}:5: work_orders["), \
         found
-    assert "].completed: order WO-" in found[0] and "'received' (接单时间)" in found[0]
+    assert "].completed: order WO-" in found[0] and "is before 'received' 20" in found[0]
 
 
 def test_completed_before_the_appointment_is_a_warning(examples_copy, cli, monkeypatch):
@@ -60,7 +62,7 @@ def test_completed_before_the_appointment_is_a_warning(examples_copy, cli, monke
     _edit_csv(examples_copy, change)
     monkeypatch.chdir(examples_copy)
     expected = ("warning: work_orders.csv:2 完成时间: order WO-20260929-0007: 'completed' "
-                "(完成时间) 2026-09-30 08:00 is before the 'appointment' (预约时间) starts, "
+                "2026-09-30 08:00 is before the 'appointment' starts, "
                 "2026-09-30 09:00; if the visit was moved, write the new appointment time, else "
                 "check both times")
     for args in (("validate",), ("work-orders", "-o", "w.pdf")):
@@ -167,3 +169,38 @@ def test_only_of_an_order_with_a_problem_stops_the_print(examples_copy, cli, mon
                         "--only", "WO-20260929-0007", "-o", "w.pdf"))
     assert found == ["work_orders.csv:3 接单时间: impossible date: '2026-02-30 10:00' (no such "
                      "day in the calendar)"], found
+
+
+@pytest.mark.chinese
+def test_the_office_reads_the_reception_time_by_its_chinese_name_only(examples_copy, cli,
+                                                                       monkeypatch):
+    """The trial: validate said 完成时间（completed）… 接单时间（received）: English keys mean
+    nothing to the office. In Chinese the headers only; the same word (接单时间) as the sheet's
+    column, the printed order and the glossary."""
+    def change(rows):
+        rows[2][COMPLETED] = "2026-11-01 08:00"
+        rows[1][COMPLETED] = "2026-09-30 08:00"
+    _edit_csv(examples_copy, change)
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "work_orders.csv")
+    assert "工单 WO-20261102-0003：完成时间 2026-11-01 08:00 早于接单时间 2026-11-02 08:41" \
+        in result.err, result.err
+    assert "完成时间 2026-09-30 08:00 早于预约时间的开始" in result.err, result.err
+    assert not re.search(r"（(completed|received|appointment)）|'(completed|received)'",
+                         result.err), result.err
+
+
+def test_one_word_for_the_reception_time():
+    """接单时间 in the sheet's column, the printed order (PDF and Word) and the messages (the
+    standard counts the deadlines from it: 接单后及时联系客户); 受理时间, the order's old label,
+    is still read as the column."""
+    from generator.data import headers as H
+    from tests.conftest import ROOT
+    assert H.header_for("work_orders", "received") == "接单时间"
+    assert H.alias_map("work_orders")[H.normalize("受理时间")] == "received"
+    layout = (ROOT / "forms" / "work-order.yaml").read_text(encoding="utf-8")
+    assert "label: 接单时间" in layout and "受理时间" not in layout
+    import docx
+    document = docx.Document(ROOT / "templates" / "work_order.docx")
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert "接单时间" in cells and "受理时间" not in cells

@@ -159,6 +159,17 @@ def field_word(section: str, field: str) -> str:
     return header if header is not None and language() == "zh" else field
 
 
+def field_named(section: str, field: str) -> str:
+    """A field as a message to the office names it: in Chinese only the header templates write
+    (接单时间: no English key beside it), in English the key in quotes ('received'); a part
+    of a field by its first column's header (appointment: 预约时间)."""
+    from ..i18n import language
+    header = header_for(section, field) or next(
+        (header_for(section, f) for f in COLUMNS.get(section, {})
+         if f.startswith(field + ".")), None)
+    return header if header is not None and language() == "zh" else repr(field)
+
+
 def kind_of(section: str, field: str) -> str:
     """How a section's column becomes a value (text, date, month, datetime ...: COLUMNS). Raises
     KeyError for an unknown section or column."""

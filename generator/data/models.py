@@ -19,6 +19,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 
 from ..dates import parse_date, parse_datetime
 from ..errors import Problem
+from .headers import field_named
 from ..i18n import _, words
 from ..i18n import words as words_of   # `_labelled` has a parameter named words
 
@@ -475,19 +476,24 @@ class WorkOrder(Model):
         received = data.get("received")
         if received is not None and value < received:
             raise ValueError(_(
-                "order {id}: 'completed' (完成时间) {completed} is before 'received' (接单时间) "
+                "order {id}: {completed_field} {completed} is before {received_field} "
                 "{received}; an order cannot be completed before it is received: check both "
                 "times").format(id=data.get("id", "?"), completed=_minute(value),
-                                received=_minute(received)))
+                                received=_minute(received),
+                                completed_field=field_named("work_orders", "completed"),
+                                received_field=field_named("work_orders", "received")))
         appointment = data.get("appointment")
         if appointment is not None and value < appointment.start \
                 and info.context is not None:
             info.context.setdefault("warnings", []).append(Problem(_(
-                "order {id}: 'completed' (完成时间) {completed} is before the 'appointment' "
-                "(预约时间) starts, {start}; if the visit was moved, write the new appointment "
-                "time, else check both times").format(
+                "order {id}: {completed_field} {completed} is before the {appointment_field} "
+                "starts, {start}; if the visit was moved, write the new appointment time, else "
+                "check both times").format(
                     id=data.get("id", "?"), completed=_minute(value),
-                    start=_minute(appointment.start)), None, info.field_name or "completed"))
+                    start=_minute(appointment.start),
+                    completed_field=field_named("work_orders", "completed"),
+                    appointment_field=field_named("work_orders", "appointment")),
+                None, info.field_name or "completed"))
         return value
 
     @property
@@ -523,7 +529,9 @@ class EquipmentItem(Model):
     @model_validator(mode="after")
     def _has_start(self):
         if self.manufactured is None and self.in_service is None:
-            raise ValueError(_("give 'manufactured' (生产日期) or 'in_service' (启用日期)"))
+            raise ValueError(_("give {manufactured} or {in_service}").format(
+                manufactured=field_named("equipment", "manufactured"),
+                in_service=field_named("equipment", "in_service")))
         return self
 
 

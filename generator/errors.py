@@ -48,7 +48,9 @@ class Problem:
         if self.location is not None:
             parts.append(str(self.location))
         if self.path and not (self.location is not None and self.location.header):
-            parts.append(self.path)  # a column header already names the field
+            # a column header already names the field; a company field is named in words
+            # (投诉电话（complaint_phone）)
+            parts.append(_named(self.path) if self.path.startswith("company.") else self.path)
         parts.append(self.message)
         return ": ".join(parts)
 
@@ -94,6 +96,11 @@ def in_reading_order(problems: list[Problem]) -> list[Problem]:
             return (files[None], 0, 0)
         return (files[(where.file, where.sheet)], where.line or 0, where.column or 0)
     return sorted(problems, key=key)
+
+
+def _named(path: str) -> str:
+    from .data.headers import named_path
+    return named_path(path)
 
 
 class UserError(Exception):

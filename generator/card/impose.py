@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..advice import SHEET_NONE, START_SLOT
 from ..errors import UserError
 from ..i18n import _
 from ..units import A4
@@ -98,9 +99,10 @@ def grid(card: tuple[float, float], bleed: float, spec, sheet: tuple[float, floa
     cols, butt_x = count(sheet[0], card[0], spec.columns)
     rows, butt_y = count(sheet[1], card[1], spec.rows)
     if cols < 1 or rows < 1:
-        raise UserError(_("a {w} × {h} mm card does not fit on a {sw} × {sh} mm sheet; use "
-                          "--sheet none").format(w=f"{card[0]:g}", h=f"{card[1]:g}",
-                                                 sw=f"{sheet[0]:g}", sh=f"{sheet[1]:g}"))
+        raise UserError(_("a {w} × {h} mm card does not fit on a {sw} × {sh} mm sheet; "
+                          "{advice}").format(w=f"{card[0]:g}", h=f"{card[1]:g}",
+                                             sw=f"{sheet[0]:g}", sh=f"{sheet[1]:g}",
+                                             advice=SHEET_NONE.says()))
 
     def gap(length, size, n, butted):
         if n < 2 or butted:
@@ -167,8 +169,7 @@ def plan(n_cards: int, sides: tuple[str, ...], card: tuple[float, float], bleed:
         return pages, None
     g = grid(card, bleed, spec)
     if not 1 <= start <= g.per_sheet:
-        raise UserError(_("--start {start}: this sheet has slots 1 to {n}").format(
-            start=start, n=g.per_sheet))
+        raise UserError(START_SLOT.says(start=start, n=g.per_sheet))
     first = start - 1
     n_sheets = math.ceil((first + n_cards) / g.per_sheet) if n_cards else 0
     full_marks: dict[bool, list] = {}

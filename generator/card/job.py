@@ -114,8 +114,10 @@ def _unprinted_uyghur(run: CardRun) -> list[Problem]:
                     "does not print", len(named)).format(
         n=len(named), names=words([p.name for p in named][:5]), layout=run.layout.name)
     if bilingual:
-        said += _("; --layout {bilingual} prints it under the Chinese one").format(
-            bilingual=bilingual)
+        from ..advice import BILINGUAL
+        from .layout import load_card_layout
+        said += _("; {advice}").format(advice=BILINGUAL.says(
+            bilingual=bilingual, title=load_card_layout(bilingual).model.title))
     return [Problem(said)]
 
 
@@ -128,14 +130,15 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool
     will be drawn (`check`): the fonts are read for measuring only, pictures decoded only to
     check them."""
     if not run.people:
-        raise UserError(_("no staff to print: the data has no 'staff' records (or --only or "
-                          "--team matched none)"))
+        from ..advice import NOBODY
+        raise UserError(NOBODY.says())
     sides = tuple(s for s in ("front", "back") if s in run.sides)
     missing = [s for s in sides if not run.layout.sides[s]]
     if missing:
-        raise UserError(_("the layout {layout} has no {side} side; use --side {other}").format(
+        from ..advice import OTHER_SIDE
+        raise UserError(_("the layout {layout} has no {side} side; {advice}").format(
             layout=run.layout.path.name, side=pgettext("--side", missing[0]),
-            other=pgettext("--side", _OTHER_SIDE[missing[0]])))
+            advice=OTHER_SIDE.says(other=pgettext("--side", _OTHER_SIDE[missing[0]]))))
     fonts = font_set(run.company, embed=not check_only)
     renderer = CardRenderer(run.layout, run.company, fonts, sides=sides, context=run.context,
                             allow_missing_photos=run.allow_missing_photos,
@@ -183,17 +186,18 @@ def check(run: CardRun) -> list[Problem]:
 
 
 def company_problems(layout: CompiledLayout, company, company_origin=None,
-                     missing_said=frozenset()) -> list[Problem]:
+                     missing_said=frozenset(), medium: str = "command") -> list[Problem]:
     """What `layout` refuses of the company alone, before anyone's card: the elements every card
     shares (`CardRenderer.static_problems`), e.g. a field a layout `required` left empty (the
     service card's complaint phone and service promise, 《家客代维人员上门服务规范》), a logo that
     cannot be read, a promise too long for its box. `company_origin` places them in the
     company's file (`Dataset.company_location`); `missing_said`: the files already said to be
-    missing (not said again, as `CardRun.missing_said`). Nothing is drawn."""
+    missing (not said again, as `CardRun.missing_said`); `medium`: where they are said (their
+    advice, `CardRun.medium`). Nothing is drawn."""
     renderer = CardRenderer(layout, company, font_set(company, embed=False),
                             sides=tuple(s for s in ("front", "back") if layout.sides[s]),
                             company_origin=company_origin, missing_said=missing_said,
-                            check_only=True)
+                            check_only=True, medium=medium)
     return list(renderer.static_problems)
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from .. import qr
 from ..context import company_context, person_context, today
-from ..data.headers import field_word
+from ..data.headers import company_word, field_word
 from ..errors import Location, Problem, UserError, display_path
 from ..fonts import FontSet, describe_chars, missing_chars
 from ..i18n import N_, _, pgettext
@@ -174,6 +174,35 @@ class Who:
         return Problem(message, location, self.label + ": " + _("{field} ({side})").format(
             field=field_word("staff", what), side=side))
 
+    def empty(self, element: CompiledElement, why: str, medium: str) -> Problem:
+        """An element the card must show (`required`: `why`) whose value is empty, with what
+        to do where it is said (`medium`): a company field added to company.yaml (or filled
+        in on the web's 公司信息 page), a person's field filled in."""
+        what = element.model.when.strip()   # the value it shows when there is one
+        problem = self.problem(element, "", what)
+        advice = _("fill it in")
+        steps = _data_path(what)
+        if self.origin is not None and steps and isinstance(steps[0], str):
+            advice = fill_in_company(steps[0], problem.location, medium)
+        return replace(problem, message=_(
+            "is empty, but this card must show it: {why}; {advice}").format(why=why,
+                                                                             advice=advice))
+
+
+def fill_in_company(key: str, location: Location | None, medium: str) -> str:
+    """What to do about an empty company field `key` where it is said (`medium`): on the
+    web, fill it in on the 公司信息 page; in the command line, write it on its line of the
+    company file (`location` has a line), or add that line."""
+    word = company_word(key) or key
+    if medium == "web":
+        return _("fill in the {word} on the Company page").format(word=word)
+    if location is not None and location.line:
+        return _("write the {word} after \"{key}:\" on this line").format(word=word, key=key)
+    file = Path(location.file).name if location is not None and location.file else \
+        "company.yaml"
+    return _("add a line \"{key}: …\" under \"company:\" in {file}, with the {word} after "
+             "the colon").format(key=key, file=file, word=word)
+
 
 _STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
@@ -303,9 +332,7 @@ class CardRenderer:
         model = element.model
         if element.when is not None and not element.when(context):
             if model.required:
-                problems.append(who.problem(element, _(
-                    "is empty, but this card must show it: {why}; fill it in").format(
-                        why=model.required), model.when.strip()))
+                problems.append(who.empty(element, model.required, self.medium))
             return []
         if element.each is None:
             return self._build(element, context, _box(model), who, problems, warnings)
@@ -554,9 +581,8 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
     if not source and reason:
         return placeholder(reason)
     if not source:
-        return placeholder(_("no photo given: fill in the 照片 (photo) column or field with "
-                             "the picture's file, e.g. photos/<id>.jpg, or pass --photos "
-                             "FOLDER with pictures named by 工号 or 姓名"))
+        from ..advice import NO_PHOTO_GIVEN
+        return placeholder(NO_PHOTO_GIVEN.says())
     path = r.resolve(el, "source", source)
     if path in r.missing_said:
         return placeholder(None)

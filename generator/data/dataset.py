@@ -127,10 +127,13 @@ class Dataset:
 
     def company_location(self, path: tuple = ()) -> Location | None:
         """Where a value of the company section is (path like ('qr_codes', 1, 'data')), as
-        precisely as known: its line and column in YAML, else the company file."""
+        precisely as known: its line and column in YAML, else the company file (a key the
+        section does not have: the file, not the line of the section's first key)."""
         if self._company_raw is None:
             return None
         file, raw = self._company_raw
+        if path and isinstance(raw, dict) and path[0] not in raw:
+            return Location(str(file))
         return _locate(raw, tuple(path)) or Location(str(file))
 
     @property

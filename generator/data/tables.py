@@ -273,9 +273,9 @@ def decode_csv(path: Path, display: str, encoding: str | None) -> tuple[str, str
         why = _("not {encoding} text (byte 0x{byte:02x} on line {line})").format(
             encoding=encoding, byte=raw[error.start], line=line)
     else:
-        why = _("neither UTF-8 nor GBK/GB18030 text (byte 0x{byte:02x} on line {line}); save it "
-                "as 'CSV UTF-8', or name the encoding with --encoding").format(
-            byte=raw[error.start], line=line)
+        from ..advice import ENCODING
+        why = _("neither UTF-8 nor GBK/GB18030 text (byte 0x{byte:02x} on line {line}); "
+                "{advice}").format(byte=raw[error.start], line=line, advice=ENCODING.says())
     raise UserError(Problem(why, Location(display, line)))
 
 

@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable
 from jinja2 import TemplateError, meta, nodes
 from jinja2.sandbox import SecurityError
 
+from ..advice import UNPRINTABLE_CONTROLS
 from ..errors import Location, Problem, UserError, display_path, suggest
 from ..i18n import _, words
 from ..orders import order_shape
@@ -73,8 +74,9 @@ def clean_context(value: Any, path: str, problems: list[Problem], record: str,
         bad = sorted({f"U+{ord(c):04X}" for c in _XML_BAD.findall(value)})
         problems.append(Problem(_(
             "has characters a Word document cannot hold ({chars}: control characters, usually "
-            "pasted from another program); remove them (--allow-unprintable leaves them "
-            "out)").format(chars=words(bad)), location, f"{record}: {path}"))
+            "pasted from another program); {advice}").format(
+                chars=words(bad), advice=UNPRINTABLE_CONTROLS.says()), location,
+            f"{record}: {path}"))
         return _XML_BAD.sub("", value)
     if isinstance(value, dict):
         return {k: clean_context(v, f"{path}.{k}" if path else k, problems, record, location,

@@ -28,12 +28,12 @@ def _is_control(ch: str) -> bool:
 
 def unprintable_message(missing: list[str]) -> str:
     """What to say of text with characters that `Metrics.clean` finds cannot print."""
+    from ..advice import UNPRINTABLE_CHARS, UNPRINTABLE_CONTROLS
+    from ..i18n import _
     controls = all(_is_control(c) for c in missing)
-    return (f"the font cannot print {describe_chars(missing)}"
-            + ("" if controls else "; change the text, or name a font that has it in "
-                                   "company.fonts")
-            + " (--allow-unprintable prints the rest: "
-            + ("control characters left out)" if controls else "an empty box for it)"))
+    return _("the font cannot print {chars}; {advice}").format(
+        chars=describe_chars(missing),
+        advice=(UNPRINTABLE_CONTROLS if controls else UNPRINTABLE_CHARS).says())
 
 
 @dataclass(frozen=True)

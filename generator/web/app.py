@@ -26,6 +26,7 @@ from starlette.responses import (FileResponse, HTMLResponse, PlainTextResponse,
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..advice import set_medium
 from ..card_kinds import CARD_LAYOUTS, MAX_COPIES
 from ..errors import Problem, UserError
 from ..i18n import _, language, set_language
@@ -299,6 +300,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         except UserError as exc:
             return {"people": [], "problems": [where_parts(p) for p in exc.problems],
                     "match": None, "warnings": [], "sides": [], "noted": {},
+                    "company_problems": [],
                     "shows_photos": layout is None or shows_photos(layout),
                     "photos": [(name, []) for name in ws.photo_names()]}
         renderer = previews.renderer(layout, staff.company, _company_key(ws), staff.context,
@@ -328,6 +330,9 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                 "photos": [(name, used.get(name, [])) for name in ws.photo_names()],
                 "all_people": staff.people, "problems": problems, "per_person": per_person,
                 "noted": noted,
+                # what the layout refuses of the company (a complaint phone the service card
+                # must show): said before the download, fixed on the 公司信息 page
+                "company_problems": [where_parts(p) for p in renderer.static_problems],
                 "match": staff.match, "warnings": [where_parts(w) for w in staff.warnings],
                 "sides": list(renderer.sides), "total": len(staff.people), "start": start,
                 "shows_photos": shows_photos(layout),
@@ -621,7 +626,8 @@ class _Forbidden(Exception):
 
 
 class _Gate:
-    """Per request: the language of the session; and, when a password is set, a login."""
+    """Per request: the language of the session, the web's words (`advice.set_medium`); and,
+    when a password is set, a login."""
 
     def __init__(self, app, settings: Settings):
         self.app, self.settings = app, settings
@@ -631,6 +637,7 @@ class _Gate:
             return await self.app(scope, receive, send)
         session = scope.get("session", {})
         set_language(session.get("lang") or self.settings.lang, process=False)
+        set_medium("web")   # advice names the page's fields, not the command's options
         path = scope["path"]
         if self.settings.require_login and not session.get("user") \
                 and path != "/login" and not path.startswith("/static/"):

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError as RoundTripError
 
 from ..data.dataset import load_dataset
+from ..data.headers import COMPANY_FIELDS
 from ..data.yamlsource import load_yaml
 from ..errors import Location, Problem, UserError
 from ..i18n import LANGUAGES, N_, _, in_language
@@ -27,13 +28,9 @@ from .workspace import Workspace
 TEXT_FIELDS = ("name", "short_name", "unit", "partner_label", "hotline", "consult_phone",
                "complaint_phone", "service_promise", "address", "website", "feedback_qr")
 QR_ROWS = 3
-# The form's text fields as the page labels them (the service promise is a text area)
-LABELS = {"name": N_("Company name"), "short_name": N_("Short name"),
-          "unit": N_("Unit on badges"), "partner_label": N_("Partner label"),
-          "hotline": N_("Hotline"), "consult_phone": N_("Consultation phone"),
-          "complaint_phone": N_("Complaint phone"), "address": N_("Address"),
-          "website": N_("Website"), "feedback_qr": N_("Feedback QR (service card)"),
-          "service_promise": N_("Service promise")}
+# The form's text fields as the page labels them (the service promise is a text area): their
+# names are the one table of the company's fields (data/headers.py)
+LABELS = {key: label for key, label in COMPANY_FIELDS.items() if key in TEXT_FIELDS}
 
 
 HEADER = N_("Written by fieldprint serve; the previous version is in .history/")
@@ -92,18 +89,8 @@ def service_card_problems(ws: Workspace) -> list[Problem]:
         return []
     from ..card import load_card_layout
     from ..card.job import company_problems
-    problems = company_problems(load_card_layout("service-card"), dataset.company,
-                                dataset.company_location)
-    return [_labelled(p) for p in problems]
-
-
-def _labelled(problem: Problem) -> Problem:
-    """A problem of a company field named as the form labels it (投诉电话, not
-    company.complaint_phone (back))."""
-    field = (problem.path or "").removeprefix("company.").split(" ")[0].split("（")[0]
-    if field not in LABELS:
-        return problem
-    return Problem(problem.message, problem.location, _(LABELS[field]))
+    return company_problems(load_card_layout("service-card"), dataset.company,
+                            dataset.company_location, medium="web")
 
 
 def _qr_rows(values: dict) -> list[dict]:

@@ -140,10 +140,12 @@ def _work(task: str, params: dict, folder: Path, done, total, conn) -> None:
     def stop(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
+    from ..advice import set_medium
     from ..errors import UserError
     from ..i18n import set_language
     from . import tasks
     set_language(params.get("lang"))
+    set_medium("web")
 
     def progress(n: int, of: int) -> None:
         total.value = of

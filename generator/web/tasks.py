@@ -283,12 +283,15 @@ TASKS = {"card_pdf": card_pdf, "card_pngs": card_pngs, "card_manifest": card_man
 
 
 def where_parts(problem: Problem) -> dict:
-    """A problem as the columns of the problems table: file, sheet, row, column, record."""
-    from ..data.headers import header_for
+    """A problem as the columns of the problems table: file, sheet, row, column (a company
+    field by its name, data/headers.py), record."""
+    from ..data.headers import header_for, named_path
     loc: Location | None = problem.location
     column = loc.header if loc is not None and loc.header else ""
     record = ""
-    if problem.path:
+    if problem.path.startswith("company.") and not column:   # 投诉电话（complaint_phone）
+        column = named_path(problem.path, key=False)
+    elif problem.path:
         head, _dot, field = problem.path.partition(".")
         section = head.split("[", 1)[0]
         record = head if "[" in head else ""

@@ -96,15 +96,16 @@ class RunResult:
     shared_back: bool = False          # only backs, the same card for everyone
 
 
-def _unprinted_uyghur(run: CardRun) -> list[Problem]:
+def unprinted_uyghur(layout: CompiledLayout, people) -> list[Problem]:
     """People with a Uyghur name (name_ug) on a layout that does not print it: said, with the
     built-in bilingual layout of the same kind when there is one (the trial's Uyghur name went
-    missing from the default badge without a word)."""
-    named = [p for p in run.people if getattr(p, "name_ug", None)]
-    if not named or run.layout.mentions("person.name_ug"):
+    missing from the default badge without a word), in the words of where it is said
+    (`advice.BILINGUAL`: the command's --layout, the web's 版式)."""
+    named = [p for p in people if getattr(p, "name_ug", None)]
+    if not named or layout.mentions("person.name_ug"):
         return []
     from ..card_kinds import CARD_LAYOUTS
-    kind = next((names for names in CARD_LAYOUTS.values() if run.layout.name in names), None)
+    kind = next((names for names in CARD_LAYOUTS.values() if layout.name in names), None)
     bilingual = next((name for name in kind or () if name.endswith("-bilingual")), None)
     if kind and not bilingual:       # the phrase card: the engineer's own, no Uyghur version
         return []
@@ -112,7 +113,7 @@ def _unprinted_uyghur(run: CardRun) -> list[Problem]:
                     "does not print",
                     "{n} people have a Uyghur name (name_ug: {names}) that the layout {layout} "
                     "does not print", len(named)).format(
-        n=len(named), names=words([p.name for p in named][:5]), layout=run.layout.name)
+        n=len(named), names=words([p.name for p in named][:5]), layout=layout.name)
     if bilingual:
         from ..advice import BILINGUAL
         from .layout import load_card_layout
@@ -147,7 +148,7 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool
                             missing_said=run.missing_said, check_only=check_only,
                             photo_reasons=run.photo_reasons)
     problems = list(renderer.static_problems)
-    warnings = list(renderer.static_warnings) + _unprinted_uyghur(run)
+    warnings = list(renderer.static_warnings) + unprinted_uyghur(run.layout, run.people)
     if problems:
         raise UserError(problems)
     people = run.people

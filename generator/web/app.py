@@ -34,7 +34,7 @@ from . import security
 from .jobs import Jobs
 from .previews import FORM_DPI, FORM_LARGE_DPI, Previews
 from .tasks import (CARD_KINDS, FORM_KINDS, layout_path, form_records, load_staff,
-                    own_layouts, shows_photos, where_parts)
+                    own_layouts, print_count, shows_photos, where_parts)
 from .uploads import YAML_SECTIONS, Limits, check_data_file, photos_from_upload
 from .workspace import HISTORY, Workspace
 
@@ -312,7 +312,9 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         for p in stopping:
             per_person.setdefault(by_place.get(p.location, ""), []).append(where_parts(p))
         noted: dict[str, list] = {}
-        for p in staff.warnings:
+        from ..card.job import unprinted_uyghur
+        warnings = list(staff.warnings) + unprinted_uyghur(layout, staff.people)
+        for p in warnings:
             noted.setdefault(by_place.get(p.location, ""), []).append(where_parts(p))
         shown = staff.people[start:start + CARDS_PER_PAGE]
         for person in shown:
@@ -333,8 +335,10 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                 # what the layout refuses of the company (a complaint phone the service card
                 # must show): said before the download, fixed on the 公司信息 page
                 "company_problems": [where_parts(p) for p in renderer.static_problems],
-                "match": staff.match, "warnings": [where_parts(w) for w in staff.warnings],
+                "match": staff.match, "warnings": [where_parts(w) for w in warnings],
                 "sides": list(renderer.sides), "total": len(staff.people), "start": start,
+                "count": _count(layout, renderer, len(shown), CARD_KINDS[kind].copies,
+                                duplex=CARD_KINDS[kind].duplex),
                 "shows_photos": shows_photos(layout),
                 "per_page": CARDS_PER_PAGE}
 
@@ -379,6 +383,42 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         png, _problems, _warnings = previews.card(renderer, person,
                                                   staff.origins.get(person.id), side, key)
         return png
+
+    def _count(layout, renderer, people, copies, **choices):
+        """(what the print makes, or why it cannot be planned) for the page."""
+        try:
+            return print_count(layout, people, copies, shared_back=renderer.side_is_shared(
+                "back") if layout.sides["back"] else False, **choices), None
+        except UserError as exc:
+            return None, "; ".join(p.message for p in exc.problems)
+
+    async def card_count(request: Request):
+        """How many cards and pages the print form's choices make (the form posts on each
+        change): the line above the download buttons."""
+        kind = request.path_params["kind"]
+        if kind not in CARD_KINDS:
+            raise HTTPException(status_code=404)
+        form = await posted(request)
+        card = CARD_KINDS[kind]
+
+        def count():
+            from ..card import load_card_layout
+            try:
+                layout = load_card_layout(layout_path(ws, _choice(form.get("layout"),
+                                                                  layout_names(kind))))
+                staff = staff_now(kind)
+            except UserError as exc:
+                return None, "; ".join(p.message for p in exc.problems)
+            renderer = previews.renderer(layout, staff.company, _company_key(ws),
+                                         staff.context, staff.context_key)
+            return _count(layout, renderer, len(form.getlist("people")),
+                          _int(form.get("copies"), card.copies, 1, MAX_COPIES),
+                          side=_choice(form.get("side"), ["both", "front", "back"]),
+                          sheet=_choice(form.get("sheet"), ["a4", "none"]),
+                          duplex=bool(form.get("duplex")),
+                          start=_int(form.get("start"), 1, 1, 100))
+        said, problem = await run_in_threadpool(count)
+        return page(request, "count.html", count=(said, problem))
 
     async def card_job(request: Request):
         kind = request.path_params["kind"]
@@ -571,6 +611,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         Route("/cards/{kind}", cards),
         Route("/cards/{kind}/preview/{index:int}.png", card_preview),
         Route("/cards/{kind}/jobs", card_job, methods=["POST"]),
+        Route("/cards/{kind}/count", card_count, methods=["POST"]),
         Route("/jobs/{job}", job_status),
         Route("/jobs/{job}/cancel", job_cancel, methods=["POST"]),
         Route("/jobs/{job}/download", job_download),

@@ -140,8 +140,9 @@ def _card_run(params: dict):
     if not people:
         raise UserError(_("nobody chosen: tick at least one person"))
     allow = bool(params.get("allow_missing_photos"))
-    sides = ("front", "back") if params.get("side", "both") == "both" else (params["side"],)
     layout = load_card_layout(layout_path(ws, params.get("layout") or kind.layout))
+    sides = (tuple(s for s in ("front", "back") if layout.sides[s])   # as the preview shows
+             if params.get("side", "both") == "both" else (params["side"],))
     blocking = staff.blocking(layout, sides, allow)
     if blocking:
         raise UserError(blocking)
@@ -152,6 +153,26 @@ def _card_run(params: dict):
                    allow_missing_photos=allow, allow_missing_qr=bool(params.get("allow_missing_qr")),
                    jobs=int(params.get("jobs") or 0), what=kind.what, medium="web",
                    context=staff.context), people
+
+
+def print_count(layout, people: int, copies: int, side: str = "both", sheet: str = "a4",
+                duplex: bool = False, start: int = 1, shared_back: bool = False) -> str:
+    """What a print of these choices makes, said on the page before the download: people ×
+    copies = cards, and the pages, planned as the print plans them (`impose.plan`). A back
+    the same for everyone printed alone is the company's card: `copies` of it. Raises
+    UserError when the choices cannot be planned (a first slot the sheet does not have, a card
+    too large for A4), said in the web's words (`advice`)."""
+    from ..card.impose import plan
+    sides = tuple(s for s in (("front", "back") if side == "both" else (side,))
+                  if layout.sides[s])
+    cards = copies if sides == ("back",) and shared_back else people * copies
+    pages, _grid = plan(cards, sides, layout.size, layout.model.bleed, layout.model.sheet,
+                        sheet, duplex=duplex, start=start)
+    if sides == ("back",) and shared_back:
+        return _("{cards} copies of the company's back, {pages} pages").format(
+            cards=cards, pages=len(pages))
+    return _("{people} people × {copies} copies = {cards} cards, {pages} pages").format(
+        people=people, copies=copies, cards=cards, pages=len(pages))
 
 
 def layout_path(ws: Workspace, name: str):

@@ -162,3 +162,52 @@ def test_the_default_copies_are_said_before_printing(tmp_path, cli):
     text = " ".join(cli("service-cards", "--help").out.split())
     assert "each person gets 10 cards by default, one full A4 sheet" in text
     assert "--copies 1 for one card each" in text
+
+@pytest.mark.chinese
+@pytest.mark.parametrize("command", ["service-cards", "validate"])
+def test_a_missing_complaint_phone_names_the_key_to_add_and_points_at_the_file(
+        tmp_path, cli, command):
+    """Trial: the example company without its complaint_phone line was said at
+    company.yaml:6:3 (the `name:` line) as company.complaint_phone …；请填写, not which line to
+    add. Now: the file, no line; the field by its name, then its key (投诉电话（complaint_phone，
+    反面）); the line to add. A key there but empty: its own line, and to write after it."""
+    import shutil
+    for name in ("company.yaml", "logo.png", "staff.yaml"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    company = tmp_path / "company.yaml"
+    original = company.read_text(encoding="utf-8")
+    company.write_text("".join(line for line in original.splitlines(keepends=True)
+                               if "complaint_phone" not in line), encoding="utf-8")
+    result = cli(command, tmp_path / "staff.yaml", "-o", tmp_path / "s.pdf") \
+        if command == "service-cards" else cli(command, tmp_path / "staff.yaml")
+    line = next(x for x in result.err.splitlines() if "complaint_phone" in x)
+    assert "company.yaml: 投诉电话（complaint_phone，反面）: 没有填写，但这张卡必须印出它" in line
+    assert "company.yaml:6" not in result.err and "company.complaint_phone" not in line
+    assert line.endswith("请在 company.yaml 的“company:”下面加一行“complaint_phone: ……”，"
+                         "冒号后面写上投诉电话")
+    # the key written but empty: its line, and what to write after it
+    company.write_text(original.replace('complaint_phone: "0512-6258 0001"', "complaint_phone:"),
+                       encoding="utf-8")
+    result = cli(command, tmp_path / "staff.yaml", "-o", tmp_path / "s.pdf") \
+        if command == "service-cards" else cli(command, tmp_path / "staff.yaml")
+    number = next(i for i, x in enumerate(original.splitlines(), 1) if "complaint_phone" in x)
+    line = next(x for x in result.err.splitlines() if "complaint_phone" in x)
+    assert f"company.yaml:{number}:3: 投诉电话（complaint_phone，反面）" in line
+    assert line.endswith("请在这一行的“complaint_phone:”后面写上投诉电话")
+
+
+@pytest.mark.chinese
+def test_other_company_fields_are_named_in_words_with_their_key(tmp_path, cli):
+    """The same fault for every company field: validate names a wrong hotline or a logo not
+    there by its name and key (客服热线（hotline）), at its line."""
+    import shutil
+    shutil.copy(EXAMPLES / "company.yaml", tmp_path / "company.yaml")
+    company = tmp_path / "company.yaml"
+    company.write_text(company.read_text(encoding="utf-8").replace(
+        'hotline: "10000"', "hotline: [1, 2]").replace("logo: logo.png", "logo: none.png"),
+        encoding="utf-8")
+    result = cli("validate", company)
+    assert result.code == 2, result
+    assert ": 客服热线（hotline）: 应该是文字" in result.err
+    assert ": 标志（logo）: 找不到文件：none.png" in result.err
+    assert "company.hotline" not in result.err and "company.logo" not in result.err

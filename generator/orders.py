@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from .context import base_context, company_shape, person_context, plain
-from .errors import Problem, UserError, suggest
+from .errors import Problem, UserError, in_reading_order, suggest
 from .i18n import _, words
 from .holidays import statutory_holidays
 from .data.models import (CAUSE_LABELS, KIND_LABELS, RATING_LABELS, SERVICE_LABELS, Company, Person,
@@ -312,6 +312,24 @@ def blank_order_context() -> dict[str, Any]:
                appointment_text="", masked=False)
     out["id"] = ""
     return out
+
+
+def orders_not_named(dataset, only) -> list[Problem]:
+    """The problems of the orders left out for a problem of their own
+    (`Dataset.refused_orders`) that the print does not name (`only`: the order ids of the
+    command's --only, or the orders ticked on the web's forms page): warnings, not a reason
+    to stop (the template's example row left in the file, say); the one rule of both.
+    Nothing without `only`, nor when an id it gives is not in the data: which order was meant
+    is then not known (a typo of the id of an order with a problem, say), so every problem
+    stops the print."""
+    if not only:
+        return []
+    wanted = set(only)
+    known = {o.id for o in dataset.work_orders} | set(dataset.refused_orders)
+    if not wanted <= known:
+        return []
+    return in_reading_order([p for order_id, found in dataset.refused_orders.items()
+                             if order_id not in wanted for p in found])
 
 
 @dataclass

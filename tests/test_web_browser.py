@@ -561,3 +561,39 @@ def test_the_card_page_says_how_many_cards_and_pages_before_the_download(tmp_pat
         _pdf, reader = make_pdf(browser)
         assert len(reader.pages) == int(said.group(1))
         assert int(pages.group(1)) > int(said.group(1))
+
+
+def test_the_templates_example_row_left_in_does_not_stop_the_orders_ticked(tmp_path, browser):
+    """The command line's rule (with --only, the problems of orders it does not name, such as
+    the template's example row left in the sheet, are warnings) on the web, where the orders
+    ticked are what --only names: `orders.orders_not_named`, shared. In Chromium: the orders
+    that read are listed, the example row and the id it repeats are said under 请核对 as left
+    out and not printed, nothing under the problems to fix, and the PDF prints the orders
+    listed."""
+    import csv
+    from selenium.webdriver.common.by import By
+
+    from generator.data.blank_sheets import template_bytes
+    folder = seed(tmp_path / "ws")
+    (folder / "work_orders.yaml").unlink()
+    book = openpyxl.load_workbook(io.BytesIO(template_bytes("work_orders", ".xlsx")))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    mine = list(csv.DictReader((EXAMPLES / "work_orders.csv").read_text(
+        encoding="utf-8-sig").splitlines()))
+    for row in mine:
+        sheet.append([row.get(h, "") or None for h in header])
+    book.save(folder / "work_orders.xlsx")
+    with Server(folder) as url:
+        browser.get(url + "/forms/work-orders")
+        assert not browser.find_elements(By.ID, "problems")
+        warned = browser.find_element(By.ID, "left-out-orders").text
+        assert "此工单未列出、不会打印：这是模板里的示例行" in warned
+        assert "编号 'WO-20261121-0001' 重复" in warned and "--only" not in warned
+        boxes = browser.find_elements(By.CSS_SELECTOR, 'input[name="orders"]')
+        assert len(boxes) == len(mine) - 1      # the id the example row repeats: left out
+        browser.save_screenshot(str(tmp_path / "forms-example-row.png"))
+        shutil.copy(tmp_path / "forms-example-row.png", "/tmp/shot-forms.png")
+        _pdf, reader = make_pdf(browser)
+        text = "".join(page.extract_text() for page in reader.pages)
+        assert mine[1]["工单号"] in text and "示例行" not in text

@@ -57,7 +57,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
     follow-up run, which would only repeat it)."""
     from ..fonts import font_set
     from ..orders import (Selection, WorkingCalendar, blank_context, iter_contexts,
-                          open_orders, select_orders)
+                          open_orders, orders_not_named, select_orders)
     from ..output import check_target
 
     fmt, per_order, output = _output_kind(None if output is None else str(output), fmt)
@@ -87,7 +87,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
         found, loaded = list(dataset.missing), True
     except DataProblems as exc:
         dataset, found, loaded = exc.partial, list(exc.problems), False
-    not_named = _orders_not_named(dataset, only)
+    not_named = orders_not_named(dataset, only)
     if loaded:   # the problems of the orders left out are not among the load's problems
         found += [p for problems_of in dataset.refused_orders.values() for p in problems_of]
     kept = {id(p) for p in (*dataset.refused_staff, *not_named)}
@@ -195,22 +195,6 @@ def _not_named() -> str:
     """The prefix of a problem of an order that does not stop the print: --only leaves it
     out."""
     return _("warning (an order not printed: --only does not name it): ")
-
-
-def _orders_not_named(dataset, only) -> list[Problem]:
-    """The problems of the orders left out for a problem of their own
-    (`Dataset.refused_orders`) that --only does not name: warnings, not a reason to stop
-    (the template's example row left in the file, say). Nothing without --only, nor when
-    an id it gives is not in the data: which order was meant is then not known (a typo of
-    the id of an order with a problem, say), so every problem stops the print."""
-    if not only:
-        return []
-    wanted = set(only)
-    known = {o.id for o in dataset.work_orders} | set(dataset.refused_orders)
-    if not wanted <= known:
-        return []
-    return in_reading_order([p for order_id, found in dataset.refused_orders.items()
-                             if order_id not in wanted for p in found])
 
 
 def _orders_of_partial(dataset, selection, only, completed_only: bool

@@ -478,13 +478,15 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
 
         def context():
             try:
-                _layout, _records, _fonts, orders, (stopping, warned) = form_records(ws, kind)
+                _layout, _records, _fonts, orders, (stopping, warned, left_out) = \
+                    form_records(ws, kind)
                 return {"orders": list(enumerate(orders)),
                         "problems": [where_parts(p) for p in stopping],
-                        "warnings": [where_parts(p) for p in warned]}
+                        "warnings": [where_parts(p) for p in warned],
+                        "left_out": [where_parts(p) for p in left_out]}
             except UserError as exc:
                 return {"orders": [], "problems": [where_parts(p) for p in exc.problems],
-                        "warnings": []}
+                        "warnings": [], "left_out": []}
         data = await run_in_threadpool(context)
         return page(request, "forms.html", kind=kind, kinds=FORM_KINDS,
                     has_word=FORM_KINDS[kind].template is not None,

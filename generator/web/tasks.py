@@ -236,16 +236,32 @@ def card_manifest(params: dict, folder: Path, progress: Callable[[int, int], Non
 
 
 def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = False):
-    """(layout, records, fonts, orders, (stopping, warnings)) for a form kind from the
+    """(layout, records, fonts, orders, (stopping, warnings, orders left out)) for a form
+    kind from the
     workspace's orders (`wanted`: their ids, none for all); a staff row with a problem of its
     own is left out: its problems stop the print of the orders naming that engineer (when
-    `wanted` is given: a print), else they are warnings, as `Dataset.left_out_engineers`."""
+    `wanted` is given: a print), else they are warnings, as `Dataset.left_out_engineers`.
+    An order with a problem of its own is left out of the list, its problems warnings when
+    the print names the orders it prints (the orders ticked, as the command's --only:
+    `orders.orders_not_named`, the one rule of both), else they stop it."""
+    from dataclasses import replace
     from ..fonts import font_set
     from ..form import Record, load_form
-    from ..orders import WorkingCalendar, iter_contexts
-    dataset = ws.load("work_orders", "staff", keep_valid_staff=True)
+    from ..orders import WorkingCalendar, iter_contexts, orders_not_named
+    dataset = ws.load("work_orders", "staff", keep_valid_staff=True, keep_valid_orders=True)
+    refused = [p for found in dataset.refused_orders.values() for p in found]
     if not dataset.work_orders:
+        if refused:
+            raise UserError(refused)
         raise UserError(_("no work orders yet: upload the work-order sheet"))
+    named = [o.id for o in dataset.work_orders] if wanted is None else wanted
+    not_named = orders_not_named(dataset, named)
+    if len(not_named) < len(refused):   # a print of every order, or naming one left out
+        kept = {id(p) for p in not_named}
+        raise UserError([p for p in refused if id(p) not in kept])
+    not_named = [replace(p, message=_("this order is left out of the list and not printed: "
+                                      "{problem}").format(problem=p.message))
+                 for p in not_named]
     if dataset.company is None:
         raise UserError(_("no company details yet: fill in the 公司信息 page first"))
     problems = ws.confine_company(dataset.company)
@@ -265,8 +281,9 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
     records = [Record(ctx, f"work_orders {o.id}", dataset.origins.get(("work_orders", o.id)))
                for o, ctx in zip(orders, contexts)]
     from ..orders import order_shape
+    stopping, warned = dataset.left_out_engineers(orders)
     return (load_form(FORM_KINDS[kind].layout, order_shape()), records, font_set(dataset.company),
-            orders, dataset.left_out_engineers(orders))
+            orders, (stopping, warned, not_named))
 
 
 def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):

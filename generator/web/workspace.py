@@ -141,10 +141,11 @@ class Workspace:
 
     # -------------------------------------------------------------------------- loading
     def load(self, *sections: str, keep_valid_staff: bool = False,
-             keep_incomplete: bool = False) -> Dataset:
+             keep_incomplete: bool = False, keep_valid_orders: bool = False) -> Dataset:
         """The company and the named sections, validated; UserError with every problem (but,
         keep_valid_staff, those of staff records: they are left out, their problems in
-        `Dataset.refused_staff`; keep_incomplete, those of equipment records: they are in
+        `Dataset.refused_staff`; keep_valid_orders, likewise a work order's, in
+        `Dataset.refused_orders`; keep_incomplete, those of equipment records: they are in
         `Dataset.incomplete`). Photos, logos and fonts are not required here; `confine`
         checks them."""
         paths = []
@@ -161,7 +162,7 @@ class Workspace:
         if not paths:
             raise UserError(_("the workspace has no data yet: upload the files first"))
         return load_dataset(paths, missing_files="ignore", keep_valid_staff=keep_valid_staff,
-                            keep_incomplete=keep_incomplete)
+                            keep_incomplete=keep_incomplete, keep_valid_orders=keep_valid_orders)
 
     def resolve_photos(self, dataset: Dataset
                        ) -> tuple[list, list[Problem], list[Problem], PhotoMatch]:

@@ -515,7 +515,7 @@ def test_the_service_card_page_says_a_missing_complaint_phone_before_the_downloa
         box = browser.find_element(By.ID, "company-problems")
         text = box.text
         assert "公司信息还缺这些，补全之前这种卡打印不出来（1）" in text
-        assert "投诉电话（反面）" in text and "请在“公司信息”页填写投诉电话" in text
+        assert "投诉电话" in text and "请在“公司信息”页填写投诉电话" in text
         assert "家客代维人员上门服务规范" in text
         assert "company.complaint_phone" not in browser.page_source
         assert "--" not in text

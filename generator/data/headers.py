@@ -117,7 +117,8 @@ def company_word(key: str) -> str | None:
 def named_path(path: str, key: bool = True) -> str:
     """A problem's path as a message shows it: a company field by its name first, then the
     key to write in company.yaml (`company.complaint_phone（反面）` -> 投诉电话（complaint_phone，
-    反面）; without the `key` where the user never writes one, on the web: 投诉电话（反面）; the
+    反面）; without the `key` where the user never writes one, on the web, as the form labels
+    it: 投诉电话; the
     name without its remark: 评价二维码（feedback_qr）); any
     other path, and every path in English, as it is."""
     from ..i18n import language
@@ -126,7 +127,8 @@ def named_path(path: str, key: bool = True) -> str:
         return path
     name, rest = found.groups()
     side = _SIDE.match(rest)
-    inside = [name if key else "", side.group(1) if side is not None else rest]
+    inside = [name, side.group(1) if side is not None else rest] if key else \
+        ["" if side is not None else rest]
     inside = [part for part in inside if part]
     said = "，".join(inside) if side is not None else "".join(inside)
     word = _REMARK.sub("", str(company_word(name)))   # 评价二维码, not 评价二维码（服务卡）

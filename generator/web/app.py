@@ -293,6 +293,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
 
     def _cards_context(kind, layout_name, start):
         from ..card import load_card_layout
+        from ..card.job import unprinted_uyghur
         layout = None
         try:
             layout = load_card_layout(layout_path(ws, layout_name))
@@ -312,9 +313,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         for p in stopping:
             per_person.setdefault(by_place.get(p.location, ""), []).append(where_parts(p))
         noted: dict[str, list] = {}
-        from ..card.job import unprinted_uyghur
-        warnings = list(staff.warnings) + unprinted_uyghur(layout, staff.people)
-        for p in warnings:
+        for p in staff.warnings:
             noted.setdefault(by_place.get(p.location, ""), []).append(where_parts(p))
         shown = staff.people[start:start + CARDS_PER_PAGE]
         for person in shown:
@@ -335,7 +334,10 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                 # what the layout refuses of the company (a complaint phone the service card
                 # must show): said before the download, fixed on the 公司信息 page
                 "company_problems": [where_parts(p) for p in renderer.static_problems],
-                "match": staff.match, "warnings": [where_parts(w) for w in warnings],
+                "match": staff.match, "warnings": [where_parts(w) for w in staff.warnings],
+                # Uyghur names the layout does not print, and the layout that does: by the
+                # layout choice
+                "layout_notes": [p.message for p in unprinted_uyghur(layout, staff.people)],
                 "sides": list(renderer.sides), "total": len(staff.people), "start": start,
                 "count": _count(layout, renderer, len(shown), CARD_KINDS[kind].copies,
                                 duplex=CARD_KINDS[kind].duplex),

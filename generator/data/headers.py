@@ -103,8 +103,7 @@ COMPANY_FIELDS: dict[str, str] = {
     "qr_codes": N_("Official-account QR codes (badge backs)"), "logo": N_("Logo"),
     "fonts": N_("Fonts"),
 }
-_COMPANY_PATH = re.compile(r"company\.([A-Za-z_]\w*)(.*)\Z", re.S)
-_SIDE = re.compile(r"\s*[（(](.*)[）)]\Z", re.S)
+_KEY = re.compile(r"[A-Za-z_]\w*")
 
 
 def company_word(key: str) -> str | None:
@@ -122,12 +121,15 @@ def named_path(path: str, key: bool = True) -> str:
     name without its remark: 评价二维码（feedback_qr）); any
     other path, and every path in English, as it is."""
     from ..i18n import language
-    found = _COMPANY_PATH.match(path or "")
-    if found is None or language() != "zh" or found.group(1) not in COMPANY_FIELDS:
+    found = _KEY.match(path or "", len("company.")) if (path or "").startswith(
+        "company.") else None
+    if found is None or language() != "zh" or found.group() not in COMPANY_FIELDS:
         return path
-    name, rest = found.groups()
-    side = _SIDE.match(rest)
-    inside = [name, side.group(1) if side is not None else rest] if key else \
+    name, rest = found.group(), path[found.end():]
+    bracketed = rest.strip()   # the card's side: 投诉电话（complaint_phone，反面）
+    side = bracketed[1:-1] if len(bracketed) > 1 and bracketed[0] in "（(" and \
+        bracketed[-1] in "）)" else None
+    inside = [name, side if side is not None else rest] if key else \
         ["" if side is not None else rest]
     inside = [part for part in inside if part]
     said = "，".join(inside) if side is not None else "".join(inside)

@@ -57,7 +57,9 @@ class Previews:
         (the phrases), kept while the company file and `context_key` are unchanged."""
         from ..card.render import CardRenderer
         from ..fonts import font_set
-        key = (str(layout.path), getattr(layout, "mtime", None), company_key, context_key)
+        from ..i18n import language   # its shared problems are said in the language of the page
+        key = (str(layout.path), getattr(layout, "mtime", None), company_key, context_key,
+               language())
         with _DRAWING:
             renderer = self._renderers.get(key)
             if renderer is None:

@@ -163,6 +163,7 @@ def test_the_default_copies_are_said_before_printing(tmp_path, cli):
     assert "each person gets 10 cards by default, one full A4 sheet" in text
     assert "--copies 1 for one card each" in text
 
+
 @pytest.mark.chinese
 @pytest.mark.parametrize("command", ["service-cards", "validate"])
 def test_a_missing_complaint_phone_names_the_key_to_add_and_points_at_the_file(

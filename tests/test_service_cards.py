@@ -181,7 +181,7 @@ def test_a_missing_complaint_phone_names_the_key_to_add_and_points_at_the_file(
                                if "complaint_phone" not in line), encoding="utf-8")
     result = cli(command, tmp_path / "staff.yaml", "-o", tmp_path / "s.pdf") \
         if command == "service-cards" else cli(command, tmp_path / "staff.yaml")
-    line = next(x for x in result.err.splitlines() if "complaint_phone" in x)
+    line = next(x for x in result.err.splitlines() if "（complaint_phone" in x)
     assert "company.yaml: 投诉电话（complaint_phone，反面）: 没有填写，但这张卡必须印出它" in line
     assert "company.yaml:6" not in result.err and "company.complaint_phone" not in line
     assert line.endswith("请在 company.yaml 的“company:”下面加一行“complaint_phone: ……”，"
@@ -192,7 +192,7 @@ def test_a_missing_complaint_phone_names_the_key_to_add_and_points_at_the_file(
     result = cli(command, tmp_path / "staff.yaml", "-o", tmp_path / "s.pdf") \
         if command == "service-cards" else cli(command, tmp_path / "staff.yaml")
     number = next(i for i, x in enumerate(original.splitlines(), 1) if "complaint_phone" in x)
-    line = next(x for x in result.err.splitlines() if "complaint_phone" in x)
+    line = next(x for x in result.err.splitlines() if "（complaint_phone" in x)
     assert f"company.yaml:{number}:3: 投诉电话（complaint_phone，反面）" in line
     assert line.endswith("请在这一行的“complaint_phone:”后面写上投诉电话")
 

@@ -543,6 +543,19 @@ def test_the_equipment_page_lists_the_teams_in_the_printed_reports_order(ws, c):
     assert shown == printed
 
 
+def test_a_logo_replaced_in_the_folder_itself_is_previewed_anew(ws, c):
+    """The previews were kept by company.yaml's time alone: a logo (or font) copied over the
+    old one in the workspace folder, not through the 公司信息 page, still showed the old one
+    until the server was started again (the fonts helper's report)."""
+    assert "logo: logo.png" in (ws / "company.yaml").read_text("utf-8")
+    before = c.get("/cards/badges/preview/0.png?side=front").content
+    Image.new("RGB", (300, 300), (200, 0, 0)).save(ws / "logo.png")    # a red square
+    after = c.get("/cards/badges/preview/0.png?side=front").content
+    assert after != before
+    with client(ws) as fresh:                                     # as a new server draws it
+        assert fresh.get("/cards/badges/preview/0.png?side=front").content == after
+
+
 # ------------------------------------------------------------------ company, templates
 def test_company_form_saves_company_yaml(ws, c):
     with open(ws / "company.yaml", "a", encoding="utf-8") as fh:

@@ -304,8 +304,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                     "company_problems": [],
                     "shows_photos": layout is None or shows_photos(layout),
                     "photos": [(name, []) for name in ws.photo_names()]}
-        renderer = previews.renderer(layout, staff.company, _company_key(ws), staff.context,
-                                     staff.context_key)
+        renderer = previews.renderer(layout, staff.company, _company_key(ws, staff.company),
+                                     staff.context, staff.context_key)
         stopping = staff.blocking(layout)
         problems = [where_parts(p) for p in stopping]
         per_person: dict[str, list] = {}
@@ -378,10 +378,11 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         if not layout.sides[side]:
             return None
         person = staff.people[index]
-        renderer = previews.renderer(layout, staff.company, _company_key(ws), staff.context,
+        company = _company_key(ws, staff.company)
+        renderer = previews.renderer(layout, staff.company, company, staff.context,
                                      staff.context_key)
         key = (layout_name, _mtime(layout.path), person.model_dump_json(), _mtime(person.photo),
-               _company_key(ws), staff.context_key)
+               company, staff.context_key)
         png, _problems, _warnings = previews.card(renderer, person,
                                                   staff.origins.get(person.id), side, key)
         return png
@@ -514,7 +515,10 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
             return None
         if not 0 <= index < len(records):
             return None
-        key = (kind, orders[index].model_dump_json(), _company_key(ws))
+        # the fonts' names follow their files' content (generator.fonts): a font replaced
+        # in the folder itself is another name
+        key = (kind, orders[index].model_dump_json(), _company_key(ws), fonts.regular,
+               fonts.bold)
         png, pages = previews.form_page(layout, records[index], fonts, number, key, dpi)
         return png, pages, orders[index], len(orders)
 
@@ -754,5 +758,21 @@ def _mtime(path) -> float | None:
         return None
 
 
-def _company_key(ws: Workspace):
-    return _mtime(ws.company_file)
+def _company_key(ws: Workspace, company=None) -> tuple:
+    """What a preview drawn with `company` depends on beyond the records: company.yaml and
+    every file it names (the logo, the fonts, QR pictures), by modification time. A logo or
+    font replaced in the workspace folder itself, not through the 公司信息 page (which
+    rewrites company.yaml), is drawn anew."""
+    return (_mtime(ws.company_file), *(_mtime(path) for path in _files_named(company)))
+
+
+def _files_named(value):
+    """Every file path in a record (a pydantic model, its lists and sub-records)."""
+    if isinstance(value, Path):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _files_named(item)
+    elif hasattr(type(value), "model_fields"):
+        for name in type(value).model_fields:
+            yield from _files_named(getattr(value, name))

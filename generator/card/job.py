@@ -115,10 +115,12 @@ def unprinted_uyghur(layout: CompiledLayout, people) -> list[Problem]:
                     "does not print", len(named)).format(
         n=len(named), names=words([p.name for p in named][:5]), layout=layout.name)
     if bilingual:
-        from ..advice import BILINGUAL
+        from ..advice import BILINGUAL, medium
         from .layout import load_card_layout
-        said += _("; {advice}").format(advice=BILINGUAL.says(
-            bilingual=bilingual, title=load_card_layout(bilingual).model.title))
+        # the web names the layout by its title, read from the file; the command line by
+        # its name (validate would read and compile the bilingual layout for nothing)
+        title = load_card_layout(bilingual).model.title if medium() == "web" else bilingual
+        said += _("; {advice}").format(advice=BILINGUAL.says(bilingual=bilingual, title=title))
     return [Problem(said)]
 
 

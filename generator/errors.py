@@ -99,7 +99,7 @@ def in_reading_order(problems: list[Problem]) -> list[Problem]:
 
 
 def _named(path: str) -> str:
-    from .data.headers import named_path
+    from .company_fields import named_path
     return named_path(path)
 
 

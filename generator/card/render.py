@@ -18,7 +18,8 @@ from typing import Any, Iterable
 
 from .. import qr
 from ..context import company_context, person_context, today
-from ..data.headers import company_word, field_word
+from ..company_fields import company_word
+from ..data.headers import field_word
 from ..errors import Location, Problem, UserError, display_path
 from ..fonts import FontSet, describe_chars, missing_chars
 from ..i18n import N_, _, pgettext

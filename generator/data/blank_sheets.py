@@ -14,7 +14,8 @@ from typing import Any, Iterable
 from ..dates import source_date
 from ..output import fixed_zip
 from . import headers as H
-from .models import EXAMPLE_NOTE
+from .models import (CAUSE_LABELS, CHECK_TYPE_LABELS, CHECK_TYPE_WORDS, EQUIPMENT_LABELS,
+                     EXAMPLE_NOTE, KIND_LABELS, RATING_LABELS, RESULT_LABELS, SERVICE_LABELS)
 
 SHEET_TITLES = {"staff": "花名册", "work_orders": "工单", "equipment": "台账", "checks": "检查记录",
                 "batch_checks": "批次抽检"}
@@ -81,6 +82,28 @@ def _stamp() -> dt.datetime:
     return dt.datetime.combine(source_date() or dt.date(2026, 1, 1), dt.time())
 
 
+# codes with Chinese labels, for the template's drop-down lists: section -> field -> labels
+def drop_down_choices() -> dict[str, dict[str, list[str]]]:
+    """The values a spreadsheet cell may hold, by section and column (the Chinese labels of coded
+    fields), for the drop-down lists of the templates."""
+    # a test is 检测, or 预防性试验 as the standard says it for insulated shoes
+    check_types = [CHECK_TYPE_LABELS["test"], CHECK_TYPE_WORDS["test"][0],
+                   *(label for code, label in CHECK_TYPE_LABELS.items() if code != "test")]
+    return {
+        "work_orders": {"kind": list(KIND_LABELS.values()),
+                        "service": list(SERVICE_LABELS.values()),
+                        "cause": list(CAUSE_LABELS.values()),
+                        "rating": list(RATING_LABELS.values())},
+        "equipment": {"kind": list(EQUIPMENT_LABELS.values())},
+        "checks": {"type": check_types,
+                   "result": list(RESULT_LABELS.values())},
+        "batch_checks": {"kind": list(EQUIPMENT_LABELS.values()),
+                         "type": check_types,
+                         "result": list(RESULT_LABELS.values())},
+        "staff": {"stars": ["0", "1", "2", "3", "4", "5"]},
+    }
+
+
 def xlsx_bytes(sheets: Iterable[tuple[str, str, list[str], list[list[Any]]]], *,
                hints: bool = True) -> bytes:
     """A workbook: for each (sheet title, section, fields, rows) a sheet with Chinese headers,
@@ -98,7 +121,7 @@ def xlsx_bytes(sheets: Iterable[tuple[str, str, list[str], list[list[Any]]]], *,
     wb.properties.created = wb.properties.modified = stamp
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="1F5FA8")  # the badges' blue
-    choices = H.choices()
+    choices = drop_down_choices()
     for title, section, names, rows in sheets:
         ws = wb.create_sheet(title)
         ws.freeze_panes = "A2"

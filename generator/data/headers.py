@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..i18n import N_, _
 
 # section -> field -> (kind, [header words]); the first word is the one templates write.
 # kind says how a cell becomes a value: text, date, month (a date or a year-month), datetime,
@@ -89,54 +88,6 @@ COLUMNS: dict[str, dict[str, tuple[str, list[str]]]] = {
 }
 
 
-# The company section's fields (the keys of company.yaml) as people name them: the 公司信息
-# page's labels, and how messages name a field (投诉电话（complaint_phone）), in the card
-# engine, `fieldprint validate` and the web alike. key -> its name (an English message id,
-# the Chinese in the catalog: 投诉电话).
-COMPANY_FIELDS: dict[str, str] = {
-    "name": N_("Company name"), "short_name": N_("Short name"),
-    "unit": N_("Unit on badges"), "partner_label": N_("Partner label"),
-    "hotline": N_("Hotline"), "consult_phone": N_("Consultation phone"),
-    "complaint_phone": N_("Complaint phone"), "address": N_("Address"),
-    "website": N_("Website"), "feedback_qr": N_("Feedback QR (service card)"),
-    "service_promise": N_("Service promise"),
-    "qr_codes": N_("Official-account QR codes (badge backs)"), "logo": N_("Logo"),
-    "fonts": N_("Fonts"),
-}
-_KEY = re.compile(r"[A-Za-z_]\w*")
-
-
-def company_word(key: str) -> str | None:
-    """The name of a company field (`complaint_phone`) in the user's language (投诉电话,
-    Complaint phone); None for a key not in COMPANY_FIELDS."""
-    label = COMPANY_FIELDS.get(key)
-    return _(label) if label is not None else None
-
-
-def named_path(path: str, key: bool = True) -> str:
-    """A problem's path as a message shows it: a company field by its name first, then the
-    key to write in company.yaml (`company.complaint_phone（反面）` -> 投诉电话（complaint_phone，
-    反面）; without the `key` where the user never writes one, on the web, as the form labels
-    it: 投诉电话; the
-    name without its remark: 评价二维码（feedback_qr）); any
-    other path, and every path in English, as it is."""
-    from ..i18n import language
-    found = _KEY.match(path or "", len("company.")) if (path or "").startswith(
-        "company.") else None
-    if found is None or language() != "zh" or found.group() not in COMPANY_FIELDS:
-        return path
-    name, rest = found.group(), path[found.end():]
-    bracketed = rest.strip()   # the card's side: 投诉电话（complaint_phone，反面）
-    side = bracketed[1:-1] if len(bracketed) > 1 and bracketed[0] in "（(" and \
-        bracketed[-1] in "）)" else None
-    inside = [name, side if side is not None else rest] if key else \
-        ["" if side is not None else rest]
-    inside = [part for part in inside if part]
-    said = "，".join(inside) if side is not None else "".join(inside)
-    word = _REMARK.sub("", str(company_word(name)))   # 评价二维码, not 评价二维码（服务卡）
-    return f"{word}（{said}）" if said else word
-
-
 TABLE_SECTIONS = tuple(COLUMNS)          # staff, work_orders, equipment, checks, batch_checks
 ID_FIELD = {"staff": "id", "work_orders": "id", "equipment": "id", "checks": "item",
             "batch_checks": "batch"}
@@ -150,28 +101,6 @@ REQUIRED = {
 # sheet names of equipment.xlsx that hold the checks, and the batch checks
 CHECK_SHEETS = {"checks", "check", "检查记录", "检测记录", "检查", "检测", "点检记录"}
 BATCH_CHECK_SHEETS = {"batch_checks", "batchchecks", "批次抽检", "批次抽检记录", "批次检测"}
-# codes with Chinese labels, for the template's drop-down lists: section -> field -> labels
-def choices() -> dict[str, dict[str, list[str]]]:
-    """The values a spreadsheet cell may hold, by section and column (the Chinese labels of coded
-    fields), for the drop-down lists of the templates."""
-    from .models import (CAUSE_LABELS, CHECK_TYPE_LABELS, CHECK_TYPE_WORDS, EQUIPMENT_LABELS,
-                         KIND_LABELS, RATING_LABELS, RESULT_LABELS, SERVICE_LABELS)
-    # a test is 检测, or 预防性试验 as the standard says it for insulated shoes
-    check_types = [CHECK_TYPE_LABELS["test"], CHECK_TYPE_WORDS["test"][0],
-                   *(label for code, label in CHECK_TYPE_LABELS.items() if code != "test")]
-    return {
-        "work_orders": {"kind": list(KIND_LABELS.values()),
-                        "service": list(SERVICE_LABELS.values()),
-                        "cause": list(CAUSE_LABELS.values()),
-                        "rating": list(RATING_LABELS.values())},
-        "equipment": {"kind": list(EQUIPMENT_LABELS.values())},
-        "checks": {"type": check_types,
-                   "result": list(RESULT_LABELS.values())},
-        "batch_checks": {"kind": list(EQUIPMENT_LABELS.values()),
-                         "type": check_types,
-                         "result": list(RESULT_LABELS.values())},
-        "staff": {"stars": ["0", "1", "2", "3", "4", "5"]},
-    }
 
 
 _REMARK = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\]]$")

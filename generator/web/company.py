@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError as RoundTripError
 
 from ..data.dataset import load_dataset
-from ..data.headers import COMPANY_FIELDS
+from ..company_fields import COMPANY_FIELDS
 from ..data.yamlsource import load_yaml
 from ..errors import Location, Problem, UserError
 from ..i18n import LANGUAGES, N_, _, in_language

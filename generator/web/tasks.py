@@ -323,7 +323,8 @@ TASKS = {"card_pdf": card_pdf, "card_pngs": card_pngs, "card_manifest": card_man
 def where_parts(problem: Problem) -> dict:
     """A problem as the columns of the problems table: file, sheet, row, column (a company
     field by its name, data/headers.py), record."""
-    from ..data.headers import header_for, named_path
+    from ..company_fields import named_path
+    from ..data.headers import header_for
     loc: Location | None = problem.location
     column = loc.header if loc is not None and loc.header else ""
     record = ""

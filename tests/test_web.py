@@ -161,6 +161,40 @@ def test_photos_are_matched_by_name_and_leftovers_listed(ws, c):
     assert rows[0][1:4] == ["花名册", "5", "照片"]
 
 
+class _Unflagged(zipfile.ZipInfo):
+    """An entry whose name is written as the bytes `raw`, without the UTF-8 flag."""
+    __slots__ = ("raw",)
+
+    def _encodeFilenameFlags(self):
+        return self.raw, self.flag_bits & ~0x800
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_photo_names_of_a_zip_without_the_utf8_flag_are_read(ws, c, encoding):
+    """Chinese Windows' 压缩(zipped)文件夹 writes names in GBK, Linux `zip` in UTF-8, neither
+    with the archive's UTF-8 flag: zipfile read 王建国.jpg as ═⌡╜¿╣·.jpg, and no photo named by
+    姓名 matched anyone (a new user's trial)."""
+    for p in (ws / "photos").iterdir():
+        p.unlink()
+    book = openpyxl.load_workbook(ws / "staff.xlsx")
+    for row in book.active.iter_rows(min_row=2):
+        row[6].value = None                 # 照片 column empty: match by file name
+    book.save(ws / "staff.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in sorted((EXAMPLES / "photos").glob("*.jpg")):
+            name = "王建国.jpg" if path.name == "SZ10023.jpg" else path.name
+            info = _Unflagged("员工照片/" + name)
+            info.raw = info.filename.encode(encoding)
+            archive.writestr(info, path.read_bytes())
+    r = c.post("/upload/photos", data={"csrf": csrf(c), "back": "/cards/badges"},
+               files={"files": ("p.zip", out.getvalue())})
+    assert r.status_code == 200
+    assert (ws / "photos" / "王建国.jpg").is_file()
+    assert problems_table(r.text) == []                  # everyone has a photo
+    assert "王建国.jpg" not in r.text or "未使用" not in r.text
+
+
 def test_a_sheet_with_mistakes_lists_sheet_row_and_column(ws, c):
     """The two rows with mistakes are listed (sheet, row, column); the 13 other people are
     still previewed, and nothing prints until the sheet is fixed."""

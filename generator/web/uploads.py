@@ -147,6 +147,22 @@ def photos_from_upload(files: list[tuple[str, bytes]], limits: Limits
     return kept, problems
 
 
+def entry_name(info: zipfile.ZipInfo) -> str:
+    """An archive entry's name as it was written. Without the archive's UTF-8 flag, zipfile
+    reads names as IBM code page 437, but Chinese Windows' 压缩(zipped)文件夹 writes them in
+    GBK, and Linux `zip` in UTF-8 without the flag: 周雨婷.jpg came out as ╓▄╙Ωµ├.jpg or
+    σæ¿Θ¢¿σ⌐╖.jpg and matched nobody. Those bytes are read as UTF-8, else as GBK."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437")
+    for encoding in ("utf-8", "gbk"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
 def _from_zip(zip_name: str, content: bytes, limits: Limits, problems: list[Problem]
               ) -> list[tuple[str, bytes]]:
     check_zip_bomb(zip_name, content, limits)
@@ -157,6 +173,7 @@ def _from_zip(zip_name: str, content: bytes, limits: Limits, problems: list[Prob
             name=zip_name, n=len(entries), limit=limits.files))
     out = []
     for info in entries:
+        info.filename = entry_name(info)
         where = f"{zip_name}: {info.filename}"
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):

@@ -69,16 +69,19 @@ class UnmatchedCheck(Problem):
     batch it lacks (`kind` the equipment kind, 'helmet'), or a checks sheet's row (检查记录)
     for an id it lacks (`kind` None). `name` is the batch or id as written, `failed` whether
     its result reads as a failure (不合格), `likely` the register's closest batch or id (the
-    'did you mean'), None when none is close. A failing batch check scraps its batch
-    (standard 002: 抽验不合格则该批安全帽即报废), so one that names no batch is a risk, not a
-    detail: the equipment report shows it and flags the `likely` batch or item. `date`: the
-    check's date when it could be read (a datetime.date), else None."""
+    'did you mean'), None when none is close; `candidates` every batch or id as close as
+    `likely`, it first (`closest_all`: a typo can be as near to several). A failing batch
+    check scraps its batch (standard 002: 抽验不合格则该批安全帽即报废), so one that names no
+    batch is a risk, not a detail: the equipment report shows it and flags every candidate
+    batch or item. `date`: the check's date when it could be read (a datetime.date), else
+    None."""
 
     name: str = ""
     kind: str | None = None
     failed: bool = False
     likely: str | None = None
     date: Any = None
+    candidates: tuple[str, ...] = ()
 
 
 def in_reading_order(problems: list[Problem]) -> list[Problem]:
@@ -157,26 +160,35 @@ def suggest(word: str, choices, say=None) -> str:
 
 
 def closest(word: str, choices) -> str | None:
-    """The one of `choices` closest to `word`, or None: first one spelt the same but for
-    look-alike characters (`look_alike`: 'H-O002' is H-0002, the letter O for a zero, 'Ｂ２４'
-    is B24); else the one with difflib's best ratio, at least 0.6. A tie goes to the one that
-    sorts first, whatever the order of `choices` (often a set). difflib's own tie went to the
-    one that sorts last: 'H-O002' was H-0032 when the register had both."""
+    """The one of `choices` closest to `word` (the first of `closest_all`), or None."""
+    found = closest_all(word, choices)
+    return found[0] if found else None
+
+
+def closest_all(word: str, choices) -> list[str]:
+    """The ones of `choices` closest to `word`, sorted, [] when none is close: those spelt the
+    same but for look-alike characters (`look_alike`: 'H-O002' is H-0002, the letter O for a
+    zero, 'Ｂ２４' is B24); else those with difflib's best ratio, at least 0.6, every one that
+    ties ('B2403-O' is as close to B2403-A as to B2403-D: a failing check's batch must not be
+    guessed among them). difflib's own choice among ties was the one that sorts last."""
     import difflib
     word, choices = str(word), sorted(set(choices), key=str)
     folded = look_alike(word)
-    same = next((choice for choice in choices if look_alike(choice) == folded), None)
-    if same is not None:
+    same = [choice for choice in choices if look_alike(choice) == folded]
+    if same:
         return same
-    best, best_ratio = None, 0.6
+    best, best_ratio = [], 0.6
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(word)
-    for choice in choices:                # sorted: on a tie the first one stays
+    for choice in choices:
         matcher.set_seq1(str(choice))
-        if (matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio
-                and (matcher.ratio() > best_ratio or (best is None and
-                                                      matcher.ratio() >= best_ratio))):
-            best, best_ratio = choice, matcher.ratio()
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = [choice], ratio
+        elif ratio == best_ratio:
+            best.append(choice)
     return best
 
 

@@ -74,6 +74,23 @@ def test_a_letter_for_a_digit_flags_the_batch_it_looks_like(cli, tmp_path):
         assert items["H-2"]["status"] == "invalid" and items["H-3"]["status"] == "ok", typed
 
 
+def test_a_typo_as_close_to_several_batches_flags_them_all(cli, tmp_path):
+    """A new user's trial: 'B2403-O' (O typed for D) is as close to B2403-A, -B, -C and -D;
+    only B2403-A was flagged, and the helmets of B2403-D, the batch meant, stayed 正常."""
+    register = "equipment:\n" + "".join(
+        f"  - {{id: H-{i}, kind: helmet, batch: B2403-{b}, manufactured: 2025-03-01}}\n"
+        for i, b in enumerate("ABCD", 1)) + "batch_checks:\n"
+    path = tmp_path / "eq.yaml"
+    path.write_text(register + TYPO.replace("B2402-X", "B2403-O") % "不合格", encoding="utf-8")
+    doc = report_json(cli, path)
+    [check] = doc["unmatched_checks"]
+    assert check["candidates"] == ["B2403-A", "B2403-B", "B2403-C", "B2403-D"]
+    assert {i["id"]: i["status"] for i in doc["items"]} == dict.fromkeys(
+        ["H-1", "H-2", "H-3", "H-4"], "invalid")
+    table = cli("equipment", path, "--as-of", AS_OF)
+    assert "B2403-A / B2403-B / B2403-C / B2403-D" in table.out
+
+
 def test_a_passing_check_with_a_typo_flags_nothing(cli, tmp_path):
     clean = report_json(cli, write(tmp_path))
     doc = report_json(cli, write(tmp_path, TYPO % "合格"))

@@ -20,7 +20,7 @@ from ..i18n import _, pgettext, words
 from .models import (EQUIPMENT_LABELS, SECTIONS, SPACE, BatchCheck, Check, Company,
                      EquipmentItem, FileMissing, Person, PhraseBook, WorkOrder,
                      clean_list_validator)
-from ..errors import UnmatchedCheck, closest, suggest
+from ..errors import UnmatchedCheck, closest_all, suggest
 from .record_checks import model_in, stands_in_as_text, whole_record_problems
 from .sources import read_sections
 from .yamlsource import MarkedList, locate
@@ -988,7 +988,7 @@ class _ListBuilder:
             if (record.kind, record.batch) not in self.batches \
                     and record.batch not in self.links.unchecked_batches:
                 known = sorted({b for k, b in self.batches if k == record.kind})
-                likely = closest(record.batch, known)
+                candidates = closest_all(record.batch, known)
                 # kept apart (keep_incomplete): it counts for no item; said all the same, and
                 # a failing one shown by the equipment report (UnmatchedCheck)
                 (self.data.unmatched_checks if self.keep_apart else problems).append(
@@ -1000,7 +1000,8 @@ class _ListBuilder:
                                 hint=suggest(record.batch, known)),
                         _locate(raw, ("batch",)) or origin(), _path(section, index, ("batch",)),
                         name=record.batch, kind=record.kind, failed=record.result == "fail",
-                        likely=likely, date=record.date))
+                        likely=candidates[0] if candidates else None, date=record.date,
+                        candidates=tuple(candidates)))
                 return
             self.out.append(record)
             return

@@ -31,7 +31,8 @@ from . import headers as H
 from ..dates import parse_date, parse_datetime
 from .materials import parse_materials
 from .models import RESULT_LABELS, SPACE
-from ..errors import Location, Problem, UnmatchedCheck, UserError, closest, os_reason, suggest
+from ..errors import (Location, Problem, UnmatchedCheck, UserError, closest_all, os_reason,
+                      suggest)
 from ..i18n import _, words
 from .yamlsource import MarkedDict, MarkedList
 
@@ -1022,11 +1023,13 @@ def attach_checks(collected: dict[str, list], problems: list[Problem]) -> None:
                 loc = check.location("item")
                 # a failing check (不合格) naming no item: the report shows it (UnmatchedCheck)
                 result = _key(check.get("result", ""))
+                candidates = closest_all(_key(item_id), items)
                 problems.append(UnmatchedCheck(
                     _("equipment {id!r} is not in the equipment register")
                     .format(id=_key(item_id)) + hint, loc, "checks.item", name=_key(item_id),
                     failed=result in ("fail", RESULT_LABELS["fail"]),
-                    likely=closest(_key(item_id), items)))
+                    likely=candidates[0] if candidates else None,
+                    candidates=tuple(candidates)))
                 continue
             existing = item.get("checks")
             if not isinstance(existing, LocatedList):

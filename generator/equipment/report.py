@@ -214,7 +214,8 @@ DOUBT_ITEM = N_("a failing check names {name}, which the register lacks; if it m
 def unmatched_doubts(unmatched, as_of: dt.date) -> dict[tuple, list]:
     """('batch', kind, batch) or ('item', id) -> the problems (`rules.Contradiction`, said in
     both languages, at the check's place) of the batch or item that a failing check naming
-    nothing of the register is closest to (`UnmatchedCheck.likely`); a check dated after
+    nothing of the register is closest to (`UnmatchedCheck.candidates`, every one as close as
+    the likely one); a check dated after
     `as_of` had not happened yet. Pure."""
     from ..i18n import both
     from .rules import Contradiction
@@ -224,10 +225,12 @@ def unmatched_doubts(unmatched, as_of: dt.date) -> dict[tuple, list]:
         if not getattr(check, "failed", False) or likely is None or (
                 check.date is not None and check.date > as_of):
             continue
-        en, zh = both(DOUBT_BATCH if check.kind else DOUBT_ITEM, name=check.name,
-                      likely=likely)
-        key = ("batch", check.kind, likely) if check.kind else ("item", likely)
-        out.setdefault(key, []).append(Contradiction(en, check.location, check.path, zh))
+        # every batch (or item) as close as the likely one: none of them shows as fine
+        for candidate in getattr(check, "candidates", ()) or (likely,):
+            en, zh = both(DOUBT_BATCH if check.kind else DOUBT_ITEM, name=check.name,
+                          likely=candidate)
+            key = ("batch", check.kind, candidate) if check.kind else ("item", candidate)
+            out.setdefault(key, []).append(Contradiction(en, check.location, check.path, zh))
     return out
 
 
@@ -247,10 +250,12 @@ def _unreadable_batch_checks(dataset, as_of: dt.date) -> dict[tuple[str, str], l
 def _unmatched_json(check) -> dict:
     """A check naming nothing of the register, as the JSON lists it: its problem
     (`problems.as_json`), whether it failed (`failed`: it would scrap its batch) and the
-    register's closest batch or id (`likely`, null when none is close)."""
+    register's closest batch or id (`likely`, null when none is close) with every one as
+    close (`candidates`)."""
     from .problems import as_json
     return {**as_json(check), "failed": bool(getattr(check, "failed", False)),
-            "likely": getattr(check, "likely", None)}
+            "likely": getattr(check, "likely", None),
+            "candidates": list(getattr(check, "candidates", ()))}
 
 
 def to_json(report: Report) -> str:
@@ -506,7 +511,8 @@ def failure_rows(report: Report, code: str | None = None) -> list[dict[str, str]
             "name": check.name, "kind": kind_word(check.kind, code) if batch else "",
             "date": check.date.isoformat() if check.date is not None else "",
             "where": str(check.location) if check.location is not None else check.path,
-            "todo": todo.format(likely=check.likely)})
+            "todo": todo.format(likely=" / ".join(getattr(check, "candidates", ()) or
+                                                  (check.likely or "",)))})
     return rows
 
 

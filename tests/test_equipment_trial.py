@@ -178,3 +178,30 @@ def test_the_template_offers_the_standards_word(cli, tmp_path):
     book = openpyxl.load_workbook(target)
     lists = [dv.formula1 for dv in book["检查记录"].data_validations.dataValidation]
     assert any("预防性试验" in f and "检测" in f for f in lists), lists
+
+
+def test_mistakes_in_the_staff_list_beside_the_register_do_not_stop_the_report(cli, tmp_path):
+    """A new user's trial: HR's staff.xlsx beside the register, with a header typo (性名) and
+    a repeated 工号, stopped `fieldprint equipment equipment.xlsx` (exit 2, nothing written).
+    The safety report is made without that list, the holders by their staff id, and its
+    mistakes said as warnings."""
+    for name in ("equipment.xlsx", "staff.xlsx"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    book = openpyxl.load_workbook(tmp_path / "staff.xlsx")
+    sheet = book.active
+    sheet["B1"] = "性名"
+    sheet.cell(row=3, column=1).value = sheet.cell(row=2, column=1).value
+    book.save(tmp_path / "staff.xlsx")
+    pdf = tmp_path / "r.pdf"
+    result = cli("equipment", tmp_path / "equipment.xlsx", "--as-of", "2026-11-21", "-o", pdf)
+    assert result.code == 0, result
+    assert pdf.is_file()
+    said = [line for line in result.err.splitlines() if "staff.xlsx" in line]
+    assert len(said) == 2 and all("beside the register was not used" in line or "没有用它" in line
+                                  for line in said)
+    doc = json.loads(cli("equipment", tmp_path / "equipment.xlsx", "--as-of", "2026-11-21",
+                         "--format", "json").out)
+    clean = {i["id"]: i["status"] for i in json.loads(cli(
+        "equipment", EXAMPLES / "equipment.xlsx", EXAMPLES / "staff.xlsx", "--as-of",
+        "2026-11-21", "--format", "json").out)["items"]}
+    assert {i["id"]: i["status"] for i in doc["items"]} == clean   # the same statuses

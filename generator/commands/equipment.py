@@ -99,6 +99,17 @@ def _warn_data_to_fix(incomplete: list[Problem], unmatched: list[Problem]) -> No
                                                ).format(n=more), err=True)
 
 
+def _beside_staff(problem: Problem, data: tuple[Path, ...]) -> bool:
+    """Is `problem` in a staff list read beside the data (STAFF_BESIDE), not named in it?"""
+    from ..data.dataset import STAFF_BESIDE
+    where = problem.location
+    if where is None:
+        return False
+    file = Path(where.file)
+    return file.name in STAFF_BESIDE and all(file.name != p.name or file.parent.resolve()
+                                             != p.parent.resolve() for p in data)
+
+
 def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
                 policy_file: Path | None):
     """Load, validate and assess: a Report, or a UserError with every problem."""
@@ -118,11 +129,23 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
     # photos and logos play no part here: a missing one must not stop the safety report; nor
     # does one incomplete record: it is assessed on what can be read, its problems said; nor a wrong
     # staff record: the person is left out, their items listed under their staff id
+    options = dict(missing_files="ignore", keep_incomplete=True, keep_valid_staff=True)
     try:
-        dataset = load(tuple(data), missing_files="ignore", keep_incomplete=True,
-                       keep_valid_staff=True)
+        dataset = load(tuple(data), **options)
     except DataProblems as exc:
-        raise UserError(problems + exc.problems) from None
+        # a staff list found beside the register, not named, whose own mistakes (a header
+        # typo, a repeated 工号: HR's sheet) would stop the safety report: read without it,
+        # the holders listed by their staff id, its problems said as warnings
+        beside = [p for p in exc.problems if _beside_staff(p, data)]
+        if not beside:
+            raise UserError(problems + exc.problems) from None
+        try:
+            dataset = load(tuple(data), staff_beside=False, **options)
+        except DataProblems as again:
+            raise UserError(problems + beside + again.problems) from None
+        report_problems(beside, prefix=_(
+            "warning (the staff list beside the register was not used: the holders are "
+            "listed by their staff id until it is corrected): "))
     if dataset.refused_staff:
         report_problems(dataset.refused_staff, prefix=_(
             "warning (person left out of the staff list; their items are listed under "

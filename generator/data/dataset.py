@@ -578,7 +578,8 @@ def _collector_paused():
 @_collector_paused()
 def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
                  keep_incomplete: bool = False, keep_valid_staff: bool = False,
-                 keep_valid_orders: bool = False, **table_options) -> Dataset:
+                 keep_valid_orders: bool = False, staff_beside: bool = True,
+                 **table_options) -> Dataset:
     """Read, merge and validate data files (YAML, CSV, XLSX sheets): read → validate →
     build, each step below. Raises UserError listing every problem (file, line, record,
     field) at once.
@@ -595,6 +596,7 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     is left out, its problems in `Dataset.refused_staff` (the web previews the others).
     keep_valid_orders: likewise a work order, its problems in `Dataset.refused_orders` (the
     forms' --only: the caller decides which of them stop the print).
+    staff_beside: False reads no staff list beside the files (STAFF_BESIDE) when none is given.
     `table_options` go to the spreadsheet reader (sheet, header row)."""
     paths = [Path(p) for p in paths]
     if not paths:
@@ -602,7 +604,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
     problems: list[Problem] = []
     read_ahead = {path: _ReadAhead(_context(path, missing_files, [])) for path in paths}
     unmatched: list[Problem] = []   # checks naming no item: problems unless kept apart
-    collected, table_warnings = _read(paths, read_ahead, table_options, problems, unmatched)
+    collected, table_warnings = _read(paths, read_ahead, table_options, problems, unmatched,
+                                      staff_beside)
     beside = [path for section in ("company", "staff") for path, _raw in collected[section]]
     data = Dataset(files=paths, warnings=table_warnings,
                    read=list(dict.fromkeys([*paths, *beside])))
@@ -616,7 +619,8 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
         kept_apart.add("staff")
     if keep_valid_orders:
         kept_apart.add("work_orders")
-    _build_lists(data, collected, read_ahead, missing_files, kept_apart, problems)
+    _build_lists(data, collected, read_ahead, missing_files, kept_apart, problems,
+                 staff_beside)
     problems = _in_reading_order(problems)   # everything at once, in the files' order
     data.refused_staff = in_reading_order(data.refused_staff)
     if missing_files == "apart" and all(type(p) is MissingFile for p in problems):
@@ -666,7 +670,7 @@ def _context(path: Path, missing_files: str, warnings: list) -> dict:
 
 # ------------------------------------------------------------------------------ step 1: read
 def _read(paths: list[Path], read_ahead: dict, table_options: dict,
-          problems: list[Problem], unmatched: list[Problem]
+          problems: list[Problem], unmatched: list[Problem], staff_beside: bool = True
           ) -> tuple[dict[str, list[tuple[Path, Any]]], list[Problem]]:
     """Read: every file's sections as raw values, {section: [(file, raw value)]} in the order of
     the files, and the spreadsheets' warnings. The problems of a file that cannot be read are
@@ -703,7 +707,8 @@ def _read(paths: list[Path], read_ahead: dict, table_options: dict,
             if name != "company":
                 collected.setdefault(name, []).append((paths[i], content))
             table_warnings.extend(getattr(content, "warnings", ()))
-    if not collected["staff"] and (collected["work_orders"] or collected["equipment"]):
+    if staff_beside and not collected["staff"] and (collected["work_orders"]
+                                                    or collected["equipment"]):
         _read_beside(paths, "staff", collected, problems, table_options.get("columns"))
     if collected.get("checks"):  # equipment checks from a spreadsheet of their own
         from .tables import attach_checks
@@ -764,7 +769,8 @@ def _validate_single(data: Dataset, collected: dict, missing_files: str,
 
 
 def _build_lists(data: Dataset, collected: dict, read_ahead: dict, missing_files: str,
-                 kept_apart: set[str], problems: list[Problem]) -> None:
+                 kept_apart: set[str], problems: list[Problem], staff_beside: bool = True
+                 ) -> None:
     """Validate and build the list sections into `data`, staff first (work orders and
     equipment name staff ids), a chunk of records at a time: each raw record is let go once
     validated (its place can still be found), so a big file's raw values and its models are
@@ -782,7 +788,8 @@ def _build_lists(data: Dataset, collected: dict, read_ahead: dict, missing_files
                 continue
             context = _context(path, missing_files, data.warnings)
             builder.add_list(records, context, read_ahead.get(path) or _ReadAhead(context))
-    if not data.staff and links.any_refs and not collected["staff"]:
+    # (not read beside on purpose, `staff_beside`: the caller says why)
+    if not data.staff and links.any_refs and not collected["staff"] and staff_beside:
         data.warnings.append(Problem(_(
             "no staff list given, so engineers and holders are printed as IDs only; name the "
             "staff list too, or put it beside the data as staff.xlsx (or staff.yaml) to show "

@@ -597,3 +597,45 @@ def test_the_templates_example_row_left_in_does_not_stop_the_orders_ticked(tmp_p
         _pdf, reader = make_pdf(browser)
         text = "".join(page.extract_text() for page in reader.pages)
         assert mine[1]["工单号"] in text and "示例行" not in text
+
+
+def test_changing_the_layout_keeps_the_other_choices_and_the_people_unticked(tmp_path,
+                                                                             browser):
+    """A new user's trial: changing 版式 showed the page again with every choice reset: the
+    people unticked were ticked again, copies, start slot and the placeholder box back to
+    their defaults, and the next print printed everyone. In Chromium: they are kept, and the
+    count before the download follows them."""
+    import re
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    folder = seed(tmp_path / "ws")
+    with Server(folder) as url:
+        browser.get(url + "/cards/badges")
+        boxes = browser.find_elements(By.NAME, "people")
+        for box in boxes[2:]:
+            box.click()
+        copies = browser.find_element(By.NAME, "copies")
+        copies.clear()
+        copies.send_keys("2")
+        start = browser.find_element(By.NAME, "start")
+        start.clear()
+        start.send_keys("3")
+        Select(browser.find_element(By.NAME, "side")).select_by_value("front")
+        old = browser.find_element(By.TAG_NAME, "html")
+        Select(browser.find_element(By.NAME, "layout")).select_by_value("badge-bilingual")
+        wait(lambda: _stale(old), what="the page with the other layout")
+        assert Select(browser.find_element(By.NAME, "layout")).first_selected_option \
+            .get_attribute("value") == "badge-bilingual"
+        ticked = [b.is_selected() for b in browser.find_elements(By.NAME, "people")]
+        assert ticked[:2] == [True, True] and not any(ticked[2:])
+        assert browser.find_element(By.NAME, "copies").get_attribute("value") == "2"
+        assert browser.find_element(By.NAME, "start").get_attribute("value") == "3"
+        assert Select(browser.find_element(By.NAME, "side")).first_selected_option \
+            .get_attribute("value") == "front"
+        count = browser.find_element(By.ID, "print-count")
+        wait(lambda: re.search(r"2 人 × 每人 2 张 = 4 张卡", count.text),
+             what="the count for the choices kept")
+        browser.save_screenshot(str(tmp_path / "layout-changed.png"))
+        shutil.copy(tmp_path / "layout-changed.png", "/tmp/shot-layout.png")
+        browser.get(url + "/cards/badges")          # opened afresh: the defaults again
+        assert all(b.is_selected() for b in browser.find_elements(By.NAME, "people"))

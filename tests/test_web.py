@@ -143,13 +143,18 @@ def test_upload_sheet_and_photo_zip_gives_15_previews_and_a_pdf_of_15_fronts(tmp
     assert (folder / "photos" / "SZ10023.jpg").is_file()
 
 
-def test_photos_are_matched_by_name_and_leftovers_listed(ws, c):
+def _photos_by_name(ws: Path) -> None:
+    """No photos yet, and the staff sheet's 照片 column empty: photos match by file name."""
     for p in (ws / "photos").iterdir():
         p.unlink()
     book = openpyxl.load_workbook(ws / "staff.xlsx")
     for row in book.active.iter_rows(min_row=2):
-        row[6].value = None                 # 照片 column empty: match by file name
+        row[6].value = None
     book.save(ws / "staff.xlsx")
+
+
+def test_photos_are_matched_by_name_and_leftovers_listed(ws, c):
+    _photos_by_name(ws)
     token = csrf(c)
     archive = photos_zip({"SZ10023.jpg": "王建国.jpg", "SZ10025.jpg": "不认识.jpg"})
     r = c.post("/upload/photos", data={"csrf": token, "back": "/cards/badges"},
@@ -174,12 +179,7 @@ def test_photo_names_of_a_zip_without_the_utf8_flag_are_read(ws, c, encoding):
     """Chinese Windows' 压缩(zipped)文件夹 writes names in GBK, Linux `zip` in UTF-8, neither
     with the archive's UTF-8 flag: zipfile read 王建国.jpg as ═⌡╜¿╣·.jpg, and no photo named by
     姓名 matched anyone (a new user's trial)."""
-    for p in (ws / "photos").iterdir():
-        p.unlink()
-    book = openpyxl.load_workbook(ws / "staff.xlsx")
-    for row in book.active.iter_rows(min_row=2):
-        row[6].value = None                 # 照片 column empty: match by file name
-    book.save(ws / "staff.xlsx")
+    _photos_by_name(ws)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for path in sorted((EXAMPLES / "photos").glob("*.jpg")):

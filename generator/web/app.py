@@ -412,7 +412,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                 staff = staff_now(kind)
             except UserError as exc:
                 return None, "; ".join(p.message for p in exc.problems)
-            renderer = previews.renderer(layout, staff.company, _company_key(ws),
+            renderer = previews.renderer(layout, staff.company, _company_key(ws, staff.company),
                                          staff.context, staff.context_key)
             return _count(layout, renderer, len(form.getlist("people")),
                           _int(form.get("copies"), card.copies, 1, MAX_COPIES),

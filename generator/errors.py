@@ -68,9 +68,9 @@ class UnmatchedCheck(Problem):
     """A check that names nothing of the equipment register: a batch check (批次抽检) for a
     batch it lacks (`kind` the equipment kind, 'helmet'), or a checks sheet's row (检查记录)
     for an id it lacks (`kind` None). `name` is the batch or id as written, `failed` whether
-    its result reads as a failure (不合格), `likely` the register's closest batch or id (the
-    'did you mean'), None when none is close; `candidates` every batch or id as close as
-    `likely`, it first (`closest_all`: a typo can be as near to several). A failing batch
+    its result reads as a failure (不合格), `candidates` the register's batches or ids closest
+    to it (`closest_all`: a typo can be as near to several; none when none is close),
+    `likely` the first of them (the 'did you mean'), None when none is close. A failing batch
     check scraps its batch (standard 002: 抽验不合格则该批安全帽即报废), so one that names no
     batch is a risk, not a detail: the equipment report shows it and flags every candidate
     batch or item. `date`: the check's date when it could be read (a datetime.date), else
@@ -79,9 +79,12 @@ class UnmatchedCheck(Problem):
     name: str = ""
     kind: str | None = None
     failed: bool = False
-    likely: str | None = None
     date: Any = None
     candidates: tuple[str, ...] = ()
+
+    @property
+    def likely(self) -> str | None:
+        return self.candidates[0] if self.candidates else None
 
 
 def in_reading_order(problems: list[Problem]) -> list[Problem]:

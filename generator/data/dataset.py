@@ -1007,8 +1007,7 @@ class _ListBuilder:
                                 hint=suggest(record.batch, known)),
                         _locate(raw, ("batch",)) or origin(), _path(section, index, ("batch",)),
                         name=record.batch, kind=record.kind, failed=record.result == "fail",
-                        likely=candidates[0] if candidates else None, date=record.date,
-                        candidates=tuple(candidates)))
+                        date=record.date, candidates=tuple(candidates)))
                 return
             self.out.append(record)
             return

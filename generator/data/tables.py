@@ -1028,7 +1028,6 @@ def attach_checks(collected: dict[str, list], problems: list[Problem]) -> None:
                     _("equipment {id!r} is not in the equipment register")
                     .format(id=_key(item_id)) + hint, loc, "checks.item", name=_key(item_id),
                     failed=result in ("fail", RESULT_LABELS["fail"]),
-                    likely=candidates[0] if candidates else None,
                     candidates=tuple(candidates)))
                 continue
             existing = item.get("checks")

@@ -214,19 +214,17 @@ DOUBT_ITEM = N_("a failing check names {name}, which the register lacks; if it m
 def unmatched_doubts(unmatched, as_of: dt.date) -> dict[tuple, list]:
     """('batch', kind, batch) or ('item', id) -> the problems (`rules.Contradiction`, said in
     both languages, at the check's place) of the batch or item that a failing check naming
-    nothing of the register is closest to (`UnmatchedCheck.candidates`, every one as close as
-    the likely one); a check dated after
-    `as_of` had not happened yet. Pure."""
+    nothing of the register is closest to (`UnmatchedCheck.candidates`: every one as
+    close); a check dated after `as_of` had not happened yet. Pure."""
     from ..i18n import both
     from .rules import Contradiction
     out: dict[tuple, list] = {}
     for check in unmatched:
-        likely = getattr(check, "likely", None)
-        if not getattr(check, "failed", False) or likely is None or (
+        if not getattr(check, "failed", False) or not check.candidates or (
                 check.date is not None and check.date > as_of):
             continue
-        # every batch (or item) as close as the likely one: none of them shows as fine
-        for candidate in getattr(check, "candidates", ()) or (likely,):
+        # every batch (or item) as close: none of them shows as fine
+        for candidate in check.candidates:
             en, zh = both(DOUBT_BATCH if check.kind else DOUBT_ITEM, name=check.name,
                           likely=candidate)
             key = ("batch", check.kind, candidate) if check.kind else ("item", candidate)
@@ -511,8 +509,7 @@ def failure_rows(report: Report, code: str | None = None) -> list[dict[str, str]
             "name": check.name, "kind": kind_word(check.kind, code) if batch else "",
             "date": check.date.isoformat() if check.date is not None else "",
             "where": str(check.location) if check.location is not None else check.path,
-            "todo": todo.format(likely=" / ".join(getattr(check, "candidates", ()) or
-                                                  (check.likely or "",)))})
+            "todo": todo.format(likely=" / ".join(check.candidates))})
     return rows
 
 

@@ -3,6 +3,8 @@ complete and compiled, --lang / FIELDPRINT_LANG switch every text (ours and clic
 console on a Chinese Windows code page (GBK) gets GBK, never mojibake or a traceback."""
 from __future__ import annotations
 
+import contextvars
+import functools
 import os
 import re
 import subprocess
@@ -10,6 +12,7 @@ import sys
 import shutil
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from generator import i18n
 
@@ -209,3 +212,22 @@ def test_equipment_table_and_csv_have_chinese_headers_and_words(cli, tmp_path):
     english = cli("--lang", "en", "equipment", EXAMPLES / "equipment.yaml", "--as-of",
                   "2026-11-21")
     assert english.out.split()[:4] == ["ID", "kind", "status", "due"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.text(max_size=6), max_size=6),
+       code=st.sampled_from(sorted(i18n.LANGUAGES)), style=st.sampled_from(["standard", "or", "plain"]))
+def test_words_joins_as_babels_cldr_list_patterns(texts, code, style):
+    """`words` keeps CLDR's patterns in a table of its own (Babel loads a whole locale's data
+    to give them); Babel's format_list is the reference, for every language and style."""
+    from babel import Locale
+    from babel.lists import format_list
+    locale = i18n.LANGUAGES[code]
+    if style == "plain":
+        middle = Locale.parse(locale).list_patterns["standard"]["middle"]
+        expected = functools.reduce(middle.format, texts) if texts else ""
+    else:
+        expected = format_list(texts, style=style, locale=locale)
+    context = contextvars.copy_context()
+    assert context.run(lambda: (i18n.set_language(code, process=False), i18n.words(texts, style))[1]) \
+        == expected

@@ -82,7 +82,9 @@ def test_a_word_wider_than_the_line_is_cut_and_nothing_is_lost():
 
 
 @given(text=st.text(alphabet=st.sampled_from(
-    list("王苏州 （）【】「」『』，。、；：？！…—·“”()[]{}.,;:?!%$¥#-/ab1290") + ["𠮷", "ئ", "ا", "\u3000"]),
+    list("王苏州 （）【】「」『』，。、；：？！…—·“”()[]{}.,;:?!%$¥#-/ab1290") + ["𠮷", "ئ", "ا", "\u3000"]
+    + [chr(c) for low, high in linebreak.CJK_RANGES            # each CJK range's first and
+       for c in (low - 1, low, high, high + 1) if c <= 0x10FFFF]),   # last, and beside them
     max_size=40))
 def test_the_regular_expression_finds_the_places_the_rule_allows(text):
     """`segments` (one regular expression) against `segments_by_rule` (may_break per

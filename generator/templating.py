@@ -181,9 +181,10 @@ def lookup(context: dict, path: tuple[str, ...]) -> Any:
 
 # Templates made only of words, `{{ a.b }}` and `{% if a.b %}…{% else %}…{% endif %}` (most
 # layout values: "{% if x %}{{ x }} 前{% endif %}") are run without Jinja2 when every name
-# they read is text or nothing: the same result (None prints as nothing, a missing attribute
-# of nothing is empty and false), ten times faster. Anything else - a number, a date, a name
-# the context lacks - and the template itself renders, with its errors.
+# they read is in the context's dicts (`printed`: None prints as nothing, anything else as
+# its str; a missing attribute of nothing is empty and false): the same result, ten times
+# faster. Anything else - a name the context lacks, a test of an object - and the template
+# itself renders, with its errors.
 _IF = object()
 _PLAIN_TESTS = (str, int, float, bool, list, tuple, dict)
 
@@ -243,22 +244,33 @@ def run_plan(steps: list, context: dict, out: list[str]) -> bool:
             if not run_plan(part[2] if value else part[3], context, out):
                 return False
         else:
-            value = lookup(context, part)
-            if value is None:
-                continue
-            if type(value) is not str:
+            text = printed(lookup(context, part))
+            if text is None:
                 return False
-            out.append(value)
+            out.append(text)
     return True
 
 
-def dotted_text(context: dict, path: tuple[str, ...]) -> str | None:
-    """What `{{ a.b }}` prints, read from the context (`lookup`): "" for None, a text as it is;
-    None when only its template can say (a number, a date, a key the data lacks …)."""
-    value = lookup(context, path)
+def printed(value: Any) -> str | None:
+    """What Jinja2 prints of a value read from the context (`lookup`): nothing for None (our
+    finalize), else its str, as Jinja2's output does; None when only the template can say (a
+    key the data lacks; an int too long to print, whose error the template says)."""
     if value is None:
         return ""
-    return value if type(value) is str else None
+    if type(value) is str:
+        return value
+    if value is MISSING:
+        return None
+    try:
+        return str(value)
+    except ValueError:
+        return None
+
+
+def dotted_text(context: dict, path: tuple[str, ...]) -> str | None:
+    """What `{{ a.b }}` prints, read from the context (`lookup`, `printed`); None when only
+    its template can say."""
+    return printed(lookup(context, path))
 
 
 def fast_text(context: dict, path: tuple[str, ...] | None, steps: list | None) -> str | None:
@@ -277,11 +289,11 @@ def fast_text(context: dict, path: tuple[str, ...] | None, steps: list | None) -
 class Expression:
     """A compiled layout value: '{{ person.name }}' or plain text with no braces.
 
-    A bare dotted name is read from the context (`lookup`) and its template compiled only when
-    a value needs it (not text, not None): a card layout loads without compiling most of its
-    values. Words with dotted names and if/else on them follow their `plan` when every name
-    they read is text or nothing, and are compiled, like a bare name, only when a value needs
-    it: neither can fail to compile once parsed (tests/test_form_fast_paths.py compares both
+    A bare dotted name is read from the context (`lookup`, `printed`) and its template
+    compiled only when a value needs it (one the context's dicts cannot give): a card layout
+    loads without compiling most of its values. Words with dotted names and if/else on them
+    follow their `plan`, and are compiled, like a bare name, only when a value needs it:
+    neither can fail to compile once parsed (tests/test_form_fast_paths.py compares both
     ways)."""
 
     __slots__ = ("source", "where", "_template", "_plain", "_path", "_plan")

@@ -3,7 +3,9 @@ Jinja2, rows drawn from cached geometry, table rows without a Cell per value, on
 not wrapped. Each is compared with the general (or the original) code on many inputs."""
 from __future__ import annotations
 
+import datetime as dt
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -36,7 +38,9 @@ TEMPLATES = [
     "{{ a.b }}\n",
 ]
 VALUES = [None, "", "文字", "text with {{ braces }}", 0, 1, 2.5, [], ["x"], {}, {"b": "in"},
-          {"b": None}, {"b": {"c": "deep"}}, {"items": "data", "keys": "k"}, True, False]
+          {"b": None}, {"b": {"c": "deep"}}, {"items": "data", "keys": "k"}, True, False,
+          Path("photos/王.jpg"), dt.date(2026, 11, 21), dt.datetime(2026, 11, 21, 9, 30),
+          10 ** 5000]        # an int too long to print: the template says its error
 
 
 def contexts(seed: int, count: int):

@@ -26,13 +26,13 @@ reads the faces' metrics only, and reportlab is imported when a font is register
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import stat
 import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from ..errors import Problem, UserError, os_reason
@@ -52,8 +52,13 @@ _INVISIBLE = {"\n", "\r", "\t", "\u200b", "\u200c", "\u200d", "\ufeff"}
 
 def package_file(package: str, name: str) -> Path:
     """The path of the file `name` inside the installed package `package` (fonts shipped as
-    packages). Raises ModuleNotFoundError when the package is not installed."""
-    return Path(str(resources.files(package) / name))
+    packages, installed as folders). Raises ModuleNotFoundError when the package is not
+    installed. (The package's folder from its spec, without importing it as
+    importlib.resources does: 2 ms of every start.)"""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"No module named {package!r}", name=package)
+    return Path(spec.submodule_search_locations[0]) / name
 
 
 def default_font_path() -> Path:

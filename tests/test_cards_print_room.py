@@ -689,6 +689,31 @@ def test_validate_says_a_missing_logo_once(cli, tmp_path):
     assert result.err.count("logo.png") == 1 and "1 problem found" in result.err
 
 
+def test_validate_reads_a_damaged_logo_once_and_says_it_once(cli, tmp_path, monkeypatch):
+    """The badge check and the service-card check share the pictures they read: the logo is
+    decoded once, and its fault said once."""
+    import io
+
+    from PIL import Image
+
+    from generator.card import images
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300), "red").save(buffer, "PNG")
+    (tmp_path / "logo.png").write_bytes(buffer.getvalue()[:-200])   # cut short
+    (tmp_path / "company.yaml").write_text(
+        "company:\n  name: 苏州测试通信工程有限公司\n  hotline: \"10000\"\n  logo: logo.png\n",
+        encoding="utf-8")
+    staff = tmp_path / "staff.yaml"
+    staff.write_text('staff:\n  - id: "SZ001"\n    name: 王建国\n', encoding="utf-8")
+    decoded = []
+    real = images.check_picture
+    monkeypatch.setattr(images, "check_picture", lambda path: decoded.append(path) or real(path))
+    result = cli("validate", staff)
+    assert result.code == 0, result
+    assert len(decoded) == 1
+    assert result.err.count("logo.png") == 1 and "damaged" in result.err
+
+
 def test_an_iphone_photo_in_the_folder_is_named_with_how_to_save_it(tmp_path):
     """The trial's SZ20003.heic was skipped with only 'no photo named SZ20003.jpg'."""
     from generator.card.people import match_photos

@@ -78,6 +78,9 @@ class CardRun:
     context: dict = field(default_factory=dict)   # more names for the layout (phrases)
     missing_said: frozenset[Path] = frozenset()
     photo_reasons: dict[str, str] = field(default_factory=dict)
+    # the pictures (logo, artwork) this run has checked or made already: shared by the card
+    # checks of one `fieldprint validate`, which read the same logo (CardRenderer.pictures)
+    pictures: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -148,7 +151,7 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool
                             allow_missing_qr=run.allow_missing_qr, medium=run.medium,
                             company_origin=run.company_origin,
                             missing_said=run.missing_said, check_only=check_only,
-                            photo_reasons=run.photo_reasons)
+                            photo_reasons=run.photo_reasons, pictures=run.pictures)
     problems = list(renderer.static_problems)
     warnings = list(renderer.static_warnings) + unprinted_uyghur(run.layout, run.people)
     if problems:
@@ -189,18 +192,20 @@ def check(run: CardRun) -> list[Problem]:
 
 
 def company_problems(layout: CompiledLayout, company, company_origin=None,
-                     missing_said=frozenset(), medium: str = "command") -> list[Problem]:
+                     missing_said=frozenset(), medium: str = "command",
+                     pictures: dict | None = None) -> list[Problem]:
     """What `layout` refuses of the company alone, before anyone's card: the elements every card
     shares (`CardRenderer.static_problems`), e.g. a field a layout `required` left empty (the
     service card's complaint phone and service promise, 《家客代维人员上门服务规范》), a logo that
     cannot be read, a promise too long for its box. `company_origin` places them in the
     company's file (`Dataset.company_location`); `missing_said`: the files already said to be
     missing (not said again, as `CardRun.missing_said`); `medium`: where they are said (their
-    advice, `CardRun.medium`). Nothing is drawn."""
+    advice, `CardRun.medium`); `pictures`: those checked already (`CardRun.pictures`). Nothing
+    is drawn."""
     renderer = CardRenderer(layout, company, font_set(company, embed=False),
                             sides=tuple(s for s in ("front", "back") if layout.sides[s]),
                             company_origin=company_origin, missing_said=missing_said,
-                            check_only=True, medium=medium)
+                            check_only=True, medium=medium, pictures=pictures)
     return list(renderer.static_problems)
 
 

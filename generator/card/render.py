@@ -237,7 +237,7 @@ class CardRenderer:
                  allow_missing_qr: bool = False, company_origin=None, as_of=None,
                  context: dict | None = None, missing_said: Iterable[Path] = (),
                  check_only: bool = False, photo_reasons: dict[str, str] | None = None,
-                 medium: str = "command"):
+                 medium: str = "command", pictures: dict | None = None):
         self.layout = layout
         self.medium = medium   # where a refusal is said: its advice (REFUSED_ADVICE)
         self.company = company
@@ -253,7 +253,9 @@ class CardRenderer:
         self._codes: dict[str, FoundCode | ImageProblem] = {}
         self.base = {**(context or {}), "company": company_context(company),
                      "today": as_of or today()}
-        self._pictures: dict[tuple, EmbeddedImage | ImageProblem] = {}
+        # the pictures made (or, `check_only`, checked) in this run: by file, size and fit
+        # (by file when checked), shared with the run's other renderers that are given it
+        self._pictures: dict = {} if pictures is None else pictures
         # text fitted to a box, by everything fit_text depends on: the unit, team, hotline
         # repeat on every card of a run (bounded: a big run's names do not pile up)
         self._fits: dict[tuple, Fit] = {}

@@ -48,13 +48,14 @@ def validate(data):
     problems = [p for p in problems if not staff_file(p)]
     refused, said = 0, [p for p in problems if isinstance(p, MissingFile)]
     checked = dataset.readable()   # a company with problems: as far as it reads
+    pictures: dict = {}   # the logo, checked once for the badges and the service cards
     if checked.company is not None or not dataset.company_given:   # else said as a problem
-        refused, warned = _badge_problems(checked, said=said, later=later)
+        refused, warned = _badge_problems(checked, said=said, later=later, pictures=pictures)
         said = said + warned
     else:
         refused = _said_here(later, checked=())
     cards_refused = checked.company is not None and _service_card_problems(
-        checked, said, dataset.unread_company)
+        checked, said, dataset.unread_company, pictures)
     if problems:
         raise UserError(problems, checking=True)
     report_problems(order_warnings(dataset), prefix=warning_prefix())
@@ -76,13 +77,14 @@ def validate(data):
                                    "{items} equipment items.").format(**counts)))
 
 
-def _service_card_problems(dataset, said: list, unread=frozenset()) -> bool:
+def _service_card_problems(dataset, said: list, unread=frozenset(), pictures=None) -> bool:
     """Warn about what `fieldprint service-cards` (default layout) refuses of the company
     itself: the complaint phone and the service promise the card must carry (《家客代维人员
     上门服务规范》: “咨询服务电话、投诉电话和服务承诺”), a promise too long for its box; what
     was said already (`said`: a missing file, the badge check's logo) is not said again, nor
-    anything of a company field that did not read (`unread`: its mistake is said). Returns
-    whether there was anything to say."""
+    anything of a company field that did not read (`unread`: its mistake is said); `pictures`:
+    those the badge check read (`CardRun.pictures`). Returns whether there was anything to
+    say."""
     from pathlib import Path
 
     from ..card import load_card_layout
@@ -90,7 +92,8 @@ def _service_card_problems(dataset, said: list, unread=frozenset()) -> bool:
     known = {str(p) for p in said}
     problems = [p for p in without_unread(company_problems(
         load_card_layout("service-card"), dataset.company, dataset.company_location,
-        frozenset(Path(p.file) for p in said if isinstance(p, MissingFile))), unread)
+        frozenset(Path(p.file) for p in said if isinstance(p, MissingFile)),
+        pictures=pictures), unread)
         if str(p) not in known]
     report_problems(problems, prefix=warning_prefix() + _("service cards: "))
     return bool(problems)
@@ -119,13 +122,14 @@ def _said_here(later: list, checked) -> int:
     return len({p.path.split(".")[0] for p in unsaid})
 
 
-def _badge_problems(dataset, said=(), later=()) -> tuple[int, list]:
+def _badge_problems(dataset, said=(), later=(), pictures=None) -> tuple[int, list]:
     """Warn, person by person, about everything `fieldprint badges` (default layout) would
     refuse: a missing photo or QR code, a name that does not fit. Returns how many people, and
     the warnings said. `said`: the MissingFile problems already reported (their files are not
     said again); `later`: the people's missing photos and QR pictures (`staff_file`), said by
     the check of each person's badge, or here when it did not look at them (a row the
-    check cannot take: a repeated ID)."""
+    check cannot take: a repeated ID); `pictures`: shared with the service-card check
+    (`CardRun.pictures`)."""
     unloaded = [p for p, _where in dataset.unloaded_staff]   # their rows' other problems
     if not dataset.staff and not unloaded:                    # are said as problems
         return _said_here(later, checked=()), []
@@ -145,7 +149,8 @@ def _badge_problems(dataset, said=(), later=()) -> tuple[int, list]:
     run = CardRun(load_card_layout("badge"), dataset.company, people + unloaded,
                   origins=origins,
                   company_origin=dataset.company_location,
-                  missing_said=frozenset(Path(p.file) for p in said))
+                  missing_said=frozenset(Path(p.file) for p in said),
+                  pictures={} if pictures is None else pictures)
     problems = in_reading_order(without_unread(check(run), dataset.unread_company))
     report_problems(problems, prefix=warning_prefix())
     return len({p.path.split(":")[0] for p in problems if p.path}) + _said_here(

@@ -6,6 +6,7 @@ values are reported all at once with their place in the file.
 from __future__ import annotations
 
 import functools
+import zlib
 from pathlib import Path
 
 from typing import Any
@@ -17,14 +18,23 @@ from .i18n import _, words
 from .data.yamlsource import load_yaml
 
 
+def content_key(path: Path) -> tuple[int, int]:
+    """What the layout caches know a file's content by: its size and CRC-32. (Not its
+    modification time: a layout copied over another keeps its own time, as Windows copies
+    do, and one process, the web app, would go on using the old one.) Layouts are a few KB.
+    Raises OSError."""
+    data = Path(path).read_bytes()
+    return len(data), zlib.crc32(data)
+
+
 @functools.lru_cache(maxsize=32)
-def _source(path: Path, mtime: float, shown: str):
+def _source(path: Path, content: tuple, shown: str):
     return load_yaml(path, display=shown)   # messages name the file as the user does
 
 
 @functools.lru_cache(maxsize=32)
-def _load(path: Path, mtime: float, model: type, shown: str):
-    raw = _source(path, mtime, shown)
+def _load(path: Path, content: tuple, model: type, shown: str):
+    raw = _source(path, content, shown)
     problems: list = []
     layout = validate_record(raw, model, path.stem, None,
                              {"base": path.parent, "missing_files": "error", "warnings": []},
@@ -37,7 +47,7 @@ def _load(path: Path, mtime: float, model: type, shown: str):
 def load_layout(path: Path, model: type):
     """A validated layout; parsed once per process (and again only if the file changed)."""
     path = Path(path).resolve()
-    return _load(path, path.stat().st_mtime, model, display_path(path))
+    return _load(path, content_key(path), model, display_path(path))
 
 
 def layout_source(path: Path):
@@ -45,7 +55,7 @@ def layout_source(path: Path):
     file, line and column (`locate`), for messages about the layout's values. Read once per
     process (and again only if the file changed); shared, so read it and never change it."""
     path = Path(path).resolve()
-    return _source(path, path.stat().st_mtime, display_path(path))
+    return _source(path, content_key(path), display_path(path))
 
 
 def typed_model(value: Any, types: dict[str, type], what: str) -> type:

@@ -145,3 +145,27 @@ def test_each_needs_a_box(tmp_path):
           - {type: line, each: company.qr_codes, x1: 0, y1: 1, x2: 10, y2: 1}
         """)
     assert "'each' repeats an element across its box" in _problems(path)
+
+
+@pytest.mark.parametrize("kind", ["card", "form"])
+def test_a_layout_copied_over_another_with_its_time_is_read_anew(tmp_path, kind):
+    """One process (the web app) keeps layouts it read; a file copied over one of them
+    keeps the copy's own modification time (Windows copies do), so the caches know a
+    layout by its content, not its time."""
+    import os
+
+    from generator.content import content_dir
+    from generator.form import load_form
+    folder, name, load, title = (
+        ("badges", "badge.yaml", load_card_layout, lambda layout: layout.model.title)
+        if kind == "card" else
+        ("forms", "work-order.yaml", load_form, lambda layout: layout.header.title.source))
+    text = (content_dir(folder) / name).read_text(encoding="utf-8")
+    old, new = ("工号牌 75×100", "工号牌 旧版") if kind == "card" else ("装维工单", "装维工单（旧版）")
+    path = tmp_path / name
+    path.write_text(text.replace(f"title: {old}\n", f"title: {new}\n", 1), encoding="utf-8")
+    os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    assert title(load(path)) == new
+    path.write_text(text, encoding="utf-8")   # the other file, with the same time
+    os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    assert title(load(path)) == old

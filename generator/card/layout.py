@@ -16,7 +16,7 @@ from typing import Any, Callable
 from ..content import find_layout
 from ..errors import Problem, UserError, display_path, in_reading_order
 from ..i18n import _, words
-from ..layoutfile import layout_source, load_layout
+from ..layoutfile import content_key, layout_source, load_layout
 from ..context import card_shape
 from ..form.values import Value
 from ..templating import Expression, name_problems, variables
@@ -88,11 +88,11 @@ class CompiledLayout:
 def load_card_layout(name_or_path: str | Path) -> CompiledLayout:
     """A built-in card layout by name (badges/NAME.yaml) or a layout file by path."""
     path = find_layout(str(name_or_path), "badges").resolve()
-    return _compiled(path, path.stat().st_mtime_ns)
+    return _compiled(path, content_key(path))
 
 
 @functools.lru_cache(maxsize=16)
-def _compiled(path: Path, mtime_ns: int) -> CompiledLayout:
+def _compiled(path: Path, content: tuple) -> CompiledLayout:
     problems: list[Problem] = []
     stood_in: set[tuple[str, int]] = set()
     unread = _Unread()

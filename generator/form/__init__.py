@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from ..content import find_layout
 from ..errors import Location, Problem, UserError, display_path, in_reading_order
 from ..i18n import _
-from ..layoutfile import layout_source, load_layout
+from ..layoutfile import content_key, layout_source, load_layout
 from ..templating import name_problems
 from ..data.yamlsource import locate
 from .values import Text, Value
@@ -87,7 +87,7 @@ def load_form(name_or_path: str | Path, shape: dict[str, Any] | None = None) -> 
     file:line, all of them at once. Raises UserError for a layout that is not valid."""
     path = Path(find_layout(str(name_or_path), "forms")).resolve()
     try:
-        layout = _load_form(path, path.stat().st_mtime_ns)
+        layout = _load_form(path, content_key(path))
     except UserError as exc:   # the names it reads are checked too, in the same round
         if shape is None:
             raise
@@ -117,7 +117,7 @@ def _names_of_unread(path: Path, shape: dict[str, Any]) -> list[Problem]:
 
 
 @functools.lru_cache(maxsize=16)
-def _load_form(path: Path, mtime_ns: int) -> FormLayout:
+def _load_form(path: Path, content: tuple) -> FormLayout:
     from .model import FormLayout
     layout = load_layout(path, FormLayout)
     _annotate(layout, path)

@@ -94,3 +94,7 @@ UNPRINTABLE_CHARS = Advice(
 UNPRINTABLE_CONTROLS = Advice(
     N_("remove them (--allow-unprintable prints the rest: control characters left out)"),
     N_("remove them from the sheet and upload it again"))
+# orders not completed yet, left out of the follow-up sheets (orders.open_orders_note)
+INCLUDE_OPEN = Advice(N_("--include-open prints them too"), N_("tick “{choice}” to print them "
+                                                               "too"),
+                      (("choice", N_("Also list orders not completed yet")),))

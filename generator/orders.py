@@ -468,6 +468,19 @@ def open_orders(orders: Iterable[WorkOrder]) -> list[WorkOrder]:
     return [o for o in orders if o.completed is None]
 
 
+def open_orders_note(still_open: list[WorkOrder]) -> Problem | None:
+    """What a follow-up print says of the orders it leaves out as not completed yet
+    (`open_orders`), with the way to print them too in the words of where it is said (the
+    command's option, the web page's box: `advice.INCLUDE_OPEN`); None when there are none.
+    A follow-up is for a completed order (SPEC: 回访 after the work is done)."""
+    if not still_open:
+        return None
+    from .advice import INCLUDE_OPEN
+    return Problem(_("{n} order(s) not completed yet get no follow-up sheet: {ids} ({advice})")
+                   .format(n=len(still_open), ids=words((o.id for o in still_open), "plain"),
+                           advice=INCLUDE_OPEN.says()))
+
+
 # ------------------------------------------------------------------------------ checks
 def order_warnings(dataset) -> list[Problem]:
     """What `fieldprint validate` says about work orders that load fine but print oddly: an

@@ -57,7 +57,7 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
     follow-up run, which would only repeat it)."""
     from ..fonts import font_set
     from ..orders import (Selection, WorkingCalendar, blank_context, iter_contexts,
-                          open_orders, orders_not_named, select_orders)
+                          open_orders, open_orders_note, orders_not_named, select_orders)
     from ..output import check_target
 
     fmt, per_order, output = _output_kind(None if output is None else str(output), fmt)
@@ -120,12 +120,9 @@ def run(kind: Kind, data, fmt, layout_name, template, only, output, blank,
                               "in), or use --blank for empty forms").format(files=words(data)))
         orders = select_orders(dataset, selection)
         if not include_open:
-            still_open = open_orders(orders)
-            if still_open and say_open:
-                skipped.append(Problem(_(
-                    "{n} order(s) not completed yet get no follow-up sheet: {ids} "
-                    "(--include-open prints them too)").format(
-                    n=len(still_open), ids=words((o.id for o in still_open), "plain"))))
+            note = open_orders_note(open_orders(orders))
+            if note is not None and say_open:
+                skipped.append(note)
             orders = [o for o in orders if o.completed is not None]
         stopping, warned = dataset.left_out_engineers(orders)
         report_problems(warned, prefix=_left_out())

@@ -479,20 +479,24 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         if kind not in FORM_KINDS:
             raise HTTPException(status_code=404)
 
+        include_open = _include_open(request, kind)
+
         def context():
             try:
-                _layout, _records, _fonts, orders, (stopping, warned, left_out) = \
-                    form_records(ws, kind)
+                _layout, _records, _fonts, orders, (stopping, warned, left_out, notes) = \
+                    form_records(ws, kind, include_open=include_open)
                 return {"orders": list(enumerate(orders)),
                         "problems": [where_parts(p) for p in stopping],
                         "warnings": [where_parts(p) for p in warned],
-                        "left_out": [where_parts(p) for p in left_out]}
+                        "left_out": [where_parts(p) for p in left_out],
+                        "notes": [p.message for p in notes]}
             except UserError as exc:
                 return {"orders": [], "problems": [where_parts(p) for p in exc.problems],
-                        "warnings": [], "left_out": []}
+                        "warnings": [], "left_out": [], "notes": []}
         data = await run_in_threadpool(context)
         return page(request, "forms.html", kind=kind, kinds=FORM_KINDS,
                     has_word=FORM_KINDS[kind].template is not None,
+                    include_open=include_open, open_query="?open=1" if include_open else "",
                     flash=request.session.pop("flash", None), **data)
 
     async def form_preview(request: Request):
@@ -501,16 +505,19 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
             raise HTTPException(status_code=404)
         index, number = request.path_params["index"], request.path_params["page"]
         dpi = FORM_LARGE_DPI if request.query_params.get("size") == "large" else FORM_DPI
-        made = await run_in_threadpool(_form_page, kind, index, number, dpi)
+        made = await run_in_threadpool(_form_page, kind, index, number, dpi,
+                                       _include_open(request, kind))
         if made is None or not 0 <= number < made[1]:
             raise HTTPException(status_code=404)
         return Response(made[0], media_type="image/png", headers={"Cache-Control": "no-store"})
 
-    def _form_page(kind, index, number, dpi):
+    def _form_page(kind, index, number, dpi, include_open=False):
         """(PNG, pages of the order, the order, how many orders) of one page of the order at
-        `index`, or None."""
+        `index` of the page's list (`include_open`: follow-ups of orders not completed too),
+        or None."""
         try:
-            layout, records, fonts, orders, _staff = form_records(ws, kind)
+            layout, records, fonts, orders, _staff = form_records(ws, kind,
+                                                                  include_open=include_open)
         except UserError:
             return None
         if not 0 <= index < len(records):
@@ -529,12 +536,14 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         if kind not in FORM_KINDS:
             raise HTTPException(status_code=404)
 
-        made = await run_in_threadpool(_form_page, kind, index, 0, FORM_LARGE_DPI)
+        include_open = _include_open(request, kind)
+        made = await run_in_threadpool(_form_page, kind, index, 0, FORM_LARGE_DPI, include_open)
         if made is None:
             raise HTTPException(status_code=404)
         _png, pages, order, total = made
         return page(request, "form_view.html", kind=kind, kinds=FORM_KINDS, index=index,
-                    order=order, pages=pages, total=total)
+                    order=order, pages=pages, total=total,
+                    open_query="?open=1" if include_open else "")
 
     async def form_job(request: Request):
         kind = request.path_params["kind"]
@@ -544,7 +553,12 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         params = {"workspace": str(ws.root), "kind": kind,
                   "format": _choice(form.get("format"), ["pdf", "docx"]),
                   "orders": [str(o) for o in form.getlist("orders")],
-                  "mask_phones": bool(form.get("mask_phones")), "lang": language()}
+                  "mask_phones": bool(form.get("mask_phones")),
+                  "include_open": kind == "follow-ups" and bool(form.get("include_open")),
+                  "lang": language()}
+        if form.get("listed") and not params["orders"]:   # the page's boxes, none ticked
+            return page(request, "job.html", job=None, problems=[
+                {"message": _("no order ticked: tick at least one order")}])
         return _start(request, "form_file", params)
 
     # ------------------------------------------------------------------ equipment
@@ -725,6 +739,12 @@ def _layout_titles(ws: Workspace, names: list[str]) -> list[tuple[str, str]]:
             title = name
         titles.append((name, title if name in CARD_LAYOUTS_ALL else f"{title} ({name})"))
     return titles
+
+
+def _include_open(request: Request, kind: str) -> bool:
+    """Whether the follow-ups page lists the orders not completed yet too (its box “也列出未完工的
+    工单”, the command's --include-open): `?open=1`, kept by its previews' addresses."""
+    return kind == "follow-ups" and request.query_params.get("open") == "1"
 
 
 def _choice(value, choices):

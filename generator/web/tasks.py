@@ -13,7 +13,7 @@ from typing import Callable, NamedTuple
 
 from ..errors import Location, Problem, UserError
 from ..form_kinds import KINDS as FORM_KINDS
-from ..i18n import _
+from ..i18n import _, words
 from .workspace import Workspace
 
 
@@ -235,11 +235,15 @@ def card_manifest(params: dict, folder: Path, progress: Callable[[int, int], Non
     return name, _("{n} people").format(n=len(people))
 
 
-def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = False):
-    """(layout, records, fonts, orders, (stopping, warnings, orders left out)) for a form
-    kind from the
-    workspace's orders (`wanted`: their ids, none for all); a staff row with a problem of its
-    own is left out: its problems stop the print of the orders naming that engineer (when
+def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = False,
+                 include_open: bool = False):
+    """(layout, records, fonts, orders, (stopping, warnings, orders left out, notes)) for a
+    form kind from the workspace's orders (`wanted`: their ids, empty for every order, None
+    for the page's list, not a print). Follow-ups are for completed orders: the others are
+    left out unless `include_open`, and said among `notes` (`orders.open_orders_note`, the
+    command's words). An id ticked that the data no longer has (the sheet uploaded again
+    since the page was shown) stops the print. A staff row with a problem of its own is
+    left out: its problems stop the print of the orders naming that engineer (when
     `wanted` is given: a print), else they are warnings, as `Dataset.left_out_engineers`.
     An order with a problem of its own is left out of the list, its problems warnings when
     the print names the orders it prints (the orders ticked, as the command's --only:
@@ -247,7 +251,8 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
     from dataclasses import replace
     from ..fonts import font_set
     from ..form import Record, load_form
-    from ..orders import WorkingCalendar, iter_contexts, orders_not_named
+    from ..orders import (WorkingCalendar, iter_contexts, open_orders, open_orders_note,
+                          orders_not_named)
     dataset = ws.load("work_orders", "staff", keep_valid_staff=True, keep_valid_orders=True)
     refused = [p for found in dataset.refused_orders.values() for p in found]
     if not dataset.work_orders:
@@ -267,11 +272,21 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
     problems = ws.confine_company(dataset.company)
     if problems:
         raise UserError(problems)
+    if wanted:
+        gone = sorted(set(wanted) - {o.id for o in dataset.work_orders})
+        if gone:
+            raise UserError(_("orders ticked that the work-order sheet no longer has: {ids}; "
+                              "reload the page to see the list as it is now").format(
+                ids=words(gone, "plain")))
     orders = [o for o in dataset.work_orders if not wanted or o.id in set(wanted)]
-    if kind == "follow-ups":   # a follow-up is for a completed order (as the CLI does)
+    notes = []
+    if kind == "follow-ups" and not include_open:   # for completed orders, as the command
+        note = open_orders_note(open_orders(orders))
+        notes = [note] if note is not None else []
         orders = [o for o in orders if o.completed is not None]
     if not orders:
-        raise UserError(_("no work orders match the selection; nothing to print"))
+        raise UserError(notes + [Problem(_("no work orders match the selection; nothing to "
+                                           "print"))])
     if wanted is not None:   # a print: the orders chosen may not name a staff row left out
         stopping, _warned = dataset.left_out_engineers(orders)
         if stopping:
@@ -283,7 +298,7 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
     from ..orders import order_shape
     stopping, warned = dataset.left_out_engineers(orders)
     return (load_form(FORM_KINDS[kind].layout, order_shape()), records, font_set(dataset.company),
-            orders, (stopping, warned, not_named))
+            orders, (stopping, warned, not_named, notes))
 
 
 def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
@@ -291,8 +306,9 @@ def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
     for the page). Raises UserError when the data has problems."""
     ws = Workspace(Path(params["workspace"]))
     kind = params["kind"]
-    layout, records, fonts, orders, _staff = form_records(ws, kind, params.get("orders") or [],
-                                                          bool(params.get("mask_phones")))
+    layout, records, fonts, orders, _staff = form_records(
+        ws, kind, params.get("orders") or [], bool(params.get("mask_phones")),
+        bool(params.get("include_open")))
     count = [0]
 
     def advance():

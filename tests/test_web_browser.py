@@ -666,3 +666,41 @@ def test_the_follow_ups_page_says_the_orders_not_completed_and_lists_them_on_req
         _pdf, reader = make_pdf(browser)
         text = "".join(page.extract_text() for page in reader.pages)
         assert "WO-20261121-0002" in text and len(reader.pages) == 23
+
+
+def test_a_phone_with_a_letter_o_is_said_on_the_company_page_before_it_is_saved(tmp_path,
+                                                                                browser):
+    """A new user's trial: 公司信息 saved `0512-6258 00O1` without a word, where validate and
+    the 服务卡 page say 不像电话号码. In Chromium: the save is held back with the same words
+    beside the field, what was typed is kept in the form, and 照原样保存 saves it, the page
+    still saying it."""
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws")
+    before = (folder / "company.yaml").read_bytes()
+    with Server(folder) as url:
+        browser.get(url + "/company")
+        field = browser.find_element(By.NAME, "complaint_phone")
+        field.clear()
+        field.send_keys("0512-6258 00O1")
+        browser.find_element(By.NAME, "hotline").clear()
+        browser.find_element(By.NAME, "hotline").send_keys("95000")
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.ID, "save-company").click()
+        wait(lambda: _stale(old), what="the page after saving")
+        assert "还没有保存" in browser.find_element(By.ID, "check-first").text
+        table = browser.find_element(By.ID, "warnings").text
+        assert "'0512-6258 00O1' 不像电话号码：里面有电话号码不会有的字母或符号" in table
+        assert "投诉电话" in table
+        assert browser.find_element(By.NAME, "complaint_phone").get_attribute("value") \
+            == "0512-6258 00O1"
+        assert browser.find_element(By.NAME, "hotline").get_attribute("value") == "95000"
+        assert (folder / "company.yaml").read_bytes() == before
+        browser.save_screenshot(str(tmp_path / "company-phone.png"))
+        shutil.copy(tmp_path / "company-phone.png", "/tmp/shot-company-phone.png")
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.ID, "save-as-typed").click()
+        wait(lambda: _stale(old), what="the page after saving as typed")
+        assert "已保存到 company.yaml" in browser.find_element(By.CLASS_NAME, "flash").text
+        assert "不像电话号码" in browser.find_element(By.ID, "warnings").text
+    text = (folder / "company.yaml").read_text(encoding="utf-8")
+    assert "0512-6258 00O1" in text and "95000" in text

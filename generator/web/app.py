@@ -173,13 +173,21 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
 
     # ------------------------------------------------------------------ company
     async def company(request: Request):
-        from .company import LABELS, company_fields, save_company, service_card_problems
+        from .company import (LABELS, CheckFirst, company_fields, company_warnings, field_of,
+                              save_company, service_card_problems)
+
+        def warned(found):   # the table of warnings, and each beside its field
+            by_field: dict[str, list[str]] = {}
+            for p in found:
+                by_field.setdefault(field_of(p), []).append(p.message)
+            return {"warnings": [where_parts(p) for p in found], "field_notes": by_field}
         if request.method == "GET":
             try:
                 values = company_fields(ws)
                 cards = await run_in_threadpool(service_card_problems, ws)
+                found = await run_in_threadpool(company_warnings, ws)
                 return page(request, "company.html", labels=LABELS, values=values, problems=[],
-                            card_problems=[where_parts(p) for p in cards])
+                            card_problems=[where_parts(p) for p in cards], **warned(found))
             except UserError as exc:   # company.yaml cannot be read: said, not shown empty
                 return page(request, "company.html", labels=LABELS, values={},
                             problems=[where_parts(p) for p in exc.problems])
@@ -188,10 +196,15 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                    if isinstance(v, UploadFile) and v.filename}
         values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
         try:
-            await run_in_threadpool(save_company, ws, values, uploads, settings.limits)
+            await run_in_threadpool(save_company, ws, values, uploads, settings.limits,
+                                    bool(form.get("confirm")))
         except UserError as exc:
             return page(request, "company.html", labels=LABELS, status=422, values=values,
                         problems=[where_parts(p) for p in exc.problems])
+        except CheckFirst as held:   # what was typed, shown again with what to check
+            return page(request, "company.html", labels=LABELS, status=422, values=values,
+                        problems=[], check_first=True, files_again=bool(uploads),
+                        **warned(held.warnings))
         return RedirectResponse("/company?saved=1", status_code=303)
 
     # ------------------------------------------------------------------ uploads

@@ -103,9 +103,40 @@ def _qr_rows(values: dict) -> list[dict]:
     return rows
 
 
-def save_company(ws: Workspace, values: dict, uploads: dict, limits: Limits) -> None:
+class CheckFirst(Exception):
+    """A save held back: the values typed read with warnings (`warnings`, Problems) that the
+    user has not seen: a phone number with a letter in it, say. Nothing was written; the page
+    shows them beside what was typed, and saves as typed when asked again (`confirmed`)."""
+
+    def __init__(self, warnings: list[Problem]):
+        super().__init__(warnings)
+        self.warnings = warnings
+
+
+def company_warnings(ws: Workspace) -> list[Problem]:
+    """What `fieldprint validate` warns of in the company section as saved (a phone number no
+    one could dial, …): the same checks (data/models.py), read from company.yaml; nothing when
+    it is not there or does not load (the page says that)."""
+    if not ws.company_file.is_file():
+        return []
+    try:
+        dataset = load_dataset([ws.company_file], missing_files="ignore")
+    except UserError:
+        return []
+    return [w for w in dataset.warnings if w.path.startswith("company")]
+
+
+def field_of(problem: Problem) -> str:
+    """The form field a company problem is about ('complaint_phone'), or ''."""
+    return problem.path.removeprefix("company.").split(".", 1)[0].split("[", 1)[0]
+
+
+def save_company(ws: Workspace, values: dict, uploads: dict, limits: Limits,
+                 confirmed: bool = False) -> None:
     """Write company.yaml from the posted form (and uploaded logo / fonts); UserError with
-    every problem, nothing written then."""
+    every problem, nothing written then. A field changed whose new value reads with a warning
+    (`company_warnings`' checks) holds the save back (CheckFirst, nothing written) unless
+    `confirmed`: the user saw it and saves it as typed."""
     shown = company_fields(ws)
     changes: dict = {}   # key -> new value; None: removed
     for key in TEXT_FIELDS:
@@ -159,9 +190,13 @@ def save_company(ws: Workspace, values: dict, uploads: dict, limits: Limits) -> 
             if source.is_file() and ws.inside(source):
                 (scratch / logo_file).write_bytes(source.read_bytes())
         try:
-            load_dataset([scratch / "company.yaml"], missing_files="ignore")
+            dataset = load_dataset([scratch / "company.yaml"], missing_files="ignore")
         except UserError as exc:
             raise UserError([Problem(p.message, None, p.path) for p in exc.problems]) from None
+    unseen = [Problem(w.message, None, w.path) for w in dataset.warnings
+              if w.path.startswith("company") and field_of(w) in changes]
+    if unseen and not confirmed:
+        raise CheckFirst(unseen)
     for stored, content in files:
         (ws.root / stored).parent.mkdir(exist_ok=True)
         ws.replace(stored, content)

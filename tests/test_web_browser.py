@@ -704,3 +704,23 @@ def test_a_phone_with_a_letter_o_is_said_on_the_company_page_before_it_is_saved(
         assert "不像电话号码" in browser.find_element(By.ID, "warnings").text
     text = (folder / "company.yaml").read_text(encoding="utf-8")
     assert "0512-6258 00O1" in text and "95000" in text
+
+
+def test_a_finished_print_says_the_placeholder_it_printed(tmp_path, browser):
+    """Print jobs showed only their summary line, not what the run said besides (a
+    placeholder printed where a photo is missing, say). In Chromium: the finished job lists
+    it under the download link, naming the person."""
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws")
+    (folder / "photos" / "SZ10023.jpg").unlink()
+    with Server(folder) as url:
+        browser.get(url + "/cards/badges")
+        browser.find_element(By.NAME, "allow_missing_photos").click()
+        browser.find_element(By.ID, "make-pdf").click()
+        said = wait(lambda: browser.find_elements(By.ID, "job-warnings"), timeout=120,
+                    what="the finished job's warnings")[0].text
+        assert "请核对印出的内容" in said and "SZ10023 王建国" in said and "已印占位图" in said
+        assert browser.find_element(By.ID, "download").is_displayed()
+        browser.execute_script("document.getElementById('job').scrollIntoView()")
+        browser.save_screenshot(str(tmp_path / "job-warnings.png"))
+        shutil.copy(tmp_path / "job-warnings.png", "/tmp/shot-job-warnings.png")

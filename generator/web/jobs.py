@@ -35,6 +35,8 @@ class Job:
     state: str = "running"           # running | done | failed | cancelled
     file: Path | None = None
     summary: str = ""
+    warnings: list[str] = field(default_factory=list)   # what the run said besides: a
+    #                                                     placeholder printed, a name shrunk
     problems: list[str] = field(default_factory=list)
     finished: float | None = None
 
@@ -59,6 +61,7 @@ class Job:
         kind = outcome[0]
         if kind == "done":
             self.state, self.file, self.summary = "done", self.folder / outcome[1], outcome[2]
+            self.warnings = list(outcome[3])
         elif kind == "problems":
             self.state, self.problems = "failed", list(outcome[1])
         else:
@@ -135,8 +138,8 @@ class Jobs:
 
 
 def _work(task: str, params: dict, folder: Path, done, total, conn) -> None:
-    """In the worker: run the task, send ("done", file name, summary), ("problems", [texts])
-    or ("bug", traceback)."""
+    """In the worker: run the task, send ("done", file name, summary, [warnings' texts]),
+    ("problems", [texts]) or ("bug", traceback)."""
     def stop(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
@@ -151,8 +154,8 @@ def _work(task: str, params: dict, folder: Path, done, total, conn) -> None:
         total.value = of
         done.value = n
     try:
-        name, summary = tasks.TASKS[task](params, folder, progress)
-        conn.send(("done", name, summary))
+        name, summary, warnings = tasks.TASKS[task](params, folder, progress)
+        conn.send(("done", name, summary, [tasks.problem_text(p) for p in warnings]))
     except UserError as exc:
         conn.send(("problems", [tasks.problem_text(p) for p in exc.problems]))
     except KeyboardInterrupt:

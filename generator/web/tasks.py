@@ -1,7 +1,9 @@
 """What the web app prints: the same core calls as the CLI, from the workspace's files.
 
 Each task takes (params, folder, progress) and returns (file name written into folder,
-summary); UserError carries the problems. Tasks run in a worker process (`jobs.py`); they
+summary, warnings: the run's own Problems, said with the finished job as the command line says
+them after its run: a placeholder printed, a name shrunk to fit, a holiday estimated);
+UserError carries the problems. Tasks run in a worker process (`jobs.py`); they
 touch only the workspace named in params and their own folder.
 """
 from __future__ import annotations
@@ -201,7 +203,8 @@ def card_pdf(params: dict, folder: Path, progress: Callable[[int, int], None]):
     from dataclasses import replace
     name = f"{params['kind']}.pdf"
     result = execute(replace(run, manifest=False), folder / name, None, progress)
-    return name, _("{n} people, {pages} pages").format(n=len(people), pages=len(result.pages))
+    return (name, _("{n} people, {pages} pages").format(n=len(people), pages=len(result.pages)),
+            _run_warnings(result))
 
 
 def card_pngs(params: dict, folder: Path, progress: Callable[[int, int], None]):
@@ -217,7 +220,7 @@ def card_pngs(params: dict, folder: Path, progress: Callable[[int, int], None]):
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
             for path in result.pngs:
                 archive.write(path, path.name)
-    return name, _("{n} PNG files").format(n=len(result.pngs))
+    return name, _("{n} PNG files").format(n=len(result.pngs)), _run_warnings(result)
 
 
 def card_manifest(params: dict, folder: Path, progress: Callable[[int, int], None]):
@@ -229,10 +232,17 @@ def card_manifest(params: dict, folder: Path, progress: Callable[[int, int], Non
     scratch = folder / "scratch"
     scratch.mkdir()
     run = replace(run, manifest=folder / name)
-    execute(run, scratch / f"{params['kind']}.pdf", None, progress)
+    result = execute(run, scratch / f"{params['kind']}.pdf", None, progress)
     import shutil
     shutil.rmtree(scratch, ignore_errors=True)
-    return name, _("{n} people").format(n=len(people))
+    return name, _("{n} people").format(n=len(people)), _run_warnings(result)
+
+
+def _run_warnings(result) -> list[Problem]:
+    """What a card run says after printing (`RunResult`): its warnings, then the people it
+    refused and why, as `fieldprint badges` reports them."""
+    from ..errors import in_reading_order
+    return list(result.warnings) + in_reading_order(result.skipped)
 
 
 def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = False,
@@ -242,7 +252,8 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
     for the page's list, not a print). Follow-ups are for completed orders: the others are
     left out unless `include_open`, and said among `notes` (`orders.open_orders_note`, the
     command's words). An id ticked that the data no longer has (the sheet uploaded again
-    since the page was shown) stops the print. A staff row with a problem of its own is
+    since the page was shown) stops the print; deadlines counted on estimated holidays are
+    among `notes` too. A staff row with a problem of its own is
     left out: its problems stop the print of the orders naming that engineer (when
     `wanted` is given: a print), else they are warnings, as `Dataset.left_out_engineers`.
     An order with a problem of its own is left out of the list, its problems warnings when
@@ -297,16 +308,17 @@ def form_records(ws: Workspace, kind: str, wanted=None, mask_phones: bool = Fals
                for o, ctx in zip(orders, contexts)]
     from ..orders import order_shape
     stopping, warned = dataset.left_out_engineers(orders)
+    notes += calendar.warnings()   # deadlines counted on estimated holidays (records made)
     return (load_form(FORM_KINDS[kind].layout, order_shape()), records, font_set(dataset.company),
             orders, (stopping, warned, not_named, notes))
 
 
 def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
     """A print job: the forms (PDF, or Word files zipped) in `folder`; returns (file name, a line
-    for the page). Raises UserError when the data has problems."""
+    for the page, warnings). Raises UserError when the data has problems."""
     ws = Workspace(Path(params["workspace"]))
     kind = params["kind"]
-    layout, records, fonts, orders, _staff = form_records(
+    layout, records, fonts, orders, (_stopping, _warned, _left_out, notes) = form_records(
         ws, kind, params.get("orders") or [], bool(params.get("mask_phones")),
         bool(params.get("include_open")))
     count = [0]
@@ -323,13 +335,15 @@ def form_file(params: dict, folder: Path, progress: Callable[[int, int], None]):
         word = WordTemplate(content_dir("templates") / template)
         name = f"{kind}.docx"
         contexts = [(o.id, r.context, r.location) for o, r in zip(orders, records)]
-        word.write_combined(contexts, folder / name, advance, True)
-        return name, _("{n} documents").format(n=len(records))
+        problems = word.write_combined(contexts, folder / name, advance, True)
+        return name, _("{n} documents").format(n=len(records)), notes + list(problems or [])
     from ..form import render_pdf
     name = f"{kind}.pdf"
     result = render_pdf(layout, records, folder / name, fonts, title=FORM_KINDS[kind].title,
                         on_document=advance)
-    return name, _("{n} documents, {pages} pages").format(n=result.documents, pages=result.pages)
+    return (name, _("{n} documents, {pages} pages").format(n=result.documents,
+                                                            pages=result.pages),
+            notes + result.problems)
 
 
 TASKS = {"card_pdf": card_pdf, "card_pngs": card_pngs, "card_manifest": card_manifest,

@@ -724,3 +724,60 @@ def test_a_finished_print_says_the_placeholder_it_printed(tmp_path, browser):
         browser.execute_script("document.getElementById('job').scrollIntoView()")
         browser.save_screenshot(str(tmp_path / "job-warnings.png"))
         shutil.copy(tmp_path / "job-warnings.png", "/tmp/shot-job-warnings.png")
+
+
+def test_people_ticked_on_several_pages_are_what_is_counted_and_printed(tmp_path, browser):
+    """The people check-boxes, and so the count and the print, covered only the 60 people of
+    the page shown. In Chromium, with 130 people (three pages): at first all 130 are counted;
+    全不选, two ticked on page 1 and one on page 2, and page 1 again: the count says 3 and
+    the PDF holds exactly those 3; 全选 and one unticked on page 2: 129."""
+    import re
+    from selenium.webdriver.common.by import By
+
+    from web_helpers import many_people
+    people = many_people(tmp_path / "ws")
+    names = dict(people)
+
+    def boxes():
+        return browser.find_elements(By.CSS_SELECTOR, 'input[name="people"]')
+
+    def counted(n):
+        count = browser.find_element(By.ID, "print-count")
+        wait(lambda: re.search(rf"将印出：{n} 人 × ", count.text), what=f"the count of {n}")
+        assert f"已勾选 {n} 人（共 130 人）" in browser.find_element(By.ID, "ticked").text
+
+    def page(number):
+        old = browser.find_element(By.TAG_NAME, "html")
+        browser.find_elements(By.CSS_SELECTOR, "#pages-top a")[number - 1].click()
+        wait(lambda: _stale(old), what=f"page {number} of people")
+
+    with Server(tmp_path / "ws") as url:
+        browser.get(url + "/cards/service-cards")
+        assert len(boxes()) == 60
+        counted(130)
+        browser.find_element(By.ID, "tick-none").click()
+        counted(0)
+        assert not any(b.is_selected() for b in boxes())
+        boxes()[0].click()
+        boxes()[4].click()
+        counted(2)
+        page(2)
+        assert not any(b.is_selected() for b in boxes())
+        boxes()[1].click()                          # P0062
+        counted(3)
+        page(1)
+        assert [b.is_selected() for b in boxes()][:6] == [True, False, False, False, True,
+                                                          False]
+        counted(3)
+        browser.save_screenshot(str(tmp_path / "people-pages.png"))
+        shutil.copy(tmp_path / "people-pages.png", "/tmp/shot-people-pages.png")
+        _pdf, reader = make_pdf(browser)
+        text = "".join(p.extract_text() for p in reader.pages)
+        assert [pid for pid, _name in people if pid in text] == ["P0001", "P0005", "P0062"]
+        assert all(names[pid] in text for pid in ("P0001", "P0005", "P0062"))
+        browser.find_element(By.ID, "tick-all").click()
+        counted(130)
+        page(2)
+        assert all(b.is_selected() for b in boxes())
+        boxes()[9].click()                          # P0070
+        counted(129)

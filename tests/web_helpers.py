@@ -101,3 +101,20 @@ def download(c: TestClient, fragment: str) -> bytes:
     response = c.get(url)
     assert response.status_code == 200, response.text
     return response.content
+
+
+def many_people(folder: Path, n: int = 130) -> list[tuple[str, str]]:
+    """A workspace of the example company and a staff list of `n` made-up people (no photos:
+    for service cards), more than a card page shows at once; their (id, name)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("company.yaml", "logo.png"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    family, given = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜", "建国佳怡晓峰雨婷"
+    people = [(f"P{i + 1:04d}", family[i % len(family)] + given[i % 4 * 2:i % 4 * 2 + 2]
+               + "一二三四五六七八九十"[i // len(family) % 10]) for i in range(n)]
+    lines = ["staff:"]
+    for i, (pid, name) in enumerate(people):
+        lines += [f'  - id: "{pid}"', f"    name: {name}", "    unit: 苏州吴韵通信工程有限公司",
+                  "    team: 园区装维一班", "    title: 智慧家庭工程师", f'    phone: "137{i + 1:08d}"']
+    (folder / "staff.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return people

@@ -33,8 +33,8 @@ from ..i18n import _, language, set_language
 from . import security
 from .jobs import Jobs
 from .previews import FORM_DPI, FORM_LARGE_DPI, Previews
-from .tasks import (CARD_KINDS, FORM_KINDS, layout_path, form_records, load_staff,
-                    own_layouts, print_count, shows_photos, where_parts)
+from .tasks import (CARD_KINDS, FORM_KINDS, chosen, layout_path, form_records, load_staff,
+                    own_layouts, print_count, selection, shows_photos, where_parts)
 from .uploads import YAML_SECTIONS, Limits, check_data_file, photos_from_upload
 from .workspace import HISTORY, Workspace
 
@@ -352,7 +352,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                 # layout choice
                 "layout_notes": [p.message for p in unprinted_uyghur(layout, staff.people)],
                 "sides": list(renderer.sides), "total": len(staff.people), "start": start,
-                "count": _count(layout, renderer, len(shown), CARD_KINDS[kind].copies,
+                # everyone is ticked at first, on every page of people, not only this one
+                "count": _count(layout, renderer, len(staff.people), CARD_KINDS[kind].copies,
                                 duplex=CARD_KINDS[kind].duplex),
                 "shows_photos": shows_photos(layout),
                 "per_page": CARDS_PER_PAGE}
@@ -427,7 +428,8 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                 return None, "; ".join(p.message for p in exc.problems)
             renderer = previews.renderer(layout, staff.company, _company_key(ws, staff.company),
                                          staff.context, staff.context_key)
-            return _count(layout, renderer, len(form.getlist("people")),
+            people, _gone = chosen(staff.people, selection(form))
+            return _count(layout, renderer, len(people),
                           _int(form.get("copies"), card.copies, 1, MAX_COPIES),
                           side=_choice(form.get("side"), ["both", "front", "back"]),
                           sheet=_choice(form.get("sheet"), ["a4", "none"]),
@@ -447,7 +449,7 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
                   "layout": _choice(form.get("layout"), layout_names(kind)),
                   "side": _choice(form.get("side"), ["both", "front", "back"]),
                   "sheet": _choice(form.get("sheet"), ["a4", "none"]),
-                  "people": [str(p) for p in form.getlist("people")],
+                  "selection": selection(form),
                   "allow_missing_photos": bool(form.get("allow_missing_photos")),
                   "copies": _int(form.get("copies"), CARD_KINDS[kind].copies, 1, MAX_COPIES),
                   "start": _int(form.get("start"), 1, 1, 100),

@@ -132,13 +132,48 @@ def problem_text(problem: Problem) -> str:
                        "" if header else problem.path))
 
 
+def selection(form) -> dict | None:
+    """The people a card page's form chose, as `chosen` takes it: its `selection` field (the
+    page's script keeps the ticks of every page of people: {"mode": "all_but" or "only",
+    "ids": [...]}, JSON), else the boxes ticked on the page shown (`people`, without the
+    script: the field is there, empty). None (everyone) for a post that has neither field,
+    not from the page (a script of the office's own)."""
+    import json
+    if form.get("selection") is None and not form.getlist("people"):
+        return None
+    try:
+        said = json.loads(str(form.get("selection") or ""))
+    except ValueError:
+        said = None
+    if isinstance(said, dict) and said.get("mode") in ("all_but", "only") \
+            and isinstance(said.get("ids"), list):
+        return {"mode": said["mode"], "ids": [str(i) for i in said["ids"]]}
+    return {"mode": "only", "ids": [str(p) for p in form.getlist("people")]}
+
+
+def chosen(people: list, selection: dict | None) -> tuple[list, list[str]]:
+    """(the people of `people` a print covers, in their order; the ids it names that are not
+    among them). `selection`: None for everyone; {"mode": "all_but", "ids": unticked} (everyone
+    but them: "select all" is all, not the page shown) or {"mode": "only", "ids": ticked}."""
+    if selection is None:
+        return list(people), []
+    ids = set(selection["ids"])
+    if selection["mode"] == "all_but":
+        return [p for p in people if p.id not in ids], []
+    known = {p.id for p in people}
+    return ([p for p in people if p.id in ids],
+            [i for i in dict.fromkeys(selection["ids"]) if i not in known])
+
+
 def _card_run(params: dict):
     from ..card import CardRun, load_card_layout
     ws = Workspace(Path(params["workspace"]))
     kind = CARD_KINDS[params["kind"]]
     staff = load_staff(ws, kind)
-    wanted = params.get("people")
-    people = [p for p in staff.people if not wanted or p.id in set(wanted)]
+    people, gone = chosen(staff.people, params.get("selection"))
+    if gone:
+        raise UserError(_("people ticked that the staff sheet no longer has: {ids}; reload the "
+                          "page to see the list as it is now").format(ids=words(gone, "plain")))
     if not people:
         raise UserError(_("nobody chosen: tick at least one person"))
     allow = bool(params.get("allow_missing_photos"))

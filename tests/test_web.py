@@ -23,21 +23,11 @@ from pypdf import PdfReader
 
 from generator.web.uploads import Limits
 from generator.web.workspace import Workspace
-from web_helpers import EXAMPLES, client, csrf, download, photos_zip, run_job, seed, served
+from web_helpers import (EXAMPLES, c, client, csrf, download, photos_zip,  # noqa: F401
+                         run_job, seed, served, ws)   # (c, ws: fixtures)
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.chinese]   # the pages are checked in Chinese, their default
-
-
-@pytest.fixture
-def ws(tmp_path) -> Path:
-    return seed(tmp_path / "ws")
-
-
-@pytest.fixture
-def c(ws):
-    with client(ws) as test_client:
-        yield test_client
 
 
 def problems_table(html: str) -> list[list[str]]:

@@ -8,20 +8,9 @@ import re
 
 import pytest
 
-from web_helpers import client, csrf, seed
+from web_helpers import c, csrf, ws  # noqa: F401  (c, ws: fixtures)
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.chinese]
-
-
-@pytest.fixture
-def ws(tmp_path):
-    return seed(tmp_path / "ws")
-
-
-@pytest.fixture
-def c(ws):
-    with client(ws) as test_client:
-        yield test_client
 
 
 def _form(c) -> dict:

@@ -10,22 +10,11 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from web_helpers import client, csrf, download, run_job, seed
+from web_helpers import c, csrf, download, run_job, ws  # noqa: F401  (c, ws: fixtures)
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.chinese]
 OPEN = ["WO-20261121-0002", "WO-20261121-0004", "WO-20261121-0006", "WO-20261121-0009",
         "WO-20261121-0011"]   # the examples' orders not completed yet
-
-
-@pytest.fixture
-def ws(tmp_path):
-    return seed(tmp_path / "ws")
-
-
-@pytest.fixture
-def c(ws):
-    with client(ws) as test_client:
-        yield test_client
 
 
 def _text(html: str) -> str:

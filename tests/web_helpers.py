@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import httpx2
+import pytest
 from starlette.testclient import TestClient
 
 from generator.web.app import Settings, create_app
@@ -118,3 +119,16 @@ def many_people(folder: Path, n: int = 130) -> list[tuple[str, str]]:
                   "    team: 园区装维一班", "    title: 智慧家庭工程师", f'    phone: "137{i + 1:08d}"']
     (folder / "staff.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return people
+
+
+@pytest.fixture
+def ws(tmp_path) -> Path:
+    """The example workspace (a fixture: `from web_helpers import c, ws`)."""
+    return seed(tmp_path / "ws")
+
+
+@pytest.fixture
+def c(ws):
+    """A TestClient of the app on `ws`."""
+    with client(ws) as test_client:
+        yield test_client

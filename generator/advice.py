@@ -59,6 +59,13 @@ class Advice:
 # a card too large for an A4 sheet (card/impose.py)
 SHEET_NONE = Advice(N_("use --sheet none"), N_("choose “{choice}” under “{field}”"),
                     (("choice", N_("card size (card printer)")), ("field", N_("Paper"))))
+# a layout asking for more cards across an A4 sheet than fit (card/impose.py): the layout's
+# own sheet: rows or columns, or the card printer's paper
+FEWER_ON_SHEET = Advice(N_("write {key}: {n} under the layout's sheet:, or use --sheet none"),
+                        N_("choose “{choice}” under “{field}”, or another layout under "
+                           "“{layout}”"),
+                        (("choice", N_("card size (card printer)")), ("field", N_("Paper")),
+                         ("layout", N_("Layout"))))
 # a first slot the sheet does not have (card/impose.py)
 START_SLOT = Advice(N_("--start {start}: this sheet has slots 1 to {n}"),
                     N_("{field} {start}: this sheet has slots 1 to {n}"),

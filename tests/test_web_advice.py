@@ -202,3 +202,38 @@ def test_a_control_character_in_an_order_says_to_correct_the_sheet(ws, c):
         fragment = run_job(c, "/forms/work-orders/jobs", {"csrf": csrf(c), "format": fmt})
         said = _says_no_option(fragment)
         assert "请在表格里删掉它们，再重新上传" in said, said
+
+
+@pytest.mark.parametrize("edit,fit,advice", [
+    # wider than A4, the layout's two columns kept (the trial's gap: no advice at all)
+    (lambda t: t.replace("width: 90\n", "width: 250\n", 1), 0,
+     "请在“纸张”里选“卡片尺寸（证卡打印机）”"),
+    (lambda t: t.replace("height: 54\n", "height: 300\n", 1), 0,
+     "请在“纸张”里选“卡片尺寸（证卡打印机）”"),
+    # one fits across, the layout asks for two
+    (lambda t: t.replace("width: 90\n", "width: 150\n", 1), 1,
+     "请在“纸张”里选“卡片尺寸（证卡打印机）”，或在“版式”里换一个版式"),
+])
+def test_a_layout_asking_for_more_cards_than_a4_holds_says_what_to_choose(ws, c, edit, fit,
+                                                                         advice):
+    from web_helpers import csrf, run_job
+    choice = _own_layout(ws, "large", edit)
+    text = _count(c, "service-cards", layout=choice)
+    assert f"最多排得下 {fit} 张；{advice}" in text
+    fragment = run_job(c, "/cards/service-cards/jobs", {"csrf": csrf(c), "what": "pdf",
+                                                        "layout": choice})
+    assert f"最多排得下 {fit} 张；{advice}" in _says_no_option(fragment)
+
+
+def test_the_command_line_says_the_layouts_sheet_or_its_option(ws):
+    import os
+    import subprocess
+    import sys
+    choice = _own_layout(ws, "large", lambda t: t.replace("width: 90\n", "width: 150\n", 1))
+    said = subprocess.run([sys.executable, "-m", "generator.cli", "service-cards",
+                           str(ws / "company.yaml"), str(ws / "staff.xlsx"), "--layout",
+                           str(ws / choice), "-o", str(ws / "x.pdf")], capture_output=True,
+                          text=True, env={**os.environ, "FIELDPRINT_LANG": "en"})
+    assert said.returncode == 2
+    assert ("at most 1 fit, 5 mm from the paper edge; write columns: 1 under the layout's "
+            "sheet:, or use --sheet none") in said.stderr

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..advice import SHEET_NONE, START_SLOT
+from ..advice import FEWER_ON_SHEET, SHEET_NONE, START_SLOT
 from ..errors import UserError
 from ..i18n import _
 from ..units import A4
@@ -82,7 +82,7 @@ def grid(card: tuple[float, float], bleed: float, spec, sheet: tuple[float, floa
     printer = getattr(spec, "printer_margin", 0.0)
     edge = max(spec.margin, printer + bleed)     # from the paper edge to the trim
 
-    def count(length, size, wanted) -> tuple[int, bool]:
+    def count(length, size, wanted, key) -> tuple[int, bool]:
         fit = max(0, math.floor((length - 2 * edge + min_gap) / (size + min_gap)))
         if wanted is None:
             return fit, False
@@ -91,13 +91,16 @@ def grid(card: tuple[float, float], bleed: float, spec, sheet: tuple[float, floa
         butted = math.floor((length - 2 * edge) / size + 1e-9)
         if wanted <= butted:
             return wanted, True
+        most = max(fit, butted)   # none: the card does not fit at all, whatever the layout asks
+        advice = SHEET_NONE.says() if most < 1 else FEWER_ON_SHEET.says(key=key, n=most)
         raise UserError(_("the layout asks for {wanted} cards of {size} mm across a {length} mm "
-                          "sheet; at most {fit} fit, {printer} mm from the paper edge").format(
-            wanted=wanted, size=f"{size:g}", length=f"{length:g}", fit=max(fit, butted),
-            printer=f"{edge - bleed:g}"))
+                          "sheet; at most {fit} fit, {printer} mm from the paper edge; "
+                          "{advice}").format(
+            wanted=wanted, size=f"{size:g}", length=f"{length:g}", fit=most,
+            printer=f"{edge - bleed:g}", advice=advice))
 
-    cols, butt_x = count(sheet[0], card[0], spec.columns)
-    rows, butt_y = count(sheet[1], card[1], spec.rows)
+    cols, butt_x = count(sheet[0], card[0], spec.columns, "columns")
+    rows, butt_y = count(sheet[1], card[1], spec.rows, "rows")
     if cols < 1 or rows < 1:
         raise UserError(_("a {w} × {h} mm card does not fit on a {sw} × {sh} mm sheet; "
                           "{advice}").format(w=f"{card[0]:g}", h=f"{card[1]:g}",

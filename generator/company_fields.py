@@ -24,10 +24,21 @@ _REMARK = re.compile(r"[（(【\[][^（()）【】\[\]]*[)）】\]]$")   # 评�
 
 
 def company_word(key: str) -> str | None:
-    """The name of a company field (`complaint_phone`) in the user's language (投诉电话,
-    Complaint phone); None for a key not in COMPANY_FIELDS."""
+    """The name of a company field (`complaint_phone`) in the user's language, as a sentence
+    says it (投诉电话; "the complaint phone": `in_sentence`, where the 公司信息 page's label is
+    "Complaint phone"); None for a key not in COMPANY_FIELDS."""
     label = COMPANY_FIELDS.get(key)
-    return _(label) if label is not None else None
+    return in_sentence(_(label)) if label is not None else None
+
+
+def in_sentence(label: str) -> str:
+    """A label (a form field's, a column's: "Complaint phone") as a word inside a sentence:
+    in English its first letter in lower case ("with the complaint phone after the colon"),
+    unless the first word is an abbreviation ("QR codes"); Chinese has no case."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and not any(c.isupper() for c in first[1:]):
+        return label[0].lower() + label[1:]
+    return label
 
 
 def named_path(path: str, key: bool = True) -> str:

@@ -237,3 +237,25 @@ def test_the_command_line_says_the_layouts_sheet_or_its_option(ws):
     assert said.returncode == 2
     assert ("at most 1 fit, 5 mm from the paper edge; write columns: 1 under the layout's "
             "sheet:, or use --sheet none") in said.stderr
+
+
+def test_a_company_field_inside_an_english_sentence_is_not_capitalised():
+    """The English advice said "with the Complaint phone after the colon": the 公司信息 page's
+    label put into a sentence. Every company field is said in sentence case there; the page's
+    labels keep theirs."""
+    from generator.card.render import fill_in_company
+    from generator.company_fields import COMPANY_FIELDS, company_word, in_sentence
+    from generator.i18n import set_language
+    set_language("en", process=False)
+    try:
+        said = fill_in_company("complaint_phone", None, "command")
+        assert said.endswith("with the complaint phone after the colon"), said
+        assert fill_in_company("complaint_phone", None, "web") == \
+            "fill in the complaint phone on the Company page"
+        for key in COMPANY_FIELDS:
+            word = company_word(key)
+            assert not word[:1].isupper() or word.split(" ")[0].isupper(), word
+        assert in_sentence("QR codes") == "QR codes" and in_sentence("Logo") == "logo"
+    finally:
+        set_language("zh", process=False)
+    assert company_word("complaint_phone") == "投诉电话"

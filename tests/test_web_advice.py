@@ -82,6 +82,48 @@ def test_every_message_naming_an_option_is_the_commands_own_or_has_web_words():
                        "never says them:\n" + "\n".join(loose))
 
 
+# Text naming an option written outside the message catalog (not in `_()`, `N_()` …), that the
+# test above cannot see: the file and why the web never says it.
+UNCATALOGUED = {
+    "card/calibrate.py": "the calibration sheet, printed by `fieldprint calibrate` only",
+}
+
+
+def _uncatalogued() -> dict[str, list[str]]:
+    """file -> the string constants of generator/ (outside the commands) that name an option
+    and are not a message id: not in a gettext call, not a docstring. An option filled in
+    for a placeholder (`_("{advice}").format(advice="--x")`) is one."""
+    import ast
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        name = path.relative_to(ROOT / "generator").as_posix()
+        if name.startswith(COMMAND_FILES):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in (
+                    "_", "N_", "_l", "_lp", "ngettext", "pgettext", "both"):
+                skip.update(id(n) for n in ast.walk(node))
+            body = getattr(node, "body", None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+                skip.add(id(body[0].value))   # a docstring
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and id(node) not in skip and OPTION.search(node.value):
+                found.setdefault(name, []).append(node.value)
+    return found
+
+
+def test_no_text_outside_the_catalog_names_an_option_where_the_web_may_say_it():
+    """The test above reads the message catalog's ids only; an option written in a plain
+    string (a value filled into a message, text drawn on a page) would pass it unseen."""
+    found = _uncatalogued()
+    loose = {name: texts for name, texts in found.items() if name not in UNCATALOGUED}
+    assert not loose, loose
+    assert set(UNCATALOGUED) <= set(found)   # no stale entry
+
+
 def test_not_on_the_web_lists_only_messages_that_exist():
     assert not set(NOT_ON_THE_WEB) - set(_messages())
 

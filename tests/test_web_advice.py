@@ -187,6 +187,9 @@ def test_card_pages_say_photo_and_uyghur_advice_in_the_webs_words(tmp_path):
         for kind in ("badges", "service-cards"):
             text = _says_no_option(c.get(f"/cards/{kind}").text)
             assert "请在“版式”里选它" in text
+            # the layout named by its title, as the 版式 list shows it, not its file name
+            title = "工号牌 75×100" if kind == "badges" else "服务卡 90×54"
+            assert f"版式“{title}”不印维吾尔文姓名" in text
             # no photo (badges): the upload named, not --photos
             assert kind != "badges" or "请上传这个文件" in text
 

@@ -112,13 +112,15 @@ def unprinted_uyghur(layout: CompiledLayout, people) -> list[Problem]:
     bilingual = next((name for name in kind or () if name.endswith("-bilingual")), None)
     if kind and not bilingual:       # the phrase card: the engineer's own, no Uyghur version
         return []
-    said = ngettext("{n} person has a Uyghur name (name_ug: {names}) that the layout {layout} "
-                    "does not print",
-                    "{n} people have a Uyghur name (name_ug: {names}) that the layout {layout} "
-                    "does not print", len(named)).format(
-        n=len(named), names=words([p.name for p in named][:5]), layout=layout.name)
+    from ..advice import LAYOUT, medium
+    said = ngettext("{n} person has a Uyghur name (name_ug: {names}) that {the_layout} does "
+                    "not print",
+                    "{n} people have a Uyghur name (name_ug: {names}) that {the_layout} does "
+                    "not print", len(named)).format(
+        n=len(named), names=words([p.name for p in named][:5]),
+        the_layout=LAYOUT.says(layout=layout.name, title=layout.model.title))
     if bilingual:
-        from ..advice import BILINGUAL, medium
+        from ..advice import BILINGUAL
         from .layout import load_card_layout
         # the web names the layout by its title, read from the file; the command line by
         # its name (validate would read and compile the bilingual layout for nothing)

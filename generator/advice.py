@@ -73,8 +73,6 @@ START_SLOT = Advice(N_("--start {start}: this sheet has slots 1 to {n}"),
 # a side the layout does not have (card/job.py)
 OTHER_SIDE = Advice(N_("use --side {other}"), N_("choose “{other}” under “{field}”"),
                     (("field", N_("Side")),))
-# a layout named in a message (card/job.py): the command's --layout name, the web's 版式 title
-LAYOUT = Advice(N_("the layout {layout}"), N_("the layout “{title}”"))
 # a Uyghur name the chosen layout does not print (card/job.py)
 BILINGUAL = Advice(N_("--layout {bilingual} prints it under the Chinese one"),
                    N_("the layout “{title}” prints it under the Chinese one: choose it under "

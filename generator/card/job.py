@@ -112,13 +112,17 @@ def unprinted_uyghur(layout: CompiledLayout, people) -> list[Problem]:
     bilingual = next((name for name in kind or () if name.endswith("-bilingual")), None)
     if kind and not bilingual:       # the phrase card: the engineer's own, no Uyghur version
         return []
-    from ..advice import LAYOUT, medium
+    from ..advice import medium
+    # the web names a layout by its title, as its 版式 list does; the command line by the name
+    # its --layout takes
+    the_layout = _("the layout “{title}”").format(title=layout.model.title) \
+        if medium() == "web" else _("the layout {layout}").format(layout=layout.name)
     said = ngettext("{n} person has a Uyghur name (name_ug: {names}) that {the_layout} does "
                     "not print",
                     "{n} people have a Uyghur name (name_ug: {names}) that {the_layout} does "
                     "not print", len(named)).format(
         n=len(named), names=words([p.name for p in named][:5]),
-        the_layout=LAYOUT.says(layout=layout.name, title=layout.model.title))
+        the_layout=the_layout)
     if bilingual:
         from ..advice import BILINGUAL
         from .layout import load_card_layout

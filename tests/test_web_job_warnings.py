@@ -57,3 +57,17 @@ def test_follow_ups_of_every_order_say_the_orders_left_out_with_the_job(tmp_path
     with client(ws) as c:
         fragment = run_job(c, "/forms/follow-ups/jobs", {"csrf": csrf(c), "format": "pdf"})
         assert "5 张工单尚未完工，未打印回访单" in _warnings(fragment)
+
+
+def test_the_card_pages_warnings_follow_a_change_of_language(tmp_path):
+    """The staff read for the card pages is kept between requests; its warnings were kept in
+    the language of the first page shown, and the English page said them in Chinese."""
+    ws = seed(tmp_path / "ws")
+    text = (ws / "company.yaml").read_text(encoding="utf-8")
+    (ws / "company.yaml").write_text(text.replace("0512-6258 0001", "0512-6258 00O1"),
+                                     encoding="utf-8")
+    with client(ws) as c:
+        assert "不像电话号码" in c.get("/cards/badges").text
+        c.post("/lang", data={"csrf": csrf(c), "lang": "en"})
+        page = c.get("/cards/badges").text
+        assert "does not look like a phone number" in page and "不像电话号码" not in page

@@ -371,11 +371,13 @@ def create_app(workspace: Path | Settings, **options) -> Starlette:
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     def staff_now(kind: str):
-        """The workspace's staff for cards of `kind`, read again only when its files
-        changed."""
+        """The workspace's staff for cards of `kind`, read again only when its files (or the
+        page's language) changed."""
         card = CARD_KINDS[kind]
         sections = ("staff", "phrases") if card.phrases else ("staff",)
-        return previews.keep((kind,) + ws.stamp(*sections), lambda: load_staff(ws, card))
+        # its problems and warnings are said in the page's language: read again in another
+        return previews.keep((kind,) + ws.stamp(*sections) + (language(),),
+                             lambda: load_staff(ws, card))
 
     def _card_preview(kind, layout_name, side, index):
         from ..card import load_card_layout

@@ -304,3 +304,23 @@ def test_a_company_field_inside_an_english_sentence_is_not_capitalised():
     finally:
         set_language("zh", process=False)
     assert company_word("complaint_phone") == "投诉电话"
+
+
+def test_a_character_no_font_has_in_a_name_says_the_webs_way_to_fix_it(ws, c):
+    """A character the fonts lack (an emoji in a name) was refused on the web card page with
+    "或在 company.fonts 里指定有这个字的字体": a file the office never edits on the web. The page
+    says its own way: the sheet, or a font uploaded on 公司信息."""
+    import io
+
+    import openpyxl
+
+    from web_helpers import csrf
+    book = openpyxl.load_workbook(ws / "staff.xlsx")
+    book.active["B3"] = "王建国😀"
+    data = io.BytesIO()
+    book.save(data)
+    c.post("/upload/staff", data={"csrf": csrf(c), "back": "/cards/badges"},
+           files={"files": ("staff.xlsx", data.getvalue(), "application/octet-stream")})
+    text = _says_no_option(c.get("/cards/badges").text)
+    assert "中的 '😀' (U+1F600 GRINNING FACE)；请在表格里改掉这些字，或在“公司信息”页上传有这些字的字体" in text
+    assert "company.fonts" not in text

@@ -374,10 +374,13 @@ class CardRenderer:
         font = self.fonts.face(bold)
         missing = missing_chars(text, font)
         if missing:
+            # the web has no company file to edit: its sheet and its 公司信息 page's fonts
+            from ..advice import UNPRINTABLE_CHARS
+            advice = UNPRINTABLE_CHARS.says() if self.medium == "web" else _(
+                "change the text or name a font that has it in company.fonts")
             problems.append(who.problem(
-                element, _("the font cannot print {chars} in {text!r}; change the text or name "
-                           "a font that has it in company.fonts").format(
-                    chars=describe_chars(missing), text=text), field_name))
+                element, _("the font cannot print {chars} in {text!r}; {advice}").format(
+                    chars=describe_chars(missing), text=text, advice=advice), field_name))
             return None
         x, y, w, h = box
         # a run that only checks needs whether the text fits, not which lines are drawn: the

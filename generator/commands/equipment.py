@@ -99,21 +99,9 @@ def _warn_data_to_fix(incomplete: list[Problem], unmatched: list[Problem]) -> No
                                                ).format(n=more), err=True)
 
 
-def _beside_staff(problem: Problem, data: tuple[Path, ...]) -> bool:
-    """Is `problem` in a staff list read beside the data (STAFF_BESIDE), not named in it?"""
-    from ..data.dataset import STAFF_BESIDE
-    where = problem.location
-    if where is None:
-        return False
-    file = Path(where.file)
-    return file.name in STAFF_BESIDE and all(file.name != p.name or file.parent.resolve()
-                                             != p.parent.resolve() for p in data)
-
-
 def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
                 policy_file: Path | None):
     """Load, validate and assess: a Report, or a UserError with every problem."""
-    from ..data.dataset import DataProblems
     from ..equipment import DEFAULT_POLICY, build_report, load_policy
     policy, problems = DEFAULT_POLICY, []
     if policy_file is not None:
@@ -130,22 +118,21 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
     # does one incomplete record: it is assessed on what can be read, its problems said; nor a wrong
     # staff record: the person is left out, their items listed under their staff id
     options = dict(missing_files="ignore", keep_incomplete=True, keep_valid_staff=True)
+    # nor a mistake of the staff list itself (a header typo, a repeated 工号: HR's sheet),
+    # named or found beside the register: the report is made without it, the holders by
+    # their staff id, and its problems said as warnings
+    from ..data.staff_list import without_faulty_staff
+
+    def read(left_out: frozenset[Path]):
+        return load(tuple(p for p in data if p.resolve() not in left_out),
+                    staff_beside=not left_out, **options)
     try:
-        dataset = load(tuple(data), **options)
-    except DataProblems as exc:
-        # a staff list found beside the register, not named, whose own mistakes (a header
-        # typo, a repeated 工号: HR's sheet) would stop the safety report: read without it,
-        # the holders listed by their staff id, its problems said as warnings
-        beside = [p for p in exc.problems if _beside_staff(p, data)]
-        if not beside:
-            raise UserError(problems + exc.problems) from None
-        try:
-            dataset = load(tuple(data), staff_beside=False, **options)
-        except DataProblems as again:
-            raise UserError(problems + beside + again.problems) from None
-        report_problems(beside, prefix=_(
-            "warning (the staff list beside the register was not used: the holders are "
-            "listed by their staff id until it is corrected): "))
+        dataset, unused = without_faulty_staff(read)
+    except UserError as exc:
+        raise UserError(problems + exc.problems) from None
+    report_problems(unused, prefix=_(
+        "warning (the staff list was not used: the holders are listed by their staff id "
+        "until it is corrected): "))
     if dataset.refused_staff:
         report_problems(dataset.refused_staff, prefix=_(
             "warning (person left out of the staff list; their items are listed under "

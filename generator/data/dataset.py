@@ -83,6 +83,9 @@ class Dataset:
     # every file read: `files` and a company.yaml or staff.yaml found beside them (-o may not
     # name any of them: issue 15.9)
     read: list[Path] = field(default_factory=list)
+    # the files each section was read from, {section: [file]} (a staff list apart from the
+    # register: `staff_list.without_faulty_staff`)
+    sources: dict[str, list[Path]] = field(default_factory=dict)
     # where each record starts, as loading left it: [(section, list, [(id, index)])]
     _places: list = field(default_factory=list, repr=False, compare=False)
     _origins: dict = field(default_factory=dict, repr=False, compare=False)
@@ -608,7 +611,9 @@ def load_dataset(paths: Iterable[str | Path], *, missing_files: str = "error",
                                       staff_beside)
     beside = [path for section in ("company", "staff") for path, _raw in collected[section]]
     data = Dataset(files=paths, warnings=table_warnings,
-                   read=list(dict.fromkeys([*paths, *beside])))
+                   read=list(dict.fromkeys([*paths, *beside])),
+                   sources={name: list(dict.fromkeys(path for path, _raw in found))
+                            for name, found in collected.items() if found})
     if keep_incomplete:
         data.unmatched_checks = unmatched
     else:

@@ -37,11 +37,21 @@ def load_report(ws: Workspace, as_of: dt.date | None):
 
 def _load(ws: Workspace, as_of: dt.date | None):
     """`load_report`, and the problems of the records left out or with data to fix."""
-    dataset = ws.load("equipment", "staff", keep_valid_staff=True, keep_incomplete=True)
+    from dataclasses import replace
+
+    from ..data.staff_list import without_faulty_staff
+
+    def read(left_out: frozenset[Path]):   # the staff list's own mistakes: used without it
+        return ws.load("equipment", *(() if left_out else ("staff",)), keep_valid_staff=True,
+                       keep_incomplete=True, staff_beside=False)
+    dataset, unused = without_faulty_staff(read)
     if not dataset.equipment and not dataset.incomplete:
         raise UserError(_("no equipment register yet: upload the register (台账)"))
-    warnings = dataset.refused_staff + [p for _pos, _item, problems in dataset.incomplete
-                                        for p in problems] + [
+    unused = [replace(p, message=_(
+        "the staff list was not used (the holders are shown by their staff id until it is "
+        "corrected): {problem}").format(problem=p.message)) for p in unused]
+    warnings = unused + dataset.refused_staff + [
+        p for _pos, _item, problems in dataset.incomplete for p in problems] + [
         p for _check, problems in dataset.incomplete_batch_checks for p in problems] + \
         dataset.unmatched_checks
     return build_report(dataset, as_of or today(), DEFAULT_POLICY), warnings

@@ -141,13 +141,15 @@ class Workspace:
 
     # -------------------------------------------------------------------------- loading
     def load(self, *sections: str, keep_valid_staff: bool = False,
-             keep_incomplete: bool = False, keep_valid_orders: bool = False) -> Dataset:
+             keep_incomplete: bool = False, keep_valid_orders: bool = False,
+             staff_beside: bool = True) -> Dataset:
         """The company and the named sections, validated; UserError with every problem (but,
         keep_valid_staff, those of staff records: they are left out, their problems in
         `Dataset.refused_staff`; keep_valid_orders, likewise a work order's, in
         `Dataset.refused_orders`; keep_incomplete, those of equipment records: they are in
         `Dataset.incomplete`). Photos, logos and fonts are not required here; `confine`
-        checks them."""
+        checks them. staff_beside False: no staff list is read unless `staff` is named (the
+        company file's folder holds it)."""
         paths = []
         if self.company_file.is_file():
             paths.append(self.company_file)
@@ -162,7 +164,8 @@ class Workspace:
         if not paths:
             raise UserError(_("the workspace has no data yet: upload the files first"))
         return load_dataset(paths, missing_files="ignore", keep_valid_staff=keep_valid_staff,
-                            keep_incomplete=keep_incomplete, keep_valid_orders=keep_valid_orders)
+                            keep_incomplete=keep_incomplete, keep_valid_orders=keep_valid_orders,
+                            staff_beside=staff_beside)
 
     def resolve_photos(self, dataset: Dataset
                        ) -> tuple[list, list[Problem], list[Problem], PhotoMatch]:

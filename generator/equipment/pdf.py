@@ -154,6 +154,9 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
                         + (in_language("zh", N_(" ({n} check record(s) naming no item or "
                                                 "batch of the register, not counted)"))
                            .format(n=len(report.unmatched)) if report.unmatched else ""),
+            # the same, as sentences of a note of their own under the header: the subtitle
+            # is one line, and long notes cut it, 统计日 and all
+            "notes": _notes(report),
             "summary": [{**e, "count": str(e["count"]), "fill": fill[e["status"]]}
                         for e in ctx["summary"]],
             # failing checks naming nothing of the register: first on the summary, in red
@@ -173,6 +176,26 @@ def form_contexts(report: Report) -> Iterator[dict[str, Any]]:
         yield {**shared, "team": {
             "team": group["team"], "number": f"{number:0{width}d}", "total": str(group["total"]),
             "title": f"{group['team']}　{group['total']} 件：{counts}", "rows": rows}}
+
+
+def _notes(report: Report) -> str:
+    """What the summary's counts leave out or doubt, in sentences (the PDF is in Chinese):
+    items made after the as-of day, items with data to fix, checks naming nothing of the
+    register; "" when there is nothing to say."""
+    notes = []
+    if report.made_after:
+        notes.append(in_language("zh", N_(
+            "{n} item(s) manufactured after the as-of day are left out.")).format(
+            n=report.made_after))
+    if report.marked:
+        notes.append(in_language("zh", N_(
+            "Besides the invalid ones, {n} item(s) have data to fix, counted under the status "
+            "what can be read gives: see why.")).format(n=report.marked))
+    if report.unmatched:
+        notes.append(in_language("zh", N_(
+            "{n} check record(s) name no item or batch of the register and are not counted: "
+            "correct them.")).format(n=len(report.unmatched)))
+    return in_language("zh", N_("Note: {notes}")).format(notes="".join(notes)) if notes else ""
 
 
 class TeamRows(Sequence):

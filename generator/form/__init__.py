@@ -295,7 +295,8 @@ def header_parts(layout: FormLayout, ts: Typesetter, ctx: dict) -> HeaderParts:
     return HeaderParts(company=ts.value(spec.company, ctx, "company"),
                        title=ts.value(spec.title, ctx, "title"),
                        subtitle=ts.value(spec.subtitle, ctx, "subtitle"),
-                       number=number, qr=qr, bars=bars)
+                       number=number, qr=qr, bars=bars,
+                       continued=ts.value(spec.continued, ctx, "continued"))
 
 
 def layout_record(layout: FormLayout, record: Record, fonts: FontSet,

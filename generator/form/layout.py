@@ -199,6 +199,7 @@ class HeaderParts:
     number: str
     qr: str
     bars: str | None      # Code 128 pattern (see draw.code128_pattern)
+    continued: str = ""   # the following pages' header, between the title and the number
 
 
 def first_header(ts: Typesetter, geo: Geometry, spec: m.Header, parts: HeaderParts,
@@ -261,15 +262,20 @@ def first_header(ts: Typesetter, geo: Geometry, spec: m.Header, parts: HeaderPar
         lines.append((parts.company, style.small_size + 1, False, style.muted, 0.0))
     lines.append((parts.title, title_size, True, style.accent, spacing))
     if parts.subtitle:
-        lines.append((parts.subtitle, style.font_size + 0.5, False, style.text, 0.0))
+        size = style.font_size + 0.5
+        lines += [(line, size, False, style.text, 0.0)
+                  for line in _subtitle_lines(ts, parts.subtitle, avail, size)]
     heights = [s / MM * 1.3 for _, s, *_ in lines]
-    y = y0 + (h - sum(heights)) / 2
+    # a subtitle of two lines may make the title block taller than the header: the rules
+    # and the body move down, the page's other lines stay
+    tall = max(h, sum(heights))
+    y = y0 + (tall - sum(heights)) / 2
     for (text, size, bold, colour, sp), lh in zip(lines, heights):
         base = y + ts.baseline(size, lh)
         text = _fit(ts, text, avail, size, bold)
         ops.append((TEXT, centre + sp / 2, base, text, size, bold, colour, "c", sp))
         y += lh
-    rule = y0 + h + 1.5
+    rule = y0 + tall + 1.5
     ops.append((LINE, x0, rule, right_edge, rule, 1.4, style.accent))
     ops.append((LINE, x0, rule + 0.9, right_edge, rule + 0.9, 0.4, style.accent))
     return rule + 4.0
@@ -282,11 +288,25 @@ def next_header(ts: Typesetter, geo: Geometry, spec: m.Header, parts: HeaderPart
     style = ts.style
     x0, y0, width = geo.left, geo.top, geo.width
     size = style.font_size + 0.5
-    ops.append((TEXT, x0, y0 + 4.2, f"{parts.title}（续）", size, True, style.accent, "l", 0.0))
+    title = f"{parts.title}（续）"
+    ops.append((TEXT, x0, y0 + 4.2, title, size, True, style.accent, "l", 0.0))
+    right = 0.0
     if parts.number:
         label = f"{spec.number_label}：" if spec.number_label else ""
         ops.append((TEXT, x0 + width, y0 + 4.2, f"{label}{parts.number}", size - 0.5, False,
                     style.text, "r", 0.0))
+        right = ts.width(f"{label}{parts.number}", size - 0.5)
+    if parts.continued:   # centred, or cut with '…' between the title and the number
+        left = ts.width(title, size, True)
+        room = width - 2 * max(left, right) - 8
+        text = parts.continued.replace("\n", " ")
+        if room > 20 and ts.width(text, size) <= room:
+            ops.append((TEXT, x0 + width / 2, y0 + 4.2, text, size, False, style.text, "c",
+                        0.0))
+        else:
+            room = width - left - right - 8
+            ops.append((TEXT, x0 + left + 4, y0 + 4.2, _fit(ts, text, room, size, False), size,
+                        False, style.text, "l", 0.0))
     ops.append((LINE, x0, y0 + 6.5, x0 + width, y0 + 6.5, 0.8, style.accent))
     return y0 + 10.0
 
@@ -367,6 +387,26 @@ def footer_room(ts: Typesetter, geo: Geometry, spec: m.Footer, pages: int,
         return geo.width
     numbers = footer_numbers(ts, spec, ctx, pages, pages, before + pages)
     return geo.width - ts.width(numbers, ts.style.small_size) - 4
+
+
+def _subtitle_lines(ts: Typesetter, text: str, width: float, size: float) -> list[str]:
+    """A header's subtitle as one line, or two when it does not fit one. Its parts (between
+    ideographic spaces, 　) are kept whole: the second line takes as many of the last parts
+    as fit (a report's 统计日 is never cut), the first the others, cut with '…' only when
+    they do not fit a line. A subtitle of one part is broken where lines end well."""
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if ts.width(text, size, False) <= width:
+        return [text]   # as it is: the layout's own wording stays so (typeset.Fixed)
+    parts = [p for p in text.split("\u3000") if p.strip()]
+    if len(parts) < 2:
+        lines = ts.wrap(text, width, size)
+        return lines if len(lines) <= 2 else [
+            _fit(ts, text[:len(text) - len(lines[-1])].rstrip(), width, size, False), lines[-1]]
+    cut = len(parts) - 1           # the parts of the second line: parts[cut:]
+    while cut > 1 and ts.width("\u3000".join(parts[cut - 1:]), size, False) <= width:
+        cut -= 1
+    return ["\u3000".join(parts[:cut]), "\u3000".join(parts[cut:])]
 
 
 def _fit(ts: Typesetter, text: str, width: float, size: float, bold: bool) -> str:

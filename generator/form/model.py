@@ -113,6 +113,9 @@ class Header(Model):
     title: TextValue
     company: TextValue | None = None      # a small line above the title
     subtitle: TextValue | None = None
+    # the following pages' short header, between '标题（续）' and the number, e.g. the team
+    # of a report's section (its first page says it in the subtitle)
+    continued: TextValue | None = None
     number: TextValue | None = None       # the document number
     number_label: str = "编号"
     barcode: bool = True                  # Code 128 of the number

@@ -291,3 +291,18 @@ def test_web_equipment_page_is_made_without_a_faulty_staff_list(tmp_path):
     assert "SZ10001" in row
     pdf = web.get(f"/equipment/report.pdf?as_of={AS_OF}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_registers_warnings_are_said_once_when_the_staff_list_is_left_out(cli, files):
+    """The data is read twice (with the staff list, then without): what the register's own
+    reading warns of is said once, whether the report is made or stopped."""
+    _faulty_staff(files)
+    _edit(files / "equipment.xlsx", "台账", {"I1": "颜色", "I2": "红"})
+    args = ("equipment", files / "equipment.xlsx", "--as-of", AS_OF)
+    made = cli(*args, files / "staff.xlsx", "--format", "json")
+    assert made.code == 0, made
+    assert made.err.count("columns not used: 颜色") == 1
+    (files / "bad.xlsx").write_bytes(b"not a workbook")   # stops; staff.xlsx read beside
+    stopped = cli(*args, files / "bad.xlsx")
+    assert stopped.code == 2 and "bad.xlsx" in stopped.err
+    assert stopped.err.count("columns not used: 颜色") == 1

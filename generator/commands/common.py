@@ -50,10 +50,11 @@ def only_option(func):
                           "SZ10024)."))(func)
 
 
-def load(data: tuple[Path, ...], **options) -> Dataset:
+def load(data: tuple[Path, ...], quiet_failure: bool = False, **options) -> Dataset:
     """Load and validate (`options` go to load_dataset, e.g. missing_files="apart": the
     command says the missing files itself, by name), printing warnings (with the problems
-    too, when there are any); UserError propagates to the CLI's exit 2."""
+    too, when there are any, unless `quiet_failure`: the caller may load again); UserError
+    propagates to the CLI's exit 2."""
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         options = {**ctx.meta.get(TABLE_OPTIONS, {}), **options}
@@ -61,7 +62,8 @@ def load(data: tuple[Path, ...], **options) -> Dataset:
     try:
         dataset = load_dataset(data, **options)
     except UserError as error:
-        report_problems(error.warnings, prefix=warning_prefix())
+        if not quiet_failure:
+            report_problems(error.warnings, prefix=warning_prefix())
         raise
     report_problems(dataset.warnings, prefix=warning_prefix())
     _output_is_not_read(ctx, dataset)

@@ -123,12 +123,13 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
     # their staff id, and its problems said as warnings
     from ..data.staff_list import without_faulty_staff
 
-    def read(left_out: frozenset[Path]):
+    def read(left_out: frozenset[Path]):   # a failed load's warnings said once, below
         return load(tuple(p for p in data if p.resolve() not in left_out),
-                    staff_beside=not left_out, **options)
+                    quiet_failure=True, staff_beside=not left_out, **options)
     try:
         dataset, unused = without_faulty_staff(read)
     except UserError as exc:
+        report_problems(exc.warnings, prefix=warning_prefix())
         raise UserError(problems + exc.problems) from None
     report_problems(unused, prefix=_(
         "warning (the staff list was not used: the holders are listed by their staff id "

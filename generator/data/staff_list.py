@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..errors import Problem, UserError
+from ..errors import Problem
 from .dataset import STAFF_BESIDE, DataProblems, Dataset
 
 
@@ -48,9 +48,9 @@ def without_faulty_staff(load: Callable[[frozenset[Path]], Dataset]
     them are in a file that is only a staff list (`staff_list_files`), it is loaded again
     without that file, and those problems are returned: the report is made with the holders
     shown by their staff id. The problems of that file that follow from it (a holder on no
-    list) are gone with it. Raises UserError with every problem when the data has others
-    too (the staff list's first, then those found without it), or when nothing but the
-    staff list was given."""
+    list) are gone with it. Raises the first load's DataProblems (every problem, in the
+    files' order, as `validate` says them) when the data has others too, or when nothing
+    but the staff list was given."""
     try:
         return load(frozenset()), []
     except DataProblems as exc:
@@ -61,6 +61,6 @@ def without_faulty_staff(load: Callable[[frozenset[Path]], Dataset]
             raise
         try:
             dataset = load(frozenset(files))
-        except DataProblems as again:
-            raise UserError(own + list(again.problems), again.warnings) from None
+        except DataProblems:   # the data has mistakes of its own: all said, as validate does
+            raise exc from None
         return dataset, own

@@ -369,7 +369,7 @@ def test_a_batch_check_for_a_batch_not_in_the_register_does_not_stop_the_report(
     assert unmatched["field"] == "batch_checks[1].batch" and unmatched["line"] == 6
     assert "B9" in unmatched["message"] and "eq.yaml:6:" in result.err
     table = cli("equipment", data, "--as-of", AS_OF)
-    assert table.code == 0 and "1 条检查记录对应不到台账中的装备或批次" in table.out
+    assert table.code == 0 and "1 条检查记录对应不到台账中的用品或批次" in table.out
     assert "台账中没有批次 'B9' 的安全帽" in table.err          # the kind in the reader's words
     assert cli("validate", data).code == 2
 
@@ -392,5 +392,5 @@ def test_a_checks_sheet_row_for_an_unknown_item_does_not_stop_the_report(cli, tm
     assert cli("equipment", register, tmp_path / "staff.xlsx", "--as-of", AS_OF,
                "-o", pdf).code == 0
     first = PdfReader(pdf).pages[0].extract_text()
-    assert "2 条检查记录对应不到台账中的装备或批次" in first
+    assert "2 条检查记录对应不到台账中的用品或批次" in first
     assert cli("validate", register, tmp_path / "staff.xlsx").code == 2

@@ -130,7 +130,7 @@ CHROMIUM_READY = bool((shutil.which("chromium") or shutil.which("chromium-browse
 @pytest.mark.skipif(not CHROMIUM_READY, reason="chromium and chromedriver are not installed")
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_the_web_page_says_the_same_words_in_chromium(tmp_path, browser):  # noqa: F811
-    """The 安全装备 page in a real Chromium: H-0018, issued to nobody, says （未发放） as its
+    """The 劳动防护用品 page in a real Chromium: H-0018, issued to nobody, says （未发放） as its
     holder and （未分班组） as its team, and the by-team table has no （未发放） row."""
     from selenium.webdriver.common.by import By
     from test_web_browser import Server

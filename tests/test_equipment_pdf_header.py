@@ -55,7 +55,7 @@ def test_the_summary_keeps_its_date_and_says_every_note(cli, tmp_path):
     first = "".join(_pages(pdf)[0].split())
     assert "注：另有1件生产日期晚于统计日，未列入。" in first
     assert "另有1件登记数据待更正" in first
-    assert "另有1条检查记录对应不到台账中的装备或批次，未计入，须更正。" in first
+    assert "另有1条检查记录对应不到台账中的用品或批次，未计入，须更正。" in first
 
 
 def test_a_long_team_name_breaks_the_subtitle_and_later_pages_name_the_team(cli, tmp_path):
@@ -70,6 +70,6 @@ def test_a_long_team_name_breaks_the_subtitle_and_later_pages_name_the_team(cli,
     assert any("统计日：2026年11月21日" in line for line in first), first
     for later in team_pages[1:]:
         top = " ".join(_header_lines(pdf, later))
-        assert "安全防护用品检测台账（续）" in top or "（续）" in top
+        assert "劳动防护用品检测台账（续）" in top
         assert "分册 1" in top and LONG_TEAM[:12] in top, top
         assert "EQ-20261121-1" in top

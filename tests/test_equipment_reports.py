@@ -406,7 +406,7 @@ def test_cli_pdf_with_own_layout(cli, data, tmp_path):
     from generator.content import content_dir
     source = (content_dir("forms") / "equipment-report.yaml").read_text(encoding="utf-8")
     layout = tmp_path / "mine.yaml"
-    layout.write_text(source.replace("title: 安全防护用品检测台账\n", "title: 我们的安全用品台账\n"),
+    layout.write_text(source.replace("title: 劳动防护用品检测台账\n", "title: 我们的安全用品台账\n"),
                       encoding="utf-8")
     out = tmp_path / "mine.pdf"
     result = cli("equipment", data, "--as-of", "2026-11-21", "--layout", layout, "-o", out)

@@ -277,7 +277,7 @@ def test_a_register_with_its_own_mistake_still_stops_with_the_staff_lists(cli, f
 
 
 def test_web_equipment_page_is_made_without_a_faulty_staff_list(tmp_path):
-    """The web's 安全装备 page, as the command line: the report with the holders by staff id,
+    """The web's 劳动防护用品 page, as the command line: the report with the holders by staff id,
     the staff list's mistakes among the warnings; its downloads and the check form work."""
     ws = seed(tmp_path / "ws", photos=False)
     _faulty_staff(ws)

@@ -307,7 +307,7 @@ def test_landscape_pages_and_groups_from_a_list(tmp_path):
     path = write_layout(tmp_path, """\
     name: 报表
     page: {size: A4, orientation: landscape}
-    header: {title: 安全装备报表, qr: false, barcode: false}
+    header: {title: 劳动防护用品报表, qr: false, barcode: false}
     blocks:
       - type: group
         for_each: groups

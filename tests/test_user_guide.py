@@ -35,7 +35,7 @@ def test_the_guide_has_commands_and_pictures():
         assert (GUIDE.parent / picture).is_file(), picture
     for link in re.findall(r"\]\(([^)#:]+\.md)\)", text):
         assert (GUIDE.parent / link).is_file(), link
-    for heading in ("安装", "Windows", "Linux", "工号牌", "工单", "安全用具", "提示信息是什么意思",
+    for heading in ("安装", "Windows", "Linux", "工号牌", "工单", "劳动防护用品", "提示信息是什么意思",
                     "fieldprint serve"):
         assert heading in text
 

@@ -45,7 +45,7 @@ def test_every_page_answers_in_chinese_by_default(c):
                  "/forms/confirmations", "/forms/follow-ups", "/equipment", "/templates"):
         response = c.get(path)
         assert response.status_code == 200, path
-        assert "工号牌" in response.text and "安全装备" in response.text, path
+        assert "工号牌" in response.text and "劳动防护用品" in response.text, path
     assert c.get("/static/htmx.min.js").text.startswith("/*! htmx 2")
     assert c.get("/cards/nothing").status_code == 404
 
@@ -978,9 +978,9 @@ def test_two_users_at_once_each_read_their_own_language(tmp_path):
                 pages = list(pool.map(lambda ask: ask[0].get(ask[1]).text, asks))
     for (who, path), page in zip(asks, pages):
         if who is english:
-            assert "Safety equipment" in page and "安全装备" not in page, path
+            assert "Safety equipment" in page and "劳动防护用品" not in page, path
         else:
-            assert "安全装备" in page and "Safety equipment" not in page, path
+            assert "劳动防护用品" in page and "Safety equipment" not in page, path
 
 
 def test_every_built_in_card_layout_is_offered(c):

@@ -5,7 +5,7 @@ holders' names and teams. A mistake of the list itself — a column header misty
 工号 given twice — used to stop the report, nothing written (the trial of issue 19). Here the
 report is made without that list, the holders shown by their staff id, and the list's own
 problems handed back to be said as warnings with their fix: by the command line, whether the
-list was named or found beside the register, and by the web's 安全装备 page alike.
+list was named or found beside the register, and by the web's 劳动防护用品 page alike.
 """
 from __future__ import annotations
 

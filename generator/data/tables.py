@@ -43,6 +43,7 @@ SECTION_NAMES = {"staff": "staff", "work_orders": "work_orders", "workorders": "
                  "花名册": "staff", "人员": "staff", "人员名单": "staff", "员工": "staff",
                  "工单": "work_orders", "装维工单": "work_orders",
                  "台账": "equipment", "安全用具": "equipment", "安全用具台账": "equipment",
+                 "劳动防护用品": "equipment", "劳动防护用品台账": "equipment",
                  "设备台账": "equipment", "检查记录": "checks", "检测记录": "checks",
                  "batch_checks": "batch_checks", "批次抽检": "batch_checks"}
 

@@ -46,7 +46,7 @@ def to_ics(report: Report, advance=None) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", "安全防护用品检测计划")
+    cal.add("x-wr-calname", "劳动防护用品检测计划")
     stamp = dt.datetime.combine(report.as_of, dt.time(), tzinfo=dt.timezone.utc)
     # the company's web host keeps UIDs of different companies apart
     website = getattr(report.company, "website", None) or ""

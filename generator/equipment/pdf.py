@@ -287,5 +287,5 @@ def render_pdf_report(report: Report, layout: str | Path | None = None, advance=
 
     result = render_pdf(form, records(), out if target is None else target, fonts,
                         on_document=done, strict=strict,
-                        title=f"安全防护用品检测台账 {report.as_of.isoformat()}")
+                        title=f"劳动防护用品检测台账 {report.as_of.isoformat()}")
     return (out.getvalue() if target is None else None), result.problems

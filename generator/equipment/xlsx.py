@@ -64,7 +64,7 @@ def to_xlsx(report: Report, advance=None) -> bytes:
     wb.properties.creator = "fieldprint"
     wb.properties.created = stamp
     wb.properties.modified = stamp
-    wb.properties.title = f"安全防护用品台账 {report.as_of.isoformat()}"
+    wb.properties.title = f"劳动防护用品台账 {report.as_of.isoformat()}"
 
     ws = wb.create_sheet("设备状态")
     ws.freeze_panes = "A2"
@@ -131,7 +131,7 @@ def to_xlsx(report: Report, advance=None) -> bytes:
         cell.font = bold
         return cell
 
-    summary.append([title(f"安全防护用品台账（统计日 {as_of.isoformat()}）")])
+    summary.append([title(f"劳动防护用品台账（统计日 {as_of.isoformat()}）")])
     summary.append([])
     failures = failure_rows(report, "zh")
     if failures:   # first, in red, as on the printed report's first page

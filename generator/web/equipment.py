@@ -1,4 +1,4 @@
-"""The 安全装备 page: the register's dashboard, recording checks, the report files.
+"""The 劳动防护用品 page: the register's dashboard, recording checks, the report files.
 
 The numbers are those of `fieldprint equipment` on the same files: the same loading
 (`Workspace.load`), the same rules (`generator.equipment`), the same as-of day.

@@ -17,9 +17,10 @@ module formats them for the place they are shown:
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import PurePath
 from typing import Iterable
 
-from ..errors import Problem
+from ..errors import Location, Problem
 from ..i18n import N_, in_language, language
 
 # How an item with a status and data to fix says both: (the reason, the problems); and an
@@ -78,6 +79,14 @@ def _message(problem: Problem, code: str) -> str:
     return zh if zh and code == "zh" else problem.message
 
 
+def place(location: Location, header: bool = True) -> str:
+    """Where a value is, for people reading a report: the file by its name, as the user
+    knows it (not the folder it was read from: the web app's workspace on the server), the
+    sheet and row or the line; without the column's header when `header` is False."""
+    name = PurePath(location.file).name if location.file else location.file
+    return str(replace(location, file=name, **({} if header else {"header": None})))
+
+
 def said(problem: Problem, code: str) -> str:
     """One problem for people, in language `code`: the field (a YAML key path as written; a
     spreadsheet's column by its header in Chinese, by its field in English: `field_said`), the
@@ -90,7 +99,7 @@ def said(problem: Problem, code: str) -> str:
              header or (field_said(problem, code) if code != "zh" else _field(problem)))
     where = ""
     if location is not None:
-        where = f" ({replace(location, header=None) if header else location})"
+        where = f" ({place(location, not header)})"
     text = _message(problem, code) + where
     return f"{field}: {text}" if field else text
 

@@ -496,6 +496,7 @@ def failure_rows(report: Report, code: str | None = None) -> list[dict[str, str]
     one dict of text each, in language `code` (default: the current one): what (batch
     check or check), name (as written), kind (the equipment kind, or ''), date ('' when not
     known), where (file and row or line), todo (the likely batch or item, or where to look)."""
+    from .problems import place
     code = code or language()
     rows = []
     for check in report.unmatched_failures:
@@ -508,7 +509,7 @@ def failure_rows(report: Report, code: str | None = None) -> list[dict[str, str]
             "what": in_language(code, FAILED_WHAT["batch" if batch else "item"]),
             "name": check.name, "kind": kind_word(check.kind, code) if batch else "",
             "date": check.date.isoformat() if check.date is not None else "",
-            "where": str(check.location) if check.location is not None else check.path,
+            "where": place(check.location) if check.location is not None else check.path,
             "todo": todo.format(likely=" / ".join(check.candidates))})
     return rows
 

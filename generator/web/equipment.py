@@ -11,13 +11,14 @@ import io
 from pathlib import Path
 
 from ..context import today
-from ..data.models import CHECK_TYPE_LABELS, RESULT_LABELS
+from ..data.models import CHECK_TYPE_LABELS, EQUIPMENT_LABELS, RESULT_LABELS
 from ..dates import parse_date
 from ..equipment import DEFAULT_POLICY, build_report, render
-from ..equipment.report import KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, action_zh, status_text
+from ..equipment.report import (KIND_ZH, NO_HOLDER, NO_TEAM, STATUS_ZH, action_zh,
+                                failure_rows, status_text)
 from ..equipment.rules import STATUSES
 from ..errors import Problem, UserError, terminal_text
-from ..i18n import _
+from ..i18n import _, words
 from .tasks import where_parts
 from .workspace import Workspace
 
@@ -50,11 +51,14 @@ def _load(ws: Workspace, as_of: dt.date | None):
     unused = [replace(p, message=_(
         "the staff list was not used (the holders are shown by their staff id until it is "
         "corrected): {problem}").format(problem=p.message)) for p in unused]
+    report = build_report(dataset, as_of or today(), DEFAULT_POLICY)
+    # a failing check naming nothing of the register has a red block of its own (`failures`)
+    failing = {id(c) for c in report.unmatched_failures}
     warnings = unused + dataset.refused_staff + [
         p for _pos, _item, problems in dataset.incomplete for p in problems] + [
-        p for _check, problems in dataset.incomplete_batch_checks for p in problems] + \
-        dataset.unmatched_checks
-    return build_report(dataset, as_of or today(), DEFAULT_POLICY), warnings
+        p for _check, problems in dataset.incomplete_batch_checks for p in problems] + [
+        c for c in dataset.unmatched_checks if id(c) not in failing]
+    return report, warnings
 
 
 def checkable(report) -> list[str]:
@@ -100,6 +104,8 @@ def dashboard(ws: Workspace, as_of: dt.date | None) -> dict:
         counts[row["status"]] += 1
     return {"report": report, "problems": [], "summary": report.summary,
             "warnings": [where_parts(p) for p in warnings],
+            # first, in red, as the printed report's 须立即核对 block and the command line
+            "failures": failure_rows(report),
             "statuses": STATUSES, "status_zh": STATUS_ZH,
             "overdue": [r for r in rows if r["status"] in ("overdue", "invalid")],
             "due_soon": [r for r in rows if r["status"] in ("due_today", "due_soon")],
@@ -109,9 +115,12 @@ def dashboard(ws: Workspace, as_of: dt.date | None) -> dict:
 
 
 def record_check(ws: Workspace, values: dict) -> str:
-    """Write a check (one item, or every item of a batch) into the register; returns what was
-    recorded. A workbook register gets rows on its 检查记录 sheet; a CSV or YAML register gets
-    them in checks.csv beside it (read with it by the web app and `fieldprint equipment`)."""
+    """Write a check into the register; returns what was recorded. An item's check is a row
+    of 检查记录; a whole batch's is one row of 批次抽检 (the sample decides for its batch, as
+    the register's own format has it; one per kind the batch holds). A workbook register
+    gets them on those sheets (made when missing, filled by their headers); a CSV or YAML
+    register in checks.csv or batch_checks.csv beside it (read with it by the web app; name
+    them to `fieldprint equipment`)."""
     register = ws.data_file("equipment")
     if register is None:
         raise UserError(_("no equipment register yet: upload the register (台账)"))
@@ -160,43 +169,120 @@ def record_check(ws: Workspace, values: dict) -> str:
             path="note"))
     if problems:
         raise UserError(problems)
-    rows = [[i, day.isoformat(), CHECK_TYPE_LABELS[kind], RESULT_LABELS[result], note]
-            for i in items]
-    if register.suffix == ".xlsx":
-        _append_xlsx(ws, register, rows)
+    common = {"date": day, "type": CHECK_TYPE_LABELS[kind], "result": RESULT_LABELS[result],
+              "note": note}
+    if target == "batch":   # one 批次抽检 row: the sample decides for its batch (SPEC §5)
+        kinds = sorted({by_id[i].kind for i in items})   # a batch of each kind it holds
+        section = "batch_checks"
+        rows = [{"batch": batch, "kind": EQUIPMENT_LABELS[k], **common} for k in kinds]
     else:
-        _append_csv(ws, rows)
+        section, rows = "checks", [{"item": i, **common} for i in items]
+    if register.suffix == ".xlsx":
+        _append_xlsx(ws, register, section, rows)
+    else:
+        _append_csv(ws, section, rows)
+    if target == "batch":
+        return _("batch check recorded: batch {batch}, {what} {result} on {day} (for its "
+                 "{n} item(s))").format(batch=batch, what=CHECK_TYPE_LABELS[kind],
+                                        result=RESULT_LABELS[result], day=day.isoformat(),
+                                        n=len(items))
     return _("{n} check(s) recorded: {what} {result} on {day}").format(
         n=len(rows), what=CHECK_TYPE_LABELS[kind], result=RESULT_LABELS[result],
         day=day.isoformat())
 
 
-def _append_xlsx(ws: Workspace, register: Path, rows: list[list]) -> None:
+# the sheet (or file) each kind of check is written to, and its headers when it is new
+CHECK_TABLES = {"checks": ("检查记录", ("item", "date", "type", "result", "note")),
+                "batch_checks": ("批次抽检", ("batch", "kind", "date", "type", "result",
+                                              "sampled", "note"))}
+
+
+def _columns(section: str, header: list) -> dict[str, int]:
+    """{field: column index} of a check table's header row, by the headers the data reader
+    knows (headers.COLUMNS): a sheet the user laid out in another order is filled right."""
+    from ..data.headers import COLUMNS, normalize
+    names = {normalize(alias): name for name, (_kind, aliases) in COLUMNS[section].items()
+             for alias in (name, *aliases)}
+    found: dict[str, int] = {}
+    for index, text in enumerate(header):
+        name = names.get(normalize(text)) if text not in (None, "") else None
+        if name is not None and name not in found:
+            found[name] = index
+    return found
+
+
+def _new_header(section: str) -> list[str]:
+    from ..data.headers import COLUMNS
+    return [COLUMNS[section][name][1][0] for name in CHECK_TABLES[section][1]]
+
+
+def _laid_out(section: str, header: list, rows: list[dict]) -> tuple[list, list[list]]:
+    """The header (with a column added at its end for a field it lacks) and each row as the
+    header's cells."""
+    from ..data.headers import COLUMNS
+    header = list(header)
+    columns = _columns(section, header)
+    for name in CHECK_TABLES[section][1]:
+        if name not in columns and any(row.get(name) not in (None, "") for row in rows):
+            columns[name] = len(header)
+            header.append(COLUMNS[section][name][1][0])
+    cells = []
+    for row in rows:
+        line = [None] * len(header)
+        for name, index in columns.items():
+            line[index] = row.get(name)
+        cells.append(line)
+    return header, cells
+
+
+def _append_xlsx(ws: Workspace, register: Path, section: str, rows: list[dict]) -> None:
     import openpyxl
 
-    from ..data.headers import CHECK_SHEETS, normalize
+    from ..data.headers import BATCH_CHECK_SHEETS, CHECK_SHEETS, normalize
+    names = CHECK_SHEETS if section == "checks" else BATCH_CHECK_SHEETS
     book = openpyxl.load_workbook(register)
-    sheet = next((book[n] for n in book.sheetnames if normalize(n) in CHECK_SHEETS), None)
+    sheet = next((book[n] for n in book.sheetnames if normalize(n) in names), None)
     if sheet is None:
-        sheet = book.create_sheet("检查记录")
-        sheet.append(["编号", "日期", "类型", "结果", "备注"])
-    for row in rows:
-        sheet.append([row[0], dt.date.fromisoformat(row[1]), *row[2:]])
-        sheet.cell(sheet.max_row, 2).number_format = "yyyy-mm-dd"
+        sheet = book.create_sheet(CHECK_TABLES[section][0])
+        sheet.append(_new_header(section))
+    header = [c.value for c in sheet[1]]
+    wider, cells = _laid_out(section, header, rows)
+    for index in range(len(header), len(wider)):
+        sheet.cell(1, index + 1, wider[index])
+    for line in cells:
+        sheet.append(line)
+        for column, value in enumerate(line, 1):
+            if isinstance(value, dt.date):
+                sheet.cell(sheet.max_row, column).number_format = "yyyy-mm-dd"
     out = io.BytesIO()
     book.save(out)
     ws.replace(register.name, out.getvalue())
 
 
-def _append_csv(ws: Workspace, rows: list[list]) -> None:
-    path = ws.root / "checks.csv"
-    old = path.read_bytes() if path.is_file() else "编号,日期,类型,结果,备注\r\n".encode(
-        "utf-8-sig")
-    if old and not old.endswith(b"\n"):
-        old += b"\r\n"
+def _append_csv(ws: Workspace, section: str, rows: list[dict]) -> None:
+    """Rows added to checks.csv (batch_checks.csv) beside a CSV or YAML register, made with
+    its header when it is not there yet."""
+    name = f"{section}.csv"
+    path = ws.root / name
+    raw = path.read_bytes() if path.is_file() else b""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:   # saved by Excel on a Chinese Windows: written back as UTF-8
+        text = raw.decode("gb18030")
+    header = next(csv.reader(io.StringIO(text)), None) if text.strip() else None
+    wider, cells = _laid_out(section, header or _new_header(section), rows)
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    ws.replace("checks.csv", old + out.getvalue().encode("utf-8"))
+    if header is None:
+        text = ""
+        csv.writer(out).writerow(wider)
+    elif wider != header:   # a column added for a field the file lacked
+        raise UserError(_("{file} has no column for {fields}: add it to its first row").format(
+            file=name, fields=words(wider[len(header):])))
+    elif not text.endswith("\n"):
+        text += "\r\n"
+    csv.writer(out).writerows([[v.isoformat() if isinstance(v, dt.date) else v
+                                for v in line] for line in cells])
+    ws.replace(name, ("\ufeff" + text + out.getvalue()).encode("utf-8"))
 
 
 def report_file(ws: Workspace, fmt: str, as_of: dt.date | None) -> tuple[str, bytes, str]:

@@ -5,8 +5,9 @@
       staff.xlsx | staff.csv | staff.yaml
       work_orders.xlsx | .csv | .yaml
       phrases.yaml                     the service-phrase pocket card's words
-      equipment.xlsx | .csv | .yaml    (checks recorded in the web app: its 检查记录 sheet,
-                                        or checks.csv beside a CSV or YAML register)
+      equipment.xlsx | .csv | .yaml    (checks recorded in the web app: its 检查记录 and
+                                        批次抽检 sheets, or checks.csv and batch_checks.csv
+                                        beside a CSV or YAML register)
       photos/                          staff photos, matched by 工号 or name in the file name
       layouts/                         the company's own layouts (optional)
       .history/                        every replaced file, with the time it was replaced
@@ -157,10 +158,11 @@ class Workspace:
             path = self.data_file(section)
             if path is not None:
                 paths.append(path)
-            if section == "equipment":
-                checks = self.data_file("checks")
-                if checks is not None:
-                    paths.append(checks)
+            if section == "equipment":   # the checks recorded beside a CSV or YAML register
+                for kind in ("checks", "batch_checks"):
+                    checks = self.data_file(kind)
+                    if checks is not None:
+                        paths.append(checks)
         if not paths:
             raise UserError(_("the workspace has no data yet: upload the files first"))
         return load_dataset(paths, missing_files="ignore", keep_valid_staff=keep_valid_staff,

@@ -140,7 +140,8 @@ def make_report(data: tuple[Path, ...], as_of: dt.date, warn_days: int | None,
             "their staff id): "))
     incomplete = [p for _pos, _item, problems in dataset.incomplete for p in problems] + [
         p for _check, problems in dataset.incomplete_batch_checks for p in problems]
-    _warn_data_to_fix(incomplete, dataset.unmatched_checks)
+    from ..equipment.report import checks_by
+    _warn_data_to_fix(incomplete, checks_by(dataset.unmatched_checks, as_of))
     if not dataset.equipment and not dataset.incomplete:
         problems.append(Problem(_(
             "no equipment in the data: add an 'equipment:' section, one entry per helmet or "

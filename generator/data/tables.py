@@ -1029,7 +1029,7 @@ def attach_checks(collected: dict[str, list], problems: list[Problem]) -> None:
                     _("equipment {id!r} is not in the equipment register")
                     .format(id=_key(item_id)) + hint, loc, "checks.item", name=_key(item_id),
                     failed=result in ("fail", RESULT_LABELS["fail"]),
-                    candidates=tuple(candidates)))
+                    date=_date_or_none(check.get("date")), candidates=tuple(candidates)))
                 continue
             existing = item.get("checks")
             if not isinstance(existing, LocatedList):
@@ -1042,3 +1042,11 @@ def attach_checks(collected: dict[str, list], problems: list[Problem]) -> None:
                     item.key_pos.setdefault("checks", item.pos)
             existing.append(check)
 
+
+def _date_or_none(value: Any) -> dt.date | None:
+    """A check's date when it can be read (the report leaves out a check dated after its
+    as-of day, one naming nothing too), else None."""
+    try:
+        return parse_date(value)
+    except (ValueError, TypeError):
+        return None

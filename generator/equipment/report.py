@@ -200,7 +200,15 @@ def build_report(dataset, as_of: dt.date, policy: Policy) -> Report:
                   {p.id: p for p in dataset.staff}, dataset.company,
                   lambda section, record_id: dataset.origins.get((section, record_id)),
                   len(items) - len(statuses),   # assess leaves out those made_after
-                  list(getattr(dataset, "unmatched_checks", ())))
+                  checks_by(getattr(dataset, "unmatched_checks", ()), as_of))
+
+
+def checks_by(unmatched: Iterable, as_of: dt.date) -> list:
+    """The checks naming nothing of the register (`Dataset.unmatched_checks`) that had
+    happened by `as_of`: one dated after it is left out, as every record dated after it is
+    (one whose date cannot be read is kept)."""
+    return [c for c in unmatched
+            if getattr(c, "date", None) is None or c.date <= as_of]
 
 
 # What an item the closest to a failing check that names nothing gets (in both languages).
@@ -317,10 +325,14 @@ CSV_COLUMNS = ("id", "kind", "holder", "holder_name", "team", "batch", "status",
 
 
 def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[tuple[str, ...]]:
-    """One tuple of texts per item, in CSV_COLUMNS order, most urgent first."""
+    """One tuple of texts per item, in CSV_COLUMNS order, most urgent first. An item issued
+    to nobody says （未发放） as its holder's name, one of no team （未分班组） as its team, in
+    the language of the CSV (NO_HOLDER_WORDS, NO_TEAM_WORDS), as every other output does; its
+    holder's ID is empty."""
     as_of = report.as_of
     people = report.people
-    holders: dict[str | None, tuple[str, str]] = {None: ("", "")}  # holder -> (name, team)
+    no_team = _(NO_TEAM_WORDS)
+    holders: dict[str | None, tuple[str, str]] = {None: (_(NO_HOLDER_WORDS), no_team)}
     reasons: dict[tuple, tuple[str, str]] = {(): ("", "")}         # why -> (English, Chinese)
     actions: dict[tuple, str] = {}                          # (action, kind, later) -> 中文
     for s in (urgent_first(report.statuses) if statuses is None else statuses):
@@ -329,8 +341,8 @@ def rows(report: Report, statuses: Iterable[Status] | None = None) -> Iterable[t
         person = holders.get(holder)
         if person is None:
             found = people.get(holder) if holder else None
-            person = holders[holder] = ((found.name, found.team or "") if found is not None
-                                        else ("", ""))
+            person = holders[holder] = ((found.name, found.team or no_team)
+                                        if found is not None else ("", no_team))
         why = s.why if not s.problems else (s.why, s.problems)
         reason = reasons.get(why)
         if reason is None:

@@ -57,7 +57,7 @@ def _load(ws: Workspace, as_of: dt.date | None):
     warnings = unused + dataset.refused_staff + [
         p for _pos, _item, problems in dataset.incomplete for p in problems] + [
         p for _check, problems in dataset.incomplete_batch_checks for p in problems] + [
-        c for c in dataset.unmatched_checks if id(c) not in failing]
+        c for c in report.unmatched if id(c) not in failing]
     return report, warnings
 
 

@@ -64,6 +64,19 @@ class MissingFile(Problem):
 
 
 @dataclass(frozen=True)
+class PersonPhoto(Problem):
+    """A person's photo that cannot be printed (the message says why, and what to do):
+    `who` the person as cards name them ("SZ10023 王建国"), `file` the photo's path when the
+    reason is that no file is there (else ""), `placeholder` whether a placeholder was printed
+    instead (a warning), else the card is refused. The command line says many of them as one
+    (`commands.common.grouped`): fifteen lines for one missing folder help nobody."""
+
+    who: str = ""
+    file: str = ""
+    placeholder: bool = False
+
+
+@dataclass(frozen=True)
 class UnmatchedCheck(Problem):
     """A check that names nothing of the equipment register: a batch check (批次抽检) for a
     batch it lacks (`kind` the equipment kind, 'helmet'), or a checks sheet's row (检查记录)
@@ -128,12 +141,16 @@ class UserError(Exception):
 
 
 def display_path(path) -> str:
-    """A file as messages name it: relative to the current folder when inside it."""
+    """A file as messages name it: relative to the current folder when inside it, else its
+    full path (/work/../tmp/x.jpg is said /tmp/x.jpg)."""
+    import os
     from pathlib import Path
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    except ValueError:   # outside it: in full, without the ../ of the way it was reached
+        return os.path.normpath(Path(path).absolute())
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the program is (generator.cli): it unwinds like Ctrl-C, so every
     temporary file is removed and worker processes are stopped; the exit code is 143."""

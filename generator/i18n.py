@@ -129,12 +129,21 @@ def words(items, style: str = "standard") -> str:
     two, start, middle, end = patterns[style]
     if len(texts) < 2:
         return "".join(texts)
+    if language() == "zh":   # 和/或 beside Latin text is spaced: "columns 和 row_height", not
+        texts[-2:] = _spaced(*texts[-2:])   # "columns和row_height"; beside Chinese it is not
     if len(texts) == 2:
         return two.format(*texts)
     text = start.format(texts[0], texts[1])
     for item in texts[2:-1]:
         text = middle.format(text, item)
     return end.format(text, texts[-1])
+
+
+def _spaced(before: str, last: str) -> tuple[str, str]:
+    """The two items a Chinese list joins with 和 or 或, each spaced from it on the side where
+    it has Latin text (a letter, a digit, a quote)."""
+    return (before + " " if before[-1:].isascii() and before[-1:].strip() else before,
+            " " + last if last[:1].isascii() and last[:1].strip() else last)
 
 
 class LazyText:

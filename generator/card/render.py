@@ -20,7 +20,7 @@ from .. import qr
 from ..context import company_context, person_context, today
 from ..company_fields import company_word
 from ..data.headers import field_word
-from ..errors import Location, Problem, UserError, display_path
+from ..errors import Location, Problem, PersonPhoto, UserError, display_path
 from ..fonts import FontSet, describe_chars, missing_chars
 from ..i18n import N_, _, pgettext
 from ..units import MM
@@ -573,14 +573,16 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
     source = r._value(el, "source", ctx)
     background = tuple(round(c * 255) for c in el.colours["background"])
 
-    def placeholder(why: str | None):
-        if why is None:                # the file was said to be missing already
-            pass
-        elif r.allow_missing_photos:
-            warnings.append(who.problem(el, _("{why}; printed a placeholder instead").format(
-                why=why), "photo"))
-        else:
-            problems.append(who.problem(el, refused_photo(why, r.medium), "photo"))
+    def placeholder(why: str | None, missing=None):
+        # `why` None: the file was said to be missing already; `missing`: the path where no
+        # file is (the command line says many of them as one, by folder)
+        if why is not None:
+            said = who.problem(el, _("{why}; printed a placeholder instead").format(why=why)
+                               if r.allow_missing_photos else refused_photo(why, r.medium),
+                               "photo")
+            (warnings if r.allow_missing_photos else problems).append(PersonPhoto(
+                said.message, said.location, said.path, who=who.label,
+                file=str(missing or ""), placeholder=r.allow_missing_photos))
         return [PhotoOp(x, y, w, h, None, m.radius, el.colours.get("border"), m.border_width, who)]
 
     reason = r.photo_reasons.get((ctx.get("person") or {}).get("id"))
@@ -595,7 +597,7 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
     try:
         _size, low = images.probe_photo(path, (w, h))
     except ImageProblem as exc:
-        return placeholder(str(exc))
+        return placeholder(str(exc), None if path.exists() else path)
     if low:
         warnings.append(who.problem(el, low, "photo"))
     job = PhotoJob(str(path), path.stat().st_mtime_ns, (round(w, 4), round(h, 4)), m.focus,

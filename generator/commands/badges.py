@@ -9,8 +9,8 @@ from ..card_kinds import MAX_COPIES
 from ..errors import Problem, UserError, in_reading_order
 from ..i18n import _, _l, _lp, ngettext
 from .clicktext import Range, Words, command, option
-from .common import (data_argument, load, only_option, report_problems, select,
-                     unknown_ids, warning_prefix, without_unread)
+from .common import (data_argument, load, only_option, report_problems, select, staff_file,
+                     unchecked, unknown_ids, warning_prefix, with_fixes, without_unread)
 
 SIDES = Words({"front": _lp("--side", "front"), "back": _lp("--side", "back"),
                "both": _lp("--side", "both")})
@@ -173,11 +173,19 @@ def stop_with(problems: list[Problem], run=None, unloaded=(), unread=frozenset()
 
         from ..card import check
         from ..errors import MissingFile
-        said = frozenset(Path(p.file) for p in problems if isinstance(p, MissingFile))
-        problems = problems + without_unread(check(replace(
-            run, people=list(run.people) + people, origins={**run.origins, **origins},
+        # a person's photo or QR picture that is not there is said by the check of their
+        # card, by name and with its fix, as when it is the only problem (and not at all when
+        # the card does not show it); those of people not printed, with the fix, as found
+        later = [p for p in problems if staff_file(p)]
+        others = [p for p in problems if not staff_file(p)]
+        said = frozenset(Path(p.file) for p in others if isinstance(p, MissingFile))
+        checked = list(run.people) + people
+        found = others + without_unread(check(replace(
+            run, people=checked, origins={**run.origins, **origins},
             photo_reasons={**run.photo_reasons, **reasons},
-            missing_said=run.missing_said | said)), unread)
+            missing_said=run.missing_said | said)), unread) + with_fixes(unchecked(
+                later, checked))
+        problems = found or problems
     raise UserError(in_reading_order(problems))
 
 

@@ -7,7 +7,7 @@ import click
 
 from typing import TYPE_CHECKING
 from ..errors import Problem, UserError, suggest, terminal_text
-from ..i18n import _, _l, _lp, ngettext
+from ..i18n import _, _l, _lp, ngettext, words
 from .clicktext import Words, argument, option
 
 if TYPE_CHECKING:   # loading (pydantic, yaml) is imported when a command runs, not for --help
@@ -113,6 +113,8 @@ def report_problems(problems: list[Problem], prefix: str = "", checking: bool = 
     "warning: " is translated too)."""
     if prefix == "warning: ":
         prefix = warning_prefix()
+    count = len(problems)
+    problems = grouped(problems)
     for problem in problems[:SHOW_AT_MOST]:
         click.echo(f"{prefix}{terminal_text(str(problem), one_line=True)}", err=True)
     if len(problems) > SHOW_AT_MOST:
@@ -120,7 +122,7 @@ def report_problems(problems: list[Problem], prefix: str = "", checking: bool = 
         click.echo(prefix + ngettext("... and {n} more like this", "... and {n} more like these",
                                      more).format(n=more), err=True)
     if problems and not prefix:
-        n = len(problems)
+        n = count
         if checking:
             click.echo(ngettext("{n} problem found.", "{n} problems found.", n).format(n=n),
                        err=True)
@@ -128,6 +130,91 @@ def report_problems(problems: list[Problem], prefix: str = "", checking: bool = 
             click.echo(ngettext("{n} problem found; nothing was written.",
                                 "{n} problems found; nothing was written.", n).format(n=n),
                        err=True)
+
+
+NAMED_AT_MOST = 20  # people named in one grouped line; the rest are counted
+
+
+def grouped(problems: list[Problem]) -> list[Problem]:
+    """`problems` as the command line says them: each said once (the same words at the same
+    place, found twice on the way, are one), and the people's photos that are not there
+    (`PersonPhoto` with a `file`) said as one line per staff file and photo folder, where the
+    first of them was: "15 people's photos cannot be found: there is no folder photos/
+    (SZ10001 顾振东 (row 2), ...)", with what to do once. One person's is said as it is."""
+    from ..errors import PersonPhoto
+    seen: set[str] = set()
+    once = []
+    for problem in problems:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            once.append(problem)
+    groups: dict = {}
+    for problem in once:
+        if isinstance(problem, PersonPhoto) and problem.file:
+            groups.setdefault(_photo_group(problem), []).append(problem)
+    out = []
+    for problem in once:
+        group = groups.get(_photo_group(problem)) if isinstance(problem, PersonPhoto) \
+            and problem.file else None
+        if group is None or len(group) < 2:
+            out.append(problem)
+        elif problem is group[0]:
+            out.append(_photos_said_once(group))
+    return out
+
+
+def _photo_group(problem) -> tuple:
+    where = problem.location
+    return (where and where.file, where and where.sheet, str(Path(problem.file).parent),
+            problem.placeholder, problem.path.rsplit(":", 1)[-1])
+
+
+def _photos_said_once(group: list) -> Problem:
+    """One line for the people of `group` (PersonPhoto of one staff file and photo folder)."""
+    from ..errors import Location, display_path
+    first = group[0].location
+    people = []
+    for problem in group:
+        where = problem.location
+        if where is None or where.line is None:
+            people.append(problem.who)
+        elif where.sheet is not None:
+            people.append(_("{who} (row {row})").format(who=problem.who, row=where.line))
+        else:
+            people.append(_("{who} (line {line})").format(who=problem.who, line=where.line))
+    named = words(people[:NAMED_AT_MOST], "plain")
+    if len(people) > NAMED_AT_MOST:
+        more = len(people) - NAMED_AT_MOST
+        named += ngettext("… and {n} more", "… and {n} more", more).format(n=more)
+    folder = Path(group[0].file).parent
+    n = len(group)
+    if not folder.is_dir():
+        message = (ngettext(
+            "{n} person's photo cannot be found: there is no folder {folder} ({people}); "
+            "printed placeholders instead",
+            "{n} people's photos cannot be found: there is no folder {folder} ({people}); "
+            "printed placeholders instead", n) if group[0].placeholder else ngettext(
+            "{n} person's photo cannot be found: there is no folder {folder} ({people}); put "
+            "the photos in it, or name the folder they are in with --photos, or run with "
+            "--allow-missing-photos to print placeholders",
+            "{n} people's photos cannot be found: there is no folder {folder} ({people}); put "
+            "the photos in it, or name the folder they are in with --photos, or run with "
+            "--allow-missing-photos to print placeholders", n))
+    else:
+        message = (ngettext(
+            "{n} person's photo is not in the folder {folder} ({people}); printed placeholders "
+            "instead",
+            "{n} people's photos are not in the folder {folder} ({people}); printed "
+            "placeholders instead", n) if group[0].placeholder else ngettext(
+            "{n} person's photo is not in the folder {folder} ({people}); add it under the "
+            "name the staff list gives (such as {example}), or run with --allow-missing-photos "
+            "to print placeholders",
+            "{n} people's photos are not in the folder {folder} ({people}); add them under the "
+            "names the staff list gives (such as {example}), or run with --allow-missing-photos "
+            "to print placeholders", n))
+    where = None if first is None else Location(first.file, sheet=first.sheet)
+    return Problem(message.format(n=n, folder=display_path(folder) + "/", people=named,
+                                  example=Path(group[0].file).name), where)
 
 
 def select(records: list, only: tuple[str, ...], section: str, strict: bool = True) -> list:
@@ -179,6 +266,24 @@ def staff_file(problem: Problem) -> bool:
     later)."""
     from ..errors import MissingFile
     return type(problem) is MissingFile and problem.path.startswith("staff")
+
+
+def with_fixes(problems: list[Problem]) -> list[Problem]:
+    """People's missing files (`staff_file` problems) with what `fieldprint badges` says of
+    them: fix it, or the option that prints a placeholder (a QR picture has none)."""
+    from dataclasses import replace
+
+    from ..card.render import QR_PICTURE_FIX, refused_photo
+    return [replace(p, message=refused_photo(p.message, "command")) if p.path.endswith(".photo")
+            else replace(p, message=p.message + _(QR_PICTURE_FIX)) for p in problems]
+
+
+def unchecked(later: list[Problem], checked) -> list[Problem]:
+    """The people's missing files (`later`: `staff_file` problems) that the check of the cards
+    of `checked` (people) does not look at: a row it cannot take (a repeated ID)."""
+    looked = {Path(f).absolute() for person in checked
+              for f in (person.photo, person.qr_image) if f is not None}
+    return [p for p in later if Path(p.file).absolute() not in looked]
 
 
 def without_unread(problems: list[Problem], unread: frozenset[str]) -> list[Problem]:

@@ -6,8 +6,8 @@ import click
 from ..errors import MissingFile, UserError, in_reading_order, terminal_text
 from ..i18n import _, _l
 from .clicktext import command
-from .common import (data_argument, load, report_problems, staff_file, warning_prefix,
-                     without_unread)
+from .common import (data_argument, load, report_problems, staff_file, unchecked,
+                     warning_prefix, with_fixes, without_unread)
 
 
 @command("validate", help=_l("""Check data files before printing and list every problem at once, with
@@ -18,9 +18,10 @@ from .common import (data_argument, load, report_problems, staff_file, warning_p
     requires of the company (the complaint phone and the service promise), so everything is
     fixed in one round.
 
-    Exits 2 when the data must be fixed (nothing can print from it), else 0: what only the
-    badges would refuse is a warning, as the photos may come later (badges --photos) and the
-    other documents print without them.
+    Exits 2 when the data must be fixed (nothing can print from it), else 0, also when some
+    badges or service cards would be refused as it stands (said as warnings and in the last
+    line, which then does not say OK): the data serves every document, and the photos may
+    come later (badges --photos) while the orders and the register print without them.
 
     \b
     Examples:
@@ -62,7 +63,10 @@ def validate(data):
     counts = dict(company=dataset.company.name if dataset.company else _("no company"),
                   staff=len(dataset.staff), orders=len(dataset.work_orders),
                   items=len(dataset.equipment))
-    if refused:   # the data reads, but it is not "OK": some badges cannot print
+    # the data reads, but it is not "OK": some badges (or service cards) cannot print as it
+    # stands. Still exit 0: validate checks the data of every document, and an office that
+    # prints no badges (or not yet: photos come later) must not see its orders' check fail
+    if refused:
         click.echo(terminal_text(_(
             "{company}; {staff} staff, {orders} work orders, {items} equipment items: the "
             "data reads, but {n} people's badges would be refused as it stands (see the "
@@ -99,26 +103,12 @@ def _service_card_problems(dataset, said: list, unread=frozenset(), pictures=Non
     return bool(problems)
 
 
-def _with_fix(problem):
-    """A person's missing photo or QR picture (`staff_file`), with what `fieldprint badges`
-    says of it: fix it, or the option that prints a placeholder (a QR picture has none)."""
-    from dataclasses import replace
-
-    from ..card.render import QR_PICTURE_FIX, refused_photo
-    if problem.path.endswith(".photo"):
-        return replace(problem, message=refused_photo(problem.message, "command"))
-    return replace(problem, message=problem.message + _(QR_PICTURE_FIX))
-
-
 def _said_here(later: list, checked) -> int:
     """Warn about the people's missing files (`later`: `staff_file` problems) that the badge
     check did not look at (`checked`: the people it checked), each with its fix; returns how
     many records."""
-    from pathlib import Path
-    looked = {Path(f).absolute() for person in checked
-              for f in (person.photo, person.qr_image) if f is not None}
-    unsaid = [p for p in later if Path(p.file).absolute() not in looked]
-    report_problems([_with_fix(p) for p in unsaid], prefix=warning_prefix())
+    unsaid = unchecked(later, checked)
+    report_problems(with_fixes(unsaid), prefix=warning_prefix())
     return len({p.path.split(".")[0] for p in unsaid})
 
 

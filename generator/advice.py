@@ -92,8 +92,8 @@ ENCODING = Advice(N_("save it as 'CSV UTF-8', or name the encoding with --encodi
                   N_("save it as 'CSV UTF-8' in Excel and upload it again"))
 # characters a font has no glyph for (form/text.py)
 UNPRINTABLE_CHARS = Advice(
-    N_("change the text, or name a font that has it in company.fonts (--allow-unprintable "
-       "prints the rest: an empty box for it)"),
+    N_("change the text, or ask whoever set up fieldprint to add a font that has it (fonts: in "
+       "company.yaml); --allow-unprintable prints the rest, an empty box for it"),
     N_("change the text in the sheet, or upload a font that has it on the “{page}” page"),
     (("page", N_("Company")),))
 # control characters pasted into the data, that neither a form nor a Word document can hold

@@ -18,6 +18,8 @@ class Location:
     column: int | None = None  # in a spreadsheet or CSV, the header's column (1 = A): for order
     sheet: str | None = None  # spreadsheets: the sheet name; line is then the row
     header: str | None = None  # spreadsheets and CSV: the column's header as the file writes it
+    record: str | None = None  # the ID of the record the value is in (a 工单号, a 工号), when
+    #                            the place is inside one: a row number alone says little
 
     def __str__(self) -> str:
         where = self.file
@@ -30,6 +32,9 @@ class Location:
             where += f":{self.line}"
             if self.column is not None and not self.header:   # the header names the column
                 where += f":{self.column}"
+        if self.record:
+            from .i18n import _
+            where += _(" ({record})").format(record=self.record)
         if self.header:
             where += f" {self.header}"
         return where
@@ -52,7 +57,7 @@ class Problem:
             # (投诉电话（complaint_phone）)
             parts.append(_named(self.path) if self.path.startswith("company.") else self.path)
         parts.append(self.message)
-        return ": ".join(parts)
+        return _one_mark(": ".join(parts))
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,17 @@ class UnmatchedCheck(Problem):
     @property
     def likely(self) -> str | None:
         return self.candidates[0] if self.candidates else None
+
+
+def _one_mark(text: str) -> str:
+    """`text` without the clause mark that follows a question ("did you mean 'B2403-A'?"
+    from `suggest`, put before the next clause of a message: "您是不是想写 'B2403-A'？；批次抽检…"
+    reads "…'B2403-A'？批次抽检…"): a question mark ends the clause itself."""
+    if "?" not in text and "？" not in text:
+        return text
+    import re
+    return re.sub(r"(['\"”’][?？])\s*[;；,，]\s*",
+                  lambda m: m.group(1) + ("" if m.group(1).endswith("？") else " "), text)
 
 
 def in_reading_order(problems: list[Problem]) -> list[Problem]:

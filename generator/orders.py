@@ -491,11 +491,16 @@ def order_warnings(dataset) -> list[Problem]:
     origins = dataset.origins
     for order in dataset.work_orders:
         if order.engineer is None:
+            from dataclasses import replace
+
+            from .data.headers import field_named
+            where = origins.get(("work_orders", order.id))
             problems.append(Problem(
-                _("no engineer yet: the forms print 待派单 in the engineer's place; add "
-                  "'engineer:' (a staff id) once the order is dispatched"),
-                origins.get(("work_orders", order.id)),
-                f"work_orders {order.id}: engineer"))
+                _("no engineer yet: the forms print 待派单 in the engineer's place; fill in "
+                  "{field} (the engineer's staff id) once the order is dispatched").format(
+                    field=field_named("work_orders", "engineer")),
+                replace(where, record=order.id) if where is not None else None,
+                "" if where is not None else f"work_orders {order.id}"))
         if order.completed is not None:
             calendar.working_days_after(order.completed.date(), RECORD_WORKING_DAYS)
     return problems + calendar.warnings()

@@ -19,7 +19,8 @@ from .i18n import _
 
 def check_target(path: Path, *, directory: bool = False, probe: bool = True,
                  inputs=None) -> Path:
-    """Fail before any work is done when the output cannot be written; creates missing folders.
+    """Fail before any work is done when the output cannot be written; creates missing folders
+    (and says so on stderr: "created the folder out/badges").
     `probe` creates and removes an empty file in the folder: permission bits do not tell (root
     passes os.access, yet cannot create files in /proc, on a read-only mount, ...).
 
@@ -36,11 +37,18 @@ def check_target(path: Path, *, directory: bool = False, probe: bool = True,
     if directory and path.exists() and not path.is_dir():
         raise UserError(Problem(_("{path} is a file; give a folder for the output").format(
             path=path)))
+    new = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(Problem(_("cannot create the folder {folder}: {reason}").format(
             folder=folder, reason=os_reason(exc)))) from None
+    if new:   # a folder that was not there is made, and said: a typo in it is seen at once
+        import click
+
+        from .errors import display_path, terminal_text
+        click.echo(terminal_text(_("created the folder {folder}").format(
+            folder=display_path(folder))), err=True)
     if not os.access(folder, os.W_OK):
         raise UserError(Problem(_("cannot write into {folder}: permission denied").format(
             folder=folder)))

@@ -216,10 +216,10 @@ def test_unknown_engineer_said_with_the_bad_date_of_its_row(examples_copy, cli, 
     result = cli(command, "work_orders.csv", *(["-o", "w.pdf"] if command != "validate" else []))
     found = stopped(result)
     expected = [
-        "work_orders.csv:2 接单时间: impossible date: '2026-13-45 10:20' (no such day in the "
+        "work_orders.csv:2 (WO-20260929-0007) 接单时间: impossible date: '2026-13-45 10:20' (no such day in the "
         "calendar)",
-        "work_orders.csv:2 装维人员: engineer 'SZ99999' is not on the staff list",
-        "work_orders.csv:4 装维人员: engineer 'SZ88888' is not on the staff list"]
+        "work_orders.csv:2 (WO-20260929-0007) 装维人员: engineer 'SZ99999' is not on the staff list",
+        "work_orders.csv:4 (WO-20261103-0006) 装维人员: engineer 'SZ88888' is not on the staff list"]
     if command == "work-orders":   # and the text the form cannot print, in the same run
         assert found[:3] == expected and len(found) == 4, found
         assert found[3].startswith("work_orders.csv:6: work_orders WO-")
@@ -350,7 +350,7 @@ def test_csv_with_mistakes_on_many_rows(examples_copy, cli, monkeypatch):
     result = cli("validate", "work_orders.csv")
     found = stopped(result)
     assert [line.split(": ")[0] for line in found[:100]] == [
-        f"work_orders.csv:{n} 接单时间" for n in range(2, 102)]
+        f"work_orders.csv:{n} (WO-{n - 2:05d}) 接单时间" for n in range(2, 102)]
     assert "... and 20 more like these" in result.err and "120 problems found." in result.err
 
 
@@ -448,7 +448,7 @@ def test_a_row_with_a_bad_star_rating_has_its_missing_photo_said_too(examples_co
     monkeypatch.chdir(examples_copy)
     found = stopped(cli("badges", "staff.xlsx", "-o", "badges.pdf"))
     assert [line.split(": ")[0] for line in found] == [
-        "staff.xlsx[花名册] row 2", "staff.xlsx[花名册] row 4", "staff.xlsx[花名册] row 4 星级",
+        "staff.xlsx[花名册] row 2", "staff.xlsx[花名册] row 4", "staff.xlsx[花名册] row 4 (SZ10024) 星级",
         "staff.xlsx[花名册] row 5"], found
     assert found[1].startswith("staff.xlsx[花名册] row 4: SZ10024 陆佳怡: photo")
     assert "no photo" in found[1]
@@ -466,7 +466,7 @@ def test_a_row_with_a_bad_star_rating_has_its_photo_looked_for_in_the_folder(
     _no_photo_and_a_bad_star(examples_copy)
     monkeypatch.chdir(examples_copy)
     found = stopped(cli("badges", "staff.xlsx", "--photos", "photos", "-o", "b.pdf"))
-    assert found == ["staff.xlsx[花名册] row 4 星级: should be a number, not '三星'"], found
+    assert found == ["staff.xlsx[花名册] row 4 (SZ10024) 星级: should be a number, not '三星'"], found
     (examples_copy / "photos" / "SZ10024.jpg").unlink()
     found = stopped(cli("badges", "staff.xlsx", "--photos", "photos", "-o", "b.pdf"))
     assert len(found) == 2 and "SZ10024.jpg" in found[0] and "星级" in found[1], found
@@ -542,10 +542,10 @@ def test_only_naming_no_order_said_with_the_data_problems(examples_copy, cli, mo
     found = stopped(cli("work-orders", "work_orders.csv", "--only", "WO-NOTHING",
                         "--engineer", "SZ1", "-o", f"w.{fmt}"))
     assert found == [
-        "work_orders.csv:2 接单时间: impossible date: '2026-13-45 10:20' (no such day in the "
+        "work_orders.csv:2 (WO-20260929-0007) 接单时间: impossible date: '2026-13-45 10:20' (no such day in the "
         "calendar)",
-        "work_orders.csv:2 装维人员: engineer 'SZ99999' is not on the staff list",
-        "work_orders.csv:4 装维人员: engineer 'SZ88888' is not on the staff list",
+        "work_orders.csv:2 (WO-20260929-0007) 装维人员: engineer 'SZ99999' is not on the staff list",
+        "work_orders.csv:4 (WO-20261103-0006) 装维人员: engineer 'SZ88888' is not on the staff list",
         "--only WO-NOTHING: no such id in work_orders",
         "--engineer SZ1: no such staff id; did you mean 'SZ10001'?"], found
     assert not (examples_copy / f"w.{fmt}").exists()
@@ -572,7 +572,7 @@ def test_word_output_says_unprintable_text_with_the_data_problems(examples_copy,
     for command in ("work-orders", "confirmations"):
         found = stopped(cli(command, "work_orders.csv", "-o", "w.docx"))
         assert len(found) == 2, found
-        assert found[0].startswith("work_orders.csv:2 接单时间: impossible date")
+        assert found[0].startswith("work_orders.csv:2 (WO-20260929-0007) 接单时间: impossible date")
         assert found[1].startswith("work_orders.csv:6: work_orders WO-")
         assert "a Word document cannot hold (U+0007" in found[1]
         assert not (examples_copy / "w.docx").exists()
@@ -595,7 +595,8 @@ def test_a_missing_column_said_with_its_rows_problems(examples_copy, cli, monkey
     found = stopped(cli(command, "work_orders.csv",
                         *(["-o", "w.pdf"] if command != "validate" else [])))
     assert [line.split(": ")[0] for line in found] == [
-        "work_orders.csv:1", "work_orders.csv:3 接单时间", "work_orders.csv:5 装维人员"], found
+        "work_orders.csv:1", "work_orders.csv:3 (WO-20261102-0003) 接单时间",
+        "work_orders.csv:5 (WO-20261105-0011) 装维人员"], found
     assert found[0].startswith("work_orders.csv:1: no column for 'customer.name' (客户姓名)")
 
 
@@ -623,7 +624,7 @@ def test_missing_columns_of_a_workbook_said_with_its_rows_problems(examples_copy
         assert [line.split(": ")[0] for line in found] == [
             "equipment.xlsx[台账] row 1", "equipment.xlsx[台账] row 3 生产日期",
             "equipment.xlsx[检查记录] row 1", "equipment.xlsx[检查记录] row 3 日期",
-            "staff.xlsx[花名册] row 1", "staff.xlsx[花名册] row 4 星级"], found
+            "staff.xlsx[花名册] row 1", "staff.xlsx[花名册] row 4 (SZ10024) 星级"], found
         assert "no column for 'kind' (类别)" in found[0]
         assert "no column for 'result' (结果)" in found[2]
         assert "no column for 'name' (姓名)" in found[4]

@@ -486,9 +486,9 @@ def test_problems_are_said_in_the_order_of_the_sheet(tmp_path, suffix):
     said = [(p.location.line, p.location.header) for p in caught.value.problems]
     assert said == [(3, "姓名"), (3, "星级"), (3, "照片"), (4, "工号"), (4, "星级"), (4, "照片")]
     first = str(caught.value.problems[0])   # the column is for order: the header names it
-    assert first.endswith(f"staff{suffix}:3 姓名: required, but the cell is empty"
+    assert first.endswith(f"staff{suffix}:3 (A2) 姓名: required, but the cell is empty"
                           if suffix == ".csv" else
-                          f"staff{suffix}[Sheet] row 3 姓名: required, but the cell is empty")
+                          f"staff{suffix}[Sheet] row 3 (A2) 姓名: required, but the cell is empty")
 
 
 def test_in_reading_order_keeps_files_apart_and_the_rest_stable():

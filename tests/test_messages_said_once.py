@@ -118,3 +118,105 @@ def test_chinese_lists_space_the_conjunction_beside_latin_words():
     assert words(["columns", "row_height"]) == "columns 和 row_height"
     assert words(["'validate'", "'calibrate'"], "or") == "'validate' 或 'calibrate'"
     assert words(["正面", "反面", "两面"], "or") == "正面、反面或两面"
+
+
+# ------------------------------------------------------------------ words an office can act on
+@pytest.mark.chinese
+def test_a_long_uyghur_name_gets_advice_for_whoever_keeps_the_staff_list(examples_copy, cli,
+                                                                        monkeypatch):
+    path = examples_copy / "staff.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "name: 陆佳怡", "name: 买买提·艾力·阿不都热合曼·库尔班"), encoding="utf-8")
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "staff.yaml")
+    [line] = [line for line in result.err.splitlines() if "库尔班" in line]
+    assert "请在花名册的“姓名”一栏写得短一些（如 买买提·艾力）" in line, line
+    # the layout's box: second, for whoever keeps the layouts
+    assert line.endswith("或请维护版式的同事把这个框放大（版式文件 badge.yaml 的 lines、min_size）")
+
+
+@pytest.mark.chinese
+def test_the_layout_is_named_by_its_title_in_chinese_text(examples_copy, cli, monkeypatch):
+    monkeypatch.chdir(examples_copy)
+    result = cli("badges", "staff.yaml", "-o", "b.pdf")
+    assert "版式“工号牌 75×100”（badge）不印维吾尔文姓名" in result.err, result.err
+
+
+@pytest.mark.chinese
+def test_characters_are_described_in_plain_words():
+    from generator.fonts import describe_chars
+    assert describe_chars(["😀", "𠮷", "\x07"]) == (
+        "'😀'（表情符号，U+1F600）、'𠮷'（生僻字，U+20BB7）、'\\x07'（看不见的控制字符，U+0007）")
+
+
+@pytest.mark.chinese
+def test_a_workbook_that_is_not_one_is_said_in_words(tmp_path, cli):
+    fake = tmp_path / "staff.xlsx"
+    fake.write_bytes(b"\xd0\xcf\x11\xe0 an old .xls or a file with a password")
+    result = cli("validate", fake)
+    assert result.code == 2
+    assert "无法作为 Excel 工作簿（.xlsx）打开：文件里其实不是 .xlsx" in result.err, result.err
+    assert "BadZip" not in result.err and "Error" not in result.err
+
+
+@pytest.mark.chinese
+def test_no_yaml_keys_in_the_advice_for_a_staff_sheet(examples_copy, cli, monkeypatch):
+    import openpyxl
+    book = openpyxl.load_workbook(examples_copy / "staff.xlsx")
+    sheet = book.active
+    headers = [cell.value for cell in sheet[1]]
+    for header in ("照片", "二维码"):
+        sheet.cell(2, headers.index(header) + 1).value = None
+    book.save(examples_copy / "staff.xlsx")
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "staff.xlsx")
+    said = [line for line in result.err.splitlines() if "SZ10001" in line]
+    assert any("请在花名册的“照片”一栏填上照片文件" in line for line in said), said
+    assert any("请在花名册的“二维码”一栏填二维码的链接或文字" in line for line in said), said
+    assert not any("YAML" in line or "qr:" in line or "photo:" in line for line in said)
+
+
+@pytest.mark.chinese
+def test_a_bad_order_row_names_its_order_number(examples_copy, cli, monkeypatch):
+    path = examples_copy / "work_orders.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(
+        "2026-11-02 08:41", "2026-13-02 08:41", 1), encoding="utf-8-sig")
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "work_orders.csv")
+    assert result.code == 2
+    assert "work_orders.csv:3（WO-20261102-0003） 接单时间: 不存在的日期" in result.err, result.err
+    # an order with no engineer yet: its number, and the column to fill in, not a YAML key
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(
+        "2026-13-02 08:41", "2026-11-02 08:41", 1), encoding="utf-8-sig")
+    result = cli("validate", "work_orders.csv")
+    [line] = [line for line in result.err.splitlines() if "尚未派单" in line]
+    assert "（WO-20261121-0011）" in line and "请在“装维人员”一栏填写装维人员的工号" in line, line
+    assert "engineer" not in line
+
+
+@pytest.mark.chinese
+def test_a_did_you_mean_is_not_followed_by_a_second_mark():
+    said = Problem("台账中没有批次 'B2403-O' 的安全帽；您是不是想写 'B2403-A'？；批次抽检只对本批次的物品有效")
+    assert str(said) == "台账中没有批次 'B2403-O' 的安全帽；您是不是想写 'B2403-A'？批次抽检只对本批次的物品有效"
+
+
+# ------------------------------------------------------------------------------ smaller
+@pytest.mark.chinese
+def test_a_folder_made_for_the_output_is_said(examples_copy, cli, monkeypatch):
+    monkeypatch.chdir(examples_copy)
+    result = cli("service-cards", "staff.yaml", "--copies", "1", "-o", "new/deeper/cards.pdf")
+    assert result.code == 0, result.err
+    assert "已新建文件夹 new/deeper" in result.err
+    assert (examples_copy / "new" / "deeper" / "cards.pdf").is_file()
+    again = cli("service-cards", "staff.yaml", "--copies", "1", "-o", "new/deeper/cards.pdf")
+    assert "已新建文件夹" not in again.err     # said only when made
+
+
+def test_service_cards_take_allow_missing_photos_as_the_readme_says(examples_copy, cli,
+                                                                     monkeypatch):
+    shutil.rmtree(examples_copy / "photos")
+    monkeypatch.chdir(examples_copy)
+    for options in ([], ["--allow-missing-photos"]):   # the built-in card shows no photo
+        result = cli("service-cards", "staff.yaml", "--copies", "1", *options, "-o", "s.pdf")
+        assert result.code == 0, result.err
+        assert "photo" not in result.err

@@ -96,8 +96,8 @@ def test_csv_error_names_file_line_and_header(folder):
         encoding="utf-8")
     messages = problems_of([folder / "staff.csv"])
     where = folder / "staff.csv"
-    assert f"{where}:3 照片: file not found: photos/x.jpg" in messages
-    assert any(m.startswith(f"{where}:3 星级: 9 is out of range") for m in messages)
+    assert f"{where}:3 (SZ002) 照片: file not found: photos/x.jpg" in messages
+    assert any(m.startswith(f"{where}:3 (SZ002) 星级: 9 is out of range") for m in messages)
 
 
 def test_excel_workbook_named_csv_is_refused(folder):
@@ -113,7 +113,7 @@ def test_xlsx_error_names_file_sheet_row_and_header(folder):
     rows.append(["SZ100", "王建国", "photos/x.jpg"])
     workbook(folder / "staff.xlsx", rows, title="花名册")
     [message] = problems_of([folder / "staff.xlsx"])
-    assert message == f"{folder / 'staff.xlsx'}[花名册] row 14 照片: file not found: photos/x.jpg"
+    assert message == f"{folder / 'staff.xlsx'}[花名册] row 14 (SZ100) 照片: file not found: photos/x.jpg"
 
 
 def test_title_row_merged_headers_empty_rows_and_trailing_spaces(folder):
@@ -387,9 +387,9 @@ def test_work_order_errors_name_the_header(folder):
         encoding="utf-8")
     messages = problems_of([folder / "work_orders.csv"])
     where = folder / "work_orders.csv"
-    assert f"{where}:2 类型: '拆机' is not allowed here; write one of install (装机 / 安装), " \
+    assert f"{where}:2 (WO-1) 类型: '拆机' is not allowed here; write one of install (装机 / 安装), " \
         "move (移机 / 移装), or repair (修障 / 维修)" in messages
-    assert f"{where}:2 预约时间: the appointment ends before it starts" in messages
+    assert f"{where}:2 (WO-1) 预约时间: the appointment ends before it starts" in messages
 
 
 def test_materials_round_trip():
@@ -520,7 +520,7 @@ def test_csv_cells_with_line_breaks_keep_line_numbers(folder):
                                       encoding="utf-8")
     messages = problems_of([folder / "staff.csv"])
     # a spreadsheet's field is named by the column header the user wrote (issue 16)
-    assert messages == [f"{folder / 'staff.csv'}:5 姓名: required, but the cell is empty"]
+    assert messages == [f"{folder / 'staff.csv'}:5 (SZ3) 姓名: required, but the cell is empty"]
 
 
 from hypothesis import given, strategies as st  # noqa: E402

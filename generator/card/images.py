@@ -22,7 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from zlib_ng import zlib_ng
 
 from ..errors import display_path, os_reason
-from ..i18n import _
+from ..i18n import N_, _
 from ..units import px
 
 PRINT_DPI = 300
@@ -97,6 +97,11 @@ def file_digest(data: bytes) -> str:
     processor's carry-less multiply: ~0.1 ms for a 2 MB camera photo, zlib's ~0.5 (2 % of a
     badge run); SHA-256 would take ~4."""
     return f"{len(data):x}-{zlib_ng.crc32(data):08x}"
+
+
+# a picture whose header reads but whose pixels do not (what the decoder said is no help)
+CANNOT_DECODE = N_("cannot read the picture in {path}: the file is cut short or damaged; open "
+                   "it and save it again as JPEG or PNG")
 
 
 def _open(path: Path, data: bytes | None = None) -> Image.Image:
@@ -215,10 +220,8 @@ def process_photo(job: PhotoJob, data: bytes | None = None) -> bytes:
             image.draft("RGB" if image.mode in ("RGB", "YCbCr") else image.mode, need)
         try:
             image.load()
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise ImageProblem(_("cannot decode {path} ({reason}); the file may be truncated or "
-                                 "damaged: save it again as JPEG").format(
-                path=display_path(job.path), reason=exc)) from None
+        except (OSError, SyntaxError, ValueError):
+            raise ImageProblem(_(CANNOT_DECODE).format(path=display_path(job.path))) from None
         if _orientation(image) != 1:
             image = ImageOps.exif_transpose(image) or image
         image = to_rgb(image, job.background)
@@ -309,8 +312,7 @@ def _decoded(path: Path) -> Image.Image:
     opened = _open(path)
     try:
         opened.load()
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError):
         opened.close()
-        raise ImageProblem(_("cannot decode {path} ({reason}); the file may be damaged")
-                           .format(path=display_path(path), reason=exc)) from None
+        raise ImageProblem(_(CANNOT_DECODE).format(path=display_path(path))) from None
     return opened

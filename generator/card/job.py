@@ -113,10 +113,10 @@ def unprinted_uyghur(layout: CompiledLayout, people) -> list[Problem]:
     if kind and not bilingual:       # the phrase card: the engineer's own, no Uyghur version
         return []
     from ..advice import medium
-    # the web names a layout by its title, as its 版式 list does; the command line by the name
-    # its --layout takes
+    # the web names a layout by its title, as its 版式 list does; the command line by its
+    # title and the name its --layout takes (“工号牌 75×100”（badge）)
     the_layout = _("the layout “{title}”").format(title=layout.model.title) \
-        if medium() == "web" else _("the layout {layout}").format(layout=layout.name)
+        if medium() == "web" else _("the layout {layout}").format(layout=layout.said)
     said = ngettext("{n} person has a Uyghur name (name_ug: {names}) that {the_layout} does "
                     "not print",
                     "{n} people have a Uyghur name (name_ug: {names}) that {the_layout} does "
@@ -149,7 +149,7 @@ def prepare(run: CardRun, photos: PhotoSource | None = None, *, check_only: bool
     if missing:
         from ..advice import OTHER_SIDE
         raise UserError(_("the layout {layout} has no {side} side; {advice}").format(
-            layout=run.layout.path.name, side=pgettext("--side", missing[0]),
+            layout=run.layout.said, side=pgettext("--side", missing[0]),
             advice=OTHER_SIDE.says(other=pgettext("--side", _OTHER_SIDE[missing[0]]))))
     fonts = font_set(run.company, embed=not check_only)
     renderer = CardRenderer(run.layout, run.company, fonts, sides=sides, context=run.context,

@@ -69,6 +69,16 @@ class CompiledLayout:
         return self.path.stem
 
     @property
+    def said(self) -> str:
+        """How a message names the layout: its title with its name, “工号牌 75×100”（badge）,
+        so that a Chinese sentence does not run into a bare English word; its name in quotes
+        when it has no title."""
+        from ..i18n import _
+        title = (self.model.title or "").strip()
+        return (_("“{title}” ({name})") if title else _("“{name}”")).format(title=title,
+                                                                          name=self.name)
+
+    @property
     def size(self) -> tuple[float, float]:
         return (self.model.width, self.model.height)
 

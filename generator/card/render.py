@@ -377,7 +377,8 @@ class CardRenderer:
             # the web has no company file to edit: its sheet and its 公司信息 page's fonts
             from ..advice import UNPRINTABLE_CHARS
             advice = UNPRINTABLE_CHARS.says() if self.medium == "web" else _(
-                "change the text or name a font that has it in company.fonts")
+                "change the text, or ask whoever set up fieldprint to add a font that has it "
+                "(fonts: in company.yaml)")
             problems.append(who.problem(
                 element, _("the font cannot print {chars} in {text!r}; {advice}").format(
                     chars=describe_chars(missing), text=text, advice=advice), field_name))
@@ -399,12 +400,44 @@ class CardRenderer:
         if not fit.fits:
             problems.append(who.problem(
                 element, _("{text!r} does not fit in its box ({w} × {h} mm) even at "
-                           "{size:g} pt: {reason}; shorten the text, or give the box more room "
-                           "(lines, min_size) in the layout {layout}").format(
+                           "{size:g} pt: {reason}; {advice}").format(
                     text=text, w=_mm(w), h=_mm(h), size=fit.size, reason=fit.reason,
-                    layout=self.layout.path.name), field_name))
+                    advice=self._too_long(element, text, field_name, who)), field_name))
             return None
         return TextOp(x, y, w, h, fit, font, colour, align, valign, letter_spacing)
+
+    def _too_long(self, element: CompiledElement, text: str, field_name: str | None,
+                  who) -> str:
+        """What to do about `text` that does not fit its box, said to whoever can do it: a
+        person's field is shortened in the staff list (a name of several parts, such as a
+        Uyghur name, to the parts used at work), a company's in its file; the layout's box is
+        the second way, for whoever keeps the layouts; a text of the layout itself is the
+        layout's to change."""
+        layout = self.layout.path.name
+        what = field_name or element.label
+        web = self.medium == "web"   # the web: its pages, not the files behind them
+        if what.startswith("person."):
+            field = what[len("person."):]
+            parts = text.split("·")
+            example = _(" (such as {short})").format(short="·".join(parts[:2])) \
+                if field == "name" and len(parts) > 2 else ""
+            return (_("write it shorter in the {column} column of the staff sheet{example} and "
+                      "upload it again; or ask whoever keeps the layouts to give this box more "
+                      "room") if web else
+                    _("write it shorter in the {column} column of the staff list{example}; or "
+                      "ask whoever keeps the layouts to give this box more room (lines, "
+                      "min_size in {layout})")).format(
+                column=field_word("staff", field), example=example, layout=layout)
+        where = who.origin(_data_path(what)) if who.origin is not None else who.location
+        if what.startswith("company.") and where is not None:
+            field = company_word(what.split(".")[1].split("[")[0]) or what
+            return (_("write it shorter on the “{page}” page; or ask whoever keeps the layouts "
+                      "to give this box more room").format(page=_("Company")) if web else
+                    _("write it shorter in {file} ({field}); or ask whoever keeps the layouts "
+                      "to give this box more room (lines, min_size in {layout})").format(
+                        file=Path(where.file).name, field=field, layout=layout))
+        return _("shorten the text, or give the box more room (lines, min_size) in the layout "
+                 "{layout}").format(layout=layout)
 
     def picture(self, path: Path, box_mm: tuple[float, float], fit: str) -> EmbeddedImage | None:
         """A logo or artwork file sized for a `box_mm` (width, height) box, once per file, size
@@ -655,8 +688,8 @@ def _qr(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings)
             ops.append(RectOp(left, top, size, size, el.colours["background"]))
         ops.append(PictureOp(left, top, size, size, picture, picture.getSize()))
     else:
-        message = _("no QR code given (add qr: with the link or text, or qr_image: with a "
-                    "picture of the code)")
+        message = _("no QR code given: fill in the 二维码 (qr) column with the code's link or "
+                    "text, or the 二维码图片 (qr_image) column with a picture of the code")
         if m.missing == "error" and not r.allow_missing_qr:
             problems.append(who.problem(el, message + _(REFUSED_QR[r.medium])))
         elif m.missing in ("warn", "error"):

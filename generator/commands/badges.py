@@ -105,6 +105,14 @@ def card_options(*, duplex: bool, copies: int):
     return decorate
 
 
+# --allow-missing-photos: badges, and service cards (a layout of the company's own may show
+# a photo; the built-in service card shows none, so it changes nothing there)
+allow_missing_photos_option = option(
+    "--allow-missing-photos", is_flag=True,
+    help=_l("Print a neutral placeholder where a photo is missing or unreadable (a warning "
+            "names the person) instead of stopping."))
+
+
 def check_output(output: Path | None) -> None:
     """Cards are written as PDF (or PNG files with --png DIR): refuse any other suffix."""
     if output is not None and output.suffix.lower() != ".pdf":
@@ -376,9 +384,7 @@ class _PageProgress:
 @option("-o", "--output", type=click.Path(path_type=Path), metavar=_l("FILE.pdf"),
         help=_l("The PDF to write (default: badges.pdf; not written when only --png is "
                 "given)."))
-@option("--allow-missing-photos", is_flag=True,
-        help=_l("Print a neutral placeholder where a photo is missing or unreadable (a "
-                "warning names the person) instead of stopping."))
+@allow_missing_photos_option
 @option("--allow-missing-qr", is_flag=True,
         help=_l("Print the badge without a QR code when a person has none (a warning "
                 "names the person) instead of stopping."))

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..i18n import _l
-from .badges import card_options, layout_option, run_cards
+from .badges import allow_missing_photos_option, card_options, layout_option, run_cards
 from .clicktext import command, option
 from .common import data_argument
 
@@ -33,10 +33,12 @@ from .common import data_argument
 @option("-o", "--output", type=click.Path(path_type=Path), metavar=_l("FILE.pdf"),
         help=_l("The PDF to write (default: service-cards.pdf; not written when only --png "
                 "is given)."))
-def service_cards(data, layout, output, **options):
+@allow_missing_photos_option
+def service_cards(data, layout, output, allow_missing_photos, **options):
     from click.core import ParameterSource
     given = click.get_current_context().get_parameter_source("copies")
-    return run_cards(data, layout=layout, output=output, allow_missing_photos=False,
+    return run_cards(data, layout=layout, output=output,
+                     allow_missing_photos=allow_missing_photos,
                      allow_missing_qr=True, what="service card",
                      default_output="service-cards.pdf",
                      copies_by_default=given == ParameterSource.DEFAULT, **options)

@@ -336,7 +336,7 @@ def validate_record(raw: Any, model: type, section: str, index: int | None,
             # a model knows only the field's own name (phone): its path from the record's
             # (customer.phone) is where in the record that value was read
             loc = _value_path(raw, w.location) or ((w.path,) if w.path else ())
-            context["warnings"][i] = Problem(w.message, w.location or _locate(raw, loc),
+            context["warnings"][i] = Problem(w.message, w.location or _locate(raw, loc, section),
                                              _path(section, index, loc))
     return result
 
@@ -355,7 +355,7 @@ def _said_of_whole(exc: ValidationError, raw: Any, model: type, section: str,
     known = {(p.path, p.message) for p in said}
     found = []
     for loc, message in whole_record_problems(raw, model, locs, context):
-        problem = Problem(message, _locate(raw, loc), _path(section, index, loc))
+        problem = Problem(message, _locate(raw, loc, section), _path(section, index, loc))
         if (problem.path, problem.message) not in known:
             found.append(problem)
     return found
@@ -370,7 +370,7 @@ def _said(exc: ValidationError, raw: Any, model: type, section: str, index: int 
         loc = tuple(error["loc"])
         if error["type"] == "missing" and _column_absent(raw, loc):
             continue
-        where = _locate(raw, loc)
+        where = _locate(raw, loc, section)
         message = _reword(error, model)
         if error["type"] == "missing" and where is not None and where.header:
             message = _("required, but the cell is empty")  # the header names the field
@@ -557,10 +557,26 @@ def _holds_models(annotation: Any) -> bool:
     return any(_holds_models(inner) for inner in get_args(annotation))
 
 
-def _locate(raw: Any, loc: tuple) -> Location | None:
-    if hasattr(raw, "location"):
-        return locate(raw, loc)
-    return None
+# the sections whose rows a message names by their record's ID beside the row number: an
+# order by its 工单号, a person by their 工号 (what the office looks them up by)
+NAMED_ROWS = frozenset({"work_orders", "staff"})
+
+
+def _locate(raw: Any, loc: tuple, section: str | None = None) -> Location | None:
+    """Where the value at `loc` of `raw` (a record, or a section) is. A spreadsheet's or
+    CSV's cell of a record of `section` (one of NAMED_ROWS) has its record's ID too, unless the
+    value is the ID itself: a problem of order WO-0003 names it, not only its row number. (A
+    YAML record's path names its place.)"""
+    if not hasattr(raw, "location"):
+        return None
+    where = locate(raw, loc)
+    if where is None or not where.header or section not in NAMED_ROWS:
+        return where
+    record = raw.get("id") if isinstance(raw, dict) and loc and loc[0] != "id" else None
+    if isinstance(record, (str, int)) and not isinstance(record, bool) and str(record).strip():
+        from dataclasses import replace
+        where = replace(where, record=str(record).strip())
+    return where
 
 
 @contextmanager
@@ -1060,7 +1076,7 @@ class _ListBuilder:
         (self.links.unknown_refs if into is None else into).append(Problem(
             _("{field} {value!r} is not on the staff list").format(
                 field=ref, value=value) + suggest(value, self.staff_ids),
-            _locate(raw, (ref,)) or early.ref_place(records, section, index), path))
+            _locate(raw, (ref,), section) or early.ref_place(records, section, index), path))
 
     def leave_out(self, raw: Any, raw_id: str | None, own: list[Problem]) -> None:
         """A staff record left out (keep_valid_staff): its problems in

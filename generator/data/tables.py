@@ -359,11 +359,11 @@ def _read_workbook(file_path: Path, display: str, sheet: str | None, named: str 
     check_archive(file_path, display, _("workbook"))
     try:
         book = load_workbook(file_path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
         raise UserError(Problem(_(
-            "cannot open as an Excel .xlsx workbook (an old .xls, a password-protected file, "
-            "or a damaged one? {error}); save it again as .xlsx").format(
-                error=type(exc).__name__), Location(display))) from None
+            "cannot open as an Excel .xlsx workbook: it is not one inside (an old .xls renamed, "
+            "a file with a password, or a damaged copy); open it in Excel and save it again "
+            "as an .xlsx workbook, without a password"), Location(display))) from None
     try:
         return _read_sheets(book, display, sheet, named, forced, extra)
     except UserError:
@@ -374,9 +374,8 @@ def _read_workbook(file_path: Path, display: str, sheet: str | None, named: str 
         if not _from_the_file(exc):
             raise
         raise UserError(Problem(_(
-            "cannot read this workbook: its content is damaged ({why}); open it in Excel and "
-            "save it again as .xlsx").format(why=f"{type(exc).__name__}: {exc}"[:200]),
-            Location(display))) from None
+            "cannot read this workbook: its content is damaged; open it in Excel and save it "
+            "again as .xlsx"), Location(display))) from None
     finally:
         book.close()
 

@@ -36,7 +36,7 @@ from jinja2.sandbox import SecurityError
 
 from ..advice import UNPRINTABLE_CONTROLS
 from ..errors import Location, Problem, UserError, display_path, suggest
-from ..i18n import _, words
+from ..i18n import N_, _, words
 from ..orders import order_shape
 from ..output import atomic_batch, atomic_path, check_target
 from ..templating import EXPRESSION_ERRORS, attribute_chains, environment, keys_at, \
@@ -48,6 +48,8 @@ from .zipparts import Entry, ZipWriter, deflated
 # XML 1.0 allows tab, newline, carriage return and these ranges; anything else breaks the file.
 _XML_BAD = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 CONTEXT_NAMES = ("company", "order", "engineer", "person", "today", "blank")
+NOT_A_DOCX = N_("{name}: not a Word document (.docx), or a damaged one; open it in Word and "
+                "save it again as a .docx document")
 _TEMPLATED = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|"
                         r"docProps/core\.xml)$")
 _PAGE_PART = re.compile(r"^word/(header|footer)\d*\.xml$")
@@ -104,12 +106,10 @@ class WordTemplate:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = z.namelist()
                 parts = {n: z.read(n) for n in names}
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-            raise UserError(_("{name}: not a Word document (.docx): {error}").format(
-                name=self.name, error=exc)) from None
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+            raise UserError(_(NOT_A_DOCX).format(name=self.name)) from None
         if "word/document.xml" not in parts:
-            raise UserError(_("{name}: not a Word document (.docx): no word/document.xml").format(
-                name=self.name))
+            raise UserError(_(NOT_A_DOCX).format(name=self.name))
         self._docxtpl = DocxTemplate(io.BytesIO(data))   # for its XML clean-up functions
         self.env = environment(autoescape=True)
         self.order = names

@@ -265,8 +265,7 @@ def _font_problem(path: str, exc: Exception | str) -> UserError:
 
 
 def _damaged(path: str, exc: Exception) -> UserError:
-    return _font_problem(path, _("the file is damaged or not a font ({error})").format(
-        error=f"{type(exc).__name__}: {exc}"))
+    return _font_problem(path, _("the file is damaged or not a font"))
 
 
 MAX_FONT_BYTES = 128 * 1024 * 1024   # the largest CJK collections are ~120 MB (docs/security.md)
@@ -495,6 +494,26 @@ def missing_chars(text: str, font_name: str) -> list[str]:
 
 
 def describe_chars(chars: list[str]) -> str:
-    """'𠮷' (U+20BB7), ... for messages."""
-    return words((f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})" for ch in chars),
+    """"'😀' (an emoji, U+1F600)", "'𠮷' (a rare Chinese character, U+20BB7)", ... for
+    messages: the character, what it is in plain words, and its code (for whoever looks it
+    up; a terminal may not show the character itself)."""
+    return words((_("{char!r} ({kind}, U+{code:04X})").format(char=ch, kind=_char_kind(ch),
+                                                               code=ord(ch)) for ch in chars),
                  "plain")
+
+
+def _char_kind(ch: str) -> str:
+    """What a character is, in plain words (not its Unicode name)."""
+    category = unicodedata.category(ch)
+    name = unicodedata.name(ch, "")
+    if category in ("Cc", "Cf") or not name and category == "Cn":
+        return _("an invisible control character")
+    if category == "Co":
+        return _("a private-use character, shown only by a special font or input method")
+    if name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")):
+        return _("a rare Chinese character")
+    if 0x1F000 <= ord(ch) <= 0x1FAFF:
+        return _("an emoji")
+    if category.startswith("S"):
+        return _("a symbol")
+    return _("a character")

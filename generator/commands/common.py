@@ -7,7 +7,7 @@ import click
 
 from typing import TYPE_CHECKING
 from ..errors import Problem, UserError, suggest, terminal_text
-from ..i18n import _, _l, _lp, ngettext, words
+from ..i18n import N_, _, _l, _lp, ngettext, words
 from .clicktext import Words, argument, option
 
 if TYPE_CHECKING:   # loading (pydantic, yaml) is imported when a command runs, not for --help
@@ -169,6 +169,22 @@ def _photo_group(problem) -> tuple:
             problem.placeholder, problem.path.rsplit(":", 1)[-1])
 
 
+# what `grouped` says of two or more people's photos not there, by (whether their folder is
+# there, whether placeholders were printed)
+PHOTOS_SAID_ONCE = {
+    (False, False): N_("{n} people's photos cannot be found: there is no folder {folder} "
+                       "({people}); put the photos in it, or name the folder they are in with "
+                       "--photos, or run with --allow-missing-photos to print placeholders"),
+    (False, True): N_("{n} people's photos cannot be found: there is no folder {folder} "
+                      "({people}); printed placeholders instead"),
+    (True, False): N_("{n} people's photos are not in the folder {folder} ({people}); add "
+                      "them under the names the staff list gives (such as {example}), or run "
+                      "with --allow-missing-photos to print placeholders"),
+    (True, True): N_("{n} people's photos are not in the folder {folder} ({people}); printed "
+                     "placeholders instead"),
+}
+
+
 def _photos_said_once(group: list) -> Problem:
     """One line for the people of `group` (PersonPhoto of one staff file and photo folder)."""
     from ..errors import Location, display_path
@@ -187,33 +203,9 @@ def _photos_said_once(group: list) -> Problem:
         more = len(people) - NAMED_AT_MOST
         named += ngettext("… and {n} more", "… and {n} more", more).format(n=more)
     folder = Path(group[0].file).parent
-    n = len(group)
-    if not folder.is_dir():
-        message = (ngettext(
-            "{n} person's photo cannot be found: there is no folder {folder} ({people}); "
-            "printed placeholders instead",
-            "{n} people's photos cannot be found: there is no folder {folder} ({people}); "
-            "printed placeholders instead", n) if group[0].placeholder else ngettext(
-            "{n} person's photo cannot be found: there is no folder {folder} ({people}); put "
-            "the photos in it, or name the folder they are in with --photos, or run with "
-            "--allow-missing-photos to print placeholders",
-            "{n} people's photos cannot be found: there is no folder {folder} ({people}); put "
-            "the photos in it, or name the folder they are in with --photos, or run with "
-            "--allow-missing-photos to print placeholders", n))
-    else:
-        message = (ngettext(
-            "{n} person's photo is not in the folder {folder} ({people}); printed placeholders "
-            "instead",
-            "{n} people's photos are not in the folder {folder} ({people}); printed "
-            "placeholders instead", n) if group[0].placeholder else ngettext(
-            "{n} person's photo is not in the folder {folder} ({people}); add it under the "
-            "name the staff list gives (such as {example}), or run with --allow-missing-photos "
-            "to print placeholders",
-            "{n} people's photos are not in the folder {folder} ({people}); add them under the "
-            "names the staff list gives (such as {example}), or run with --allow-missing-photos "
-            "to print placeholders", n))
+    message = _(PHOTOS_SAID_ONCE[folder.is_dir(), group[0].placeholder])
     where = None if first is None else Location(first.file, sheet=first.sheet)
-    return Problem(message.format(n=n, folder=display_path(folder) + "/", people=named,
+    return Problem(message.format(n=len(group), folder=display_path(folder) + "/", people=named,
                                   example=Path(group[0].file).name), where)
 
 

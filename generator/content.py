@@ -29,8 +29,10 @@ def builtin_names(folder: str, suffix: str) -> list[str]:
     return sorted(p.stem for p in content_dir(folder).glob(f"*{suffix}"))
 
 
-def find_layout(name_or_path: str, folder: str, suffix: str = ".yaml") -> Path:
-    """A layout given by built-in name ("badge") or by a file path ("my-badge.yaml")."""
+def find_layout(name_or_path: str, folder: str, suffix: str = ".yaml", offered=None) -> Path:
+    """A layout given by built-in name ("badge") or by a file path ("my-badge.yaml").
+    `offered`: the built-in names the command offers (a badge's, not the phrase card's), the
+    ones an unknown name is said with; default, every one in `folder`."""
     as_path = Path(name_or_path)
     if as_path.suffix or len(as_path.parts) > 1:
         if as_path.is_file():
@@ -39,10 +41,10 @@ def find_layout(name_or_path: str, folder: str, suffix: str = ".yaml") -> Path:
     candidate = content_dir(folder) / f"{name_or_path}{suffix}"
     if candidate.is_file():
         return candidate
-    names = builtin_names(folder, suffix)
-    raise UserError(_("no built-in layout called {name!r} in {folder}/{hint} (known: {known}); "
-                      "give a name from `fieldprint layouts list` or a file path").format(
-                          name=name_or_path, folder=folder, hint=suggest(name_or_path, names),
+    names = list(offered) if offered is not None else builtin_names(folder, suffix)
+    raise UserError(_("no built-in layout called {name!r}{hint} (built-in: {known}); give one "
+                      "of these names, or the path of a layout file").format(
+                          name=name_or_path, hint=suggest(name_or_path, names),
                           known=words(names) or "-"))
 
 

@@ -228,7 +228,7 @@ def test_a_number_excel_shortened_is_an_error_naming_row_and_column(cli, tmp_pat
                     encoding="utf-8")
     result = cli("validate", path)
     assert result.code == 2, result
-    assert f"{path}:3 手机" in result.err and "文本" in result.err and value in result.err
+    assert f"{path}:3 (SZ2) 手机" in result.err and "文本" in result.err and value in result.err
 
 
 def test_scientific_ids_accounts_and_holders_too(cli, tmp_path):

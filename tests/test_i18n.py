@@ -159,7 +159,9 @@ def test_a_choice_typed_wrong_gets_the_closest_in_the_users_words(cli, tmp_path)
     assert "没有 'valdate' 这个命令。您是不是想输入 'validate' 或 'calibrate'？" in command.err
     layout = cli("badges", EXAMPLES / "staff.yaml", "--layout", "badgee", "-o", tmp_path / "b.pdf")
     assert layout.code == 2 and "没有名为 'badgee' 的内置版式；您是不是想写 'badge'？" in layout.err
-    assert "badge、badge-bilingual" in layout.err
+    # the badges' own layouts, the default first: not the phrase card's or the service card's
+    assert "（内置的有：badge、badge-insert、badge-insert-landscape、cr80 和 badge-bilingual）" \
+        in layout.err and "phrase-card" not in layout.err
     # (in one process, --lang en stays until the end of the test)
     english = cli("--lang", "en", "badges", EXAMPLES / "staff.yaml", "--side", "frnt")
     assert "front, back, or both; did you mean 'front'?" in english.err

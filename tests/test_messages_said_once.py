@@ -220,3 +220,12 @@ def test_service_cards_take_allow_missing_photos_as_the_readme_says(examples_cop
         result = cli("service-cards", "staff.yaml", "--copies", "1", *options, "-o", "s.pdf")
         assert result.code == 0, result.err
         assert "photo" not in result.err
+
+
+@pytest.mark.chinese
+def test_layouts_list_says_which_command_prints_with_each(cli):
+    rows = {line.split()[0]: line for line in cli("layouts", "list").out.splitlines()[1:]}
+    assert rows["phrase-card"].endswith("卡片版式（fieldprint phrase-cards）")
+    assert rows["service-card"].endswith("卡片版式（fieldprint service-cards）")
+    assert rows["badge"].endswith("卡片版式（fieldprint badges）")
+    assert rows["equipment-report"].endswith("表单版式（fieldprint equipment）")

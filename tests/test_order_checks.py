@@ -34,7 +34,7 @@ def test_completed_before_received_is_refused_naming_order_and_fields(examples_c
     found = stopped(cli(command, "work_orders.csv",
                         *(["-o", "w.pdf"] if command != "validate" else [])))
     assert found == [
-        "work_orders.csv:3 完成时间: order WO-20261102-0003: 'completed' "
+        "work_orders.csv:3 (WO-20261102-0003) 完成时间: order WO-20261102-0003: 'completed' "
         "2026-11-01 08:00 is before 'received' 2026-11-02 08:41; an order cannot be "
         "completed before it is received: check both times"], found
 
@@ -61,7 +61,7 @@ def test_completed_before_the_appointment_is_a_warning(examples_copy, cli, monke
         rows[1][COMPLETED] = "2026-09-30 08:00"     # appointment 2026-09-30 09:00-11:00
     _edit_csv(examples_copy, change)
     monkeypatch.chdir(examples_copy)
-    expected = ("warning: work_orders.csv:2 完成时间: order WO-20260929-0007: 'completed' "
+    expected = ("warning: work_orders.csv:2 (WO-20260929-0007) 完成时间: order WO-20260929-0007: 'completed' "
                 "2026-09-30 08:00 is before the 'appointment' starts, "
                 "2026-09-30 09:00; if the visit was moved, write the new appointment time, else "
                 "check both times")
@@ -82,7 +82,7 @@ def test_a_cause_word_read_as_another_label_is_said(examples_copy, cli, monkeypa
     result = cli("validate", "work_orders.csv")
     no_traceback(result)
     assert result.code == 0, result
-    assert f"warning: work_orders.csv:4 故障原因: '{word}' was read as '我方原因（局端）'; if " \
+    assert f"warning: work_orders.csv:4 (WO-20261103-0006) 故障原因: '{word}' was read as '我方原因（局端）'; if " \
            "that is not what you mean, write one of 我方原因（局端）, " in result.err, result.err
     assert not problems(result.err)
 
@@ -167,7 +167,7 @@ def test_only_of_an_order_with_a_problem_stops_the_print(examples_copy, cli, mon
     monkeypatch.chdir(examples_copy)
     found = stopped(cli("work-orders", "work_orders.csv", "--only", "WO-20261102-0003",
                         "--only", "WO-20260929-0007", "-o", "w.pdf"))
-    assert found == ["work_orders.csv:3 接单时间: impossible date: '2026-02-30 10:00' (no such "
+    assert found == ["work_orders.csv:3 (WO-20261102-0003) 接单时间: impossible date: '2026-02-30 10:00' (no such "
                      "day in the calendar)"], found
 
 

@@ -51,7 +51,7 @@ def test_templates_load_but_for_their_example_rows(cli, folder):
                       folder / "equipment.xlsx"])
     said = [str(p) for p in refused.value.problems]
     assert len(said) == 5 and all("the template's example row" in w for w in said), said
-    assert any("staff.xlsx[花名册] row 2 备注" in w for w in said)
+    assert any("staff.xlsx[花名册] row 2 (SZ10023) 备注" in w for w in said)
     assert all("delete the example row" in w for w in said)
     # what is left once the example rows are taken out loads as it is
     book = openpyxl.load_workbook(folder / "staff.xlsx")
@@ -66,7 +66,7 @@ def test_a_forgotten_example_row_is_said_by_validate(cli, folder):
     assert cli("template", folder / "staff.xlsx").code == 0
     result = cli("validate", folder / "staff.xlsx")
     assert result.code == 2
-    assert "example row" in result.err and "[花名册] row 2 备注" in result.err
+    assert "example row" in result.err and "[花名册] row 2 (SZ10023) 备注" in result.err
 
 
 @pytest.mark.parametrize("command,name,sheet,extra", [
@@ -90,7 +90,9 @@ def test_a_forgotten_example_row_prints_nothing(cli, folder, command, name, shee
     out = folder / "out.pdf"
     result = cli(command, *data, *extra, "-o", out)
     assert result.code == 2 and not out.exists(), result
-    assert f"[{sheet}] row 2 备注" in result.err and "delete the example row" in result.err
+    example = "WO-20261121-0001" if command == "work-orders" else "SZ10023"   # its ID too
+    assert f"[{sheet}] row 2 ({example}) 备注" in result.err, result.err
+    assert "delete the example row" in result.err
 
 
 def test_xlsx_template_headers_lists_and_formats(cli, folder):

@@ -688,8 +688,8 @@ def _qr(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnings)
             ops.append(RectOp(left, top, size, size, el.colours["background"]))
         ops.append(PictureOp(left, top, size, size, picture, picture.getSize()))
     else:
-        message = _("no QR code given: fill in the 二维码 (qr) column with the code's link or "
-                    "text, or the 二维码图片 (qr_image) column with a picture of the code")
+        message = _("no QR code given: fill in the qr column with the code's link or text, or "
+                    "the qr_image column with a picture of the code")
         if m.missing == "error" and not r.allow_missing_qr:
             problems.append(who.problem(el, message + _(REFUSED_QR[r.medium])))
         elif m.missing in ("warn", "error"):

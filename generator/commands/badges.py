@@ -121,16 +121,20 @@ def check_output(output: Path | None) -> None:
                                                                      stem=output.stem or "cards")))
 
 
-def load_for_cards(data, layout: str, **options):
+def load_for_cards(data, layout: str, offered=None, **options):
     """The card layout and the data, every problem of both kept, not raised: (the compiled
     layout or None, the Dataset as far as it loaded, the problems: the layout's, then the
     data's). `options` go to `load`. Raises UserError only when there is no data to speak of
     (no file named). A company section with problems is there as far as it reads
-    (`Dataset.readable`): the cards are checked with it in the same round. See `stop_with`."""
+    (`Dataset.readable`): the cards are checked with it in the same round. See `stop_with`.
+    `offered`: the built-in layouts of the command (card_kinds.CARD_LAYOUTS), those a name
+    that is none is said with."""
     from ..card import load_card_layout
+    from ..content import find_layout
     from ..data.dataset import DataProblems
     problems: list[Problem] = []
     try:
+        find_layout(str(layout), "badges", offered=offered)   # an unknown name: said so
         compiled = load_card_layout(layout)
     except UserError as exc:   # said with the data's problems
         compiled, problems = None, list(exc.problems)
@@ -239,8 +243,10 @@ def run_cards(data, *, layout: str, side: str, sheet: str, only, output: Path | 
     # photos are checked per person, by name; a missing one is said with the data's other
     # problems when there are some (unless a placeholder is allowed, or --photos names them)
     said = "apart" if not allow_missing_photos and photo_dir is None else "ignore"
+    from ..card_kinds import CARD_LAYOUTS
     compiled, dataset, problems = load_for_cards(
-        data, layout, missing_files=said,
+        data, layout, CARD_LAYOUTS["service-cards" if what == "service card" else "badges"],
+        missing_files=said,
         keep_valid_staff=skip_invalid)  # a wrong row refuses its person only
     company = dataset.company if problems else dataset.require_company()
     people = keep_going(problems, lambda: sorted_people(by_team(

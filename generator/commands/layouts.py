@@ -9,9 +9,22 @@ from ..i18n import _, _l, ngettext
 from .clicktext import argument, command, group
 from .columns import pad
 
-KINDS = (("badges", "*.yaml", _l("card layout (badges, service cards)")),
-         ("forms", "*.yaml", _l("form layout (work orders, confirmations, reports)")),
+KINDS = (("badges", "*.yaml", _l("card layout")),
+         ("forms", "*.yaml", _l("form layout")),
          ("templates", "*.docx", _l("Word template")))
+
+
+def used_by(folder: str, path: Path) -> str | None:
+    """The command that prints with the built-in file at `path` (in `folder`), or None."""
+    from ..card_kinds import CARD_LAYOUTS
+    from ..form_kinds import KINDS as FORMS
+    if folder == "badges":
+        return next((command for command, names in CARD_LAYOUTS.items()
+                     if path.stem in names), None)
+    if folder == "forms":
+        return next((kind.command for kind in FORMS.values() if kind.layout == path.stem),
+                    "equipment" if path.stem == "equipment-report" else None)
+    return next((kind.command for kind in FORMS.values() if kind.template == path.name), None)
 
 
 def builtin_files():
@@ -44,8 +57,10 @@ def layouts(ctx):
       fieldprint badges staff.xlsx --layout badge-insert"""))
 def list_layouts():
     rows = [(_("name"), _("file"), _("for"))]
-    rows += [(path.stem, f"{folder}/{path.name}", str(kind)) for folder, path, kind in
-             builtin_files()]
+    rows += [(path.stem, f"{folder}/{path.name}",
+              _("{kind} of fieldprint {command}").format(kind=kind, command=command)
+              if (command := used_by(folder, path)) else str(kind))
+             for folder, path, kind in builtin_files()]
     for name, file, kind in rows:
         click.echo(f"{pad(name, 28)} {pad(file, 40)} {kind}".rstrip())
 

@@ -66,7 +66,9 @@ def _run(dataset, *, layout, people, sides, sheet: str, copies: int = 1, jobs: i
                 "is given)."))
 def phrase_cards(data, layout, side, sheet, only, png_dir, copies, output):
     from ..card import execute
-    compiled, dataset, problems = load_for_cards(data, layout, missing_files="ignore")
+    from ..card_kinds import CARD_LAYOUTS
+    compiled, dataset, problems = load_for_cards(data, layout, CARD_LAYOUTS["phrase-cards"],
+                                                 missing_files="ignore")
     people = select(dataset.staff, only, "staff", strict=not problems)
     if problems:   # an --only of no one, said with them
         problems += unknown_ids(only, dataset, "staff")

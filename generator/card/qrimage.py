@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from ..data.headers import field_word
 from ..errors import display_path
 from ..i18n import _
 from ..qr import QUIET_MODULES
@@ -42,8 +43,9 @@ def find_code(path: Path) -> FoundCode:
     texts = sorted({r.text for r in results})
     if not results:
         raise ImageProblem(_("no readable QR code in {path}: save the code itself (in WeChat: "
-                             "my QR code, then save image), or give the link as qr: instead")
-                           .format(path=display_path(path)))
+                             "my QR code, then save image), or fill in its link in the {qr} "
+                             "column instead").format(path=display_path(path),
+                                                      qr=field_word("staff", "qr")))
     if len(texts) > 1:
         raise ImageProblem(_("{path} holds {n} different QR codes; crop the picture to the one "
                              "to print").format(path=display_path(path), n=len(texts)))

@@ -299,9 +299,11 @@ class CardRenderer:
         card = PreparedCard(who, {}, ident=person.id, name=person.name)
         if getattr(person, "qr", None) and getattr(person, "qr_image", None) and self._uses_qr():
             card.warnings.append(Problem(
-                _("both qr (a link) and qr_image (a picture) are given: the link in qr is "
+                _("both {qr} (a link) and {qr_image} (a picture) are given: the link in {qr} is "
                   "printed, the picture {path} is not used; remove one of them").format(
-                    path=display_path(person.qr_image)), location, f"{who.label}: qr_image"))
+                    qr=field_word("staff", "qr"), qr_image=field_word("staff", "qr_image"),
+                    path=display_path(person.qr_image)), location,
+                f"{who.label}: {field_word('staff', 'qr_image')}"))
         for side in self.sides:
             ops: list = []
             stacked: dict[str, list[tuple[float, list]]] = {}
@@ -718,14 +720,15 @@ def _sibling(label: str, key: str) -> str:
 
 def _qr_advice(r: CardRenderer, el: CompiledElement, *, picture: bool) -> str:
     """What the user can do about a code too fine to scan, for where it comes from."""
-    layout = r.layout.path.name
+    layout = r.layout.said
     if el.each is not None and el.each_count > 1:
         return _("print fewer codes on this side ({n} share the box now: {each}), or use a "
                  "layout with a larger box than {layout}").format(
             n=el.each_count, each=el.model.each.strip(), layout=layout)
     if picture:
-        return _("use a layout with a larger code box than {layout} (the badge layout), or give "
-                 "the code's link as qr: text").format(layout=layout)
+        return _("use a layout with a larger code box than {layout} (the badge layout), or fill "
+                 "in the code's link in the {qr} column instead").format(
+            layout=layout, qr=field_word("staff", "qr"))
     return _("use a layout with a larger code box than {layout}, or a shorter link or "
              "text").format(layout=layout)
 

@@ -322,5 +322,5 @@ def test_a_character_no_font_has_in_a_name_says_the_webs_way_to_fix_it(ws, c):
     c.post("/upload/staff", data={"csrf": csrf(c), "back": "/cards/badges"},
            files={"files": ("staff.xlsx", data.getvalue(), "application/octet-stream")})
     text = _says_no_option(c.get("/cards/badges").text)
-    assert "中的 '😀' (U+1F600 GRINNING FACE)；请在表格里改掉这些字，或在“公司信息”页上传有这些字的字体" in text
+    assert "中的 '😀'（表情符号，U+1F600）；请在表格里改掉这些字，或在“公司信息”页上传有这些字的字体" in text
     assert "company.fonts" not in text

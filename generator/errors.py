@@ -69,14 +69,23 @@ class MissingFile(Problem):
 
 
 @dataclass(frozen=True)
-class PersonPhoto(Problem):
-    """A person's photo that cannot be printed (the message says why, and what to do):
-    `who` the person as cards name them ("SZ10023 王建国"), `file` the photo's path when the
-    reason is that no file is there (else ""), `placeholder` whether a placeholder was printed
-    instead (a warning), else the card is refused. The command line says many of them as one
-    (`commands.common.grouped`): fifteen lines for one missing folder help nobody."""
+class PersonProblem(Problem):
+    """A problem of one person's card: `who` the person as cards name them ("SZ10023
+    王建国"), `field` the field and side as said ("照片（正面）"). The command line says the same
+    problem of many people as one line (`commands.common.grouped`): fifteen lines of "no QR
+    code given" help nobody."""
 
     who: str = ""
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class PersonPhoto(PersonProblem):
+    """A person's photo that cannot be printed (the message says why, and what to do):
+    `file` the photo's path when the reason is that no file is there (else ""), `placeholder`
+    whether a placeholder was printed instead (a warning), else the card is refused. Many of
+    one folder are said as one line, naming the folder when it is not there."""
+
     file: str = ""
     placeholder: bool = False
 

@@ -229,3 +229,21 @@ def test_layouts_list_says_which_command_prints_with_each(cli):
     assert rows["service-card"].endswith("卡片版式（fieldprint service-cards）")
     assert rows["badge"].endswith("卡片版式（fieldprint badges）")
     assert rows["equipment-report"].endswith("表单版式（fieldprint equipment）")
+
+
+@pytest.mark.chinese
+def test_the_same_problem_of_many_peoples_cards_is_said_once(examples_copy, cli, monkeypatch):
+    """A staff sheet without its QR codes: one line naming the people, not one per person."""
+    import openpyxl
+    book = openpyxl.load_workbook(examples_copy / "staff.xlsx")
+    sheet = book.active
+    column = [cell.value for cell in sheet[1]].index("二维码") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, column).value = None
+    book.save(examples_copy / "staff.xlsx")
+    monkeypatch.chdir(examples_copy)
+    result = cli("validate", "staff.xlsx")
+    said = [line for line in result.err.splitlines() if "二维码" in line]
+    assert len(said) == 1, result.err
+    assert said[0].startswith("注意：staff.xlsx[花名册]: 15 人（SZ10001 顾振东（第 2 行）、")
+    assert "）的二维码（正面）：没有二维码：请在花名册的“二维码”一栏填" in said[0], said[0]

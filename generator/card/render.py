@@ -20,7 +20,7 @@ from .. import qr
 from ..context import company_context, person_context, today
 from ..company_fields import company_word
 from ..data.headers import field_word
-from ..errors import Location, Problem, PersonPhoto, UserError, display_path
+from ..errors import Location, PersonPhoto, PersonProblem, Problem, UserError, display_path
 from ..fonts import FontSet, describe_chars, missing_chars
 from ..i18n import N_, _, pgettext
 from ..units import MM
@@ -172,8 +172,9 @@ class Who:
         if self.origin is not None:   # the company: YAML keys, where they are
             location = self.origin(_data_path(what)) or location
             return Problem(message, location, _("{field} ({side})").format(field=what, side=side))
-        return Problem(message, location, self.label + ": " + _("{field} ({side})").format(
-            field=field_word("staff", what), side=side))
+        field = _("{field} ({side})").format(field=field_word("staff", what), side=side)
+        return PersonProblem(message, location, self.label + ": " + field, who=self.label,
+                             field=field)
 
     def empty(self, element: CompiledElement, why: str, medium: str) -> Problem:
         """An element the card must show (`required`: `why`) whose value is empty, with what
@@ -617,7 +618,8 @@ def _photo(r: CardRenderer, el: CompiledElement, ctx, box, who, problems, warnin
                                "photo")
             (warnings if r.allow_missing_photos else problems).append(PersonPhoto(
                 said.message, said.location, said.path, who=who.label,
-                file=str(missing or ""), placeholder=r.allow_missing_photos))
+                field=getattr(said, "field", ""), file=str(missing or ""),
+                placeholder=r.allow_missing_photos))
         return [PhotoOp(x, y, w, h, None, m.radius, el.colours.get("border"), m.border_width, who)]
 
     reason = r.photo_reasons.get((ctx.get("person") or {}).get("id"))

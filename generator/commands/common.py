@@ -137,11 +137,12 @@ NAMED_AT_MOST = 20  # people named in one grouped line; the rest are counted
 
 def grouped(problems: list[Problem]) -> list[Problem]:
     """`problems` as the command line says them: each said once (the same words at the same
-    place, found twice on the way, are one), and the people's photos that are not there
-    (`PersonPhoto` with a `file`) said as one line per staff file and photo folder, where the
-    first of them was: "15 people's photos cannot be found: there is no folder photos/
-    (SZ10001 顾振东 (row 2), ...)", with what to do once. One person's is said as it is."""
-    from ..errors import PersonPhoto
+    place, found twice on the way, are one); the same problem of two or more people's cards
+    (`PersonProblem`: no QR code given, no photo given) said as one line per staff file,
+    naming them, where the first of them was; their photos that are not there (`PersonPhoto`
+    with a `file`) one line per staff file and photo folder: "15 people's photos cannot be
+    found: there is no folder photos/ (SZ10001 顾振东 (row 2), ...)", with what to do once.
+    One person's is said as it is."""
     seen: set[str] = set()
     once = []
     for problem in problems:
@@ -150,23 +151,67 @@ def grouped(problems: list[Problem]) -> list[Problem]:
             once.append(problem)
     groups: dict = {}
     for problem in once:
-        if isinstance(problem, PersonPhoto) and problem.file:
-            groups.setdefault(_photo_group(problem), []).append(problem)
+        key = _group(problem)
+        if key is not None:
+            groups.setdefault(key, []).append(problem)
     out = []
     for problem in once:
-        group = groups.get(_photo_group(problem)) if isinstance(problem, PersonPhoto) \
-            and problem.file else None
+        group = groups.get(_group(problem))
         if group is None or len(group) < 2:
             out.append(problem)
         elif problem is group[0]:
-            out.append(_photos_said_once(group))
+            out.append(_photos_said_once(group) if key_is_photo(group[0]) else
+                       _said_once(group))
     return out
 
 
-def _photo_group(problem) -> tuple:
+def key_is_photo(problem) -> bool:
+    from ..errors import PersonPhoto
+    return isinstance(problem, PersonPhoto) and bool(problem.file)
+
+
+def _group(problem) -> tuple | None:
+    """What people's problems said as one line share, or None for a problem said alone."""
+    from ..errors import PersonProblem
+    if not isinstance(problem, PersonProblem) or not problem.who:
+        return None
     where = problem.location
-    return (where and where.file, where and where.sheet, str(Path(problem.file).parent),
-            problem.placeholder, problem.path.rsplit(":", 1)[-1])
+    place = (where and where.file, where and where.sheet, problem.field)
+    if key_is_photo(problem):
+        return (*place, str(Path(problem.file).parent), problem.placeholder)
+    return (*place, problem.message)
+
+
+def _people(group: list) -> str:
+    """The people of `group` (PersonProblem), each with their row or line, at most
+    NAMED_AT_MOST of them named."""
+    people = []
+    for problem in group:
+        where = problem.location
+        if where is None or where.line is None:
+            people.append(problem.who)
+        elif where.sheet is not None:
+            people.append(_("{who} (row {row})").format(who=problem.who, row=where.line))
+        else:
+            people.append(_("{who} (line {line})").format(who=problem.who, line=where.line))
+    named = words(people[:NAMED_AT_MOST], "plain")
+    if len(people) > NAMED_AT_MOST:
+        more = len(people) - NAMED_AT_MOST
+        named += ngettext("… and {n} more", "… and {n} more", more).format(n=more)
+    return named
+
+
+def _where(group: list):
+    from ..errors import Location
+    first = group[0].location
+    return None if first is None else Location(first.file, sheet=first.sheet)
+
+
+def _said_once(group: list) -> Problem:
+    """One line for the people of `group`: the same problem of the same field."""
+    return Problem(_("{n} people ({people}), {field}: {message}").format(
+        n=len(group), people=_people(group), field=group[0].field,
+        message=group[0].message), _where(group))
 
 
 # what `grouped` says of two or more people's photos not there, by (whether their folder is
@@ -187,26 +232,12 @@ PHOTOS_SAID_ONCE = {
 
 def _photos_said_once(group: list) -> Problem:
     """One line for the people of `group` (PersonPhoto of one staff file and photo folder)."""
-    from ..errors import Location, display_path
-    first = group[0].location
-    people = []
-    for problem in group:
-        where = problem.location
-        if where is None or where.line is None:
-            people.append(problem.who)
-        elif where.sheet is not None:
-            people.append(_("{who} (row {row})").format(who=problem.who, row=where.line))
-        else:
-            people.append(_("{who} (line {line})").format(who=problem.who, line=where.line))
-    named = words(people[:NAMED_AT_MOST], "plain")
-    if len(people) > NAMED_AT_MOST:
-        more = len(people) - NAMED_AT_MOST
-        named += ngettext("… and {n} more", "… and {n} more", more).format(n=more)
+    from ..errors import display_path
     folder = Path(group[0].file).parent
     message = _(PHOTOS_SAID_ONCE[folder.is_dir(), group[0].placeholder])
-    where = None if first is None else Location(first.file, sheet=first.sheet)
-    return Problem(message.format(n=len(group), folder=display_path(folder) + "/", people=named,
-                                  example=Path(group[0].file).name), where)
+    return Problem(message.format(n=len(group), folder=display_path(folder) + "/",
+                                  people=_people(group), example=Path(group[0].file).name),
+                   _where(group))
 
 
 def select(records: list, only: tuple[str, ...], section: str, strict: bool = True) -> list:

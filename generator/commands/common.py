@@ -160,12 +160,13 @@ def grouped(problems: list[Problem]) -> list[Problem]:
         if group is None or len(group) < 2:
             out.append(problem)
         elif problem is group[0]:
-            out.append(_photos_said_once(group) if key_is_photo(group[0]) else
+            out.append(_photos_said_once(group) if _photo_of_a_file(group[0]) else
                        _said_once(group))
     return out
 
 
-def key_is_photo(problem) -> bool:
+def _photo_of_a_file(problem) -> bool:
+    """Is `problem` a person's photo whose file is not there (said by folder)?"""
     from ..errors import PersonPhoto
     return isinstance(problem, PersonPhoto) and bool(problem.file)
 
@@ -177,7 +178,7 @@ def _group(problem) -> tuple | None:
         return None
     where = problem.location
     place = (where and where.file, where and where.sheet, problem.field)
-    if key_is_photo(problem):
+    if _photo_of_a_file(problem):
         return (*place, str(Path(problem.file).parent), problem.placeholder)
     return (*place, problem.message)
 

@@ -528,7 +528,8 @@ def test_list_and_mapping_fields_default_to_a_new_empty_one_each_time():
     ("1381234abcd", "letters or signs"), ("138", "fewer than 5 digits"),
     ("1390000", "a mobile number has 11 digits, this one 7"),
     ("13800001111", None), ("+86 138-0000-1111", None), ("0512-6258 0000 转 801", None),
-    ("10000", None), ("400-810-0000", None), ("13800001111 / 0512-62580000", None)])
+    ("10000", None), ("400-810-0000", None), ("13800001111 / 0512-62580000", None),
+    ("", "left empty")])     # not "'' does not look like a phone number: fewer than 5 digits"
 def test_a_phone_no_one_could_dial_is_a_warning(tmp_path, phone, said):
     """The trial printed 1381234abcd on customers' service cards without a word; it still
     prints as typed (a warning), but it is said."""

@@ -117,6 +117,11 @@ def _phone_like(value: str | None, info: ValidationInfo) -> str | None:
     value = value.translate(_HALF_WIDTH)
     if info.context is None:
         return value
+    if not value:     # written as "" (YAML): not a number to dial, nothing at all
+        info.context.setdefault("warnings", []).append(Problem(
+            _("left empty: where it goes prints blank; fill it in"), None,
+            info.field_name or ""))
+        return value
     digits = re.sub(r"\D", "", value)
     mobile = _MOBILE.fullmatch(re.sub(r"[\s\-－—]", "", value))
     if not _PHONE_SIGNS.fullmatch(value):

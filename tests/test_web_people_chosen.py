@@ -98,3 +98,20 @@ def test_chosen_keeps_the_lists_order_and_says_unknown_ids_once():
         ["a", "c", "d"]
     found, gone = chosen(everyone, {"mode": "only", "ids": ["d", "a", "z", "z"]})
     assert [p.id for p in found] == ["a", "d"] and gone == ["z"]
+
+
+def test_the_count_says_one_person_and_one_copy_in_the_singular():
+    """English pages said "1 people × 1 copies"; Chinese has no plural."""
+    import contextvars
+
+    from generator import i18n
+    from generator.card.layout import load_card_layout
+    from generator.web.tasks import print_count
+    layout = load_card_layout("badge")
+
+    def said(code, *args, **kwargs):
+        return contextvars.copy_context().run(
+            lambda: (i18n.set_language(code, process=False), print_count(layout, *args, **kwargs))[1])
+    assert said("en", 1, 1, side="front") == "1 person × 1 copy each = 1 card, 1 page"
+    assert said("en", 3, 2) == "3 people × 2 copies each = 6 cards, 4 pages"
+    assert said("zh", 3, 2) == "3 人 × 每人 2 张 = 6 张卡，共 4 页"

@@ -15,7 +15,7 @@ from typing import Callable, NamedTuple
 
 from ..errors import Location, Problem, UserError
 from ..form_kinds import KINDS as FORM_KINDS
-from ..i18n import _, words
+from ..i18n import _, ngettext, words
 from .workspace import Workspace
 
 
@@ -205,11 +205,14 @@ def print_count(layout, people: int, copies: int, side: str = "both", sheet: str
     cards = copies if sides == ("back",) and shared_back else people * copies
     pages, _grid = plan(cards, sides, layout.size, layout.model.bleed, layout.model.sheet,
                         sheet, duplex=duplex, start=start)
+    n_pages = ngettext("{n} page", "{n} pages", len(pages)).format(n=len(pages))
     if sides == ("back",) and shared_back:
-        return _("{cards} copies of the company's back, {pages} pages").format(
-            cards=cards, pages=len(pages))
-    return _("{people} people × {copies} copies = {cards} cards, {pages} pages").format(
-        people=people, copies=copies, cards=cards, pages=len(pages))
+        return _("{copies} of the company's back, {pages}").format(
+            copies=ngettext("{n} copy", "{n} copies", cards).format(n=cards), pages=n_pages)
+    return _("{people} × {copies} = {cards}, {pages}").format(
+        people=ngettext("{n} person", "{n} people", people).format(n=people),
+        copies=ngettext("{n} copy each", "{n} copies each", copies).format(n=copies),
+        cards=ngettext("{n} card", "{n} cards", cards).format(n=cards), pages=n_pages)
 
 
 def layout_path(ws: Workspace, name: str):

@@ -55,9 +55,10 @@ def serve(host, port, workspace, no_browser, set_password, max_upload_mb):
             "--host {host} lets other computers in: set a password first with "
             "`fieldprint serve --set-password --workspace {ws}`").format(host=host,
                                                                           ws=workspace)))
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    _port_free(host, port, url)   # before the app: a second server must leave the first alone
     import uvicorn
     app = make_app(ws.root, host, max_upload_mb, has_password)
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(_("fieldprint serve: {url} (workspace {ws}); stop with Ctrl+C").format(
         url=url, ws=ws.root), err=True)
     if not no_browser:
@@ -68,6 +69,35 @@ def serve(host, port, workspace, no_browser, set_password, max_upload_mb):
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning",
                 server_header=False)
     return 0
+
+
+def _port_free(host: str, port: int, url: str) -> None:
+    """Raises UserError when `host`:`port` cannot be listened on (a server started twice:
+    the trial's second `serve` said it was running, then failed in English). The same bind
+    the server makes, tried and let go."""
+    import errno
+    import os
+    import socket
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise UserError(Problem(_("cannot listen on {host}: {reason}; check --host").format(
+            host=host, reason=exc.strerror))) from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        if os.name != "nt":   # as the server binds (on Windows the option would share a port)
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", None)):
+                raise UserError(Problem(_(
+                    "port {port} is in use: fieldprint serve may be running already (open "
+                    "{url} in the browser), or another program uses it; to start a second "
+                    "server, choose another port with --port").format(port=port, url=url))) \
+                    from None
+            raise UserError(Problem(_("cannot listen on {host}:{port}: {reason}").format(
+                host=host, port=port, reason=exc.strerror))) from None
 
 
 def make_app(workspace: Path, host: str, max_upload_mb: int = 32, login: bool = False):

@@ -9,6 +9,7 @@ A finished file is served only to the session that started the job and is remove
 from __future__ import annotations
 
 import multiprocessing
+import os
 import secrets
 import shutil
 import signal
@@ -74,12 +75,28 @@ class Job:
 
 
 class Jobs:
-    """The jobs of one server. `ttl`: seconds a finished job's file is kept."""
+    """The jobs of one server. `ttl`: seconds a finished job's file is kept.
+
+    Each server keeps its files in a folder of its own under `folder`: a second server on
+    the same workspace (another port, or one started by mistake) must not remove the
+    downloads of the first. A folder left by a server that stopped without closing is
+    removed when a later server starts, once nothing in it changed for `STALE` seconds."""
+
+    STALE = 24 * 3600
 
     def __init__(self, folder: Path, ttl: float = 1800, max_running: int = 2):
-        self.folder = Path(folder)
-        shutil.rmtree(self.folder, ignore_errors=True)   # a previous run's files
-        self.folder.mkdir(parents=True, exist_ok=True)
+        parent = Path(folder)
+        parent.mkdir(parents=True, exist_ok=True)
+        now = time.time()
+        for old in parent.iterdir():        # files a server left when it did not close
+            try:
+                stale = now - old.stat().st_mtime > max(self.STALE, 2 * ttl)
+            except OSError:
+                continue
+            if stale:
+                shutil.rmtree(old, ignore_errors=True)
+        self.folder = parent / f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.folder.mkdir()
         self.ttl = ttl
         self.max_running = max_running
         self._jobs: dict[str, Job] = {}
@@ -95,7 +112,7 @@ class Jobs:
                             .format(n=len(running)))
         job_id = secrets.token_urlsafe(16)
         folder = self.folder / job_id
-        folder.mkdir()
+        folder.mkdir(parents=True)
         done, total = _CONTEXT.Value("q", 0), _CONTEXT.Value("q", 0)
         parent, child = _CONTEXT.Pipe(duplex=False)
         process = _CONTEXT.Process(target=_work, args=(task, params, folder, done, total, child),

@@ -877,8 +877,11 @@ def _read_rows(rows: Iterator[tuple[int, Any]], info: TableInfo, section: str | 
                                       other_header=info.headers[field], field=field),
                     info.location(header_row)))
             elif c in typos:
+                # a problem, not a warning: the column's values would be left out, and the
+                # field's default printed in their place (the trial's 职物: every badge said
+                # 智慧家庭工程师, the 装维组长's too)
                 if not any(meant(c, field) for field in missing):   # else said there
-                    warnings.append(Problem(_(
+                    problems.append(Problem(_(
                         "{cell} {header!r} is not a known header: is it meant to be {known!r}? "
                         "Change that header to {known!r}").format(
                             cell=_cell_name(excel, c, header_row),

@@ -56,6 +56,9 @@ def own_layouts(ws: Workspace) -> list[str]:
             if p.suffix in (".yaml", ".yml") and p.is_file() and ws.inside(p)]
 
 
+_NOBODY = object()   # a problem of no person's row (`Staff._whose`)
+
+
 @dataclass
 class Staff:
     """The people of the workspace, ready for the card engine."""
@@ -72,16 +75,42 @@ class Staff:
     refused: list[Problem] = field(default_factory=list)   # a photo or QR picture outside
     #                                                        the workspace
 
-    def blocking(self, layout, sides=("front", "back"), allow_missing_photos: bool = False
-                 ) -> list[Problem]:
+    def blocking(self, layout, sides=("front", "back"), allow_missing_photos: bool = False,
+                 people: list | None = None) -> list[Problem]:
         """The problems that stop printing `sides` of `layout`: the photos' only when the
-        layout shows a photo, a QR picture's only when it prints one."""
+        layout shows a photo, a QR picture's only when it prints one. `people`: those the
+        print covers (None: everyone): a problem in the row of a person not among them does
+        not stop it, nor does a row left out for its own mistake (a repeated 工号) when
+        the print does not cover everyone, as the command's --only (the card engine checks
+        the people printed all the same)."""
         photos = shows_photos(layout, sides)
         qr = layout.mentions("person.qr_image")
         refused = [p for p in self.refused
                    if (photos if p.path == "staff.photo" else qr)]
         missing = self.missing if photos and not allow_missing_photos else []
-        return self.problems + refused + missing
+        found = self.problems + refused + missing
+        if people is None or len(people) == len(self.people):
+            return found
+        chosen = {p.id for p in people}
+        return [p for p in found if self._whose(p) in chosen or self._whose(p) is _NOBODY]
+
+    def _whose(self, problem: Problem):
+        """The id of the person whose row `problem` is in; _NOBODY for a problem of no row
+        (the file's, the company's); None for a row no person loaded from (left out)."""
+        loc = problem.location
+        if loc is None or loc.line is None:
+            return _NOBODY
+        best = None
+        for pid, origin in self.origins.items():
+            if origin is None or origin.file != loc.file or origin.sheet != loc.sheet \
+                    or origin.line is None:
+                continue
+            if loc.sheet is not None or loc.file.endswith(".csv"):   # a row: that row
+                if origin.line == loc.line:
+                    return pid
+            elif origin.line <= loc.line and (best is None or origin.line > best[1]):
+                best = (pid, origin.line)    # YAML: the record that starts last before it
+        return best[0] if best else None
 
     @property
     def context_key(self) -> str:
@@ -180,7 +209,7 @@ def _card_run(params: dict):
     layout = load_card_layout(layout_path(ws, params.get("layout") or kind.layout))
     sides = (tuple(s for s in ("front", "back") if layout.sides[s])   # as the preview shows
              if params.get("side", "both") == "both" else (params["side"],))
-    blocking = staff.blocking(layout, sides, allow)
+    blocking = staff.blocking(layout, sides, allow, people)
     if blocking:
         raise UserError(blocking)
     return CardRun(layout, staff.company, people, staff.origins, sides=sides,

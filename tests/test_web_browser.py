@@ -781,3 +781,28 @@ def test_people_ticked_on_several_pages_are_what_is_counted_and_printed(tmp_path
         assert all(b.is_selected() for b in boxes())
         boxes()[9].click()                          # P0070
         counted(129)
+
+
+def test_a_print_of_people_ticked_is_not_stopped_by_an_unticked_persons_missing_photo(
+        tmp_path, browser):
+    """The trial: with 3 people ticked, the badges print was refused for the missing photos
+    of people left unticked. In Chromium: 全不选, the first two ticked (their photos are
+    there), 下载 PDF gives their two badges; the third, whose photo is missing, is not in it."""
+    from selenium.webdriver.common.by import By
+    folder = seed(tmp_path / "ws")
+    (folder / "photos" / "SZ10024.jpg").unlink()
+    with Server(folder) as url:
+        browser.get(url + "/cards/badges")
+        browser.find_element(By.ID, "tick-none").click()
+        boxes = browser.find_elements(By.CSS_SELECTOR, 'input[name="people"]')
+        assert [b.get_attribute("value") for b in boxes[:3]] == ["SZ10001", "SZ10023",
+                                                                  "SZ10024"]
+        boxes[0].click()
+        boxes[1].click()
+        count = browser.find_element(By.ID, "print-count")
+        wait(lambda: "将印出：2 人 × " in count.text, what="the count of 2")
+        _pdf, reader = make_pdf(browser)
+        text = "".join(p.extract_text() for p in reader.pages)
+        assert "SZ10001" in text and "SZ10023" in text and "SZ10024" not in text
+        browser.save_screenshot(str(tmp_path / "unticked.png"))
+        shutil.copy(tmp_path / "unticked.png", "/tmp/shot-unticked.png")

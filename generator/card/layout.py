@@ -95,9 +95,10 @@ class CompiledLayout:
                    if isinstance(value := getattr(element.model, key, None), str))
 
 
-def load_card_layout(name_or_path: str | Path) -> CompiledLayout:
-    """A built-in card layout by name (badges/NAME.yaml) or a layout file by path."""
-    path = find_layout(str(name_or_path), "badges").resolve()
+def load_card_layout(name_or_path: str | Path, offered=None) -> CompiledLayout:
+    """A built-in card layout by name (badges/NAME.yaml) or a layout file by path. `offered`:
+    the built-in names a name that is none is said with (`content.find_layout`)."""
+    path = find_layout(str(name_or_path), "badges", offered=offered).resolve()
     return _compiled(path, content_key(path))
 
 

@@ -130,12 +130,10 @@ def load_for_cards(data, layout: str, offered=None, **options):
     `offered`: the built-in layouts of the command (card_kinds.CARD_LAYOUTS), those a name
     that is none is said with."""
     from ..card import load_card_layout
-    from ..content import find_layout
     from ..data.dataset import DataProblems
     problems: list[Problem] = []
     try:
-        find_layout(str(layout), "badges", offered=offered)   # an unknown name: said so
-        compiled = load_card_layout(layout)
+        compiled = load_card_layout(layout, offered)
     except UserError as exc:   # said with the data's problems
         compiled, problems = None, list(exc.problems)
     try:

@@ -2,7 +2,7 @@
 
 Each task takes (params, folder, progress) and returns (file name written into folder,
 summary, warnings: the run's own Problems, said with the finished job as the command line says
-them after its run: a placeholder printed, a name shrunk to fit, a holiday estimated);
+them after its run: a placeholder printed, a photo too small, a holiday estimated);
 UserError carries the problems. Tasks run in a worker process (`jobs.py`); they
 touch only the workspace named in params and their own folder.
 """
@@ -92,7 +92,7 @@ class Staff:
         if people is None or len(people) == len(self.people):
             return found
         chosen = {p.id for p in people}
-        return [p for p in found if self._whose(p) in chosen or self._whose(p) is _NOBODY]
+        return [p for p in found if (who := self._whose(p)) is _NOBODY or who in chosen]
 
     def _whose(self, problem: Problem):
         """The id of the person whose row `problem` is in; _NOBODY for a problem of no row
